@@ -1,0 +1,32 @@
+# django-tw: one entry point for every workflow. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STACK ?= prod
+
+.PHONY: help venv test lint format
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+# The virtualenv is rebuilt whenever a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt service/requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed ## create .venv with every Python dependency
+
+test: venv ## run every test CI runs (infra, service, e2e, browser)
+	$(PY) -m pytest
+
+lint: venv ## ruff over the whole repository
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv ## apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
