@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv test lint format
+.PHONY: help venv test lint format local
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -22,6 +22,11 @@ venv: $(VENV)/.installed ## create .venv with every Python dependency
 
 test: venv ## run every test CI runs (infra, service, e2e, browser)
 	$(PY) -m pytest
+
+local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; data stays in .local/)
+	bash local/install-system-packages.sh
+	@$(MAKE) --no-print-directory venv
+	exec $(PY) -m local.run
 
 lint: venv ## ruff over the whole repository
 	$(VENV)/bin/ruff check .

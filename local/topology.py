@@ -1,0 +1,359 @@
+"""Where the local topology keeps its data, which ports it uses and the environment it runs with.
+
+One `LocalTopology` describes one running copy: `make local` uses `.local/` and the ports of the
+Fargate task (8080 nginx, 8000 gunicorn, 5432 Postgres); the end-to-end tests build another one
+on free ports in a temporary directory so both can run side by side.
+
+Every process of local/Procfile gets the same environment, built here from the names of the
+environment contract (DESIGN.md) and the container contract (CONTRACTS.md), so the local run
+configures Django, nginx and Postgres exactly as the task definition does.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PROCFILE = REPO_ROOT / "local" / "Procfile"
+DEFAULT_DATA_DIR = REPO_ROOT / ".local"
+
+DATABASE_NAME = "djangotw"
+DATABASE_USER = "djangotw"
+MEDIA_BUCKET = "django-tw-media"
+MEDIA_REGION = "ap-northeast-1"
+# The system account Postgres runs as when we are root (Postgres refuses to run as root).
+POSTGRES_SYSTEM_USER = "postgres"
+
+
+class LocalSetupError(RuntimeError):
+    """Something on this machine stops the local topology from starting; the message says what."""
+
+
+@dataclass(frozen=True)
+class Ports:
+    """TCP ports on 127.0.0.1. The defaults are the container ports of the Fargate task."""
+
+    http: int = 8080  # nginx, the only port a browser needs
+    web: int = 8000  # gunicorn
+    db: int = 5432  # Postgres
+    s3: int = 9000  # moto's S3 server (stands in for the media bucket)
+    smtp: int = 1025  # aiosmtpd (stands in for SES SMTP)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Ports:
+        """Ports from LOCAL_HTTP_PORT, LOCAL_WEB_PORT, ... where set, the defaults otherwise."""
+        values = {}
+        for name in ("http", "web", "db", "s3", "smtp"):
+            raw = environ.get(f"LOCAL_{name.upper()}_PORT")
+            if raw:
+                if not raw.isdigit() or not 0 < int(raw) < 65536:
+                    raise LocalSetupError(
+                        f"LOCAL_{name.upper()}_PORT={raw!r} is not a TCP port: use 1-65535"
+                    )
+                values[name] = int(raw)
+        return cls(**values)
+
+    @classmethod
+    def free(cls) -> Ports:
+        """Five ports nothing listens on right now (for tests that run beside `make local`)."""
+        sockets = []
+        try:
+            for _ in range(5):
+                sock = socket.socket()
+                sock.bind(("127.0.0.1", 0))
+                sockets.append(sock)
+            numbers = [sock.getsockname()[1] for sock in sockets]
+        finally:
+            for sock in sockets:
+                sock.close()
+        return cls(*numbers)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "http": self.http,
+            "web": self.web,
+            "db": self.db,
+            "s3": self.s3,
+            "smtp": self.smtp,
+        }
+
+
+def postgres_bin_dir() -> Path:
+    """The newest installed PostgreSQL server's bin directory (Debian layout), or PG_BIN."""
+    if os.environ.get("PG_BIN"):
+        return Path(os.environ["PG_BIN"])
+    candidates = glob.glob("/usr/lib/postgresql/*/bin/postgres")
+    if not candidates:
+        found = shutil.which("postgres")
+        if found:
+            return Path(found).parent
+        raise LocalSetupError(
+            "no PostgreSQL server found: install it with `apt-get install postgresql` "
+            "(or set PG_BIN to the directory that holds `postgres` and `initdb`)"
+        )
+
+    def major(path: str) -> int:
+        match = re.search(r"/postgresql/(\d+)/", path)
+        return int(match.group(1)) if match else 0
+
+    return Path(max(candidates, key=major)).parent
+
+
+def running_as_root() -> bool:
+    return os.geteuid() == 0
+
+
+@dataclass(frozen=True)
+class LocalTopology:
+    """One copy of the topology: its data directory and its ports."""
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    ports: Ports = field(default_factory=Ports)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> LocalTopology:
+        data_dir = Path(environ.get("LOCAL_DIR") or DEFAULT_DATA_DIR).resolve()
+        return cls(data_dir=data_dir, ports=Ports.from_environment(environ))
+
+    # --- paths -------------------------------------------------------------------------
+    @property
+    def postgres_dir(self) -> Path:
+        """Owned by the Postgres account; holds PGDATA and the guard's lock file (the volume)."""
+        return self.data_dir / "postgres"
+
+    @property
+    def pgdata(self) -> Path:
+        # A subdirectory of the volume, never the volume itself (initdb wants an empty directory).
+        return self.postgres_dir / "pgdata"
+
+    @property
+    def static_root(self) -> Path:
+        return self.data_dir / "static"
+
+    @property
+    def nginx_dir(self) -> Path:
+        return self.data_dir / "nginx"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+    @property
+    def s3_dir(self) -> Path:
+        return self.data_dir / "s3"
+
+    @property
+    def secrets_file(self) -> Path:
+        return self.data_dir / "secrets.env"
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.ports.http}"
+
+    # --- secrets -----------------------------------------------------------------------
+    def secrets(self) -> dict[str, str]:
+        """Generated once per data directory and kept in a 0600 file: never in the repository."""
+        if not self.secrets_file.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            values = {
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
+            }
+            fd = os.open(self.secrets_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.writelines(f"{key}={value}\n" for key, value in values.items())
+        pairs = (
+            line.split("=", 1)
+            for line in self.secrets_file.read_text().splitlines()
+            if "=" in line and not line.startswith("#")
+        )
+        return {key: value for key, value in pairs}
+
+    # --- environment -------------------------------------------------------------------
+    def environment(self, base: Mapping[str, str] = os.environ) -> dict[str, str]:
+        """The environment every Procfile process runs with."""
+        secret = self.secrets()
+        ports = self.ports
+        venv_bin = REPO_ROOT / ".venv" / "bin"
+        path = os.pathsep.join(
+            [str(venv_bin), str(postgres_bin_dir()), base.get("PATH", os.defpath)]
+        )
+        env = dict(base)
+        env.update(
+            {
+                "PATH": path,
+                "PYTHONUNBUFFERED": "1",
+                "REPO_ROOT": str(REPO_ROOT),
+                "LOCAL_DIR": str(self.data_dir),
+                "LOCAL_URL": self.url,
+                **{f"LOCAL_{key.upper()}_PORT": str(n) for key, n in ports.as_dict().items()},
+                # db container
+                "POSTGRES_USER": DATABASE_USER,
+                "POSTGRES_DB": DATABASE_NAME,
+                "POSTGRES_PASSWORD": secret["POSTGRES_PASSWORD"],
+                "PGDATA": str(self.pgdata),
+                "PGPORT": str(ports.db),
+                # web container (DESIGN.md's environment contract)
+                "DJANGO_SETTINGS_MODULE": "config.settings.production",
+                "DJANGO_SECRET_KEY": secret["DJANGO_SECRET_KEY"],
+                "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
+                "DATABASE_URL": (
+                    f"postgres://{DATABASE_USER}:{secret['POSTGRES_PASSWORD']}"
+                    f"@localhost:{ports.db}/{DATABASE_NAME}"
+                ),
+                "DJANGO_STATIC_ROOT": str(self.static_root),
+                "AWS_STORAGE_BUCKET_NAME": MEDIA_BUCKET,
+                "AWS_S3_REGION_NAME": MEDIA_REGION,
+                "AWS_S3_ENDPOINT_URL": f"http://localhost:{ports.s3}",
+                # moto accepts any credentials; boto3 only needs some to sign with. In AWS the
+                # task role provides them and these two variables are never set.
+                "AWS_ACCESS_KEY_ID": "local-moto",
+                "AWS_SECRET_ACCESS_KEY": "local-moto",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(ports.smtp),
+                "EMAIL_HOST_USER": "",
+                "EMAIL_HOST_PASSWORD": "",
+                "EMAIL_USE_TLS": "false",
+                "DEFAULT_FROM_EMAIL": "django-tw <noreply@localhost>",
+                "WEB_CONCURRENCY": base.get("WEB_CONCURRENCY", "2"),
+                "GUNICORN_BIND": f"127.0.0.1:{ports.web}",
+                # nginx container. The task uses localhost:8000; 127.0.0.1 here avoids nginx
+                # trying ::1 first where gunicorn does not listen.
+                "NGINX_LISTEN_PORT": str(ports.http),
+                "NGINX_UPSTREAM": f"127.0.0.1:{ports.web}",
+                "NGINX_STATIC_ROOT": str(self.static_root),
+                "NGINX_REAL_IP_FROM": "127.0.0.1/32",
+            }
+        )
+        return env
+
+
+# --- preparing the data directory -----------------------------------------------------------
+
+
+def _postgres_account() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(POSTGRES_SYSTEM_USER)
+    except KeyError as missing:
+        raise LocalSetupError(
+            f"running as root needs the `{POSTGRES_SYSTEM_USER}` system account to run "
+            "Postgres: install the postgresql package (`apt-get install postgresql`)"
+        ) from missing
+
+
+def as_postgres_user() -> list[str]:
+    """Command prefix that runs a program as the Postgres account when we are root."""
+    if not running_as_root():
+        return []
+    _postgres_account()
+    return [
+        "setpriv",
+        f"--reuid={POSTGRES_SYSTEM_USER}",
+        f"--regid={POSTGRES_SYSTEM_USER}",
+        "--init-groups",
+        "--",
+    ]
+
+
+def _check_reachable_by_postgres(path: Path) -> None:
+    """Postgres runs as another account: every parent directory must let it through."""
+    if not running_as_root():
+        return
+    probe = subprocess.run(
+        [*as_postgres_user(), "test", "-x", str(path)], capture_output=True, check=False
+    )
+    if probe.returncode != 0:
+        raise LocalSetupError(
+            f"the `{POSTGRES_SYSTEM_USER}` account cannot reach {path}: give its parent "
+            "directories o+x, or set LOCAL_DIR to a directory it can reach (e.g. under /srv)"
+        )
+
+
+def check_ports_free(ports: Ports) -> None:
+    """Fail early, naming the variable to change, when something already listens on a port."""
+    for name, port in ports.as_dict().items():
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError as busy:
+                raise LocalSetupError(
+                    f"port {port} ({name}) is already in use (another `make local`, or a system "
+                    f"service?): stop it, or pick another port with LOCAL_{name.upper()}_PORT=..."
+                ) from busy
+
+
+def prepare(topology: LocalTopology) -> bool:
+    """Create the data directory; initialise the database cluster the first time.
+
+    Returns True when a new cluster was created (a cold start), False when data was there.
+    """
+    topology.data_dir.mkdir(parents=True, exist_ok=True)
+    for directory in (topology.static_root, topology.nginx_dir, topology.s3_dir):
+        directory.mkdir(exist_ok=True)
+    secret = topology.secrets()
+
+    topology.postgres_dir.mkdir(mode=0o700, exist_ok=True)
+    if running_as_root():
+        account = _postgres_account()
+        os.chown(topology.postgres_dir, account.pw_uid, account.pw_gid)
+        _check_reachable_by_postgres(topology.postgres_dir)
+    if (topology.pgdata / "PG_VERSION").exists():
+        return False
+
+    bin_dir = postgres_bin_dir()
+    password_file = topology.postgres_dir / "initdb-password"
+    fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret["POSTGRES_PASSWORD"])
+    if running_as_root():
+        account = _postgres_account()
+        os.chown(password_file, account.pw_uid, account.pw_gid)
+    try:
+        _run_as_postgres(
+            [
+                str(bin_dir / "initdb"),
+                f"--pgdata={topology.pgdata}",
+                f"--username={DATABASE_USER}",
+                f"--pwfile={password_file}",
+                "--auth-host=scram-sha-256",
+                "--auth-local=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ],
+            what="initdb",
+        )
+    finally:
+        password_file.unlink(missing_ok=True)
+    # The official image's entrypoint creates POSTGRES_DB on first start; single-user mode does
+    # the same here without a server (nothing listens yet).
+    _run_as_postgres(
+        [str(bin_dir / "postgres"), "--single", "-D", str(topology.pgdata), "postgres"],
+        what="creating the database",
+        stdin=f"CREATE DATABASE {DATABASE_NAME} OWNER {DATABASE_USER};\n",
+    )
+    return True
+
+
+def _run_as_postgres(command: list[str], *, what: str, stdin: str | None = None) -> None:
+    result = subprocess.run(
+        [*as_postgres_user(), *command],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise LocalSetupError(
+            f"{what} failed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
