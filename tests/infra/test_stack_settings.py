@@ -1,0 +1,132 @@
+"""Stack settings: each bad value fails with one message naming setting, value, allowed values."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from stack_settings import (
+    DEFAULTS,
+    SettingsError,
+    StackSettings,
+    load_settings,
+    read_stack_file,
+)
+
+
+@pytest.fixture
+def prod_config() -> dict[str, str]:
+    return read_stack_file("prod")
+
+
+def test_prod_stack_file_writes_out_every_setting(prod_config):
+    assert set(prod_config) == set(DEFAULTS)
+
+
+def test_prod_stack_file_is_valid_and_production(prod_config):
+    settings = load_settings(prod_config)
+    assert isinstance(settings, StackSettings)
+    assert settings.region == "ap-northeast-1"
+    assert settings.is_production
+    assert settings.az_count >= 2
+    assert settings.egress == "endpoints"
+
+
+def test_read_stack_file_strips_project_namespace_only(prod_config):
+    assert "aws:region" in prod_config
+    assert "domain" in prod_config
+    assert not any(key.startswith("django-tw:") for key in prod_config)
+
+
+def test_read_stack_file_fails_clearly_for_unknown_stack():
+    with pytest.raises(FileNotFoundError, match=r"unknown stack 'nope'.*known stacks: .*prod"):
+        read_stack_file("nope")
+
+
+def test_read_stack_file_leaves_out_encrypted_values(tmp_path: Path):
+    (tmp_path / "Pulumi.dev.yaml").write_text(
+        "config:\n  django-tw:azCount: 1\n  django-tw:token:\n    secure: AAABBB\n"
+    )
+    assert read_stack_file("dev", root=tmp_path) == {"azCount": "1"}
+
+
+def test_settings_are_frozen(prod_config):
+    settings = load_settings(prod_config)
+    with pytest.raises(AttributeError):
+        settings.az_count = 1  # type: ignore[misc]
+
+
+# (setting, bad value, what the message must say after "allowed: ")
+BAD_VALUES = [
+    ("egress", "vpn", r"endpoints \| nat"),
+    ("vpcCidr", "10.0.0.0/33", r"a private IPv4 network from /16 to /24"),
+    ("vpcCidr", "10.0.0.1/16", r"a private IPv4 network"),
+    ("vpcCidr", "8.8.0.0/16", r"a private IPv4 network"),
+    ("vpcCidr", "10.0.0.0/8", r"a private IPv4 network from /16 to /24"),
+    ("azCount", "1", r"2 to 6 \(1 only with environment: development\)"),
+    ("azCount", "two", r"2 to 6"),
+    ("taskCpu", "300", r"256 \| 512 \| 1024 \| 2048 \| 4096 \| 8192 \| 16384$"),
+    ("taskMemory", "512", r"with taskCpu 512: 1024, 2048, 3072, 4096$"),
+    ("cpuArchitecture", "arm", r"X86_64 \| ARM64$"),
+    ("logRetentionDays", "10", r"1, 3, 5, 7, 14, 30, 60"),
+    ("domain", "tw.example.org", r"example.com or a name under it"),
+    ("domain", "badexample.com", r"example.com or a name under it"),
+    ("mailFrom", "noreply@example.org", r"an address at example.com"),
+    ("environment", "staging", r"production \| development$"),
+    ("aws:region", "tokyo", r"an AWS region name such as ap-northeast-1"),
+    ("endpointAzCount", "3", r"0 \(every AZ\) or 1 to azCount \(2\)"),
+    ("databaseUser", "Robert'); DROP", r"lower-case letters, digits, _"),
+]
+
+
+@pytest.mark.parametrize(("setting", "value", "allowed"), BAD_VALUES)
+def test_bad_value_names_setting_value_and_allowed_values(prod_config, setting, value, allowed):
+    with pytest.raises(SettingsError) as raised:
+        load_settings({**prod_config, setting: value})
+    message = str(raised.value)
+    key = setting if ":" in setting else f"django-tw:{setting}"
+    shown_value = repr(int(value)) if value.isdigit() else repr(value)
+    assert message.startswith(f"setting `{key}` has the invalid value {shown_value}; allowed: ")
+    assert re.search(allowed, message.partition("; allowed: ")[2]), message
+    assert "\n" not in message
+
+
+def test_domain_without_hosted_zone_names_the_hosted_zone(prod_config):
+    with pytest.raises(
+        SettingsError, match=r"`django-tw:hostedZone`.*contains domain 'tw.example.com'"
+    ):
+        load_settings({**prod_config, "hostedZone": "", "mailFrom": ""})
+
+
+def test_missing_region_is_required():
+    with pytest.raises(
+        SettingsError,
+        match=r"`aws:region` has the invalid value None; allowed: a value is required",
+    ):
+        load_settings({})
+
+
+def test_development_stack_may_use_one_az(prod_config):
+    settings = load_settings({**prod_config, "environment": "development", "azCount": "1"})
+    assert settings.az_count == 1
+    assert not settings.is_production
+
+
+def test_defaults_fill_what_a_stack_leaves_out():
+    settings = load_settings({"aws:region": "us-east-1"})
+    assert settings.egress == "endpoints"
+    assert settings.az_count == 2
+    assert settings.is_production
+    assert not settings.uses_tls
+    assert not settings.sends_mail
+
+
+def test_every_fargate_cpu_memory_pair_from_the_table_is_accepted(prod_config):
+    from stack_settings import FARGATE_CPU_MEMORY
+
+    for cpu, memories in FARGATE_CPU_MEMORY.items():
+        for memory in (memories[0], memories[-1]):
+            settings = load_settings(
+                {**prod_config, "taskCpu": str(cpu), "taskMemory": str(memory)}
+            )
+            assert (settings.task_cpu, settings.task_memory) == (cpu, memory)
