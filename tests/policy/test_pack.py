@@ -1,0 +1,94 @@
+"""The policy pack wraps every rule without changing what it decides.
+
+``PolicyPack(...)`` itself starts a gRPC server and blocks, so these tests build the policies
+and drive their validations the way the engine does, with ``pulumi_policy``'s own argument types.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+import yaml
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from policy.rules import RULES, RULES_BY_ID, Enforcement
+
+from .fixtures import FIXTURES
+
+PACK = importlib.import_module("policy.__main__")
+POLICIES = {policy.name: policy for policy in PACK.build_policies()}
+
+
+def options() -> PolicyResourceOptions:
+    return PolicyResourceOptions(
+        protect=False,
+        ignore_changes=[],
+        delete_before_replace=None,
+        aliases=[],
+        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        additional_secret_outputs=[],
+    )
+
+
+def violations_of(rule_id: str, resources) -> list[str]:
+    rule = RULES_BY_ID[rule_id]
+    policy = POLICIES[rule.policy_name]
+    reported: list[str] = []
+
+    def report(message, urn=None):
+        reported.append(message)
+
+    if isinstance(policy, StackValidationPolicy):
+        stack = [
+            PolicyResource(r.type, r.props, r.urn, r.name, options(), None, None, [], {})
+            for r in resources
+        ]
+        policy.validate(StackValidationArgs(stack), report)
+    else:
+        assert isinstance(policy, ResourceValidationPolicy)
+        for r in resources:
+            args = ResourceValidationArgs(r.type, r.props, r.urn, r.name, options(), None)
+            policy.validate(args, report)
+    return reported
+
+
+def test_one_policy_per_rule_with_its_enforcement_level():
+    assert len(POLICIES) == len(RULES)
+    for rule in RULES:
+        policy = POLICIES[rule.policy_name]
+        expected = (
+            EnforcementLevel.MANDATORY
+            if rule.enforcement is Enforcement.MANDATORY
+            else EnforcementLevel.ADVISORY
+        )
+        assert policy.enforcement_level is expected
+        assert policy.description.startswith(rule.id)
+
+
+@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
+def test_the_pack_decides_like_the_rules(rule_id):
+    passing, failing = FIXTURES[rule_id]
+    assert violations_of(rule_id, passing) == []
+    reported = violations_of(rule_id, failing)
+    assert reported
+    assert all(message.startswith(f"[{rule_id}]") for message in reported)
+
+
+def test_policy_project_file_runs_this_pack_with_python():
+    project = yaml.safe_load(Path("policy/PulumiPolicy.yaml").read_text())
+    assert project["runtime"]["name"] == "python"
+    assert (
+        Path("policy", project["runtime"]["options"]["virtualenv"]).resolve()
+        == Path(".venv").resolve()
+    )
