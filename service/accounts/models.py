@@ -1,0 +1,48 @@
+from core.images import upload_path
+from django.conf import settings
+from django.db import models
+
+
+def avatar_upload_to(profile: "Profile", filename: str) -> str:
+    return upload_path("avatars", filename)
+
+
+class Profile(models.Model):
+    """What other users see about a user besides the username. Created with every user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    display_name = models.CharField(max_length=50, blank=True)
+    bio = models.CharField(max_length=160, blank=True)
+    avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.get_username()
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user.get_username()
+
+
+class Follow(models.Model):
+    """`follower` sees `followee`'s tweets on their home timeline."""
+
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_links"
+    )
+    followee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_links"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("followee")), name="follow_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.followee_id}"

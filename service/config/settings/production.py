@@ -1,0 +1,57 @@
+"""Production settings: every deployed or production-like run (ECS, docker-compose.production.yml,
+the local production topology). Everything comes from the environment contract; a missing
+required variable stops the process at start with ImproperlyConfigured naming it.
+"""
+
+from .base import *  # noqa: F403
+from .base import env, s3_media_storage
+
+DEBUG = False
+
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+DATABASES = {"default": env.db_url("DATABASE_URL")}
+# Keep connections open between requests (one Postgres in the same task, few workers), and
+# check them before reuse so a restarted database does not fail the first request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- static files (nginx serves DJANGO_STATIC_ROOT) and media (S3) -------------------------
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT")
+STORAGES = {
+    "default": s3_media_storage(),
+    # Hashed file names (site.3f2a9c.css), so nginx can let browsers cache them forever.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+
+# --- mail through SES SMTP ------------------------------------------------------------------
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- behind the load balancer, which terminates TLS -----------------------------------------
+# The ALB tells nginx the original scheme and nginx passes it on unchanged.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# DJANGO_HTTPS=false is only for a production-like run on plain http://localhost; a deployed
+# site always has it true (`manage.py check --deploy` warns otherwise).
+SERVED_OVER_HTTPS = env.bool("DJANGO_HTTPS", default=True)
+SECURE_SSL_REDIRECT = SERVED_OVER_HTTPS
+# The ALB's health check arrives over plain HTTP with the task's IP as Host. HealthCheckMiddleware
+# answers it before host validation; this keeps the redirect away from it should the order change.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int(
+    "DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if SERVED_OVER_HTTPS else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = SERVED_OVER_HTTPS
+CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS

@@ -1,0 +1,29 @@
+"""Settings for the test suite (pytest-django). The database and the S3 endpoint are filled in
+by tests/service/conftest.py once it has started PostgreSQL and the S3 server."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-a-secret-0123456789abcdefghijklmnop"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME", default="django-tw-test-media"),
+            "region_name": "ap-northeast-1",
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="http://127.0.0.1:9"),
+            "addressing_style": "path",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Hashing passwords slowly is the point in production and only slows tests down.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

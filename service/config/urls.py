@@ -1,0 +1,25 @@
+"""The URL contract of the service (see the README's "The service" section)."""
+
+from accounts import views as account_views
+from core import views as core_views
+from django.urls import include, path
+from tweets import views as tweet_views
+
+urlpatterns = [
+    # /healthz is answered by core.middleware.HealthCheckMiddleware before host validation;
+    # this route keeps it reachable when the middleware is not installed (e.g. in a shell).
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/signup/", account_views.signup, name="signup"),
+    path("accounts/profile/", account_views.edit_profile, name="edit_profile"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", tweet_views.home, name="home"),
+    path("explore/", tweet_views.explore, name="explore"),
+    path("tweets/", tweet_views.create_tweet, name="create_tweet"),
+    path("tweets/<int:tweet_id>/", tweet_views.tweet_detail, name="tweet_detail"),
+    path("tweets/<int:tweet_id>/delete/", tweet_views.delete_tweet, name="delete_tweet"),
+    path("tweets/<int:tweet_id>/like/", tweet_views.like_tweet, name="like_tweet"),
+    path("tweets/<int:tweet_id>/unlike/", tweet_views.unlike_tweet, name="unlike_tweet"),
+    path("u/<str:username>/", account_views.profile, name="profile"),
+    path("u/<str:username>/follow/", account_views.follow, name="follow"),
+    path("u/<str:username>/unfollow/", account_views.unfollow, name="unfollow"),
+]

@@ -1,0 +1,55 @@
+from core.images import upload_path
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+TWEET_MAX_LENGTH = 280
+
+
+def tweet_image_upload_to(tweet: "Tweet", filename: str) -> str:
+    return upload_path("tweets", filename)
+
+
+class Tweet(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tweets"
+    )
+    text = models.CharField(max_length=TWEET_MAX_LENGTH)
+    image = models.ImageField(upload_to=tweet_image_upload_to, blank=True)
+    # A reply outlives the tweet it answered, as on other sites: the link is cleared.
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Home and profile timelines: one author's newest tweets first.
+            models.Index(fields=["author", "-created_at", "-id"], name="tweet_author_newest"),
+            # Explore: everyone's newest tweets first.
+            models.Index(fields=["-created_at", "-id"], name="tweet_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="tweet_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id}: {self.text[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tweet_detail", args=[self.pk])
+
+
+class Like(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
+    )
+    tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tweet", "user"], name="like_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.tweet_id}"

@@ -1,0 +1,87 @@
+from core.responses import redirect_back, refuse
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST, require_safe
+
+from tweets.forms import TweetForm
+from tweets.models import Like, Tweet
+from tweets.timelines import explore_timeline, home_timeline, tweets_for
+
+
+def paginate(request: HttpRequest, tweets: QuerySet[Tweet]) -> Page:
+    return Paginator(tweets, settings.TWEETS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _home(request: HttpRequest, form: TweetForm, status: int = 200) -> HttpResponse:
+    page = paginate(request, home_timeline(request.user))
+    return render(request, "tweets/home.html", {"form": form, "page": page}, status=status)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return _home(request, TweetForm())
+
+
+@require_safe
+def explore(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, explore_timeline(request.user))
+    return render(request, "tweets/explore.html", {"page": page})
+
+
+@require_safe
+def tweet_detail(request: HttpRequest, tweet_id: int) -> HttpResponse:
+    viewer_tweets = tweets_for(request.user)
+    tweet = get_object_or_404(viewer_tweets, pk=tweet_id)
+    replies = viewer_tweets.filter(reply_to=tweet).order_by("created_at", "id")
+    form = TweetForm(initial={"reply_to": tweet.pk})
+    return render(request, "tweets/detail.html", {"tweet": tweet, "replies": replies, "form": form})
+
+
+@require_POST
+def create_tweet(request: HttpRequest) -> HttpResponse:
+    form = TweetForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _home(request, form, status=400)
+    tweet = form.save(commit=False)
+    tweet.author = request.user
+    tweet.save()
+    if tweet.reply_to_id:
+        return redirect_back(request, default=tweet.reply_to.get_absolute_url())
+    return redirect_back(request)
+
+
+@require_POST
+def delete_tweet(request: HttpRequest, tweet_id: int) -> HttpResponse:
+    tweet = get_object_or_404(Tweet, pk=tweet_id)
+    if tweet.author_id != request.user.pk:
+        return refuse(request, "You can only delete your own tweets.", status=403)
+    image = tweet.image
+    tweet.delete()
+    if image:
+        # The object in the bucket goes only once the row is really gone.
+        transaction.on_commit(lambda: image.storage.delete(image.name))
+    return redirect_back(request)
+
+
+@require_POST
+def like_tweet(request: HttpRequest, tweet_id: int) -> HttpResponse:
+    tweet = get_object_or_404(Tweet, pk=tweet_id)
+    _, created = Like.objects.get_or_create(user=request.user, tweet=tweet)
+    if not created:
+        return refuse(request, "You already like this tweet.", status=409)
+    return redirect_back(request)
+
+
+@require_POST
+def unlike_tweet(request: HttpRequest, tweet_id: int) -> HttpResponse:
+    tweet = get_object_or_404(Tweet, pk=tweet_id)
+    deleted, _ = Like.objects.filter(user=request.user, tweet=tweet).delete()
+    if not deleted:
+        return refuse(
+            request, "You do not like this tweet yet, so there is nothing to undo.", status=409
+        )
+    return redirect_back(request)
