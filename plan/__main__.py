@@ -1,0 +1,123 @@
+"""``python -m plan --stack prod``: print the offline plan of a stack.
+
+Exit status: 0 plan printed and every mandatory rule passes; 1 a mandatory rule fails;
+2 bad input (unknown stack, bad setting, region without prices); 3 the program itself failed.
+Bad input gives one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+import yaml
+
+from plan import readme
+from plan.cost import PRICE_FILE, UnknownRegionError, Usage, load_prices
+from plan.planner import REPO_ROOT, build_plan, read_settings
+from plan.report import (
+    cost_markdown,
+    diagram_block,
+    mandatory_failures,
+    policy_markdown,
+    text_report,
+)
+
+BAD_INPUT, PROGRAM_FAILED, RULES_FAILED = 2, 3, 1
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    defaults = Usage()
+    parser = argparse.ArgumentParser(prog="python -m plan", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", default="prod", help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=REPO_ROOT,
+        help="project directory with Pulumi.<stack>.yaml and __main__.py (default: this one)",
+    )
+    parser.add_argument("--efs-gb", type=float, default=defaults.efs_gb, help="data on EFS, GB")
+    parser.add_argument(
+        "--log-gb", type=float, default=defaults.log_gb, help="log ingestion, GB/month"
+    )
+    parser.add_argument(
+        "--aws-traffic-gb",
+        type=float,
+        default=defaults.aws_traffic_gb,
+        help="traffic to AWS APIs through endpoints or NAT, GB/month",
+    )
+    parser.add_argument("--alb-lcu", type=float, default=defaults.alb_lcu, help="average ALB LCUs")
+    parser.add_argument(
+        "--no-alternatives", action="store_true", help="skip re-running for the alternatives"
+    )
+    parser.add_argument(
+        "--write-readme",
+        action="store_true",
+        help="also rewrite the README's generated diagram, cost and policy blocks",
+    )
+    parser.add_argument(
+        "--traceback", action="store_true", help="show the traceback when the program fails"
+    )
+    return parser.parse_args(argv)
+
+
+def fail(message: str, status: int) -> int:
+    print(f"plan: {message}", file=sys.stderr)
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    usage = Usage(
+        efs_gb=args.efs_gb,
+        log_gb=args.log_gb,
+        aws_traffic_gb=args.aws_traffic_gb,
+        alb_lcu=args.alb_lcu,
+    )
+    from stack_settings import SettingsError
+
+    # Bad input first, each with one line and no traceback.
+    try:
+        _, settings = read_settings(args.stack, args.root)
+        load_prices(settings.region, PRICE_FILE)
+    except (SettingsError, UnknownRegionError) as error:
+        return fail(f"stack {args.stack!r}: {error}", BAD_INPUT)
+    except FileNotFoundError as error:  # unknown stack
+        return fail(str(error), BAD_INPUT)
+    except (ValueError, yaml.YAMLError) as error:  # a stack file that is not valid YAML config
+        return fail(f"stack {args.stack!r}: {error}", BAD_INPUT)
+
+    try:
+        plan = build_plan(
+            args.stack,
+            usage=usage,
+            root=args.root,
+            price_file=PRICE_FILE,
+            with_alternatives=not args.no_alternatives,
+        )
+    except Exception as error:  # the program (or an alternative of it) raised
+        if args.traceback:
+            traceback.print_exc()
+        return fail(
+            f"the Pulumi program failed under the mocks: {type(error).__name__}: {error} "
+            "(rerun with --traceback for details)",
+            PROGRAM_FAILED,
+        )
+
+    sys.stdout.write(text_report(plan))
+    if args.write_readme:
+        readme.write(
+            {
+                readme.DIAGRAM: diagram_block(plan),
+                readme.POLICY: policy_markdown(plan),
+                readme.COST: cost_markdown(plan),
+            }
+        )
+        print(f"wrote the generated blocks of {readme.README}")
+    return RULES_FAILED if mandatory_failures(plan.results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""From a recorded program run to what the plan reports: rule inputs and cost inputs.
+
+Everything is read from the resources the program declared (``components.testing``'s
+``StackRecording``), never from a hand-kept list: add a secret to the stack and the Secrets
+Manager line grows by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from plan.cost import FargateService, InterfaceEndpoint, StackShape
+from policy import rules
+from policy.rules import Resource
+
+HOSTED_ZONE = "aws:route53/zone:Zone"
+ROUTE53_RECORD = "aws:route53/record:Record"
+ELASTIC_IP = "aws:ec2/eip:Eip"
+SECRET = "aws:secretsmanager/secret:Secret"  # noqa: S105 (a type token)
+
+
+class Recorded(Protocol):
+    """The fields of ``components.testing.RecordedResource`` this module reads."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    parent: str | None
+    urn: str
+    custom: bool
+    remote: bool
+
+
+def rule_resources(recorded: Iterable[Recorded]) -> list[Resource]:
+    """The resources as the policy engine sees them: inputs, plus the ids and ARNs AWS assigns.
+
+    Component resources are left out (the engine's rules see only real resources); awsx's
+    remote components stay in, because under the mocks they stand for the resources they hide.
+    """
+    return [
+        Resource(
+            type=r.type,
+            name=r.name,
+            props={**r.outputs, **r.inputs},
+            urn=r.urn,
+            parent=r.parent,
+        )
+        for r in recorded
+        if r.custom or r.remote
+    ]
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else ([] if value is None else [value])
+
+
+def _endpoint_service(props: Mapping[str, Any]) -> str:
+    return ".".join(str(props.get("serviceName", "")).split(".")[3:])
+
+
+def _task_definition_of(service: Resource, task_definitions: Sequence[Resource]) -> Resource:
+    reference = str(service.props.get("taskDefinition", ""))
+    for task_definition in task_definitions:
+        if reference in {
+            str(task_definition.props.get("arn")),
+            str(task_definition.props.get("id")),
+            str(task_definition.props.get("family")),
+        }:
+            return task_definition
+    raise LookupError(
+        f"ECS service {service.name} runs task definition {reference!r}, "
+        "which the program did not declare"
+    )
+
+
+def _architecture(task_definition: Resource) -> str:
+    platform = task_definition.props.get("runtimePlatform") or {}
+    return str(platform.get("cpuArchitecture") or "X86_64")
+
+
+def _fargate_services(resources: Sequence[Resource]) -> tuple[FargateService, ...]:
+    task_definitions = [r for r in resources if r.type == rules.TASK_DEFINITION]
+    services = []
+    for service in (r for r in resources if r.type == rules.ECS_SERVICE):
+        strategies = _list(service.props.get("capacityProviderStrategies"))
+        on_fargate = service.props.get("launchType") == "FARGATE" or any(
+            str(s.get("capacityProvider", "")).startswith("FARGATE") for s in strategies
+        )
+        if not on_fargate:
+            continue
+        task_definition = _task_definition_of(service, task_definitions)
+        services.append(
+            FargateService(
+                name=service.name,
+                tasks=int(service.props.get("desiredCount") or 0),
+                vcpu=int(task_definition.props["cpu"]) / 1024,
+                memory_gb=int(task_definition.props["memory"]) / 1024,
+                architecture=_architecture(task_definition),
+            )
+        )
+    return tuple(services)
+
+
+def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
+    """Count what the cost model prices."""
+
+    def of_type(*types: str) -> list[Resource]:
+        return [r for r in resources if r.type in types]
+
+    endpoints = of_type(rules.VPC_ENDPOINT)
+    interface = tuple(
+        sorted(
+            (
+                InterfaceEndpoint(_endpoint_service(e.props), len(_list(e.props.get("subnetIds"))))
+                for e in endpoints
+                if e.props.get("vpcEndpointType") == "Interface"
+            ),
+            key=lambda endpoint: endpoint.service,
+        )
+    )
+    gateway = tuple(
+        sorted(
+            _endpoint_service(e.props)
+            for e in endpoints
+            if e.props.get("vpcEndpointType", "Gateway") == "Gateway"
+        )
+    )
+    load_balancers = tuple(
+        len(_list(lb.props.get("subnets"))) or len(_list(lb.props.get("subnetMappings")))
+        for lb in of_type(*rules.LOAD_BALANCERS)
+        if lb.props.get("internal") is not True
+        and str(lb.props.get("loadBalancerType") or "application") == "application"
+    )
+    # A zone costs the same whether the stack creates it or writes records into an existing one.
+    zones = {str(r.props.get("zoneId")) for r in of_type(ROUTE53_RECORD) if r.props.get("zoneId")}
+    zones |= {r.urn for r in of_type(HOSTED_ZONE)}
+    return StackShape(
+        region=region,
+        interface_endpoints=interface,
+        gateway_endpoints=gateway,
+        nat_gateways=len(of_type(rules.NAT_GATEWAY)),
+        elastic_ips=len(of_type(ELASTIC_IP)),
+        load_balancer_azs=load_balancers,
+        fargate_services=_fargate_services(resources),
+        efs_file_systems=len(of_type(rules.EFS_FILE_SYSTEM)),
+        secrets=len(of_type(SECRET)),
+        hosted_zones=len(zones),
+        log_groups=len(of_type(rules.LOG_GROUP)),
+    )

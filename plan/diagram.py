@@ -1,0 +1,139 @@
+"""A Mermaid diagram of a stack, drawn from the recorded program run.
+
+Components become nested subgraphs; the resources inside a component are grouped by type
+("Subnet x4"); the traffic edges come from the same analysis the policy rules use
+(:func:`policy.rules.services_reached`): internet -> load balancer -> ECS service -> the
+endpoint, NAT gateway or EFS mount target that carries each call to AWS.
+The output is sorted, so the same stack always gives the same text (the README embeds it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from plan.derive import Recorded
+from policy import rules
+from policy.rules import Reach
+
+
+def short_type(type_token: str) -> str:
+    """``aws:ec2/subnet:Subnet`` -> ``Subnet``; ``django-tw:network:PrivateNetwork`` -> the tail."""
+    return type_token.rsplit(":", 1)[-1]
+
+
+def _node_id(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+def _label(text: str) -> str:
+    return text.replace('"', "'")
+
+
+@dataclass(frozen=True)
+class _Group:
+    node: str
+    parent: str | None  # URN of the enclosing component
+    type: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        name = short_type(self.type)
+        return f"{name} x{self.count}" if self.count > 1 else name
+
+
+def _groups(recorded: Sequence[Recorded], components: dict[str, Recorded]) -> list[_Group]:
+    counts: dict[tuple[str | None, str], int] = defaultdict(int)
+    for resource in recorded:
+        if resource.custom or resource.remote:
+            parent = resource.parent if resource.parent in components else None
+            counts[(parent, resource.type)] += 1
+    groups = []
+    for (parent, type_), count in sorted(
+        counts.items(), key=lambda item: (item[0][0] or "", item[0][1])
+    ):
+        owner = components[parent].name if parent else "stack"
+        groups.append(_Group(_node_id(f"{owner}__{short_type(type_)}"), parent, type_, count))
+    return groups
+
+
+def mermaid(recorded: Sequence[Recorded], reaches: Sequence[Reach]) -> str:
+    """The diagram as Mermaid ``flowchart`` source (without the Markdown fence)."""
+    components = {r.urn: r for r in recorded if not r.custom and not r.remote}
+    groups = _groups(recorded, components)
+    lines = ["flowchart TB"]
+
+    def enclosing(component: Recorded) -> str | None:
+        """The component this one is drawn inside (None: the top level)."""
+        return component.parent if component.parent in components else None
+
+    def emit(parent: str | None, depth: int) -> None:
+        indent = "  " * depth
+        for group in (g for g in groups if g.parent == parent):
+            lines.append(f'{indent}{group.node}["{_label(group.label)}"]')
+        children = sorted(
+            (c for c in components.values() if enclosing(c) == parent),
+            key=lambda c: (c.type, c.name),
+        )
+        for component in children:
+            node = _node_id(f"component__{component.name}")
+            title = _label(f"{short_type(component.type)}: {component.name}")
+            lines.append(f'{indent}subgraph {node}["{title}"]')
+            emit(component.urn, depth + 1)
+            lines.append(f"{indent}end")
+
+    emit(None, 1)
+    lines.extend(_flow_edges(recorded, groups, reaches))
+    return "\n".join(lines) + "\n"
+
+
+def _first(groups: Sequence[_Group], *types: str) -> _Group | None:
+    return next((g for g in groups if g.type in types), None)
+
+
+def _flow_edges(
+    recorded: Sequence[Recorded], groups: Sequence[_Group], reaches: Sequence[Reach]
+) -> list[str]:
+    edges = ['  internet(("Internet"))']
+    load_balancer = _first(groups, *rules.LOAD_BALANCERS)
+    service = _first(groups, rules.ECS_SERVICE)
+    if load_balancer:
+        https = any(
+            r.type in rules.LISTENERS and str(r.inputs.get("protocol", "")).upper() == "HTTPS"
+            for r in recorded
+        )
+        edges.append(f"  internet -->|{'HTTPS 443' if https else 'HTTP 80'}| {load_balancer.node}")
+        if service:
+            edges.append(f"  {load_balancer.node} --> {service.node}")
+    if not service:
+        return edges
+
+    carriers: dict[str, list[str]] = defaultdict(list)
+    for reach in reaches:
+        if reach.served_by.startswith(("interface endpoint", "gateway endpoint")):
+            target = _first(groups, rules.VPC_ENDPOINT)
+        elif reach.served_by == "NAT gateway":
+            target = _first(groups, rules.NAT_GATEWAY)
+        elif reach.served_by.startswith("EFS mount targets"):
+            target = _first(groups, rules.EFS_MOUNT_TARGET)
+        else:
+            target = None
+        carriers[target.node if target else "unreachable"].append(reach.service)
+    if any(node != "unreachable" for node in carriers):
+        edges.append('  aws[("AWS services")]')
+    for node, services in sorted(carriers.items()):
+        names = ", ".join(sorted(services))
+        if node == "unreachable":
+            edges.append(f'  unreachable["NO ROUTE: {names}"]')
+            edges.append(f"  {service.node} -.-> unreachable")
+            continue
+        edges.append(f"  {service.node} -->|{names}| {node}")
+        file_system = _first(groups, rules.EFS_FILE_SYSTEM)
+        if node == getattr(_first(groups, rules.EFS_MOUNT_TARGET), "node", None) and file_system:
+            edges.append(f"  {node} --> {file_system.node}")
+        else:
+            edges.append(f"  {node} --> aws")
+    return edges

@@ -1,0 +1,160 @@
+"""Build the plan of a stack: run its program offline, then count, price and check it.
+
+The program is ``__main__.py`` run under ``components.testing.run_program`` (the recording
+mocks the tests use) with the stack file's settings; alternatives are the same program run
+again with one setting changed, so every figure comes from resources the program declares.
+"""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from plan.cost import (
+    PRICE_FILE,
+    CostEstimate,
+    Prices,
+    StackShape,
+    Usage,
+    estimate,
+    load_prices,
+)
+from plan.derive import rule_resources, stack_shape
+from policy.rules import Reach, Resource, RuleResult, evaluate, services_reached
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An alternative the settings allow: a label and the settings it changes."""
+
+    label: str
+    overrides: Mapping[str, str]
+
+
+# Egress first (the endpoint-versus-NAT question), then the CPU architecture.
+CHOICES: tuple[Choice, ...] = (
+    Choice("interface endpoints in every AZ", {"egress": "endpoints", "endpointAzCount": "0"}),
+    Choice("interface endpoints in one AZ", {"egress": "endpoints", "endpointAzCount": "1"}),
+    Choice("one NAT gateway instead of endpoints", {"egress": "nat", "natGateways": "single"}),
+    Choice("a NAT gateway per AZ instead of endpoints", {"egress": "nat", "natGateways": "per-az"}),
+    Choice("x86 tasks (X86_64)", {"cpuArchitecture": "X86_64"}),
+    Choice("ARM tasks (ARM64, Graviton)", {"cpuArchitecture": "ARM64"}),
+)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    choice: Choice
+    current: bool
+    estimate: CostEstimate | None
+    refused: str | None = None  # why the settings do not allow it
+
+    @property
+    def settings_text(self) -> str:
+        return ", ".join(f"{k}: {v}" for k, v in self.choice.overrides.items())
+
+
+@dataclass(frozen=True)
+class StackRun:
+    """One offline run of the program and what the plan derives from it."""
+
+    recording: object  # components.testing.StackRecording
+    resources: list[Resource]
+    shape: StackShape
+
+
+@dataclass(frozen=True)
+class Plan:
+    stack: str
+    settings: object  # stack_settings.StackSettings
+    prices: Prices
+    usage: Usage
+    run: StackRun
+    estimate: CostEstimate
+    reaches: list[Reach]
+    results: list[RuleResult]
+    alternatives: list[Alternative]
+
+
+def read_settings(stack: str, root: Path = REPO_ROOT) -> tuple[dict[str, str], object]:
+    """The stack file's config and its validated settings (raises on unknown stack / bad value)."""
+    from stack_settings import load_settings, read_stack_file
+
+    config = read_stack_file(stack, root)
+    return config, load_settings(config)
+
+
+def run_stack(config: Mapping[str, str], stack: str, root: Path = REPO_ROOT) -> StackRun:
+    from components.testing import run_program
+
+    program_file = root / "__main__.py"
+    if not program_file.is_file():
+        raise FileNotFoundError(f"{program_file} does not exist: there is no program to plan")
+
+    def program() -> None:
+        runpy.run_path(str(program_file), run_name="__main__")
+
+    recording = run_program(program, config=config, stack=stack)
+    resources = rule_resources(recording.resources)
+    return StackRun(recording, resources, stack_shape(resources, str(config["aws:region"])))
+
+
+def _alternatives(
+    config: Mapping[str, str],
+    settings: object,
+    stack: str,
+    root: Path,
+    prices: Prices,
+    usage: Usage,
+    current: CostEstimate,
+) -> list[Alternative]:
+    from stack_settings import SettingsError, load_settings
+
+    alternatives = []
+    for choice in CHOICES:
+        changed = {**config, **choice.overrides}
+        try:
+            changed_settings = load_settings(changed)
+        except SettingsError as error:
+            alternatives.append(Alternative(choice, False, None, refused=str(error)))
+            continue
+        if changed_settings == settings:
+            alternatives.append(Alternative(choice, True, current))
+            continue
+        shape = run_stack(changed, stack, root).shape
+        alternatives.append(Alternative(choice, False, estimate(shape, prices, usage)))
+    return alternatives
+
+
+def build_plan(
+    stack: str,
+    *,
+    usage: Usage = Usage(),  # noqa: B008
+    root: Path = REPO_ROOT,
+    price_file: Path = PRICE_FILE,
+    with_alternatives: bool = True,
+) -> Plan:
+    config, settings = read_settings(stack, root)
+    prices = load_prices(settings.region, price_file)  # type: ignore[attr-defined]
+    run = run_stack(config, stack, root)
+    current = estimate(run.shape, prices, usage)
+    alternatives = (
+        _alternatives(config, settings, stack, root, prices, usage, current)
+        if with_alternatives
+        else []
+    )
+    return Plan(
+        stack=stack,
+        settings=settings,
+        prices=prices,
+        usage=usage,
+        run=run,
+        estimate=current,
+        reaches=services_reached(run.resources),
+        results=evaluate(run.resources),
+        alternatives=alternatives,
+    )
