@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv test lint format local
+.PHONY: help venv test lint format local plan
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -27,6 +27,9 @@ local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; dat
 	bash local/install-system-packages.sh
 	@$(MAKE) --no-print-directory venv
 	exec $(PY) -m local.run
+
+plan: venv ## offline plan of STACK (default prod): resources, monthly cost, policy findings
+	$(PY) -m plan --stack $(STACK)
 
 lint: venv ## ruff over the whole repository
 	$(VENV)/bin/ruff check .
