@@ -9,7 +9,37 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_EXPORTS: dict[str, str] = {}
+_EXPORTS: dict[str, str] = {
+    "PrivateNetwork": "network",
+    "PrivateNetworkArgs": "network",
+    "EndpointSet": "endpoints",
+    "EndpointSetArgs": "endpoints",
+    "ENDPOINT_CATALOG": "endpoints",
+    "NOT_NEEDED": "endpoints",
+    "required_endpoints_of": "endpoints",
+    "SidecarTask": "sidecar_task",
+    "SidecarTaskArgs": "sidecar_task",
+    "ContainerSpec": "sidecar_task",
+    "HealthCheck": "sidecar_task",
+    "Mount": "sidecar_task",
+    "Volume": "sidecar_task",
+    "EfsVolume": "sidecar_task",
+    "EgressRule": "sidecar_task",
+    "LoadBalancerTarget": "sidecar_task",
+    "PersistentPostgres": "postgres",
+    "PersistentPostgresArgs": "postgres",
+    "PostgresDatabase": "postgres",
+    "PublicEntrance": "load_balancer",
+    "PublicEntranceArgs": "load_balancer",
+    "MediaBucket": "media_bucket",
+    "MediaBucketArgs": "media_bucket",
+    "SesMail": "mail",
+    "SesMailArgs": "mail",
+    "GeneratedSecret": "secrets",
+    "GeneratedSecretArgs": "secrets",
+    "ServiceImages": "images",
+    "ServiceImagesArgs": "images",
+}
 
 __all__ = sorted(_EXPORTS)
 
@@ -19,3 +49,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'components' has no attribute {name!r}")
     return getattr(importlib.import_module(f"components.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return __all__

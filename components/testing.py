@@ -433,6 +433,7 @@ def _backup(kind: str, key: str = "name") -> Callable[..., dict]:
         value = inputs.get(key) or f"{name}-{short[:7]}"
         return {
             "id": value if kind == "backup-vault" else short,
+            "name": value,
             "arn": f"arn:aws:backup:{mocks.region}:{mocks.account_id}:{kind}:{value}",
         }
 

@@ -1,0 +1,258 @@
+"""django-tw on AWS ECS Fargate: settings -> components -> outputs.
+
+    internet -> PublicEntrance (ALB, public subnets) -> one SidecarTask in private subnets:
+        nginx :8080 -> web (gunicorn + Django) :8000 -> db (Postgres) :5432 on EFS
+    private subnets reach AWS through an EndpointSet derived from what the parts need.
+
+This file only wires components together. The Django-specific parts (environment names, the
+three container specs) live here; the components know nothing about Django.
+"""
+
+import dataclasses
+
+import pulumi
+
+from components import (
+    ContainerSpec,
+    EgressRule,
+    EndpointSet,
+    EndpointSetArgs,
+    GeneratedSecret,
+    GeneratedSecretArgs,
+    HealthCheck,
+    LoadBalancerTarget,
+    MediaBucket,
+    MediaBucketArgs,
+    Mount,
+    PersistentPostgres,
+    PersistentPostgresArgs,
+    PrivateNetwork,
+    PrivateNetworkArgs,
+    PublicEntrance,
+    PublicEntranceArgs,
+    ServiceImages,
+    ServiceImagesArgs,
+    SesMail,
+    SesMailArgs,
+    SidecarTask,
+    SidecarTaskArgs,
+    Volume,
+    required_endpoints_of,
+)
+from stack_settings import config_from_pulumi, load_settings
+
+# Every setting is validated before the first resource is declared.
+settings = load_settings(config_from_pulumi())
+name = f"tw-{pulumi.get_stack()}"
+production = settings.is_production
+
+NGINX_PORT, WEB_PORT = 8080, 8000
+STATIC_ROOT = "/var/www/static"
+
+# --- network ------------------------------------------------------------------------------
+network = PrivateNetwork(
+    name,
+    PrivateNetworkArgs(
+        cidr_block=settings.vpc_cidr,
+        az_count=settings.az_count,
+        nat="none" if settings.egress == "endpoints" else settings.nat_gateways,
+        allow_single_az=not production,
+    ),
+)
+
+# --- the public entrance ------------------------------------------------------------------
+entrance = PublicEntrance(
+    f"{name}-web",
+    PublicEntranceArgs(
+        vpc_id=network.vpc_id,
+        vpc_cidr=settings.vpc_cidr,
+        public_subnet_ids=network.public_subnet_ids,
+        target_port=NGINX_PORT,
+        health_check_path="/healthz",
+        domain=settings.domain,
+        hosted_zone=settings.hosted_zone,
+        deletion_protection=production,
+    ),
+)
+
+# --- images, data, mail, secrets ----------------------------------------------------------
+images = ServiceImages(
+    name,
+    ServiceImagesArgs(
+        context="service",
+        dockerfiles={
+            "nginx": "service/Dockerfile.nginx",
+            "web": "service/Dockerfile",
+            "db": "service/Dockerfile.db",
+        },
+        platform="linux/arm64" if settings.cpu_architecture == "ARM64" else "linux/amd64",
+        force_delete=not production,
+    ),
+)
+
+database = PersistentPostgres(
+    f"{name}-db",
+    PersistentPostgresArgs(
+        vpc_id=network.vpc_id,
+        subnet_ids=network.private_subnet_ids,
+        image=images.image_uris["db"],
+        database_name=settings.database_name,
+        database_user=settings.database_user,
+        protect=production,
+    ),
+)
+
+media = MediaBucket(f"{name}-media", MediaBucketArgs(protect=production))
+
+django_secret_key = GeneratedSecret(
+    f"{name}-django-secret-key",
+    GeneratedSecretArgs(description="Django SECRET_KEY", length=64),
+)
+
+mail = (
+    SesMail(
+        f"{name}-mail",
+        SesMailArgs(
+            from_address=settings.mail_from,
+            hosted_zone=settings.hosted_zone,
+            region=settings.region,
+        ),
+    )
+    if settings.sends_mail
+    else None
+)
+if mail is None:
+    pulumi.log.warn(f"{name}: mailFrom is empty, so the site cannot send password-reset mail.")
+
+# --- the three containers of one task -----------------------------------------------------
+web_environment: dict[str, pulumi.Input[str]] = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_ALLOWED_HOSTS": settings.domain or entrance.dns_name,
+    "DJANGO_STATIC_ROOT": STATIC_ROOT,
+    "AWS_STORAGE_BUCKET_NAME": media.bucket_name,
+    "AWS_S3_REGION_NAME": settings.region,
+    "EMAIL_HOST": mail.smtp_host if mail else "",
+    "EMAIL_PORT": str(mail.smtp_port if mail else 587),
+    "EMAIL_USE_TLS": "true",
+    "DEFAULT_FROM_EMAIL": settings.mail_from or f"no-reply@{settings.domain or 'localhost'}",
+    "WEB_CONCURRENCY": str(settings.web_concurrency),
+}
+if not settings.uses_tls:
+    web_environment["DJANGO_HTTPS"] = "false"
+web_secrets: dict[str, pulumi.Input[str]] = {
+    "DJANGO_SECRET_KEY": django_secret_key.arn,
+    "DATABASE_URL": database.database_url_secret_arn,
+}
+if mail is not None:
+    # The SMTP user name is an IAM access key id: it stays out of plain environment too.
+    web_secrets["EMAIL_HOST_USER"] = mail.username_secret_arn
+    web_secrets["EMAIL_HOST_PASSWORD"] = mail.password_secret_arn
+
+nginx = ContainerSpec(
+    name="nginx",
+    image=images.image_uris["nginx"],
+    port=NGINX_PORT,
+    environment={
+        "NGINX_LISTEN_PORT": str(NGINX_PORT),
+        # Same task, same network namespace: localhost, never a container name.
+        "NGINX_UPSTREAM": f"localhost:{WEB_PORT}",
+        "NGINX_STATIC_ROOT": STATIC_ROOT,
+        "NGINX_REAL_IP_FROM": settings.vpc_cidr,
+    },
+    health_check=HealthCheck(
+        command=["CMD-SHELL", f"curl -fsS http://127.0.0.1:{NGINX_PORT}/healthz || exit 1"]
+    ),
+    depends_on={"web": "HEALTHY"},
+    mounts=[Mount("static", STATIC_ROOT, read_only=True)],
+)
+web = ContainerSpec(
+    name="web",
+    image=images.image_uris["web"],
+    port=WEB_PORT,
+    environment=web_environment,
+    secrets=web_secrets,
+    health_check=HealthCheck(
+        command=["CMD-SHELL", "python /app/healthcheck.py || exit 1"], start_period=120
+    ),
+    depends_on={"db": "HEALTHY"},
+    mounts=[Mount("static", STATIC_ROOT)],
+)
+
+task_args = SidecarTaskArgs(
+    vpc_id=network.vpc_id,
+    subnet_ids=network.private_subnet_ids,
+    region=settings.region,
+    containers=[nginx, web, *database.containers],
+    volumes=[Volume("static"), *database.volumes],
+    cpu=settings.task_cpu,
+    memory=settings.task_memory,
+    cpu_architecture=settings.cpu_architecture,
+    log_retention_days=settings.log_retention_days,
+    task_role_statements=[*media.task_role_statements, *database.task_role_statements],
+    image_repository_arns=list(images.repository_arns.values()),
+    load_balancer=LoadBalancerTarget(
+        target_group_arn=entrance.target_group_arn,
+        container_name="nginx",
+        container_port=NGINX_PORT,
+        source_security_group_id=entrance.security_group_id,
+    ),
+    extra_security_group_ids=[database.client_security_group_id],
+)
+
+# --- private access to AWS, derived from what the parts use --------------------------------
+needed_endpoints = required_endpoints_of(task_args, database, media, *([mail] if mail else []))
+endpoints = EndpointSet(
+    f"{name}-endpoints",
+    EndpointSetArgs(
+        vpc_id=network.vpc_id,
+        vpc_cidr=settings.vpc_cidr,
+        region=settings.region,
+        subnet_ids=network.private_subnet_ids,
+        route_table_ids=network.private_route_table_ids,
+        services=needed_endpoints,
+        interface_az_count=settings.endpoint_az_count,
+        # With NAT the interface endpoints are not needed; the S3 gateway stays (it is free
+        # and keeps image-layer traffic off the NAT's per-GB charge).
+        gateway_only=settings.egress == "nat",
+    ),
+)
+
+# The task opens only what it uses: HTTPS to the endpoints and to S3 (or anywhere through
+# NAT) and SMTP to the email-smtp endpoint. NFS goes through the database's client group.
+if settings.egress == "endpoints":
+    endpoint_group = endpoints.security_group_id
+    egress = [
+        EgressRule(443, "HTTPS to the VPC endpoints", security_group_id=endpoint_group),
+        EgressRule(443, "HTTPS to S3", prefix_list_id=endpoints.prefix_list_ids["s3"]),
+    ]
+    if mail is not None:
+        egress.append(EgressRule(587, "SMTP to email-smtp", security_group_id=endpoint_group))
+else:
+    egress = [EgressRule(443, "HTTPS to AWS through NAT", cidr="0.0.0.0/0")]
+    if mail is not None:
+        egress.append(EgressRule(587, "SMTP to SES through NAT", cidr="0.0.0.0/0"))
+
+task = SidecarTask(name, dataclasses.replace(task_args, egress=egress))
+
+# --- outputs ------------------------------------------------------------------------------
+pulumi.export("url", entrance.url)
+pulumi.export("alb_dns_name", entrance.dns_name)
+pulumi.export("cluster_name", task.cluster_name)
+pulumi.export("service_name", task.service_name)
+pulumi.export("log_group_names", task.log_group_names)
+pulumi.export(
+    "exec_command",
+    pulumi.Output.format(
+        "aws ecs execute-command --region {0} --cluster {1} --task "
+        "$(aws ecs list-tasks --region {0} --cluster {1} --service-name {2} "
+        "--query 'taskArns[0]' --output text) --container web --interactive --command /bin/bash",
+        settings.region,
+        task.cluster_name,
+        task.service_name,
+    ),
+)
+pulumi.export("media_bucket_name", media.bucket_name)
+pulumi.export("repository_urls", images.repository_urls)
+pulumi.export("vpc_endpoints", sorted(endpoints.services))
+pulumi.export("efs_file_system_id", database.file_system_id)
+pulumi.export("backup_vault_name", database.backup_vault_name)

@@ -1,0 +1,270 @@
+"""EndpointSet: private access to AWS services for subnets without a route to the internet.
+
+The set of endpoints is derived, never hand-listed: each component says which services it
+reaches (``required_endpoints``) and :func:`required_endpoints_of` takes the union. The
+catalog below says why each endpoint exists and where that is documented, and also records
+the endpoints people add by habit that this stack does not need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import pulumi
+import pulumi_aws as aws
+
+ECS_VPC_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html"
+ECR_VPC_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"
+
+
+@dataclass(frozen=True)
+class EndpointInfo:
+    """Why an AWS service gets a VPC endpoint."""
+
+    service: str
+    """Service suffix of ``com.amazonaws.<region>.<service>``."""
+    kind: str
+    """``Gateway`` (free, a route in the route tables) or ``Interface`` (ENIs, billed per AZ)."""
+    port: int | None
+    """TCP port the interface endpoint's security group opens to the VPC (None: gateway)."""
+    needed_for: str
+    reason: str
+    source: str
+
+
+ENDPOINT_CATALOG: dict[str, EndpointInfo] = {
+    info.service: info
+    for info in (
+        EndpointInfo(
+            "ecr.api",
+            "Interface",
+            443,
+            "pulling private images",
+            "Fargate calls the ECR API (GetAuthorizationToken, image manifests) before a pull.",
+            ECR_VPC_ENDPOINTS,
+        ),
+        EndpointInfo(
+            "ecr.dkr",
+            "Interface",
+            443,
+            "pulling private images",
+            "The Docker registry protocol of ECR; the image pull itself goes here.",
+            ECR_VPC_ENDPOINTS,
+        ),
+        EndpointInfo(
+            "s3",
+            "Gateway",
+            None,
+            "image layers, media bucket",
+            "ECR keeps image layers in S3, and without an internet gateway route the S3 "
+            "*gateway* endpoint is required (an S3 interface endpoint cannot serve ECR). "
+            "The media bucket uses the same route. Gateway endpoints cost nothing.",
+            ECS_VPC_ENDPOINTS,
+        ),
+        EndpointInfo(
+            "logs",
+            "Interface",
+            443,
+            "awslogs log driver",
+            "Containers log to CloudWatch Logs through the awslogs driver.",
+            ECS_VPC_ENDPOINTS,
+        ),
+        EndpointInfo(
+            "secretsmanager",
+            "Interface",
+            443,
+            "task definition `secrets`",
+            "Fargate reads Secrets Manager values when it starts the task and injects them.",
+            ECS_VPC_ENDPOINTS,
+        ),
+        EndpointInfo(
+            "ssmmessages",
+            "Interface",
+            443,
+            "ECS Exec",
+            "ECS Exec opens its session channels through Systems Manager's ssmmessages API "
+            "(the four ssmmessages actions of the task role).",
+            "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html",
+        ),
+        EndpointInfo(
+            "email-smtp",
+            "Interface",
+            587,
+            "SES over SMTP",
+            "Django sends mail to email-smtp.<region>.amazonaws.com with STARTTLS on 587; "
+            "SMTP is not HTTPS, so this endpoint's port is 587, not 443.",
+            "https://docs.aws.amazon.com/ses/latest/dg/send-email-set-up-vpc-endpoints.html ; "
+            "ports: https://docs.aws.amazon.com/ses/latest/dg/smtp-connect.html",
+        ),
+    )
+}
+
+# Endpoints people add by habit and why this stack leaves them out.
+NOT_NEEDED: dict[str, str] = {
+    "ec2messages": (
+        "Used by the SSM Agent on EC2 managed nodes to talk to Systems Manager; ECS Exec on "
+        "Fargate only needs ssmmessages. "
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html"
+    ),
+    "ssm": (
+        "Only for SSM Parameter Store `secrets` or SSM-managed instances; this stack keeps "
+        "secrets in Secrets Manager."
+    ),
+    "elasticfilesystem": (
+        "The EFS interface endpoint serves the EFS *API* (create/describe file systems). "
+        "Mounting goes over NFS (2049) to the mount targets, which are ENIs inside the VPC, "
+        "so a Fargate task mounts EFS without it. "
+        "https://docs.aws.amazon.com/efs/latest/ug/efs-vpc-endpoints.html ; "
+        "https://docs.aws.amazon.com/efs/latest/ug/manage-fs-access.html"
+    ),
+    "ecs, ecs-agent, ecs-telemetry": (
+        "Fargate tasks do not need the ECS interface endpoints (they are for the EC2 launch "
+        f"type's container agent). {ECS_VPC_ENDPOINTS}"
+    ),
+}
+
+
+class NeedsEndpoints(Protocol):
+    """Anything that says which AWS services it reaches from the private subnets."""
+
+    @property
+    def required_endpoints(self) -> frozenset[str]: ...
+
+
+def required_endpoints_of(*parts: NeedsEndpoints) -> frozenset[str]:
+    """The union of what each part needs: the endpoint set is derived, never hand-listed."""
+    needed: set[str] = set()
+    for part in parts:
+        needed |= part.required_endpoints
+    return frozenset(needed)
+
+
+def _check_services(services: Iterable[str]) -> None:
+    unknown = sorted(set(services) - set(ENDPOINT_CATALOG))
+    if unknown:
+        raise ValueError(
+            f"EndpointSetArgs.services has {', '.join(unknown)}, which the catalog does not "
+            f"know; known: {', '.join(sorted(ENDPOINT_CATALOG))} (add an EndpointInfo with "
+            "its reason and source to components/endpoints.py)"
+        )
+
+
+@dataclass(frozen=True)
+class EndpointSetArgs:
+    """Private access to AWS services for subnets without a NAT gateway."""
+
+    vpc_id: pulumi.Input[str]
+    vpc_cidr: str
+    """Interface endpoints accept connections from this CIDR only."""
+    region: str
+    """Region of the services (``com.amazonaws.<region>.<service>``)."""
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets, one per AZ, where interface endpoints get their ENIs."""
+    route_table_ids: Sequence[pulumi.Input[str]]
+    """Private route tables the gateway endpoints (S3) attach to."""
+    services: frozenset[str]
+    """Services to reach, e.g. ``required_endpoints_of(task, bucket)``."""
+    interface_az_count: int = 0
+    """Put interface endpoint ENIs in only the first N subnets (0 = all). Each AZ costs
+    money per endpoint; fewer AZs trade resilience of AWS access for cost."""
+    gateway_only: bool = False
+    """Create only the (free) gateway endpoints, e.g. when a NAT gateway carries the rest."""
+
+    def __post_init__(self) -> None:
+        _check_services(self.services)
+        if not self.subnet_ids and not self.gateway_only:
+            raise ValueError("EndpointSetArgs.subnet_ids is empty; pass the private subnets")
+        if not 0 <= self.interface_az_count <= len(self.subnet_ids):
+            raise ValueError(
+                f"EndpointSetArgs.interface_az_count is {self.interface_az_count}; use 0 (every "
+                f"subnet) up to {len(self.subnet_ids)} (the number of subnet_ids)"
+            )
+
+    @property
+    def gateway_services(self) -> list[str]:
+        return sorted(s for s in self.services if ENDPOINT_CATALOG[s].kind == "Gateway")
+
+    @property
+    def interface_services(self) -> list[str]:
+        if self.gateway_only:
+            return []
+        return sorted(s for s in self.services if ENDPOINT_CATALOG[s].kind == "Interface")
+
+
+class EndpointSet(pulumi.ComponentResource):
+    """Gateway endpoints on the private route tables, interface endpoints in the private
+    subnets with private DNS, behind one security group open to the VPC CIDR only."""
+
+    endpoint_ids: dict[str, pulumi.Output[str]]
+    prefix_list_ids: dict[str, pulumi.Output[str]]
+    """Gateway service -> AWS prefix list of its addresses (for security group egress)."""
+    security_group_id: pulumi.Output[str] | None
+    services: frozenset[str]
+
+    def __init__(
+        self, name: str, args: EndpointSetArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("django-tw:network:EndpointSet", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.endpoint_ids = {}
+        self.prefix_list_ids = {}
+        self.security_group_id = None
+
+        for service in args.gateway_services:
+            endpoint = aws.ec2.VpcEndpoint(
+                f"{name}-{service}",
+                vpc_id=args.vpc_id,
+                service_name=f"com.amazonaws.{args.region}.{service}",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=list(args.route_table_ids),
+                tags={"Name": f"{name}-{service}"},
+                opts=child,
+            )
+            self.endpoint_ids[service] = endpoint.id
+            self.prefix_list_ids[service] = endpoint.prefix_list_id
+
+        interface_services = args.interface_services
+        if interface_services:
+            group = aws.ec2.SecurityGroup(
+                f"{name}-sg",
+                vpc_id=args.vpc_id,
+                description="Interface VPC endpoints: reachable from inside the VPC only",
+                tags={"Name": f"{name}-sg"},
+                opts=child,
+            )
+            ports = sorted({ENDPOINT_CATALOG[s].port or 443 for s in interface_services})
+            for port in ports:
+                users = [s for s in interface_services if ENDPOINT_CATALOG[s].port == port]
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-sg-in-{port}",
+                    security_group_id=group.id,
+                    ip_protocol="tcp",
+                    from_port=port,
+                    to_port=port,
+                    cidr_ipv4=args.vpc_cidr,
+                    description=f"{', '.join(users)} from the VPC",
+                    opts=child,
+                )
+            self.security_group_id = group.id
+            limit = args.interface_az_count or len(args.subnet_ids)
+            subnets = list(args.subnet_ids)[:limit]
+            for service in interface_services:
+                endpoint = aws.ec2.VpcEndpoint(
+                    f"{name}-{service}",
+                    vpc_id=args.vpc_id,
+                    service_name=f"com.amazonaws.{args.region}.{service}",
+                    vpc_endpoint_type="Interface",
+                    private_dns_enabled=True,
+                    subnet_ids=subnets,
+                    security_group_ids=[group.id],
+                    tags={"Name": f"{name}-{service}"},
+                    opts=child,
+                )
+                self.endpoint_ids[service] = endpoint.id
+
+        self.services = frozenset(self.endpoint_ids)
+        self.register_outputs(
+            {"endpoint_ids": self.endpoint_ids, "security_group_id": self.security_group_id}
+        )

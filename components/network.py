@@ -1,0 +1,233 @@
+"""PrivateNetwork: a VPC whose workloads live in private subnets, spread over several AZs."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+NAT_MODES = ("none", "single", "per-az")
+
+
+@dataclass(frozen=True)
+class PrivateNetworkArgs:
+    """A VPC with public subnets for load balancers and private subnets for tasks."""
+
+    cidr_block: str = "10.0.0.0/16"
+    """IPv4 CIDR of the VPC. It is split into 2 x ``az_count`` equal subnets."""
+    az_count: int = 2
+    """Availability zones to span. Two or more keeps the site up when one AZ fails."""
+    nat: str = "none"
+    """``none``: private subnets have no internet route (reach AWS through VPC endpoints);
+    ``single``: one NAT gateway for all AZs; ``per-az``: one NAT gateway per AZ."""
+    allow_single_az: bool = False
+    """Permit ``az_count`` 1. Only for throw-away development stacks."""
+    availability_zones: Sequence[str] | None = None
+    """Pin the AZs; by default the first ``az_count`` available ones of the region."""
+
+    def __post_init__(self) -> None:
+        try:
+            network = ipaddress.ip_network(self.cidr_block, strict=True)
+        except ValueError:
+            raise ValueError(
+                f"PrivateNetworkArgs.cidr_block {self.cidr_block!r} is not a network in CIDR form; "
+                "use e.g. '10.0.0.0/16'"
+            ) from None
+        if network.version != 4:
+            raise ValueError(f"PrivateNetworkArgs.cidr_block {self.cidr_block!r} must be IPv4")
+        lowest = 1 if self.allow_single_az else 2
+        if self.az_count < lowest:
+            raise ValueError(
+                f"PrivateNetworkArgs.az_count is {self.az_count}; use {lowest} or more "
+                "(a single AZ needs allow_single_az=True and is for development only)"
+            )
+        if self.nat not in NAT_MODES:
+            raise ValueError(
+                f"PrivateNetworkArgs.nat is {self.nat!r}; use one of {', '.join(NAT_MODES)}"
+            )
+        new_prefix = network.prefixlen + math.ceil(math.log2(2 * self.az_count))
+        if new_prefix > 28:
+            raise ValueError(
+                f"PrivateNetworkArgs.cidr_block {self.cidr_block} is too small for "
+                f"{2 * self.az_count} subnets of at least /28; use a larger block"
+            )
+
+    def subnet_blocks(self) -> tuple[list[str], list[str]]:
+        """(public, private) subnet CIDRs, one of each per AZ, in AZ order."""
+        network = ipaddress.ip_network(self.cidr_block)
+        bits = math.ceil(math.log2(2 * self.az_count))
+        blocks = [str(block) for block in network.subnets(prefixlen_diff=bits)]
+        return blocks[: self.az_count], blocks[self.az_count : 2 * self.az_count]
+
+
+class PrivateNetwork(pulumi.ComponentResource):
+    """VPC, public + private subnets over N AZs, internet gateway, route tables, optional NAT.
+
+    Public subnets hold only the load balancer (and NAT gateways): they do not hand out
+    public IPs on launch. Every private subnet has its own route table, so gateway endpoints
+    and per-AZ NAT routes attach per AZ.
+    """
+
+    vpc_id: pulumi.Output[str]
+    cidr_block: str
+    availability_zones: list[str]
+    public_subnet_ids: list[pulumi.Output[str]]
+    private_subnet_ids: list[pulumi.Output[str]]
+    private_route_table_ids: list[pulumi.Output[str]]
+    nat_gateway_ids: list[pulumi.Output[str]]
+
+    def __init__(
+        self, name: str, args: PrivateNetworkArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("django-tw:network:PrivateNetwork", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        zones = list(args.availability_zones or self._available_zones(child))
+        if len(zones) < args.az_count:
+            raise ValueError(
+                f"PrivateNetwork {name!r}: az_count is {args.az_count} but only {len(zones)} "
+                f"availability zones are available ({', '.join(zones)}); lower az_count"
+            )
+        zones = zones[: args.az_count]
+        public_blocks, private_blocks = args.subnet_blocks()
+
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=args.cidr_block,
+            # Interface endpoints with private DNS need both.
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags={"Name": f"{name}-vpc"},
+            opts=child,
+        )
+        # The default security group allows all traffic between its members; empty it so
+        # nothing can rely on it by accident (CIS AWS Foundations 5.4).
+        aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg",
+            vpc_id=vpc.id,
+            ingress=[],
+            egress=[],
+            tags={"Name": f"{name}-default-sg (unused)"},
+            opts=child,
+        )
+        gateway = aws.ec2.InternetGateway(
+            f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{name}-igw"}, opts=child
+        )
+        public_routes = aws.ec2.RouteTable(
+            f"{name}-public-rt",
+            vpc_id=vpc.id,
+            routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)],
+            tags={"Name": f"{name}-public"},
+            opts=child,
+        )
+
+        public_subnets: list[aws.ec2.Subnet] = []
+        private_subnets: list[aws.ec2.Subnet] = []
+        for index, (zone, public_block, private_block) in enumerate(
+            zip(zones, public_blocks, private_blocks, strict=True)
+        ):
+            public = aws.ec2.Subnet(
+                f"{name}-public-{index}",
+                vpc_id=vpc.id,
+                cidr_block=public_block,
+                availability_zone=zone,
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{name}-public-{zone}", "tier": "public"},
+                opts=child,
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-public-{index}-rta",
+                subnet_id=public.id,
+                route_table_id=public_routes.id,
+                opts=child,
+            )
+            private = aws.ec2.Subnet(
+                f"{name}-private-{index}",
+                vpc_id=vpc.id,
+                cidr_block=private_block,
+                availability_zone=zone,
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{name}-private-{zone}", "tier": "private"},
+                opts=child,
+            )
+            public_subnets.append(public)
+            private_subnets.append(private)
+
+        nat_gateways: list[aws.ec2.NatGateway] = []
+        nat_count = {"none": 0, "single": 1, "per-az": args.az_count}[args.nat]
+        for index in range(nat_count):
+            address = aws.ec2.Eip(
+                f"{name}-nat-{index}-eip",
+                domain="vpc",
+                tags={"Name": f"{name}-nat-{zones[index]}"},
+                opts=child,
+            )
+            nat_gateways.append(
+                aws.ec2.NatGateway(
+                    f"{name}-nat-{index}",
+                    allocation_id=address.id,
+                    subnet_id=public_subnets[index].id,
+                    tags={"Name": f"{name}-nat-{zones[index]}"},
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[gateway]),
+                )
+            )
+
+        private_route_tables: list[aws.ec2.RouteTable] = []
+        for index, (zone, subnet) in enumerate(zip(zones, private_subnets, strict=True)):
+            routes = []
+            if nat_gateways:
+                nat = nat_gateways[index % len(nat_gateways)]
+                routes.append(
+                    aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", nat_gateway_id=nat.id)
+                )
+            table = aws.ec2.RouteTable(
+                f"{name}-private-{index}-rt",
+                vpc_id=vpc.id,
+                routes=routes,
+                tags={"Name": f"{name}-private-{zone}"},
+                opts=child,
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-private-{index}-rta",
+                subnet_id=subnet.id,
+                route_table_id=table.id,
+                opts=child,
+            )
+            private_route_tables.append(table)
+
+        self.vpc_id = vpc.id
+        self.cidr_block = args.cidr_block
+        self.availability_zones = zones
+        self.public_subnet_ids = [subnet.id for subnet in public_subnets]
+        self.private_subnet_ids = [subnet.id for subnet in private_subnets]
+        self.private_route_table_ids = [table.id for table in private_route_tables]
+        self.nat_gateway_ids = [nat.id for nat in nat_gateways]
+        self.register_outputs(
+            {
+                "vpc_id": self.vpc_id,
+                "cidr_block": self.cidr_block,
+                "availability_zones": self.availability_zones,
+                "public_subnet_ids": self.public_subnet_ids,
+                "private_subnet_ids": self.private_subnet_ids,
+                "private_route_table_ids": self.private_route_table_ids,
+                "nat_gateway_ids": self.nat_gateway_ids,
+            }
+        )
+
+    @staticmethod
+    def _available_zones(opts: pulumi.ResourceOptions) -> list[str]:
+        # Zones that need opting in (Local/Wavelength Zones) cannot host Fargate tasks.
+        result = aws.get_availability_zones(
+            state="available",
+            filters=[
+                aws.GetAvailabilityZonesFilterArgs(
+                    name="opt-in-status", values=["opt-in-not-required"]
+                )
+            ],
+            opts=pulumi.InvokeOptions(parent=opts.parent),
+        )
+        return list(result.names)

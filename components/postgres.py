@@ -1,0 +1,318 @@
+"""PersistentPostgres: a Postgres container whose data lives on encrypted, backed-up EFS.
+
+The seam to keep: whatever provides the database (this container on EFS, or later a
+managed RDS instance) exposes the same :class:`PostgresDatabase` surface, so the
+composition does not change when the provider does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pulumi
+import pulumi_aws as aws
+
+from components.secrets import GeneratedSecret, GeneratedSecretArgs
+from components.sidecar_task import ContainerSpec, EfsVolume, HealthCheck, Mount, Volume
+
+POSTGRES_PORT = 5432
+# The Debian-based postgres images run the server as uid/gid 999.
+POSTGRES_UID = 999
+DATA_MOUNT = "/var/lib/postgresql/data"
+# PGDATA sits in a subdirectory of the mount: initdb refuses a non-empty directory, and the
+# mount root is where the lock file of the entrypoint's guard lives.
+PGDATA = f"{DATA_MOUNT}/pgdata"
+# Over TCP, not the unix socket: the socket answers "ready" during initdb's temporary
+# server (docker-library/postgres#880). psql would go interactive; pg_isready just answers.
+HEALTH_COMMAND = (
+    "CMD-SHELL",
+    'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" || exit 1',
+)
+
+
+class PostgresDatabase(Protocol):
+    """What the composition needs from any Postgres provider (container on EFS, or RDS)."""
+
+    database_url: pulumi.Output[str]
+    """postgres://USER:PASSWORD@HOST:5432/DB, a Pulumi secret."""
+    database_url_secret_arn: pulumi.Output[str]
+    """Secrets Manager ARN holding ``database_url`` (for the web container's ``secrets``)."""
+    containers: Sequence[ContainerSpec]
+    """Containers to add to the task (none for a managed database)."""
+    volumes: Sequence[Volume]
+    task_role_statements: Sequence[Mapping[str, Any]]
+    client_security_group_id: pulumi.Output[str]
+    """Attach to whatever connects (the task)."""
+
+    @property
+    def required_endpoints(self) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True)
+class PersistentPostgresArgs:
+    """Postgres in the task, data on EFS."""
+
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """The task's subnets: every one gets a mount target, so the task mounts in any AZ."""
+    image: pulumi.Input[str]
+    """Built from service/Dockerfile.db (postgres Debian image + the single-writer guard)."""
+    database_name: str = "app"
+    database_user: str = "app"
+    container_name: str = "db"
+    protect: bool = True
+    """Protect the file system and backup vault from deletion (production)."""
+    backup_schedule: str = "cron(0 18 * * ? *)"
+    """AWS Backup schedule (UTC). Default: daily 18:00 UTC, 03:00 in Japan."""
+    backup_retention_days: int = 35
+
+    def __post_init__(self) -> None:
+        if not self.subnet_ids:
+            raise ValueError("PersistentPostgresArgs.subnet_ids is empty; pass the task subnets")
+        if self.backup_retention_days < 1:
+            raise ValueError("PersistentPostgresArgs.backup_retention_days must be 1 or more")
+
+
+class PersistentPostgres(pulumi.ComponentResource):
+    """Encrypted EFS (mount target per task subnet, access point 999:999, AWS Backup plan),
+    the Postgres container spec that mounts it, and the credentials as secrets."""
+
+    database_url: pulumi.Output[str]
+    database_url_secret_arn: pulumi.Output[str]
+    password_secret_arn: pulumi.Output[str]
+    file_system_id: pulumi.Output[str]
+    access_point_id: pulumi.Output[str]
+    client_security_group_id: pulumi.Output[str]
+    backup_vault_name: pulumi.Output[str]
+    containers: list[ContainerSpec]
+    volumes: list[Volume]
+    task_role_statements: list[dict[str, Any]]
+
+    def __init__(
+        self, name: str, args: PersistentPostgresArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("django-tw:database:PersistentPostgres", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        # Data must survive a rename, a refactor or `pulumi destroy`: protect refuses the
+        # deletion, retain_on_delete leaves the cloud resource in place if it is forced.
+        keep = pulumi.ResourceOptions(
+            parent=self, protect=args.protect, retain_on_delete=args.protect
+        )
+
+        client_group = aws.ec2.SecurityGroup(
+            f"{name}-client-sg",
+            vpc_id=args.vpc_id,
+            description="Members may mount the Postgres file system (NFS 2049)",
+            tags={"Name": f"{name}-client-sg"},
+            opts=child,
+        )
+        mount_group = aws.ec2.SecurityGroup(
+            f"{name}-efs-sg",
+            vpc_id=args.vpc_id,
+            description="EFS mount targets: NFS from Postgres clients only",
+            tags={"Name": f"{name}-efs-sg"},
+            opts=child,
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-efs-sg-in-nfs",
+            security_group_id=mount_group.id,
+            ip_protocol="tcp",
+            from_port=2049,
+            to_port=2049,
+            referenced_security_group_id=client_group.id,
+            description="NFS from the Postgres task",
+            opts=child,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-client-sg-out-nfs",
+            security_group_id=client_group.id,
+            ip_protocol="tcp",
+            from_port=2049,
+            to_port=2049,
+            referenced_security_group_id=mount_group.id,
+            description="NFS to the Postgres file system",
+            opts=child,
+        )
+
+        file_system = aws.efs.FileSystem(
+            f"{name}-efs",
+            encrypted=True,
+            performance_mode="generalPurpose",
+            throughput_mode="bursting",
+            tags={"Name": f"{name}-data"},
+            opts=keep,
+        )
+        # Refuse any client that does not use TLS; IAM (the task role) grants the mount.
+        aws.efs.FileSystemPolicy(
+            f"{name}-efs-policy",
+            file_system_id=file_system.id,
+            policy=file_system.arn.apply(
+                lambda arn: json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "DenyUnencryptedTransport",
+                                "Effect": "Deny",
+                                "Principal": {"AWS": "*"},
+                                "Action": "*",
+                                "Resource": arn,
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        ],
+                    }
+                )
+            ),
+            opts=child,
+        )
+        for index, subnet_id in enumerate(args.subnet_ids):
+            aws.efs.MountTarget(
+                f"{name}-mount-{index}",
+                file_system_id=file_system.id,
+                subnet_id=subnet_id,
+                security_groups=[mount_group.id],
+                opts=child,
+            )
+        access_point = aws.efs.AccessPoint(
+            f"{name}-access-point",
+            file_system_id=file_system.id,
+            posix_user=aws.efs.AccessPointPosixUserArgs(uid=POSTGRES_UID, gid=POSTGRES_UID),
+            root_directory=aws.efs.AccessPointRootDirectoryArgs(
+                path="/postgres",
+                creation_info=aws.efs.AccessPointRootDirectoryCreationInfoArgs(
+                    owner_uid=POSTGRES_UID, owner_gid=POSTGRES_UID, permissions="0700"
+                ),
+            ),
+            tags={"Name": f"{name}-postgres"},
+            opts=child,
+        )
+
+        vault = aws.backup.Vault(f"{name}-backup-vault", opts=keep)
+        plan = aws.backup.Plan(
+            f"{name}-backup-plan",
+            rules=[
+                aws.backup.PlanRuleArgs(
+                    rule_name="daily",
+                    target_vault_name=vault.name,
+                    schedule=args.backup_schedule,
+                    lifecycle=aws.backup.PlanRuleLifecycleArgs(
+                        delete_after=args.backup_retention_days
+                    ),
+                )
+            ],
+            opts=child,
+        )
+        backup_role = aws.iam.Role(
+            f"{name}-backup-role",
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "backup.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+            opts=child,
+        )
+        for purpose in ("Backup", "Restores"):
+            aws.iam.RolePolicyAttachment(
+                f"{name}-backup-role-{purpose.lower()}",
+                role=backup_role.name,
+                policy_arn=f"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyFor{purpose}",
+                opts=child,
+            )
+        aws.backup.Selection(
+            f"{name}-backup-selection",
+            plan_id=plan.id,
+            iam_role_arn=backup_role.arn,
+            resources=[file_system.arn],
+            opts=child,
+        )
+
+        password = GeneratedSecret(
+            f"{name}-password",
+            GeneratedSecretArgs(description=f"{name}: Postgres password", length=40),
+            opts=child,
+        )
+        url = pulumi.Output.concat(
+            "postgres://",
+            args.database_user,
+            ":",
+            password.value,
+            f"@localhost:{POSTGRES_PORT}/",
+            args.database_name,
+        )
+        database_url = GeneratedSecret(
+            f"{name}-url",
+            GeneratedSecretArgs(
+                description=f"{name}: DATABASE_URL of the web container", value=url
+            ),
+            opts=child,
+        )
+
+        self.database_url = pulumi.Output.secret(url)
+        self.database_url_secret_arn = database_url.arn
+        self.password_secret_arn = password.arn
+        self.file_system_id = file_system.id
+        self.access_point_id = access_point.id
+        self.client_security_group_id = client_group.id
+        self.backup_vault_name = vault.name
+        self.volumes = [
+            Volume(
+                "pgdata",
+                efs=EfsVolume(file_system_id=file_system.id, access_point_id=access_point.id),
+            )
+        ]
+        self.containers = [
+            ContainerSpec(
+                name=args.container_name,
+                image=args.image,
+                port=POSTGRES_PORT,
+                environment={
+                    "POSTGRES_USER": args.database_user,
+                    "POSTGRES_DB": args.database_name,
+                    "PGDATA": PGDATA,
+                },
+                secrets={"POSTGRES_PASSWORD": password.arn},
+                health_check=HealthCheck(command=HEALTH_COMMAND, start_period=60),
+                mounts=[Mount("pgdata", DATA_MOUNT)],
+                # Fargate's maximum: Postgres gets every second it can to checkpoint and stop.
+                stop_timeout=120,
+                stateful=True,
+            )
+        ]
+        self.task_role_statements = [
+            {
+                "Sid": "MountPostgresData",
+                "Effect": "Allow",
+                "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                "Resource": file_system.arn,
+                "Condition": {
+                    "StringEquals": {"elasticfilesystem:AccessPointArn": access_point.arn}
+                },
+            }
+        ]
+        self.register_outputs(
+            {
+                "database_url_secret_arn": self.database_url_secret_arn,
+                "file_system_id": self.file_system_id,
+                "access_point_id": self.access_point_id,
+                "client_security_group_id": self.client_security_group_id,
+                "backup_vault_name": self.backup_vault_name,
+            }
+        )
+
+    @property
+    def required_endpoints(self) -> frozenset[str]:
+        """None: EFS is mounted through mount targets inside the VPC, not the EFS API.
+
+        https://docs.aws.amazon.com/efs/latest/ug/manage-fs-access.html
+        """
+        return frozenset()

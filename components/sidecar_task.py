@@ -1,0 +1,599 @@
+"""SidecarTask: one Fargate task of several containers that share localhost, and its service.
+
+Containers of one awsvpc task share a network namespace, so they talk over ``localhost``
+(``127.0.0.1``), never by container name. Everything a container needs is a typed
+:class:`ContainerSpec`; the component turns the specs into the task definition, one log
+group per container, the two IAM roles, the cluster, the service and its security group.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+# ECS Exec: the task role needs exactly these (listed, not "ssmmessages:*", which fails AWS
+# Security Hub control IAM.21). https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+ECS_EXEC_ACTIONS = (
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+)
+
+# Fargate's hard limit for stopTimeout.
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
+MAX_STOP_TIMEOUT = 120
+
+DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
+
+# Environment names that must never carry a value in plain text: they go in `secrets`.
+_SECRET_LOOKING_NAME = re.compile(
+    r"(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|ACCESS_KEY|^DATABASE_URL$)", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """An ECS container health check (run inside the container)."""
+
+    command: Sequence[str]
+    """ECS form, e.g. ``["CMD-SHELL", "pg_isready -h 127.0.0.1 || exit 1"]``."""
+    interval: int = 10
+    timeout: int = 5
+    retries: int = 5
+    start_period: int = 30
+    """Seconds during which failures do not count (first start, migrations)."""
+
+    def __post_init__(self) -> None:
+        if not self.command or self.command[0] not in ("CMD", "CMD-SHELL"):
+            raise ValueError(
+                f"HealthCheck.command {list(self.command)!r} must start with 'CMD' or 'CMD-SHELL'"
+            )
+
+    def to_ecs(self) -> dict[str, Any]:
+        return {
+            "command": list(self.command),
+            "interval": self.interval,
+            "timeout": self.timeout,
+            "retries": self.retries,
+            "startPeriod": self.start_period,
+        }
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A task volume mounted into a container."""
+
+    volume: str
+    path: str
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class EfsVolume:
+    """An EFS file system mounted through an access point, encrypted in transit, with IAM."""
+
+    file_system_id: pulumi.Input[str]
+    access_point_id: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A task volume: task-local scratch space shared by containers, or EFS."""
+
+    name: str
+    efs: EfsVolume | None = None
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """One container of the task."""
+
+    name: str
+    image: pulumi.Input[str]
+    port: int | None = None
+    """Port the container listens on (awsvpc: the same port on the task's IP and localhost)."""
+    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Plain, non-secret settings. Secret-looking names are refused: use ``secrets``."""
+    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Environment name -> Secrets Manager ARN (``valueFrom``); injected at start."""
+    health_check: HealthCheck | None = None
+    depends_on: Mapping[str, str] = field(default_factory=dict)
+    """Container name -> condition (``HEALTHY`` needs that container's health check)."""
+    mounts: Sequence[Mount] = ()
+    stop_timeout: int | None = None
+    """Seconds between SIGTERM and SIGKILL (Fargate max 120; None = ECS default 30)."""
+    essential: bool = True
+    stateful: bool = False
+    """Keeps data that two copies would corrupt (e.g. Postgres): the service then runs
+    exactly one task and stops the old task before starting the new one."""
+    init_process_enabled: bool = True
+    """Run an init process (reaps zombies; recommended for ECS Exec)."""
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}", self.name):
+            raise ValueError(f"ContainerSpec.name {self.name!r}: use letters, digits, - and _")
+        both = sorted(set(self.environment) & set(self.secrets))
+        if both:
+            raise ValueError(
+                f"container {self.name!r}: {', '.join(both)} is in both environment and "
+                "secrets; keep it in secrets only"
+            )
+        plain = sorted(name for name in self.environment if _SECRET_LOOKING_NAME.search(name))
+        if plain:
+            raise ValueError(
+                f"container {self.name!r}: {', '.join(plain)} looks secret; move it from "
+                "environment to secrets (a Secrets Manager ARN), never a plain value"
+            )
+        for target, condition in self.depends_on.items():
+            if condition not in DEPENDENCY_CONDITIONS:
+                raise ValueError(
+                    f"container {self.name!r}: depends_on[{target!r}] is {condition!r}; use "
+                    f"one of {', '.join(DEPENDENCY_CONDITIONS)}"
+                )
+        if self.stop_timeout is not None and not 2 <= self.stop_timeout <= MAX_STOP_TIMEOUT:
+            raise ValueError(
+                f"container {self.name!r}: stop_timeout {self.stop_timeout} is outside "
+                f"2..{MAX_STOP_TIMEOUT} seconds (Fargate's limit)"
+            )
+
+
+@dataclass(frozen=True)
+class LoadBalancerTarget:
+    """Register one container port of the task in an ALB target group."""
+
+    target_group_arn: pulumi.Input[str]
+    container_name: str
+    container_port: int
+    source_security_group_id: pulumi.Input[str]
+    """Only this security group (the load balancer's) may reach the port."""
+
+
+@dataclass(frozen=True)
+class EgressRule:
+    """Outbound traffic the task may open: to a CIDR, a security group or a prefix list."""
+
+    port: int
+    description: str
+    cidr: str | None = None
+    security_group_id: pulumi.Input[str] | None = None
+    prefix_list_id: pulumi.Input[str] | None = None
+
+    def __post_init__(self) -> None:
+        targets = [self.cidr, self.security_group_id, self.prefix_list_id]
+        if sum(target is not None for target in targets) != 1:
+            raise ValueError(
+                f"EgressRule {self.description!r}: give exactly one of cidr, "
+                "security_group_id, prefix_list_id"
+            )
+
+
+@dataclass(frozen=True)
+class SidecarTaskArgs:
+    """One Fargate task (several containers on one localhost) and the service that runs it."""
+
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets for the task; it never gets a public IP."""
+    region: str
+    containers: Sequence[ContainerSpec]
+    volumes: Sequence[Volume] = ()
+    cpu: int = 512
+    memory: int = 1024
+    cpu_architecture: str = "X86_64"
+    desired_count: int = 1
+    """Tasks to run; forced to 1 when a container is stateful."""
+    log_retention_days: int = 30
+    task_role_statements: Sequence[Mapping[str, Any]] = ()
+    """IAM statements for the application (e.g. its bucket), JSON shape, Outputs allowed."""
+    image_repository_arns: Sequence[pulumi.Input[str]] = ()
+    """ECR repositories the execution role may pull from."""
+    load_balancer: LoadBalancerTarget | None = None
+    health_check_grace_seconds: int = 180
+    """Time the ALB health checks are ignored after a task starts (migrations, initdb)."""
+    enable_exec: bool = True
+    """ECS Exec through SSM (``aws ecs execute-command``)."""
+    egress: Sequence[EgressRule] = (
+        EgressRule(443, "HTTPS to AWS APIs (endpoints, S3 prefix, or NAT)", cidr="0.0.0.0/0"),
+    )
+    extra_security_group_ids: Sequence[pulumi.Input[str]] = ()
+    """More groups for the task's ENI, e.g. a file system's client group."""
+
+    def __post_init__(self) -> None:
+        names = [container.name for container in self.containers]
+        if not names:
+            raise ValueError("SidecarTaskArgs.containers is empty; give at least one container")
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"SidecarTaskArgs.containers repeats {', '.join(duplicates)}")
+        ports = [c.port for c in self.containers if c.port is not None]
+        if len(ports) != len(set(ports)):
+            raise ValueError(
+                f"SidecarTaskArgs.containers listen on {ports}: containers of one task share "
+                "localhost, so each needs its own port"
+            )
+        by_name = {container.name: container for container in self.containers}
+        volume_names = {volume.name for volume in self.volumes}
+        for container in self.containers:
+            for target, condition in container.depends_on.items():
+                if target not in by_name:
+                    raise ValueError(
+                        f"container {container.name!r} depends on {target!r}, which is not a "
+                        f"container of this task ({', '.join(names)})"
+                    )
+                if condition == "HEALTHY" and by_name[target].health_check is None:
+                    raise ValueError(
+                        f"container {container.name!r} waits for {target!r} to be HEALTHY, but "
+                        f"{target!r} has no health_check; give it one"
+                    )
+            for mount in container.mounts:
+                if mount.volume not in volume_names:
+                    raise ValueError(
+                        f"container {container.name!r} mounts volume {mount.volume!r}; declare "
+                        f"it in SidecarTaskArgs.volumes (declared: {sorted(volume_names)})"
+                    )
+        if self.cpu_architecture not in ("X86_64", "ARM64"):
+            raise ValueError(
+                f"SidecarTaskArgs.cpu_architecture is {self.cpu_architecture!r}; use X86_64 "
+                "or ARM64"
+            )
+        if self.load_balancer is not None:
+            target = by_name.get(self.load_balancer.container_name)
+            if target is None or target.port != self.load_balancer.container_port:
+                raise ValueError(
+                    "SidecarTaskArgs.load_balancer names container "
+                    f"{self.load_balancer.container_name!r} port "
+                    f"{self.load_balancer.container_port}, which no container listens on"
+                )
+        if self.desired_count < 0:
+            raise ValueError("SidecarTaskArgs.desired_count must be 0 or more")
+
+    @property
+    def stateful(self) -> bool:
+        return any(container.stateful for container in self.containers)
+
+    @property
+    def uses_secrets(self) -> bool:
+        return any(container.secrets for container in self.containers)
+
+    @property
+    def required_endpoints(self) -> frozenset[str]:
+        """AWS services a task built from these args reaches from its private subnets."""
+        needed = {"ecr.api", "ecr.dkr", "s3", "logs"}  # pull images (layers in S3), awslogs
+        if self.uses_secrets:
+            needed.add("secretsmanager")
+        if self.enable_exec:
+            needed.add("ssmmessages")
+        return frozenset(needed)
+
+
+@dataclass(frozen=True)
+class DeploymentLimits:
+    desired_count: int
+    minimum_healthy_percent: int
+    maximum_percent: int
+
+
+def deployment_limits(args: SidecarTaskArgs) -> DeploymentLimits:
+    """A stateful container allows one task at a time: stop the old one, then start the new.
+
+    Two Postgres servers on one data directory corrupt it, so a rolling deployment that
+    briefly runs two tasks is not an option (docker-library/postgres#171).
+    """
+    if args.stateful:
+        return DeploymentLimits(1, 0, 100)
+    return DeploymentLimits(args.desired_count, 100, 200)
+
+
+def _statement_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[str]:
+    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def _assume_role_policy(service: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": service},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+
+
+class SidecarTask(pulumi.ComponentResource):
+    """Cluster, task definition, roles, log groups, security group and service for one task."""
+
+    cluster_name: pulumi.Output[str]
+    cluster_arn: pulumi.Output[str]
+    service_name: pulumi.Output[str]
+    task_definition_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    log_group_names: dict[str, pulumi.Output[str]]
+    task_role_arn: pulumi.Output[str]
+    execution_role_arn: pulumi.Output[str]
+    deployment: DeploymentLimits
+
+    def __init__(
+        self, name: str, args: SidecarTaskArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("django-tw:compute:SidecarTask", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self._args = args
+        self.deployment = deployment_limits(args)
+
+        cluster = aws.ecs.Cluster(
+            f"{name}-cluster",
+            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+            opts=child,
+        )
+
+        log_groups = {
+            container.name: aws.cloudwatch.LogGroup(
+                f"{name}-{container.name}-logs",
+                name=f"/ecs/{name}/{container.name}",
+                retention_in_days=args.log_retention_days,
+                opts=child,
+            )
+            for container in args.containers
+        }
+
+        secret_arns = list(dict.fromkeys(a for c in args.containers for a in c.secrets.values()))
+
+        execution_role = aws.iam.Role(
+            f"{name}-execution-role",
+            assume_role_policy=_assume_role_policy("ecs-tasks.amazonaws.com"),
+            description="Starts the task: pulls its images, writes its logs, reads its secrets",
+            opts=child,
+        )
+        log_stream_arns = [group.arn.apply(lambda arn: f"{arn}:*") for group in log_groups.values()]
+        execution_statements: list[dict[str, Any]] = [
+            # GetAuthorizationToken has no resource-level permissions.
+            {
+                "Sid": "EcrLogin",
+                "Effect": "Allow",
+                "Action": ["ecr:GetAuthorizationToken"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "Logs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": log_stream_arns,
+            },
+        ]
+        if args.image_repository_arns:
+            execution_statements.append(
+                {
+                    "Sid": "EcrPull",
+                    "Effect": "Allow",
+                    "Action": [
+                        "ecr:BatchCheckLayerAvailability",
+                        "ecr:BatchGetImage",
+                        "ecr:GetDownloadUrlForLayer",
+                    ],
+                    "Resource": list(args.image_repository_arns),
+                }
+            )
+        if secret_arns:
+            execution_statements.append(
+                {
+                    "Sid": "TaskSecrets",
+                    "Effect": "Allow",
+                    "Action": ["secretsmanager:GetSecretValue"],
+                    "Resource": secret_arns,
+                }
+            )
+        aws.iam.RolePolicy(
+            f"{name}-execution-policy",
+            role=execution_role.id,
+            policy=_statement_document(execution_statements),
+            opts=child,
+        )
+
+        task_role = aws.iam.Role(
+            f"{name}-task-role",
+            assume_role_policy=_assume_role_policy("ecs-tasks.amazonaws.com"),
+            description="What the application inside the task may do",
+            opts=child,
+        )
+        task_statements = [dict(statement) for statement in args.task_role_statements]
+        if args.enable_exec:
+            task_statements.append(
+                {
+                    "Sid": "EcsExec",
+                    "Effect": "Allow",
+                    "Action": list(ECS_EXEC_ACTIONS),
+                    # ssmmessages has no resource-level permissions.
+                    "Resource": "*",
+                }
+            )
+        if task_statements:
+            aws.iam.RolePolicy(
+                f"{name}-task-policy",
+                role=task_role.id,
+                policy=_statement_document(task_statements),
+                opts=child,
+            )
+
+        task_definition = aws.ecs.TaskDefinition(
+            f"{name}-taskdef",
+            family=name,
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            cpu=str(args.cpu),
+            memory=str(args.memory),
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture=args.cpu_architecture
+            ),
+            execution_role_arn=execution_role.arn,
+            task_role_arn=task_role.arn,
+            container_definitions=pulumi.Output.json_dumps(
+                [self._container_definition(c, log_groups[c.name]) for c in args.containers]
+            ),
+            volumes=[self._volume(volume) for volume in args.volumes],
+            opts=child,
+        )
+
+        security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description=f"Task {name}: ingress from its load balancer only",
+            tags={"Name": f"{name}-sg"},
+            opts=child,
+        )
+        if args.load_balancer is not None:
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-sg-in-lb",
+                security_group_id=security_group.id,
+                ip_protocol="tcp",
+                from_port=args.load_balancer.container_port,
+                to_port=args.load_balancer.container_port,
+                referenced_security_group_id=args.load_balancer.source_security_group_id,
+                description="from the load balancer",
+                opts=child,
+            )
+        for index, rule in enumerate(args.egress):
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-sg-out-{rule.port}-{index}",
+                security_group_id=security_group.id,
+                ip_protocol="tcp",
+                from_port=rule.port,
+                to_port=rule.port,
+                cidr_ipv4=rule.cidr,
+                referenced_security_group_id=rule.security_group_id,
+                prefix_list_id=rule.prefix_list_id,
+                description=rule.description,
+                opts=child,
+            )
+
+        load_balancers = []
+        if args.load_balancer is not None:
+            load_balancers.append(
+                aws.ecs.ServiceLoadBalancerArgs(
+                    target_group_arn=args.load_balancer.target_group_arn,
+                    container_name=args.load_balancer.container_name,
+                    container_port=args.load_balancer.container_port,
+                )
+            )
+        service = aws.ecs.Service(
+            f"{name}-service",
+            cluster=cluster.arn,
+            task_definition=task_definition.arn,
+            launch_type="FARGATE",
+            # 1.4.0+ is what mounts EFS; LATEST keeps getting security fixes.
+            platform_version="LATEST",
+            desired_count=self.deployment.desired_count,
+            deployment_minimum_healthy_percent=self.deployment.minimum_healthy_percent,
+            deployment_maximum_percent=self.deployment.maximum_percent,
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
+                enable=True, rollback=True
+            ),
+            enable_execute_command=args.enable_exec,
+            health_check_grace_period_seconds=(
+                args.health_check_grace_seconds if args.load_balancer is not None else None
+            ),
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=list(args.subnet_ids),
+                security_groups=[security_group.id, *args.extra_security_group_ids],
+                assign_public_ip=False,
+            ),
+            load_balancers=load_balancers,
+            propagate_tags="SERVICE",
+            enable_ecs_managed_tags=True,
+            wait_for_steady_state=False,
+            opts=child,
+        )
+
+        self.cluster_name = cluster.name
+        self.cluster_arn = cluster.arn
+        self.service_name = service.name
+        self.task_definition_arn = task_definition.arn
+        self.security_group_id = security_group.id
+        self.log_group_names = {name_: group.name for name_, group in log_groups.items()}
+        self.task_role_arn = task_role.arn
+        self.execution_role_arn = execution_role.arn
+        self.register_outputs(
+            {
+                "cluster_name": self.cluster_name,
+                "service_name": self.service_name,
+                "task_definition_arn": self.task_definition_arn,
+                "security_group_id": self.security_group_id,
+                "log_group_names": self.log_group_names,
+                "task_role_arn": self.task_role_arn,
+                "execution_role_arn": self.execution_role_arn,
+            }
+        )
+
+    @property
+    def required_endpoints(self) -> frozenset[str]:
+        """AWS services the task reaches from its private subnets."""
+        return self._args.required_endpoints
+
+    def _container_definition(
+        self, container: ContainerSpec, log_group: aws.cloudwatch.LogGroup
+    ) -> dict[str, Any]:
+        definition: dict[str, Any] = {
+            "name": container.name,
+            "image": container.image,
+            "essential": container.essential,
+            "environment": [
+                {"name": key, "value": container.environment[key]}
+                for key in sorted(container.environment)
+            ],
+            "secrets": [
+                {"name": key, "valueFrom": container.secrets[key]}
+                for key in sorted(container.secrets)
+            ],
+            "portMappings": (
+                [{"containerPort": container.port, "protocol": "tcp", "name": container.name}]
+                if container.port is not None
+                else []
+            ),
+            "mountPoints": [
+                {"sourceVolume": m.volume, "containerPath": m.path, "readOnly": m.read_only}
+                for m in container.mounts
+            ],
+            "dependsOn": [
+                {"containerName": target, "condition": condition}
+                for target, condition in container.depends_on.items()
+            ],
+            "linuxParameters": {"initProcessEnabled": container.init_process_enabled},
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": log_group.name,
+                    "awslogs-region": self._args.region,
+                    "awslogs-stream-prefix": container.name,
+                },
+            },
+        }
+        if container.health_check is not None:
+            definition["healthCheck"] = container.health_check.to_ecs()
+        if container.stop_timeout is not None:
+            definition["stopTimeout"] = container.stop_timeout
+        return definition
+
+    @staticmethod
+    def _volume(volume: Volume) -> aws.ecs.TaskDefinitionVolumeArgs:
+        if volume.efs is None:
+            return aws.ecs.TaskDefinitionVolumeArgs(name=volume.name)
+        return aws.ecs.TaskDefinitionVolumeArgs(
+            name=volume.name,
+            efs_volume_configuration=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationArgs(
+                file_system_id=volume.efs.file_system_id,
+                transit_encryption="ENABLED",
+                authorization_config=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationAuthorizationConfigArgs(
+                    access_point_id=volume.efs.access_point_id, iam="ENABLED"
+                ),
+            ),
+        )
