@@ -18,7 +18,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt service/requirements.t
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-venv: $(VENV)/.installed ## create .venv with every Python dependency
+# checkov pins boto3 and packaging<24, which conflict with the test tools: own virtualenv.
+CHECKOV_VENV := $(VENV)/checkov
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## create .venv with every Python dependency
 
 test: venv ## run every test CI runs (infra, service, e2e, browser)
 	$(PY) -m pytest
