@@ -64,7 +64,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def fail(message: str, status: int) -> int:
-    print(f"plan: {message}", file=sys.stderr)
+    """One line on stderr (YAML errors come on several lines: fold them)."""
+    print("plan: " + " ".join(message.split()), file=sys.stderr)
     return status
 
 

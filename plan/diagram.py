@@ -56,7 +56,7 @@ def _groups(recorded: Sequence[Recorded], components: dict[str, Recorded]) -> li
         counts.items(), key=lambda item: (item[0][0] or "", item[0][1])
     ):
         owner = components[parent].name if parent else "stack"
-        groups.append(_Group(_node_id(f"{owner}__{short_type(type_)}"), parent, type_, count))
+        groups.append(_Group(_node_id(f"r_{owner}__{short_type(type_)}"), parent, type_, count))
     return groups
 
 

@@ -1,0 +1,66 @@
+"""`python -m plan` on bad input: one clear line on stderr, a non-zero exit, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_plan(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "plan", "--no-alternatives", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def stack_file(root: Path, stack: str, body: str) -> Path:
+    (root / f"Pulumi.{stack}.yaml").write_text(body)
+    return root
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("plan: ")
+    for fragment in fragments:
+        assert fragment in line
+
+
+def test_unknown_stack_names_the_known_ones(tmp_path):
+    stack_file(tmp_path, "prod", "config:\n  aws:region: ap-northeast-1\n")
+    result = run_plan("--root", str(tmp_path), "--stack", "staging")
+    assert_one_clear_line(result, "unknown stack 'staging'", "known stacks: prod")
+
+
+def test_bad_setting_names_setting_value_and_allowed_values(tmp_path):
+    stack_file(
+        tmp_path,
+        "bad",
+        "config:\n  aws:region: ap-northeast-1\n  django-tw:egress: satellite\n",
+    )
+    result = run_plan("--root", str(tmp_path), "--stack", "bad")
+    assert_one_clear_line(result, "django-tw:egress", "'satellite'", "endpoints | nat")
+
+
+def test_region_without_prices_says_how_to_add_it(tmp_path):
+    stack_file(tmp_path, "paris", "config:\n  aws:region: eu-west-3\n")
+    result = run_plan("--root", str(tmp_path), "--stack", "paris")
+    assert_one_clear_line(result, "no prices for region 'eu-west-3'", "[regions.eu-west-3]")
+
+
+@pytest.mark.parametrize("body", ["config: [1, 2]\n", "config:\n  aws:region: [unclosed\n"])
+def test_a_stack_file_that_is_not_a_config_mapping(tmp_path, body):
+    stack_file(tmp_path, "broken", body)
+    result = run_plan("--root", str(tmp_path), "--stack", "broken")
+    assert_one_clear_line(result, "broken")

@@ -1,0 +1,53 @@
+"""What the plan counts comes from the recorded resources, not from a hand-kept list."""
+
+from __future__ import annotations
+
+from plan.cost import FargateService, InterfaceEndpoint
+from plan.derive import rule_resources, stack_shape
+
+from .recorded import small_stack
+
+
+def shape_of(recorded):
+    return stack_shape(rule_resources(recorded), "ap-northeast-1")
+
+
+def test_rule_resources_leave_components_out_but_keep_awsx_remote_components():
+    types = {r.type for r in rule_resources(small_stack())}
+    assert "django-tw:network:PrivateNetwork" not in types
+    assert "awsx:ecr:Image" in types
+
+
+def test_rule_resources_carry_inputs_and_the_ids_aws_assigns():
+    [service] = [r for r in rule_resources(small_stack()) if r.type == "aws:ecs/service:Service"]
+    assert service.props["desiredCount"] == 1
+    assert service.props["id"] == "app-service-id"
+
+
+def test_endpoint_shape_counts_endpoint_azs():
+    shape = shape_of(small_stack(endpoint_azs=1))
+    assert shape.interface_endpoints == tuple(
+        InterfaceEndpoint(s, 1) for s in ("ecr.api", "ecr.dkr", "logs", "secretsmanager")
+    )
+    assert shape.gateway_endpoints == ("s3",)
+    assert (shape.nat_gateways, shape.elastic_ips) == (0, 0)
+
+
+def test_nat_shape_counts_gateways_and_their_addresses():
+    shape = shape_of(small_stack(egress="nat"))
+    assert shape.interface_endpoints == ()
+    assert (shape.nat_gateways, shape.elastic_ips) == (1, 1)
+
+
+def test_task_size_and_architecture_come_from_the_task_definition():
+    shape = shape_of(small_stack())
+    assert shape.fargate_services == (FargateService("app-service", 1, 0.5, 1.0, "ARM64"),)
+
+
+def test_counts_of_priced_things():
+    shape = shape_of(small_stack())
+    assert shape.load_balancer_azs == (2,)
+    assert shape.secrets == 2
+    assert shape.log_groups == 1
+    assert shape.hosted_zones == 1, "two records in one zone are one zone"
+    assert shape.efs_file_systems == 0
