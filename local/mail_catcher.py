@@ -34,7 +34,9 @@ class PrintingMailbox(Mailbox):
 
 
 def serve(port: int, mail_dir: Path) -> None:
-    mail_dir.mkdir(parents=True, exist_ok=True)
+    # A Maildir is three subdirectories; mailbox.Maildir only makes them for a new directory.
+    for part in ("tmp", "new", "cur"):
+        (mail_dir / part).mkdir(parents=True, exist_ok=True)
     controller = Controller(PrintingMailbox(mail_dir), hostname="127.0.0.1", port=port)
     controller.start()
     print(f"mail: SMTP on 127.0.0.1:{port}, messages kept in {mail_dir}", flush=True)

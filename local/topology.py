@@ -119,6 +119,10 @@ class LocalTopology:
 
     data_dir: Path = DEFAULT_DATA_DIR
     ports: Ports = field(default_factory=Ports)
+    # False: browse http://localhost:8080 directly (no TLS anywhere, so no SSL redirect and no
+    # Secure cookies). True: exactly the deployed settings, for clients that act as the ALB and
+    # send `X-Forwarded-Proto: https` (the end-to-end tests).
+    behind_tls_proxy: bool = False
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> LocalTopology:
@@ -207,6 +211,12 @@ class LocalTopology:
                 "DJANGO_SETTINGS_MODULE": "config.settings.production",
                 "DJANGO_SECRET_KEY": secret["DJANGO_SECRET_KEY"],
                 "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
+                "DJANGO_HTTPS": "true" if self.behind_tls_proxy else "false",
+                # nginx passes `Host: $host`, which drops the port, while a browser's Origin
+                # keeps it: name the browser's origins so CSRF checks accept its forms.
+                "DJANGO_CSRF_TRUSTED_ORIGINS": (
+                    f"http://localhost:{ports.http},http://127.0.0.1:{ports.http}"
+                ),
                 "DATABASE_URL": (
                     f"postgres://{DATABASE_USER}:{secret['POSTGRES_PASSWORD']}"
                     f"@localhost:{ports.db}/{DATABASE_NAME}"
@@ -214,7 +224,7 @@ class LocalTopology:
                 "DJANGO_STATIC_ROOT": str(self.static_root),
                 "AWS_STORAGE_BUCKET_NAME": MEDIA_BUCKET,
                 "AWS_S3_REGION_NAME": MEDIA_REGION,
-                "AWS_S3_ENDPOINT_URL": f"http://localhost:{ports.s3}",
+                "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{ports.s3}",
                 # moto accepts any credentials; boto3 only needs some to sign with. In AWS the
                 # task role provides them and these two variables are never set.
                 "AWS_ACCESS_KEY_ID": "local-moto",

@@ -1,0 +1,135 @@
+"""A person in a real browser (Debian's chromium, driven by Playwright) uses the site.
+
+Playwright's own browser downloads are not used: the test drives /usr/bin/chromium. The browser
+acts as if it reached nginx through the ALB (`X-Forwarded-Proto: https`), so Django runs with its
+deployed settings. Screenshots of every step are kept under artifacts/e2e/<time>/browser/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.e2e.client import SiteClient
+from tests.e2e.harness import RunningTopology
+from tests.e2e.helpers import new_user, png_image
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(180)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    # We run as root in CI, where chromium's sandbox cannot start.
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: apt-get install chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, topology: RunningTopology) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=topology.base_url,
+        extra_http_headers={"X-Forwarded-Proto": "https"},
+        viewport={"width": 1000, "height": 900},
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_a_new_user_posts_follows_reads_and_likes(
+    page: Page, topology: RunningTopology, artifacts_dir: Path
+):
+    shots = artifacts_dir / "browser"
+    shots.mkdir(exist_ok=True)
+
+    def snap(step: str) -> None:
+        page.screenshot(path=str(shots / f"{step}.png"), full_page=True)
+
+    # Someone to follow, who has already tweeted.
+    author = new_user("author")
+    author_client = SiteClient(topology.base_url)
+    author_client.sign_up(author.username, author.email, author.password)
+    author_client.log_in(author.username, author.password)
+    author_text = f"Hello from {author.username}"
+    assert author_client.post_tweet(author_text).status_code in (302, 303)
+
+    # Sign up.
+    reader = new_user("reader")
+    page.goto("/accounts/signup/")
+    page.fill("input[name=username]", reader.username)
+    page.fill("input[name=email]", reader.email)
+    page.fill("input[name=password1]", reader.password)
+    page.fill("input[name=password2]", reader.password)
+    snap("01-signup")
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_load_state()
+    if "/accounts/login/" in page.url:
+        page.fill("input[name=username]", reader.username)
+        page.fill("input[name=password]", reader.password)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+    expect(page.locator("header.topbar")).to_contain_text(f"@{reader.username}")
+    snap("02-signed-in")
+
+    # Post a tweet with an image.
+    page.goto("/")
+    own_text = f"My first picture, {reader.username}"
+    page.fill("form.compose textarea[name=text]", own_text)
+    page.set_input_files(
+        "form.compose input[name=image]",
+        files=[{"name": "first.png", "mimeType": "image/png", "buffer": png_image(120, 90)}],
+    )
+    page.click("form.compose button[type=submit]")
+    page.wait_for_load_state()
+    own_tweet = page.locator("article.tweet", has_text=own_text)
+    expect(own_tweet).to_be_visible()
+    image = own_tweet.locator("img.attachment")
+    expect(image).to_be_visible()
+    # The image came from the S3 server and the browser could decode it.
+    assert f":{topology.ports.s3}/" in (image.get_attribute("src") or "")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth === 120", arg=image.element_handle()
+    )
+    snap("03-tweeted-with-image")
+
+    # Follow the author.
+    page.goto(f"/u/{author.username}/")
+    page.click(f"form[action='/u/{author.username}/follow/'] button")
+    page.wait_for_load_state()
+    expect(page.locator(f"form[action='/u/{author.username}/unfollow/']")).to_be_visible()
+    snap("04-following")
+
+    # The author's tweet is on the home timeline; like it.
+    page.goto("/")
+    their_tweet = page.locator("article.tweet", has_text=author_text)
+    expect(their_tweet).to_be_visible()
+    snap("05-home-timeline")
+    their_tweet.locator("form[action$='/like/'] button").click()
+    page.wait_for_load_state()
+    their_tweet = page.locator("article.tweet", has_text=author_text)
+    liked = their_tweet.locator("form[action$='/unlike/'] button")
+    expect(liked).to_be_visible()
+    expect(liked).to_have_text(re.compile(r"\b1\b"))
+    snap("06-liked")

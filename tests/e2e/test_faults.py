@@ -1,0 +1,230 @@
+"""Break one process of the running topology at a time: nothing acknowledged is lost, and the
+service comes back once the process does, with no manual step."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from local.topology import REPO_ROOT, as_postgres_user
+from tests.e2e.client import SiteClient
+from tests.e2e.harness import RunningTopology, TopologyError, wait_until
+from tests.e2e.helpers import new_user
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
+
+GUARD = REPO_ROOT / "service" / "db" / "postgres-guard.sh"
+EX_TEMPFAIL = 75  # the guard's "another server holds the lock"
+
+
+def tweet_texts_with_prefix(topology: RunningTopology, prefix: str) -> list[str]:
+    from tweets.models import Tweet  # the table name is the model's, whatever it is
+
+    table = Tweet._meta.db_table
+    column = Tweet._meta.get_field("text").column
+    with psycopg.connect(topology.environment["DATABASE_URL"], connect_timeout=10) as connection:
+        rows = connection.execute(
+            f'SELECT "{column}" FROM "{table}" WHERE "{column}" LIKE %s',  # noqa: S608
+            (prefix + "%",),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def acknowledged(response: requests.Response) -> bool:
+    """The site's answer to a stored tweet: a redirect back to a page, not to the login."""
+    return response.status_code in (302, 303) and "/accounts/login/" not in response.headers.get(
+        "Location", ""
+    )
+
+
+@dataclass
+class PostingLoop:
+    """Posts numbered tweets one after another until stopped (bounded in count and time)."""
+
+    client: SiteClient
+    token: str
+    prefix: str
+    max_posts: int = 2000
+    max_seconds: float = 120
+    acknowledged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        started = time.monotonic()
+        for number in range(self.max_posts):
+            if self.stop.is_set() or time.monotonic() - started > self.max_seconds:
+                return
+            text = f"{self.prefix}{number:05d}"
+            try:
+                response = self.client.post_tweet(text, token=self.token, timeout=10)
+            except requests.RequestException:
+                self.failed.append(text)
+                time.sleep(0.05)
+                continue
+            if acknowledged(response):
+                self.acknowledged.append(text)
+            else:
+                self.failed.append(text)
+                time.sleep(0.05)
+
+
+def restart_postgres(topology: RunningTopology, *, timeout: float = 60) -> int:
+    """Start the db process again, as the orchestrator would, until the guard lets it run.
+
+    Server processes of the killed postmaster notice its death and exit within moments, but
+    until they do they still hold the guard's lock (they inherited it), so the guard refuses
+    with exit 75 and we retry. Returns how many starts were refused.
+    """
+    refused = 0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        topology.start("db")
+        process = topology.processes["db"]
+
+        def settled(process: subprocess.Popen[bytes] = process) -> bool:
+            """The new server exited (refused) or accepts connections."""
+            if process.poll() is not None:
+                return True
+            ready = subprocess.run(
+                ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(topology.ports.db)],
+                env=topology.environment,
+                check=False,
+            )
+            return ready.returncode == 0
+
+        try:
+            wait_until(
+                settled,
+                timeout=max(1.0, deadline - time.monotonic()),
+                what="Postgres accepting connections again",
+                interval=0.2,
+            )
+        except TopologyError as error:
+            raise TopologyError(f"{error}\n{topology.diagnostics()}") from None
+        if process.poll() is None:
+            return refused
+        if process.returncode != EX_TEMPFAIL:
+            raise TopologyError(f"db exited {process.returncode}\n{topology.diagnostics()}")
+        refused += 1
+        time.sleep(0.5)
+    raise TopologyError(f"Postgres did not come back within {timeout:.0f} s")
+
+
+def test_killing_postgres_mid_write_loses_no_acknowledged_tweet(
+    topology: RunningTopology, artifacts_dir: Path
+):
+    user = new_user("loop")
+    client = SiteClient(topology.base_url)
+    client.sign_up(user.username, user.email, user.password)
+    client.log_in(user.username, user.password)
+    loop = PostingLoop(client, client.csrf_token("/"), prefix=f"fault-{uuid.uuid4().hex[:8]}-")
+    poster = threading.Thread(target=loop.run, daemon=True)
+    poster.start()
+
+    wait_until(lambda: len(loop.acknowledged) >= 25, timeout=60, what="25 tweets posted")
+    postmaster = topology.postmaster_pid()
+    os.kill(postmaster, signal.SIGKILL)
+    acknowledged_before_kill = len(loop.acknowledged)
+    wait_until(lambda: not topology.is_running("db"), timeout=10, what="db process gone")
+    refused = restart_postgres(topology)
+    assert topology.postmaster_pid() != postmaster
+    wait_until(
+        lambda: len(loop.acknowledged) >= acknowledged_before_kill + 25,
+        timeout=60,
+        what="25 more tweets posted after the restart",
+    )
+    loop.stop.set()
+    poster.join(30)
+    assert not poster.is_alive()
+
+    stored = tweet_texts_with_prefix(topology, loop.prefix)
+    attempted = len(loop.acknowledged) + len(loop.failed)
+    summary = (
+        f"posted {attempted}, acknowledged {len(loop.acknowledged)}, failed {len(loop.failed)}, "
+        f"rows present {len(stored)}, restarts refused by the guard {refused}"
+    )
+    (artifacts_dir / "fault-kill-postgres.txt").write_text(summary + "\n")
+    print(summary)
+    assert loop.failed, "no post met the outage: the kill did not happen mid-loop"
+    # Every acknowledged tweet is there, and nothing that was not acknowledged sneaked in.
+    assert sorted(stored) == sorted(loop.acknowledged), summary
+    assert len(set(stored)) == len(stored), f"duplicate rows: {summary}"
+
+
+def test_a_second_postgres_on_the_same_data_refuses_while_the_first_serves(
+    topology: RunningTopology,
+):
+    first = topology.postmaster_pid()
+    environment = dict(topology.environment)
+    second = subprocess.run(
+        [
+            *as_postgres_user(),
+            str(GUARD),
+            "postgres",
+            "-D",
+            environment["PGDATA"],
+            "-p",
+            "1",  # never reached: the guard refuses before Postgres starts
+            "-c",
+            "listen_addresses=localhost",
+            "-c",
+            "unix_socket_directories=",
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert second.returncode == EX_TEMPFAIL, (second.returncode, second.stderr)
+    assert "another PostgreSQL server holds" in second.stderr
+    assert environment["PGDATA"] in second.stderr
+    assert second.stderr.count("\n") == 1, f"one clear line expected:\n{second.stderr}"
+
+    # The first server never noticed.
+    assert topology.postmaster_pid() == first
+    assert topology.healthz().status_code == 200
+    user = new_user("guard")
+    client = SiteClient(topology.base_url)
+    client.sign_up(user.username, user.email, user.password)
+    client.log_in(user.username, user.password)
+    text = f"still serving {uuid.uuid4().hex}"
+    assert acknowledged(client.post_tweet(text))
+    assert tweet_texts_with_prefix(topology, text) == [text]
+
+
+def test_stopping_gunicorn_fails_fast_and_starting_it_again_recovers(
+    topology: RunningTopology,
+):
+    user = new_user("web")
+    client = SiteClient(topology.base_url)
+    client.sign_up(user.username, user.email, user.password)
+    client.log_in(user.username, user.password)
+    assert client.get("/").status_code == 200
+
+    topology.stop("web")
+    started = time.monotonic()
+    health = topology.healthz(timeout=5)
+    home = client.get("/", timeout=5)
+    answered_in = time.monotonic() - started
+    assert health.status_code in (502, 503), health.status_code
+    assert home.status_code in (502, 503), home.status_code
+    # "At once": nginx refuses straight away instead of hanging until a proxy timeout.
+    assert answered_in < 2, f"nginx took {answered_in:.1f} s to report the missing upstream"
+
+    topology.start("web")
+    recovered_in = topology.wait_healthy(timeout=90)
+    # The same browser session carries on: sessions live in Postgres, not in the worker.
+    assert client.get("/").status_code == 200
+    print(f"web back {recovered_in:.1f} s after its restart")

@@ -1,0 +1,136 @@
+"""The whole topology answers through nginx the way the Fargate task answers through the ALB."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from PIL import Image
+
+from tests.e2e.client import SiteClient
+from tests.e2e.harness import RunningTopology
+from tests.e2e.helpers import new_user, png_image, reset_link, wait_for_mail
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+
+
+def test_healthz_answers_ok_for_the_load_balancer_probe(topology: RunningTopology):
+    # The ALB probes over plain HTTP with the task's IP as Host: no redirect, no DisallowedHost.
+    response = requests.get(
+        f"{topology.base_url}/healthz",
+        headers={"Host": "10.0.1.23"},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    assert response.text.strip() == "ok"
+
+
+def test_static_files_come_from_nginx_with_long_lived_caching(topology: RunningTopology):
+    static_root = topology.topology.static_root
+    # A file Django has never heard of: only nginx, reading the static volume, can serve it.
+    probe = static_root / "e2e-probe.txt"
+    probe.write_text("served by nginx\n")
+    probe.chmod(0o644)
+    response = requests.get(f"{topology.base_url}/static/e2e-probe.txt", timeout=5)
+    assert response.status_code == 200
+    assert response.text == "served by nginx\n"
+
+    # And a file collectstatic wrote with a hashed name, as the pages reference it.
+    hashed = [p for p in static_root.rglob("*.css") if re.search(r"\.[0-9a-f]{12}\.css$", p.name)]
+    assert hashed, f"collectstatic wrote no hashed stylesheet under {static_root}"
+    path = "/static/" + hashed[0].relative_to(static_root).as_posix()
+    response = requests.get(topology.base_url + path, timeout=5)
+    assert response.status_code == 200
+    cache_control = response.headers.get("Cache-Control", "")
+    assert "max-age=31536000" in cache_control, cache_control
+    assert "immutable" in cache_control, cache_control
+    web_log = (topology.log_dir / "web.log").read_text(errors="replace")
+    assert path not in web_log, "a static file request reached gunicorn"
+
+
+def test_tweet_with_image_is_stored_in_the_media_bucket_and_served_from_it(
+    topology: RunningTopology,
+):
+    user = new_user("img")
+    client = SiteClient(topology.base_url)
+    client.sign_up(user.username, user.email, user.password)
+    client.log_in(user.username, user.password)
+    image = png_image(80, 60)
+    text = f"a picture from {user.username}"
+    response = client.post_tweet(text, ("picture.png", image, "image/png"))
+    assert response.status_code in (302, 303), response.text[:2000]
+
+    page = client.get(f"/u/{user.username}/")
+    assert page.status_code == 200
+    assert text in html.unescape(page.text)
+    s3_host = f":{topology.ports.s3}/"
+    sources = [
+        html.unescape(src)
+        for src in re.findall(r'<img[^>]+src="([^"]+)"', page.text)
+        if s3_host in src
+    ]
+    assert sources, f"no image from the S3 server (port {topology.ports.s3}) on the profile page"
+    fetched = requests.get(sources[0], timeout=10)
+    assert fetched.status_code == 200, fetched.text[:500]
+    assert urlsplit(sources[0]).port == topology.ports.s3
+    assert Image.open(io.BytesIO(fetched.content)).size == (80, 60)
+
+
+def test_an_upload_over_ten_megabytes_is_refused_by_nginx(topology: RunningTopology):
+    user = new_user("big")
+    client = SiteClient(topology.base_url)
+    client.sign_up(user.username, user.email, user.password)
+    client.log_in(user.username, user.password)
+    eleven_megabytes = b"\0" * (11 * 1024 * 1024)
+    response = client.post_tweet("too big", ("big.png", eleven_megabytes, "image/png"))
+    assert response.status_code == 413
+    # nginx's own error page: the request never reached gunicorn.
+    assert "<center>nginx</center>" in response.text, response.text[:500]
+
+
+def test_password_reset_mail_reaches_the_catcher_and_its_link_works(topology: RunningTopology):
+    user = new_user("reset")
+    client = SiteClient(topology.base_url)
+    client.sign_up(user.username, user.email, user.password)
+    anonymous = SiteClient(topology.base_url)
+    response = anonymous.post("/accounts/password_reset/", {"email": user.email})
+    assert response.status_code in (302, 303), response.text[:2000]
+
+    message = wait_for_mail(topology.data_dir / "mail", user.email)
+    link = urlsplit(reset_link(message))
+    # The link names the site as the request did; follow its path through our nginx.
+    confirm = anonymous.get(link.path)
+    # Django moves the token into the session and redirects to a token-free URL.
+    assert confirm.status_code == 302, confirm.status_code
+    set_password_path = urlsplit(confirm.headers["Location"]).path
+    assert anonymous.get(set_password_path).status_code == 200
+    new_password = user.password + "-new"
+    done = anonymous.post(
+        set_password_path,
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code in (302, 303), done.text[:2000]
+
+    fresh = SiteClient(topology.base_url)
+    fresh.log_in(user.username, new_password)
+    assert fresh.get("/").status_code == 200
+
+
+def test_https_from_the_load_balancer_is_honoured_without_a_redirect_loop(
+    topology: RunningTopology,
+):
+    behind_alb = SiteClient(topology.base_url, https=True)
+    response = behind_alb.get("/accounts/login/")
+    assert response.status_code == 200, (response.status_code, response.headers)
+
+    plain = SiteClient(topology.base_url, https=False)
+    response = plain.get("/accounts/login/")
+    assert response.status_code in (301, 302, 307, 308)
+    location = urlsplit(response.headers["Location"])
+    assert location.scheme == "https"
+    assert location.path == "/accounts/login/"
