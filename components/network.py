@@ -49,19 +49,25 @@ class PrivateNetworkArgs:
             raise ValueError(
                 f"PrivateNetworkArgs.nat is {self.nat!r}; use one of {', '.join(NAT_MODES)}"
             )
-        new_prefix = network.prefixlen + math.ceil(math.log2(2 * self.az_count))
-        if new_prefix > 28:
+        subnet_count = max(2, self.az_count) + self.az_count
+        if network.prefixlen + math.ceil(math.log2(subnet_count)) > 28:
             raise ValueError(
                 f"PrivateNetworkArgs.cidr_block {self.cidr_block} is too small for "
-                f"{2 * self.az_count} subnets of at least /28; use a larger block"
+                f"{subnet_count} subnets of at least /28; use a larger block"
             )
 
+    @property
+    def public_az_count(self) -> int:
+        """Public subnets span at least two AZs: an Application Load Balancer requires it."""
+        return max(2, self.az_count)
+
     def subnet_blocks(self) -> tuple[list[str], list[str]]:
-        """(public, private) subnet CIDRs, one of each per AZ, in AZ order."""
+        """(public, private) subnet CIDRs in AZ order, all of one size."""
         network = ipaddress.ip_network(self.cidr_block)
-        bits = math.ceil(math.log2(2 * self.az_count))
+        count = self.public_az_count + self.az_count
+        bits = math.ceil(math.log2(count))
         blocks = [str(block) for block in network.subnets(prefixlen_diff=bits)]
-        return blocks[: self.az_count], blocks[self.az_count : 2 * self.az_count]
+        return blocks[: self.public_az_count], blocks[self.public_az_count : count]
 
 
 class PrivateNetwork(pulumi.ComponentResource):
@@ -75,6 +81,7 @@ class PrivateNetwork(pulumi.ComponentResource):
     vpc_id: pulumi.Output[str]
     cidr_block: str
     availability_zones: list[str]
+    public_availability_zones: list[str]
     public_subnet_ids: list[pulumi.Output[str]]
     private_subnet_ids: list[pulumi.Output[str]]
     private_route_table_ids: list[pulumi.Output[str]]
@@ -87,11 +94,12 @@ class PrivateNetwork(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         zones = list(args.availability_zones or self._available_zones(child))
-        if len(zones) < args.az_count:
+        if len(zones) < args.public_az_count:
             raise ValueError(
-                f"PrivateNetwork {name!r}: az_count is {args.az_count} but only {len(zones)} "
-                f"availability zones are available ({', '.join(zones)}); lower az_count"
+                f"PrivateNetwork {name!r}: needs {args.public_az_count} availability zones but "
+                f"only {len(zones)} are available ({', '.join(zones)}); lower az_count"
             )
+        public_zones = zones[: args.public_az_count]
         zones = zones[: args.az_count]
         public_blocks, private_blocks = args.subnet_blocks()
 
@@ -126,14 +134,11 @@ class PrivateNetwork(pulumi.ComponentResource):
         )
 
         public_subnets: list[aws.ec2.Subnet] = []
-        private_subnets: list[aws.ec2.Subnet] = []
-        for index, (zone, public_block, private_block) in enumerate(
-            zip(zones, public_blocks, private_blocks, strict=True)
-        ):
+        for index, (zone, block) in enumerate(zip(public_zones, public_blocks, strict=True)):
             public = aws.ec2.Subnet(
                 f"{name}-public-{index}",
                 vpc_id=vpc.id,
-                cidr_block=public_block,
+                cidr_block=block,
                 availability_zone=zone,
                 map_public_ip_on_launch=False,
                 tags={"Name": f"{name}-public-{zone}", "tier": "public"},
@@ -145,17 +150,21 @@ class PrivateNetwork(pulumi.ComponentResource):
                 route_table_id=public_routes.id,
                 opts=child,
             )
-            private = aws.ec2.Subnet(
-                f"{name}-private-{index}",
-                vpc_id=vpc.id,
-                cidr_block=private_block,
-                availability_zone=zone,
-                map_public_ip_on_launch=False,
-                tags={"Name": f"{name}-private-{zone}", "tier": "private"},
-                opts=child,
-            )
             public_subnets.append(public)
-            private_subnets.append(private)
+
+        private_subnets: list[aws.ec2.Subnet] = []
+        for index, (zone, block) in enumerate(zip(zones, private_blocks, strict=True)):
+            private_subnets.append(
+                aws.ec2.Subnet(
+                    f"{name}-private-{index}",
+                    vpc_id=vpc.id,
+                    cidr_block=block,
+                    availability_zone=zone,
+                    map_public_ip_on_launch=False,
+                    tags={"Name": f"{name}-private-{zone}", "tier": "private"},
+                    opts=child,
+                )
+            )
 
         nat_gateways: list[aws.ec2.NatGateway] = []
         nat_count = {"none": 0, "single": 1, "per-az": args.az_count}[args.nat]
@@ -202,6 +211,7 @@ class PrivateNetwork(pulumi.ComponentResource):
         self.vpc_id = vpc.id
         self.cidr_block = args.cidr_block
         self.availability_zones = zones
+        self.public_availability_zones = public_zones
         self.public_subnet_ids = [subnet.id for subnet in public_subnets]
         self.private_subnet_ids = [subnet.id for subnet in private_subnets]
         self.private_route_table_ids = [table.id for table in private_route_tables]

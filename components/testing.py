@@ -41,7 +41,8 @@ class RecordedResource:
     name: str
     """Logical name."""
     inputs: dict[str, Any]
-    """Inputs with camelCase keys, exactly as ``MockResourceArgs.inputs`` carries them."""
+    """Inputs with camelCase keys, as ``MockResourceArgs.inputs`` carries them, with secret
+    values unwrapped to plain values (so tests can look for them where they must not be)."""
     outputs: dict[str, Any]
     """State the mock answered with (inputs plus computed fields)."""
     parent: str | None
@@ -498,6 +499,21 @@ _REMOTE_OUTPUTS: dict[str, Callable[[RecordingMocks, str, dict], dict]] = {
 }
 
 
+_SIG_KEY = rpc._special_sig_key
+_SECRET_SIG = rpc._special_secret_sig
+
+
+def _reveal(value: Any) -> Any:
+    """Secret inputs arrive wrapped ({sig: secret, value: ...}); tests want the value."""
+    if isinstance(value, dict):
+        if value.get(_SIG_KEY) == _SECRET_SIG:
+            return _reveal(value.get("value"))
+        return {key: _reveal(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_reveal(item) for item in value]
+    return value
+
+
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
     """The mock monitor, keeping parent URN and resource options the plain one drops."""
 
@@ -508,7 +524,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         if request.type == STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
         _ensure_event_loop()
-        inputs = rpc.deserialize_properties(request.object)
+        inputs = _reveal(rpc.deserialize_properties(request.object))
         args = pulumi.runtime.MockResourceArgs(
             typ=request.type,
             name=request.name,

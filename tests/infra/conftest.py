@@ -1,0 +1,86 @@
+"""Helpers for the infrastructure tests: run the stack or a component under recording mocks.
+
+Every run goes through ``components.testing.run_program`` with ``preview=False``, so the
+recordings hold plain values and each assertion below either runs or the test errors.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.testing import RecordedResource, RecordingMocks, StackRecording, run_program
+from stack_settings import read_stack_file
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REGION = "ap-northeast-1"
+
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+SERVICE = "aws:ecs/service:Service"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+
+
+def run_main(config: dict[str, str], mocks: RecordingMocks | None = None) -> StackRecording:
+    """Run __main__.py the way `pulumi up` does, with the given stack config."""
+    return run_program(
+        lambda: runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__"),
+        config=config,
+        mocks=mocks,
+    )
+
+
+def prod_config(**overrides: object) -> dict[str, str]:
+    return {**read_stack_file("prod"), **{key: str(value) for key, value in overrides.items()}}
+
+
+def run_component(program: Callable[[], None], region: str = REGION) -> StackRecording:
+    return run_program(program, config={"aws:region": region})
+
+
+@pytest.fixture(scope="session")
+def prod() -> StackRecording:
+    """The prod stack, exactly as Pulumi.prod.yaml describes it."""
+    return run_main(prod_config())
+
+
+def containers(recording: StackRecording) -> dict[str, dict[str, Any]]:
+    """The task definition's containers by name (containerDefinitions is a JSON string)."""
+    task_definition = recording.one(TASK_DEFINITION)
+    return {c["name"]: c for c in json.loads(task_definition.inputs["containerDefinitions"])}
+
+
+def environment(container: dict[str, Any]) -> dict[str, str]:
+    return {item["name"]: item["value"] for item in container.get("environment", [])}
+
+
+def secrets(container: dict[str, Any]) -> dict[str, str]:
+    return {item["name"]: item["valueFrom"] for item in container.get("secrets", [])}
+
+
+def group_by_id(recording: StackRecording) -> dict[str, RecordedResource]:
+    return {group.id: group for group in recording.of_type(SECURITY_GROUP)}
+
+
+def rules_of(recording: StackRecording, type_: str, group: RecordedResource) -> list[dict]:
+    return [r.inputs for r in recording.of_type(type_) if r.inputs["securityGroupId"] == group.id]
+
+
+def policy_statements(recording: StackRecording, name_part: str) -> list[dict[str, Any]]:
+    """Statements of the inline role policy whose resource name contains ``name_part``."""
+    found = [p for p in recording.of_type(ROLE_POLICY) if name_part in p.name]
+    assert len(found) == 1, [p.name for p in recording.of_type(ROLE_POLICY)]
+    return json.loads(found[0].inputs["policy"])["Statement"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pulumi_aws warns about its own deprecated modules when it is imported; not ours to fix.
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_aws")
