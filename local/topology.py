@@ -27,8 +27,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = REPO_ROOT / "local" / "Procfile"
 DEFAULT_DATA_DIR = REPO_ROOT / ".local"
 
-DATABASE_NAME = "djangotw"
-DATABASE_USER = "djangotw"
+DATABASE_NAME = "django_tw"  # the names the prod stack gives the db container
+DATABASE_USER = "django_tw"
 MEDIA_BUCKET = "django-tw-media"
 MEDIA_REGION = "ap-northeast-1"
 # The system account Postgres runs as when we are root (Postgres refuses to run as root).
