@@ -105,7 +105,9 @@ def _flow_edges(
             r.type in rules.LISTENERS and str(r.inputs.get("protocol", "")).upper() == "HTTPS"
             for r in recorded
         )
-        edges.append(f"  internet -->|{'HTTPS 443' if https else 'HTTP 80'}| {load_balancer.node}")
+        edges.append(
+            f'  internet -->|"{"HTTPS 443" if https else "HTTP 80"}"| {load_balancer.node}'
+        )
         if service:
             edges.append(f"  {load_balancer.node} --> {service.node}")
     if not service:
@@ -130,7 +132,7 @@ def _flow_edges(
             edges.append(f'  unreachable["NO ROUTE: {names}"]')
             edges.append(f"  {service.node} -.-> unreachable")
             continue
-        edges.append(f"  {service.node} -->|{names}| {node}")
+        edges.append(f'  {service.node} -->|"{_label(names)}"| {node}')
         file_system = _first(groups, rules.EFS_FILE_SYSTEM)
         if node == getattr(_first(groups, rules.EFS_MOUNT_TARGET), "node", None) and file_system:
             edges.append(f"  {node} --> {file_system.node}")

@@ -18,6 +18,7 @@ Two kinds of rule:
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -41,6 +42,8 @@ EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
 EFS_BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy"
 EFS_ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
 EFS_MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
+BACKUP_PLAN = "aws:backup/plan:Plan"
+BACKUP_SELECTION = "aws:backup/selection:Selection"
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
@@ -303,17 +306,37 @@ def check_efs_1_encrypted(_type: str, props: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def _in_backup_plan(file_system: Resource, resources: Sequence[Resource]) -> bool:
+    """An AWS Backup selection of a plan in this stack names the file system (ARN or pattern)."""
+    plans = _of_type(resources, BACKUP_PLAN)
+    arn = str(file_system.props.get("arn", ""))
+    for selection in _of_type(resources, BACKUP_SELECTION):
+        if not any(_refers_to(selection.props.get("planId"), plan) for plan in plans):
+            continue
+        if any(
+            arn and fnmatch.fnmatchcase(arn, str(p))
+            for p in _list(selection.props.get("resources"))
+        ):
+            return True
+    return False
+
+
 def check_efs_2_backups(resources: Sequence[Resource]) -> list[tuple[Resource | None, str]]:
+    """FSBP EFS.2 asks that the file system is in an AWS Backup plan: either the file system's own
+    automatic backups (backup policy ENABLED, which uses AWS Backup's default plan) or a backup
+    selection of a plan that names it."""
     policies = _of_type(resources, EFS_BACKUP_POLICY)
     findings: list[tuple[Resource | None, str]] = []
     for file_system in _of_type(resources, EFS_FILE_SYSTEM):
-        enabled = any(
+        automatic = any(
             _refers_to(p.props.get("fileSystemId"), file_system)
             and str((p.props.get("backupPolicy") or {}).get("status", "")).upper() == "ENABLED"
             for p in policies
         )
-        if not enabled:
-            findings.append((file_system, "no EFS backup policy with status ENABLED"))
+        if not automatic and not _in_backup_plan(file_system, resources):
+            findings.append(
+                (file_system, "in no AWS Backup plan (no selection names it, no backup policy)")
+            )
     return findings
 
 
@@ -978,9 +1001,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "EFS.2",
-        "EFS file systems are backed up",
+        "EFS file systems are in a backup plan",
         M,
-        (EFS_FILE_SYSTEM, EFS_BACKUP_POLICY),
+        (EFS_FILE_SYSTEM, EFS_BACKUP_POLICY, BACKUP_SELECTION),
         check_stack=check_efs_2_backups,
     ),
     Rule(
@@ -1094,7 +1117,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ECR.2",
         "ECR repositories have immutable tags",
-        M,
+        A,
         (ECR_REPOSITORY, AWSX_ECR_REPOSITORY),
         check_ecr_2_immutable_tags,
     ),

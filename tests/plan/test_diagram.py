@@ -27,15 +27,15 @@ def test_components_nest_and_resources_are_grouped_by_type():
 
 def test_traffic_edges_follow_the_reached_services():
     text = diagram(small_stack())
-    assert "internet -->|HTTPS 443| r_stack__LoadBalancer" in text
+    assert 'internet -->|"HTTPS 443"| r_stack__LoadBalancer' in text
     assert "r_stack__LoadBalancer --> r_app__Service" in text
     carried = "ecr.api, ecr.dkr, logs, s3, secretsmanager"
-    assert f"r_app__Service -->|{carried}| r_net_endpoints__VpcEndpoint" in text
+    assert f'r_app__Service -->|"{carried}"| r_net_endpoints__VpcEndpoint' in text
 
 
 def test_nat_egress_is_drawn_through_the_nat_gateway():
     text = diagram(small_stack(egress="nat"))
-    assert "r_app__Service -->|ecr.api, ecr.dkr, logs, secretsmanager| r_net__NatGateway" in text
+    assert 'r_app__Service -->|"ecr.api, ecr.dkr, logs, secretsmanager"| r_net__NatGateway' in text
 
 
 def test_a_service_without_a_route_is_drawn_as_such():

@@ -80,9 +80,11 @@ def test_fsbp_rules_link_to_their_control():
     assert RULES_BY_ID["DJTW.SINGLE-WRITER"].url is None
 
 
-def test_only_read_only_root_and_container_insights_are_advisory():
+def test_advisory_rules_are_the_documented_trade_offs():
+    # ECS.5: ECS Exec and the images' entrypoints need writable paths; ECS.12: Container
+    # Insights is a paid extra; ECR.2: tasks pin images by digest, tags may move.
     advisory = {rule.id for rule in RULES if rule.enforcement is Enforcement.ADVISORY}
-    assert advisory == {"ECS.5", "ECS.12"}
+    assert advisory == {"ECS.5", "ECS.12", "ECR.2"}
 
 
 # --- details that the fixtures alone do not pin down -----------------------------------------
@@ -253,3 +255,22 @@ def test_services_reached_names_what_serves_each_service():
         "secretsmanager": "interface endpoint (2 AZs)",
         "ssmmessages": "interface endpoint (2 AZs)",
     }
+
+
+def test_efs_2_accepts_an_aws_backup_selection_that_names_the_file_system():
+    file_system = res(
+        r.EFS_FILE_SYSTEM, "pgdata", id="fs-1", arn="arn:aws:elasticfilesystem:x:1:file-system/fs-1"
+    )
+    plan = res(r.BACKUP_PLAN, "daily", id="plan-1", rules=[{"ruleName": "daily"}])
+    named = res(r.BACKUP_SELECTION, "pick", planId="plan-1", resources=[file_system.props["arn"]])
+    pattern = res(
+        r.BACKUP_SELECTION, "pick", planId="plan-1", resources=["arn:aws:elasticfilesystem:*"]
+    )
+    other = res(r.BACKUP_SELECTION, "pick", planId="plan-1", resources=["arn:aws:rds:x:1:db:other"])
+    orphan = res(
+        r.BACKUP_SELECTION, "pick", planId="no-such-plan", resources=[file_system.props["arn"]]
+    )
+    assert result_of("EFS.2", [file_system, plan, named]).passed
+    assert result_of("EFS.2", [file_system, plan, pattern]).passed
+    assert not result_of("EFS.2", [file_system, plan, other]).passed
+    assert not result_of("EFS.2", [file_system, orphan]).passed
