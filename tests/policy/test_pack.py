@@ -7,6 +7,9 @@ and drive their validations the way the engine does, with ``pulumi_policy``'s ow
 from __future__ import annotations
 
 import importlib
+import select
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +95,23 @@ def test_policy_project_file_runs_this_pack_with_python():
         Path("policy", project["runtime"]["options"]["virtualenv"]).resolve()
         == Path(".venv").resolve()
     )
+
+
+def test_the_pack_starts_as_the_cli_runs_it_and_announces_its_port(tmp_path):
+    # The CLI runs the pack's entry point and reads the gRPC port from its first output line.
+    pack = subprocess.Popen(
+        [sys.executable, str(Path("policy/__main__.py").resolve())],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready, _, _ = select.select([pack.stdout], [], [], 60)
+        assert ready, "the policy pack printed nothing within 60 s"
+        port = pack.stdout.readline().strip()
+        assert port.isdigit(), (port, pack.stderr.read() if pack.poll() is not None else "")
+        assert 0 < int(port) < 65536
+    finally:
+        pack.terminate()
+        pack.wait(timeout=30)
