@@ -1,0 +1,91 @@
+"""PublicEntrance on its own."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+
+from components.load_balancer import TLS_POLICY, PublicEntrance, PublicEntranceArgs
+from tests.infra.conftest import EGRESS_RULE, INGRESS_RULE, run_component
+
+LISTENER = "aws:lb/listener:Listener"
+
+
+def build(**kwargs):
+    def program() -> None:
+        entrance = PublicEntrance(
+            "web",
+            PublicEntranceArgs(
+                vpc_id="vpc-1",
+                vpc_cidr="10.0.0.0/16",
+                public_subnet_ids=["subnet-pa", "subnet-pc"],
+                **kwargs,
+            ),
+        )
+        pulumi.export("url", entrance.url)
+
+    return run_component(program)
+
+
+def test_https_site_with_dns_validated_certificate_redirect_and_alias():
+    recording = build(domain="www.example.com", hosted_zone="example.com")
+    listeners = {lst.inputs["port"]: lst.inputs for lst in recording.of_type(LISTENER)}
+    assert listeners[443]["sslPolicy"] == TLS_POLICY
+    assert listeners[80]["defaultActions"][0]["redirect"]["statusCode"] == "HTTP_301"
+    records = recording.of_type("aws:route53/record:Record")
+    validation = next(r for r in records if "validation" in r.name)
+    certificate = recording.one("aws:acm/certificate:Certificate")
+    option = certificate.outputs["domainValidationOptions"][0]
+    assert validation.inputs["name"] == option["resourceRecordName"]
+    assert validation.inputs["records"] == [option["resourceRecordValue"]]
+    alias = next(r for r in records if r.inputs.get("aliases"))
+    balancer = recording.one("aws:lb/loadBalancer:LoadBalancer")
+    assert alias.inputs["aliases"][0]["name"] == balancer.outputs["dnsName"]
+    assert recording.outputs["url"] == "https://www.example.com/"
+    assert sorted(r.inputs["fromPort"] for r in recording.of_type(INGRESS_RULE)) == [80, 443]
+
+
+def test_load_balancer_only_reaches_its_targets():
+    recording = build()
+    (egress,) = recording.of_type(EGRESS_RULE)
+    assert (egress.inputs["fromPort"], egress.inputs["cidrIpv4"]) == (8080, "10.0.0.0/16")
+    balancer = recording.one("aws:lb/loadBalancer:LoadBalancer").inputs
+    assert balancer["dropInvalidHeaderFields"] is True
+    assert balancer["internal"] is False
+
+
+def test_without_domain_plain_http_is_served_and_a_warning_says_so():
+    recording = build()
+    (listener,) = recording.of_type(LISTENER)
+    assert listener.inputs["port"] == 80
+    assert [r.inputs["fromPort"] for r in recording.of_type(INGRESS_RULE)] == [80]
+    assert recording.outputs["url"].startswith("http://")
+    assert len(recording.warnings) == 1
+    assert "plain HTTP" in recording.warnings[0]
+
+
+@pytest.mark.parametrize("protect", [True, False])
+def test_deletion_protection_follows_the_arg(protect):
+    balancer = build(deletion_protection=protect).one("aws:lb/loadBalancer:LoadBalancer")
+    assert balancer.inputs["enableDeletionProtection"] is protect
+
+
+def test_target_group_is_ip_with_healthz():
+    group = build(target_port=8080).one("aws:lb/targetGroup:TargetGroup").inputs
+    assert (group["targetType"], group["port"], group["protocol"]) == ("ip", 8080, "HTTP")
+    assert group["healthCheck"]["path"] == "/healthz"
+    assert group["healthCheck"]["matcher"] == "200"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"public_subnet_ids": ["subnet-1"]}, r"needs two or more AZs"),
+        ({"domain": "a.example.com"}, r"hosted_zone is empty"),
+        ({"domain": "a.example.org", "hosted_zone": "example.com"}, r"is not in hosted_zone"),
+    ],
+)
+def test_bad_args_say_what_to_change(kwargs, message):
+    base = {"vpc_id": "v", "vpc_cidr": "10.0.0.0/16", "public_subnet_ids": ["a", "b"]}
+    with pytest.raises(ValueError, match=message):
+        PublicEntranceArgs(**{**base, **kwargs})

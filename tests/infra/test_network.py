@@ -1,0 +1,132 @@
+"""PrivateNetwork on its own."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pulumi
+import pytest
+
+from components.network import PrivateNetwork, PrivateNetworkArgs
+from tests.infra.conftest import run_component
+
+SUBNET = "aws:ec2/subnet:Subnet"
+ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+NAT = "aws:ec2/natGateway:NatGateway"
+
+
+def build(**kwargs):
+    def program() -> None:
+        network = PrivateNetwork("net", PrivateNetworkArgs(**kwargs))
+        pulumi.export("private_subnet_ids", network.private_subnet_ids)
+        pulumi.export("public_subnet_ids", network.public_subnet_ids)
+        pulumi.export("private_route_table_ids", network.private_route_table_ids)
+        pulumi.export("availability_zones", network.availability_zones)
+        pulumi.export("vpc_id", network.vpc_id)
+
+    return run_component(program)
+
+
+def tier(recording, name: str):
+    return [s for s in recording.of_type(SUBNET) if s.inputs["tags"]["tier"] == name]
+
+
+def test_vpc_has_dns_support_and_hostnames_for_private_endpoints():
+    vpc = build().one("aws:ec2/vpc:Vpc")
+    assert vpc.inputs["enableDnsSupport"] is True
+    assert vpc.inputs["enableDnsHostnames"] is True
+
+
+def test_subnets_span_the_requested_azs_and_do_not_overlap():
+    recording = build(cidr_block="10.20.0.0/16", az_count=3)
+    private, public = tier(recording, "private"), tier(recording, "public")
+    assert len(private) == len(public) == 3
+    assert {s.inputs["availabilityZone"] for s in private} == {
+        "ap-northeast-1a",
+        "ap-northeast-1c",
+        "ap-northeast-1d",
+    }
+    blocks = [ipaddress.ip_network(s.inputs["cidrBlock"]) for s in private + public]
+    vpc = ipaddress.ip_network("10.20.0.0/16")
+    assert all(block.subnet_of(vpc) for block in blocks)
+    assert all(not a.overlaps(b) for i, a in enumerate(blocks) for b in blocks[i + 1 :])
+    assert recording.outputs["availability_zones"] == [
+        "ap-northeast-1a",
+        "ap-northeast-1c",
+        "ap-northeast-1d",
+    ]
+
+
+def test_public_subnets_route_to_the_internet_gateway_but_hand_out_no_public_ips():
+    recording = build()
+    gateway = recording.one("aws:ec2/internetGateway:InternetGateway")
+    public_table = recording.one(ROUTE_TABLE, "net-public-rt")
+    assert public_table.inputs["routes"] == [{"cidrBlock": "0.0.0.0/0", "gatewayId": gateway.id}]
+    assert all(s.inputs["mapPublicIpOnLaunch"] is False for s in recording.of_type(SUBNET))
+
+
+def test_without_nat_private_subnets_have_their_own_route_tables_and_no_internet_route():
+    recording = build(nat="none")
+    private_tables = [t for t in recording.of_type(ROUTE_TABLE) if "private" in t.name]
+    assert len(private_tables) == 2
+    assert all(table.inputs.get("routes", []) == [] for table in private_tables)
+    assert not recording.of_type(NAT)
+    assert sorted(recording.outputs["private_route_table_ids"]) == sorted(
+        t.id for t in private_tables
+    )
+    associations = recording.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation")
+    private_ids = {s.id for s in tier(recording, "private")}
+    table_of = {a.inputs["subnetId"]: a.inputs["routeTableId"] for a in associations}
+    assert {table_of[s] for s in private_ids} == {t.id for t in private_tables}
+
+
+@pytest.mark.parametrize(("nat", "gateways"), [("single", 1), ("per-az", 2)])
+def test_nat_modes(nat, gateways):
+    recording = build(nat=nat)
+    nats = recording.of_type(NAT)
+    assert len(nats) == gateways
+    public_ids = {s.id for s in tier(recording, "public")}
+    assert all(n.inputs["subnetId"] in public_ids for n in nats)
+    for table in (t for t in recording.of_type(ROUTE_TABLE) if "private" in t.name):
+        (route,) = table.inputs["routes"]
+        assert route["cidrBlock"] == "0.0.0.0/0"
+        assert route["natGatewayId"] in {n.id for n in nats}
+
+
+def test_default_security_group_is_emptied():
+    group = build().one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    assert group.inputs.get("ingress", []) == []
+    assert group.inputs.get("egress", []) == []
+
+
+def test_children_are_parented_to_the_component():
+    recording = build()
+    component = recording.one("django-tw:network:PrivateNetwork")
+    assert component.parent is None
+    children = recording.children_of(component)
+    assert len(children) == len(recording.resources) - 1
+
+
+def test_single_az_needs_explicit_permission_and_still_gets_two_public_subnets():
+    recording = build(az_count=1, allow_single_az=True)
+    assert len(tier(recording, "private")) == 1
+    assert len(tier(recording, "public")) == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"az_count": 1}, r"az_count is 1; use 2 or more"),
+        ({"nat": "gateway"}, r"nat is 'gateway'; use one of none, single, per-az"),
+        ({"cidr_block": "10.0.0.0/27"}, r"too small for 4 subnets of at least /28"),
+        ({"cidr_block": "10.0.0.1/16"}, r"is not a network in CIDR form"),
+    ],
+)
+def test_bad_args_say_what_to_change(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        PrivateNetworkArgs(**kwargs)
+
+
+def test_more_azs_than_the_region_has_fails_clearly():
+    with pytest.raises(ValueError, match=r"needs 4 availability zones but only 3 are available"):
+        build(az_count=4)

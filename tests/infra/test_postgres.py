@@ -1,0 +1,165 @@
+"""PersistentPostgres on its own: EFS, access point, backups, the db container, the URL."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pulumi
+import pytest
+
+from components.postgres import (
+    HEALTH_COMMAND,
+    PGDATA,
+    PersistentPostgres,
+    PersistentPostgresArgs,
+    PostgresDatabase,
+)
+from tests.infra.conftest import EGRESS_RULE, INGRESS_RULE, run_component
+
+SUBNETS = ["subnet-a", "subnet-c"]
+
+
+def build(**kwargs):
+    holder: dict[str, PersistentPostgres] = {}
+
+    def program() -> None:
+        database = PersistentPostgres(
+            "pg",
+            PersistentPostgresArgs(
+                vpc_id="vpc-1",
+                subnet_ids=SUBNETS,
+                image="repo/db@sha256:abc",
+                database_name="tw",
+                database_user="tw_user",
+                **kwargs,
+            ),
+        )
+        holder["database"] = database
+        pulumi.export("database_url", database.database_url)
+        pulumi.export("database_url_is_secret", pulumi.Output.is_secret(database.database_url))
+        pulumi.export("task_role_statements", database.task_role_statements)
+
+    recording = run_component(program)
+    return recording, holder["database"]
+
+
+def test_file_system_is_encrypted_and_refuses_plain_nfs():
+    recording, _ = build()
+    file_system = recording.one("aws:efs/fileSystem:FileSystem")
+    assert file_system.inputs["encrypted"] is True
+    policy = json.loads(recording.one("aws:efs/fileSystemPolicy:FileSystemPolicy").inputs["policy"])
+    (statement,) = policy["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_one_mount_target_per_task_subnet_behind_the_mount_group():
+    recording, _ = build()
+    mounts = recording.of_type("aws:efs/mountTarget:MountTarget")
+    assert sorted(m.inputs["subnetId"] for m in mounts) == SUBNETS
+    mount_group = next(
+        g for g in recording.of_type("aws:ec2/securityGroup:SecurityGroup") if "efs" in g.name
+    )
+    assert all(m.inputs["securityGroups"] == [mount_group.id] for m in mounts)
+
+
+def test_nfs_is_open_only_from_the_client_group():
+    recording, _ = build()
+    (ingress,) = recording.of_type(INGRESS_RULE)
+    client = recording.one("aws:ec2/securityGroup:SecurityGroup", "pg-client-sg")
+    assert ingress.inputs["fromPort"] == ingress.inputs["toPort"] == 2049
+    assert ingress.inputs["referencedSecurityGroupId"] == client.id
+    assert "cidrIpv4" not in ingress.inputs
+    (egress,) = recording.of_type(EGRESS_RULE)
+    assert egress.inputs["securityGroupId"] == client.id
+    assert egress.inputs["fromPort"] == 2049
+
+
+def test_access_point_runs_as_postgres_uid_999_in_a_private_root():
+    recording, _ = build()
+    point = recording.one("aws:efs/accessPoint:AccessPoint").inputs
+    assert point["posixUser"] == {"uid": 999, "gid": 999}
+    assert point["rootDirectory"]["path"] == "/postgres"
+    assert point["rootDirectory"]["creationInfo"] == {
+        "ownerUid": 999,
+        "ownerGid": 999,
+        "permissions": "0700",
+    }
+
+
+def test_file_system_is_in_a_daily_aws_backup_plan():
+    recording, _ = build()
+    file_system = recording.one("aws:efs/fileSystem:FileSystem")
+    selection = recording.one("aws:backup/selection:Selection").inputs
+    assert selection["resources"] == [file_system.outputs["arn"]]
+    (rule,) = recording.one("aws:backup/plan:Plan").inputs["rules"]
+    assert rule["schedule"].startswith("cron(")
+    assert rule["lifecycle"]["deleteAfter"] == 35
+
+
+def test_db_container_spec():
+    _, database = build()
+    (db,) = database.containers
+    assert db.port == 5432
+    assert tuple(db.health_check.command) == HEALTH_COMMAND
+    assert "pg_isready -h 127.0.0.1" in db.health_check.command[1]
+    assert db.stop_timeout == 120
+    assert db.stateful
+    assert dict(db.environment) == {
+        "POSTGRES_USER": "tw_user",
+        "POSTGRES_DB": "tw",
+        "PGDATA": PGDATA,
+    }
+    assert set(db.secrets) == {"POSTGRES_PASSWORD"}
+    assert PGDATA.startswith(db.mounts[0].path + "/")  # a subdirectory, not the mount itself
+    (volume,) = database.volumes
+    assert volume.name == db.mounts[0].volume
+    assert volume.efs is not None
+
+
+def test_database_url_is_a_secret_pointing_at_localhost():
+    recording, _ = build()
+    assert recording.outputs["database_url_is_secret"] is True
+    url = urlsplit(recording.outputs["database_url"])
+    assert (url.hostname, url.port, url.username, url.path) == ("localhost", 5432, "tw_user", "/tw")
+
+
+def test_task_role_may_mount_only_through_the_access_point():
+    recording, _ = build()
+    (statement,) = recording.outputs["task_role_statements"]
+    point = recording.one("aws:efs/accessPoint:AccessPoint")
+    assert statement["Action"] == ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+    assert (
+        statement["Condition"]["StringEquals"]["elasticfilesystem:AccessPointArn"]
+        == point.outputs["arn"]
+    )
+
+
+@pytest.mark.parametrize("protect", [True, False])
+def test_file_system_and_vault_protection_follows_the_arg(protect):
+    recording, _ = build(protect=protect)
+    for type_ in ("aws:efs/fileSystem:FileSystem", "aws:backup/vault:Vault"):
+        assert recording.one(type_).protect is protect
+        assert recording.one(type_).retain_on_delete is protect
+
+
+def test_needs_no_vpc_endpoint_and_fits_the_database_seam():
+    _, database = build()
+    assert database.required_endpoints == frozenset()
+    for attribute in (
+        "database_url",
+        "database_url_secret_arn",
+        "containers",
+        "volumes",
+        "task_role_statements",
+        "client_security_group_id",
+        "required_endpoints",
+    ):
+        assert hasattr(database, attribute), attribute
+    assert set(PostgresDatabase.__annotations__) <= set(dir(database))
+
+
+def test_empty_subnets_are_refused():
+    with pytest.raises(ValueError, match=r"subnet_ids is empty"):
+        PersistentPostgresArgs(vpc_id="v", subnet_ids=[], image="i")

@@ -1,0 +1,236 @@
+"""SidecarTask on its own: containers on one localhost, roles, logs, service."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pytest
+
+from components.sidecar_task import (
+    ECS_EXEC_ACTIONS,
+    ContainerSpec,
+    EfsVolume,
+    HealthCheck,
+    LoadBalancerTarget,
+    Mount,
+    SidecarTask,
+    SidecarTaskArgs,
+    Volume,
+)
+from tests.infra.conftest import (
+    INGRESS_RULE,
+    SERVICE,
+    TASK_DEFINITION,
+    containers,
+    policy_statements,
+    run_component,
+)
+
+SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
+HEALTHY = HealthCheck(command=["CMD", "true"])
+
+
+def app(**kwargs) -> ContainerSpec:
+    defaults = {"name": "app", "image": "repo/app@sha256:abc", "port": 8000}
+    return ContainerSpec(**{**defaults, **kwargs})
+
+
+def build(containers_, **kwargs):
+    def program() -> None:
+        task = SidecarTask(
+            "svc",
+            SidecarTaskArgs(
+                vpc_id="vpc-1",
+                subnet_ids=["subnet-a", "subnet-c"],
+                region="ap-northeast-1",
+                containers=containers_,
+                **kwargs,
+            ),
+        )
+        pulumi.export("log_group_names", task.log_group_names)
+        pulumi.export("required_endpoints", sorted(task.required_endpoints))
+
+    return run_component(program)
+
+
+def test_task_definition_is_fargate_awsvpc_with_the_given_size_and_architecture():
+    recording = build([app()], cpu=1024, memory=2048, cpu_architecture="ARM64")
+    inputs = recording.one(TASK_DEFINITION).inputs
+    assert inputs["networkMode"] == "awsvpc"
+    assert inputs["requiresCompatibilities"] == ["FARGATE"]
+    assert (inputs["cpu"], inputs["memory"]) == ("1024", "2048")
+    assert inputs["runtimePlatform"] == {
+        "operatingSystemFamily": "LINUX",
+        "cpuArchitecture": "ARM64",
+    }
+
+
+def test_container_definition_carries_every_field_of_the_spec():
+    spec = app(
+        environment={"MODE": "prod"},
+        secrets={"APP_KEY": SECRET_ARN},
+        health_check=HealthCheck(command=["CMD-SHELL", "true"], start_period=45),
+        mounts=[Mount("scratch", "/scratch", read_only=True)],
+        stop_timeout=60,
+    )
+    recording = build([spec], volumes=[Volume("scratch")])
+    (definition,) = containers(recording).values()
+    assert definition["environment"] == [{"name": "MODE", "value": "prod"}]
+    assert definition["secrets"] == [{"name": "APP_KEY", "valueFrom": SECRET_ARN}]
+    assert definition["healthCheck"]["command"] == ["CMD-SHELL", "true"]
+    assert definition["healthCheck"]["startPeriod"] == 45
+    assert definition["mountPoints"] == [
+        {"sourceVolume": "scratch", "containerPath": "/scratch", "readOnly": True}
+    ]
+    assert definition["stopTimeout"] == 60
+    assert definition["portMappings"] == [{"containerPort": 8000, "protocol": "tcp", "name": "app"}]
+    assert definition["linuxParameters"] == {"initProcessEnabled": True}
+    assert definition["logConfiguration"]["logDriver"] == "awslogs"
+
+
+def test_one_log_group_per_container_with_retention():
+    recording = build([app(), app(name="side", port=9000)], log_retention_days=14)
+    groups = recording.of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert sorted(g.inputs["name"] for g in groups) == ["/ecs/svc/app", "/ecs/svc/side"]
+    assert {g.inputs["retentionInDays"] for g in groups} == {14}
+    assert recording.outputs["log_group_names"] == {"app": "/ecs/svc/app", "side": "/ecs/svc/side"}
+
+
+def test_efs_volume_is_encrypted_in_transit_and_authorized_by_iam():
+    volume = Volume("data", efs=EfsVolume(file_system_id="fs-1", access_point_id="fsap-1"))
+    recording = build([app(mounts=[Mount("data", "/data")])], volumes=[volume])
+    (declared,) = recording.one(TASK_DEFINITION).inputs["volumes"]
+    efs = declared["efsVolumeConfiguration"]
+    assert efs["fileSystemId"] == "fs-1"
+    assert efs["transitEncryption"] == "ENABLED"
+    assert efs["authorizationConfig"] == {"accessPointId": "fsap-1", "iam": "ENABLED"}
+
+
+def test_stateful_container_forces_one_task_stopped_before_the_next():
+    recording = build([app(stateful=True)], desired_count=3)
+    service = recording.one(SERVICE).inputs
+    assert (service["desiredCount"], service["deploymentMinimumHealthyPercent"]) == (1, 0)
+    assert service["deploymentMaximumPercent"] == 100
+
+
+def test_stateless_task_rolls_with_full_capacity():
+    service = build([app()], desired_count=2).one(SERVICE).inputs
+    assert (service["desiredCount"], service["deploymentMinimumHealthyPercent"]) == (2, 100)
+    assert service["deploymentMaximumPercent"] == 200
+
+
+def test_service_runs_privately_with_exec_circuit_breaker_and_grace_period():
+    target = LoadBalancerTarget("arn:tg", "app", 8000, "sg-alb")
+    recording = build([app()], load_balancer=target, health_check_grace_seconds=90)
+    service = recording.one(SERVICE).inputs
+    assert service["networkConfiguration"]["assignPublicIp"] is False
+    assert service["networkConfiguration"]["subnets"] == ["subnet-a", "subnet-c"]
+    assert service["enableExecuteCommand"] is True
+    assert service["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert service["healthCheckGracePeriodSeconds"] == 90
+    assert service["loadBalancers"] == [
+        {"targetGroupArn": "arn:tg", "containerName": "app", "containerPort": 8000}
+    ]
+    (rule,) = recording.of_type(INGRESS_RULE)
+    assert rule.inputs["referencedSecurityGroupId"] == "sg-alb"
+    assert rule.inputs["fromPort"] == rule.inputs["toPort"] == 8000
+
+
+def test_cluster_turns_container_insights_on():
+    cluster = build([app()]).one("aws:ecs/cluster:Cluster")
+    assert cluster.inputs["settings"] == [{"name": "containerInsights", "value": "enabled"}]
+
+
+def test_task_role_gets_the_app_statements_and_exactly_the_four_exec_actions():
+    statement = {"Sid": "App", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:b/*"}
+    recording = build([app()], task_role_statements=[statement])
+    statements = policy_statements(recording, "task-policy")
+    assert statements[0] == statement
+    assert statements[1]["Action"] == list(ECS_EXEC_ACTIONS)
+    assert len(ECS_EXEC_ACTIONS) == 4
+    assert all(not action.endswith("*") for action in ECS_EXEC_ACTIONS)
+
+
+def test_execution_role_reads_exactly_the_referenced_secrets_and_writes_its_logs():
+    recording = build([app(secrets={"APP_KEY": SECRET_ARN})], image_repository_arns=["arn:repo"])
+    statements = {s["Sid"]: s for s in policy_statements(recording, "execution-policy")}
+    assert statements["TaskSecrets"]["Resource"] == [SECRET_ARN]
+    assert statements["EcrPull"]["Resource"] == ["arn:repo"]
+    group = recording.one("aws:cloudwatch/logGroup:LogGroup")
+    assert statements["Logs"]["Resource"] == [group.outputs["arn"] + ":*"]
+
+
+def test_required_endpoints_follow_what_the_task_uses():
+    assert build([app()]).outputs["required_endpoints"] == [
+        "ecr.api",
+        "ecr.dkr",
+        "logs",
+        "s3",
+        "ssmmessages",
+    ]
+    without_exec = build([app(secrets={"APP_KEY": SECRET_ARN})], enable_exec=False)
+    assert without_exec.outputs["required_endpoints"] == [
+        "ecr.api",
+        "ecr.dkr",
+        "logs",
+        "s3",
+        "secretsmanager",
+    ]
+
+
+def test_children_are_parented_to_the_component():
+    recording = build([app()])
+    component = recording.one("django-tw:compute:SidecarTask")
+    assert {r.parent for r in recording.resources if r is not component} == {component.urn}
+
+
+@pytest.mark.parametrize(
+    ("containers_", "kwargs", "message"),
+    [
+        ([app(depends_on={"db": "HEALTHY"})], {}, r"depends on 'db', which is not a container"),
+        (
+            [app(depends_on={"db": "HEALTHY"}), app(name="db", port=5432)],
+            {},
+            r"waits for 'db' to be HEALTHY, but 'db' has no health_check",
+        ),
+        ([app(mounts=[Mount("data", "/d")])], {}, r"mounts volume 'data'; declare it"),
+        ([app(), app(name="two")], {}, r"each needs its own port"),
+        ([app(), app()], {}, r"repeats app"),
+        ([], {}, r"containers is empty"),
+        ([app()], {"cpu_architecture": "arm"}, r"use X86_64 or ARM64"),
+    ],
+)
+def test_bad_task_args_say_what_to_change(containers_, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SidecarTaskArgs(vpc_id="v", subnet_ids=["s"], region="r", containers=containers_, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"environment": {"DB_PASSWORD": "x"}}, r"DB_PASSWORD looks secret; move it"),
+        ({"environment": {"DATABASE_URL": "postgres://"}}, r"DATABASE_URL looks secret"),
+        ({"environment": {"K": "1"}, "secrets": {"K": SECRET_ARN}}, r"K is in both"),
+        ({"stop_timeout": 300}, r"stop_timeout 300 is outside 2..120"),
+        ({"depends_on": {"db": "READY"}}, r"use one of START, COMPLETE, SUCCESS, HEALTHY"),
+        ({"name": "bad name"}, r"use letters, digits"),
+    ],
+)
+def test_bad_container_specs_say_what_to_change(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        app(**kwargs)
+
+
+def test_health_check_must_be_ecs_form():
+    with pytest.raises(ValueError, match=r"must start with 'CMD' or 'CMD-SHELL'"):
+        HealthCheck(command=["pg_isready"])
+
+
+def test_container_definitions_are_valid_json_in_declaration_order():
+    recording = build([app(name="first", port=1), app(name="second", port=2)])
+    names = [
+        c["name"] for c in json.loads(recording.one(TASK_DEFINITION).inputs["containerDefinitions"])
+    ]
+    assert names == ["first", "second"]
+    assert HEALTHY.to_ecs()["retries"] == 5
