@@ -29,20 +29,46 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Choice:
-    """An alternative the settings allow: a label and the settings it changes."""
+    """An alternative the settings allow: a label, the settings it changes, what else it means."""
 
     label: str
     overrides: Mapping[str, str]
+    trade_off: str = ""
 
 
 # Egress first (the endpoint-versus-NAT question), then the CPU architecture.
 CHOICES: tuple[Choice, ...] = (
-    Choice("interface endpoints in every AZ", {"egress": "endpoints", "endpointAzCount": "0"}),
-    Choice("interface endpoints in one AZ", {"egress": "endpoints", "endpointAzCount": "1"}),
-    Choice("one NAT gateway instead of endpoints", {"egress": "nat", "natGateways": "single"}),
-    Choice("a NAT gateway per AZ instead of endpoints", {"egress": "nat", "natGateways": "per-az"}),
-    Choice("x86 tasks (X86_64)", {"cpuArchitecture": "X86_64"}),
-    Choice("ARM tasks (ARM64, Graviton)", {"cpuArchitecture": "ARM64"}),
+    Choice(
+        "interface endpoints in every AZ",
+        {"egress": "endpoints", "endpointAzCount": "0"},
+        "no internet path from the private subnets; AWS calls stay in the AZ",
+    ),
+    Choice(
+        "interface endpoints in one AZ",
+        {"egress": "endpoints", "endpointAzCount": "1"},
+        "if that AZ fails, tasks elsewhere lose ECR, logs and secrets; "
+        "cross-AZ traffic ($0.01/GB each way) not priced",
+    ),
+    Choice(
+        "one NAT gateway instead of endpoints",
+        {"egress": "nat", "natGateways": "single"},
+        "tasks can reach the whole internet; if the NAT's AZ fails, so does egress",
+    ),
+    Choice(
+        "a NAT gateway per AZ instead of endpoints",
+        {"egress": "nat", "natGateways": "per-az"},
+        "tasks can reach the whole internet",
+    ),
+    Choice(
+        "x86 tasks (X86_64)",
+        {"cpuArchitecture": "X86_64"},
+        "images built for linux/amd64",
+    ),
+    Choice(
+        "ARM tasks (ARM64, Graviton)",
+        {"cpuArchitecture": "ARM64"},
+        "images built for linux/arm64",
+    ),
 )
 
 

@@ -20,6 +20,12 @@ def _difference(value: Decimal, current: Decimal) -> str:
     return f"{sign}${abs(delta):,.2f}"
 
 
+NOT_PRICED = (
+    "data transfer out to the internet, S3 media storage and requests, ECR image storage, "
+    "AWS Backup storage, SES messages, KMS requests"
+)
+
+
 def usage_text(plan: Plan) -> str:
     u = plan.usage
     return (
@@ -88,15 +94,16 @@ def text_report(plan: Plan) -> str:
 
     out += ["", f"2. Estimated monthly cost, USD: {prices_text(plan)}"]
     out.append(f"   stated usage: {usage_text(plan)}")
+    out.append(f"   not priced: {NOT_PRICED}")
     out += cost_lines(plan.estimate)
 
     out += ["", "3. Alternatives the settings allow (same usage, same prices)"]
-    rows = [("alternative", "settings", "USD/month", "vs current")]
+    rows = [("alternative", "settings", "USD/month", "vs current", "trade-off")]
     for alternative in plan.alternatives:
         label = alternative.choice.label + (" (current)" if alternative.current else "")
         if alternative.estimate is None:
             rows.append(
-                (label, alternative.settings_text, "not allowed", alternative.refused or "")
+                (label, alternative.settings_text, "not allowed", "", alternative.refused or "")
             )
         else:
             rows.append(
@@ -105,6 +112,7 @@ def text_report(plan: Plan) -> str:
                     alternative.settings_text,
                     _usd(alternative.estimate.total),
                     _difference(alternative.estimate.total, plan.estimate.total),
+                    alternative.choice.trade_off,
                 )
             )
     out += _table(rows, right=frozenset({2, 3}))
@@ -139,7 +147,7 @@ def diagram_block(plan: Plan) -> str:
 
 def cost_markdown(plan: Plan) -> str:
     out = [
-        f"Prices: {prices_text(plan)}. Stated usage: {usage_text(plan)}.",
+        f"Prices: {prices_text(plan)}. Stated usage: {usage_text(plan)}. Not priced: {NOT_PRICED}.",
         "",
         "| item | quantity | USD/month |",
         "|---|---|---:|",
@@ -152,17 +160,18 @@ def cost_markdown(plan: Plan) -> str:
         "",
         "What the other settings would cost (the same program run again with one setting changed):",
         "",
-        "| alternative | settings | USD/month | vs current |",
-        "|---|---|---:|---:|",
+        "| alternative | settings | USD/month | vs current | trade-off |",
+        "|---|---|---:|---:|---|",
     ]
     for alternative in plan.alternatives:
         label = alternative.choice.label + (" (current)" if alternative.current else "")
         if alternative.estimate is None:
-            out.append(f"| {label} | `{alternative.settings_text}` | not allowed | |")
+            out.append(f"| {label} | `{alternative.settings_text}` | not allowed | | |")
         else:
             out.append(
                 f"| {label} | `{alternative.settings_text}` | {_usd(alternative.estimate.total)} "
-                f"| {_difference(alternative.estimate.total, plan.estimate.total)} |"
+                f"| {_difference(alternative.estimate.total, plan.estimate.total)} "
+                f"| {alternative.choice.trade_off} |"
             )
     out += ["", total_line(plan.estimate)]
     return "\n".join(out) + "\n"
