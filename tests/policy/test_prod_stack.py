@@ -13,9 +13,10 @@ from policy.rules import Enforcement, evaluate
 # Mandatory rules prod does not satisfy yet, with where the fix belongs. A rule leaves this
 # table when the stack is fixed (the strict xfail below then fails until it is removed).
 KNOWN_GAPS = {
-    "ECS.20": "containers set no `user`: ContainerSpec needs a `user` field rendered into the "
-    "container definition (components/sidecar_task.py) and __main__.py must set nginx 101, "
-    "web's non-root uid, db 999",
+    "ECS.20": "containers set no `user` (the images do run as 101, 10001 and 999, but the task "
+    "definition must say so): ContainerSpec needs a `user` field rendered into the container "
+    "definition (components/sidecar_task.py) and __main__.py must pass nginx 101:101, "
+    "web 10001:10001, db 999:999",
 }
 
 
