@@ -173,6 +173,16 @@ def cost_markdown(plan: Plan) -> str:
                 f"| {_difference(alternative.estimate.total, plan.estimate.total)} "
                 f"| {alternative.choice.trade_off} |"
             )
+    priced = [a for a in plan.alternatives if a.estimate is not None and not a.current]
+    if priced:
+        cheapest = min(priced, key=lambda a: a.estimate.total)  # type: ignore[union-attr]
+        total = cheapest.estimate.total  # type: ignore[union-attr]
+        out += [
+            "",
+            f"Cheapest alternative: {cheapest.choice.label}, {_usd(total)} a month "
+            f"({_difference(total, plan.estimate.total)}); its trade-off: "
+            f"{cheapest.choice.trade_off}.",
+        ]
     out += ["", total_line(plan.estimate)]
     return "\n".join(out) + "\n"
 
