@@ -51,3 +51,13 @@ def test_each_advisory_finding_on_prod_is_explained_in_the_readme(results):
     exceptions = exceptions[: exceptions.index("### Rule results on prod")]
     for rule_id in failing(results, Enforcement.ADVISORY):
         assert f"| {rule_id}," in exceptions, f"README's security section must explain {rule_id}"
+
+
+def test_the_policy_pack_finds_on_prod_what_the_rules_find(results):
+    from .test_pack import violations_of
+
+    config, _ = read_settings("prod")
+    resources = rule_resources(run_stack(config, "prod").recording.resources)
+    for result in results:
+        reported = violations_of(result.rule.id, resources)
+        assert len(reported) == len(result.findings), result.rule.id
