@@ -1,5 +1,6 @@
 """The recording mocks: what every infra test, the plan and the parity test stand on."""
 
+import asyncio
 import json
 
 import pulumi
@@ -113,3 +114,39 @@ def test_one_explains_what_it_found():
     recording = run_program(_program, config=CONFIG)
     with pytest.raises(LookupError, match=r"expected exactly one aws:ec2/subnet:Subnet, found 0"):
         recording.one("aws:ec2/subnet:Subnet")
+
+
+# --- the guard: an assertion can never pass silently through an unresolved Output ---------
+
+
+def test_programs_run_as_an_update_not_a_preview():
+    seen: list[bool] = []
+
+    def program() -> None:
+        seen.append(pulumi.runtime.is_dry_run())
+
+    run_program(program, config=CONFIG)
+    assert seen == [False]
+
+
+def test_apply_callbacks_run_before_run_program_returns():
+    ran: list[str] = []
+
+    def program() -> None:
+        vpc = aws.ec2.Vpc("v", cidr_block="10.0.0.0/16")
+        vpc.id.apply(ran.append)
+
+    recording = run_program(program, config=CONFIG)
+    assert ran == [recording.one("aws:ec2/vpc:Vpc").id]
+
+
+def test_an_output_that_stays_unknown_fails_the_run():
+    def program() -> None:
+        loop = asyncio.get_event_loop()
+        value, known = loop.create_future(), loop.create_future()
+        value.set_result(None)
+        known.set_result(False)
+        pulumi.export("never", pulumi.Output(set(), value, known))
+
+    with pytest.raises(RuntimeError, match="stayed unknown"):
+        run_program(program, config=CONFIG)
