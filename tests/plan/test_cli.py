@@ -64,3 +64,9 @@ def test_a_stack_file_that_is_not_a_config_mapping(tmp_path, body):
     stack_file(tmp_path, "broken", body)
     result = run_plan("--root", str(tmp_path), "--stack", "broken")
     assert_one_clear_line(result, "broken")
+
+
+def test_write_readme_is_only_for_this_repository_s_prod_stack(tmp_path):
+    stack_file(tmp_path, "dev", "config:\n  aws:region: ap-northeast-1\n")
+    result = run_plan("--root", str(tmp_path), "--stack", "dev", "--write-readme")
+    assert_one_clear_line(result, "--write-readme", "--stack prod")
