@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     from stack_settings import SettingsError
 
     if args.write_readme and (args.stack != "prod" or args.root != REPO_ROOT):
-        return fail("--write-readme describes this repository's prod stack: use --stack prod", 2)
+        return fail(
+            "--write-readme describes this repository's prod stack: use --stack prod", BAD_INPUT
+        )
 
     # Bad input first, each with one line and no traceback.
     try:
