@@ -1,8 +1,7 @@
-from core.images import clean_uploaded_image
+from core.images import UploadedImageField
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
-from django.core.files.uploadedfile import UploadedFile
 
 from accounts.models import Profile
 
@@ -24,14 +23,9 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    avatar = UploadedImageField(required=False)
+
     class Meta:
         model = Profile
         fields = ("display_name", "bio", "avatar")
         widgets = {"bio": forms.Textarea(attrs={"rows": 3, "maxlength": 160})}
-
-    def clean_avatar(self):
-        avatar = self.cleaned_data.get("avatar")
-        # A new upload is checked; an unchanged avatar (or a cleared one) passes through.
-        if isinstance(avatar, UploadedFile):
-            return clean_uploaded_image(avatar)
-        return avatar

@@ -2,6 +2,8 @@
 
 from accounts import views as account_views
 from core import views as core_views
+from django.conf import settings
+from django.conf.urls.static import static
 from django.urls import include, path
 from tweets import views as tweet_views
 
@@ -23,3 +25,6 @@ urlpatterns = [
     path("u/<str:username>/follow/", account_views.follow, name="follow"),
     path("u/<str:username>/unfollow/", account_views.unfollow, name="unfollow"),
 ]
+
+# Development only (an empty list unless DEBUG): uploads on local disk (config.settings.local).
+urlpatterns += static(settings.MEDIA_URL, document_root=getattr(settings, "MEDIA_ROOT", ""))

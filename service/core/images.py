@@ -2,7 +2,9 @@
 
 import uuid
 from pathlib import PurePosixPath
+from typing import ClassVar
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -41,3 +43,20 @@ def clean_uploaded_image(upload: UploadedFile) -> UploadedFile:
 def upload_path(folder: str, filename: str) -> str:
     # `filename` is the one clean_uploaded_image chose.
     return str(PurePosixPath(folder) / PurePosixPath(filename).name)
+
+
+class UploadedImageField(forms.ImageField):
+    """forms.ImageField that judges a file by its content alone.
+
+    The file name's extension says nothing about the content, so the extension check is
+    dropped; Pillow decodes the file, then clean_uploaded_image checks format and size and
+    gives it a name matching its real format.
+    """
+
+    default_validators: ClassVar[list] = []
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if isinstance(value, UploadedFile):
+            return clean_uploaded_image(value)
+        return value

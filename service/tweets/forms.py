@@ -1,6 +1,5 @@
-from core.images import clean_uploaded_image
+from core.images import UploadedImageField
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 
 from tweets.models import TWEET_MAX_LENGTH, Tweet
 
@@ -9,6 +8,7 @@ class TweetForm(forms.ModelForm):
     """POST /tweets/: text (1-280 characters), an optional image, and for a reply the tweet
     it answers (`reply_to`, a tweet id)."""
 
+    image = UploadedImageField(required=False)
     reply_to = forms.ModelChoiceField(
         queryset=Tweet.objects.all(), required=False, widget=forms.HiddenInput
     )
@@ -35,9 +35,3 @@ class TweetForm(forms.ModelForm):
         if not text.strip():
             raise forms.ValidationError("Write something first.", code="required")
         return text
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if isinstance(image, UploadedFile):
-            return clean_uploaded_image(image)
-        return image

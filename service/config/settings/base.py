@@ -139,6 +139,9 @@ def s3_media_storage() -> dict:
         # The bucket stays private: pages link to short-lived signed URLs.
         "querystring_auth": True,
         "querystring_expire": 3600,
+        # Signature V4: V2 signed URLs are deprecated and refused by regions opened since 2014.
+        # https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
+        "signature_version": "s3v4",
         # Uploads get generated names; never silently replace an existing object.
         "file_overwrite": False,
         "object_parameters": {"CacheControl": "private, max-age=3600"},

@@ -14,7 +14,7 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
     _media = s3_media_storage()
 else:
     _media = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-MEDIA_ROOT = SERVICE_DIR / "media"
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(SERVICE_DIR / "media"))
 STORAGES = {
     "default": _media,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

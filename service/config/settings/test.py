@@ -17,6 +17,7 @@ STORAGES = {
             "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="http://127.0.0.1:9"),
             "addressing_style": "path",
             "querystring_auth": True,
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     },

@@ -1,0 +1,170 @@
+"""Fixtures for the service's tests: a real PostgreSQL server and a real S3 API (moto's server)
+per test session, and the users and images the specifications talk about."""
+
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from django.test.utils import override_settings
+from moto.server import ThreadedMotoServer
+from PIL import Image
+from pytest_postgresql.executors import PostgreSQLExecutor
+
+from tests.service.postgres import free_port, pg_ctl_wrapper, server_owned_tempdir
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SERVICE_DIR = REPO_ROOT / "service"
+MEDIA_BUCKET = "django-tw-test-media"
+MEDIA_REGION = "ap-northeast-1"
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[PostgreSQLExecutor]:
+    """One PostgreSQL server for the session, trusted on 127.0.0.1, tuned for speed not safety."""
+    base = server_owned_tempdir("django-tw-test-pg-")
+    executor = PostgreSQLExecutor(
+        executable=str(pg_ctl_wrapper(base)),
+        host="127.0.0.1",
+        port=free_port(),
+        datadir=str(base / "data"),
+        unixsocketdir=str(base),
+        logfile=str(base / "postgresql.log"),
+        startparams="-w",
+        dbname="django_tw",
+        user="postgres",
+        postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+    )
+    executor.start()
+    try:
+        yield executor
+    finally:
+        executor.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(postgresql_server: PostgreSQLExecutor) -> None:
+    """Point Django at the session's server before pytest-django creates the test database."""
+    from django.conf import settings
+
+    settings.DATABASES["default"].update(
+        HOST=postgresql_server.host,
+        PORT=str(postgresql_server.port),
+        USER=postgresql_server.user,
+        PASSWORD="",
+        NAME="django_tw",
+    )
+
+
+# --- S3 (moto's server: the real django-storages backend, the real boto3, over HTTP) ---------
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    # Credentials for the fake server only; production uses the task role.
+    fake_credentials = {
+        "AWS_ACCESS_KEY_ID": "moto-test-key",
+        "AWS_SECRET_ACCESS_KEY": "moto-test-secret",
+        "AWS_DEFAULT_REGION": MEDIA_REGION,
+    }
+    saved = {name: os.environ.get(name) for name in fake_credentials}
+    os.environ.update(fake_credentials)
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def s3_client(s3_endpoint: str):
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name=MEDIA_REGION)
+    client.create_bucket(
+        Bucket=MEDIA_BUCKET, CreateBucketConfiguration={"LocationConstraint": MEDIA_REGION}
+    )
+    return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_in_s3(s3_endpoint: str, s3_client) -> Iterator[None]:
+    """Every test stores media through django-storages' S3 backend into the moto bucket."""
+    from django.conf import settings
+
+    storages = dict(settings.STORAGES)
+    storages["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **settings.STORAGES["default"]["OPTIONS"],
+            "bucket_name": MEDIA_BUCKET,
+            "region_name": MEDIA_REGION,
+            "endpoint_url": s3_endpoint,
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
+@pytest.fixture
+def bucket_keys(s3_client):
+    """The keys in the media bucket right now."""
+
+    def keys() -> set[str]:
+        listing = s3_client.list_objects_v2(Bucket=MEDIA_BUCKET)
+        return {item["Key"] for item in listing.get("Contents", [])}
+
+    return keys
+
+
+# --- people ---------------------------------------------------------------------------------
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(db):
+    from django.contrib.auth import get_user_model
+
+    def make(username: str, **fields):
+        fields.setdefault("email", f"{username}@example.com")
+        return get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+# --- images ---------------------------------------------------------------------------------
+def image_bytes(image_format: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (29, 155, 240)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "image/png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)

@@ -1,0 +1,99 @@
+"""The three images: hadolint and checkov find nothing, and each Dockerfile keeps the facts the
+Fargate task relies on (user, health check, entrypoint, ports)."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.service.conftest import REPO_ROOT, SERVICE_DIR
+
+DOCKERFILES = ["Dockerfile", "Dockerfile.db", "Dockerfile.nginx"]
+VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
+CHECKOV = Path(os.environ.get("CHECKOV", REPO_ROOT / ".venv" / "checkov" / "bin" / "checkov"))
+
+
+def instructions(dockerfile: str) -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined, comments dropped."""
+    text = (SERVICE_DIR / dockerfile).read_text()
+    joined = text.replace("\\\n", " ")
+    return [
+        " ".join(line.split())
+        for line in joined.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES)
+def test_hadolint_finds_nothing(dockerfile):
+    hadolint = VENV_BIN / "hadolint"
+    assert hadolint.exists(), f"{hadolint} is missing: run `make venv`"
+    result = subprocess.run(
+        [str(hadolint), "--failure-threshold", "info", str(SERVICE_DIR / dockerfile)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_checkov_dockerfile_checks_pass(tmp_path):
+    assert CHECKOV.exists(), f"{CHECKOV} is missing: run `make venv` (it builds checkov's venv)"
+    files = [arg for name in DOCKERFILES for arg in ("-f", str(SERVICE_DIR / name))]
+    result = subprocess.run(
+        [str(CHECKOV), "--framework", "dockerfile", *files, "--compact", "--quiet", "-o", "cli"],
+        capture_output=True,
+        text=True,
+        # Offline: no platform look-ups, no version check.
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"},
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Failed checks: 0" in result.stdout
+    assert "Passed checks:" in result.stdout
+
+
+def test_every_image_runs_as_a_non_root_user():
+    expected = {"Dockerfile": "USER 10001:10001", "Dockerfile.db": "USER 999:999"}
+    expected["Dockerfile.nginx"] = "USER 101:101"
+    for dockerfile, user in expected.items():
+        users = [line for line in instructions(dockerfile) if line.startswith("USER ")]
+        assert users[-1] == user, dockerfile
+
+
+def test_the_web_image_runs_gunicorn_through_the_start_script_with_a_health_check():
+    lines = instructions("Dockerfile")
+    assert 'CMD ["/app/start.production.sh"]' in lines
+    assert "WORKDIR /app" in lines
+    assert any(
+        line.startswith("HEALTHCHECK") and 'CMD ["python", "/app/healthcheck.py"]' in line
+        for line in lines
+    )
+    assert 'VOLUME ["/var/www/static"]' in lines
+
+
+def test_the_db_image_starts_postgres_behind_the_lock_guard():
+    lines = instructions("Dockerfile.db")
+    assert lines[0].startswith("FROM postgres:")
+    assert lines[0].endswith("-bookworm")
+    assert "COPY --chmod=0755 db/postgres-guard.sh /usr/local/bin/postgres-guard.sh" in lines
+    assert 'ENTRYPOINT ["postgres-guard.sh", "docker-entrypoint.sh"]' in lines
+    assert 'CMD ["postgres"]' in lines
+    assert "ENV PGDATA=/var/lib/postgresql/data/pgdata" in lines
+    healthcheck = next(line for line in lines if line.startswith("HEALTHCHECK"))
+    assert "pg_isready -h 127.0.0.1" in healthcheck
+
+
+def test_the_nginx_image_renders_the_template_and_checks_healthz():
+    lines = instructions("Dockerfile.nginx")
+    assert lines[0].startswith("FROM nginxinc/nginx-unprivileged:")
+    assert "alpine" not in lines[0]
+    assert (
+        "COPY etc/nginx/templates/default.conf.template /etc/nginx/templates/default.conf.template"
+    ) in lines
+    healthcheck = next(line for line in lines if line.startswith("HEALTHCHECK"))
+    assert "curl -fsS http://127.0.0.1:8080/healthz" in healthcheck

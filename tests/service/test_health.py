@@ -1,0 +1,45 @@
+"""GET /healthz: 200 "ok" when the database answers, 503 otherwise; any Host, plain HTTP."""
+
+import pytest
+from django.db import OperationalError
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_any_host_over_plain_http_with_production_security(client, settings):
+    # The ALB probes the task IP over HTTP: neither ALLOWED_HOSTS nor the HTTPS redirect may
+    # stand in the way.
+    settings.ALLOWED_HOSTS = ["tw.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz", HTTP_HOST="10.0.12.34:8080")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_other_pages_still_refuse_unknown_hosts_and_redirect_to_https(client, settings):
+    settings.ALLOWED_HOSTS = ["tw.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/", HTTP_HOST="10.0.12.34").status_code == 400
+    redirect = client.get("/explore/", HTTP_HOST="tw.example.com")
+    assert redirect.status_code == 301
+    assert redirect["Location"] == "https://tw.example.com/explore/"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
+    from django.db import connection
+
+    def refuse_connection(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse_connection)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"database unavailable"
