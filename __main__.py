@@ -164,6 +164,7 @@ nginx = ContainerSpec(
     ),
     depends_on={"web": "HEALTHY"},
     mounts=[Mount("static", STATIC_ROOT, read_only=True)],
+    user="101:101",  # nginxinc/nginx-unprivileged's nginx user
 )
 web = ContainerSpec(
     name="web",
@@ -176,6 +177,7 @@ web = ContainerSpec(
     ),
     depends_on={"db": "HEALTHY"},
     mounts=[Mount("static", STATIC_ROOT)],
+    user="10001:10001",  # the app user of service/Dockerfile
 )
 
 task_args = SidecarTaskArgs(

@@ -286,6 +286,7 @@ class PersistentPostgres(pulumi.ComponentResource):
                 # Fargate's maximum: Postgres gets every second it can to checkpoint and stop.
                 stop_timeout=120,
                 stateful=True,
+                user=f"{POSTGRES_UID}:{POSTGRES_UID}",
             )
         ]
         self.task_role_statements = [

@@ -115,6 +115,9 @@ class ContainerSpec:
     exactly one task and stops the old task before starting the new one."""
     init_process_enabled: bool = True
     """Run an init process (reaps zombies; recommended for ECS Exec)."""
+    user: str | None = None
+    """``uid:gid`` the container runs as. Say it even when the image's USER matches, so the
+    task definition shows no container runs as root (FSBP ECS.20)."""
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}", self.name):
@@ -137,6 +140,11 @@ class ContainerSpec:
                     f"container {self.name!r}: depends_on[{target!r}] is {condition!r}; use "
                     f"one of {', '.join(DEPENDENCY_CONDITIONS)}"
                 )
+        if self.user is not None and self.user.split(":")[0] in ("0", "root"):
+            raise ValueError(
+                f"container {self.name!r}: user {self.user!r} is root; run as the image's "
+                "unprivileged uid:gid"
+            )
         if self.stop_timeout is not None and not 2 <= self.stop_timeout <= MAX_STOP_TIMEOUT:
             raise ValueError(
                 f"container {self.name!r}: stop_timeout {self.stop_timeout} is outside "
@@ -581,6 +589,8 @@ class SidecarTask(pulumi.ComponentResource):
             definition["healthCheck"] = container.health_check.to_ecs()
         if container.stop_timeout is not None:
             definition["stopTimeout"] = container.stop_timeout
+        if container.user is not None:
+            definition["user"] = container.user
         return definition
 
     @staticmethod

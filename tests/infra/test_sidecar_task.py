@@ -234,3 +234,11 @@ def test_container_definitions_are_valid_json_in_declaration_order():
     ]
     assert names == ["first", "second"]
     assert HEALTHY.to_ecs()["retries"] == 5
+
+
+def test_user_is_rendered_and_root_is_refused():
+    recording = build([app(user="10001:10001")])
+    (definition,) = containers(recording).values()
+    assert definition["user"] == "10001:10001"
+    with pytest.raises(ValueError, match=r"user '0:0' is root"):
+        app(user="0:0")

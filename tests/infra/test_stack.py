@@ -503,3 +503,8 @@ def test_x86_stack_builds_amd64_images():
 def test_security_groups_are_all_in_the_stacks_vpc(prod):
     vpc = prod.one("aws:ec2/vpc:Vpc")
     assert all(group.inputs["vpcId"] == vpc.id for group in prod.of_type(SECURITY_GROUP))
+
+
+def test_no_container_runs_as_root(prod):
+    users = {name: c.get("user") for name, c in containers(prod).items()}
+    assert users == {"nginx": "101:101", "web": "10001:10001", "db": "999:999"}
