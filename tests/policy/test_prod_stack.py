@@ -10,15 +10,6 @@ from plan.derive import rule_resources
 from plan.planner import read_settings, run_stack
 from policy.rules import Enforcement, evaluate
 
-# Mandatory rules prod does not satisfy yet, with where the fix belongs. A rule leaves this
-# table when the stack is fixed (the strict xfail below then fails until it is removed).
-KNOWN_GAPS = {
-    "ECS.20": "containers set no `user` (the images do run as 101, 10001 and 999, but the task "
-    "definition must say so): ContainerSpec needs a `user` field rendered into the container "
-    "definition (components/sidecar_task.py) and __main__.py must pass nginx 101:101, "
-    "web 10001:10001, db 999:999",
-}
-
 
 @pytest.fixture(scope="module")
 def results():
@@ -31,11 +22,6 @@ def failing(results, enforcement):
     return {r.rule.id for r in results if not r.passed and r.rule.enforcement is enforcement}
 
 
-def test_no_mandatory_rule_fails_beyond_the_known_gaps(results):
-    assert failing(results, Enforcement.MANDATORY) <= set(KNOWN_GAPS)
-
-
-@pytest.mark.xfail(strict=True, reason="; ".join(f"{k}: {v}" for k, v in KNOWN_GAPS.items()))
 def test_prod_passes_every_mandatory_rule(results):
     assert failing(results, Enforcement.MANDATORY) == set()
 
