@@ -1,0 +1,116 @@
+"""start.production.sh, the web container's command: migrations under the lock, hashed static
+files, then gunicorn with gunicorn.conf.py; healthcheck.py reports it healthy, and SIGTERM stops
+it gracefully within the ECS stop timeout."""
+
+import os
+import runpy
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import psycopg
+import pytest
+
+from tests.service.conftest import SERVICE_DIR
+from tests.service.environments import production_environment
+from tests.service.postgres import free_port
+
+ECS_DEFAULT_STOP_TIMEOUT = 30
+
+
+@pytest.fixture
+def empty_database(postgresql_server):
+    name = f"django_tw_start_{uuid.uuid4().hex[:8]}"
+    admin = f"postgres://postgres@{postgresql_server.host}:{postgresql_server.port}/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgres://postgres@{postgresql_server.host}:{postgresql_server.port}/{name}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def healthcheck(port: int) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(SERVICE_DIR / "healthcheck.py")],
+        env={**os.environ, "HEALTHCHECK_URL": f"http://127.0.0.1:{port}/healthz"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_start_production_migrates_collects_static_and_serves(
+    tmp_path, empty_database, s3_endpoint
+):
+    port = free_port()
+    environment = production_environment(
+        tmp_path,
+        DATABASE_URL=empty_database,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+        AWS_S3_ENDPOINT_URL=s3_endpoint,
+    )
+    environment["PATH"] = f"{os.path.dirname(sys.executable)}:{environment['PATH']}"
+    # Started from another directory: the script must find its own.
+    web = subprocess.Popen(
+        [str(SERVICE_DIR / "start.production.sh")],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while healthcheck(port).returncode != 0:
+            assert web.poll() is None, web.stdout.read()
+            assert time.monotonic() < deadline, "gunicorn did not become healthy"
+            time.sleep(0.3)
+
+        with psycopg.connect(empty_database) as connection:
+            tables = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                )
+            }
+        assert {"tweets_tweet", "tweets_like", "accounts_follow", "accounts_profile"} <= tables
+        static_root = tmp_path / "static"
+        assert (static_root / "staticfiles.json").exists()
+        assert list((static_root / "css").glob("site.*.css")), "no hashed stylesheet"
+
+        down = healthcheck(free_port())
+        assert down.returncode == 1
+        assert "failed" in down.stderr
+    finally:
+        started_stopping = time.monotonic()
+        web.send_signal(signal.SIGTERM)
+        output, _ = web.communicate(timeout=ECS_DEFAULT_STOP_TIMEOUT)
+    assert time.monotonic() - started_stopping < ECS_DEFAULT_STOP_TIMEOUT
+    assert web.returncode == 0, output
+    assert "Migration lock acquired." in output
+    assert '"GET /healthz HTTP/1.1" 200' in output  # the access log goes to stdout
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_THREADS", "4")
+    monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:9000")
+    config = runpy.run_path(str(SERVICE_DIR / "gunicorn.conf.py"))
+    assert config["workers"] == 3
+    assert config["threads"] == 4
+    assert config["bind"] == "127.0.0.1:9000"
+    assert config["worker_tmp_dir"] == "/dev/shm"
+    assert config["accesslog"] == "-"
+    assert config["graceful_timeout"] < ECS_DEFAULT_STOP_TIMEOUT
+
+
+def test_gunicorn_defaults_match_the_container_contract(monkeypatch):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND"):
+        monkeypatch.delenv(name, raising=False)
+    config = runpy.run_path(str(SERVICE_DIR / "gunicorn.conf.py"))
+    assert config["bind"] == "0.0.0.0:8000"
+    assert config["threads"] == 1
