@@ -212,8 +212,8 @@ class LocalTopology:
                 "DJANGO_SECRET_KEY": secret["DJANGO_SECRET_KEY"],
                 "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
                 "DJANGO_HTTPS": "true" if self.behind_tls_proxy else "false",
-                # nginx passes `Host: $host`, which drops the port, while a browser's Origin
-                # keeps it: name the browser's origins so CSRF checks accept its forms.
+                # A browser acting as if behind the ALB (the browser test) sends its plain-http
+                # Origin while Django sees https: trust that origin for CSRF. A no-op otherwise.
                 "DJANGO_CSRF_TRUSTED_ORIGINS": (
                     f"http://localhost:{ports.http},http://127.0.0.1:{ports.http}"
                 ),

@@ -31,9 +31,8 @@ class SiteClient:
 
     @property
     def origin(self) -> str:
-        """The origin Django expects on POSTs: its scheme and the Host nginx passes ($host)."""
-        host = urlsplit(self.base_url).hostname
-        return f"{'https' if self.https else 'http'}://{host}"
+        """The origin Django expects on POSTs: the scheme the ALB saw and the Host nginx passes."""
+        return f"{'https' if self.https else 'http'}://{urlsplit(self.base_url).netloc}"
 
     def url(self, path: str) -> str:
         return urljoin(self.base_url + "/", path.lstrip("/"))
