@@ -62,3 +62,27 @@ def test_components_build_as_a_wheel(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"components/{p.name}" for p in COMPONENT_FILES} <= names
     assert not any(name.startswith(("service/", "tests/", "__main__")) for name in names)
+
+
+def test_the_readme_example_runs():
+    readme = (REPO_ROOT / "README.md").read_text()
+    section = readme[readme.index("## Using the components from another project") :]
+    example = section[section.index("```python\n") + len("```python\n") :]
+    example = example[: example.index("```")]
+
+    from components.testing import run_program
+
+    recording = run_program(
+        lambda: exec(compile(example, "README.md", "exec"), {}),  # noqa: S102
+        config={"aws:region": "eu-west-1"},
+        project="example",
+        stack="dev",
+    )
+    recording.one("django-tw:compute:SidecarTask")
+    services = {
+        e.inputs["serviceName"] for e in recording.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    }
+    assert services == {
+        f"com.amazonaws.eu-west-1.{s}" for s in ("ecr.api", "ecr.dkr", "s3", "logs", "ssmmessages")
+    }
+    assert recording.outputs["cluster"]
