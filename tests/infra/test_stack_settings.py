@@ -130,3 +130,18 @@ def test_every_fargate_cpu_memory_pair_from_the_table_is_accepted(prod_config):
                 {**prod_config, "taskCpu": str(cpu), "taskMemory": str(memory)}
             )
             assert (settings.task_cpu, settings.task_memory) == (cpu, memory)
+
+
+def test_project_file_runs_python_from_the_repository_virtualenv():
+    import yaml
+
+    project = yaml.safe_load(Path("Pulumi.yaml").read_text())
+    assert project["name"] == "django-tw"
+    assert project["runtime"]["name"] == "python"
+    assert project["runtime"]["options"]["virtualenv"] == ".venv"
+
+
+def test_prod_stack_file_holds_no_secret():
+    assert "secure:" not in Path("Pulumi.prod.yaml").read_text()
+    for key in read_stack_file("prod"):
+        assert not any(word in key.lower() for word in ("password", "secret", "key", "token"))
