@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+GUARD_SOURCE = REPO_ROOT / "service" / "db" / "postgres-guard.sh"
 PROCFILE = REPO_ROOT / "local" / "Procfile"
 DEFAULT_DATA_DIR = REPO_ROOT / ".local"
 
@@ -141,6 +142,13 @@ class LocalTopology:
         return self.postgres_dir / "pgdata"
 
     @property
+    def guard_script(self) -> Path:
+        """The db image's entrypoint guard, installed in the data directory as Dockerfile.db
+        installs it in /usr/local/bin: the Postgres account may not be able to reach the checkout
+        (a clone under /root, say), but it can always reach the data directory."""
+        return self.data_dir / "bin" / "postgres-guard.sh"
+
+    @property
     def static_root(self) -> Path:
         return self.data_dir / "static"
 
@@ -206,6 +214,7 @@ class LocalTopology:
                 "POSTGRES_DB": DATABASE_NAME,
                 "POSTGRES_PASSWORD": secret["POSTGRES_PASSWORD"],
                 "PGDATA": str(self.pgdata),
+                "POSTGRES_GUARD": str(self.guard_script),
                 "PGPORT": str(ports.db),
                 # web container (DESIGN.md's environment contract)
                 "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -312,6 +321,11 @@ def prepare(topology: LocalTopology) -> bool:
     for directory in (topology.static_root, topology.nginx_dir, topology.s3_dir):
         directory.mkdir(exist_ok=True)
     secret = topology.secrets()
+    if not GUARD_SOURCE.exists():
+        raise LocalSetupError(f"{GUARD_SOURCE} is missing: the db container's entrypoint guard")
+    topology.guard_script.parent.mkdir(exist_ok=True)
+    shutil.copyfile(GUARD_SOURCE, topology.guard_script)  # refreshed on every start
+    topology.guard_script.chmod(0o755)
 
     topology.postgres_dir.mkdir(mode=0o700, exist_ok=True)
     if running_as_root():

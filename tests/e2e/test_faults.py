@@ -16,14 +16,13 @@ import psycopg
 import pytest
 import requests
 
-from local.topology import REPO_ROOT, as_postgres_user
+from local.topology import as_postgres_user
 from tests.e2e.client import SiteClient
 from tests.e2e.harness import RunningTopology, TopologyError, wait_until
 from tests.e2e.helpers import new_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
-GUARD = REPO_ROOT / "service" / "db" / "postgres-guard.sh"
 EX_TEMPFAIL = 75  # the guard's "another server holds the lock"
 
 
@@ -170,7 +169,9 @@ def test_a_second_postgres_on_the_same_data_refuses_while_the_first_serves(
     second = subprocess.run(
         [
             *as_postgres_user(),
-            str(GUARD),
+            environment[
+                "POSTGRES_GUARD"
+            ],  # service/db/postgres-guard.sh, as the db process runs it
             "postgres",
             "-D",
             environment["PGDATA"],
