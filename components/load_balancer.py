@@ -142,9 +142,7 @@ class PublicEntrance(pulumi.ComponentResource):
                 f"{name}-cert",
                 domain_name=args.domain,
                 validation_method="DNS",
-                opts=pulumi.ResourceOptions(
-                    parent=self, replace_on_changes=["domainName"], delete_before_replace=True
-                ),
+                opts=child,
             )
             validation = certificate.domain_validation_options[0]
             record = aws.route53.Record(
@@ -163,7 +161,7 @@ class PublicEntrance(pulumi.ComponentResource):
                 validation_record_fqdns=[record.fqdn],
                 opts=child,
             )
-            aws.lb.Listener(
+            forwarding = aws.lb.Listener(
                 f"{name}-https",
                 load_balancer_arn=balancer.arn,
                 port=443,
@@ -209,7 +207,7 @@ class PublicEntrance(pulumi.ComponentResource):
                 "balancer's DNS name. Set `domain` and `hostedZone` for HTTPS.",
                 resource=self,
             )
-            aws.lb.Listener(
+            forwarding = aws.lb.Listener(
                 f"{name}-http",
                 load_balancer_arn=balancer.arn,
                 port=80,
@@ -221,7 +219,11 @@ class PublicEntrance(pulumi.ComponentResource):
 
         self.dns_name = balancer.dns_name
         self.load_balancer_arn = balancer.arn
-        self.target_group_arn = target_group.arn
+        # ECS refuses a target group that no listener uses yet: hand the ARN out only once
+        # the forwarding listener exists, so a service built from it waits for the listener.
+        self.target_group_arn = pulumi.Output.all(target_group.arn, forwarding.arn).apply(
+            lambda arns: arns[0]
+        )
         self.security_group_id = group.id
         self.register_outputs(
             {

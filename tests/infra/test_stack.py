@@ -508,3 +508,10 @@ def test_security_groups_are_all_in_the_stacks_vpc(prod):
 def test_no_container_runs_as_root(prod):
     users = {name: c.get("user") for name, c in containers(prod).items()}
     assert users == {"nginx": "101:101", "web": "10001:10001", "db": "999:999"}
+
+
+def test_service_is_created_after_the_listener_that_uses_its_target_group(prod):
+    https = next(
+        lst for lst in prod.of_type("aws:lb/listener:Listener") if lst.inputs["port"] == 443
+    )
+    assert https.urn in prod.one(SERVICE).dependencies
