@@ -70,10 +70,15 @@ def unfollow(request: HttpRequest, username: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit_profile(request: HttpRequest) -> HttpResponse:
     profile = request.user.profile
+    previous_avatar = profile.avatar.name
     form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST":
         if form.is_valid():
             form.save()
+            if previous_avatar and previous_avatar != profile.avatar.name:
+                # The replaced (or cleared) avatar leaves the bucket once the change is saved.
+                storage = profile.avatar.storage
+                transaction.on_commit(lambda: storage.delete(previous_avatar))
             messages.success(request, "Profile saved.")
             return redirect("profile", username=request.user.get_username())
         return render(request, "accounts/edit_profile.html", {"form": form}, status=400)

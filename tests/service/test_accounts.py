@@ -167,3 +167,22 @@ def test_profile_edit_refuses_a_non_image_avatar(alice_client, alice):
     profile = Profile.objects.get(user=alice)
     assert profile.display_name == ""
     assert not profile.avatar
+
+
+def test_a_replaced_avatar_leaves_the_bucket(
+    alice_client, alice, bucket_keys, django_capture_on_commit_callbacks
+):
+    def post_avatar():
+        return alice_client.post(
+            "/accounts/profile/",
+            {"display_name": "", "bio": "", "avatar": upload("me.png", image_bytes("PNG"))},
+        )
+
+    post_avatar()
+    first = Profile.objects.get(user=alice).avatar.name
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_avatar().status_code == 302
+    second = Profile.objects.get(user=alice).avatar.name
+    assert second != first
+    assert second in bucket_keys()
+    assert first not in bucket_keys()
