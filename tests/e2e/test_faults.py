@@ -138,6 +138,9 @@ def test_killing_postgres_mid_write_loses_no_acknowledged_tweet(
     wait_until(lambda: not topology.is_running("db"), timeout=10, what="db process gone")
     refused = restart_postgres(topology)
     assert topology.postmaster_pid() != postmaster
+    # The new server found a crashed cluster and replayed its WAL: the kill was a real crash.
+    restart_log = (topology.log_dir / "db.log").read_text().rsplit("--- starting db", 1)[-1]
+    assert "not properly shut down" in restart_log, restart_log[-2000:]
     wait_until(
         lambda: len(loop.acknowledged) >= acknowledged_before_kill + 25,
         timeout=60,
