@@ -1,9 +1,9 @@
-from core.images import UploadedImageField
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
 from accounts.models import Profile
+from core.images import UploadedImageField
 
 
 class SignupForm(UserCreationForm):

@@ -1,6 +1,7 @@
-from core.images import upload_path
 from django.conf import settings
 from django.db import models
+
+from core.images import upload_path
 
 
 def avatar_upload_to(profile: "Profile", filename: str) -> str:

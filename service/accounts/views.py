@@ -1,4 +1,3 @@
-from core.responses import redirect_back, refuse
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
@@ -6,11 +5,12 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from tweets.timelines import profile_timeline
-from tweets.views import paginate
 
 from accounts.forms import ProfileForm, SignupForm
 from accounts.models import Follow
+from core.responses import redirect_back, refuse
+from tweets.timelines import profile_timeline
+from tweets.views import paginate
 
 User = get_user_model()
 

@@ -1,10 +1,11 @@
 """The URL contract of the service (see the README's "The service" section)."""
 
-from accounts import views as account_views
-from core import views as core_views
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
+
+from accounts import views as account_views
+from core import views as core_views
 from tweets import views as tweet_views
 
 urlpatterns = [

@@ -1,6 +1,6 @@
-from core.images import UploadedImageField
 from django import forms
 
+from core.images import UploadedImageField
 from tweets.models import TWEET_MAX_LENGTH, Tweet
 
 

@@ -1,7 +1,8 @@
-from core.images import upload_path
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+
+from core.images import upload_path
 
 TWEET_MAX_LENGTH = 280
 

@@ -3,11 +3,11 @@ tweet a reply answers, like and reply counts and whether the viewer liked each t
 back in the same row. Counting with subqueries rather than JOIN + COUNT keeps likes and replies
 from multiplying each other's rows."""
 
-from accounts.models import Follow
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from accounts.models import Follow
 from tweets.models import Like, Tweet
 
 

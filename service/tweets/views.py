@@ -1,4 +1,3 @@
-from core.responses import redirect_back, refuse
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
@@ -7,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
+from core.responses import redirect_back, refuse
 from tweets.forms import TweetForm
 from tweets.models import Like, Tweet
 from tweets.timelines import explore_timeline, home_timeline, tweets_for

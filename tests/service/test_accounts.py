@@ -4,13 +4,13 @@ what anonymous users and forged requests get."""
 import re
 
 import pytest
-from accounts.models import Profile
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
-from tweets.models import Tweet
 
+from accounts.models import Profile
 from tests.service.conftest import PASSWORD, image_bytes, upload
+from tweets.models import Tweet
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

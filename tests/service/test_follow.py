@@ -1,6 +1,7 @@
 """Following and unfollowing, and which tweets each timeline shows."""
 
 import pytest
+
 from accounts.models import Follow
 from tweets.models import Tweet
 

@@ -7,9 +7,9 @@ import time
 
 import psycopg
 import pytest
-from core.management.commands.migrate_locked import MIGRATION_LOCK_KEY
 from django.conf import settings
 
+from core.management.commands.migrate_locked import MIGRATION_LOCK_KEY
 from tests.service.conftest import SERVICE_DIR
 
 pytestmark = pytest.mark.django_db

@@ -2,9 +2,10 @@
 authors, avatars, images, like and reply counts and the viewer's likes included."""
 
 import pytest
-from accounts.models import Follow, Profile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Follow, Profile
 from tweets.models import Like, Tweet
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +74,20 @@ def fill_home_timeline_more(viewer, authors, tweet_count: int) -> None:
         Tweet(author=authors[n % len(authors)], text=f"more {n}", image=f"tweets/more-{n}.png")
         for n in range(tweet_count)
     )
+
+
+@pytest.mark.parametrize("path", ["/explore/", "/u/author0/"])
+def test_explore_and_profile_pages_do_not_grow_with_the_page_either(
+    alice_client, alice, make_user, path
+):
+    authors = [make_user(f"author{n}") for n in range(5)]
+    fill_home_timeline(alice, authors, 10)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert alice_client.get(path).status_code == 200
+        return len(captured)
+
+    at_10_tweets = queries()
+    Tweet.objects.bulk_create(Tweet(author=authors[0], text=f"more {n}") for n in range(200))
+    assert queries() == at_10_tweets

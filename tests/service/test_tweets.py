@@ -6,9 +6,9 @@ import os
 import pytest
 from django.db import connection
 from PIL import Image
-from tweets.models import Like, Tweet
 
 from tests.service.conftest import image_bytes, upload
+from tweets.models import Like, Tweet
 
 pytestmark = pytest.mark.django_db
 
