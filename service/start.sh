@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Development entry point (docker-compose.yml): same migration step as production, then
-# Django's auto-reloading development server, which serves static files itself.
+# Development entry point (docker-compose.yml): the same steps as start.production.sh with the
+# development settings, and gunicorn reloading the code whenever a file changes.
 set -euo pipefail
 cd "$(dirname "$0")"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
 
 python manage.py migrate_locked --noinput
-exec python manage.py runserver "${DJANGO_RUNSERVER_ADDR:-0.0.0.0:8000}"
+python manage.py collectstatic --noinput --verbosity 0
+exec gunicorn -c gunicorn.conf.py --reload config.wsgi:application

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.conf.urls.static import static
+from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 
 from accounts import views as account_views
@@ -27,5 +28,7 @@ urlpatterns = [
     path("u/<str:username>/unfollow/", account_views.unfollow, name="unfollow"),
 ]
 
-# Development only (an empty list unless DEBUG): uploads on local disk (config.settings.local).
+# Development only (both are empty lists unless DEBUG): static files straight from the apps and
+# uploads from local disk (config.settings.local). In production nginx and S3 serve them.
+urlpatterns += staticfiles_urlpatterns()
 urlpatterns += static(settings.MEDIA_URL, document_root=getattr(settings, "MEDIA_ROOT", ""))

@@ -54,3 +54,20 @@ class Like(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} likes {self.tweet_id}"
+
+
+class TimelineVersion(models.Model):
+    """How many times a cached timeline has gone out of date (tweets.timeline_cache).
+
+    One row per home timeline (`owner_id` is the viewer's user id) and one for the explore
+    timeline (`owner_id` 0). Whatever changes what a timeline shows adds one to its counter, in
+    the same transaction as the change; cached pages are keyed by the counter, so an old page is
+    never served again. No foreign key: the explore row has no user, and a deleted user's row is
+    harmless.
+    """
+
+    owner_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"timeline of {self.owner_id or 'explore'} at version {self.version}"

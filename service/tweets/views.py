@@ -7,8 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
 from core.responses import redirect_back, refuse
+from tweets import timeline_cache
 from tweets.forms import TweetForm
 from tweets.models import Like, Tweet
+from tweets.timeline_cache import render_timeline
 from tweets.timelines import explore_timeline, home_timeline, tweets_for
 
 
@@ -17,8 +19,12 @@ def paginate(request: HttpRequest, tweets: QuerySet[Tweet]) -> Page:
 
 
 def _home(request: HttpRequest, form: TweetForm, status: int = 200) -> HttpResponse:
-    page = paginate(request, home_timeline(request.user))
-    return render(request, "tweets/home.html", {"form": form, "page": page}, status=status)
+    timeline = render_timeline(
+        request,
+        owner_id=request.user.pk,
+        page=lambda: paginate(request, home_timeline(request.user)),
+    )
+    return render(request, "tweets/home.html", {"form": form, "timeline": timeline}, status=status)
 
 
 @require_safe
@@ -28,8 +34,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def explore(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, explore_timeline(request.user))
-    return render(request, "tweets/explore.html", {"page": page})
+    timeline = render_timeline(
+        request,
+        owner_id=timeline_cache.EXPLORE,
+        page=lambda: paginate(request, explore_timeline(request.user)),
+    )
+    return render(request, "tweets/explore.html", {"timeline": timeline})
 
 
 @require_safe

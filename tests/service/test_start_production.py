@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 
 import psycopg
@@ -114,3 +115,35 @@ def test_gunicorn_defaults_match_the_container_contract(monkeypatch):
     config = runpy.run_path(str(SERVICE_DIR / "gunicorn.conf.py"))
     assert config["bind"] == "0.0.0.0:8000"
     assert config["threads"] == 1
+
+
+def test_start_sh_serves_the_development_site_with_its_static_files(tmp_path, empty_database):
+    port = free_port()
+    environment = {
+        "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}",
+        "DATABASE_URL": empty_database,
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    }
+    web = subprocess.Popen(
+        [str(SERVICE_DIR / "start.sh")],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while healthcheck(port).returncode != 0:
+            assert web.poll() is None, web.stdout.read()
+            assert time.monotonic() < deadline, "the development server did not start"
+            time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/site.css") as response:
+            assert response.status == 200
+            assert b"django-tw" in response.read()
+    finally:
+        web.send_signal(signal.SIGTERM)
+        output, _ = web.communicate(timeout=ECS_DEFAULT_STOP_TIMEOUT)
+    assert "Migration lock acquired." in output

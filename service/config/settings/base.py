@@ -76,6 +76,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- caches ---------------------------------------------------------------------------------
+# In the memory of each gunicorn worker: nothing else to run or pay for in the task. What is kept
+# here is only ever reused under a version read from the database (tweets.timeline_cache), so
+# workers never disagree about what is current. A rendered timeline page is about 60 kB: 300 of
+# them bound a worker's cache to ~20 MB.
+# https://docs.djangoproject.com/en/5.2/topics/cache/#local-memory-caching
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "timelines": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "timelines",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
+
 # --- internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -118,6 +133,10 @@ LOGGING = {
 
 # --- the product ----------------------------------------------------------------------------
 TWEETS_PER_PAGE = 50
+# Rendered timelines are cached per viewer for at most this long (tweets.timeline_cache); any
+# change to what a timeline shows replaces it at once, so this only bounds how far "5 minutes ago"
+# can lag. 0 turns the cache off.
+TIMELINE_CACHE_SECONDS = 60
 # What an uploaded image may be: decoded by Pillow, one of these formats, at most this large.
 IMAGE_UPLOAD_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024

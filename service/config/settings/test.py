@@ -28,3 +28,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Hashing passwords slowly is the point in production and only slows tests down.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Most tests write rows directly (bulk_create, update) and read pages right after: they test what
+# a page shows, not the cache. tests/service/test_timeline_cache.py turns it on.
+TIMELINE_CACHE_SECONDS = 0

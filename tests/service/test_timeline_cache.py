@@ -1,0 +1,187 @@
+"""Cached timelines (tweets.timeline_cache) are served again only while nothing they show has
+changed: a post, a like, an unlike, a reply, a delete, a follow or a profile change by anyone on
+the page shows on the very next request."""
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Follow, Profile
+from tweets.models import Like, Tweet
+from tweets.timeline_cache import CACHE_ALIAS, CSRF_PLACEHOLDER
+
+pytestmark = pytest.mark.django_db
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def timeline_cache_on(settings):
+    settings.TIMELINE_CACHE_SECONDS = 60
+    caches[CACHE_ALIAS].clear()
+    yield
+    caches[CACHE_ALIAS].clear()
+
+
+@pytest.fixture
+def carol(make_user):
+    return make_user("carol")
+
+
+def client_for(user, **options) -> Client:
+    client = Client(**options)
+    client.force_login(user)
+    return client
+
+
+def page_of(client: Client, path: str = "/") -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def alice_follows_bob(alice, bob):
+    Follow.objects.create(follower=alice, followee=bob)
+
+
+def test_a_timeline_seen_again_is_served_from_the_cache(
+    alice_client, alice, bob, alice_follows_bob
+):
+    Tweet.objects.create(author=bob, text="from bob")
+    first = page_of(alice_client)
+    with CaptureQueriesContext(connection) as again:
+        second = page_of(alice_client)
+
+    assert "from bob" in first
+    assert "from bob" in second
+    statements = " ".join(query["sql"] for query in again.captured_queries)
+    assert "tweets_tweet" not in statements, "the second view ran the timeline query again"
+    assert CSRF_PLACEHOLDER not in second
+
+
+def test_a_tweet_by_someone_you_follow_shows_at_once(alice_client, bob, alice_follows_bob):
+    assert "fresh news" not in page_of(alice_client)
+
+    response = client_for(bob).post("/tweets/", {"text": "fresh news"})
+
+    assert response.status_code == 302
+    assert "fresh news" in page_of(alice_client)
+
+
+def test_a_tweet_by_someone_you_do_not_follow_stays_off_your_home_timeline(alice_client, carol):
+    page_of(alice_client)
+    client_for(carol).post("/tweets/", {"text": "not for alice's home"})
+    assert "not for alice&#x27;s home" not in page_of(alice_client)
+    assert "not for alice&#x27;s home" in page_of(alice_client, "/explore/")
+
+
+def test_your_like_and_unlike_show_at_once(alice_client, bob, alice_follows_bob):
+    tweet = Tweet.objects.create(author=bob, text="like me")
+    assert 'class="liked"' not in page_of(alice_client)
+
+    alice_client.post(f"/tweets/{tweet.pk}/like/")
+    assert 'class="liked">&#9829; 1<' in page_of(alice_client)
+
+    alice_client.post(f"/tweets/{tweet.pk}/unlike/")
+    page = page_of(alice_client)
+    assert 'class="liked"' not in page
+    assert "&#9825; 0<" in page
+
+
+def test_someone_elses_like_updates_the_count_you_see(alice_client, bob, carol, alice_follows_bob):
+    tweet = Tweet.objects.create(author=bob, text="popular")
+    assert "&#9825; 0<" in page_of(alice_client)
+
+    client_for(carol).post(f"/tweets/{tweet.pk}/like/")
+
+    assert "&#9825; 1<" in page_of(alice_client)
+    assert Like.objects.filter(tweet=tweet).count() == 1
+
+
+def test_a_reply_updates_the_reply_count_you_see(alice_client, bob, carol, alice_follows_bob):
+    tweet = Tweet.objects.create(author=bob, text="question?")
+    assert "0 replies" in page_of(alice_client)
+
+    client_for(carol).post("/tweets/", {"text": "answer", "reply_to": tweet.pk})
+
+    assert "1 reply" in page_of(alice_client)
+
+
+def test_a_deleted_tweet_disappears_at_once(alice_client, bob, alice_follows_bob):
+    tweet = Tweet.objects.create(author=bob, text="regrettable")
+    assert "regrettable" in page_of(alice_client)
+    assert "regrettable" in page_of(alice_client, "/explore/")
+
+    client_for(bob).post(f"/tweets/{tweet.pk}/delete/")
+
+    assert "regrettable" not in page_of(alice_client)
+    assert "regrettable" not in page_of(alice_client, "/explore/")
+
+
+def test_following_and_unfollowing_changes_your_timeline_at_once(alice_client, carol):
+    Tweet.objects.create(author=carol, text="carol speaks")
+    assert "carol speaks" not in page_of(alice_client)
+
+    alice_client.post("/u/carol/follow/")
+    assert "carol speaks" in page_of(alice_client)
+
+    alice_client.post("/u/carol/unfollow/")
+    assert "carol speaks" not in page_of(alice_client)
+
+
+def test_a_new_display_name_shows_on_the_cards_at_once(alice_client, bob, alice_follows_bob):
+    Tweet.objects.create(author=bob, text="hi")
+    assert "Robert Tables" not in page_of(alice_client)
+
+    profile = Profile.objects.get(user=bob)
+    profile.display_name = "Robert Tables"
+    profile.save()
+
+    assert "Robert Tables" in page_of(alice_client)
+
+
+def test_each_viewer_gets_their_own_page(alice, bob):
+    Tweet.objects.create(author=alice, text="alice's own")
+    alice_explore = page_of(client_for(alice), "/explore/")
+    bob_explore = page_of(client_for(bob), "/explore/")
+
+    # Only the author is offered Delete: a page cached for one must not reach the other.
+    assert "Delete" in alice_explore
+    assert "Delete" not in bob_explore
+
+
+def test_a_cached_page_carries_a_fresh_valid_csrf_token(alice, bob, alice_follows_bob):
+    tweet = Tweet.objects.create(author=bob, text="like me safely")
+    client = client_for(alice, enforce_csrf_checks=True)
+    first = CSRF_INPUT.findall(page_of(client))
+    second = CSRF_INPUT.findall(page_of(client))
+    assert first
+    assert second
+    # Every response masks the token anew, as Django does without a cache.
+    assert set(first).isdisjoint(second)
+
+    response = client.post(f"/tweets/{tweet.pk}/like/", {"csrfmiddlewaretoken": second[-1]})
+
+    assert response.status_code == 302
+    assert Like.objects.filter(user=alice, tweet=tweet).exists()
+
+
+def test_a_cached_page_follows_a_new_csrf_secret(alice, bob, alice_follows_bob):
+    """Signing in rotates the CSRF secret (and a browser may lose its cookie): the forms of a page
+    rendered under the old secret must carry the new one."""
+    tweet = Tweet.objects.create(author=bob, text="after login")
+    client = client_for(alice, enforce_csrf_checks=True)
+    page_of(client)  # cached while the old secret was in use
+    old_secret = client.cookies["csrftoken"].value
+    del client.cookies["csrftoken"]
+
+    token = CSRF_INPUT.findall(page_of(client))[-1]
+    assert client.cookies["csrftoken"].value != old_secret
+    response = client.post(f"/tweets/{tweet.pk}/like/", {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
