@@ -207,7 +207,6 @@ class LocalTopology:
                 "PYTHONUNBUFFERED": "1",
                 "REPO_ROOT": str(REPO_ROOT),
                 "LOCAL_DIR": str(self.data_dir),
-                "LOCAL_URL": self.url,
                 **{f"LOCAL_{key.upper()}_PORT": str(n) for key, n in ports.as_dict().items()},
                 # db container
                 "POSTGRES_USER": DATABASE_USER,
