@@ -1,0 +1,124 @@
+"""Where a timeline request spends its time, measured with pyinstrument inside one process.
+
+Run inside the web container's environment with bench.settings (bench/run.py does that):
+
+    python -m bench.profile --user bench-user-0001 --requests 20 --output DIR
+
+It signs the user in with Django's test client and requests the home timeline `--requests` times
+with the timeline cache off (every request renders) and again with it on (what a repeat visit
+costs), after one warm-up request each. It writes each full pyinstrument report to DIR and prints
+one JSON line: milliseconds per request and the share of the time spent in each part of the stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+# Which part of the stack a frame belongs to, by the path of its source file (first match wins).
+AREAS = (
+    ("SQL (psycopg, the ORM, the database)", ("/psycopg/", "/django/db/")),
+    ("signed S3 URLs (boto3, django-storages)", ("/botocore/", "/boto3/", "/storages/")),
+    ("template rendering", ("/django/template/", "/django/templatetags/", "/django/utils/html")),
+    ("URL reversing", ("/django/urls/",)),
+    ("timeline cache (pickle, LocMem)", ("/django/core/cache/", "pickle")),
+    ("sessions, auth, CSRF, middleware", ("/django/contrib/", "/django/middleware/")),
+)
+QUERY_COUNT_HEADER = "X-Query-Count"  # bench.query_count
+OTHER = "everything else (request handling, forms, the test client)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--paths", nargs="+", default=["/", "/explore/"])
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    args.output.mkdir(parents=True, exist_ok=True)
+    result = {
+        path: {
+            mode: profile(
+                args.user,
+                path,
+                args.requests,
+                cache_seconds,
+                args.output / _report_name(path, mode),
+            )
+            for mode, cache_seconds in (("rendered", 0), ("cached", 60))
+        }
+        for path in args.paths
+    }
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+def _report_name(path: str, mode: str) -> str:
+    return f"{path.strip('/') or 'home'}-{mode}"
+
+
+def profile(username: str, path: str, requests: int, cache_seconds: int, report: Path) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import override_settings
+    from pyinstrument import Profiler
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.get(username=username))
+    with override_settings(TIMELINE_CACHE_SECONDS=cache_seconds):
+        warm_up = client.get(path)
+        if warm_up.status_code != 200:
+            raise SystemExit(f"GET {path} as {username}: {warm_up.status_code}")
+        queries: set[int] = set()
+        profiler = Profiler(interval=0.0005)
+        started = time.perf_counter()
+        profiler.start()
+        for _ in range(requests):
+            queries.add(int(client.get(path)[QUERY_COUNT_HEADER]))
+        profiler.stop()
+        elapsed = time.perf_counter() - started
+    report.with_suffix(".txt").write_text(profiler.output_text(unicode=True, color=False))
+    report.with_suffix(".html").write_text(profiler.output_html())
+    return {
+        # The warm-up renders; in "cached" mode every later request is served from the cache.
+        "queries_first": int(warm_up[QUERY_COUNT_HEADER]),
+        "queries": sorted(queries),
+        "ms_per_request": round(elapsed / requests * 1000, 2),
+        "areas": shares_by_area(profiler.last_session.root_frame()),
+        "report": str(report.with_suffix(".txt")),
+    }
+
+
+def shares_by_area(root) -> dict[str, float]:
+    """Self time of every frame, summed by area, as percentages of the total."""
+    totals: dict[str, float] = defaultdict(float)
+    stack = [root] if root is not None else []
+    while stack:
+        frame = stack.pop()
+        stack.extend(frame.children)
+        # Synthetic "[self]" children carry no file; their time is their parent's own.
+        if not frame.is_synthetic and frame.total_self_time:
+            totals[_area_of(frame.file_path or "")] += frame.total_self_time
+    whole = sum(totals.values()) or 1.0
+    ordered = sorted(totals.items(), key=lambda item: item[1], reverse=True)
+    return {area: round(100 * seconds / whole, 1) for area, seconds in ordered}
+
+
+def _area_of(file_path: str) -> str:
+    for area, markers in AREAS:
+        if any(marker in file_path for marker in markers):
+            return area
+    return OTHER
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Count the SQL queries each request runs, and say so in a response header."""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+HEADER = "X-Query-Count"
+
+
+class QueryCountMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        executed = 0
+
+        def count(execute, sql, params, many, context):
+            nonlocal executed
+            executed += 1
+            return execute(sql, params, many, context)
+
+        # https://docs.djangoproject.com/en/5.2/topics/db/instrumentation/
+        with connection.execute_wrapper(count):
+            response = self.get_response(request)
+        response[HEADER] = str(executed)
+        return response
