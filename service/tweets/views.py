@@ -10,7 +10,7 @@ from core.responses import redirect_back, refuse
 from tweets import timeline_cache
 from tweets.forms import TweetForm
 from tweets.models import Like, Tweet
-from tweets.timeline_cache import render_timeline
+from tweets.timeline_cache import timeline_page
 from tweets.timelines import explore_timeline, home_timeline, tweets_for
 
 
@@ -19,27 +19,31 @@ def paginate(request: HttpRequest, tweets: QuerySet[Tweet]) -> Page:
 
 
 def _home(request: HttpRequest, form: TweetForm, status: int = 200) -> HttpResponse:
-    timeline = render_timeline(
-        request,
-        owner_id=request.user.pk,
-        page=lambda: paginate(request, home_timeline(request.user)),
-    )
-    return render(request, "tweets/home.html", {"form": form, "timeline": timeline}, status=status)
+    page = paginate(request, home_timeline(request.user))
+    return render(request, "tweets/home.html", {"form": form, "page": page}, status=status)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return _home(request, TweetForm())
+    return timeline_page(
+        request,
+        owner_id=request.user.pk,
+        template="tweets/home.html",
+        context=lambda: {
+            "form": TweetForm(),
+            "page": paginate(request, home_timeline(request.user)),
+        },
+    )
 
 
 @require_safe
 def explore(request: HttpRequest) -> HttpResponse:
-    timeline = render_timeline(
+    return timeline_page(
         request,
         owner_id=timeline_cache.EXPLORE,
-        page=lambda: paginate(request, explore_timeline(request.user)),
+        template="tweets/explore.html",
+        context=lambda: {"page": paginate(request, explore_timeline(request.user))},
     )
-    return render(request, "tweets/explore.html", {"timeline": timeline})
 
 
 @require_safe

@@ -185,3 +185,25 @@ def test_a_cached_page_follows_a_new_csrf_secret(alice, bob, alice_follows_bob):
     response = client.post(f"/tweets/{tweet.pk}/like/", {"csrfmiddlewaretoken": token})
 
     assert response.status_code == 302
+
+
+def test_a_one_off_message_is_shown_once_and_never_cached(client, bob):
+    Tweet.objects.create(author=bob, text="welcome aboard")
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "dora",
+            "email": "dora@example.com",
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/explore/"
+
+    first = page_of(client, "/explore/")
+    again = page_of(client, "/explore/")
+
+    assert "Welcome!" in first
+    assert "Welcome!" not in again
+    assert "welcome aboard" in again
