@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv test lint format local plan
+.PHONY: help venv test lint format local plan bench
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -34,6 +34,12 @@ local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; dat
 	bash local/install-system-packages.sh
 	@$(MAKE) --no-print-directory venv
 	exec $(PY) -m local.run
+
+bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md (~10 min)
+	bash local/install-system-packages.sh
+	bash bench/install-wrk.sh
+	@$(MAKE) --no-print-directory venv
+	$(PY) -m bench
 
 plan: venv ## offline plan of STACK (default prod): resources, monthly cost, policy findings
 	$(PY) -m plan --stack $(STACK)

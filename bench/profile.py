@@ -28,6 +28,7 @@ AREAS = (
     ("URL reversing", ("/django/urls/",)),
     ("timeline cache (pickle, LocMem)", ("/django/core/cache/", "pickle")),
     ("sessions, auth, CSRF, middleware", ("/django/contrib/", "/django/middleware/")),
+    ("Django utilities (escaping, dates, lazy strings)", ("/django/utils/",)),
 )
 QUERY_COUNT_HEADER = "X-Query-Count"  # bench.query_count
 OTHER = "everything else (request handling, forms, the test client)"
@@ -94,6 +95,7 @@ def profile(username: str, path: str, requests: int, cache_seconds: int, report:
         "queries": sorted(queries),
         "ms_per_request": round(elapsed / requests * 1000, 2),
         "areas": shares_by_area(profiler.last_session.root_frame()),
+        "hot": hot_functions(profiler.last_session.root_frame()),
         "report": str(report.with_suffix(".txt")),
     }
 
@@ -111,6 +113,22 @@ def shares_by_area(root) -> dict[str, float]:
     whole = sum(totals.values()) or 1.0
     ordered = sorted(totals.items(), key=lambda item: item[1], reverse=True)
     return {area: round(100 * seconds / whole, 1) for area, seconds in ordered}
+
+
+def hot_functions(root, count: int = 6) -> list[tuple[str, float]]:
+    """The functions with the most self time, as (function (file:line), percent)."""
+    totals: dict[str, float] = defaultdict(float)
+    whole = 0.0
+    stack = [root] if root is not None else []
+    while stack:
+        frame = stack.pop()
+        stack.extend(frame.children)
+        if not frame.is_synthetic and frame.total_self_time:
+            where = f"{frame.function} ({frame.file_path_short}:{frame.line_no})"
+            totals[where] += frame.total_self_time
+            whole += frame.total_self_time
+    ordered = sorted(totals.items(), key=lambda item: item[1], reverse=True)[:count]
+    return [(name, round(100 * seconds / (whole or 1.0), 1)) for name, seconds in ordered]
 
 
 def _area_of(file_path: str) -> str:

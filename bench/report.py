@@ -274,6 +274,11 @@ def _profile(results: Results) -> str:
             areas = "; ".join(f"{area} {share:.0f}%" for area, share in data["areas"].items())
             queries = "/".join(str(n) for n in data["queries"])
             lines.append(f"| {path} | {mode} | {data['ms_per_request']} | {queries} | {areas} |")
+    lines += ["", "The functions with the most self time:", ""]
+    for path, modes in results.profile.items():
+        for mode, data in modes.items():
+            hot = ", ".join(f"`{name}` {share:.0f}%" for name, share in data.get("hot", []))
+            lines.append(f"- {path} {mode}: {hot}")
     return "\n".join(lines)
 
 
@@ -313,6 +318,17 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
             f"- Explore ({_rps(explore.rps)} requests/s) is cached per viewer too, but every tweet "
             "or like anywhere invalidates it, so on a busy site it renders far more often than "
             "here, where nothing else changes while it is measured."
+        )
+    recycling = next((row for row in results.steps if "GUNICORN_MAX_REQUESTS" in row[0]), None)
+    deployed = next((row for row in results.steps if "as deployed" in row[0]), None)
+    if recycling and deployed:
+        notes.append(
+            f"- gunicorn replaced {results.worker_recycles} workers that reached max_requests "
+            "(2000 + jitter, service/gunicorn.conf.py) while the table above was measured; a new "
+            "worker imports Django and starts with an empty page cache. Never recycling them "
+            f"served {_rps(recycling[1].rps)} timeline and {_rps(recycling[2].rps)} /healthz "
+            f"requests/s against {_rps(deployed[1].rps)} and {_rps(deployed[2].rps)} with "
+            "recycling: a larger GUNICORN_MAX_REQUESTS is worth considering for a busy task."
         )
     notes.append(
         "- wrk, nginx, gunicorn and Postgres compete for the same cores here; on Fargate only "

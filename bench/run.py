@@ -86,11 +86,16 @@ STEPS = (
         {"BENCH_TEMPLATE_LOADER": "cached", "BENCH_TIMELINE_CACHE": "off"},
     ),
     Step(
-        "+ per-viewer timeline cache, invalidated by version (as deployed)",
+        "+ per-viewer page cache, invalidated by version (as deployed)",
         {"BENCH_TEMPLATE_LOADER": "cached", "BENCH_TIMELINE_CACHE": "on"},
     ),
 )
 DEPLOYED = STEPS[-1].environment
+# Not deployed: shows what gunicorn's worker recycling (max_requests in gunicorn.conf.py) costs.
+NO_RECYCLING = Step(
+    "(not deployed) the same, workers never recycled: GUNICORN_MAX_REQUESTS=0",
+    {**DEPLOYED, "GUNICORN_MAX_REQUESTS": "0"},
+)
 
 
 @dataclass
@@ -111,6 +116,7 @@ class Results:
     table: list[Measurement] = field(default_factory=list)
     endpoints: dict[str, str] = field(default_factory=dict)
     seconds_total: float = 0.0
+    worker_recycles: int = 0  # gunicorn workers restarted by max_requests during the table
     log_dir: str = ""
 
 
@@ -119,7 +125,7 @@ class BenchError(RuntimeError):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parse(argv)
+    args = parse_args(argv)
     try:
         results = run(args)
     except (BenchError, load.LoadError) as error:
@@ -131,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--tweets", type=int, default=50_000)
@@ -183,7 +189,10 @@ def run(args: argparse.Namespace) -> Results:
     )
     args.artifacts.mkdir(parents=True, exist_ok=True)
     topology = RunningTopology(log_dir=args.artifacts / "logs")
-    results.log_dir = str(args.artifacts.relative_to(REPO_ROOT))
+    artifacts = args.artifacts.resolve()
+    results.log_dir = str(
+        artifacts.relative_to(REPO_ROOT) if artifacts.is_relative_to(REPO_ROOT) else artifacts
+    )
     first = args.candidates[0]
     topology.environment.update(
         {
@@ -224,13 +233,18 @@ def run(args: argparse.Namespace) -> Results:
         chosen = WebSetting.parse(best[0])
         results.chosen = str(chosen)
 
-        for step in STEPS:
+        for step in (*STEPS, NO_RECYCLING, STEPS[-1]):
+            if step is STEPS[-1] and results.steps and results.steps[-1][0] == NO_RECYCLING.title:
+                # Back to the deployed configuration for the table (no measurement).
+                topology.environment.pop("GUNICORN_MAX_REQUESTS", None)
+                _restart_web(topology, {**chosen.environment, **step.environment})
+                break
             _say(f"step: {step.title}")
             _restart_web(topology, {**chosen.environment, **step.environment})
             timeline, healthz = _pair(topology, endpoints, top, args.step_seconds, step.title)
             results.steps.append((step.title, timeline, healthz))
 
-        # The last step left the deployed configuration running with the chosen setting.
+        recycled_before = _worker_recycles(topology)
         for key in ENDPOINT_ORDER:
             for connections in args.connections:
                 _say(f"{key} at {connections} connections")
@@ -242,6 +256,7 @@ def run(args: argparse.Namespace) -> Results:
                         seconds=args.seconds,
                     )
                 )
+        results.worker_recycles = _worker_recycles(topology) - recycled_before
     except Exception as error:
         raise BenchError(f"{error}\n{topology.diagnostics()}") from error
     finally:
@@ -270,6 +285,14 @@ def _pair(
         topology.base_url, endpoints["healthz"], connections=connections, seconds=seconds
     )
     return timeline, healthz
+
+
+def _worker_recycles(topology: RunningTopology) -> int:
+    """How many times gunicorn has replaced a worker that reached max_requests, so far."""
+    log = topology.log_dir / "web.log"
+    if not log.exists():
+        return 0
+    return log.read_text(errors="replace").count("Autorestarting worker")
 
 
 def _restart_web(topology: RunningTopology, environment: dict[str, str]) -> None:

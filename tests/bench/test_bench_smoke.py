@@ -1,0 +1,89 @@
+"""`make bench` end to end on a tiny data set, so the script cannot rot.
+
+This checks that every step runs and that the report holds a measured row for every endpoint at
+every connection count with no errors. It asserts nothing about speed: the figures of a real run
+are in docs/benchmarks.md, written by `make bench`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bench import report
+from bench.run import ENDPOINT_ORDER, parse_args, run
+
+# Starts the whole local topology, as the end-to-end tests do; needs wrk (installed by .ci/run).
+pytestmark = pytest.mark.e2e
+
+CONNECTIONS = (1, 3)
+TINY = [
+    "--users=30",
+    "--small-tweets=60",
+    "--tweets=240",
+    "--follows=8",
+    "--seconds=1",
+    "--step-seconds=1",
+    f"--connections={','.join(str(n) for n in CONNECTIONS)}",
+    "--candidates=2x1",
+    "--profile-requests=2",
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    artifacts = tmp_path_factory.mktemp("bench-artifacts")
+    args = parse_args([*TINY, f"--artifacts={artifacts}", f"--output={artifacts / 'b.md'}"])
+    results = run(args)
+    return results, report.render(results)
+
+
+def test_every_endpoint_is_measured_at_every_connection_count(tiny_run):
+    results, _ = tiny_run
+    measured = {(m.endpoint, m.connections) for m in results.table}
+    assert measured == {(key, n) for key in ENDPOINT_ORDER for n in CONNECTIONS}
+    for m in results.table:
+        assert m.requests > 0, m
+        assert m.errors == 0, m
+
+
+def test_queries_are_counted_by_the_server_for_django_endpoints_only(tiny_run):
+    results, _ = tiny_run
+    for m in results.table:
+        if m.endpoint == "static":
+            assert m.queries_counted == 0  # nginx answers without Django
+        else:
+            assert m.queries_counted == m.requests, m
+    healthz = [m for m in results.table if m.endpoint == "healthz"]
+    assert all(m.queries_mean == 1 for m in healthz)  # the health check's SELECT 1
+
+
+def test_the_data_set_has_the_requested_shape(tiny_run):
+    results, _ = tiny_run
+    assert results.dataset_small["tweets"] == 60
+    assert results.dataset["tweets"] == 240
+    assert results.dataset["users"] == 30
+    assert results.dataset["typical_user_follows"] == 8
+    assert results.dataset["tweets_with_images"] > 0
+    assert results.dataset["likes"] > 0
+
+
+def test_timeline_queries_are_reported_at_both_sizes(tiny_run):
+    results, _ = tiny_run
+    for section in (results.queries_small, results.queries):
+        for path in ("/", "/explore/"):
+            assert section[path]["rendered"]["queries"], section
+            assert section[path]["cached"]["queries"], section
+
+
+def test_the_report_states_the_figures_it_measured(tiny_run):
+    results, text = tiny_run
+    assert f"gunicorn {results.chosen}" in text
+    assert "WEB_CONCURRENCY=2, GUNICORN_THREADS=1" in text
+    for title in results.endpoints.values():
+        rows = re.findall(rf"^\| {re.escape(title)} \| (\d+) \| ([\d,.]+) \|", text, re.M)
+        assert [int(n) for n, _ in rows] == list(CONNECTIONS), title
+    assert re.search(r"timeline throughput >= 0.5x .* \*\*[\d.]+x\*\* \| \*\*(met|missed)", text)
+    assert f"| CPU cores | {results.machine['cores']} " in text
+    assert len(results.steps) == 4  # three optimisation steps and the recycling comparison
