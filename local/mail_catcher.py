@@ -10,15 +10,15 @@ Usage (from local/Procfile): python -m local.mail_catcher
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
-import threading
 from email.message import Message
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
+
+from local.stop_signal import wait_for_stop_signal
+from local.topology import LocalTopology
 
 
 class PrintingMailbox(Mailbox):
@@ -40,15 +40,13 @@ def serve(port: int, mail_dir: Path) -> None:
     controller = Controller(PrintingMailbox(mail_dir), hostname="127.0.0.1", port=port)
     controller.start()
     print(f"mail: SMTP on 127.0.0.1:{port}, messages kept in {mail_dir}", flush=True)
-    stopped = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopped.set())
-    stopped.wait()
+    wait_for_stop_signal()
     controller.stop()
 
 
 def main() -> int:
-    serve(int(os.environ["LOCAL_SMTP_PORT"]), Path(os.environ["LOCAL_DIR"]) / "mail")
+    topology = LocalTopology.from_environment()
+    serve(topology.ports.smtp, topology.mail_dir)
     return 0
 
 

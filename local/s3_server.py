@@ -11,10 +11,11 @@ Usage (from local/Procfile): python -m local.s3_server
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
+
+from local.stop_signal import wait_for_stop_signal
+from local.topology import LocalTopology
 
 
 def serve(port: int, bucket: str, region: str, recording: Path) -> None:
@@ -41,19 +42,17 @@ def serve(port: int, bucket: str, region: str, recording: Path) -> None:
         )
     print(f"s3: bucket {bucket} ({region}) at {endpoint}", flush=True)
 
-    stopped = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopped.set())
-    stopped.wait()
+    wait_for_stop_signal()
     server.stop()
 
 
 def main() -> int:
+    topology = LocalTopology.from_environment()
     serve(
-        port=int(os.environ["LOCAL_S3_PORT"]),
+        port=topology.ports.s3,
         bucket=os.environ["AWS_STORAGE_BUCKET_NAME"],
         region=os.environ["AWS_S3_REGION_NAME"],
-        recording=Path(os.environ["LOCAL_DIR"]) / "s3" / "requests.jsonl",
+        recording=topology.s3_dir / "requests.jsonl",
     )
     return 0
 
