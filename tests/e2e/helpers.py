@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from tests.e2e.client import SiteClient
 from tests.e2e.harness import wait_until
 
 
@@ -29,6 +30,15 @@ def new_user(prefix: str = "user") -> User:
         email=f"{prefix}{suffix}@example.test",
         password=f"Pw-{uuid.uuid4().hex}",
     )
+
+
+def signed_in(base_url: str, prefix: str) -> tuple[User, SiteClient]:
+    """A new user who signed up and logged in through the site's forms, and their client."""
+    user = new_user(prefix)
+    client = SiteClient(base_url)
+    client.sign_up(user.username, user.email, user.password)
+    client.log_in(user.username, user.password)
+    return user, client
 
 
 def png_image(width: int = 64, height: int = 48, colour: tuple[int, int, int] = (200, 30, 90)):

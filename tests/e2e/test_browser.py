@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.e2e.client import SiteClient
 from tests.e2e.harness import RunningTopology
-from tests.e2e.helpers import new_user, png_image
+from tests.e2e.helpers import new_user, png_image, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -68,10 +67,7 @@ def test_a_new_user_posts_follows_reads_and_likes(
         page.screenshot(path=str(shots / f"{step}.png"), full_page=True)
 
     # Someone to follow, who has already tweeted.
-    author = new_user("author")
-    author_client = SiteClient(topology.base_url)
-    author_client.sign_up(author.username, author.email, author.password)
-    author_client.log_in(author.username, author.password)
+    author, author_client = signed_in(topology.base_url, "author")
     author_text = f"Hello from {author.username}"
     assert author_client.post_tweet(author_text).status_code in (302, 303)
 

@@ -19,7 +19,7 @@ import requests
 from local.topology import as_postgres_user
 from tests.e2e.client import SiteClient
 from tests.e2e.harness import RunningTopology, TopologyError, wait_until
-from tests.e2e.helpers import new_user
+from tests.e2e.helpers import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -123,10 +123,7 @@ def restart_postgres(topology: RunningTopology, *, timeout: float = 60) -> int:
 def test_killing_postgres_mid_write_loses_no_acknowledged_tweet(
     topology: RunningTopology, artifacts_dir: Path
 ):
-    user = new_user("loop")
-    client = SiteClient(topology.base_url)
-    client.sign_up(user.username, user.email, user.password)
-    client.log_in(user.username, user.password)
+    _, client = signed_in(topology.base_url, "loop")
     loop = PostingLoop(client, client.csrf_token("/"), prefix=f"fault-{uuid.uuid4().hex[:8]}-")
     poster = threading.Thread(target=loop.run, daemon=True)
     poster.start()
@@ -199,10 +196,7 @@ def test_a_second_postgres_on_the_same_data_refuses_while_the_first_serves(
     # The first server never noticed.
     assert topology.postmaster_pid() == first
     assert topology.healthz().status_code == 200
-    user = new_user("guard")
-    client = SiteClient(topology.base_url)
-    client.sign_up(user.username, user.email, user.password)
-    client.log_in(user.username, user.password)
+    _, client = signed_in(topology.base_url, "guard")
     text = f"still serving {uuid.uuid4().hex}"
     assert acknowledged(client.post_tweet(text))
     assert tweet_texts_with_prefix(topology, text) == [text]
@@ -211,10 +205,7 @@ def test_a_second_postgres_on_the_same_data_refuses_while_the_first_serves(
 def test_stopping_gunicorn_fails_fast_and_starting_it_again_recovers(
     topology: RunningTopology,
 ):
-    user = new_user("web")
-    client = SiteClient(topology.base_url)
-    client.sign_up(user.username, user.email, user.password)
-    client.log_in(user.username, user.password)
+    _, client = signed_in(topology.base_url, "web")
     assert client.get("/").status_code == 200
 
     topology.stop("web")

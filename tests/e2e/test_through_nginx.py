@@ -13,7 +13,7 @@ from PIL import Image
 
 from tests.e2e.client import SiteClient
 from tests.e2e.harness import RunningTopology
-from tests.e2e.helpers import new_user, png_image, reset_link, wait_for_mail
+from tests.e2e.helpers import new_user, png_image, reset_link, signed_in, wait_for_mail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -56,10 +56,7 @@ def test_static_files_come_from_nginx_with_long_lived_caching(topology: RunningT
 def test_tweet_with_image_is_stored_in_the_media_bucket_and_served_from_it(
     topology: RunningTopology,
 ):
-    user = new_user("img")
-    client = SiteClient(topology.base_url)
-    client.sign_up(user.username, user.email, user.password)
-    client.log_in(user.username, user.password)
+    user, client = signed_in(topology.base_url, "img")
     image = png_image(80, 60)
     text = f"a picture from {user.username}"
     response = client.post_tweet(text, ("picture.png", image, "image/png"))
@@ -82,10 +79,7 @@ def test_tweet_with_image_is_stored_in_the_media_bucket_and_served_from_it(
 
 
 def test_an_upload_over_ten_megabytes_is_refused_by_nginx(topology: RunningTopology):
-    user = new_user("big")
-    client = SiteClient(topology.base_url)
-    client.sign_up(user.username, user.email, user.password)
-    client.log_in(user.username, user.password)
+    _, client = signed_in(topology.base_url, "big")
     eleven_megabytes = b"\0" * (11 * 1024 * 1024)
     response = client.post_tweet("too big", ("big.png", eleven_megabytes, "image/png"))
     assert response.status_code == 413
