@@ -11,21 +11,26 @@ def test_healthz_answers_ok_when_the_database_answers(client):
     assert response.content == b"ok"
 
 
-@pytest.mark.django_db
-def test_healthz_answers_any_host_over_plain_http_with_production_security(client, settings):
-    # The ALB probes the task IP over HTTP: neither ALLOWED_HOSTS nor the HTTPS redirect may
-    # stand in the way.
+@pytest.fixture
+def production_security(settings):
+    """The two production settings that would turn the ALB's probe away from any other page."""
     settings.ALLOWED_HOSTS = ["tw.example.com"]
     settings.SECURE_SSL_REDIRECT = True
+
+
+@pytest.mark.django_db
+def test_healthz_answers_any_host_over_plain_http_with_production_security(
+    client, production_security
+):
+    # The ALB probes the task IP over HTTP: neither ALLOWED_HOSTS nor the HTTPS redirect may
+    # stand in the way.
     response = client.get("/healthz", HTTP_HOST="10.0.12.34:8080")
     assert response.status_code == 200
     assert response.content == b"ok"
 
 
 @pytest.mark.django_db
-def test_other_pages_still_refuse_unknown_hosts_and_redirect_to_https(client, settings):
-    settings.ALLOWED_HOSTS = ["tw.example.com"]
-    settings.SECURE_SSL_REDIRECT = True
+def test_other_pages_still_refuse_unknown_hosts_and_redirect_to_https(client, production_security):
     assert client.get("/", HTTP_HOST="10.0.12.34").status_code == 400
     redirect = client.get("/explore/", HTTP_HOST="tw.example.com")
     assert redirect.status_code == 301

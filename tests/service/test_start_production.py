@@ -43,6 +43,38 @@ def healthcheck(port: int) -> subprocess.CompletedProcess:
     )
 
 
+def start_until_healthy(script: str, cwd, environment: dict[str, str], port: int):
+    """Starts service/<script> from `cwd`; returns it once healthcheck.py passes on `port`.
+
+    A script that exits or stays unhealthy for 60 s fails the test and is stopped.
+    """
+    web = subprocess.Popen(
+        [str(SERVICE_DIR / script)],
+        cwd=cwd,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while healthcheck(port).returncode != 0:
+            assert web.poll() is None, web.stdout.read()
+            assert time.monotonic() < deadline, f"{script} did not become healthy"
+            time.sleep(0.3)
+    except BaseException:
+        stop(web)
+        raise
+    return web
+
+
+def stop(web: subprocess.Popen) -> str:
+    """Sends SIGTERM as ECS does and returns everything the process wrote."""
+    web.send_signal(signal.SIGTERM)
+    output, _ = web.communicate(timeout=ECS_DEFAULT_STOP_TIMEOUT)
+    return output
+
+
 def test_start_production_migrates_collects_static_and_serves(
     tmp_path, empty_database, s3_endpoint
 ):
@@ -56,21 +88,8 @@ def test_start_production_migrates_collects_static_and_serves(
     )
     environment["PATH"] = f"{os.path.dirname(sys.executable)}:{environment['PATH']}"
     # Started from another directory: the script must find its own.
-    web = subprocess.Popen(
-        [str(SERVICE_DIR / "start.production.sh")],
-        cwd=tmp_path,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    web = start_until_healthy("start.production.sh", tmp_path, environment, port)
     try:
-        deadline = time.monotonic() + 60
-        while healthcheck(port).returncode != 0:
-            assert web.poll() is None, web.stdout.read()
-            assert time.monotonic() < deadline, "gunicorn did not become healthy"
-            time.sleep(0.3)
-
         with psycopg.connect(empty_database) as connection:
             tables = {
                 row[0]
@@ -88,8 +107,7 @@ def test_start_production_migrates_collects_static_and_serves(
         assert "failed" in down.stderr
     finally:
         started_stopping = time.monotonic()
-        web.send_signal(signal.SIGTERM)
-        output, _ = web.communicate(timeout=ECS_DEFAULT_STOP_TIMEOUT)
+        output = stop(web)
     assert time.monotonic() - started_stopping < ECS_DEFAULT_STOP_TIMEOUT
     assert web.returncode == 0, output
     assert "Migration lock acquired." in output
@@ -126,24 +144,11 @@ def test_start_sh_serves_the_development_site_with_its_static_files(tmp_path, em
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
     }
-    web = subprocess.Popen(
-        [str(SERVICE_DIR / "start.sh")],
-        cwd=tmp_path,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    web = start_until_healthy("start.sh", tmp_path, environment, port)
     try:
-        deadline = time.monotonic() + 60
-        while healthcheck(port).returncode != 0:
-            assert web.poll() is None, web.stdout.read()
-            assert time.monotonic() < deadline, "the development server did not start"
-            time.sleep(0.3)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/site.css") as response:
             assert response.status == 200
             assert b"django-tw" in response.read()
     finally:
-        web.send_signal(signal.SIGTERM)
-        output, _ = web.communicate(timeout=ECS_DEFAULT_STOP_TIMEOUT)
+        output = stop(web)
     assert "Migration lock acquired." in output
