@@ -175,7 +175,17 @@ def _money(*factors: float) -> Decimal:
 
 
 def _fmt(number: float) -> str:
-    return f"{number:g}"
+    return str(number) if isinstance(number, int) else f"{number:g}"
+
+
+def _priced(item: str, *quantities: tuple[float, str], price: float) -> CostLine:
+    """``quantities`` (value, unit) times ``price``, shown as the product that gives the amount."""
+    shown = [f"{_fmt(value)} {unit}".rstrip() for value, unit in quantities]
+    return CostLine(
+        item,
+        " x ".join([*shown, f"${_fmt(price)}"]),
+        _money(*(value for value, _ in quantities), price),
+    )
 
 
 def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostEstimate:
@@ -189,11 +199,11 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
     if shape.interface_endpoints:
         names = ", ".join(e.service for e in shape.interface_endpoints)
         lines.append(
-            CostLine(
+            _priced(
                 f"Interface VPC endpoints ({names})",
-                f"{endpoint_azs} endpoint-AZs x {_fmt(hours)} h"
-                f" x ${_fmt(prices.interface_endpoint_az_hour)}",
-                _money(endpoint_azs, hours, prices.interface_endpoint_az_hour),
+                (endpoint_azs, "endpoint-AZs"),
+                (hours, "h"),
+                price=prices.interface_endpoint_az_hour,
             )
         )
     if shape.gateway_endpoints:
@@ -206,59 +216,57 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         )
     if shape.nat_gateways:
         lines.append(
-            CostLine(
+            _priced(
                 "NAT gateways",
-                f"{shape.nat_gateways} x {_fmt(hours)} h x ${_fmt(prices.nat_gateway_hour)}",
-                _money(shape.nat_gateways, hours, prices.nat_gateway_hour),
+                (shape.nat_gateways, ""),
+                (hours, "h"),
+                price=prices.nat_gateway_hour,
             )
         )
     if shape.elastic_ips:
         lines.append(
-            CostLine(
+            _priced(
                 "NAT gateway public IPv4 addresses",
-                f"{shape.elastic_ips} x {_fmt(hours)} h x ${_fmt(prices.public_ipv4_hour)}",
-                _money(shape.elastic_ips, hours, prices.public_ipv4_hour),
+                (shape.elastic_ips, ""),
+                (hours, "h"),
+                price=prices.public_ipv4_hour,
             )
         )
     # Traffic to AWS APIs goes through the NAT gateway when there is one; otherwise the
     # interface endpoints process it.
     if shape.nat_gateways:
         lines.append(
-            CostLine(
+            _priced(
                 "NAT gateway data processing",
-                f"{_fmt(usage.aws_traffic_gb)} GB x ${_fmt(prices.nat_gateway_gb)}",
-                _money(usage.aws_traffic_gb, prices.nat_gateway_gb),
+                (usage.aws_traffic_gb, "GB"),
+                price=prices.nat_gateway_gb,
             )
         )
     elif shape.interface_endpoints:
         lines.append(
-            CostLine(
+            _priced(
                 "Interface endpoint data processing",
-                f"{_fmt(usage.aws_traffic_gb)} GB x ${_fmt(prices.interface_endpoint_gb)}",
-                _money(usage.aws_traffic_gb, prices.interface_endpoint_gb),
+                (usage.aws_traffic_gb, "GB"),
+                price=prices.interface_endpoint_gb,
             )
         )
 
     for azs in shape.load_balancer_azs:
+        lines.append(_priced("Application Load Balancer", (hours, "h"), price=prices.alb_hour))
         lines.append(
-            CostLine(
-                "Application Load Balancer",
-                f"{_fmt(hours)} h x ${_fmt(prices.alb_hour)}",
-                _money(hours, prices.alb_hour),
-            )
-        )
-        lines.append(
-            CostLine(
+            _priced(
                 "ALB capacity units",
-                f"{_fmt(usage.alb_lcu)} LCU x {_fmt(hours)} h x ${_fmt(prices.alb_lcu_hour)}",
-                _money(usage.alb_lcu, hours, prices.alb_lcu_hour),
+                (usage.alb_lcu, "LCU"),
+                (hours, "h"),
+                price=prices.alb_lcu_hour,
             )
         )
         lines.append(
-            CostLine(
+            _priced(
                 "ALB public IPv4 addresses (one per AZ)",
-                f"{azs} x {_fmt(hours)} h x ${_fmt(prices.public_ipv4_hour)}",
-                _money(azs, hours, prices.public_ipv4_hour),
+                (azs, ""),
+                (hours, "h"),
+                price=prices.public_ipv4_hour,
             )
         )
 
@@ -268,52 +276,52 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         gb_price = prices.fargate_arm_gb_hour if arm else prices.fargate_x86_gb_hour
         label = f"Fargate {service.architecture} {service.name}"
         lines.append(
-            CostLine(
+            _priced(
                 f"{label} vCPU",
-                f"{service.tasks} task x {_fmt(service.vcpu)} vCPU x {_fmt(hours)} h"
-                f" x ${_fmt(vcpu_price)}",
-                _money(service.tasks, service.vcpu, hours, vcpu_price),
+                (service.tasks, "task"),
+                (service.vcpu, "vCPU"),
+                (hours, "h"),
+                price=vcpu_price,
             )
         )
         lines.append(
-            CostLine(
+            _priced(
                 f"{label} memory",
-                f"{service.tasks} task x {_fmt(service.memory_gb)} GB x {_fmt(hours)} h"
-                f" x ${_fmt(gb_price)}",
-                _money(service.tasks, service.memory_gb, hours, gb_price),
+                (service.tasks, "task"),
+                (service.memory_gb, "GB"),
+                (hours, "h"),
+                price=gb_price,
             )
         )
 
     if shape.efs_file_systems:
         lines.append(
-            CostLine(
+            _priced(
                 "EFS Standard storage (stated size)",
-                f"{_fmt(usage.efs_gb)} GB x ${_fmt(prices.efs_standard_gb_month)}",
-                _money(usage.efs_gb, prices.efs_standard_gb_month),
+                (usage.efs_gb, "GB"),
+                price=prices.efs_standard_gb_month,
             )
         )
     if shape.secrets:
         lines.append(
-            CostLine(
+            _priced(
                 "Secrets Manager secrets",
-                f"{shape.secrets} x ${_fmt(prices.secrets_manager_secret_month)}",
-                _money(shape.secrets, prices.secrets_manager_secret_month),
+                (shape.secrets, ""),
+                price=prices.secrets_manager_secret_month,
             )
         )
     if shape.hosted_zones:
         lines.append(
-            CostLine(
-                "Route 53 hosted zones",
-                f"{shape.hosted_zones} x ${_fmt(prices.route53_zone_month)}",
-                _money(shape.hosted_zones, prices.route53_zone_month),
+            _priced(
+                "Route 53 hosted zones", (shape.hosted_zones, ""), price=prices.route53_zone_month
             )
         )
     if shape.log_groups:
         lines.append(
-            CostLine(
+            _priced(
                 f"CloudWatch Logs ingestion ({shape.log_groups} log groups, stated volume)",
-                f"{_fmt(usage.log_gb)} GB x ${_fmt(prices.cloudwatch_logs_ingest_gb)}",
-                _money(usage.log_gb, prices.cloudwatch_logs_ingest_gb),
+                (usage.log_gb, "GB"),
+                price=prices.cloudwatch_logs_ingest_gb,
             )
         )
     return CostEstimate(region=shape.region, lines=tuple(lines))
