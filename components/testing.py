@@ -235,6 +235,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return outputs
 
 
+def _physical_name(name: str, inputs: dict, short: str, key: str = "name") -> str:
+    """The name the program set, else what Pulumi's auto-naming would make of the logical
+    name (a random suffix, here a stable one derived from the URN)."""
+    return inputs.get(key) or f"{name}-{short[:7]}"
+
+
 def _ids(prefix: str) -> Callable[[RecordingMocks, str, dict, str], dict]:
     return lambda mocks, name, inputs, short: {"id": f"{prefix}-{short}"}
 
@@ -252,7 +258,7 @@ def _vpc(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
 def _security_group(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
     return {
         "id": f"sg-{short}",
-        "name": inputs.get("name") or f"{name}-{short[:7]}",
+        "name": _physical_name(name, inputs, short),
         "arn": f"arn:aws:ec2:{mocks.region}:{mocks.account_id}:security-group/sg-{short}",
         "ownerId": mocks.account_id,
     }
@@ -260,7 +266,7 @@ def _security_group(mocks: RecordingMocks, name: str, inputs: dict, short: str) 
 
 def _named_arn(service: str, kind: str, key: str = "name") -> Callable[..., dict]:
     def outputs(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
-        value = inputs.get(key) or f"{name}-{short[:7]}"
+        value = _physical_name(name, inputs, short, key)
         return {
             key: value,
             "arn": f"arn:aws:{service}:{mocks.region}:{mocks.account_id}:{kind}{value}",
@@ -271,7 +277,7 @@ def _named_arn(service: str, kind: str, key: str = "name") -> Callable[..., dict
 
 
 def _iam_role(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
-    role_name = inputs.get("name") or f"{name}-{short[:7]}"
+    role_name = _physical_name(name, inputs, short)
     return {
         "name": role_name,
         "id": role_name,
@@ -281,7 +287,7 @@ def _iam_role(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dic
 
 
 def _iam_user(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
-    user_name = inputs.get("name") or f"{name}-{short[:7]}"
+    user_name = _physical_name(name, inputs, short)
     return {
         "name": user_name,
         "id": user_name,
@@ -290,7 +296,7 @@ def _iam_user(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dic
 
 
 def _iam_policy(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
-    policy_name = inputs.get("name") or f"{name}-{short[:7]}"
+    policy_name = _physical_name(name, inputs, short)
     arn = f"arn:aws:iam::{mocks.account_id}:policy/{policy_name}"
     return {"name": policy_name, "id": arn, "arn": arn}
 
@@ -311,7 +317,7 @@ def _random_password(mocks: RecordingMocks, name: str, inputs: dict, short: str)
 
 
 def _bucket(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
-    bucket = inputs.get("bucket") or f"{name}-{short[:7]}"
+    bucket = _physical_name(name, inputs, short, "bucket")
     return {
         "id": bucket,
         "bucket": bucket,
@@ -323,7 +329,7 @@ def _bucket(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
 
 
 def _load_balancer(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
-    lb_name = inputs.get("name") or f"{name}-{short[:7]}"
+    lb_name = _physical_name(name, inputs, short)
     arn = (
         f"arn:aws:elasticloadbalancing:{mocks.region}:{mocks.account_id}"
         f":loadbalancer/app/{lb_name}/{short[:16]}"
@@ -339,7 +345,7 @@ def _load_balancer(mocks: RecordingMocks, name: str, inputs: dict, short: str) -
 
 
 def _target_group(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
-    tg_name = inputs.get("name") or f"{name[:20]}-{short[:7]}"
+    tg_name = _physical_name(name[:20], inputs, short)
     arn = (
         f"arn:aws:elasticloadbalancing:{mocks.region}:{mocks.account_id}"
         f":targetgroup/{tg_name}/{short[:16]}"
@@ -384,7 +390,7 @@ def _access_point(mocks: RecordingMocks, name: str, inputs: dict, short: str) ->
 
 
 def _secret(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
-    secret_name = inputs.get("name") or f"{name}-{short[:7]}"
+    secret_name = _physical_name(name, inputs, short)
     arn = f"arn:aws:secretsmanager:{mocks.region}:{mocks.account_id}:secret:{secret_name}-AbCdEf"
     return {"id": arn, "arn": arn, "name": secret_name}
 
@@ -396,7 +402,7 @@ def _task_definition(mocks: RecordingMocks, name: str, inputs: dict, short: str)
 
 
 def _ecs_service(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
-    service_name = inputs.get("name") or f"{name}-{short[:7]}"
+    service_name = _physical_name(name, inputs, short)
     arn = f"arn:aws:ecs:{mocks.region}:{mocks.account_id}:service/{service_name}"
     return {"id": arn, "arn": arn, "name": service_name}
 
@@ -431,7 +437,7 @@ def _vpc_endpoint(mocks: RecordingMocks, name: str, inputs: dict, short: str) ->
 
 def _backup(kind: str, key: str = "name") -> Callable[..., dict]:
     def outputs(mocks: RecordingMocks, name: str, inputs: dict, short: str) -> dict:
-        value = inputs.get(key) or f"{name}-{short[:7]}"
+        value = _physical_name(name, inputs, short, key)
         return {
             "id": value if kind == "backup-vault" else short,
             "name": value,
