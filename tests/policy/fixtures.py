@@ -105,6 +105,41 @@ def endpoint(service_name: str, kind: str = "Interface", azs: int = 2) -> Resour
     return res(r.VPC_ENDPOINT, f"endpoint-{service_name}", **props)
 
 
+def cluster(container_insights: str) -> Resource:
+    return res(
+        r.ECS_CLUSTER,
+        "cluster",
+        settings=[{"name": "containerInsights", "value": container_insights}],
+    )
+
+
+def efs_backup_policy(status: str) -> Resource:
+    return res(
+        r.EFS_BACKUP_POLICY,
+        "pgdata-backup",
+        fileSystemId="fs-1",
+        backupPolicy={"status": status},
+    )
+
+
+def bucket_policy(*statements: dict[str, Any]) -> Resource:
+    return res(
+        r.BUCKET_POLICY,
+        "media-policy",
+        bucket="media-bucket",
+        policy=policy_document(*statements),
+    )
+
+
+def bucket_ownership(object_ownership: str) -> Resource:
+    return res(
+        r.BUCKET_OWNERSHIP,
+        "media-ownership",
+        bucket="media-bucket",
+        rule={"objectOwnership": object_ownership},
+    )
+
+
 ALL_ENDPOINTS = [
     endpoint("ecr.api"),
     endpoint("ecr.dkr"),
@@ -158,6 +193,18 @@ SECURE_TRANSPORT_DENY = {
     "Resource": ["arn:aws:s3:::media-bucket", "arn:aws:s3:::media-bucket/*"],
     "Condition": {"Bool": {"aws:SecureTransport": "false"}},
 }
+ACCESS_POINT = {
+    "fileSystemId": "fs-1",
+    "rootDirectory": {"path": "/postgres"},
+    "posixUser": {"uid": 999, "gid": 999},
+}
+PUBLIC_ACCESS_BLOCKED = {
+    "bucket": "media-bucket",
+    "blockPublicAcls": True,
+    "blockPublicPolicy": True,
+    "ignorePublicAcls": True,
+    "restrictPublicBuckets": True,
+}
 ALB_INGRESS_443 = {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}
 
 # rule id -> (passing stack, failing stack)
@@ -184,22 +231,7 @@ FIXTURES: dict[str, tuple[list[Resource], list[Resource]]] = {
         ],
     ),
     "ECS.9": ([task_definition()], [task_definition(container(logConfiguration=None))]),
-    "ECS.12": (
-        [
-            res(
-                r.ECS_CLUSTER,
-                "cluster",
-                settings=[{"name": "containerInsights", "value": "enabled"}],
-            )
-        ],
-        [
-            res(
-                r.ECS_CLUSTER,
-                "cluster",
-                settings=[{"name": "containerInsights", "value": "disabled"}],
-            )
-        ],
-    ),
+    "ECS.12": ([cluster(container_insights="enabled")], [cluster(container_insights="disabled")]),
     "ECS.18": (
         [STATEFUL_TASK],
         [
@@ -211,55 +243,15 @@ FIXTURES: dict[str, tuple[list[Resource], list[Resource]]] = {
     "ECS.20": ([task_definition()], [task_definition(container(user=None))]),
     "EFS.1": ([FILE_SYSTEM], [res(r.EFS_FILE_SYSTEM, "pgdata", id="fs-1", encrypted=False)]),
     "EFS.2": (
-        [
-            FILE_SYSTEM,
-            res(
-                r.EFS_BACKUP_POLICY,
-                "pgdata-backup",
-                fileSystemId="fs-1",
-                backupPolicy={"status": "ENABLED"},
-            ),
-        ],
-        [
-            FILE_SYSTEM,
-            res(
-                r.EFS_BACKUP_POLICY,
-                "pgdata-backup",
-                fileSystemId="fs-1",
-                backupPolicy={"status": "DISABLED"},
-            ),
-        ],
+        [FILE_SYSTEM, efs_backup_policy("ENABLED")],
+        [FILE_SYSTEM, efs_backup_policy("DISABLED")],
     ),
     "EFS.3": (
-        [
-            res(
-                r.EFS_ACCESS_POINT,
-                "ap",
-                fileSystemId="fs-1",
-                rootDirectory={"path": "/postgres"},
-                posixUser={"uid": 999, "gid": 999},
-            )
-        ],
-        [
-            res(
-                r.EFS_ACCESS_POINT,
-                "ap",
-                fileSystemId="fs-1",
-                rootDirectory={"path": "/"},
-                posixUser={"uid": 999, "gid": 999},
-            )
-        ],
+        [res(r.EFS_ACCESS_POINT, "ap", **ACCESS_POINT)],
+        [res(r.EFS_ACCESS_POINT, "ap", **(ACCESS_POINT | {"rootDirectory": {"path": "/"}}))],
     ),
     "EFS.4": (
-        [
-            res(
-                r.EFS_ACCESS_POINT,
-                "ap",
-                fileSystemId="fs-1",
-                rootDirectory={"path": "/postgres"},
-                posixUser={"uid": 999, "gid": 999},
-            )
-        ],
+        [res(r.EFS_ACCESS_POINT, "ap", **ACCESS_POINT)],
         [res(r.EFS_ACCESS_POINT, "ap", fileSystemId="fs-1", rootDirectory={"path": "/postgres"})],
     ),
     "EFS.6": ([PRIVATE_SUBNET, *MOUNT_TARGETS], [PUBLIC_SUBNET, *MOUNT_TARGETS]),
@@ -298,70 +290,23 @@ FIXTURES: dict[str, tuple[list[Resource], list[Resource]]] = {
         ],
     ),
     "S3.1/S3.8": (
+        [BUCKET, res(r.BUCKET_PUBLIC_ACCESS_BLOCK, "media-pab", **PUBLIC_ACCESS_BLOCKED)],
         [
             BUCKET,
             res(
                 r.BUCKET_PUBLIC_ACCESS_BLOCK,
                 "media-pab",
-                bucket="media-bucket",
-                blockPublicAcls=True,
-                blockPublicPolicy=True,
-                ignorePublicAcls=True,
-                restrictPublicBuckets=True,
-            ),
-        ],
-        [
-            BUCKET,
-            res(
-                r.BUCKET_PUBLIC_ACCESS_BLOCK,
-                "media-pab",
-                bucket="media-bucket",
-                blockPublicAcls=True,
-                blockPublicPolicy=False,
-                ignorePublicAcls=True,
-                restrictPublicBuckets=True,
+                **(PUBLIC_ACCESS_BLOCKED | {"blockPublicPolicy": False}),
             ),
         ],
     ),
     "S3.5": (
-        [
-            BUCKET,
-            res(
-                r.BUCKET_POLICY,
-                "media-policy",
-                bucket="media-bucket",
-                policy=policy_document(SECURE_TRANSPORT_DENY),
-            ),
-        ],
-        [
-            BUCKET,
-            res(
-                r.BUCKET_POLICY,
-                "media-policy",
-                bucket="media-bucket",
-                policy=policy_document(allow("s3:GetObject", "arn:aws:s3:::media-bucket/*")),
-            ),
-        ],
+        [BUCKET, bucket_policy(SECURE_TRANSPORT_DENY)],
+        [BUCKET, bucket_policy(allow("s3:GetObject", "arn:aws:s3:::media-bucket/*"))],
     ),
     "S3.12": (
-        [
-            BUCKET,
-            res(
-                r.BUCKET_OWNERSHIP,
-                "media-ownership",
-                bucket="media-bucket",
-                rule={"objectOwnership": "BucketOwnerEnforced"},
-            ),
-        ],
-        [
-            BUCKET,
-            res(
-                r.BUCKET_OWNERSHIP,
-                "media-ownership",
-                bucket="media-bucket",
-                rule={"objectOwnership": "ObjectWriter"},
-            ),
-        ],
+        [BUCKET, bucket_ownership("BucketOwnerEnforced")],
+        [BUCKET, bucket_ownership("ObjectWriter")],
     ),
     "EC2.2": (
         [VPC, res(r.DEFAULT_SECURITY_GROUP, "default-sg", vpcId="vpc-1")],
