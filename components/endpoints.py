@@ -15,6 +15,8 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
+from components.security_groups import allow_tcp_in, security_group
+
 ECS_VPC_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html"
 ECR_VPC_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"
 
@@ -227,25 +229,22 @@ class EndpointSet(pulumi.ComponentResource):
 
         interface_services = args.interface_services
         if interface_services:
-            group = aws.ec2.SecurityGroup(
+            group = security_group(
                 f"{name}-sg",
-                vpc_id=args.vpc_id,
-                description="Interface VPC endpoints: reachable from inside the VPC only",
-                tags={"Name": f"{name}-sg"},
-                opts=child,
+                args.vpc_id,
+                "Interface VPC endpoints: reachable from inside the VPC only",
+                child,
             )
             ports = sorted({ENDPOINT_CATALOG[s].port or 443 for s in interface_services})
             for port in ports:
                 users = [s for s in interface_services if ENDPOINT_CATALOG[s].port == port]
-                aws.vpc.SecurityGroupIngressRule(
+                allow_tcp_in(
                     f"{name}-sg-in-{port}",
-                    security_group_id=group.id,
-                    ip_protocol="tcp",
-                    from_port=port,
-                    to_port=port,
+                    group.id,
+                    port,
+                    f"{', '.join(users)} from the VPC",
+                    child,
                     cidr_ipv4=args.vpc_cidr,
-                    description=f"{', '.join(users)} from the VPC",
-                    opts=child,
                 )
             self.security_group_id = group.id
             limit = args.interface_az_count or len(args.subnet_ids)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
+
 # TLS 1.3 with 1.2 fallback, no older protocols.
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -70,33 +72,28 @@ class PublicEntrance(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tls = bool(args.domain)
 
-        group = aws.ec2.SecurityGroup(
+        group = security_group(
             f"{name}-sg",
-            vpc_id=args.vpc_id,
-            description="Load balancer: HTTP/HTTPS from the internet, to the targets only",
-            tags={"Name": f"{name}-sg"},
-            opts=child,
+            args.vpc_id,
+            "Load balancer: HTTP/HTTPS from the internet, to the targets only",
+            child,
         )
         for port in (80, 443) if tls else (80,):
-            aws.vpc.SecurityGroupIngressRule(
+            allow_tcp_in(
                 f"{name}-sg-in-{port}",
-                security_group_id=group.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
+                group.id,
+                port,
+                "public web traffic",
+                child,
                 cidr_ipv4="0.0.0.0/0",
-                description="public web traffic",
-                opts=child,
             )
-        aws.vpc.SecurityGroupEgressRule(
+        allow_tcp_out(
             f"{name}-sg-out-targets",
-            security_group_id=group.id,
-            ip_protocol="tcp",
-            from_port=args.target_port,
-            to_port=args.target_port,
+            group.id,
+            args.target_port,
+            "to the tasks (and their health checks)",
+            child,
             cidr_ipv4=args.vpc_cidr,
-            description="to the tasks (and their health checks)",
-            opts=child,
         )
 
         balancer = aws.lb.LoadBalancer(

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.secrets import GeneratedSecret, GeneratedSecretArgs
+from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_task import ContainerSpec, EfsVolume, HealthCheck, Mount, Volume
 
 POSTGRES_PORT = 5432
@@ -102,39 +103,33 @@ class PersistentPostgres(pulumi.ComponentResource):
             parent=self, protect=args.protect, retain_on_delete=args.protect
         )
 
-        client_group = aws.ec2.SecurityGroup(
+        client_group = security_group(
             f"{name}-client-sg",
-            vpc_id=args.vpc_id,
-            description="Members may mount the Postgres file system (NFS 2049)",
-            tags={"Name": f"{name}-client-sg"},
-            opts=child,
+            args.vpc_id,
+            "Members may mount the Postgres file system (NFS 2049)",
+            child,
         )
-        mount_group = aws.ec2.SecurityGroup(
+        mount_group = security_group(
             f"{name}-efs-sg",
-            vpc_id=args.vpc_id,
-            description="EFS mount targets: NFS from Postgres clients only",
-            tags={"Name": f"{name}-efs-sg"},
-            opts=child,
+            args.vpc_id,
+            "EFS mount targets: NFS from Postgres clients only",
+            child,
         )
-        aws.vpc.SecurityGroupIngressRule(
+        allow_tcp_in(
             f"{name}-efs-sg-in-nfs",
-            security_group_id=mount_group.id,
-            ip_protocol="tcp",
-            from_port=2049,
-            to_port=2049,
+            mount_group.id,
+            2049,
+            "NFS from the Postgres task",
+            child,
             referenced_security_group_id=client_group.id,
-            description="NFS from the Postgres task",
-            opts=child,
         )
-        aws.vpc.SecurityGroupEgressRule(
+        allow_tcp_out(
             f"{name}-client-sg-out-nfs",
-            security_group_id=client_group.id,
-            ip_protocol="tcp",
-            from_port=2049,
-            to_port=2049,
+            client_group.id,
+            2049,
+            "NFS to the Postgres file system",
+            child,
             referenced_security_group_id=mount_group.id,
-            description="NFS to the Postgres file system",
-            opts=child,
         )
 
         file_system = aws.efs.FileSystem(

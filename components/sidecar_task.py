@@ -17,6 +17,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
+
 # ECS Exec: the task role needs exactly these (listed, not "ssmmessages:*", which fails AWS
 # Security Hub control IAM.21). https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
 ECS_EXEC_ACTIONS = (
@@ -452,36 +454,28 @@ class SidecarTask(pulumi.ComponentResource):
             opts=child,
         )
 
-        security_group = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            vpc_id=args.vpc_id,
-            description=f"Task {name}: ingress from its load balancer only",
-            tags={"Name": f"{name}-sg"},
-            opts=child,
+        task_group = security_group(
+            f"{name}-sg", args.vpc_id, f"Task {name}: ingress from its load balancer only", child
         )
         if args.load_balancer is not None:
-            aws.vpc.SecurityGroupIngressRule(
+            allow_tcp_in(
                 f"{name}-sg-in-lb",
-                security_group_id=security_group.id,
-                ip_protocol="tcp",
-                from_port=args.load_balancer.container_port,
-                to_port=args.load_balancer.container_port,
+                task_group.id,
+                args.load_balancer.container_port,
+                "from the load balancer",
+                child,
                 referenced_security_group_id=args.load_balancer.source_security_group_id,
-                description="from the load balancer",
-                opts=child,
             )
         for index, rule in enumerate(args.egress):
-            aws.vpc.SecurityGroupEgressRule(
+            allow_tcp_out(
                 f"{name}-sg-out-{rule.port}-{index}",
-                security_group_id=security_group.id,
-                ip_protocol="tcp",
-                from_port=rule.port,
-                to_port=rule.port,
+                task_group.id,
+                rule.port,
+                rule.description,
+                child,
                 cidr_ipv4=rule.cidr,
                 referenced_security_group_id=rule.security_group_id,
                 prefix_list_id=rule.prefix_list_id,
-                description=rule.description,
-                opts=child,
             )
 
         load_balancers = []
@@ -512,7 +506,7 @@ class SidecarTask(pulumi.ComponentResource):
             ),
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
                 subnets=list(args.subnet_ids),
-                security_groups=[security_group.id, *args.extra_security_group_ids],
+                security_groups=[task_group.id, *args.extra_security_group_ids],
                 assign_public_ip=False,
             ),
             load_balancers=load_balancers,
@@ -526,7 +520,7 @@ class SidecarTask(pulumi.ComponentResource):
         self.cluster_arn = cluster.arn
         self.service_name = service.name
         self.task_definition_arn = task_definition.arn
-        self.security_group_id = security_group.id
+        self.security_group_id = task_group.id
         self.log_group_names = {name_: group.name for name_, group in log_groups.items()}
         self.task_role_arn = task_role.arn
         self.execution_role_arn = execution_role.arn
