@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from components.policy_documents import policy_document
 from components.secrets import GeneratedSecret, GeneratedSecretArgs
 
 # STARTTLS on 587. https://docs.aws.amazon.com/ses/latest/dg/smtp-connect.html
@@ -93,22 +93,13 @@ class SesMail(pulumi.ComponentResource):
         aws.iam.UserPolicy(
             f"{name}-smtp-send",
             user=user.name,
-            policy=identity.arn.apply(
-                lambda arn: json.dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Action": ["ses:SendRawEmail"],
-                                "Resource": arn,
-                                "Condition": {
-                                    "StringEquals": {"ses:FromAddress": args.from_address}
-                                },
-                            }
-                        ],
-                    }
-                )
+            policy=policy_document(
+                {
+                    "Effect": "Allow",
+                    "Action": ["ses:SendRawEmail"],
+                    "Resource": identity.arn,
+                    "Condition": {"StringEquals": {"ses:FromAddress": args.from_address}},
+                }
             ),
             opts=child,
         )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
+from components.policy_documents import policy_document
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class MediaBucket(pulumi.ComponentResource):
         )
 
         bucket = aws.s3.Bucket(f"{name}-bucket", force_destroy=False, opts=keep)
+        objects = bucket.arn.apply(lambda arn: f"{arn}/*")
         public_access = aws.s3.BucketPublicAccessBlock(
             f"{name}-public-access-block",
             bucket=bucket.id,
@@ -102,22 +104,15 @@ class MediaBucket(pulumi.ComponentResource):
         aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=bucket.id,
-            policy=bucket.arn.apply(
-                lambda arn: json.dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Sid": "DenyInsecureTransport",
-                                "Effect": "Deny",
-                                "Principal": "*",
-                                "Action": "s3:*",
-                                "Resource": [arn, f"{arn}/*"],
-                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                            }
-                        ],
-                    }
-                )
+            policy=policy_document(
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [bucket.arn, objects],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
             ),
             # A bucket policy can only be put once the public access block is in place.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access]),
@@ -130,7 +125,7 @@ class MediaBucket(pulumi.ComponentResource):
                 "Sid": "MediaObjects",
                 "Effect": "Allow",
                 "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                "Resource": bucket.arn.apply(lambda arn: f"{arn}/*"),
+                "Resource": objects,
             },
             {
                 "Sid": "MediaList",

@@ -7,7 +7,6 @@ composition does not change when the provider does.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -15,6 +14,7 @@ from typing import Any, Protocol
 import pulumi
 import pulumi_aws as aws
 
+from components.policy_documents import assume_role_policy, policy_document
 from components.secrets import GeneratedSecret, GeneratedSecretArgs
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_task import ContainerSpec, EfsVolume, HealthCheck, Mount, Volume
@@ -144,22 +144,15 @@ class PersistentPostgres(pulumi.ComponentResource):
         aws.efs.FileSystemPolicy(
             f"{name}-efs-policy",
             file_system_id=file_system.id,
-            policy=file_system.arn.apply(
-                lambda arn: json.dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Sid": "DenyUnencryptedTransport",
-                                "Effect": "Deny",
-                                "Principal": {"AWS": "*"},
-                                "Action": "*",
-                                "Resource": arn,
-                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                            }
-                        ],
-                    }
-                )
+            policy=policy_document(
+                {
+                    "Sid": "DenyUnencryptedTransport",
+                    "Effect": "Deny",
+                    "Principal": {"AWS": "*"},
+                    "Action": "*",
+                    "Resource": file_system.arn,
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
             ),
             opts=child,
         )
@@ -202,18 +195,7 @@ class PersistentPostgres(pulumi.ComponentResource):
         )
         backup_role = aws.iam.Role(
             f"{name}-backup-role",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "backup.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            ),
+            assume_role_policy=assume_role_policy("backup.amazonaws.com"),
             opts=child,
         )
         for purpose in ("Backup", "Restores"):

@@ -8,7 +8,6 @@ group per container, the two IAM roles, the cluster, the service and its securit
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.policy_documents import assume_role_policy, policy_document
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 
 # ECS Exec: the task role needs exactly these (listed, not "ssmmessages:*", which fails AWS
@@ -301,25 +301,6 @@ def deployment_limits(args: SidecarTaskArgs) -> DeploymentLimits:
     return DeploymentLimits(args.desired_count, 100, 200)
 
 
-def _statement_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[str]:
-    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def _assume_role_policy(service: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": service},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-    )
-
-
 class SidecarTask(pulumi.ComponentResource):
     """Cluster, task definition, roles, log groups, security group and service for one task."""
 
@@ -361,7 +342,7 @@ class SidecarTask(pulumi.ComponentResource):
 
         execution_role = aws.iam.Role(
             f"{name}-execution-role",
-            assume_role_policy=_assume_role_policy("ecs-tasks.amazonaws.com"),
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
             description="Starts the task: pulls its images, writes its logs, reads its secrets",
             opts=child,
         )
@@ -406,13 +387,13 @@ class SidecarTask(pulumi.ComponentResource):
         aws.iam.RolePolicy(
             f"{name}-execution-policy",
             role=execution_role.id,
-            policy=_statement_document(execution_statements),
+            policy=policy_document(*execution_statements),
             opts=child,
         )
 
         task_role = aws.iam.Role(
             f"{name}-task-role",
-            assume_role_policy=_assume_role_policy("ecs-tasks.amazonaws.com"),
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
             description="What the application inside the task may do",
             opts=child,
         )
@@ -431,7 +412,7 @@ class SidecarTask(pulumi.ComponentResource):
             aws.iam.RolePolicy(
                 f"{name}-task-policy",
                 role=task_role.id,
-                policy=_statement_document(task_statements),
+                policy=policy_document(*task_statements),
                 opts=child,
             )
 
