@@ -578,35 +578,26 @@ def _port(value: Any, default: int) -> int:
         return default
 
 
+def _ingress(rule: Mapping[str, Any], protocol: str, ipv4: str, ipv6: str) -> _Ingress:
+    """One ingress rule; the resource types name the protocol and CIDR fields differently."""
+    return _Ingress(
+        str(rule.get(protocol, "")).lower(),
+        _port(rule.get("fromPort"), 0),
+        _port(rule.get("toPort"), 65535),
+        frozenset(_list(rule.get(ipv4)) + _list(rule.get(ipv6))),
+    )
+
+
 def _ingresses(resource_type: str, props: Mapping[str, Any]) -> list[_Ingress]:
     if resource_type == SECURITY_GROUP:
         return [
-            _Ingress(
-                str(rule.get("protocol", "")).lower(),
-                _port(rule.get("fromPort"), 0),
-                _port(rule.get("toPort"), 65535),
-                frozenset(_list(rule.get("cidrBlocks")) + _list(rule.get("ipv6CidrBlocks"))),
-            )
+            _ingress(rule, "protocol", "cidrBlocks", "ipv6CidrBlocks")
             for rule in _list(props.get("ingress"))
         ]
     if resource_type == SECURITY_GROUP_RULE and props.get("type") == "ingress":
-        return [
-            _Ingress(
-                str(props.get("protocol", "")).lower(),
-                _port(props.get("fromPort"), 0),
-                _port(props.get("toPort"), 65535),
-                frozenset(_list(props.get("cidrBlocks")) + _list(props.get("ipv6CidrBlocks"))),
-            )
-        ]
+        return [_ingress(props, "protocol", "cidrBlocks", "ipv6CidrBlocks")]
     if resource_type == INGRESS_RULE:
-        return [
-            _Ingress(
-                str(props.get("ipProtocol", "")).lower(),
-                _port(props.get("fromPort"), 0),
-                _port(props.get("toPort"), 65535),
-                frozenset(_list(props.get("cidrIpv4")) + _list(props.get("cidrIpv6"))),
-            )
-        ]
+        return [_ingress(props, "ipProtocol", "cidrIpv4", "cidrIpv6")]
     return []
 
 
