@@ -13,7 +13,7 @@ page is kept in the "timelines" cache under a key that holds:
 - the requested path (the page number, and the "next" fields the forms carry).
 The counter lives in Postgres, not in the cache, so every gunicorn worker (and every task) sees a
 change at once although each worker keeps its own in-memory cache. Reading it is one primary-key
-lookup per request.
+lookup, made in the same query that loads the signed-in user (tweets.backends).
 
 Not in the key, on purpose:
 - The CSRF token: the page is rendered with a placeholder that each response replaces with a
@@ -75,7 +75,20 @@ def timeline_page(
 
 def _key(request: HttpRequest, owner_id: int) -> str:
     path = blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
-    return f"timeline:{owner_id}:{current_version(owner_id)}:{request.user.pk}:{path}"
+    return f"timeline:{owner_id}:{_version_for(request, owner_id)}:{request.user.pk}:{path}"
+
+
+def _version_for(request: HttpRequest, owner_id: int) -> int:
+    """The version tweets.backends loaded with the user, or one more query when it did not
+    (a session signed in through another backend, or a timeline not yet cached)."""
+    user = request.user
+    if owner_id == EXPLORE:
+        loaded = getattr(user, "explore_timeline_version", None)
+    elif owner_id == user.pk:
+        loaded = getattr(user, "home_timeline_version", None)
+    else:
+        loaded = None
+    return loaded if loaded is not None else current_version(owner_id)
 
 
 def current_version(owner_id: int) -> int:

@@ -61,7 +61,21 @@ def test_a_timeline_seen_again_is_served_from_the_cache(
     assert "from bob" in second
     statements = " ".join(query["sql"] for query in again.captured_queries)
     assert "tweets_tweet" not in statements, "the second view ran the timeline query again"
+    # The session, then the user with the timeline's version (tweets.backends): nothing else.
+    assert len(again.captured_queries) == 2, statements
     assert CSRF_PLACEHOLDER not in second
+
+
+def test_a_session_of_the_plain_model_backend_reads_the_version_itself(alice, bob):
+    """Sessions made at signup name Django's ModelBackend, whose users carry no versions."""
+    Follow.objects.create(follower=alice, followee=bob)
+    client = Client()
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    assert "from the plain backend" not in page_of(client)
+
+    client_for(bob).post("/tweets/", {"text": "from the plain backend"})
+
+    assert "from the plain backend" in page_of(client)
 
 
 def test_a_tweet_by_someone_you_follow_shows_at_once(alice_client, bob, alice_follows_bob):

@@ -66,6 +66,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication -------------------------------------------------------------------------
+# The first backend signs users in and loads them with their timeline versions (one query for
+# both); ModelBackend still serves sessions that name it (e.g. made at signup).
+AUTHENTICATION_BACKENDS = [
+    "tweets.backends.TimelineVersionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
