@@ -158,6 +158,7 @@ class EndpointSetArgs:
     """Private access to AWS services for subnets without a NAT gateway."""
 
     vpc_id: pulumi.Input[str]
+    """The VPC whose private subnets need the endpoints."""
     vpc_cidr: str
     """Interface endpoints accept connections from this CIDR only."""
     region: str

@@ -24,6 +24,7 @@ class ServiceImagesArgs:
     force_delete: bool = False
     """Allow deleting a repository that still holds images."""
     build_args: Mapping[str, str] = field(default_factory=dict)
+    """Docker build arguments passed to every image (``ARG`` values); never secrets."""
 
     def __post_init__(self) -> None:
         if not self.dockerfiles:

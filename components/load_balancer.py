@@ -20,18 +20,23 @@ class PublicEntranceArgs:
     """An internet-facing ALB in front of one target port of a Fargate task."""
 
     vpc_id: pulumi.Input[str]
+    """The VPC of the targets and of the load balancer's security group."""
     vpc_cidr: str
     """The ALB may only open connections into this CIDR (the targets)."""
     public_subnet_ids: Sequence[pulumi.Input[str]]
     """At least two, in different AZs (an ALB requires it)."""
     target_port: int = 8080
+    """Container port the ALB forwards to (nginx in the task)."""
     health_check_path: str = "/healthz"
+    """Path the ALB probes over plain HTTP with the task IP as Host; must answer 200."""
     domain: str = ""
     """Host name to serve over HTTPS; "" serves plain HTTP on the ALB's own DNS name."""
     hosted_zone: str = ""
     """Route53 public zone holding ``domain`` (certificate validation and alias record)."""
     deletion_protection: bool = True
+    """Refuse to delete the load balancer (production); off for throwaway stacks."""
     idle_timeout: int = 60
+    """Seconds an idle connection stays open."""
 
     def __post_init__(self) -> None:
         if len(self.public_subnet_ids) < 2:

@@ -23,6 +23,7 @@ class SesMailArgs:
     hosted_zone: str
     """Route53 public zone that holds the mail domain (verification and DKIM records)."""
     region: str
+    """Region of the SES identity; the SMTP endpoint and password are per region."""
 
     def __post_init__(self) -> None:
         local, _, domain = self.from_address.rpartition("@")

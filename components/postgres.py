@@ -57,18 +57,23 @@ class PersistentPostgresArgs:
     """Postgres in the task, data on EFS."""
 
     vpc_id: pulumi.Input[str]
+    """The VPC of the task; the file system's security groups live there."""
     subnet_ids: Sequence[pulumi.Input[str]]
     """The task's subnets: every one gets a mount target, so the task mounts in any AZ."""
     image: pulumi.Input[str]
     """Built from service/Dockerfile.db (postgres Debian image + the single-writer guard)."""
     database_name: str = "app"
+    """POSTGRES_DB: the database created on first start."""
     database_user: str = "app"
+    """POSTGRES_USER: the owner of that database; its password is generated."""
     container_name: str = "db"
+    """Name of the Postgres container in the task (what other containers' depends_on use)."""
     protect: bool = True
     """Protect the file system and backup vault from deletion (production)."""
     backup_schedule: str = "cron(0 18 * * ? *)"
     """AWS Backup schedule (UTC). Default: daily 18:00 UTC, 03:00 in Japan."""
     backup_retention_days: int = 35
+    """Days each daily backup is kept (1 or more)."""
 
     def __post_init__(self) -> None:
         if not self.subnet_ids:

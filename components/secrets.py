@@ -14,6 +14,7 @@ class GeneratedSecretArgs:
     """A Secrets Manager secret whose value never appears in config or code."""
 
     description: str
+    """What the secret is for, shown in the Secrets Manager console."""
     value: pulumi.Input[str] | None = None
     """The value to keep (e.g. a URL built from other secrets); None generates one."""
     length: int = 50

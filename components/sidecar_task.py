@@ -189,22 +189,31 @@ class SidecarTaskArgs:
     """One Fargate task (several containers on one localhost) and the service that runs it."""
 
     vpc_id: pulumi.Input[str]
+    """The VPC of the task's security group."""
     subnet_ids: Sequence[pulumi.Input[str]]
     """Private subnets for the task; it never gets a public IP."""
     region: str
+    """Region of the log groups (the awslogs driver needs it)."""
     containers: Sequence[ContainerSpec]
+    """The task's containers; they share localhost, so each needs its own port."""
     volumes: Sequence[Volume] = ()
+    """Volumes the containers mount by name."""
     cpu: int = 512
+    """Task CPU units (1024 = 1 vCPU); Fargate accepts only certain cpu/memory pairs."""
     memory: int = 1024
+    """Task memory, MiB."""
     cpu_architecture: str = "X86_64"
+    """X86_64 or ARM64 (Graviton, cheaper); the images must be built for it."""
     desired_count: int = 1
     """Tasks to run; forced to 1 when a container is stateful."""
     log_retention_days: int = 30
+    """Days CloudWatch keeps each container's log."""
     task_role_statements: Sequence[Mapping[str, Any]] = ()
     """IAM statements for the application (e.g. its bucket), JSON shape, Outputs allowed."""
     image_repository_arns: Sequence[pulumi.Input[str]] = ()
     """ECR repositories the execution role may pull from."""
     load_balancer: LoadBalancerTarget | None = None
+    """The target group and container port the service registers with; None: no ingress."""
     health_check_grace_seconds: int = 180
     """Time the ALB health checks are ignored after a task starts (migrations, initdb)."""
     enable_exec: bool = True
@@ -212,6 +221,7 @@ class SidecarTaskArgs:
     egress: Sequence[EgressRule] = (
         EgressRule(443, "HTTPS to AWS APIs (endpoints, S3 prefix, or NAT)", cidr="0.0.0.0/0"),
     )
+    """Outbound rules of the task's security group: where the task may open connections."""
     extra_security_group_ids: Sequence[pulumi.Input[str]] = ()
     """More groups for the task's ENI, e.g. a file system's client group."""
 
