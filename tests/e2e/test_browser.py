@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.e2e.harness import RunningTopology
-from tests.e2e.helpers import new_user, png_image, signed_in
+from tests.e2e.users import new_user, png_image, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(180)]
 

@@ -19,7 +19,7 @@ import requests
 from local.topology import as_postgres_user
 from tests.e2e.client import SiteClient
 from tests.e2e.harness import RunningTopology, TopologyError, wait_until
-from tests.e2e.helpers import signed_in
+from tests.e2e.users import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 

@@ -17,7 +17,7 @@ from local.measure_startup import make_local, new_data_dir
 from local.topology import Ports
 from tests.e2e.client import SiteClient
 from tests.e2e.harness import port_open
-from tests.e2e.helpers import new_user, png_image
+from tests.e2e.users import new_user, png_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 

@@ -1,4 +1,4 @@
-"""Helpers for the infrastructure tests: run the stack or a component under recording mocks.
+"""What the infrastructure tests share: running the stack or a component under recording mocks.
 
 Every run goes through ``components.testing.run_program`` with ``preview=False``, so the
 recordings hold plain values and each assertion below either runs or the test errors.

@@ -33,7 +33,7 @@ def test_components_import_only_pulumi_providers_stdlib_and_each_other(path):
     assert imported_roots(path) <= allowed, path.name
 
 
-def test_testing_helpers_import_only_pulumi_and_the_stdlib():
+def test_the_testing_module_imports_only_pulumi_and_the_stdlib():
     roots = imported_roots(REPO_ROOT / "components" / "testing.py")
     assert roots <= {"pulumi", "__future__"} | set(sys.stdlib_module_names)
 

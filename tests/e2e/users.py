@@ -1,4 +1,4 @@
-"""Small things several end-to-end tests need: unique users, real images, the mail catcher."""
+"""The users the end-to-end tests create, the images they upload and the mail they receive."""
 
 from __future__ import annotations
 
