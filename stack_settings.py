@@ -51,7 +51,7 @@ FARGATE_CPU_MEMORY: dict[int, tuple[int, ...]] = {
     16384: _memory_range(32768, 122880, 8192),
 }
 
-# Every setting, its default (None = required) and a one-line description. Pulumi.prod.yaml
+# Every setting and its default (None = required); StackSettings describes each. Pulumi.prod.yaml
 # writes each of them out; tests check that it does.
 DEFAULTS: dict[str, str | None] = {
     "aws:region": None,
@@ -126,7 +126,9 @@ class StackSettings:
     mail_from: str
     """Sender address (DEFAULT_FROM_EMAIL); its domain becomes an SES identity. ``""``: no mail."""
     database_name: str
+    """Name of the application's Postgres database."""
     database_user: str
+    """Postgres role that owns it; its password is generated and kept in Secrets Manager."""
 
     @property
     def is_production(self) -> bool:
