@@ -82,20 +82,8 @@ class StackRecording:
             )
         return found[0]
 
-    def by_urn(self, urn: str) -> RecordedResource:
-        for resource in self.resources:
-            if resource.urn == urn:
-                return resource
-        raise LookupError(f"no resource with URN {urn}")
-
     def children_of(self, parent: RecordedResource) -> list[RecordedResource]:
         return [resource for resource in self.resources if resource.parent == parent.urn]
-
-    def count_by_type(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for resource in self.resources:
-            counts[resource.type] = counts.get(resource.type, 0) + 1
-        return dict(sorted(counts.items()))
 
 
 def _short_hash(*parts: object, length: int = 17) -> str:
