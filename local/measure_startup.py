@@ -80,10 +80,7 @@ class MakeLocal:
 
 @contextmanager
 def make_local(data_dir: Path, ports: Ports, log: Path) -> Iterator[MakeLocal]:
-    environment = dict(os.environ)
-    environment["LOCAL_DIR"] = str(data_dir)
-    for name, port in ports.as_dict().items():
-        environment[f"LOCAL_{name.upper()}_PORT"] = str(port)
+    environment = {**os.environ, "LOCAL_DIR": str(data_dir), **ports.as_environment()}
     with log.open("ab") as output:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "local"],

@@ -20,7 +20,7 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -50,26 +50,31 @@ class Ports:
     s3: int = 9000  # moto's S3 server (stands in for the media bucket)
     smtp: int = 1025  # aiosmtpd (stands in for SES SMTP)
 
+    @staticmethod
+    def variable(name: str) -> str:
+        """The environment variable that sets the port called ``name`` (LOCAL_HTTP_PORT...)."""
+        return f"LOCAL_{name.upper()}_PORT"
+
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Ports:
         """Ports from LOCAL_HTTP_PORT, LOCAL_WEB_PORT, ... where set, the defaults otherwise."""
         values = {}
-        for name in ("http", "web", "db", "s3", "smtp"):
-            raw = environ.get(f"LOCAL_{name.upper()}_PORT")
+        for name in (port.name for port in fields(cls)):
+            raw = environ.get(cls.variable(name))
             if raw:
                 if not raw.isdigit() or not 0 < int(raw) < 65536:
                     raise LocalSetupError(
-                        f"LOCAL_{name.upper()}_PORT={raw!r} is not a TCP port: use 1-65535"
+                        f"{cls.variable(name)}={raw!r} is not a TCP port: use 1-65535"
                     )
                 values[name] = int(raw)
         return cls(**values)
 
     @classmethod
     def free(cls) -> Ports:
-        """Five ports nothing listens on right now (for tests that run beside `make local`)."""
+        """Ports nothing listens on right now (for tests that run beside `make local`)."""
         sockets = []
         try:
-            for _ in range(5):
+            for _ in fields(cls):
                 sock = socket.socket()
                 sock.bind(("127.0.0.1", 0))
                 sockets.append(sock)
@@ -80,13 +85,11 @@ class Ports:
         return cls(*numbers)
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "http": self.http,
-            "web": self.web,
-            "db": self.db,
-            "s3": self.s3,
-            "smtp": self.smtp,
-        }
+        return asdict(self)
+
+    def as_environment(self) -> dict[str, str]:
+        """The variables that give another process these ports."""
+        return {self.variable(name): str(port) for name, port in self.as_dict().items()}
 
 
 def postgres_bin_dir() -> Path:
@@ -207,7 +210,7 @@ class LocalTopology:
                 "PYTHONUNBUFFERED": "1",
                 "REPO_ROOT": str(REPO_ROOT),
                 "LOCAL_DIR": str(self.data_dir),
-                **{f"LOCAL_{key.upper()}_PORT": str(n) for key, n in ports.as_dict().items()},
+                **ports.as_environment(),
                 # db container
                 "POSTGRES_USER": DATABASE_USER,
                 "POSTGRES_DB": DATABASE_NAME,
@@ -307,7 +310,7 @@ def check_ports_free(ports: Ports) -> None:
             except OSError as busy:
                 raise LocalSetupError(
                     f"port {port} ({name}) is already in use (another `make local`, or a system "
-                    f"service?): stop it, or pick another port with LOCAL_{name.upper()}_PORT=..."
+                    f"service?): stop it, or pick another port with {Ports.variable(name)}=..."
                 ) from busy
 
 
