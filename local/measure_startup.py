@@ -19,7 +19,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -28,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from local.topology import REPO_ROOT, Ports
+from local.topology import REPO_ROOT, Ports, new_data_dir
 
 
 @dataclass
@@ -98,17 +97,10 @@ def make_local(data_dir: Path, ports: Ports, log: Path) -> Iterator[MakeLocal]:
         running.interrupt()
 
 
-def new_data_dir() -> Path:
-    # Reachable by the postgres account when we are root (mkdtemp makes it 0700).
-    path = Path(tempfile.mkdtemp(prefix="django-tw-startup-"))
-    path.chmod(0o755)
-    return path
-
-
 def measure(runs: int, timeout: float) -> dict[str, list[float]]:
     figures: dict[str, list[float]] = {"cold": [], "warm": []}
     for _ in range(runs):
-        data_dir = new_data_dir()
+        data_dir = new_data_dir("django-tw-startup-")
         log = data_dir.with_suffix(".log")
         ports = Ports.free()
         try:

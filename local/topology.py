@@ -19,6 +19,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -115,6 +116,14 @@ def postgres_bin_dir() -> Path:
 
 def running_as_root() -> bool:
     return os.geteuid() == 0
+
+
+def new_data_dir(prefix: str = "django-tw-") -> Path:
+    """A fresh temporary data directory. mkdtemp makes it 0700; 0755 lets the Postgres account
+    through when we are root."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    return path
 
 
 @dataclass(frozen=True)

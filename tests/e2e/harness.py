@@ -13,7 +13,6 @@ import os
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import requests
 from honcho.environ import parse_procfile
 
-from local.topology import PROCFILE, REPO_ROOT, LocalTopology, Ports, prepare
+from local.topology import PROCFILE, REPO_ROOT, LocalTopology, Ports, new_data_dir, prepare
 
 ARTIFACTS_DIR = REPO_ROOT / "artifacts"
 
@@ -57,10 +56,8 @@ class RunningTopology:
 
     def __init__(self, log_dir: Path, data_dir: Path | None = None) -> None:
         if data_dir is None:
-            # Postgres runs as its own account when we are root: its directory must be reachable,
-            # so not under pytest's 0700 temporary directories.
-            data_dir = Path(tempfile.mkdtemp(prefix="django-tw-e2e-"))
-            data_dir.chmod(0o755)
+            # Not under pytest's 0700 temporary directories: Postgres' account must reach it.
+            data_dir = new_data_dir("django-tw-e2e-")
         self.topology = LocalTopology(data_dir=data_dir, ports=Ports.free(), behind_tls_proxy=True)
         self.log_dir = log_dir
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -76,7 +73,7 @@ class RunningTopology:
 
     @property
     def base_url(self) -> str:
-        return f"http://localhost:{self.ports.http}"
+        return self.topology.url
 
     @property
     def data_dir(self) -> Path:

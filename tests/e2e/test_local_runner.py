@@ -10,9 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from local.measure_startup import new_data_dir
 from local.nginx_conf import TEMPLATE_VARIABLES, write_config
-from local.topology import LocalSetupError, LocalTopology, Ports, check_ports_free, prepare
+from local.topology import (
+    LocalSetupError,
+    LocalTopology,
+    Ports,
+    check_ports_free,
+    new_data_dir,
+    prepare,
+)
 
 pytestmark = pytest.mark.timeout(120)
 

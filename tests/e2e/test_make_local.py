@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from local.measure_startup import make_local, new_data_dir
-from local.topology import Ports
+from local.measure_startup import make_local
+from local.topology import Ports, new_data_dir
 from tests.e2e.client import SiteClient
 from tests.e2e.harness import port_open
 from tests.e2e.users import new_user, png_image
