@@ -80,6 +80,10 @@ class Alternative:
     refused: str | None = None  # why the settings do not allow it
 
     @property
+    def label(self) -> str:
+        return self.choice.label + (" (current)" if self.current else "")
+
+    @property
     def settings_text(self) -> str:
         return ", ".join(f"{k}: {v}" for k, v in self.choice.overrides.items())
 

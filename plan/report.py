@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from plan.cost import CostEstimate, total_line
@@ -78,9 +79,7 @@ def text_report(plan: Plan) -> str:
         "recording mocks; no credentials, nothing deployed)"
     )
     resources = plan.run.recording.resources  # type: ignore[attr-defined]
-    counts: dict[str, int] = {}
-    for resource in resources:
-        counts[resource.type] = counts.get(resource.type, 0) + 1
+    counts = Counter(resource.type for resource in resources)
 
     out += ["", f"1. Resources ({len(resources)}) by type"]
     out += _table(
@@ -100,15 +99,20 @@ def text_report(plan: Plan) -> str:
     out += ["", "3. Alternatives the settings allow (same usage, same prices)"]
     rows = [("alternative", "settings", "USD/month", "vs current", "trade-off")]
     for alternative in plan.alternatives:
-        label = alternative.choice.label + (" (current)" if alternative.current else "")
         if alternative.estimate is None:
             rows.append(
-                (label, alternative.settings_text, "not allowed", "", alternative.refused or "")
+                (
+                    alternative.label,
+                    alternative.settings_text,
+                    "not allowed",
+                    "",
+                    alternative.refused or "",
+                )
             )
         else:
             rows.append(
                 (
-                    label,
+                    alternative.label,
                     alternative.settings_text,
                     _usd(alternative.estimate.total),
                     _difference(alternative.estimate.total, plan.estimate.total),
@@ -164,12 +168,12 @@ def cost_markdown(plan: Plan) -> str:
         "|---|---|---:|---:|---|",
     ]
     for alternative in plan.alternatives:
-        label = alternative.choice.label + (" (current)" if alternative.current else "")
         if alternative.estimate is None:
-            out.append(f"| {label} | `{alternative.settings_text}` | not allowed | | |")
+            out.append(f"| {alternative.label} | `{alternative.settings_text}` | not allowed | | |")
         else:
             out.append(
-                f"| {label} | `{alternative.settings_text}` | {_usd(alternative.estimate.total)} "
+                f"| {alternative.label} | `{alternative.settings_text}` "
+                f"| {_usd(alternative.estimate.total)} "
                 f"| {_difference(alternative.estimate.total, plan.estimate.total)} "
                 f"| {alternative.choice.trade_off} |"
             )
