@@ -512,7 +512,7 @@ class SidecarTask(pulumi.ComponentResource):
         self.service_name = service.name
         self.task_definition_arn = task_definition.arn
         self.security_group_id = task_group.id
-        self.log_group_names = {name_: group.name for name_, group in log_groups.items()}
+        self.log_group_names = {container: group.name for container, group in log_groups.items()}
         self.task_role_arn = task_role.arn
         self.execution_role_arn = execution_role.arn
         self.register_outputs(
