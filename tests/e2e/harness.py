@@ -172,14 +172,12 @@ class RunningTopology:
         def reached() -> bool:
             dead = [name for name in self.processes if not self.is_running(name)]
             if dead:
-                raise TopologyError(f"{what}: {', '.join(dead)} exited\n{self.diagnostics()}")
+                raise TopologyError(f"{what}: {', '.join(dead)} exited")
             return condition()
 
         try:
             return wait_until(reached, timeout=timeout, what=what, interval=0.25)
         except TopologyError as error:
-            if "exited" in str(error).splitlines()[0]:
-                raise
             raise TopologyError(f"{error}\n{self.diagnostics()}") from None
 
     def diagnostics(self, lines: int = 25) -> str:

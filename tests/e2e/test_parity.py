@@ -370,9 +370,8 @@ def test_a_drift_is_reported_with_the_name_of_what_differs(prod_stack: StackReco
     dockerfiles = ecs_dockerfiles(prod_stack)
     # A compose model that mirrors the task exactly, built from the task definition...
     mirror: dict[str, dict[str, Any]] = {}
-    by_dockerfile = {uri: path for uri, path in dockerfiles.items()}
     for name, container in containers.items():
-        dockerfile = Path(by_dockerfile[container["image"]]).relative_to("service").as_posix()
+        dockerfile = Path(dockerfiles[container["image"]]).relative_to("service").as_posix()
         mirror[name] = {
             "build": {"context": ".", "dockerfile": dockerfile},
             "environment": {variable: "x" for variable in ecs_variable_names(container)}
