@@ -17,7 +17,14 @@ import pulumi_aws as aws
 from components.policy_documents import assume_role_policy, policy_document
 from components.secrets import GeneratedSecret, GeneratedSecretArgs
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
-from components.sidecar_task import ContainerSpec, EfsVolume, HealthCheck, Mount, Volume
+from components.sidecar_task import (
+    MAX_STOP_TIMEOUT,
+    ContainerSpec,
+    EfsVolume,
+    HealthCheck,
+    Mount,
+    Volume,
+)
 
 POSTGRES_PORT = 5432
 # The Debian-based postgres images run the server as uid/gid 999.
@@ -266,7 +273,7 @@ class PersistentPostgres(pulumi.ComponentResource):
                 health_check=HealthCheck(command=HEALTH_COMMAND, start_period=60),
                 mounts=[Mount("pgdata", DATA_MOUNT)],
                 # Fargate's maximum: Postgres gets every second it can to checkpoint and stop.
-                stop_timeout=120,
+                stop_timeout=MAX_STOP_TIMEOUT,
                 stateful=True,
                 user=f"{POSTGRES_UID}:{POSTGRES_UID}",
             )
