@@ -58,12 +58,9 @@ def secret_value(recording: StackRecording, secret_arn: str) -> str:
     return version.inputs["secretString"]
 
 
-def private_subnets(recording: StackRecording) -> list:
-    return [s for s in recording.of_type(SUBNET) if s.inputs["tags"]["tier"] == "private"]
-
-
-def public_subnets(recording: StackRecording) -> list:
-    return [s for s in recording.of_type(SUBNET) if s.inputs["tags"]["tier"] == "public"]
+def subnets(recording: StackRecording, tier: str) -> list:
+    """The subnets PrivateNetwork tagged with ``tier`` (public or private)."""
+    return [s for s in recording.of_type(SUBNET) if s.inputs["tags"]["tier"] == tier]
 
 
 # --- the reference setup's points -----------------------------------------------------------
@@ -107,7 +104,7 @@ def test_web_waits_for_healthy_db_and_nginx_for_healthy_web(prod):
 
 def test_tasks_run_in_private_subnets_over_two_azs_without_public_ip(prod):
     network = prod.one(SERVICE).inputs["networkConfiguration"]
-    private = private_subnets(prod)
+    private = subnets(prod, "private")
     assert network["assignPublicIp"] is False
     assert sorted(network["subnets"]) == sorted(s.id for s in private)
     assert len({s.inputs["availabilityZone"] for s in private}) >= 2
@@ -116,7 +113,7 @@ def test_tasks_run_in_private_subnets_over_two_azs_without_public_ip(prod):
 
 def test_load_balancer_sits_in_public_subnets_over_two_azs(prod):
     balancer = prod.one("aws:lb/loadBalancer:LoadBalancer")
-    public = public_subnets(prod)
+    public = subnets(prod, "public")
     assert balancer.inputs["internal"] is False
     assert sorted(balancer.inputs["subnets"]) == sorted(s.id for s in public)
     assert len({s.inputs["availabilityZone"] for s in public}) >= 2
@@ -134,7 +131,7 @@ def test_private_subnets_reach_aws_through_the_derived_endpoint_set(prod):
 
 
 def test_endpoints_are_gateway_for_s3_and_private_dns_interfaces_for_the_rest(prod):
-    private_ids = sorted(s.id for s in private_subnets(prod))
+    private_ids = sorted(s.id for s in subnets(prod, "private"))
     for endpoint in prod.of_type(VPC_ENDPOINT):
         if endpoint.inputs["serviceName"].endswith(".s3"):
             assert endpoint.inputs["vpcEndpointType"] == "Gateway"
