@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from plan.cost import FargateService, InterfaceEndpoint, StackShape
 from policy import rules
-from policy.rules import Resource
+from policy.rules import Resource, as_list
 
 HOSTED_ZONE = "aws:route53/zone:Zone"
 ROUTE53_RECORD = "aws:route53/record:Record"
@@ -52,10 +52,6 @@ def rule_resources(recorded: Iterable[Recorded]) -> list[Resource]:
     ]
 
 
-def _list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else ([] if value is None else [value])
-
-
 def _endpoint_service(props: Mapping[str, Any]) -> str:
     return ".".join(str(props.get("serviceName", "")).split(".")[3:])
 
@@ -84,7 +80,7 @@ def _fargate_services(resources: Sequence[Resource]) -> tuple[FargateService, ..
     task_definitions = [r for r in resources if r.type == rules.TASK_DEFINITION]
     services = []
     for service in (r for r in resources if r.type == rules.ECS_SERVICE):
-        strategies = _list(service.props.get("capacityProviderStrategies"))
+        strategies = as_list(service.props.get("capacityProviderStrategies"))
         on_fargate = service.props.get("launchType") == "FARGATE" or any(
             str(s.get("capacityProvider", "")).startswith("FARGATE") for s in strategies
         )
@@ -113,7 +109,9 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
     interface = tuple(
         sorted(
             (
-                InterfaceEndpoint(_endpoint_service(e.props), len(_list(e.props.get("subnetIds"))))
+                InterfaceEndpoint(
+                    _endpoint_service(e.props), len(as_list(e.props.get("subnetIds")))
+                )
                 for e in endpoints
                 if e.props.get("vpcEndpointType") == "Interface"
             ),
@@ -128,7 +126,7 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
         )
     )
     load_balancers = tuple(
-        len(_list(lb.props.get("subnets"))) or len(_list(lb.props.get("subnetMappings")))
+        len(as_list(lb.props.get("subnets"))) or len(as_list(lb.props.get("subnetMappings")))
         for lb in of_type(*rules.LOAD_BALANCERS)
         if lb.props.get("internal") is not True
         and str(lb.props.get("loadBalancerType") or "application") == "application"

@@ -143,7 +143,8 @@ class RuleResult:
 # --- small readers of engine-style properties ------------------------------------------------
 
 
-def _list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """A property that may be absent, one value or a list, as a list."""
     if value is None:
         return []
     if isinstance(value, list | tuple):
@@ -164,7 +165,7 @@ def _json(value: Any) -> Any:
 def containers(props: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The container definitions of a task definition's props."""
     parsed = _json(props.get("containerDefinitions"))
-    return [c for c in _list(parsed) if isinstance(c, dict)]
+    return [c for c in as_list(parsed) if isinstance(c, dict)]
 
 
 def _is_linux(props: Mapping[str, Any]) -> bool:
@@ -237,7 +238,7 @@ def _is_reference(value: str) -> bool:
 def check_ecs_8_no_secrets_in_environment(_type: str, props: Mapping[str, Any]) -> list[str]:
     messages = []
     for container in containers(props):
-        for variable in _list(container.get("environment")):
+        for variable in as_list(container.get("environment")):
             name = str(variable.get("name", ""))
             value = str(variable.get("value", ""))
             where = f"container {container.get('name')!r} environment {name}"
@@ -263,7 +264,7 @@ def check_ecs_9_logging(_type: str, props: Mapping[str, Any]) -> list[str]:
 
 
 def check_ecs_12_container_insights(_type: str, props: Mapping[str, Any]) -> list[str]:
-    for setting in _list(props.get("settings")):
+    for setting in as_list(props.get("settings")):
         if setting.get("name") == "containerInsights" and setting.get("value") in (
             "enabled",
             "enhanced",
@@ -274,7 +275,7 @@ def check_ecs_12_container_insights(_type: str, props: Mapping[str, Any]) -> lis
 
 def check_ecs_18_efs_in_transit(_type: str, props: Mapping[str, Any]) -> list[str]:
     messages = []
-    for volume in _list(props.get("volumes")):
+    for volume in as_list(props.get("volumes")):
         efs = volume.get("efsVolumeConfiguration")
         if efs and str(efs.get("transitEncryption", "")).upper() != "ENABLED":
             messages.append(f"EFS volume {volume.get('name')!r} does not encrypt in transit")
@@ -315,7 +316,7 @@ def _in_backup_plan(file_system: Resource, resources: Sequence[Resource]) -> boo
             continue
         if any(
             arn and fnmatch.fnmatchcase(arn, str(p))
-            for p in _list(selection.props.get("resources"))
+            for p in as_list(selection.props.get("resources"))
         ):
             return True
     return False
@@ -375,7 +376,7 @@ def check_efs_6_private_mount_targets(
 def check_elb_1_http_redirects(_type: str, props: Mapping[str, Any]) -> list[str]:
     if str(props.get("protocol", "")).upper() != "HTTP":
         return []
-    actions = _list(props.get("defaultActions"))
+    actions = as_list(props.get("defaultActions"))
     redirects = [
         a
         for a in actions
@@ -404,7 +405,7 @@ def check_elb_6_deletion_protection(_type: str, props: Mapping[str, Any]) -> lis
 
 
 def check_elb_13_multi_az(_type: str, props: Mapping[str, Any]) -> list[str]:
-    zones = len(_list(props.get("subnets"))) or len(_list(props.get("subnetMappings")))
+    zones = len(as_list(props.get("subnets"))) or len(as_list(props.get("subnetMappings")))
     if zones < 2:
         return [f"the load balancer spans {zones} AZ(s); it needs at least 2"]
     return []
@@ -478,7 +479,7 @@ def check_s3_8_block_public_access(
 
 def _statements(document: Any) -> list[dict[str, Any]]:
     parsed = _json(document) or {}
-    return [s for s in _list(parsed.get("Statement")) if isinstance(s, dict)]
+    return [s for s in as_list(parsed.get("Statement")) if isinstance(s, dict)]
 
 
 def _denies_plain_http(document: Any) -> bool:
@@ -507,7 +508,7 @@ def check_s3_12_no_acls(resources: Sequence[Resource]) -> list[tuple[Resource | 
     findings: list[tuple[Resource | None, str]] = []
     for bucket, controls in _bucket_companions(resources, BUCKET_OWNERSHIP):
         for control in controls:
-            rule = _list(control.props.get("rule"))
+            rule = as_list(control.props.get("rule"))
             ownership = (rule[0] if rule else {}).get("objectOwnership")
             if ownership != "BucketOwnerEnforced":
                 findings.append((bucket, f"object ownership {ownership!r} re-enables ACLs"))
@@ -534,7 +535,7 @@ def check_ec2_2_default_sg_closed(
                 (vpc, "the VPC's default security group is not managed (adopt it with no rules)")
             )
         for group in mine:
-            if _list(group.props.get("ingress")) or _list(group.props.get("egress")):
+            if as_list(group.props.get("ingress")) or as_list(group.props.get("egress")):
                 findings.append((group, "the default security group has rules"))
     return findings
 
@@ -584,7 +585,7 @@ def _ingress(rule: Mapping[str, Any], protocol: str, ipv4: str, ipv6: str) -> _I
         str(rule.get(protocol, "")).lower(),
         _port(rule.get("fromPort"), 0),
         _port(rule.get("toPort"), 65535),
-        frozenset(_list(rule.get(ipv4)) + _list(rule.get(ipv6))),
+        frozenset(as_list(rule.get(ipv4)) + as_list(rule.get(ipv6))),
     )
 
 
@@ -592,7 +593,7 @@ def _ingresses(resource_type: str, props: Mapping[str, Any]) -> list[_Ingress]:
     if resource_type == SECURITY_GROUP:
         return [
             _ingress(rule, "protocol", "cidrBlocks", "ipv6CidrBlocks")
-            for rule in _list(props.get("ingress"))
+            for rule in as_list(props.get("ingress"))
         ]
     if resource_type == SECURITY_GROUP_RULE and props.get("type") == "ingress":
         return [_ingress(props, "protocol", "cidrBlocks", "ipv6CidrBlocks")]
@@ -673,7 +674,9 @@ def _policy_documents(resource_type: str, props: Mapping[str, Any]) -> list[Any]
     if resource_type == IAM_POLICY or resource_type in IAM_INLINE_POLICIES:
         return [props.get("policy")]
     if resource_type == IAM_ROLE:
-        return [p.get("policy") for p in _list(props.get("inlinePolicies")) if isinstance(p, dict)]
+        return [
+            p.get("policy") for p in as_list(props.get("inlinePolicies")) if isinstance(p, dict)
+        ]
     return []
 
 
@@ -694,14 +697,14 @@ def check_iam_1_no_full_admin(resource_type: str, props: Mapping[str, Any]) -> l
     return [
         "a statement allows Action * on Resource *"
         for s in _allow_statements(resource_type, props)
-        if "*" in _list(s.get("Action")) and "*" in _list(s.get("Resource"))
+        if "*" in as_list(s.get("Action")) and "*" in as_list(s.get("Resource"))
     ]
 
 
 def check_iam_21_no_service_wildcards(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     messages = []
     for statement in _allow_statements(resource_type, props):
-        for action in _list(statement.get("Action")):
+        for action in as_list(statement.get("Action")):
             if action == "*" or str(action).endswith(":*"):
                 messages.append(f"allows the wildcard action {action!r}; list the actions")
         if statement.get("NotAction"):
@@ -761,13 +764,13 @@ def check_log_retention(_type: str, props: Mapping[str, Any]) -> list[str]:
 def _writable_efs_volumes(task_definition: Resource) -> list[str]:
     efs_volumes = {
         v.get("name")
-        for v in _list(task_definition.props.get("volumes"))
+        for v in as_list(task_definition.props.get("volumes"))
         if v.get("efsVolumeConfiguration")
     }
     return sorted(
         str(mount.get("sourceVolume"))
         for c in containers(task_definition.props)
-        for mount in _list(c.get("mountPoints"))
+        for mount in as_list(c.get("mountPoints"))
         if mount.get("sourceVolume") in efs_volumes and mount.get("readOnly") is not True
     )
 
@@ -857,10 +860,10 @@ def needed_services(resources: Sequence[Resource]) -> dict[str, str]:
             log = container.get("logConfiguration") or {}
             if log.get("logDriver") == "awslogs":
                 need("logs", f"{name}: awslogs driver")
-            for secret in _list(container.get("secrets")):
+            for secret in as_list(container.get("secrets")):
                 service = _secret_service(str(secret.get("valueFrom", "")))
                 need(service, f"{name}: secret {secret.get('name')}")
-            for variable in _list(container.get("environment")):
+            for variable in as_list(container.get("environment")):
                 value = str(variable.get("value", ""))
                 variable_name = str(variable.get("name", ""))
                 if value.startswith("email-smtp."):
@@ -868,7 +871,7 @@ def needed_services(resources: Sequence[Resource]) -> dict[str, str]:
                 if variable_name.endswith("BUCKET_NAME") and value:
                     need("s3", f"{name}: bucket {value}")
         if any(
-            v.get("efsVolumeConfiguration") for v in _list(task_definition.props.get("volumes"))
+            v.get("efsVolumeConfiguration") for v in as_list(task_definition.props.get("volumes"))
         ):
             need("elasticfilesystem (NFS)", "EFS volume mount")
     for service in _of_type(resources, ECS_SERVICE):
@@ -899,7 +902,7 @@ def services_reached(resources: Sequence[Resource]) -> list[Reach]:
         elif endpoint is not None:
             kind = str(endpoint.props.get("vpcEndpointType") or "Gateway")
             if kind == "Interface":
-                azs = len(_list(endpoint.props.get("subnetIds")))
+                azs = len(as_list(endpoint.props.get("subnetIds")))
                 served = f"interface endpoint ({azs} AZ{'s' if azs != 1 else ''})"
             else:
                 served = "gateway endpoint"
