@@ -11,7 +11,8 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk.lua"
@@ -52,7 +53,9 @@ class Measurement:
     queries_total: int
     queries_max: int
     label: str = ""
-    extra: dict = field(default_factory=dict)
+    # 1,000 latency quantiles in ms (wrk's distribution), so rounds can be merged.
+    quantiles_ms: tuple[float, ...] = field(default=(), repr=False)
+    rounds: int = 1
 
     @property
     def rps(self) -> float:
@@ -138,4 +141,71 @@ def run(
         queries_total=raw["queries"],
         queries_max=raw["max_queries"],
         label=label,
+        quantiles_ms=tuple(value / 1000 for value in raw["quantiles_us"]),
     )
+
+
+def run_interleaved(
+    base_url: str,
+    endpoints: Sequence[Endpoint],
+    *,
+    connections: int,
+    seconds: float,
+    rounds: int,
+) -> dict[str, Measurement]:
+    """Measure several endpoints in turns (a, b, a, b, ...), `seconds` each in all.
+
+    On a machine where other work comes and goes, endpoints measured one after the other see
+    different background load, and a ratio between them says more about the neighbours than
+    about the service. Taking turns in short rounds gives every endpoint the same conditions.
+    """
+    rounds = max(1, min(rounds, int(seconds)))
+    parts: dict[str, list[Measurement]] = {endpoint.key: [] for endpoint in endpoints}
+    for _ in range(rounds):
+        for endpoint in endpoints:
+            parts[endpoint.key].append(
+                run(base_url, endpoint, connections=connections, seconds=seconds / rounds)
+            )
+    return {key: merge(measurements) for key, measurements in parts.items()}
+
+
+def merge(parts: Sequence[Measurement]) -> Measurement:
+    """One measurement from several runs of the same endpoint and connection count."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    weighted = sorted(
+        (value, part.requests / len(part.quantiles_ms))
+        for part in parts
+        for value in part.quantiles_ms
+    )
+    return replace(
+        first,
+        seconds=sum(part.seconds for part in parts),
+        requests=sum(part.requests for part in parts),
+        p50_ms=_quantile(weighted, 0.50),
+        p99_ms=_quantile(weighted, 0.99),
+        socket_errors=sum(part.socket_errors for part in parts),
+        unexpected_status=sum(part.unexpected_status for part in parts),
+        first_unexpected_status=next(
+            (part.first_unexpected_status for part in parts if part.first_unexpected_status), 0
+        ),
+        queries_counted=sum(part.queries_counted for part in parts),
+        queries_total=sum(part.queries_total for part in parts),
+        queries_max=max(part.queries_max for part in parts),
+        quantiles_ms=(),
+        rounds=len(parts),
+    )
+
+
+def _quantile(weighted: Sequence[tuple[float, float]], q: float) -> float:
+    """The value below which a share `q` of the total weight lies."""
+    total = sum(weight for _, weight in weighted)
+    if not total:
+        return 0.0
+    running = 0.0
+    for value, weight in weighted:
+        running += weight
+        if running >= q * total:
+            return value
+    return weighted[-1][0]

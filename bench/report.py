@@ -137,7 +137,10 @@ def _table(results: Results, by_key: dict) -> str:
     return f"""
 ## Results (gunicorn {results.chosen}: workers x threads, timeline cache on)
 
-wrk, {seconds:g} s per row, one connection count at a time. SQL queries are counted by Django
+wrk, {seconds:g} s per row in all. At each connection count the four GET endpoints take turns in
+{results.options["rounds"]} rounds, so they share the same background load; latency percentiles are
+wrk's, corrected for coordinated omission (a stall counts for the requests that would have queued
+behind it), merged over the rounds. SQL queries are counted by Django
 for every response under load (`X-Query-Count`, bench/query_count.py), so they include the
 session and user lookups. Errors are socket errors plus responses with another status than
 expected (200, or 302 for the post).
@@ -180,9 +183,10 @@ def _targets(results: Results, by_key: dict, top: int) -> str:
 | queries per timeline page constant as the data grows | home: rendered {q(small, "rendered")} -> {q(full, "rendered")}, from cache {q(small, "cached")} -> {q(full, "cached")} at {results.dataset_small["tweets"]:,} -> {results.dataset["tweets"]:,} tweets; explore: rendered {q(small_explore, "rendered")} -> {q(full_explore, "rendered")} | {verdict(rendered_constant, "the count changed with the data")} |
 | no errors under load | {errors} errors in {requests:,} requests | {verdict(errors == 0, f"{errors} errors")} |
 
-"Rendered" is a request that builds the page (the first one after a change); "from cache" is a
-repeat visit while nothing on the page changed (bench/profile.py, Django's test client in one
-process, counting with the same middleware).
+"Rendered": the page is built (measured with the timeline cache off; the first request after a
+change, a cache miss, runs the same queries). "From cache": a repeat visit while nothing on the
+page changed. Both from bench/profile.py: Django's test client in one process, counted by the same
+middleware as under load.
 """  # noqa: E501
 
 
@@ -207,7 +211,7 @@ def _steps(results: Results, top: int) -> str:
     return f"""
 ## What each step bought
 
-The home timeline and /healthz at {top} connections, {seconds:g} s each, gunicorn
+The home timeline and /healthz at {top} connections, {seconds:g} s each in 2-second turns, gunicorn
 {results.chosen}, the full data set; each row restarts gunicorn with one more optimisation on
 (`bench/settings.py` switches them off for the earlier rows). The query work was done before
 these rows: each timeline is one SQL query whatever the page shows (authors, avatars, replies,
@@ -247,9 +251,9 @@ def _gunicorn(results: Results, top: int) -> str:
     return f"""
 ## gunicorn workers and threads
 
-Each candidate served the home timeline and /healthz at {top} connections for {seconds:g} s
-with the timeline cache on. The setting with the highest timeline throughput was chosen:
-**WEB_CONCURRENCY={workers}, GUNICORN_THREADS={threads}**.{compared}
+Each candidate served the home timeline and /healthz at {top} connections, {seconds:g} s each in
+2-second turns, with the timeline cache on. The setting with the highest timeline throughput
+was chosen: **WEB_CONCURRENCY={workers}, GUNICORN_THREADS={threads}**.{compared}
 The work per request is CPU in Python (rendering, or unpickling a cached page) with short waits
 on Postgres over loopback, so more processes than cores mostly add context switches and memory;
 threads help only while a request waits on the database, and the GIL serialises the rest.
@@ -293,11 +297,12 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
     notes = [
         "## What limits it",
         "",
-        f"- A cached timeline still costs {_queries(timeline)} queries (session, user, the "
-        f"timeline's version) against {_queries(healthz)} for /healthz, plus the page around "
-        f"the cached cards (the compose form, a fresh CSRF token): in one process that is "
-        f"{cached.get('ms_per_request', '?')} ms against {rendered.get('ms_per_request', '?')} ms "
-        "for a rendered page.",
+        f"- A cached timeline page still costs {_queries(timeline)} queries under load (the "
+        "session, then the user with the versions of their timelines) against "
+        f"{_queries(healthz)} for /healthz, and the whole middleware chain (sessions, CSRF, "
+        "authentication, messages) that /healthz skips by answering first. In one process a "
+        f"cached page takes {cached.get('ms_per_request', '?')} ms against "
+        f"{rendered.get('ms_per_request', '?')} ms for a rendered one.",
         "- Rendering is the expensive case and it is what a viewer meets after every change on "
         "their timeline: each worker keeps its own cache, so the first request on each worker "
         "after a change renders again.",

@@ -11,8 +11,9 @@ The steps, in order (every figure in the report comes from this run):
    the highest connection count; the best timeline throughput wins.
 4. Show what each optimisation buys: the same two measurements without the cached template
    loader and without the timeline cache, then with each added.
-5. Measure every endpoint at every connection count with wrk; posting comes last because it
-   adds tweets.
+5. Measure every endpoint at every connection count with wrk. The GET endpoints take turns in
+   short rounds, so each sees the same background load and their ratios hold on a busy machine;
+   posting comes last because it adds tweets.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ STEPS = (
         {"BENCH_TEMPLATE_LOADER": "cached", "BENCH_TIMELINE_CACHE": "off"},
     ),
     Step(
-        "+ per-viewer page cache, invalidated by version (as deployed)",
+        "+ per-viewer page cache, its version read with the user (as deployed)",
         {"BENCH_TEMPLATE_LOADER": "cached", "BENCH_TIMELINE_CACHE": "on"},
     ),
 )
@@ -156,6 +157,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=lambda text: [WebSetting.parse(part) for part in text.split(",")],
         default=[WebSetting(2, 1), WebSetting(3, 1), WebSetting(4, 1), WebSetting(2, 4)],
         help="gunicorn WORKERSxTHREADS settings to choose from, e.g. 2x1,4x1,2x4",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="the table's GET endpoints take turns in this many rounds per connection count",
     )
     parser.add_argument("--profile-requests", type=int, default=20)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
@@ -245,17 +252,29 @@ def run(args: argparse.Namespace) -> Results:
             results.steps.append((step.title, timeline, healthz))
 
         recycled_before = _worker_recycles(topology)
-        for key in ENDPOINT_ORDER:
-            for connections in args.connections:
-                _say(f"{key} at {connections} connections")
-                results.table.append(
-                    load.run(
-                        topology.base_url,
-                        endpoints[key],
-                        connections=connections,
-                        seconds=args.seconds,
-                    )
+        readers = [endpoints[key] for key in ENDPOINT_ORDER if key != "post"]
+        for connections in args.connections:
+            _say(f"{', '.join(e.key for e in readers)} in turns at {connections} connections")
+            measured = load.run_interleaved(
+                topology.base_url,
+                readers,
+                connections=connections,
+                seconds=args.seconds,
+                rounds=args.rounds,
+            )
+            results.table.extend(measured.values())
+        for connections in args.connections:
+            # Last: every post adds a tweet (and invalidates the followers' cached pages).
+            _say(f"post at {connections} connections")
+            results.table.append(
+                load.run(
+                    topology.base_url,
+                    endpoints["post"],
+                    connections=connections,
+                    seconds=args.seconds,
                 )
+            )
+        results.table.sort(key=lambda m: (ENDPOINT_ORDER.index(m.endpoint), m.connections))
         results.worker_recycles = _worker_recycles(topology) - recycled_before
     except Exception as error:
         raise BenchError(f"{error}\n{topology.diagnostics()}") from error
@@ -277,14 +296,15 @@ def _pair(
     seconds: float,
     label: str,
 ) -> tuple[Measurement, Measurement]:
-    """The home timeline and /healthz, one right after the other, for a ratio of the two."""
-    timeline = load.run(
-        topology.base_url, endpoints["timeline"], connections=connections, seconds=seconds
+    """The home timeline and /healthz in turns (2-second rounds), for a ratio of the two."""
+    measured = load.run_interleaved(
+        topology.base_url,
+        [endpoints["timeline"], endpoints["healthz"]],
+        connections=connections,
+        seconds=seconds,
+        rounds=max(1, int(seconds // 2)),
     )
-    healthz = load.run(
-        topology.base_url, endpoints["healthz"], connections=connections, seconds=seconds
-    )
-    return timeline, healthz
+    return measured["timeline"], measured["healthz"]
 
 
 def _worker_recycles(topology: RunningTopology) -> int:

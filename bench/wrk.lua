@@ -59,16 +59,21 @@ function done(summary, latency, requests)
       end
     end
   end
+  -- The latency distribution as 1,000 quantiles, so runs split into rounds can be merged.
+  local quantiles = {}
+  for i = 1, 1000 do
+    quantiles[i] = tostring(latency:percentile((i - 0.5) / 10))
+  end
   local e = summary.errors
   io.write(string.format(
     'BENCH_RESULT {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
     '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f, ' ..
     '"connect_errors": %d, "read_errors": %d, "write_errors": %d, "timeouts": %d, ' ..
     '"status_errors": %d, "responses": %d, "unexpected": %d, "first_unexpected": %d, ' ..
-    '"counted": %d, "queries": %d, "max_queries": %d}\n',
+    '"counted": %d, "queries": %d, "max_queries": %d, "quantiles_us": [%s]}\n',
     summary.requests, summary.duration, summary.bytes,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
     latency.mean, e.connect, e.read, e.write, e.timeout, e.status,
     totals.responses, totals.unexpected, totals.first_unexpected,
-    totals.counted, totals.queries, totals.max_queries))
+    totals.counted, totals.queries, totals.max_queries, table.concat(quantiles, ",")))
 end
