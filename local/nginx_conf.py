@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from local.topology import REPO_ROOT, LocalSetupError, running_as_root
+from local.topology import REPO_ROOT, LocalSetupError, LocalTopology, running_as_root
 
 TEMPLATES_DIR = REPO_ROOT / "service" / "etc" / "nginx" / "templates"
 # Exactly the variables the container contract gives nginx; envsubst leaves every other `$`
@@ -104,8 +104,8 @@ def write_config(nginx_dir: Path, environ: Mapping[str, str]) -> Path:
 
 def main() -> int:
     try:
-        path = write_config(Path(os.environ["LOCAL_DIR"]) / "nginx", os.environ)
-    except (LocalSetupError, KeyError, subprocess.CalledProcessError) as error:
+        path = write_config(LocalTopology.from_environment().nginx_dir, os.environ)
+    except (LocalSetupError, subprocess.CalledProcessError) as error:
         print(f"nginx configuration: {error}", file=sys.stderr)
         return 1
     print(path)
