@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     django.setup()
     args.output.mkdir(parents=True, exist_ok=True)
-    result = {
+    result: dict = {
         path: {
             mode: profile(
                 args.user,
@@ -59,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         for path in args.paths
     }
+    result["/healthz"] = {"answered first": profile_healthz(args.requests)}
     print(json.dumps(result), flush=True)
     return 0
 
@@ -97,6 +98,29 @@ def profile(username: str, path: str, requests: int, cache_seconds: int, report:
         "areas": shares_by_area(profiler.last_session.root_frame()),
         "hot": hot_functions(profiler.last_session.root_frame()),
         "report": str(report.with_suffix(".txt")),
+    }
+
+
+def profile_healthz(requests: int) -> dict:
+    """The floor: /healthz is answered by the first middleware with one query."""
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    client = Client(HTTP_HOST="localhost")
+    warm_up = client.get("/healthz")
+    profiler = Profiler(interval=0.0005)
+    started = time.perf_counter()
+    profiler.start()
+    for _ in range(requests):
+        client.get("/healthz")
+    profiler.stop()
+    elapsed = time.perf_counter() - started
+    return {
+        "queries_first": int(warm_up[QUERY_COUNT_HEADER]),
+        "queries": [int(warm_up[QUERY_COUNT_HEADER])],
+        "ms_per_request": round(elapsed / requests * 1000, 2),
+        "areas": shares_by_area(profiler.last_session.root_frame()),
+        "hot": hot_functions(profiler.last_session.root_frame()),
     }
 
 

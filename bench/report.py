@@ -294,6 +294,7 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
     explore = by_key.get(("explore", top))
     rendered = results.profile.get("/", {}).get("rendered", {})
     cached = results.profile.get("/", {}).get("cached", {})
+    floor = results.profile.get("/healthz", {}).get("answered first", {})
     notes = [
         "## What limits it",
         "",
@@ -302,7 +303,17 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
         f"{_queries(healthz)} for /healthz, and the whole middleware chain (sessions, CSRF, "
         "authentication, messages) that /healthz skips by answering first. In one process a "
         f"cached page takes {cached.get('ms_per_request', '?')} ms against "
-        f"{rendered.get('ms_per_request', '?')} ms for a rendered one.",
+        f"{rendered.get('ms_per_request', '?')} ms for a rendered one and "
+        f"{floor.get('ms_per_request', '?')} ms for /healthz: with database sessions and a "
+        "signed-in user, two round trips to Postgres and the middleware chain are the floor of "
+        "a signed-in page"
+        + (
+            ", and what keeps the timeline below the throughput target."
+            if _ratio(timeline.rps, healthz.rps) < THROUGHPUT_TARGET
+            else "."
+        ),
+        "- The timeline and explore pages are about 60 kB of HTML that nginx compresses for "
+        "every client that accepts gzip (wrk asks for it, as browsers do); /healthz is two bytes.",
         "- Rendering is the expensive case and it is what a viewer meets after every change on "
         "their timeline: each worker keeps its own cache, so the first request on each worker "
         "after a change renders again.",

@@ -22,6 +22,8 @@ function init(args)
   end
   local cookie = os.getenv("BENCH_COOKIE")
   if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
+  -- As a browser does: nginx compresses HTML and CSS for it (gzip on in the image's template).
+  wrk.headers["Accept-Encoding"] = "gzip, deflate"
   local origin = os.getenv("BENCH_ORIGIN")
   if origin and origin ~= "" then wrk.headers["Origin"] = origin end
   expected = tonumber(os.getenv("BENCH_EXPECT") or "200")
