@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -30,6 +31,8 @@ AREAS = (
     ("sessions, auth, CSRF, middleware", ("/django/contrib/", "/django/middleware/")),
     ("Django utilities (escaping, dates, lazy strings)", ("/django/utils/",)),
 )
+INDEX_SCAN = re.compile(r"(?:Index|Index Only) Scan(?: Backward)? using (\w+)")
+SEQUENTIAL_SCAN = re.compile(r"Seq Scan on (\w+)")
 QUERY_COUNT_HEADER = "X-Query-Count"  # bench.query_count
 OTHER = "everything else (request handling, forms, the test client)"
 
@@ -60,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in args.paths
     }
     result["/healthz"] = {"answered first": profile_healthz(args.requests)}
+    result["plans"] = query_plans(args.user)
     print(json.dumps(result), flush=True)
     return 0
 
@@ -99,6 +103,32 @@ def profile(username: str, path: str, requests: int, cache_seconds: int, report:
         "hot": hot_functions(profiler.last_session.root_frame()),
         "report": str(report.with_suffix(".txt")),
     }
+
+
+def query_plans(username: str) -> dict:
+    """EXPLAIN ANALYZE of the first page of each timeline: how long Postgres takes and which
+    indexes it uses, to show they keep working as the data grows."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from tweets.timelines import explore_timeline, home_timeline
+
+    viewer = get_user_model().objects.get(username=username)
+    plans = {}
+    for name, queryset in (
+        ("/", home_timeline(viewer)),
+        ("/explore/", explore_timeline(viewer)),
+    ):
+        text = queryset[: settings.TWEETS_PER_PAGE].explain(analyze=True)
+        match = re.search(r"Execution Time: ([\d.]+) ms", text)
+        plans[name] = {
+            "execution_ms": float(match.group(1)) if match else None,
+            "indexes": sorted(
+                set(re.findall(r"(?:Index|Index Only) Scan(?: Backward)? using (\w+)", text))
+            ),
+            "sequential_scans": sorted(set(re.findall(r"Seq Scan on (\w+)", text))),
+        }
+    return plans
 
 
 def profile_healthz(requests: int) -> dict:

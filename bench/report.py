@@ -23,6 +23,7 @@ def render(results: Results) -> str:
         _dataset(results),
         _table(results, by_key),
         _targets(results, by_key, top),
+        _plans(results),
         _steps(results, top),
         _gunicorn(results, top),
         _profile(results),
@@ -273,17 +274,45 @@ def _profile(results: Results) -> str:
         "| page | mode | ms per request | SQL queries | where the time goes |",
         "|---|---|---:|---|---|",
     ]
-    for path, modes in results.profile.items():
+    for path, modes in _pages(results.profile):
         for mode, data in modes.items():
             areas = "; ".join(f"{area} {share:.0f}%" for area, share in data["areas"].items())
             queries = "/".join(str(n) for n in data["queries"])
             lines.append(f"| {path} | {mode} | {data['ms_per_request']} | {queries} | {areas} |")
     lines += ["", "The functions with the most self time:", ""]
-    for path, modes in results.profile.items():
+    for path, modes in _pages(results.profile):
         for mode, data in modes.items():
             hot = ", ".join(f"`{name}` {share:.0f}%" for name, share in data.get("hot", []))
             lines.append(f"- {path} {mode}: {hot}")
     return "\n".join(lines)
+
+
+def _pages(profile: dict) -> list[tuple[str, dict]]:
+    return [(path, modes) for path, modes in profile.items() if path.startswith("/")]
+
+
+def _plans(results: Results) -> str:
+    rows = [
+        "| page | tweets | execution ms | indexes used | sequential scans |",
+        "|---|---:|---:|---|---|",
+    ]
+    for dataset, profile in (
+        (results.dataset_small, results.queries_small),
+        (results.dataset, results.profile),
+    ):
+        for page, plan in profile.get("plans", {}).items():
+            indexes = ", ".join(plan["indexes"]) or "-"
+            scans = ", ".join(plan["sequential_scans"]) or "-"
+            rows.append(
+                f"| {page} | {dataset['tweets']:,} | {plan['execution_ms']} | {indexes} | {scans} |"
+            )
+    return """
+## Query plans
+
+`EXPLAIN ANALYZE` of the first page of each timeline for the typical user (bench/profile.py), at
+both sizes of the data set: what Postgres itself spends on the one query that fetches a page.
+
+""" + "\n".join(rows)
 
 
 def _limits(results: Results, by_key: dict, top: int) -> str:

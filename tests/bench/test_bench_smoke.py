@@ -88,3 +88,6 @@ def test_the_report_states_the_figures_it_measured(tiny_run):
     assert re.search(r"timeline throughput >= 0.5x .* \*\*[\d.]+x\*\* \| \*\*(met|missed)", text)
     assert f"| CPU cores | {results.machine['cores']} " in text
     assert len(results.steps) == 4  # three optimisation steps and the recycling comparison
+    assert "## Query plans" in text
+    for section in (results.queries_small, results.queries):
+        assert section["plans"]["/"]["execution_ms"] is not None
