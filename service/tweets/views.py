@@ -62,7 +62,10 @@ def create_tweet(request: HttpRequest) -> HttpResponse:
         return _home(request, form, status=400)
     tweet = form.save(commit=False)
     tweet.author = request.user
-    tweet.save()
+    # The tweet and the version bump of the timelines that show it (tweets.signals) commit
+    # together: a failure in between must not leave a stored tweet behind an error response.
+    with transaction.atomic():
+        tweet.save()
     if tweet.reply_to_id:
         return redirect_back(request, default=tweet.reply_to.get_absolute_url())
     return redirect_back(request)
