@@ -431,7 +431,7 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "load_average": " ".join(f"{n:.2f}" for n in os.getloadavg()),
         "versions": {
-            "wrk": _version([load.wrk_binary(), "-v"], r"wrk ([\w.\-]+)"),
+            "wrk": _version([load.wrk_binary(), "-v"], r"wrk (\S+)"),
             "nginx": _version(
                 [shutil.which("nginx") or "/usr/sbin/nginx", "-v"], r"nginx/([\w.\-]+)"
             ),
