@@ -184,11 +184,29 @@ def _targets(results: Results, by_key: dict, top: int) -> str:
 | queries per timeline page constant as the data grows | home: rendered {q(small, "rendered")} -> {q(full, "rendered")}, from cache {q(small, "cached")} -> {q(full, "cached")} at {results.dataset_small["tweets"]:,} -> {results.dataset["tweets"]:,} tweets; explore: rendered {q(small_explore, "rendered")} -> {q(full_explore, "rendered")} | {verdict(rendered_constant, "the count changed with the data")} |
 | no errors under load | {errors} errors in {requests:,} requests | {verdict(errors == 0, f"{errors} errors")} |
 
+{_same_pair_in_steps(results, top)}
+
 "Rendered": the page is built (measured with the timeline cache off; the first request after a
 change, a cache miss, runs the same queries). "From cache": a repeat visit while nothing on the
 page changed. Both from bench/profile.py: Django's test client in one process, counted by the same
 middleware as under load.
 """  # noqa: E501
+
+
+def _same_pair_in_steps(results: Results, top: int) -> str:
+    """The deployed step row measures the same pair again, minutes apart: how far apart they are
+    says how much to trust one run's ratios on this machine."""
+    deployed = next((row for row in results.steps if "as deployed" in row[0]), None)
+    if deployed is None:
+        return ""
+    _, timeline, healthz = deployed
+    return (
+        f"The same pair measured again for the steps below ({results.options['step_seconds']:g} s "
+        f"each, gunicorn {results.chosen}): throughput {_ratio(timeline.rps, healthz.rps):.2f}x, "
+        f"p99 {_ratio(timeline.p99_ms, healthz.p99_ms):.2f}x. Throughput averages thousands of "
+        "requests; p99 is set by the few slowest (a worker being replaced, a burst of other "
+        "work on the machine), so it moves much more between two measurements."
+    )
 
 
 def _steps(results: Results, top: int) -> str:
