@@ -363,7 +363,14 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
         "every client that accepts gzip (wrk asks for it, as browsers do); /healthz is two bytes.",
         "- Rendering is the expensive case and it is what a viewer meets after every change on "
         "their timeline: each worker keeps its own cache, so the first request on each worker "
-        "after a change renders again.",
+        "after a change, after the entry expires or after gunicorn replaces the worker renders "
+        "again, and those renders set the p99."
+        + "".join(
+            f" Under the table's load gunicorn took longer than {results.slow_seconds * 1000:.0f} "
+            f"ms on {slow:,} of {total:,} "
+            f"{'home timeline' if path == '/' else 'explore'} requests."
+            for path, (total, slow) in results.slow_requests.items()
+        ),
     ]
     if static is not None:
         notes.append(

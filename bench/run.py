@@ -118,6 +118,9 @@ class Results:
     endpoints: dict[str, str] = field(default_factory=dict)
     seconds_total: float = 0.0
     worker_recycles: int = 0  # gunicorn workers restarted by max_requests during the table
+    # path -> (requests, requests gunicorn took longer than SLOW_SECONDS on) during the table
+    slow_requests: dict[str, tuple[int, int]] = field(default_factory=dict)
+    slow_seconds: float = 0.1  # the threshold of slow_requests (SLOW_SECONDS)
     log_dir: str = ""
 
 
@@ -252,6 +255,7 @@ def run(args: argparse.Namespace) -> Results:
             results.steps.append((step.title, timeline, healthz))
 
         recycled_before = _worker_recycles(topology)
+        web_log_offset = _web_log_size(topology)
         readers = [endpoints[key] for key in ENDPOINT_ORDER if key != "post"]
         for connections in args.connections:
             _say(f"{', '.join(e.key for e in readers)} in turns at {connections} connections")
@@ -276,6 +280,8 @@ def run(args: argparse.Namespace) -> Results:
             )
         results.table.sort(key=lambda m: (ENDPOINT_ORDER.index(m.endpoint), m.connections))
         results.worker_recycles = _worker_recycles(topology) - recycled_before
+        results.slow_requests = _slow_requests(topology, web_log_offset)
+        results.slow_seconds = SLOW_SECONDS
     except Exception as error:
         raise BenchError(f"{error}\n{topology.diagnostics()}") from error
     finally:
@@ -305,6 +311,30 @@ def _pair(
         rounds=max(1, int(seconds // 2)),
     )
     return measured["timeline"], measured["healthz"]
+
+
+SLOW_SECONDS = 0.1
+# gunicorn's access log (service/gunicorn.conf.py): ... "GET /path HTTP/1.1" 200 58386 0.012345s
+ACCESS_LINE = re.compile(r'"GET (\S+) HTTP/1\.1" \d+ \S+ ([\d.]+)s')
+
+
+def _web_log_size(topology: RunningTopology) -> int:
+    log = topology.log_dir / "web.log"
+    return log.stat().st_size if log.exists() else 0
+
+
+def _slow_requests(topology: RunningTopology, offset: int) -> dict[str, tuple[int, int]]:
+    """Per page, how many requests gunicorn served since `offset` and how many took longer than
+    SLOW_SECONDS (by gunicorn's own clock: a cache miss that renders the page, typically)."""
+    with (topology.log_dir / "web.log").open("rb") as log:
+        log.seek(offset)
+        text = log.read().decode(errors="replace")
+    counts: dict[str, list[int]] = {"/": [0, 0], "/explore/": [0, 0]}
+    for path, seconds in ACCESS_LINE.findall(text):
+        if path in counts:
+            counts[path][0] += 1
+            counts[path][1] += float(seconds) > SLOW_SECONDS
+    return {path: (total, slow) for path, (total, slow) in counts.items()}
 
 
 def _worker_recycles(topology: RunningTopology) -> int:

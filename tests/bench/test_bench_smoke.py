@@ -89,5 +89,6 @@ def test_the_report_states_the_figures_it_measured(tiny_run):
     assert f"| CPU cores | {results.machine['cores']} " in text
     assert len(results.steps) == 4  # three optimisation steps and the recycling comparison
     assert "## Query plans" in text
+    assert results.slow_requests["/"][0] > 0  # gunicorn's access log was read
     for section in (results.queries_small, results.queries):
         assert section["plans"]["/"]["execution_ms"] is not None
