@@ -35,7 +35,7 @@ local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; dat
 	@$(MAKE) --no-print-directory venv
 	exec $(PY) -m local.run
 
-bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md (~10 min)
+bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md (~5 min)
 	bash local/install-system-packages.sh
 	bash bench/install-wrk.sh
 	@$(MAKE) --no-print-directory venv

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
@@ -23,7 +24,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # The first backend in AUTHENTICATION_BACKENDS loads the user together with the versions
+        # of their cached timelines, so a new account's pages cost what a returning user's do.
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(
             request, "Welcome! Follow a few people from Explore to fill your timeline."
         )
@@ -74,7 +77,10 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            # The profile and the version bump of the timelines that show it commit together,
+            # so a failure in between cannot leave a cached page with the old profile.
+            with transaction.atomic():
+                form.save()
             if previous_avatar and previous_avatar != profile.avatar.name:
                 # The replaced (or cleared) avatar leaves the bucket once the change is saved.
                 storage = profile.avatar.storage

@@ -66,8 +66,28 @@ def test_a_timeline_seen_again_is_served_from_the_cache(
     assert CSRF_PLACEHOLDER not in second
 
 
+def test_a_new_account_is_signed_in_through_the_versioned_backend(client):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "dora",
+            "email": "dora@example.com",
+            "password1": "a long enough passphrase 42",
+            "password2": "a long enough passphrase 42",
+        },
+        follow=True,  # the welcome message is shown (and used up) on the page signup leads to
+    )
+    assert response.status_code == 200
+    page_of(client)
+    with CaptureQueriesContext(connection) as again:
+        page_of(client)
+    statements = " ".join(query["sql"] for query in again.captured_queries)
+    # The same two statements as any returning user: the session, the user with the versions.
+    assert len(again.captured_queries) == 2, statements
+
+
 def test_a_session_of_the_plain_model_backend_reads_the_version_itself(alice, bob):
-    """Sessions made at signup name Django's ModelBackend, whose users carry no versions."""
+    """Sessions made elsewhere may name Django's ModelBackend, whose users carry no versions."""
     Follow.objects.create(follower=alice, followee=bob)
     client = Client()
     client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
