@@ -5,32 +5,13 @@ server command runs as the `postgres` system user (runuser) in a directory that 
 otherwise it runs as the current user.
 """
 
-import os
 import shutil
 import socket
 import subprocess
-import tempfile
 from pathlib import Path
 
-
-def postgres_bin_dir() -> Path:
-    """The newest installed /usr/lib/postgresql/<major>/bin, or $PG_BIN_DIR."""
-    if configured := os.environ.get("PG_BIN_DIR"):
-        return Path(configured)
-    candidates = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin/postgres"),
-        key=lambda path: int(path.parent.parent.name),
-    )
-    if not candidates:
-        raise RuntimeError(
-            "No PostgreSQL server binaries under /usr/lib/postgresql/*/bin: "
-            "install Debian's `postgresql` package (.ci/run does) or set PG_BIN_DIR."
-        )
-    return candidates[-1].parent
-
-
-def running_as_root() -> bool:
-    return os.geteuid() == 0
+# One way to find the server and to tell root, shared with `make local`: PG_BIN overrides it.
+from local.topology import new_data_dir, postgres_bin_dir, running_as_root
 
 
 def as_server_user(command: list[str]) -> list[str]:
@@ -42,8 +23,7 @@ def as_server_user(command: list[str]) -> list[str]:
 
 def server_owned_tempdir(prefix: str) -> Path:
     """A fresh directory the server user can write (and traverse to)."""
-    directory = Path(tempfile.mkdtemp(prefix=prefix))
-    directory.chmod(0o755)
+    directory = new_data_dir(prefix)
     if running_as_root():
         shutil.chown(directory, user="postgres", group="postgres")
     return directory
