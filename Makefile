@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv test lint format local plan bench
+.PHONY: help venv test lint format local backup restore plan bench
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -25,7 +25,13 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
 	touch $@
 
-venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## create .venv with every Python dependency
+# barman-cloud (the db container's backup tool) for the local Postgres: local/backup_tools.py.
+BARMAN_TOOLS := $(VENV)/.barman-installed
+$(BARMAN_TOOLS): service/db/requirements-barman.txt $(VENV)/.installed
+	$(PY) -m local.backup_tools >/dev/null
+	touch $@
+
+venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(BARMAN_TOOLS) ## create .venv with every Python dependency
 
 test: venv ## run every test CI runs (infra, service, e2e, browser)
 	$(PY) -m pytest
@@ -34,6 +40,12 @@ local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; dat
 	bash local/install-system-packages.sh
 	@$(MAKE) --no-print-directory venv
 	exec $(PY) -m local.run
+
+backup: venv ## a base backup of the running `make local` database, now
+	$(PY) -m local.backup take
+
+restore: venv ## restore the stopped `make local` database: latest, or TARGET_TIME="2026-12-01 10:00:00+00"
+	$(PY) -m local.backup restore $(if $(TARGET_TIME),--target-time "$(TARGET_TIME)")
 
 bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md (~5 min)
 	bash local/install-system-packages.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages `make local` runs for real: nginx, the PostgreSQL server, envsubst (which
-# renders the nginx template, as in the image) and Python's venv module. Installed with apt-get
-# when we are root and something is missing; otherwise we say what to install and stop.
+# renders the nginx template, as in the image) and Python's venv module (barman-cloud's too).
+# Installed with apt-get when we are root and something is missing; otherwise we say what to
+# install and stop.
 set -euo pipefail
 
 missing=()
@@ -11,6 +12,8 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || command -v postgres >/d
 command -v envsubst >/dev/null || missing+=(gettext-base)
 command -v setpriv >/dev/null || missing+=(util-linux)
 python3 -c 'import ensurepip, venv' 2>/dev/null || [ -x .venv/bin/python ] || missing+=(python3-venv)
+# barman-cloud runs on Debian's own Python, which the postgres account can always reach
+/usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -24,8 +24,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from local import backup_tools
+from local.system import REPO_ROOT, LocalSetupError, running_as_root
+
 GUARD_SOURCE = REPO_ROOT / "service" / "db" / "postgres-guard.sh"
+BACKUP_SOURCE = REPO_ROOT / "service" / "db" / "postgres_backup.py"
 PROCFILE = REPO_ROOT / "local" / "Procfile"
 DEFAULT_DATA_DIR = REPO_ROOT / ".local"
 
@@ -33,12 +36,16 @@ DATABASE_NAME = "django_tw"  # the names the prod stack gives the db container
 DATABASE_USER = "django_tw"
 MEDIA_BUCKET = "django-tw-media"
 MEDIA_REGION = "ap-northeast-1"
+# The db container's backup settings (Pulumi.prod.yaml's defaults); only the S3 endpoint differs.
+BACKUP_DESTINATION = "s3://django-tw-backups/postgres"
+BACKUP_SERVER_NAME = "postgres"
+BACKUP_DEFAULTS = {
+    "BACKUP_RETENTION_DAYS": "14",
+    "BASE_BACKUP_TIME": "17:00",
+    "ARCHIVE_TIMEOUT_SECONDS": "60",
+}
 # The system account Postgres runs as when we are root (Postgres refuses to run as root).
 POSTGRES_SYSTEM_USER = "postgres"
-
-
-class LocalSetupError(RuntimeError):
-    """Something on this machine stops the local topology from starting; the message says what."""
 
 
 @dataclass(frozen=True)
@@ -114,10 +121,6 @@ def postgres_bin_dir() -> Path:
     return Path(max(candidates, key=major)).parent
 
 
-def running_as_root() -> bool:
-    return os.geteuid() == 0
-
-
 def new_data_dir(prefix: str = "django-tw-") -> Path:
     """A fresh temporary data directory. mkdtemp makes it 0700; 0755 lets the Postgres account
     through when we are root."""
@@ -161,6 +164,12 @@ class LocalTopology:
         return self.data_dir / "bin" / "postgres-guard.sh"
 
     @property
+    def backup_script(self) -> Path:
+        """service/db/postgres_backup.py, installed beside the guard as Dockerfile.db installs
+        it in /usr/local/bin: Postgres' archive_command runs it as the Postgres account."""
+        return self.data_dir / "bin" / "postgres-backup"
+
+    @property
     def static_root(self) -> Path:
         return self.data_dir / "static"
 
@@ -175,6 +184,11 @@ class LocalTopology:
     @property
     def s3_dir(self) -> Path:
         return self.data_dir / "s3"
+
+    @property
+    def s3_recording(self) -> Path:
+        """Every request the S3 stand-in served, replayed at its next start (media, backups)."""
+        return self.s3_dir / "requests.jsonl"
 
     @property
     def secrets_file(self) -> Path:
@@ -209,8 +223,15 @@ class LocalTopology:
         secret = self.secrets()
         ports = self.ports
         venv_bin = REPO_ROOT / ".venv" / "bin"
+        # barman's virtualenv after the project's: its python3 is what the Postgres account
+        # finds (it cannot enter a venv under /root), while `python` stays the project's.
         path = os.pathsep.join(
-            [str(venv_bin), str(postgres_bin_dir()), base.get("PATH", os.defpath)]
+            [
+                str(venv_bin),
+                str(postgres_bin_dir()),
+                str(backup_tools.tools_bin()),
+                base.get("PATH", os.defpath),
+            ]
         )
         env = dict(base)
         env.update(
@@ -227,6 +248,16 @@ class LocalTopology:
                 "PGDATA": str(self.pgdata),
                 "POSTGRES_GUARD": str(self.guard_script),
                 "PGPORT": str(ports.db),
+                "POSTGRES_BACKUP": str(self.backup_script),
+                "BACKUP_DESTINATION_URL": BACKUP_DESTINATION,
+                "BACKUP_SERVER_NAME": BACKUP_SERVER_NAME,
+                "BACKUP_ENDPOINT_URL": f"http://127.0.0.1:{ports.s3}",
+                **{name: base.get(name) or value for name, value in BACKUP_DEFAULTS.items()},
+                "AWS_DEFAULT_REGION": MEDIA_REGION,
+                # The stand-in stops together with Postgres, whose archiver tries three times to
+                # archive the last segment at shutdown: fail fast rather than hold the shutdown
+                # (the segment stays in pg_wal and is archived at the next start).
+                "AWS_MAX_ATTEMPTS": "1",
                 # web container (DESIGN.md's environment contract)
                 "DJANGO_SETTINGS_MODULE": "config.settings.production",
                 "DJANGO_SECRET_KEY": secret["DJANGO_SECRET_KEY"],
@@ -332,11 +363,17 @@ def prepare(topology: LocalTopology) -> bool:
     for directory in (topology.static_root, topology.nginx_dir, topology.s3_dir):
         directory.mkdir(exist_ok=True)
     secret = topology.secrets()
-    if not GUARD_SOURCE.exists():
-        raise LocalSetupError(f"{GUARD_SOURCE} is missing: the db container's entrypoint guard")
+    for source in (GUARD_SOURCE, BACKUP_SOURCE):
+        if not source.exists():
+            raise LocalSetupError(f"{source} is missing: a step of the db container's entrypoint")
     topology.guard_script.parent.mkdir(exist_ok=True)
-    shutil.copyfile(GUARD_SOURCE, topology.guard_script)  # refreshed on every start
-    topology.guard_script.chmod(0o755)
+    for source, installed in (
+        (GUARD_SOURCE, topology.guard_script),
+        (BACKUP_SOURCE, topology.backup_script),
+    ):
+        shutil.copyfile(source, installed)  # refreshed on every start
+        installed.chmod(0o755)
+    backup_tools.ensure_installed()
 
     topology.postgres_dir.mkdir(mode=0o700, exist_ok=True)
     if running_as_root():

@@ -1,0 +1,156 @@
+"""`make backup` and `make restore`: the db container's backup tool, run on the local topology.
+
+    python -m local.backup take                          a base backup of the running database
+    python -m local.backup restore [--target-time T]     the stopped database, from the archive
+
+Both run service/db/postgres_backup.py (installed in the data directory) as the Postgres account,
+with the environment `make local` gives the db process: the same barman-cloud commands and
+settings as the container in AWS, against the S3 stand-in. A restore never deletes anything: the
+data directory it replaces is kept beside it (printed at the end), and put back if it fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+
+from local.topology import (
+    LocalSetupError,
+    LocalTopology,
+    as_postgres_user,
+    check_ports_free,
+    prepare,
+)
+
+
+def postgres_is_running(topology: LocalTopology) -> bool:
+    """True while a server holds the guard's lock on this data directory (the guard's flock)."""
+    lock_file = topology.postgres_dir / "postgres.lock"
+    if not lock_file.exists():
+        return False
+    with lock_file.open("rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def run_backup_tool(
+    topology: LocalTopology, environment: Mapping[str, str], *arguments: str
+) -> int:
+    """service/db/postgres_backup.py as the Postgres account; its lines go straight through."""
+    command = [*as_postgres_user(), str(topology.backup_script), *arguments]
+    # The Postgres account may not enter the checkout: run from the data directory.
+    return subprocess.run(
+        command, env=dict(environment), cwd=topology.data_dir, check=False
+    ).returncode
+
+
+def count_tweets(environment: Mapping[str, str]) -> int:
+    import psycopg
+
+    with psycopg.connect(
+        host="127.0.0.1",
+        port=int(environment["PGPORT"]),
+        user=environment["POSTGRES_USER"],
+        password=environment["POSTGRES_PASSWORD"],
+        dbname=environment["POSTGRES_DB"],
+    ) as connection:
+        row = connection.execute("SELECT count(*) FROM tweets_tweet").fetchone()
+    return int(row[0]) if row else 0
+
+
+def take(topology: LocalTopology) -> int:
+    if not postgres_is_running(topology):
+        raise LocalSetupError(
+            f"the local database in {topology.data_dir} is not running: start it with "
+            "`make local` (a base backup copies a running server), then run `make backup`"
+        )
+    environment = topology.environment()
+    status = run_backup_tool(topology, environment, "base-backup")
+    if status == 0:
+        with contextlib.suppress(Exception):  # a database without the app's tables yet
+            print(f"make backup: the database held {count_tweets(environment)} tweets")
+    return status
+
+
+@contextlib.contextmanager
+def s3_stand_in(topology: LocalTopology, environment: Mapping[str, str]) -> Iterator[None]:
+    """The S3 stand-in, replayed from its recording, for as long as the restore runs."""
+    from local import s3_server
+
+    server = s3_server.start(
+        port=topology.ports.s3,
+        buckets=s3_server.buckets_of(environment),
+        region=environment["AWS_S3_REGION_NAME"],
+        recording=topology.s3_recording,
+    )
+    try:
+        yield
+    finally:
+        server.stop()
+
+
+def restore(topology: LocalTopology, target_time: str | None) -> int:
+    if postgres_is_running(topology):
+        raise LocalSetupError(
+            f"the local database in {topology.data_dir} is running: stop `make local` "
+            "(Ctrl-C) first; a restore replaces the data directory"
+        )
+    check_ports_free(topology.ports)  # nothing of the topology may be half up
+    prepare(topology)  # the tools in the data directory, even for a fresh clone of it
+    environment = topology.environment()
+    pgdata = topology.pgdata
+    kept = None
+    if pgdata.exists():
+        kept = pgdata.with_name(f"pgdata.before-restore-{time.strftime('%Y%m%d-%H%M%S')}")
+        pgdata.rename(kept)
+    arguments = ["restore", *(["--target-time", target_time] if target_time else [])]
+    started = time.monotonic()
+    with s3_stand_in(topology, environment):
+        status = run_backup_tool(topology, environment, *arguments)
+    if status != 0:
+        shutil.rmtree(pgdata, ignore_errors=True)
+        if kept is not None:
+            kept.rename(pgdata)
+        print("make restore: nothing changed; the database is as it was", file=sys.stderr)
+        return status
+    print(f"make restore: done in {time.monotonic() - started:.1f} s; start it with `make local`")
+    if kept is not None:
+        print(f"make restore: the data directory it replaced is kept in {kept} (delete it when "
+              "you no longer need it)")  # fmt: skip
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.backup", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("take", help="a base backup of the running local database")
+    restore_parser = commands.add_parser("restore", help="restore the stopped local database")
+    restore_parser.add_argument(
+        "--target-time", help="point in time, e.g. '2026-12-01 10:00:00+00' (default: latest)"
+    )
+    arguments = parser.parse_args(argv)
+    topology = LocalTopology.from_environment()
+    name = "make backup" if arguments.command == "take" else "make restore"
+    try:
+        if arguments.command == "take":
+            return take(topology)
+        return restore(topology, arguments.target_time or None)
+    except LocalSetupError as error:
+        print(f"{name}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    os.umask(0o022)
+    sys.exit(main())
