@@ -54,7 +54,14 @@ def port_open(port: int) -> bool:
 class RunningTopology:
     """One copy of the local topology, started process by process."""
 
-    def __init__(self, log_dir: Path, data_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        log_dir: Path,
+        data_dir: Path | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> None:
+        """``settings``: variables the topology reads from its environment (e.g. the backup
+        settings), as a developer would export them before `make local`."""
         if data_dir is None:
             # Not under pytest's 0700 temporary directories: Postgres' account must reach it.
             data_dir = new_data_dir("django-tw-e2e-")
@@ -64,7 +71,7 @@ class RunningTopology:
         prepare(self.topology)
         # WAL is archived as in production; the scheduled base backup at start is left to the
         # tests that ask for one, so it does not weigh on every other test's timings.
-        base = {**os.environ, "BASE_BACKUP_TIME": os.environ.get("BASE_BACKUP_TIME", "off")}
+        base = {**os.environ, "BASE_BACKUP_TIME": "off", **(settings or {})}
         self.environment = self.topology.environment(base)
         self.commands = dict(parse_procfile(PROCFILE.read_text()).processes)
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
