@@ -28,12 +28,14 @@ from local import backup_tools
 from local.system import REPO_ROOT, LocalSetupError, running_as_root
 
 GUARD_SOURCE = REPO_ROOT / "service" / "db" / "postgres-guard.sh"
+PREPARE_SOURCE = REPO_ROOT / "service" / "db" / "postgres-prepare.sh"
 BACKUP_SOURCE = REPO_ROOT / "service" / "db" / "postgres_backup.py"
 PROCFILE = REPO_ROOT / "local" / "Procfile"
 DEFAULT_DATA_DIR = REPO_ROOT / ".local"
 
 DATABASE_NAME = "django_tw"  # the names the prod stack gives the db container
-DATABASE_USER = "django_tw"
+DATABASE_SUPERUSER = "postgres"  # the bootstrap superuser; the app never gets its password
+DATABASE_USER = "django_tw"  # the application's unprivileged role
 MEDIA_BUCKET = "django-tw-media"
 MEDIA_REGION = "ap-northeast-1"
 # The db container's backup settings (Pulumi.prod.yaml's defaults); only the S3 endpoint differs.
@@ -46,6 +48,9 @@ BACKUP_DEFAULTS = {
 }
 # The system account Postgres runs as when we are root (Postgres refuses to run as root).
 POSTGRES_SYSTEM_USER = "postgres"
+
+
+GENERATED_SECRETS = ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD")
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,11 @@ class LocalTopology:
         return self.data_dir / "bin" / "postgres-guard.sh"
 
     @property
+    def prepare_script(self) -> Path:
+        """The db image's postgres-prepare.sh, installed beside the guard for the same reason."""
+        return self.data_dir / "bin" / "postgres-prepare.sh"
+
+    @property
     def backup_script(self) -> Path:
         """service/db/postgres_backup.py, installed beside the guard as Dockerfile.db installs
         it in /usr/local/bin: Postgres' archive_command runs it as the Postgres account."""
@@ -200,22 +210,25 @@ class LocalTopology:
 
     # --- secrets -----------------------------------------------------------------------
     def secrets(self) -> dict[str, str]:
-        """Generated once per data directory and kept in a 0600 file: never in the repository."""
-        if not self.secrets_file.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            values = {
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
-            }
-            fd = os.open(self.secrets_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.writelines(f"{key}={value}\n" for key, value in values.items())
-        pairs = (
-            line.split("=", 1)
-            for line in self.secrets_file.read_text().splitlines()
-            if "=" in line and not line.startswith("#")
-        )
-        return {key: value for key, value in pairs}
+        """Generated once per data directory and kept in a 0600 file: never in the repository.
+
+        A file from an older checkout gets the keys it lacks appended; existing values never
+        change (the cluster holds them)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.secrets_file, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "r+") as handle:
+            handle.seek(0)
+            pairs = (
+                line.split("=", 1)
+                for line in handle.read().splitlines()
+                if "=" in line and not line.startswith("#")
+            )
+            values = {key: value for key, value in pairs}
+            for key in GENERATED_SECRETS:
+                if key not in values:
+                    values[key] = secrets.token_urlsafe(50 if key == "DJANGO_SECRET_KEY" else 24)
+                    handle.write(f"{key}={values[key]}\n")
+        return values
 
     # --- environment -------------------------------------------------------------------
     def environment(self, base: Mapping[str, str] = os.environ) -> dict[str, str]:
@@ -241,12 +254,15 @@ class LocalTopology:
                 "REPO_ROOT": str(REPO_ROOT),
                 "LOCAL_DIR": str(self.data_dir),
                 **ports.as_environment(),
-                # db container
-                "POSTGRES_USER": DATABASE_USER,
-                "POSTGRES_DB": DATABASE_NAME,
+                # db container (the names the task definition gives it)
+                "POSTGRES_USER": DATABASE_SUPERUSER,
                 "POSTGRES_PASSWORD": secret["POSTGRES_PASSWORD"],
+                "POSTGRES_DB": DATABASE_NAME,
+                "POSTGRES_APP_USER": DATABASE_USER,
+                "POSTGRES_APP_PASSWORD": secret["POSTGRES_APP_PASSWORD"],
                 "PGDATA": str(self.pgdata),
                 "POSTGRES_GUARD": str(self.guard_script),
+                "POSTGRES_PREPARE": str(self.prepare_script),
                 "PGPORT": str(ports.db),
                 "POSTGRES_BACKUP": str(self.backup_script),
                 "BACKUP_DESTINATION_URL": BACKUP_DESTINATION,
@@ -269,8 +285,8 @@ class LocalTopology:
                     f"http://localhost:{ports.http},http://127.0.0.1:{ports.http}"
                 ),
                 "DATABASE_URL": (
-                    f"postgres://{DATABASE_USER}:{secret['POSTGRES_PASSWORD']}"
-                    f"@localhost:{ports.db}/{DATABASE_NAME}"
+                    f"postgres://{DATABASE_USER}:{secret['POSTGRES_APP_PASSWORD']}"
+                    f"@127.0.0.1:{ports.db}/{DATABASE_NAME}"
                 ),
                 "DJANGO_STATIC_ROOT": str(self.static_root),
                 "AWS_STORAGE_BUCKET_NAME": MEDIA_BUCKET,
@@ -363,14 +379,14 @@ def prepare(topology: LocalTopology) -> bool:
     for directory in (topology.static_root, topology.nginx_dir, topology.s3_dir):
         directory.mkdir(exist_ok=True)
     secret = topology.secrets()
-    for source in (GUARD_SOURCE, BACKUP_SOURCE):
-        if not source.exists():
-            raise LocalSetupError(f"{source} is missing: a step of the db container's entrypoint")
     topology.guard_script.parent.mkdir(exist_ok=True)
     for source, installed in (
         (GUARD_SOURCE, topology.guard_script),
+        (PREPARE_SOURCE, topology.prepare_script),
         (BACKUP_SOURCE, topology.backup_script),
     ):
+        if not source.exists():
+            raise LocalSetupError(f"{source} is missing: part of the db container's entrypoint")
         shutil.copyfile(source, installed)  # refreshed on every start
         installed.chmod(0o755)
     backup_tools.ensure_installed()
@@ -396,7 +412,7 @@ def prepare(topology: LocalTopology) -> bool:
             [
                 str(bin_dir / "initdb"),
                 f"--pgdata={topology.pgdata}",
-                f"--username={DATABASE_USER}",
+                f"--username={DATABASE_SUPERUSER}",
                 f"--pwfile={password_file}",
                 "--auth-host=scram-sha-256",
                 "--auth-local=scram-sha-256",
@@ -407,13 +423,8 @@ def prepare(topology: LocalTopology) -> bool:
         )
     finally:
         password_file.unlink(missing_ok=True)
-    # The official image's entrypoint creates POSTGRES_DB on first start; single-user mode does
-    # the same here without a server (nothing listens yet).
-    _run_as_postgres(
-        [str(bin_dir / "postgres"), "--single", "-D", str(topology.pgdata), "postgres"],
-        what="creating the database",
-        stdin=f"CREATE DATABASE {DATABASE_NAME} OWNER {DATABASE_USER};\n",
-    )
+    # The database and the application's role come from postgres-prepare.sh at the db process's
+    # first start, as they do for an existing cluster in the task.
     return True
 
 

@@ -87,3 +87,29 @@ def test_the_data_directory_is_prepared_once_and_kept(fresh_topology: LocalTopol
     for path in fresh_topology.nginx_dir.rglob("*.conf"):
         text = path.read_text()
         assert not any(value in text for value in secret_values), path
+
+
+def test_an_older_secrets_file_gets_the_missing_keys_and_keeps_its_values(
+    fresh_topology: LocalTopology,
+):
+    fresh_topology.data_dir.mkdir(parents=True, exist_ok=True)
+    fresh_topology.secrets_file.write_text("DJANGO_SECRET_KEY=kept-key\nPOSTGRES_PASSWORD=kept\n")
+    values = fresh_topology.secrets()
+    assert values["DJANGO_SECRET_KEY"] == "kept-key"
+    assert values["POSTGRES_PASSWORD"] == "kept"
+    assert len(values["POSTGRES_APP_PASSWORD"]) >= 24
+    assert fresh_topology.secrets() == values  # written once, read back the same
+
+
+def test_the_web_process_connects_as_the_application_role_at_127_0_0_1(
+    fresh_topology: LocalTopology,
+):
+    environment = fresh_topology.environment()
+    secret = fresh_topology.secrets()
+    assert environment["POSTGRES_USER"] == "postgres"
+    assert environment["POSTGRES_APP_USER"] == "django_tw"
+    assert environment["DATABASE_URL"] == (
+        f"postgres://django_tw:{secret['POSTGRES_APP_PASSWORD']}"
+        f"@127.0.0.1:{fresh_topology.ports.db}/django_tw"
+    )
+    assert secret["POSTGRES_PASSWORD"] not in environment["DATABASE_URL"]

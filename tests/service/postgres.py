@@ -11,14 +11,16 @@ import subprocess
 from pathlib import Path
 
 # One way to find the server and to tell root, shared with `make local`: PG_BIN overrides it.
-from local.topology import new_data_dir, postgres_bin_dir, running_as_root
+from local.topology import as_postgres_user, new_data_dir, postgres_bin_dir, running_as_root
 
 
 def as_server_user(command: list[str]) -> list[str]:
-    """`command`, run as the postgres system user when we are root."""
-    if running_as_root():
-        return ["runuser", "-u", "postgres", "--", *command]
-    return command
+    """`command`, run as the postgres system user when we are root.
+
+    setpriv execs the command (runuser would stay in between as its parent), so the pid of the
+    process started is the command's own and a test can signal it directly.
+    """
+    return [*as_postgres_user(), *command]
 
 
 def server_owned_tempdir(prefix: str) -> Path:

@@ -81,7 +81,17 @@ def test_the_db_image_starts_postgres_behind_the_lock_guard():
     assert lines[0].startswith("FROM postgres:")
     assert lines[0].endswith("-bookworm")
     assert "COPY --chmod=0755 db/postgres-guard.sh /usr/local/bin/postgres-guard.sh" in lines
-    assert 'ENTRYPOINT ["postgres-guard.sh", "docker-entrypoint.sh"]' in lines
+    assert "COPY --chmod=0755 db/postgres-prepare.sh /usr/local/bin/postgres-prepare.sh" in lines
+    assert (
+        "COPY --chmod=0755 db/initdb/10-django-tw-roles.sh "
+        "/docker-entrypoint-initdb.d/10-django-tw-roles.sh"
+    ) in lines
+    assert (
+        'ENTRYPOINT ["postgres-guard.sh", "postgres-prepare.sh", "docker-entrypoint.sh"]' in lines
+    )
+    assert (
+        'ENV POSTGRES_INITDB_ARGS="--auth-host=scram-sha-256 --auth-local=scram-sha-256"' in lines
+    )
     assert 'CMD ["postgres"]' in lines
     assert "ENV PGDATA=/var/lib/postgresql/data/pgdata" in lines
     healthcheck = next(line for line in lines if line.startswith("HEALTHCHECK"))
