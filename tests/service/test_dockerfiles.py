@@ -86,9 +86,11 @@ def test_the_db_image_starts_postgres_behind_the_lock_guard():
         "COPY --chmod=0755 db/initdb/10-django-tw-roles.sh "
         "/docker-entrypoint-initdb.d/10-django-tw-roles.sh"
     ) in lines
+    assert "COPY --chmod=0755 db/postgres_backup.py /usr/local/bin/postgres-backup" in lines
     assert (
-        'ENTRYPOINT ["postgres-guard.sh", "postgres-prepare.sh", "docker-entrypoint.sh"]' in lines
-    )
+        'ENTRYPOINT ["postgres-guard.sh", "postgres-prepare.sh", "postgres-backup", "wrap", '
+        '"docker-entrypoint.sh"]'
+    ) in lines
     assert (
         'ENV POSTGRES_INITDB_ARGS="--auth-host=scram-sha-256 --auth-local=scram-sha-256"' in lines
     )
@@ -96,6 +98,18 @@ def test_the_db_image_starts_postgres_behind_the_lock_guard():
     assert "ENV PGDATA=/var/lib/postgresql/data/pgdata" in lines
     healthcheck = next(line for line in lines if line.startswith("HEALTHCHECK"))
     assert "pg_isready -h 127.0.0.1" in healthcheck
+
+
+def test_the_db_image_carries_barman_cloud_pinned_as_make_local_installs_it():
+    lines = instructions("Dockerfile.db")
+    install = next(line for line in lines if "/opt/barman/bin/pip install" in line)
+    assert "--no-deps -r /tmp/requirements-barman.txt" in install
+    assert "COPY db/requirements-barman.txt /tmp/requirements-barman.txt" in lines
+    assert "ENV PATH=/opt/barman/bin:$PATH" in lines
+    requirements = (SERVICE_DIR / "db" / "requirements-barman.txt").read_text().splitlines()
+    pinned = [line for line in requirements if line and not line.startswith("#")]
+    assert all("==" in line for line in pinned), pinned
+    assert any(line.startswith("barman==") for line in pinned)
 
 
 def test_the_nginx_image_renders_the_template_and_checks_healthz():

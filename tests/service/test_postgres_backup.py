@@ -1,0 +1,191 @@
+"""db/postgres_backup.py, the db container's backup step: its settings, its schedule, how it picks a
+backup for a target time, and what it adds to the server command. (The restores themselves run
+against real Postgres and S3 in tests/e2e/test_backup_restore.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.service.conftest import SERVICE_DIR
+from tests.service.postgres import free_port
+
+SCRIPT = SERVICE_DIR / "db" / "postgres_backup.py"
+_spec = importlib.util.spec_from_file_location("postgres_backup", SCRIPT)
+backup = importlib.util.module_from_spec(_spec)
+sys.modules["postgres_backup"] = backup  # dataclasses look their module up while it loads
+_spec.loader.exec_module(backup)
+
+UTC = dt.UTC
+DESTINATION = {"BACKUP_DESTINATION_URL": "s3://bucket/postgres"}
+
+
+def settings(**environment: str):
+    return backup.Settings.from_environment({**DESTINATION, **environment})
+
+
+def run(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BACKUP_", "BASE_"))}
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *arguments],
+        env={**clean, **environment},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+# --- settings -------------------------------------------------------------------------------
+def test_defaults_are_the_stacks_defaults():
+    defaults = settings()
+    assert defaults.server_name == "postgres"
+    assert defaults.retention_days == 14
+    assert defaults.base_backup_time == "17:00"
+    assert defaults.archive_timeout == 60
+    assert defaults.barman_args() == []
+
+
+def test_a_local_endpoint_is_passed_to_every_barman_command():
+    local = settings(BACKUP_ENDPOINT_URL="http://127.0.0.1:9000")
+    assert local.barman_args() == ["--endpoint-url", "http://127.0.0.1:9000"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("BACKUP_DESTINATION_URL", "https://bucket/x", "is not an S3 URL"),
+        ("BASE_BACKUP_TIME", "25:00", "use HH:MM"),
+        ("BASE_BACKUP_TIME", "7:00", "use HH:MM"),
+        ("ARCHIVE_TIMEOUT_SECONDS", "0", "1 or more"),
+        ("BACKUP_RETENTION_DAYS", "two", "1 or more"),
+    ],
+)
+def test_bad_settings_are_refused_naming_the_variable(name, value, message):
+    with pytest.raises(backup.BackupError) as refused:
+        settings(**{name: value})
+    assert name in str(refused.value)
+    assert message in str(refused.value)
+
+
+# --- the schedule ---------------------------------------------------------------------------
+def test_the_next_base_backup_is_later_today_or_tomorrow_in_utc():
+    morning = dt.datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    assert backup.seconds_until(morning, "17:00") == 7.5 * 3600
+    evening = dt.datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+    assert backup.seconds_until(evening, "17:00") == 23 * 3600
+    exactly = dt.datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+    assert backup.seconds_until(exactly, "17:00") == 24 * 3600
+    tokyo = dt.timezone(dt.timedelta(hours=9))
+    assert backup.seconds_until(dt.datetime(2026, 12, 2, 1, 0, tzinfo=tokyo), "17:00") == 3600
+
+
+# --- choosing what to restore ----------------------------------------------------------------
+LISTING = {
+    "backups_list": [
+        {"backup_id": "B2", "status": "DONE", "end_time_iso": "2026-12-02T17:05:00+00:00"},
+        {"backup_id": "B1", "status": "DONE", "end_time_iso": "2026-12-01T17:05:00+00:00"},
+        {"backup_id": "B3", "status": "FAILED", "end_time_iso": "2026-12-03T17:05:00+00:00"},
+    ]
+}
+
+
+def test_only_completed_backups_count_oldest_first():
+    assert [b["backup_id"] for b in backup.completed_backups(LISTING)] == ["B1", "B2"]
+
+
+def test_latest_restores_the_newest_backup_and_a_time_the_newest_that_ended_before_it():
+    backups = backup.completed_backups(LISTING)
+    assert backup.choose_backup(backups, None)["backup_id"] == "B2"
+    between = backup.parse_target_time("2026-12-02 09:00:00+00")
+    assert backup.choose_backup(backups, between)["backup_id"] == "B1"
+    after = backup.parse_target_time("2026-12-03 09:00:00+09:00")
+    assert backup.choose_backup(backups, after)["backup_id"] == "B2"
+
+
+def test_a_time_before_every_backup_or_an_empty_archive_is_refused():
+    backups = backup.completed_backups(LISTING)
+    with pytest.raises(backup.BackupError, match="before the earliest backup ended"):
+        backup.choose_backup(backups, backup.parse_target_time("2026-11-30 00:00:00+00"))
+    with pytest.raises(backup.BackupError, match="no completed base backup"):
+        backup.choose_backup([], None)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("2026-12-01 10:00:00", "has no time zone"), ("yesterday", "is not a timestamp")],
+)
+def test_a_target_time_needs_a_time_zone_and_a_timestamp(text, message):
+    with pytest.raises(backup.BackupError, match=message):
+        backup.parse_target_time(text)
+
+
+# --- recovery settings -----------------------------------------------------------------------
+def test_the_recovery_block_is_removed_again_leaving_the_rest():
+    target = backup.parse_target_time("2026-12-01 10:00:00+00")
+    block = backup.recovery_block("barman-cloud-wal-restore s3://b s %f %p", target)
+    assert "restore_command = 'barman-cloud-wal-restore s3://b s %f %p'" in block
+    assert "recovery_target_time = '2026-12-01 10:00:00+00:00'" in block
+    assert "recovery_target_action = 'promote'" in block
+    original = "# Do not edit this file manually!\nwork_mem = '8MB'\n"
+    assert backup.without_recovery_block(original + block) == original
+    assert "recovery_target_time =" not in backup.recovery_block("x", None)
+
+
+def test_the_server_log_tells_promotion_and_a_target_beyond_the_archive():
+    promoted = backup.read_recovery_log(
+        "LOG:  redo done at 0/30007A8 system usage: ...\n"
+        "LOG:  last completed transaction was at log time 2026-12-01 18:31:40.02+00\n"
+        "LOG:  database system is ready to accept connections\n"
+    )
+    assert promoted.promoted
+    assert not promoted.target_not_reached
+    assert promoted.redo_done_at == "0/30007A8"
+    assert promoted.last_transaction == "2026-12-01 18:31:40.02+00"
+    short = backup.read_recovery_log(
+        "FATAL:  recovery ended before configured recovery target was reached\n"
+    )
+    assert short.target_not_reached
+    assert not short.promoted
+
+
+# --- the entrypoint step and the archive command ----------------------------------------------
+def test_wrap_adds_the_archive_settings_to_the_server_command():
+    result = run("wrap", "echo", "postgres", **DESTINATION, BASE_BACKUP_TIME="off",
+                 ARCHIVE_TIMEOUT_SECONDS="30")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    words = result.stdout.split()
+    assert words[:5] == ["postgres", "-c", "archive_mode=on", "-c", "archive_command=" + str(
+        SCRIPT.resolve())]  # fmt: skip
+    assert words[5:] == ["archive-wal", "%p", "-c", "archive_timeout=30"]
+    assert "archiving WAL to s3://bucket/postgres/postgres at least every 30 s" in result.stderr
+
+
+def test_wrap_without_a_destination_warns_loudly_and_archives_nothing():
+    result = run("wrap", "echo", "postgres")
+    assert result.stdout.split() == ["postgres"]
+    assert "WAL archiving and base backups are OFF" in result.stderr
+
+
+def test_a_failed_archive_is_one_line_an_alarm_can_count_and_a_nonzero_status():
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    result = run("archive-wal", "pg_wal/000000010000000000000007", **DESTINATION,
+                 BACKUP_ENDPOINT_URL=unreachable)  # fmt: skip
+    assert result.returncode != 0
+    assert result.stderr.startswith(
+        "postgres-backup: FAILED to archive WAL 000000010000000000000007"
+    )
+    assert "Postgres keeps the segment and tries again" in result.stderr
+
+
+def test_a_refused_restore_is_not_counted_as_a_failure():
+    result = run("restore", "--target-time", "2026-12-01 10:00:00", **DESTINATION,
+                 PGDATA="/nonexistent/pgdata")  # fmt: skip
+    assert result.returncode == 64
+    assert result.stderr.startswith("postgres-backup: refused:")
+    assert "FAILED" not in result.stderr
