@@ -132,6 +132,11 @@ def archive_options(settings: Settings, program: str) -> list[str]:
     ]
 
 
+def is_server_command(command: list[str]) -> bool:
+    """Whether ``command`` starts the server (``postgres``, ``docker-entrypoint.sh postgres``)."""
+    return any(Path(argument).name == "postgres" for argument in command)
+
+
 def seconds_until(now: dt.datetime, time_of_day: str) -> float:
     """Seconds from ``now`` (aware) to the next ``HH:MM`` UTC; a full day when it is now."""
     hour, minute = (int(part) for part in time_of_day.split(":"))
@@ -267,6 +272,9 @@ def wrap(settings: Settings, command: list[str]) -> int:
     """Entrypoint step: archive settings on the server command, the schedule beside it."""
     if not command:
         raise BackupError("usage: postgres-backup wrap COMMAND... (e.g. postgres)", 64)
+    if not is_server_command(command):
+        # A one-off command in the db container (a restore, a shell) runs untouched.
+        os.execvp(command[0], command)
     if not settings.destination:
         log("WARNING: BACKUP_DESTINATION_URL is not set: WAL archiving and base backups are OFF")
         os.execvp(command[0], command)

@@ -156,14 +156,23 @@ def test_the_server_log_tells_promotion_and_a_target_beyond_the_archive():
 
 # --- the entrypoint step and the archive command ----------------------------------------------
 def test_wrap_adds_the_archive_settings_to_the_server_command():
-    result = run("wrap", "echo", "postgres", **DESTINATION, BASE_BACKUP_TIME="off",
-                 ARCHIVE_TIMEOUT_SECONDS="30")  # fmt: skip
+    server = "/usr/lib/postgresql/17/bin/postgres"
+    result = run(
+        "wrap", "echo", server, **DESTINATION, BASE_BACKUP_TIME="off", ARCHIVE_TIMEOUT_SECONDS="30"
+    )
     assert result.returncode == 0, result.stderr
     words = result.stdout.split()
-    assert words[:5] == ["postgres", "-c", "archive_mode=on", "-c", "archive_command=" + str(
-        SCRIPT.resolve())]  # fmt: skip
+    archive_command = f"archive_command={SCRIPT.resolve()}"
+    assert words[:5] == [server, "-c", "archive_mode=on", "-c", archive_command]
     assert words[5:] == ["archive-wal", "%p", "-c", "archive_timeout=30"]
     assert "archiving WAL to s3://bucket/postgres/postgres at least every 30 s" in result.stderr
+
+
+def test_wrap_leaves_a_one_off_command_alone():
+    result = run("wrap", "echo", "postgres-backup", "restore", **DESTINATION)
+    assert result.returncode == 0
+    assert result.stdout.split() == ["postgres-backup", "restore"]
+    assert result.stderr == ""
 
 
 def test_wrap_without_a_destination_warns_loudly_and_archives_nothing():
