@@ -31,6 +31,8 @@ _EXPORTS: dict[str, str] = {
     "PostgresDatabase": "postgres",
     "PublicEntrance": "load_balancer",
     "PublicEntranceArgs": "load_balancer",
+    "PostgresBackupBucket": "backup_bucket",
+    "PostgresBackupBucketArgs": "backup_bucket",
     "MediaBucket": "media_bucket",
     "MediaBucketArgs": "media_bucket",
     "SesMail": "mail",
