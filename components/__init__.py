@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     "PersistentPostgres": "postgres",
     "PersistentPostgresArgs": "postgres",
     "PostgresDatabase": "postgres",
+    "LogPatternMetric": "log_metrics",
+    "LogPatternMetricArgs": "log_metrics",
     "PublicEntrance": "load_balancer",
     "PublicEntranceArgs": "load_balancer",
     "PostgresBackupBucket": "backup_bucket",
