@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     "PersistentPostgres": "postgres",
     "PersistentPostgresArgs": "postgres",
     "PostgresDatabase": "postgres",
+    "WalArchive": "postgres_env",
+    "BACKUP_FAILURE_MARKER": "postgres_env",
     "LogPatternMetric": "log_metrics",
     "LogPatternMetricArgs": "log_metrics",
     "PublicEntrance": "load_balancer",
