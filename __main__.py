@@ -2,6 +2,7 @@
 
     internet -> PublicEntrance (ALB, public subnets) -> one SidecarTask in private subnets:
         nginx :8080 -> web (gunicorn + Django) :8000 -> db (Postgres) :5432 on EFS
+    db -> PostgresBackupBucket (S3): WAL archive + daily base backups, the restore path
     private subnets reach AWS through an EndpointSet derived from what the parts need.
 
 This file only wires components together. The Django-specific parts (environment names, the
@@ -13,6 +14,7 @@ import dataclasses
 import pulumi
 
 from components import (
+    BACKUP_FAILURE_MARKER,
     ContainerSpec,
     EgressRule,
     EndpointSet,
@@ -21,11 +23,15 @@ from components import (
     GeneratedSecretArgs,
     HealthCheck,
     LoadBalancerTarget,
+    LogPatternMetric,
+    LogPatternMetricArgs,
     MediaBucket,
     MediaBucketArgs,
     Mount,
     PersistentPostgres,
     PersistentPostgresArgs,
+    PostgresBackupBucket,
+    PostgresBackupBucketArgs,
     PrivateNetwork,
     PrivateNetworkArgs,
     PublicEntrance,
@@ -37,6 +43,7 @@ from components import (
     SidecarTask,
     SidecarTaskArgs,
     Volume,
+    WalArchive,
     required_endpoints_of,
 )
 from stack_settings import config_from_pulumi, load_settings
@@ -47,7 +54,13 @@ name = f"tw-{pulumi.get_stack()}"
 production = settings.is_production
 
 NGINX_PORT, WEB_PORT = 8080, 8000
+# Containers of the task share one loopback. By address: "localhost" may resolve to ::1 first,
+# where nothing listens.
+LOOPBACK = "127.0.0.1"
 STATIC_ROOT = "/var/www/static"
+# gunicorn starts after `migrate` (under an advisory lock) at web start: failures before that
+# must not count.
+WEB_START_PERIOD = 120
 
 # --- network ------------------------------------------------------------------------------
 network = PrivateNetwork(
@@ -90,14 +103,27 @@ images = ServiceImages(
     ),
 )
 
+backups = PostgresBackupBucket(
+    f"{name}-db-backups",
+    PostgresBackupBucketArgs(retention_days=settings.backup_retention_days, protect=production),
+)
 database = PersistentPostgres(
     f"{name}-db",
     PersistentPostgresArgs(
         vpc_id=network.vpc_id,
         subnet_ids=network.private_subnet_ids,
         image=images.image_uris["db"],
+        wal_archive=WalArchive(
+            destination_url=backups.destination_url,
+            region=settings.region,
+            task_role_statements=backups.task_role_statements(),
+            retention_days=settings.backup_retention_days,
+            base_backup_time=settings.base_backup_time,
+            archive_timeout_seconds=settings.archive_timeout_seconds,
+        ),
         database_name=settings.database_name,
         database_user=settings.database_user,
+        throughput_mode=settings.efs_throughput_mode,
         protect=production,
     ),
 )
@@ -136,6 +162,8 @@ web_environment: dict[str, pulumi.Input[str]] = {
     "EMAIL_USE_TLS": "true",
     "DEFAULT_FROM_EMAIL": settings.mail_from or f"no-reply@{settings.domain or 'localhost'}",
     "WEB_CONCURRENCY": str(settings.web_concurrency),
+    # Only nginx talks to gunicorn, over the task's loopback.
+    "GUNICORN_BIND": f"{LOOPBACK}:{WEB_PORT}",
 }
 if not settings.uses_tls:
     web_environment["DJANGO_HTTPS"] = "false"
@@ -154,13 +182,15 @@ nginx = ContainerSpec(
     port=NGINX_PORT,
     environment={
         "NGINX_LISTEN_PORT": str(NGINX_PORT),
-        # Same task, same network namespace: localhost, never a container name.
-        "NGINX_UPSTREAM": f"localhost:{WEB_PORT}",
+        # Same task, same network namespace: the loopback, never a container name.
+        "NGINX_UPSTREAM": f"{LOOPBACK}:{WEB_PORT}",
         "NGINX_STATIC_ROOT": STATIC_ROOT,
         "NGINX_REAL_IP_FROM": settings.vpc_cidr,
     },
+    # Liveness of nginx itself (it answers /livez without proxying): a database hiccup must not
+    # make ECS replace the whole task. Readiness, with the database, is the ALB's /healthz.
     health_check=HealthCheck(
-        command=["CMD-SHELL", f"curl -fsS http://127.0.0.1:{NGINX_PORT}/healthz || exit 1"]
+        command=["CMD-SHELL", f"curl -fsS http://{LOOPBACK}:{NGINX_PORT}/livez || exit 1"]
     ),
     depends_on={"web": "HEALTHY"},
     mounts=[Mount("static", STATIC_ROOT, read_only=True)],
@@ -172,8 +202,10 @@ web = ContainerSpec(
     port=WEB_PORT,
     environment=web_environment,
     secrets=web_secrets,
+    # Liveness of gunicorn, without the database (see service/healthcheck.py).
     health_check=HealthCheck(
-        command=["CMD-SHELL", "python /app/healthcheck.py || exit 1"], start_period=120
+        command=["CMD-SHELL", "python /app/healthcheck.py || exit 1"],
+        start_period=WEB_START_PERIOD,
     ),
     depends_on={"db": "HEALTHY"},
     mounts=[Mount("static", STATIC_ROOT)],
@@ -199,10 +231,17 @@ task_args = SidecarTaskArgs(
         source_security_group_id=entrance.security_group_id,
     ),
     extra_security_group_ids=[database.client_security_group_id],
+    # The containers start one after another (db, web, nginx): the ALB judges the task only
+    # once all of them may have.
+    health_check_grace_seconds=sum(
+        c.health_check.start_period for c in (nginx, web, *database.containers) if c.health_check
+    ),
 )
 
 # --- private access to AWS, derived from what the parts use --------------------------------
-needed_endpoints = required_endpoints_of(task_args, database, media, *([mail] if mail else []))
+needed_endpoints = required_endpoints_of(
+    task_args, database, backups, media, *([mail] if mail else [])
+)
 endpoints = EndpointSet(
     f"{name}-endpoints",
     EndpointSetArgs(
@@ -236,6 +275,16 @@ else:
 
 task = SidecarTask(name, dataclasses.replace(task_args, egress=egress))
 
+# The db scripts print BACKUP_FAILURE_MARKER on every failed WAL archive or base backup.
+backup_failures = LogPatternMetric(
+    f"{name}-db-backup-failures",
+    LogPatternMetricArgs(
+        log_group_name=task.log_group_names[database.container_name],
+        text=BACKUP_FAILURE_MARKER,
+        metric_name="PostgresBackupFailures",
+    ),
+)
+
 # --- outputs ------------------------------------------------------------------------------
 pulumi.export("url", entrance.url)
 pulumi.export("alb_dns_name", entrance.dns_name)
@@ -258,3 +307,6 @@ pulumi.export("repository_urls", images.repository_urls)
 pulumi.export("vpc_endpoints", sorted(endpoints.services))
 pulumi.export("efs_file_system_id", database.file_system_id)
 pulumi.export("backup_vault_name", database.backup_vault_name)
+pulumi.export("backup_bucket_name", backups.bucket_name)
+pulumi.export("backup_destination_url", backups.destination_url)
+pulumi.export("backup_failure_metric", f"{backup_failures.namespace}/{backup_failures.metric_name}")

@@ -26,6 +26,8 @@ EGRESS_MODES = ("endpoints", "nat")
 NAT_GATEWAY_MODES = ("single", "per-az")
 ENVIRONMENTS = ("production", "development")
 CPU_ARCHITECTURES = ("X86_64", "ARM64")
+EFS_THROUGHPUT_MODES = ("elastic", "bursting")
+_TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy, retentionInDays):
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -71,6 +73,10 @@ DEFAULTS: dict[str, str | None] = {
     "mailFrom": "",
     "databaseName": "django_tw",
     "databaseUser": "django_tw",
+    "backupRetentionDays": "14",
+    "baseBackupTime": "17:00",
+    "archiveTimeoutSeconds": "60",
+    "efsThroughputMode": "elastic",
 }
 
 SETTING_NAMES = tuple(DEFAULTS)
@@ -128,7 +134,17 @@ class StackSettings:
     database_name: str
     """Name of the application's Postgres database."""
     database_user: str
-    """Postgres role that owns it; its password is generated and kept in Secrets Manager."""
+    """Postgres role that owns it (not a superuser); its password is generated and kept in
+    Secrets Manager."""
+    backup_retention_days: int
+    """Recovery window of the WAL archive and base backups in S3, days."""
+    base_backup_time: str
+    """When the daily base backup starts, ``HH:MM`` in UTC."""
+    archive_timeout_seconds: int
+    """Postgres ``archive_timeout``: the longest a written change waits before its WAL segment
+    is archived (the worst-case data loss when the EFS copy is lost)."""
+    efs_throughput_mode: str
+    """``elastic`` (pay per GB read/written, no burst credits) or ``bursting``."""
 
     @property
     def is_production(self) -> bool:
@@ -271,6 +287,34 @@ def load_settings(config: Mapping[str, str]) -> StackSettings:
         if not _DB_IDENTIFIER.match(value):
             raise SettingsError(name, value, "lower-case letters, digits, _ (a Postgres name)")
         identifiers[name] = value
+    if identifiers["databaseUser"] == "postgres":
+        # The image's bootstrap superuser is "postgres"; the application gets its own role.
+        raise SettingsError(
+            "databaseUser", "postgres", "a role other than postgres (the superuser), e.g. django_tw"
+        )
+
+    backup_allowed = "1 to 3650 (days)"
+    backup_retention_days = _int(config, "backupRetentionDays", backup_allowed)
+    if not 1 <= backup_retention_days <= 3650:
+        raise SettingsError("backupRetentionDays", backup_retention_days, backup_allowed)
+
+    base_backup_time = _raw(config, "baseBackupTime").strip()
+    if not _TIME_OF_DAY.match(base_backup_time):
+        raise SettingsError(
+            "baseBackupTime",
+            base_backup_time,
+            'HH:MM, 24-hour clock, UTC, e.g. "17:00" (quote it: YAML 1.1 reads 17:00 as 1020)',
+        )
+
+    # archive_timeout: the PostgreSQL docs call "a minute or so" reasonable; shorter bloats the
+    # archive (each forced switch archives a whole 16 MB segment).
+    # https://www.postgresql.org/docs/current/runtime-config-wal.html#GUC-ARCHIVE-TIMEOUT
+    timeout_allowed = "10 to 3600 (seconds)"
+    archive_timeout_seconds = _int(config, "archiveTimeoutSeconds", timeout_allowed)
+    if not 10 <= archive_timeout_seconds <= 3600:
+        raise SettingsError("archiveTimeoutSeconds", archive_timeout_seconds, timeout_allowed)
+
+    efs_throughput_mode = _choice(config, "efsThroughputMode", EFS_THROUGHPUT_MODES)
 
     return StackSettings(
         region=region,
@@ -290,6 +334,10 @@ def load_settings(config: Mapping[str, str]) -> StackSettings:
         mail_from=mail_from,
         database_name=identifiers["databaseName"],
         database_user=identifiers["databaseUser"],
+        backup_retention_days=backup_retention_days,
+        base_backup_time=base_backup_time,
+        archive_timeout_seconds=archive_timeout_seconds,
+        efs_throughput_mode=efs_throughput_mode,
     )
 
 

@@ -1,8 +1,18 @@
-"""PersistentPostgres: a Postgres container whose data lives on encrypted, backed-up EFS.
+"""PersistentPostgres: a Postgres container whose data lives on encrypted EFS.
 
 The seam to keep: whatever provides the database (this container on EFS, or later a
 managed RDS instance) exposes the same :class:`PostgresDatabase` surface, so the
 composition does not change when the provider does.
+
+Two kinds of backup, and only one of them restores a consistent database:
+
+- the WAL archive plus daily base backups that the db container writes to S3
+  (:class:`~components.postgres_env.WalArchive`, barman-cloud): Postgres' own point-in-time
+  recovery, the restore path;
+- AWS Backup of the EFS file system, kept as a secondary copy of the files. It copies files
+  while Postgres changes them, and AWS warns such a copy can hold "duplicated, skewed, or
+  excluded data": it is not a consistent database image.
+  https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html#backup-consistency
 """
 
 from __future__ import annotations
@@ -15,9 +25,19 @@ import pulumi
 import pulumi_aws as aws
 
 from components.policy_documents import assume_role_policy, policy_document
+from components.postgres_env import (
+    APP_PASSWORD,
+    POSTGRES_PORT,
+    SUPERUSER,
+    SUPERUSER_PASSWORD,
+    WalArchive,
+    database_url,
+    db_environment,
+)
 from components.secrets import GeneratedSecret, GeneratedSecretArgs
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_task import (
+    MAX_HEALTH_START_PERIOD,
     MAX_STOP_TIMEOUT,
     ContainerSpec,
     EfsVolume,
@@ -26,7 +46,6 @@ from components.sidecar_task import (
     Volume,
 )
 
-POSTGRES_PORT = 5432
 # The Debian-based postgres images run the server as uid/gid 999.
 POSTGRES_UID = 999
 DATA_MOUNT = "/var/lib/postgresql/data"
@@ -39,6 +58,15 @@ HEALTH_COMMAND = (
     "CMD-SHELL",
     'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" || exit 1',
 )
+# ECS's maximum start period (300 s), and the checks' 5 x 10 s retries come on top. A first
+# start runs initdb, a temporary server and the role setup on EFS; a start after SIGKILL
+# replays WAL from the last checkpoint over NFS. Either can take minutes, and a db container
+# marked UNHEALTHY meanwhile makes ECS kill the task and start the same work again.
+DB_START_PERIOD = MAX_HEALTH_START_PERIOD
+# elastic: pay per GB read or written, no credits to run out of. bursting: free with storage,
+# but a 2 GB file system's baseline is ~1 MiB/s once its burst credits are gone.
+# https://docs.aws.amazon.com/efs/latest/ug/performance.html#throughput-modes
+THROUGHPUT_MODES = ("elastic", "bursting")
 
 
 class PostgresDatabase(Protocol):
@@ -68,38 +96,60 @@ class PersistentPostgresArgs:
     subnet_ids: Sequence[pulumi.Input[str]]
     """The task's subnets: every one gets a mount target, so the task mounts in any AZ."""
     image: pulumi.Input[str]
-    """Built from service/Dockerfile.db (postgres Debian image + the single-writer guard)."""
+    """Built from service/Dockerfile.db (postgres Debian image, single-writer guard,
+    barman-cloud)."""
+    wal_archive: WalArchive
+    """Where and how the db container archives WAL and takes base backups: the backups that
+    restore a consistent database."""
     database_name: str = "app"
     """POSTGRES_DB: the database created on first start."""
     database_user: str = "app"
-    """POSTGRES_USER: the owner of that database; its password is generated."""
+    """POSTGRES_APP_USER: the role that owns that database (not a superuser); the application
+    connects as it. Its password and the superuser's are generated."""
     container_name: str = "db"
     """Name of the Postgres container in the task (what other containers' depends_on use)."""
     protect: bool = True
     """Protect the file system and backup vault from deletion (production)."""
+    throughput_mode: str = "elastic"
+    """EFS throughput mode: ``elastic`` or ``bursting`` (see :data:`THROUGHPUT_MODES`)."""
     backup_schedule: str = "cron(0 18 * * ? *)"
-    """AWS Backup schedule (UTC). Default: daily 18:00 UTC, 03:00 in Japan."""
+    """AWS Backup (secondary file copy) schedule, UTC. Default: daily 18:00 UTC, 03:00 in
+    Japan."""
     backup_retention_days: int = 35
-    """Days each daily backup is kept (1 or more)."""
+    """Days each AWS Backup recovery point is kept (1 or more)."""
 
     def __post_init__(self) -> None:
         if not self.subnet_ids:
             raise ValueError("PersistentPostgresArgs.subnet_ids is empty; pass the task subnets")
         if self.backup_retention_days < 1:
             raise ValueError("PersistentPostgresArgs.backup_retention_days must be 1 or more")
+        if self.throughput_mode not in THROUGHPUT_MODES:
+            raise ValueError(
+                f"PersistentPostgresArgs.throughput_mode is {self.throughput_mode!r}; use "
+                f"{' or '.join(THROUGHPUT_MODES)}"
+            )
+        if self.database_user == SUPERUSER:
+            raise ValueError(
+                f"PersistentPostgresArgs.database_user is {SUPERUSER!r}, the superuser; give "
+                "the application a role of its own (e.g. the database name)"
+            )
 
 
 class PersistentPostgres(pulumi.ComponentResource):
     """Encrypted EFS (mount target per task subnet, access point 999:999, AWS Backup plan),
-    the Postgres container spec that mounts it, and the credentials as secrets."""
+    the Postgres container spec that mounts it and archives to S3, and two generated
+    passwords: the superuser's (db container only) and the application role's (in
+    ``DATABASE_URL``)."""
 
     database_url: pulumi.Output[str]
     database_url_secret_arn: pulumi.Output[str]
-    password_secret_arn: pulumi.Output[str]
+    superuser_password_secret_arn: pulumi.Output[str]
+    app_password_secret_arn: pulumi.Output[str]
     file_system_id: pulumi.Output[str]
     access_point_id: pulumi.Output[str]
     client_security_group_id: pulumi.Output[str]
     backup_vault_name: pulumi.Output[str]
+    container_name: str
     containers: list[ContainerSpec]
     volumes: list[Volume]
     task_role_statements: list[dict[str, Any]]
@@ -148,7 +198,7 @@ class PersistentPostgres(pulumi.ComponentResource):
             f"{name}-efs",
             encrypted=True,
             performance_mode="generalPurpose",
-            throughput_mode="bursting",
+            throughput_mode=args.throughput_mode,
             tags={"Name": f"{name}-data"},
             opts=keep,
         )
@@ -225,20 +275,21 @@ class PersistentPostgres(pulumi.ComponentResource):
             opts=child,
         )
 
-        password = GeneratedSecret(
+        superuser_password = GeneratedSecret(
             f"{name}-password",
-            GeneratedSecretArgs(description=f"{name}: Postgres password", length=40),
+            GeneratedSecretArgs(description=f"{name}: Postgres superuser password", length=40),
             opts=child,
         )
-        url = pulumi.Output.concat(
-            "postgres://",
-            args.database_user,
-            ":",
-            password.value,
-            f"@localhost:{POSTGRES_PORT}/",
-            args.database_name,
+        app_password = GeneratedSecret(
+            f"{name}-app-password",
+            GeneratedSecretArgs(
+                description=f"{name}: password of the application role {args.database_user}",
+                length=40,
+            ),
+            opts=child,
         )
-        database_url = GeneratedSecret(
+        url = database_url(args.database_user, app_password.value, args.database_name)
+        url_secret = GeneratedSecret(
             f"{name}-url",
             GeneratedSecretArgs(
                 description=f"{name}: DATABASE_URL of the web container", value=url
@@ -247,12 +298,14 @@ class PersistentPostgres(pulumi.ComponentResource):
         )
 
         self.database_url = pulumi.Output.secret(url)
-        self.database_url_secret_arn = database_url.arn
-        self.password_secret_arn = password.arn
+        self.database_url_secret_arn = url_secret.arn
+        self.superuser_password_secret_arn = superuser_password.arn
+        self.app_password_secret_arn = app_password.arn
         self.file_system_id = file_system.id
         self.access_point_id = access_point.id
         self.client_security_group_id = client_group.id
         self.backup_vault_name = vault.name
+        self.container_name = args.container_name
         self.volumes = [
             Volume(
                 "pgdata",
@@ -264,13 +317,17 @@ class PersistentPostgres(pulumi.ComponentResource):
                 name=args.container_name,
                 image=args.image,
                 port=POSTGRES_PORT,
-                environment={
-                    "POSTGRES_USER": args.database_user,
-                    "POSTGRES_DB": args.database_name,
-                    "PGDATA": PGDATA,
+                environment=db_environment(
+                    database_name=args.database_name,
+                    app_user=args.database_user,
+                    pgdata=PGDATA,
+                    archive=args.wal_archive,
+                ),
+                secrets={
+                    SUPERUSER_PASSWORD: superuser_password.arn,
+                    APP_PASSWORD: app_password.arn,
                 },
-                secrets={"POSTGRES_PASSWORD": password.arn},
-                health_check=HealthCheck(command=HEALTH_COMMAND, start_period=60),
+                health_check=HealthCheck(command=HEALTH_COMMAND, start_period=DB_START_PERIOD),
                 mounts=[Mount("pgdata", DATA_MOUNT)],
                 # Fargate's maximum: Postgres gets every second it can to checkpoint and stop.
                 stop_timeout=MAX_STOP_TIMEOUT,
@@ -287,7 +344,8 @@ class PersistentPostgres(pulumi.ComponentResource):
                 "Condition": {
                     "StringEquals": {"elasticfilesystem:AccessPointArn": access_point.arn}
                 },
-            }
+            },
+            *(dict(statement) for statement in args.wal_archive.task_role_statements),
         ]
         self.register_outputs(
             {
@@ -301,8 +359,9 @@ class PersistentPostgres(pulumi.ComponentResource):
 
     @property
     def required_endpoints(self) -> frozenset[str]:
-        """None: EFS is mounted through mount targets inside the VPC, not the EFS API.
+        """S3, for the WAL archive and base backups (through the free gateway endpoint).
 
+        EFS needs none: it is mounted through mount targets inside the VPC, not the EFS API.
         https://docs.aws.amazon.com/efs/latest/ug/manage-fs-access.html
         """
-        return frozenset()
+        return frozenset({"s3"})

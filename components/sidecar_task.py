@@ -32,6 +32,10 @@ ECS_EXEC_ACTIONS = (
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
 MAX_STOP_TIMEOUT = 120
 
+# ECS accepts a health check startPeriod of 0 to 300 seconds.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
+MAX_HEALTH_START_PERIOD = 300
+
 DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 
 # Environment names that must never carry a value in plain text: they go in `secrets`.
@@ -56,6 +60,11 @@ class HealthCheck:
         if not self.command or self.command[0] not in ("CMD", "CMD-SHELL"):
             raise ValueError(
                 f"HealthCheck.command {list(self.command)!r} must start with 'CMD' or 'CMD-SHELL'"
+            )
+        if not 0 <= self.start_period <= MAX_HEALTH_START_PERIOD:
+            raise ValueError(
+                f"HealthCheck.start_period is {self.start_period}; ECS accepts 0 to "
+                f"{MAX_HEALTH_START_PERIOD} seconds"
             )
 
     def to_ecs(self) -> dict[str, Any]:

@@ -49,6 +49,9 @@ class Prices:
     fargate_arm_vcpu_hour: float
     fargate_arm_gb_hour: float
     efs_standard_gb_month: float
+    efs_elastic_read_gb: float
+    efs_elastic_write_gb: float
+    s3_standard_gb_month: float
     secrets_manager_secret_month: float
     route53_zone_month: float
     cloudwatch_logs_ingest_gb: float
@@ -125,6 +128,8 @@ class StackShape:
     load_balancer_azs: tuple[int, ...] = ()  # one entry per internet-facing ALB: its AZ count
     fargate_services: tuple[FargateService, ...] = ()
     efs_file_systems: int = 0
+    efs_elastic_file_systems: int = 0  # of efs_file_systems, those billed per GB transferred
+    backup_buckets: int = 0  # S3 buckets holding a database's WAL archive and base backups
     secrets: int = 0
     hosted_zones: int = 0
     log_groups: int = 0
@@ -136,6 +141,15 @@ class Usage:
 
     efs_gb: float = 2.0
     """Average Postgres data on EFS, GB."""
+    efs_read_gb: float = 100.0
+    """Data read from EFS per month, GB (elastic throughput bills it): the daily base backup
+    reads the whole data directory (30 x 2 GB), the WAL archiver reads each 16 MB segment,
+    queries the rest."""
+    efs_write_gb: float = 30.0
+    """Data written to EFS per month, GB: WAL, checkpoints, vacuum."""
+    backup_gb: float = 20.0
+    """WAL archive and base backups kept in S3 (compressed, the retention window plus the
+    old versions the lifecycle keeps a few days), GB."""
     log_gb: float = 2.0
     """Container log volume ingested per month, GB (all log groups together)."""
     aws_traffic_gb: float = 5.0
@@ -300,6 +314,29 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
                 "EFS Standard storage (stated size)",
                 (usage.efs_gb, "GB"),
                 price=prices.efs_standard_gb_month,
+            )
+        )
+    if shape.efs_elastic_file_systems:
+        lines.append(
+            _priced(
+                "EFS Elastic throughput reads (stated volume)",
+                (usage.efs_read_gb, "GB"),
+                price=prices.efs_elastic_read_gb,
+            )
+        )
+        lines.append(
+            _priced(
+                "EFS Elastic throughput writes (stated volume)",
+                (usage.efs_write_gb, "GB"),
+                price=prices.efs_elastic_write_gb,
+            )
+        )
+    if shape.backup_buckets:
+        lines.append(
+            _priced(
+                "S3 Standard storage, database backups (stated size)",
+                (usage.backup_gb, "GB"),
+                price=prices.s3_standard_gb_month,
             )
         )
     if shape.secrets:

@@ -18,6 +18,8 @@ HOSTED_ZONE = "aws:route53/zone:Zone"
 ROUTE53_RECORD = "aws:route53/record:Record"
 ELASTIC_IP = "aws:ec2/eip:Eip"
 SECRET = "aws:secretsmanager/secret:Secret"  # noqa: S105 (a type token)
+# A child's URN carries its parent's type: "<parent type>$<own type>".
+BACKUP_BUCKET_URN_TYPE = "django-tw:database:PostgresBackupBucket$aws:s3/bucket:Bucket"
 
 
 class Recorded(Protocol):
@@ -143,6 +145,16 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
         load_balancer_azs=load_balancers,
         fargate_services=_fargate_services(resources),
         efs_file_systems=len(of_type(rules.EFS_FILE_SYSTEM)),
+        efs_elastic_file_systems=len(
+            [
+                f
+                for f in of_type(rules.EFS_FILE_SYSTEM)
+                if f.props.get("throughputMode") == "elastic"
+            ]
+        ),
+        backup_buckets=len(
+            [b for b in of_type(*rules.BUCKETS) if f"::{BACKUP_BUCKET_URN_TYPE}::" in b.urn]
+        ),
         secrets=len(of_type(SECRET)),
         hosted_zones=len(zones),
         log_groups=len(of_type(rules.LOG_GROUP)),

@@ -36,7 +36,7 @@ class Choice:
     trade_off: str = ""
 
 
-# Egress first (the endpoint-versus-NAT question), then the CPU architecture.
+# Egress first (the endpoint-versus-NAT question), then the CPU architecture, then EFS.
 CHOICES: tuple[Choice, ...] = (
     Choice(
         "interface endpoints in every AZ",
@@ -68,6 +68,17 @@ CHOICES: tuple[Choice, ...] = (
         "ARM tasks (ARM64, Graviton)",
         {"cpuArchitecture": "ARM64"},
         "images built for linux/arm64",
+    ),
+    Choice(
+        "EFS elastic throughput",
+        {"efsThroughputMode": "elastic"},
+        "pay per GB read and written (stated volumes); no burst credits to run out",
+    ),
+    Choice(
+        "EFS bursting throughput",
+        {"efsThroughputMode": "bursting"},
+        "no per-GB charge, but ~1 MiB/s baseline for a 2 GB file system once burst credits "
+        "are spent (checkpoints, base backups, crash recovery)",
     ),
 )
 

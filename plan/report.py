@@ -22,7 +22,7 @@ def _difference(value: Decimal, current: Decimal) -> str:
 
 
 NOT_PRICED = (
-    "data transfer out to the internet, S3 media storage and requests, ECR image storage, "
+    "data transfer out to the internet, S3 media storage, S3 requests, ECR image storage, "
     "AWS Backup storage, SES messages, KMS requests"
 )
 
@@ -30,7 +30,9 @@ NOT_PRICED = (
 def usage_text(plan: Plan) -> str:
     u = plan.usage
     return (
-        f"EFS data {u.efs_gb:g} GB, container logs {u.log_gb:g} GB/month, "
+        f"EFS data {u.efs_gb:g} GB, EFS reads {u.efs_read_gb:g} GB/month and writes "
+        f"{u.efs_write_gb:g} GB/month (billed with elastic throughput), database backups in S3 "
+        f"{u.backup_gb:g} GB, container logs {u.log_gb:g} GB/month, "
         f"traffic to AWS APIs {u.aws_traffic_gb:g} GB/month, ALB {u.alb_lcu:g} LCU on average"
     )
 

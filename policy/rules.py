@@ -870,6 +870,8 @@ def needed_services(resources: Sequence[Resource]) -> dict[str, str]:
                     need("email-smtp", f"{name}: SMTP to {value}")
                 if variable_name.endswith("BUCKET_NAME") and value:
                     need("s3", f"{name}: bucket {value}")
+                if value.startswith("s3://"):
+                    need("s3", f"{name}: {variable_name} {value}")
         if any(
             v.get("efsVolumeConfiguration") for v in as_list(task_definition.props.get("volumes"))
         ):

@@ -27,6 +27,11 @@ INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
+BUCKET = "aws:s3/bucket:Bucket"
+BACKUP_BUCKET_COMPONENT = "django-tw:database:PostgresBackupBucket"
+MEDIA_BUCKET_COMPONENT = "django-tw:storage:MediaBucket"
 
 
 def run_main(config: dict[str, str], mocks: RecordingMocks | None = None) -> StackRecording:
@@ -64,6 +69,27 @@ def environment(container: dict[str, Any]) -> dict[str, str]:
 
 def secrets(container: dict[str, Any]) -> dict[str, str]:
     return {item["name"]: item["valueFrom"] for item in container.get("secrets", [])}
+
+
+def secret_value(recording: StackRecording, secret_arn: str) -> str:
+    """What Secrets Manager holds for the secret with this ARN."""
+    secret = next(s for s in recording.of_type(SECRET) if s.outputs["arn"] == secret_arn)
+    version = next(
+        v for v in recording.of_type(SECRET_VERSION) if v.inputs["secretId"] == secret.id
+    )
+    return version.inputs["secretString"]
+
+
+def bucket_of(recording: StackRecording, component_type: str) -> RecordedResource:
+    """The one S3 bucket whose parent is the one component of ``component_type``."""
+    (component,) = [r for r in recording.resources if r.type == component_type]
+    (bucket,) = [b for b in recording.of_type(BUCKET) if b.parent == component.urn]
+    return bucket
+
+
+def as_list(value: Any) -> list[Any]:
+    """An IAM field that may be one value or a list, as a list."""
+    return value if isinstance(value, list) else [value]
 
 
 def group_by_id(recording: StackRecording) -> dict[str, RecordedResource]:

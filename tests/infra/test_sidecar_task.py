@@ -227,6 +227,13 @@ def test_health_check_must_be_ecs_form():
         HealthCheck(command=["pg_isready"])
 
 
+@pytest.mark.parametrize("start_period", [-1, 301])
+def test_health_check_start_period_stays_within_what_ecs_accepts(start_period):
+    with pytest.raises(ValueError, match=r"start_period is -?\d+; ECS accepts 0 to 300 seconds"):
+        HealthCheck(command=["CMD", "true"], start_period=start_period)
+    assert HealthCheck(command=["CMD", "true"], start_period=300).to_ecs()["startPeriod"] == 300
+
+
 def test_container_definitions_are_valid_json_in_declaration_order():
     recording = build([app(name="first", port=1), app(name="second", port=2)])
     names = [

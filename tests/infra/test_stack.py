@@ -15,12 +15,16 @@ from components.sidecar_task import ECS_EXEC_ACTIONS
 from components.testing import StackRecording
 from stack_settings import load_settings, read_stack_file
 from tests.infra.conftest import (
+    BUCKET,
     EGRESS_RULE,
     INGRESS_RULE,
+    MEDIA_BUCKET_COMPONENT,
+    SECRET_VERSION,
     SECURITY_GROUP,
     SERVICE,
     TASK_DEFINITION,
     VPC_ENDPOINT,
+    bucket_of,
     containers,
     environment,
     group_by_id,
@@ -28,12 +32,11 @@ from tests.infra.conftest import (
     prod_config,
     rules_of,
     run_main,
+    secret_value,
     secrets,
 )
 
 SUBNET = "aws:ec2/subnet:Subnet"
-SECRET = "aws:secretsmanager/secret:Secret"
-SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 
 WEB_CONTRACT = {
     "DJANGO_SETTINGS_MODULE",
@@ -46,16 +49,21 @@ WEB_CONTRACT = {
     "EMAIL_USE_TLS",
     "DEFAULT_FROM_EMAIL",
     "WEB_CONCURRENCY",
+    "GUNICORN_BIND",
 }
-
-
-def secret_value(recording: StackRecording, secret_arn: str) -> str:
-    """What Secrets Manager holds for the secret with this ARN."""
-    secret = next(s for s in recording.of_type(SECRET) if s.outputs["arn"] == secret_arn)
-    version = next(
-        v for v in recording.of_type(SECRET_VERSION) if v.inputs["secretId"] == secret.id
-    )
-    return version.inputs["secretString"]
+DB_CONTRACT = {
+    "POSTGRES_USER",
+    "POSTGRES_DB",
+    "POSTGRES_APP_USER",
+    "POSTGRES_INITDB_ARGS",
+    "PGDATA",
+    "BACKUP_DESTINATION_URL",
+    "BACKUP_SERVER_NAME",
+    "BACKUP_RETENTION_DAYS",
+    "BASE_BACKUP_TIME",
+    "ARCHIVE_TIMEOUT_SECONDS",
+    "AWS_DEFAULT_REGION",
+}
 
 
 def subnets(recording: StackRecording, tier: str) -> list:
@@ -74,13 +82,15 @@ def test_three_containers_run_in_one_fargate_task_on_awsvpc(prod):
     assert prod.one(SERVICE).inputs["launchType"] == "FARGATE"
 
 
-def test_containers_talk_over_localhost(prod):
+def test_containers_talk_over_the_loopback_address(prod):
+    # 127.0.0.1, not "localhost", which may resolve to ::1 first, where nothing listens.
     by_name = containers(prod)
-    assert environment(by_name["nginx"])["NGINX_UPSTREAM"] == "localhost:8000"
+    assert environment(by_name["nginx"])["NGINX_UPSTREAM"] == "127.0.0.1:8000"
+    assert environment(by_name["web"])["GUNICORN_BIND"] == "127.0.0.1:8000"
     url = urlsplit(secret_value(prod, secrets(by_name["web"])["DATABASE_URL"]))
     settings = load_settings(read_stack_file("prod"))
     assert url.scheme == "postgres"
-    assert url.hostname == "localhost"
+    assert url.hostname == "127.0.0.1"
     assert url.port == 5432
     assert url.username == settings.database_user
     assert url.path == f"/{settings.database_name}"
@@ -92,6 +102,24 @@ def test_db_health_check_is_pg_isready_over_tcp_not_psql(prod):
     assert command[0] == "CMD-SHELL"
     assert "pg_isready -h 127.0.0.1" in command[1]
     assert "psql" not in command[1]
+    # initdb or crash recovery on EFS takes minutes: ECS's longest start period
+    assert containers(prod)["db"]["healthCheck"]["startPeriod"] == 300
+
+
+def test_container_checks_are_liveness_and_the_alb_checks_readiness(prod):
+    by_name = containers(prod)
+    assert by_name["nginx"]["healthCheck"]["command"] == [
+        "CMD-SHELL",
+        "curl -fsS http://127.0.0.1:8080/livez || exit 1",
+    ]
+    assert by_name["web"]["healthCheck"]["command"] == [
+        "CMD-SHELL",
+        "python /app/healthcheck.py || exit 1",
+    ]
+    assert by_name["web"]["healthCheck"]["startPeriod"] == 120
+    assert prod.one("aws:lb/targetGroup:TargetGroup").inputs["healthCheck"]["path"] == "/healthz"
+    starts = sum(c["healthCheck"]["startPeriod"] for c in by_name.values())
+    assert prod.one(SERVICE).inputs["healthCheckGracePeriodSeconds"] == starts == 450
 
 
 def test_web_waits_for_healthy_db_and_nginx_for_healthy_web(prod):
@@ -203,21 +231,30 @@ def test_nginx_and_db_environment_follow_the_contract(prod):
     by_name = containers(prod)
     assert environment(by_name["nginx"]) == {
         "NGINX_LISTEN_PORT": "8080",
-        "NGINX_UPSTREAM": "localhost:8000",
+        "NGINX_UPSTREAM": "127.0.0.1:8000",
         "NGINX_STATIC_ROOT": "/var/www/static",
         "NGINX_REAL_IP_FROM": "10.0.0.0/16",
     }
     assert environment(by_name["db"]) == {
-        "POSTGRES_USER": "django_tw",
+        "POSTGRES_USER": "postgres",
         "POSTGRES_DB": "django_tw",
+        "POSTGRES_APP_USER": "django_tw",
+        "POSTGRES_INITDB_ARGS": "--auth-host=scram-sha-256 --auth-local=scram-sha-256",
         "PGDATA": "/var/lib/postgresql/data/pgdata",
+        "BACKUP_DESTINATION_URL": prod.outputs["backup_destination_url"],
+        "BACKUP_SERVER_NAME": "postgres",
+        "BACKUP_RETENTION_DAYS": "14",
+        "BASE_BACKUP_TIME": "17:00",
+        "ARCHIVE_TIMEOUT_SECONDS": "60",
+        "AWS_DEFAULT_REGION": "ap-northeast-1",
     }
-    assert set(secrets(by_name["db"])) == {"POSTGRES_PASSWORD"}
+    assert set(environment(by_name["db"])) == DB_CONTRACT
+    assert set(secrets(by_name["db"])) == {"POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD"}
     assert not secrets(by_name["nginx"])
 
 
 def test_media_goes_to_s3_with_the_task_role_not_access_keys(prod):
-    bucket = prod.one("aws:s3/bucket:Bucket")
+    bucket = bucket_of(prod, MEDIA_BUCKET_COMPONENT)
     statements = policy_statements(prod, "task-policy")
     media = [s for s in statements if s["Sid"].startswith("Media")]
     resources = {
@@ -377,14 +414,12 @@ def test_single_writer_postgres_means_one_task_stopped_before_the_next(prod):
 
 
 def test_data_is_protected_from_deletion_on_prod(prod):
-    for type_ in (
-        "aws:efs/fileSystem:FileSystem",
-        "aws:s3/bucket:Bucket",
-        "aws:backup/vault:Vault",
-    ):
-        resource = prod.one(type_)
-        assert resource.protect, type_
-        assert resource.retain_on_delete, type_
+    kept = [prod.one("aws:efs/fileSystem:FileSystem"), prod.one("aws:backup/vault:Vault")]
+    kept += prod.of_type(BUCKET)
+    assert len(kept) == 4  # file system, vault, media and backup buckets
+    for resource in kept:
+        assert resource.protect, resource.name
+        assert resource.retain_on_delete, resource.name
     assert prod.one("aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"] is True
 
 
@@ -403,6 +438,9 @@ def test_outputs_name_everything_an_operator_needs(prod):
         "exec_command",
         "media_bucket_name",
         "repository_urls",
+        "backup_bucket_name",
+        "backup_destination_url",
+        "backup_failure_metric",
     }
     assert set(prod.outputs["repository_urls"]) == {"nginx", "web", "db"}
     assert prod.outputs["alb_dns_name"].endswith(".elb.amazonaws.com")
@@ -477,7 +515,8 @@ def test_development_stack_is_unprotected_and_may_use_one_az():
     assert len([s for s in recording.of_type(SUBNET) if "private" in s.name]) == 1
     assert len([s for s in recording.of_type(SUBNET) if "public" in s.name]) == 2
     assert not recording.one("aws:efs/fileSystem:FileSystem").protect
-    assert not recording.one("aws:s3/bucket:Bucket").protect
+    assert len(recording.of_type(BUCKET)) == 2
+    assert not any(bucket.protect for bucket in recording.of_type(BUCKET))
     assert (
         recording.one("aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"]
         is False

@@ -76,6 +76,17 @@ BAD_VALUES = [
     ("aws:region", "tokyo", r"an AWS region name such as ap-northeast-1"),
     ("endpointAzCount", "3", r"0 \(every AZ\) or 1 to azCount \(2\)"),
     ("databaseUser", "Robert'); DROP", r"lower-case letters, digits, _"),
+    ("databaseUser", "postgres", r"a role other than postgres \(the superuser\)"),
+    ("backupRetentionDays", "0", r"1 to 3650 \(days\)$"),
+    ("backupRetentionDays", "3651", r"1 to 3650 \(days\)$"),
+    ("backupRetentionDays", "two weeks", r"1 to 3650 \(days\)$"),
+    ("baseBackupTime", "24:00", r"HH:MM, 24-hour clock, UTC"),
+    ("baseBackupTime", "5:00", r"HH:MM, 24-hour clock, UTC"),
+    ("baseBackupTime", "17:60", r"HH:MM, 24-hour clock, UTC"),
+    ("archiveTimeoutSeconds", "9", r"10 to 3600 \(seconds\)$"),
+    ("archiveTimeoutSeconds", "3601", r"10 to 3600 \(seconds\)$"),
+    ("archiveTimeoutSeconds", "1m", r"10 to 3600 \(seconds\)$"),
+    ("efsThroughputMode", "provisioned", r"elastic \| bursting$"),
 ]
 
 
@@ -89,6 +100,41 @@ def test_bad_value_names_setting_value_and_allowed_values(prod_config, setting, 
     assert message.startswith(f"setting `{key}` has the invalid value {shown_value}; allowed: ")
     assert re.search(allowed, message.partition("; allowed: ")[2]), message
     assert "\n" not in message
+
+
+def test_prod_backs_up_to_s3_with_the_documented_defaults(prod_config):
+    settings = load_settings(prod_config)
+    assert prod_config["baseBackupTime"] == "17:00"  # quoted in YAML, not read as 1020
+    assert (
+        settings.backup_retention_days,
+        settings.base_backup_time,
+        settings.archive_timeout_seconds,
+        settings.efs_throughput_mode,
+    ) == (14, "17:00", 60, "elastic")
+
+
+def test_an_unquoted_yaml_time_is_refused_with_a_hint_to_quote_it(tmp_path: Path):
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  django-tw:baseBackupTime: 17:00\n")
+    config = {"aws:region": "ap-northeast-1", **read_stack_file("dev", root=tmp_path)}
+    with pytest.raises(SettingsError, match=r"invalid value '1020'.*quote it"):
+        load_settings(config)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "field", "expected"),
+    [
+        ("backupRetentionDays", "1", "backup_retention_days", 1),
+        ("backupRetentionDays", "3650", "backup_retention_days", 3650),
+        ("baseBackupTime", "00:00", "base_backup_time", "00:00"),
+        ("baseBackupTime", "23:59", "base_backup_time", "23:59"),
+        ("archiveTimeoutSeconds", "10", "archive_timeout_seconds", 10),
+        ("archiveTimeoutSeconds", "3600", "archive_timeout_seconds", 3600),
+        ("efsThroughputMode", "bursting", "efs_throughput_mode", "bursting"),
+    ],
+)
+def test_backup_and_efs_settings_accept_their_bounds(prod_config, setting, value, field, expected):
+    settings = load_settings({**prod_config, setting: value})
+    assert getattr(settings, field) == expected
 
 
 def test_domain_without_hosted_zone_names_the_hosted_zone(prod_config):

@@ -114,6 +114,37 @@ def test_configuration_b_virginia_nat_x86():
     assert total_line(result) == "Estimated monthly cost: $110.04"
 
 
+def test_elastic_efs_is_billed_per_gb_read_and_written_and_backups_per_gb_stored():
+    """Tokyo, one elastic file system and one backup bucket, usage: reads 100 GB, writes 30 GB,
+    backups 20 GB.
+
+        EFS storage        2 x 0.36      = 0.72
+        EFS reads        100 x 0.03      = 3.00
+        EFS writes        30 x 0.06      = 1.80
+        S3 backups        20 x 0.025     = 0.50
+                                   total = 6.02
+    """
+    shape = StackShape(
+        region="ap-northeast-1", efs_file_systems=1, efs_elastic_file_systems=1, backup_buckets=1
+    )
+    result = estimate(shape, load_prices("ap-northeast-1"))
+    assert amounts(result) == {
+        "EFS Standard storage (stated size)": "0.72",
+        "EFS Elastic throughput reads (stated volume)": "3.00",
+        "EFS Elastic throughput writes (stated volume)": "1.80",
+        "S3 Standard storage, database backups (stated size)": "0.50",
+    }
+    assert result.total == Decimal("6.02")
+    quantities = {line.item: line.quantity for line in result.lines}
+    assert quantities["EFS Elastic throughput writes (stated volume)"] == "30 GB x $0.06"
+
+
+def test_bursting_efs_has_no_transfer_charge():
+    shape = StackShape(region="ap-northeast-1", efs_file_systems=1)
+    result = estimate(shape, load_prices("ap-northeast-1"), Usage(efs_read_gb=1e6))
+    assert list(amounts(result)) == ["EFS Standard storage (stated size)"]
+
+
 def test_each_line_says_how_it_was_counted():
     result = estimate(PROD_LIKE, load_prices("ap-northeast-1"))
     quantities = {line.item.split(" (")[0]: line.quantity for line in result.lines}

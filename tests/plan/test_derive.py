@@ -51,3 +51,23 @@ def test_counts_of_priced_things():
     assert shape.log_groups == 1
     assert shape.hosted_zones == 1, "two records in one zone are one zone"
     assert shape.efs_file_systems == 0
+
+
+def test_elastic_file_systems_and_backup_buckets_are_counted_by_what_they_are():
+    from components.testing import RecordedResource
+
+    def resource(type_: str, urn_type: str, name: str, **inputs) -> RecordedResource:
+        urn = f"urn:pulumi:prod::django-tw::{urn_type}::{name}"
+        return RecordedResource(type_, name, inputs, {"id": name}, None, urn)
+
+    efs, bucket = "aws:efs/fileSystem:FileSystem", "aws:s3/bucket:Bucket"
+    recorded = [
+        *small_stack(),
+        resource(efs, efs, "data", throughputMode="elastic"),
+        resource(efs, efs, "old", throughputMode="bursting"),
+        resource(bucket, f"django-tw:database:PostgresBackupBucket${bucket}", "db-backups-bucket"),
+        resource(bucket, f"django-tw:storage:MediaBucket${bucket}", "media-bucket"),
+    ]
+    shape = shape_of(recorded)
+    assert (shape.efs_file_systems, shape.efs_elastic_file_systems) == (2, 1)
+    assert shape.backup_buckets == 1

@@ -117,7 +117,11 @@ def test_every_alternative_is_priced_and_the_current_ones_are_marked(plan):
     assert [a.choice for a in plan.alternatives] == list(CHOICES)
     assert all(a.estimate is not None for a in plan.alternatives)
     current = {a.choice.label for a in plan.alternatives if a.current}
-    assert current == {"interface endpoints in every AZ", "ARM tasks (ARM64, Graviton)"}
+    assert current == {
+        "interface endpoints in every AZ",
+        "ARM tasks (ARM64, Graviton)",
+        "EFS elastic throughput",
+    }
     for alternative in plan.alternatives:
         if alternative.current:
             assert alternative.estimate.total == plan.estimate.total
@@ -133,6 +137,22 @@ def test_nat_alternatives_price_nat_gateways_instead_of_interface_endpoints(plan
         lines = {line.item: line for line in alternatives[label].estimate.lines}
         assert lines["NAT gateways"].quantity.startswith(f"{gateways} x ")
         assert not any(item.startswith("Interface VPC endpoints") for item in lines)
+
+
+def test_elastic_efs_costs_exactly_its_stated_transfer_more_than_bursting(plan):
+    alternatives = {a.choice.label: a for a in plan.alternatives}
+    elastic = alternatives["EFS elastic throughput"].estimate
+    bursting = alternatives["EFS bursting throughput"].estimate
+    transfer = [line for line in elastic.lines if line.item.startswith("EFS Elastic throughput")]
+    assert len(transfer) == 2
+    assert elastic.total - bursting.total == sum(line.monthly_usd for line in transfer)
+    assert not any(line.item.startswith("EFS Elastic") for line in bursting.lines)
+
+
+def test_the_backup_bucket_is_priced_at_its_stated_size(plan):
+    assert plan.run.shape.backup_buckets == 1
+    line = next(line for line in plan.estimate.lines if "database backups" in line.item)
+    assert line.quantity == f"{plan.usage.backup_gb:g} GB x ${plan.prices.s3_standard_gb_month:g}"
 
 
 def test_x86_costs_more_than_arm_for_the_same_task(plan):

@@ -241,6 +241,20 @@ def test_private_reach_needs_the_smtp_endpoint_when_the_task_sends_mail():
     assert result_of("DJTW.PRIVATE-REACH", with_smtp).passed
 
 
+def test_an_s3_url_in_the_environment_means_the_task_reaches_s3():
+    archiver = task_definition(
+        container(
+            name="db",
+            image="postgres:17",
+            environment=[{"name": "BACKUP_DESTINATION_URL", "value": "s3://backups/postgres"}],
+        )
+    )
+    needs = r.needed_services([archiver])
+    assert needs["s3"] == "db: BACKUP_DESTINATION_URL s3://backups/postgres"
+    plain = task_definition(container(name="db", image="postgres:17"))
+    assert "s3" not in r.needed_services([plain])
+
+
 def test_services_reached_names_what_serves_each_service():
     reached = {
         reach.service: reach.served_by
