@@ -30,6 +30,8 @@ from local.system import REPO_ROOT, LocalSetupError, running_as_root
 GUARD_SOURCE = REPO_ROOT / "service" / "db" / "postgres-guard.sh"
 PREPARE_SOURCE = REPO_ROOT / "service" / "db" / "postgres-prepare.sh"
 BACKUP_SOURCE = REPO_ROOT / "service" / "db" / "postgres_backup.py"
+# The backup step's modules, imported from the script's own directory.
+BACKUP_MODULES = ("backup_common.py", "backup_restore.py")
 PROCFILE = REPO_ROOT / "local" / "Procfile"
 DEFAULT_DATA_DIR = REPO_ROOT / ".local"
 
@@ -384,6 +386,10 @@ def prepare(topology: LocalTopology) -> bool:
         (GUARD_SOURCE, topology.guard_script),
         (PREPARE_SOURCE, topology.prepare_script),
         (BACKUP_SOURCE, topology.backup_script),
+        *(
+            (BACKUP_SOURCE.with_name(name), topology.backup_script.with_name(name))
+            for name in BACKUP_MODULES
+        ),
     ):
         if not source.exists():
             raise LocalSetupError(f"{source} is missing: part of the db container's entrypoint")

@@ -86,7 +86,13 @@ def test_the_db_image_starts_postgres_behind_the_lock_guard():
         "COPY --chmod=0755 db/initdb/10-django-tw-roles.sh "
         "/docker-entrypoint-initdb.d/10-django-tw-roles.sh"
     ) in lines
-    assert "COPY --chmod=0755 db/postgres_backup.py /usr/local/bin/postgres-backup" in lines
+    assert (
+        "COPY --chmod=0755 db/postgres_backup.py db/backup_common.py db/backup_restore.py "
+        "/usr/local/lib/postgres-backup/"
+    ) in lines
+    assert (
+        "RUN ln -s /usr/local/lib/postgres-backup/postgres_backup.py /usr/local/bin/postgres-backup"
+    ) in lines
     assert (
         'ENTRYPOINT ["postgres-guard.sh", "postgres-prepare.sh", "postgres-backup", "wrap", '
         '"docker-entrypoint.sh"]'

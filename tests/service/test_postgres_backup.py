@@ -5,28 +5,26 @@ against real Postgres and S3 in tests/e2e/test_backup_restore.py.)"""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
 import subprocess
 import sys
 
 import pytest
 
+import backup_common
+import backup_restore
+import postgres_backup
 from tests.service.conftest import SERVICE_DIR
 from tests.service.postgres import free_port
 
 SCRIPT = SERVICE_DIR / "db" / "postgres_backup.py"
-_spec = importlib.util.spec_from_file_location("postgres_backup", SCRIPT)
-backup = importlib.util.module_from_spec(_spec)
-sys.modules["postgres_backup"] = backup  # dataclasses look their module up while it loads
-_spec.loader.exec_module(backup)
 
 UTC = dt.UTC
 DESTINATION = {"BACKUP_DESTINATION_URL": "s3://bucket/postgres"}
 
 
 def settings(**environment: str):
-    return backup.Settings.from_environment({**DESTINATION, **environment})
+    return backup_common.Settings.from_environment({**DESTINATION, **environment})
 
 
 def run(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
@@ -67,7 +65,7 @@ def test_a_local_endpoint_is_passed_to_every_barman_command():
     ],
 )
 def test_bad_settings_are_refused_naming_the_variable(name, value, message):
-    with pytest.raises(backup.BackupError) as refused:
+    with pytest.raises(backup_common.BackupError) as refused:
         settings(**{name: value})
     assert name in str(refused.value)
     assert message in str(refused.value)
@@ -76,13 +74,15 @@ def test_bad_settings_are_refused_naming_the_variable(name, value, message):
 # --- the schedule ---------------------------------------------------------------------------
 def test_the_next_base_backup_is_later_today_or_tomorrow_in_utc():
     morning = dt.datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-    assert backup.seconds_until(morning, "17:00") == 7.5 * 3600
+    assert postgres_backup.seconds_until(morning, "17:00") == 7.5 * 3600
     evening = dt.datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
-    assert backup.seconds_until(evening, "17:00") == 23 * 3600
+    assert postgres_backup.seconds_until(evening, "17:00") == 23 * 3600
     exactly = dt.datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
-    assert backup.seconds_until(exactly, "17:00") == 24 * 3600
+    assert postgres_backup.seconds_until(exactly, "17:00") == 24 * 3600
     tokyo = dt.timezone(dt.timedelta(hours=9))
-    assert backup.seconds_until(dt.datetime(2026, 12, 2, 1, 0, tzinfo=tokyo), "17:00") == 3600
+    assert (
+        postgres_backup.seconds_until(dt.datetime(2026, 12, 2, 1, 0, tzinfo=tokyo), "17:00") == 3600
+    )
 
 
 # --- choosing what to restore ----------------------------------------------------------------
@@ -96,24 +96,26 @@ LISTING = {
 
 
 def test_only_completed_backups_count_oldest_first():
-    assert [b["backup_id"] for b in backup.completed_backups(LISTING)] == ["B1", "B2"]
+    assert [b["backup_id"] for b in backup_common.completed_backups(LISTING)] == ["B1", "B2"]
 
 
 def test_latest_restores_the_newest_backup_and_a_time_the_newest_that_ended_before_it():
-    backups = backup.completed_backups(LISTING)
-    assert backup.choose_backup(backups, None)["backup_id"] == "B2"
-    between = backup.parse_target_time("2026-12-02 09:00:00+00")
-    assert backup.choose_backup(backups, between)["backup_id"] == "B1"
-    after = backup.parse_target_time("2026-12-03 09:00:00+09:00")
-    assert backup.choose_backup(backups, after)["backup_id"] == "B2"
+    backups = backup_common.completed_backups(LISTING)
+    assert backup_restore.choose_backup(backups, None)["backup_id"] == "B2"
+    between = backup_restore.parse_target_time("2026-12-02 09:00:00+00")
+    assert backup_restore.choose_backup(backups, between)["backup_id"] == "B1"
+    after = backup_restore.parse_target_time("2026-12-03 09:00:00+09:00")
+    assert backup_restore.choose_backup(backups, after)["backup_id"] == "B2"
 
 
 def test_a_time_before_every_backup_or_an_empty_archive_is_refused():
-    backups = backup.completed_backups(LISTING)
-    with pytest.raises(backup.BackupError, match="before the earliest backup ended"):
-        backup.choose_backup(backups, backup.parse_target_time("2026-11-30 00:00:00+00"))
-    with pytest.raises(backup.BackupError, match="no completed base backup"):
-        backup.choose_backup([], None)
+    backups = backup_common.completed_backups(LISTING)
+    with pytest.raises(backup_common.BackupError, match="before the earliest backup ended"):
+        backup_restore.choose_backup(
+            backups, backup_restore.parse_target_time("2026-11-30 00:00:00+00")
+        )
+    with pytest.raises(backup_common.BackupError, match="no completed base backup"):
+        backup_restore.choose_backup([], None)
 
 
 @pytest.mark.parametrize(
@@ -121,24 +123,24 @@ def test_a_time_before_every_backup_or_an_empty_archive_is_refused():
     [("2026-12-01 10:00:00", "has no time zone"), ("yesterday", "is not a timestamp")],
 )
 def test_a_target_time_needs_a_time_zone_and_a_timestamp(text, message):
-    with pytest.raises(backup.BackupError, match=message):
-        backup.parse_target_time(text)
+    with pytest.raises(backup_common.BackupError, match=message):
+        backup_restore.parse_target_time(text)
 
 
 # --- recovery settings -----------------------------------------------------------------------
 def test_the_recovery_block_is_removed_again_leaving_the_rest():
-    target = backup.parse_target_time("2026-12-01 10:00:00+00")
-    block = backup.recovery_block("barman-cloud-wal-restore s3://b s %f %p", target)
+    target = backup_restore.parse_target_time("2026-12-01 10:00:00+00")
+    block = backup_restore.recovery_block("barman-cloud-wal-restore s3://b s %f %p", target)
     assert "restore_command = 'barman-cloud-wal-restore s3://b s %f %p'" in block
     assert "recovery_target_time = '2026-12-01 10:00:00+00:00'" in block
     assert "recovery_target_action = 'promote'" in block
     original = "# Do not edit this file manually!\nwork_mem = '8MB'\n"
-    assert backup.without_recovery_block(original + block) == original
-    assert "recovery_target_time =" not in backup.recovery_block("x", None)
+    assert backup_restore.without_recovery_block(original + block) == original
+    assert "recovery_target_time =" not in backup_restore.recovery_block("x", None)
 
 
 def test_the_server_log_tells_promotion_and_a_target_beyond_the_archive():
-    promoted = backup.read_recovery_log(
+    promoted = backup_restore.read_recovery_log(
         "LOG:  redo done at 0/30007A8 system usage: ...\n"
         "LOG:  last completed transaction was at log time 2026-12-01 18:31:40.02+00\n"
         "LOG:  database system is ready to accept connections\n"
@@ -147,7 +149,7 @@ def test_the_server_log_tells_promotion_and_a_target_beyond_the_archive():
     assert not promoted.target_not_reached
     assert promoted.redo_done_at == "0/30007A8"
     assert promoted.last_transaction == "2026-12-01 18:31:40.02+00"
-    short = backup.read_recovery_log(
+    short = backup_restore.read_recovery_log(
         "FATAL:  recovery ended before configured recovery target was reached\n"
     )
     assert short.target_not_reached
