@@ -57,6 +57,8 @@ class Writes:
 
     acknowledged: list[tuple[int, str, float]] = field(default_factory=list)
     archived: str = ""  # the newest segment pg_stat_archiver reported before the kill
+    killed: threading.Event = field(default_factory=threading.Event)
+    errors: list[str] = field(default_factory=list)  # anything that failed before the kill
 
 
 def connect(environment: dict[str, str]) -> psycopg.Connection:
@@ -71,11 +73,19 @@ def connect(environment: dict[str, str]) -> psycopg.Connection:
     )
 
 
+def answers(environment: dict[str, str]) -> bool:
+    try:
+        connect(environment).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
 def write_until(stop: threading.Event, environment: dict, writes: Writes, rate: float) -> None:
     """Post tweets at ``rate`` per second until stopped or the server dies."""
     try:
         with connect(environment) as connection:
-            author = connection.execute("SELECT min(id) FROM accounts_user").fetchone()[0]
+            author = connection.execute("SELECT author_id FROM tweets_tweet LIMIT 1").fetchone()[0]
             timeline = int(
                 connection.execute(
                     "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)"
@@ -90,8 +100,9 @@ def write_until(stop: threading.Event, environment: dict, writes: Writes, rate: 
                 ).fetchone()
                 writes.acknowledged.append((row[0], segment_of(str(row[1]), timeline), time.time()))
                 time.sleep(1 / rate)
-    except psycopg.Error:
-        pass  # the kill
+    except psycopg.Error as error:
+        if not writes.killed.is_set():
+            writes.errors.append(f"writer: {error}")
 
 
 def watch_archiver(stop: threading.Event, environment: dict, writes: Writes) -> None:
@@ -101,8 +112,9 @@ def watch_archiver(stop: threading.Event, environment: dict, writes: Writes) -> 
                 wal = connection.execute("SELECT last_archived_wal FROM pg_stat_archiver")
                 writes.archived = wal.fetchone()[0] or writes.archived
                 time.sleep(1)
-    except psycopg.Error:
-        pass
+    except psycopg.Error as error:
+        if not writes.killed.is_set():
+            writes.errors.append(f"archiver watch: {error}")
 
 
 def run_module(topology: RunningTopology, *arguments: str, cwd: Path = REPO_ROOT) -> float:
@@ -168,11 +180,14 @@ def main(argv: list[str] | None = None) -> int:
             f"posting {args.write_rate}/s; SIGKILL to Postgres after {kill_after:.0f} s", flush=True
         )
         time.sleep(kill_after)
+        writes.killed.set()
         os.kill(topology.postmaster_pid(), signal.SIGKILL)
         killed_at = time.time()
         stop.set()
         for thread in threads:
             thread.join(30)
+        if writes.errors or not writes.acknowledged:
+            raise SystemExit(f"the writes failed before the kill: {writes.errors}")
         topology.stop_all()
         shutil.rmtree(topology.topology.pgdata)
 
@@ -180,8 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         topology.start("s3")
         wait_until(lambda: port_open(topology.ports.s3), timeout=60, what="s3")
         topology.start("db")
-        wait_until(lambda: connect(environment).close() is None, timeout=120, what="db",
-                   interval=0.5)  # fmt: skip
+        wait_until(lambda: answers(environment), timeout=120, what="db", interval=0.5)
         with connect(environment) as connection:
             back = {row[0] for row in connection.execute(
                 "SELECT id FROM tweets_tweet WHERE text = 'rpo probe'")}  # fmt: skip
