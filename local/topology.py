@@ -306,8 +306,8 @@ class LocalTopology:
                 "DEFAULT_FROM_EMAIL": "django-tw <noreply@localhost>",
                 "WEB_CONCURRENCY": base.get("WEB_CONCURRENCY", "2"),
                 "GUNICORN_BIND": f"127.0.0.1:{ports.web}",
-                # nginx container. The task uses localhost:8000; 127.0.0.1 here avoids nginx
-                # trying ::1 first where gunicorn does not listen.
+                # nginx container. 127.0.0.1 as in the task, not localhost: nginx would try ::1
+                # first, where gunicorn does not listen.
                 "NGINX_LISTEN_PORT": str(ports.http),
                 "NGINX_UPSTREAM": f"127.0.0.1:{ports.web}",
                 "NGINX_STATIC_ROOT": str(self.static_root),

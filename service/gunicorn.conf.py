@@ -1,14 +1,17 @@
 """gunicorn settings for the web container (`gunicorn -c gunicorn.conf.py config.wsgi:application`).
 
 Every value a deployment may tune comes from the environment; the defaults suit one small
-Fargate task (0.5 vCPU) behind nginx on localhost.
+Fargate task (0.5 vCPU) behind nginx on the task's loopback.
 """
 
 import os
 from pathlib import Path
 
-# Where nginx reaches us: inside the task nginx and gunicorn share localhost.
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Where nginx reaches us: inside the task nginx and gunicorn share one loopback, and nothing else
+# should reach gunicorn past nginx (awsvpc gives the task an address in the VPC). An address, not
+# "localhost", which may resolve to ::1 first. GUNICORN_BIND=0.0.0.0:8000 only where a port is
+# published from outside the namespace (docker-compose.yml, for development).
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Workers are processes; WEB_CONCURRENCY is the conventional knob (set by the stack per task size).
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))

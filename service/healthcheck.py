@@ -1,4 +1,8 @@
-"""Container health check for the web container: exit 0 when Django answers /healthz with 200.
+"""Container health check for the web container: exit 0 when gunicorn answers /livez with 200.
+
+Liveness, not readiness: /livez never touches the database, so a database outage does not make
+ECS kill and replace a web container that will serve again once Postgres is back. Whether the
+task can take traffic is the load balancer's question, asked through nginx at /healthz.
 
 Standard library only, so it runs without Django loaded and costs little every 30 s.
 Run as `python /app/healthcheck.py` (the Dockerfile HEALTHCHECK and the ECS task use it).
@@ -9,7 +13,9 @@ import sys
 import urllib.error
 import urllib.request
 
-URL = os.environ.get("HEALTHCHECK_URL", "http://127.0.0.1:8000/healthz")
+# gunicorn's own address (gunicorn.conf.py binds the task's loopback), not nginx's: a broken
+# nginx must not get the web container replaced.
+URL = os.environ.get("HEALTHCHECK_URL", "http://127.0.0.1:8000/livez")
 
 
 def main() -> int:

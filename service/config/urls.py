@@ -10,9 +10,10 @@ from core import views as core_views
 from tweets import views as tweet_views
 
 urlpatterns = [
-    # /healthz is answered by core.middleware.HealthCheckMiddleware before host validation;
-    # this route keeps it reachable when the middleware is not installed (e.g. in a shell).
+    # /healthz and /livez are answered by core.middleware.HealthCheckMiddleware before host
+    # validation; these routes keep them reachable when the middleware is not installed.
     path("healthz", core_views.healthz, name="healthz"),
+    path("livez", core_views.livez, name="livez"),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/profile/", account_views.edit_profile, name="edit_profile"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,9 +1,10 @@
-"""Answer GET /healthz before any other middleware runs.
+"""Answer GET /healthz and GET /livez before any other middleware runs.
 
-The load balancer probes each task by its private IP over plain HTTP. Anywhere later in the
-chain that request would meet ALLOWED_HOSTS (DisallowedHost -> 400) and the HTTPS redirect
-(-> 301), and the target would never become healthy. Answering first also keeps the probe
-out of sessions and CSRF.
+The load balancer probes each task by its private IP over plain HTTP (/healthz), and the
+container health check probes gunicorn on 127.0.0.1 (/livez). Anywhere later in the chain those
+requests would meet ALLOWED_HOSTS (DisallowedHost -> 400) and the HTTPS redirect (-> 301), and
+the target would never become healthy. Answering first also keeps the probes out of sessions,
+CSRF and authentication, so /livez never reaches the database.
 https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
 """
 
@@ -11,9 +12,14 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from core.health import health_response
+from core.health import health_response, liveness_response
 
-HEALTH_PATH = "/healthz"
+HEALTH_PATH = "/healthz"  # readiness: the database answers
+LIVENESS_PATH = "/livez"  # liveness: this process answers
+PROBES: dict[str, Callable[[], HttpResponse]] = {
+    HEALTH_PATH: health_response,
+    LIVENESS_PATH: liveness_response,
+}
 
 
 class HealthCheckMiddleware:
@@ -21,6 +27,7 @@ class HealthCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info == HEALTH_PATH and request.method in ("GET", "HEAD"):
-            return health_response()
+        probe = PROBES.get(request.path_info)
+        if probe is not None and request.method in ("GET", "HEAD"):
+            return probe()
         return self.get_response(request)

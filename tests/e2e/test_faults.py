@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -16,7 +17,7 @@ import psycopg
 import pytest
 import requests
 
-from local.topology import as_postgres_user
+from local.topology import REPO_ROOT, as_postgres_user
 from tests.e2e.client import SiteClient
 from tests.e2e.harness import RunningTopology, TopologyError, wait_until
 from tests.e2e.users import signed_in
@@ -202,6 +203,37 @@ def test_a_second_postgres_on_the_same_data_refuses_while_the_first_serves(
     text = f"still serving {uuid.uuid4().hex}"
     assert acknowledged(client.post_tweet(text))
     assert tweet_texts_with_prefix(topology, text) == [text]
+
+
+def test_with_postgres_stopped_readiness_fails_but_nothing_looks_dead(topology: RunningTopology):
+    """The ALB's /healthz reports the outage; the container health checks (liveness) do not, so
+    ECS would not kill nginx or gunicorn, which serve again as soon as Postgres is back."""
+    web = f"http://127.0.0.1:{topology.ports.web}"
+    # A fast shutdown, the one the guard asks for when ECS stops the container: clients are
+    # disconnected, so no open connection can answer for the stopped server.
+    os.kill(topology.postmaster_pid(), signal.SIGINT)
+    wait_until(lambda: not topology.is_running("db"), timeout=30, what="Postgres stopped")
+    try:
+        assert topology.healthz(timeout=10).status_code == 503
+        # gunicorn's own answer, straight to its port, as the web container's health check asks.
+        live = requests.get(f"{web}/livez", timeout=5)
+        assert (live.status_code, live.text) == (200, "ok")
+        check = subprocess.run(
+            [sys.executable, str(REPO_ROOT / "service" / "healthcheck.py")],
+            env={**topology.environment, "HEALTHCHECK_URL": f"{web}/livez"},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert check.returncode == 0, check.stderr
+        # nginx's own answer, as the nginx container's health check asks.
+        nginx_live = requests.get(f"{topology.base_url}/livez", timeout=5)
+        assert (nginx_live.status_code, nginx_live.text) == (200, "ok\n")
+    finally:
+        restart_postgres(topology)
+    # Nothing else was restarted: the same gunicorn serves again.
+    topology.wait_healthy(timeout=60)
 
 
 def test_stopping_gunicorn_fails_fast_and_starting_it_again_recovers(

@@ -40,6 +40,9 @@ def test_the_nginx_template_renders_to_a_configuration_nginx_accepts(fresh_topol
     assert f"listen {fresh_topology.ports.http};" in rendered
     # nginx's own variables are left for nginx: envsubst got the list of ours only.
     assert "$http_x_forwarded_proto" in rendered
+    # The container health check's liveness answer is nginx's own, as in the image.
+    assert "location = /livez {" in rendered
+    assert f"server 127.0.0.1:{fresh_topology.ports.web};" in rendered
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     check = subprocess.run(
         [nginx, "-t", "-e", "stderr", "-p", str(fresh_topology.nginx_dir), "-c", str(main)],

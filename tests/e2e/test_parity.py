@@ -5,6 +5,7 @@ hand, in the ECS task definition. Here the prod stack runs under Pulumi's mocks,
 definition is compared with what `docker compose -f docker-compose.yml -f
 docker-compose.production.yml` runs, and any drift (Dockerfile, environment variable names,
 health check command, dependency condition, port, volume) fails with a line that names it.
+A variable the image sets itself (`ENV` in the Dockerfile both build) is there either way.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import runpy
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -143,6 +145,24 @@ def compose_dockerfile(service: Mapping[str, Any]) -> str:
         .relative_to(REPO_ROOT)
         .as_posix()
     )
+
+
+def image_environment_names(dockerfile: str) -> set[str]:
+    """Variables the image itself sets with `ENV` (path relative to the repository): every
+    container built from it has them, so neither compose nor the task needs to repeat them."""
+    path = REPO_ROOT / dockerfile
+    if not path.is_file():
+        return set()
+    names: set[str] = set()
+    for line in path.read_text().replace("\\\n", " ").splitlines():
+        words = line.split(None, 1)
+        if len(words) == 2 and words[0].upper() == "ENV":
+            tokens = shlex.split(words[1])
+            if "=" in tokens[0]:  # ENV A=1 B="2 3"
+                names.update(token.split("=", 1)[0] for token in tokens)
+            else:  # the legacy form, ENV A 1
+                names.add(tokens[0])
+    return names
 
 
 def compose_health_command(service: Mapping[str, Any]) -> list[str] | None:
@@ -283,8 +303,11 @@ def differences(
                 f"{name}: Dockerfile: ECS builds {ecs_file}, compose builds {compose_file}"
             )
 
-        ecs_names = ecs_variable_names(ecs)
-        compose_names = set(environment_of(compose.get("environment"))) - COMPOSE_ONLY_VARIABLES
+        from_image = image_environment_names(ecs_file)
+        ecs_names = ecs_variable_names(ecs) - from_image
+        compose_names = (
+            set(environment_of(compose.get("environment"))) - COMPOSE_ONLY_VARIABLES - from_image
+        )
         if missing_in_ecs := sorted(compose_names - ecs_names):
             found.append(f"{name}: environment only in compose (add to the task): {missing_in_ecs}")
         if missing_in_compose := sorted(ecs_names - compose_names):
@@ -392,6 +415,11 @@ def test_a_drift_is_reported_with_the_name_of_what_differs(prod_stack: StackReco
     mirror["db"]["ports"] = ["127.0.0.1:8080:8080"]
     mirror["web"]["environment"]["DATABASE_URL"] = "postgres://u:p@localhost:5432/d"
     assert differences(containers, dockerfiles, mirror) == []
+    # What the db image sets itself (`ENV PGDATA=...`) need not be repeated in compose.
+    assert "PGDATA" in image_environment_names("service/Dockerfile.db")
+    without_image_variable = json.loads(json.dumps(mirror))
+    del without_image_variable["db"]["environment"]["PGDATA"]
+    assert differences(containers, dockerfiles, without_image_variable) == []
 
     # ...then one drift at a time.
     cases = {

@@ -26,9 +26,28 @@ WEB_ENVIRONMENT = {
     "EMAIL_USE_TLS",
     "DEFAULT_FROM_EMAIL",
     "WEB_CONCURRENCY",
+    "GUNICORN_BIND",  # the task sets it too: the loopback only
 }
+# The db container's: the bootstrap superuser and the application's role, as in the task and
+# `make local`, and the backup settings (empty here: archiving off until pointed at a bucket).
+DB_ENVIRONMENT = {
+    "POSTGRES_USER",
+    "POSTGRES_PASSWORD",
+    "POSTGRES_DB",
+    "POSTGRES_APP_USER",
+    "POSTGRES_APP_PASSWORD",
+    "PGDATA",
+    "BACKUP_DESTINATION_URL",
+    "BACKUP_SERVER_NAME",
+    "BACKUP_RETENTION_DAYS",
+    "BASE_BACKUP_TIME",
+    "ARCHIVE_TIMEOUT_SECONDS",
+    "AWS_DEFAULT_REGION",
+}
+# Container health checks test liveness (nginx answers /livez itself, healthcheck.py asks
+# gunicorn's /livez); readiness with the database is the load balancer's /healthz.
 HEALTH_CHECKS = {
-    "nginx": ["CMD-SHELL", "curl -fsS http://127.0.0.1:8080/healthz || exit 1"],
+    "nginx": ["CMD-SHELL", "curl -fsS http://127.0.0.1:8080/livez || exit 1"],
     "web": ["CMD-SHELL", "python /app/healthcheck.py || exit 1"],
     "db": [
         "CMD-SHELL",
@@ -111,15 +130,22 @@ def test_start_order_waits_for_health(production):
     assert "depends_on" not in production["db"]
 
 
-def test_containers_share_localhost_like_a_fargate_task(production):
+# The application's role and its own password, by address: "localhost" may resolve to ::1 first.
+APP_DATABASE_URL = re.compile(
+    r"postgres://django_tw:\$\{POSTGRES_APP_PASSWORD:\?[^}]+\}@127\.0\.0\.1:5432/django_tw$"
+)
+
+
+def test_containers_share_one_loopback_like_a_fargate_task(production):
     assert production["web"]["network_mode"] == "service:db"
     assert production["nginx"]["network_mode"] == "service:db"
     assert "ports" not in production["web"]
+    # Only nginx is reachable from outside the namespace, as only nginx is behind the ALB.
+    assert production["db"]["ports"] == ["127.0.0.1:8080:8080"]
     environment = production["web"]["environment"]
-    assert re.match(
-        r"postgres://django_tw:\$\{[^}]+\}@localhost:5432/django_tw$", environment["DATABASE_URL"]
-    )
-    assert production["nginx"]["environment"]["NGINX_UPSTREAM"] == "localhost:8000"
+    assert APP_DATABASE_URL.match(environment["DATABASE_URL"]), environment["DATABASE_URL"]
+    assert environment["GUNICORN_BIND"] == "127.0.0.1:8000"
+    assert production["nginx"]["environment"]["NGINX_UPSTREAM"] == "127.0.0.1:8000"
 
 
 def test_volumes_match_the_task(production):
@@ -143,8 +169,36 @@ def test_environment_names_follow_the_contracts(production):
         "NGINX_REAL_IP_FROM",
     }
     db = production["db"]["environment"]
-    assert set(db) == {"POSTGRES_USER", "POSTGRES_DB", "POSTGRES_PASSWORD", "PGDATA"}
+    assert set(db) == DB_ENVIRONMENT
     assert db["PGDATA"] == "/var/lib/postgresql/data/pgdata"
+
+
+@pytest.mark.parametrize("file", ["production", "development"])
+def test_the_db_has_a_superuser_and_the_application_its_own_role(production, development, file):
+    services = {"production": production, "development": development}[file]
+    db = services["db"]["environment"]
+    assert db["POSTGRES_USER"] == "postgres"
+    assert db["POSTGRES_DB"] == "django_tw"
+    assert db["POSTGRES_APP_USER"] == "django_tw"
+    # Both passwords are required: compose refuses to start without them.
+    assert db["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    assert db["POSTGRES_APP_PASSWORD"].startswith("${POSTGRES_APP_PASSWORD:?")
+    # scram for every connection is the image's own POSTGRES_INITDB_ARGS, not repeated here.
+    assert "POSTGRES_INITDB_ARGS" not in db
+    # Django signs in as the application's role (never the superuser), over the shared loopback
+    # (Postgres listens on 127.0.0.1 only).
+    database_url = services["web"]["environment"]["DATABASE_URL"]
+    assert APP_DATABASE_URL.match(database_url), database_url
+    assert services["web"]["network_mode"] == "service:db"
+
+
+def test_backups_are_off_until_pointed_at_a_bucket(production):
+    db = production["db"]["environment"]
+    assert db["BACKUP_DESTINATION_URL"] == "${BACKUP_DESTINATION_URL:-}"
+    # Empty settings fall back to the image's defaults; none of them may be required.
+    for name in ("BACKUP_SERVER_NAME", "BACKUP_RETENTION_DAYS", "BASE_BACKUP_TIME"):
+        assert db[name] == "${" + name + ":-}", name
+    assert db["ARCHIVE_TIMEOUT_SECONDS"] == "${ARCHIVE_TIMEOUT_SECONDS:-}"
 
 
 def test_no_secret_value_is_written_in_either_file(production, development):
@@ -159,5 +213,8 @@ def test_development_runs_the_auto_reloading_server_on_port_8000(development):
     assert set(development) == {"web", "db"}
     assert development["web"]["command"] == ["/app/start.sh"]
     assert development["web"]["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.local"
-    assert development["web"]["ports"] == ["127.0.0.1:8000:8000"]
+    # web lives in the db container's namespace, so gunicorn's port is published from there, and
+    # gunicorn listens beyond the loopback, where published ports arrive.
+    assert development["db"]["ports"] == ["127.0.0.1:8000:8000"]
+    assert development["web"]["environment"]["GUNICORN_BIND"] == "0.0.0.0:8000"
     assert development["web"]["depends_on"] == {"db": {"condition": "service_healthy"}}

@@ -118,12 +118,16 @@ def test_the_db_image_carries_barman_cloud_pinned_as_make_local_installs_it():
     assert any(line.startswith("barman==") for line in pinned)
 
 
-def test_the_nginx_image_renders_the_template_and_checks_healthz():
+def test_the_nginx_image_renders_the_template_and_checks_its_own_liveness():
     lines = instructions("Dockerfile.nginx")
     assert lines[0].startswith("FROM nginxinc/nginx-unprivileged:")
     assert "alpine" not in lines[0]
     assert (
         "COPY etc/nginx/templates/default.conf.template /etc/nginx/templates/default.conf.template"
     ) in lines
+    # nginx's own /livez: a database or gunicorn outage must not get nginx killed.
     healthcheck = next(line for line in lines if line.startswith("HEALTHCHECK"))
-    assert "curl -fsS http://127.0.0.1:8080/healthz" in healthcheck
+    assert "curl -fsS http://127.0.0.1:8080/livez" in healthcheck
+    # Loopback by address: "localhost" may resolve to ::1, where gunicorn does not listen.
+    env = " ".join(line for line in lines if line.startswith("ENV "))
+    assert "NGINX_UPSTREAM=127.0.0.1:8000" in env.split()

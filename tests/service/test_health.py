@@ -1,4 +1,6 @@
-"""GET /healthz: 200 "ok" when the database answers, 503 otherwise; any Host, plain HTTP."""
+"""GET /healthz (readiness): 200 "ok" when the database answers, 503 otherwise.
+GET /livez (liveness): 200 "ok" whenever the process answers, without touching the database.
+Both pass for any Host over plain HTTP."""
 
 import pytest
 from django.db import OperationalError
@@ -48,3 +50,40 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.content == b"database unavailable"
+
+
+@pytest.mark.django_db
+def test_livez_answers_ok_without_a_single_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert response["Content-Type"] == "text/plain"
+    # No session was read or written: nothing to vary on, no cookie handed out.
+    assert not response.cookies
+    assert "Vary" not in response
+
+
+@pytest.mark.django_db
+def test_livez_answers_any_host_over_plain_http_with_production_security(
+    client, production_security
+):
+    # The container health check calls gunicorn on 127.0.0.1:8000 over plain HTTP.
+    for host in ("127.0.0.1:8000", "10.0.12.34:8080", "anything.invalid"):
+        response = client.get("/livez", HTTP_HOST=host)
+        assert response.status_code == 200, host
+        assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_livez_stays_ok_when_the_database_does_not_answer(client, monkeypatch):
+    from django.db import connection
+
+    def refuse_connection(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse_connection)
+    assert client.get("/healthz").status_code == 503
+    response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.content == b"ok"

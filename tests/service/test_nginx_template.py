@@ -79,9 +79,12 @@ class Nginx:
         return json.loads(body)
 
 
-def start_nginx(real_ip_from: str) -> Iterator[Nginx]:
+def start_nginx(real_ip_from: str, *, upstream_running: bool = True) -> Iterator[Nginx]:
+    """nginx from the rendered template in front of the echo upstream (or, with
+    upstream_running=False, in front of a port nothing listens on: gunicorn down)."""
     upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EchoUpstream)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    upstream_port = upstream.server_address[1] if upstream_running else free_port()
     # Readable by nginx's worker user when we are root.
     workdir = Path(tempfile.mkdtemp(prefix="django-tw-nginx-"))
     workdir.chmod(0o755)
@@ -95,7 +98,7 @@ def start_nginx(real_ip_from: str) -> Iterator[Nginx]:
         render(
             {
                 "NGINX_LISTEN_PORT": str(port),
-                "NGINX_UPSTREAM": f"127.0.0.1:{upstream.server_address[1]}",
+                "NGINX_UPSTREAM": f"127.0.0.1:{upstream_port}",
                 "NGINX_STATIC_ROOT": str(static_root),
                 "NGINX_REAL_IP_FROM": real_ip_from,
             }
@@ -155,6 +158,24 @@ def test_static_files_are_served_with_immutable_caching_and_gzip(nginx):
 def test_healthz_and_pages_go_to_django(nginx):
     assert nginx.upstream_saw("/healthz")["path"] == "/healthz"
     assert nginx.upstream_saw("/explore/?page=2")["path"] == "/explore/?page=2"
+
+
+def test_livez_is_answered_by_nginx_itself(nginx):
+    response, body = nginx.request("GET", "/livez", headers={"Host": "10.0.1.23"})
+    assert response.status == 200
+    # nginx's own two bytes and a newline, not the upstream's JSON echo: never proxied.
+    assert body == b"ok\n"
+    assert response.getheader("Content-Type") == "text/plain"
+
+
+def test_livez_stays_ok_while_gunicorn_is_down_and_healthz_does_not():
+    # The container health check must not fail nginx for gunicorn's (or the database's) outage;
+    # the load balancer's readiness check must.
+    for without_gunicorn in start_nginx(real_ip_from="127.0.0.1/32", upstream_running=False):
+        live, body = without_gunicorn.request("GET", "/livez")
+        assert (live.status, body) == (200, b"ok\n")
+        ready, _ = without_gunicorn.request("GET", "/healthz")
+        assert ready.status == 502
 
 
 def test_the_load_balancers_scheme_and_client_address_are_passed_on(nginx):

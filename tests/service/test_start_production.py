@@ -35,7 +35,7 @@ def empty_database(postgresql_server):
 def healthcheck(port: int) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(SERVICE_DIR / "healthcheck.py")],
-        env={**os.environ, "HEALTHCHECK_URL": f"http://127.0.0.1:{port}/healthz"},
+        env={**os.environ, "HEALTHCHECK_URL": f"http://127.0.0.1:{port}/livez"},
         capture_output=True,
         text=True,
         timeout=30,
@@ -111,7 +111,7 @@ def test_start_production_migrates_collects_static_and_serves(
     assert time.monotonic() - started_stopping < ECS_DEFAULT_STOP_TIMEOUT
     assert web.returncode == 0, output
     assert "Migration lock acquired." in output
-    assert '"GET /healthz HTTP/1.1" 200' in output  # the access log goes to stdout
+    assert '"GET /livez HTTP/1.1" 200' in output  # the access log goes to stdout
 
 
 def test_gunicorn_settings_come_from_the_environment(monkeypatch):
@@ -131,8 +131,17 @@ def test_gunicorn_defaults_match_the_container_contract(monkeypatch):
     for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND"):
         monkeypatch.delenv(name, raising=False)
     config = runpy.run_path(str(SERVICE_DIR / "gunicorn.conf.py"))
-    assert config["bind"] == "0.0.0.0:8000"
+    # The task's loopback only: the VPC reaches the task through nginx, never past it.
+    assert config["bind"] == "127.0.0.1:8000"
     assert config["threads"] == 1
+
+
+def test_the_container_health_check_asks_gunicorn_for_liveness(monkeypatch):
+    # Liveness of gunicorn itself: a database outage must not get the web container killed.
+    monkeypatch.delenv("HEALTHCHECK_URL", raising=False)
+    assert runpy.run_path(str(SERVICE_DIR / "healthcheck.py"))["URL"] == (
+        "http://127.0.0.1:8000/livez"
+    )
 
 
 def test_start_sh_serves_the_development_site_with_its_static_files(tmp_path, empty_database):

@@ -26,7 +26,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: answers the load balancer's probe before host validation and the HTTPS redirect.
+    # First: answers the load balancer's and the container's probes (/healthz, /livez) before
+    # host validation and the HTTPS redirect.
     "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -45,9 +45,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # site always has it true (`manage.py check --deploy` warns otherwise).
 SERVED_OVER_HTTPS = env.bool("DJANGO_HTTPS", default=True)
 SECURE_SSL_REDIRECT = SERVED_OVER_HTTPS
-# The ALB's health check arrives over plain HTTP with the task's IP as Host. HealthCheckMiddleware
-# answers it before host validation; this keeps the redirect away from it should the order change.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The ALB's health check arrives over plain HTTP with the task's IP as Host, the container health
+# check over plain HTTP on 127.0.0.1. HealthCheckMiddleware answers both before host validation;
+# this keeps the redirect away from them should the order change.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SECURE_HSTS_SECONDS = env.int(
     "DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if SERVED_OVER_HTTPS else 0
 )
