@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.policy_documents import policy_document
+from components.private_bucket import declare_private_bucket
 
 
 @dataclass(frozen=True)
@@ -39,50 +39,12 @@ class MediaBucket(pulumi.ComponentResource):
         self, name: str, args: MediaBucketArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("django-tw:storage:MediaBucket", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        keep = pulumi.ResourceOptions(
-            parent=self, protect=args.protect, retain_on_delete=args.protect
-        )
 
-        bucket = aws.s3.Bucket(f"{name}-bucket", force_destroy=False, opts=keep)
-        objects = bucket.arn.apply(lambda arn: f"{arn}/*")
-        public_access = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
+        private = declare_private_bucket(
+            name, self, protect=args.protect, versioned=args.versioning
         )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="AES256"
-                    ),
-                    bucket_key_enabled=True,
-                )
-            ],
-            opts=child,
-        )
+        bucket, objects = private.bucket, private.objects_arn
         if args.versioning:
-            versioning = aws.s3.BucketVersioning(
-                f"{name}-versioning",
-                bucket=bucket.id,
-                versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(
-                    status="Enabled"
-                ),
-                opts=child,
-            )
             aws.s3.BucketLifecycleConfiguration(
                 f"{name}-lifecycle",
                 bucket=bucket.id,
@@ -99,24 +61,8 @@ class MediaBucket(pulumi.ComponentResource):
                         ),
                     )
                 ],
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[private.versioning]),
             )
-        aws.s3.BucketPolicy(
-            f"{name}-policy",
-            bucket=bucket.id,
-            policy=policy_document(
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [bucket.arn, objects],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                }
-            ),
-            # A bucket policy can only be put once the public access block is in place.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access]),
-        )
 
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn

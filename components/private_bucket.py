@@ -1,0 +1,92 @@
+"""The baseline every private bucket of this library shares, declared under its component.
+
+All four public access blocks, objects owned by the bucket owner (no ACLs), SSE-S3 with bucket
+keys, optional versioning, and a bucket policy that refuses any request without TLS. Resource
+names derive from the component's name, so a component that moved to this function declares
+exactly the resources it declared before.
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
+"""
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.policy_documents import policy_document
+
+
+@dataclass(frozen=True)
+class PrivateBucket:
+    bucket: aws.s3.Bucket
+    objects_arn: pulumi.Output[str]
+    """``<bucket arn>/*``: every object of the bucket."""
+    versioning: aws.s3.BucketVersioning | None
+    """What a lifecycle configuration must wait for (None when not versioned)."""
+
+
+def declare_private_bucket(
+    name: str, parent: pulumi.Resource, *, protect: bool, versioned: bool
+) -> PrivateBucket:
+    """Declare ``{name}-bucket`` and its baseline children under ``parent``.
+
+    ``protect`` protects the bucket and retains it on delete (production data).
+    """
+    child = pulumi.ResourceOptions(parent=parent)
+    keep = pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=protect)
+    bucket = aws.s3.Bucket(f"{name}-bucket", force_destroy=False, opts=keep)
+    objects = bucket.arn.apply(lambda arn: f"{arn}/*")
+    public_access = aws.s3.BucketPublicAccessBlock(
+        f"{name}-public-access-block",
+        bucket=bucket.id,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+        opts=child,
+    )
+    aws.s3.BucketOwnershipControls(
+        f"{name}-ownership",
+        bucket=bucket.id,
+        rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+        opts=child,
+    )
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        f"{name}-encryption",
+        bucket=bucket.id,
+        rules=[
+            aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                    sse_algorithm="AES256"
+                ),
+                bucket_key_enabled=True,
+            )
+        ],
+        opts=child,
+    )
+    versioning = None
+    if versioned:
+        versioning = aws.s3.BucketVersioning(
+            f"{name}-versioning",
+            bucket=bucket.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(
+                status="Enabled"
+            ),
+            opts=child,
+        )
+    aws.s3.BucketPolicy(
+        f"{name}-policy",
+        bucket=bucket.id,
+        policy=policy_document(
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [bucket.arn, objects],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ),
+        # A bucket policy can only be put once the public access block is in place.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[public_access]),
+    )
+    return PrivateBucket(bucket=bucket, objects_arn=objects, versioning=versioning)
