@@ -21,40 +21,24 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 import settings_parsers as accepts
-from settings_parsers import (
-    CPU_ARCHITECTURES,
-    EFS_THROUGHPUT_MODES,
-    EGRESS_MODES,
-    ENVIRONMENTS,
-    FARGATE_CPU_MEMORY,
-    LOG_RETENTION_DAYS,
-    NAT_GATEWAY_MODES,
-    PRODUCTION,
-    NotAllowed,
-)
+
+# The enumerations are defined with their parsers and offered here with the settings that choose
+# among them (``as``: re-exported).
+from settings_parsers import CPU_ARCHITECTURES as CPU_ARCHITECTURES
+from settings_parsers import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
+from settings_parsers import EGRESS_MODES as EGRESS_MODES
+from settings_parsers import ENVIRONMENTS as ENVIRONMENTS
+from settings_parsers import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
+from settings_parsers import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
+from settings_parsers import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
+from settings_parsers import PRODUCTION as PRODUCTION
+from settings_parsers import NotAllowed
 
 if TYPE_CHECKING:
     import plan.readme
 
 PROJECT = "django-tw"
 REPO_ROOT = Path(__file__).resolve().parent
-
-__all__ = [
-    "CPU_ARCHITECTURES",
-    "EFS_THROUGHPUT_MODES",
-    "EGRESS_MODES",
-    "ENVIRONMENTS",
-    "FARGATE_CPU_MEMORY",
-    "LOG_RETENTION_DAYS",
-    "NAT_GATEWAY_MODES",
-    "PRODUCTION",
-    "SETTINGS",
-    "SettingsError",
-    "StackSettings",
-    "config_from_pulumi",
-    "load_settings",
-    "read_stack_file",
-]
 
 
 def config_key(name: str) -> str:
