@@ -5,7 +5,7 @@ Fargate task (8080 nginx, 8000 gunicorn, 5432 Postgres); the end-to-end tests bu
 on free ports in a temporary directory so both can run side by side.
 
 Every process of local/Procfile gets the same environment, built here from the names of the
-environment contract (DESIGN.md) and the container contract (CONTRACTS.md), so the local run
+environment contracts of the web and db containers (docs/DESIGN.md, Contracts), so the local run
 configures Django, nginx and Postgres exactly as the task definition does.
 """
 
@@ -276,7 +276,7 @@ class LocalTopology:
                 # archive the last segment at shutdown: fail fast rather than hold the shutdown
                 # (the segment stays in pg_wal and is archived at the next start).
                 "AWS_MAX_ATTEMPTS": "1",
-                # web container (DESIGN.md's environment contract)
+                # web container (docs/DESIGN.md, Contracts)
                 "DJANGO_SETTINGS_MODULE": "config.settings.production",
                 "DJANGO_SECRET_KEY": secret["DJANGO_SECRET_KEY"],
                 "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",

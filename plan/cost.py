@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-PRICE_FILE = Path(__file__).with_name("prices.toml")
+from stack_settings import CPU_ARCHITECTURES as ARCHITECTURES
 
-ARCHITECTURES = ("X86_64", "ARM64")
+PRICE_FILE = Path(__file__).with_name("prices.toml")
 
 
 class UnknownRegionError(LookupError):

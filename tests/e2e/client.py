@@ -79,7 +79,7 @@ class SiteClient:
         kwargs.setdefault("timeout", 30)
         return self.request("POST", path, data=payload, files=files, headers=headers, **kwargs)
 
-    # --- the site's flows (DESIGN.md's URL contract) ----------------------------------------
+    # --- the site's flows (the URLs of docs/DESIGN.md, Contracts) --------------------------
     def sign_up(self, username: str, email: str, password: str) -> requests.Response:
         response = self.post(
             "/accounts/signup/",

@@ -39,7 +39,7 @@ COMPOSE_CONDITION_TO_ECS = {
     "service_completed_successfully": "SUCCESS",
 }
 # Variables that exist only because compose may run without AWS in front: the endpoint of a
-# local S3 stand-in (DESIGN.md: optional, for local runs and tests) and DJANGO_HTTPS, which
+# local S3 stand-in (docs/DESIGN.md, Contracts: local only) and DJANGO_HTTPS, which
 # turns the HTTPS redirect and Secure cookies off for plain http://localhost (production.py:
 # a deployed site keeps its default, true). Nothing else may differ.
 COMPOSE_ONLY_VARIABLES = frozenset({"AWS_S3_ENDPOINT_URL", "DJANGO_HTTPS"})

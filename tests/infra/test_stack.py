@@ -1,7 +1,7 @@
 """The prod stack, run from __main__.py with Pulumi.prod.yaml's settings.
 
-One test per point of the hand-built reference setup (DESIGN.md's table), plus the
-guarantees that hold across the whole stack.
+One test per point of the hand-built reference setup (docs/DESIGN.md, The reference setup),
+plus the guarantees that hold across the whole stack.
 """
 
 from __future__ import annotations

@@ -1,16 +1,23 @@
 """Stack settings: each bad value fails with one message naming setting, value, allowed values."""
 
+import dataclasses
 import re
+import typing
 from pathlib import Path
 
 import pytest
 
+import stack_settings
+from plan import readme
 from stack_settings import (
     DEFAULTS,
+    SETTINGS,
     SettingsError,
     StackSettings,
+    config_from_pulumi,
     load_settings,
     read_stack_file,
+    settings_table,
 )
 
 
@@ -191,3 +198,78 @@ def test_prod_stack_file_holds_no_secret():
     assert "secure:" not in Path("Pulumi.prod.yaml").read_text()
     for key in read_stack_file("prod"):
         assert not any(word in key.lower() for word in ("password", "secret", "key", "token"))
+
+
+# --- one table: SETTINGS ----------------------------------------------------------------------
+
+
+def test_stack_settings_has_one_field_per_setting_in_the_table_s_order():
+    fields = [field.name for field in dataclasses.fields(StackSettings)]
+    assert fields == [setting.field for setting in SETTINGS]
+
+
+def test_every_parsed_value_has_the_type_its_field_declares(prod_config):
+    settings = load_settings(prod_config)
+    types = typing.get_type_hints(StackSettings)
+    for setting in SETTINGS:
+        value = getattr(settings, setting.field)
+        assert type(value) is types[setting.field], (setting.name, value)
+
+
+def test_setting_names_are_unique_and_only_the_region_is_required():
+    names = [setting.name for setting in SETTINGS]
+    assert len(set(names)) == len(names)
+    assert [name for name, default in DEFAULTS.items() if default is None] == ["aws:region"]
+
+
+def test_every_setting_is_documented_on_one_table_line():
+    for setting in SETTINGS:
+        assert setting.doc, setting.name
+        assert not {"|", "\n"} & set(setting.doc), setting.name
+
+
+def test_a_stack_file_that_leaves_settings_out_gets_the_table_s_defaults():
+    written_out = {name: default for name, default in DEFAULTS.items() if default is not None}
+    left_out = load_settings({"aws:region": "us-east-1"})
+    assert left_out == load_settings({**written_out, "aws:region": "us-east-1"})
+    assert (left_out.task_cpu, left_out.base_backup_time, left_out.domain) == (512, "17:00", "")
+
+
+def test_config_from_pulumi_asks_for_every_setting_under_its_stack_file_key(monkeypatch):
+    import pulumi.runtime.config
+
+    stack_file = {"aws:region": "eu-west-1", "django-tw:azCount": 3, "django-tw:egress": "nat"}
+    asked: list[str] = []
+
+    def get_config(key: str):
+        asked.append(key)
+        return stack_file.get(key)
+
+    monkeypatch.setattr(pulumi.runtime.config, "get_config", get_config)
+    assert config_from_pulumi() == {"aws:region": "eu-west-1", "azCount": "3", "egress": "nat"}
+    assert asked == [stack_settings.config_key(setting.name) for setting in SETTINGS]
+
+
+# --- the README's settings table ---------------------------------------------------------------
+
+
+def test_readme_settings_table_is_up_to_date():
+    text = readme.README.read_text(encoding="utf-8")
+    assert readme.read_block(text, stack_settings.readme_block()) == settings_table(), (
+        f"README's settings table is out of date: run `{stack_settings.README_COMMAND}`"
+    )
+
+
+def test_settings_table_has_a_row_per_setting_with_its_default_as_yaml_reads_it():
+    rows = settings_table().splitlines()[2:]
+    assert [row.split(" | ")[0] for row in rows] == [f"| `{s.name}`" for s in SETTINGS]
+    defaults = {row.split(" | ")[0][3:-1]: row.split(" | ")[1] for row in rows}
+    assert defaults["aws:region"] == "(required)"
+    assert defaults["vpcCidr"] == "`10.0.0.0/16`"
+    assert defaults["domain"] == '`""`'  # bare, YAML reads nothing as null
+    assert defaults["baseBackupTime"] == '`"17:00"`'  # bare, YAML 1.1 reads 17:00 as 1020
+
+
+def test_python_m_stack_settings_prints_the_table(capsys):
+    assert stack_settings.main([]) == 0
+    assert capsys.readouterr().out == settings_table()

@@ -1,0 +1,231 @@
+"""What each stack setting accepts: the enumerations, AWS's limits, one parser per kind of value.
+
+A parser takes a setting's text and the values of the settings before it in
+``stack_settings.SETTINGS`` (by setting name), and returns the typed value or raises
+:class:`NotAllowed` saying what would be accepted; ``stack_settings.load_settings`` names the
+setting. A check between two settings is written once, in the parser of the setting it blames.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+PRODUCTION, DEVELOPMENT = "production", "development"
+ENVIRONMENTS = (PRODUCTION, DEVELOPMENT)
+EGRESS_MODES = ("endpoints", "nat")
+NAT_GATEWAY_MODES = ("single", "per-az")
+CPU_ARCHITECTURES = ("X86_64", "ARM64")
+EFS_THROUGHPUT_MODES = ("elastic", "bursting")
+
+# CloudWatch Logs accepts only these retention periods (PutRetentionPolicy, retentionInDays):
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+
+
+def _memory_range(start: int, stop: int, step: int) -> tuple[int, ...]:
+    return tuple(range(start, stop + 1, step))
+
+
+# The task-level CPU/memory pairs Fargate offers (CPU units -> MiB):
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+FARGATE_CPU_MEMORY: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: _memory_range(1024, 4096, 1024),
+    1024: _memory_range(2048, 8192, 1024),
+    2048: _memory_range(4096, 16384, 1024),
+    4096: _memory_range(8192, 30720, 1024),
+    8192: _memory_range(16384, 61440, 4096),
+    16384: _memory_range(32768, 122880, 8192),
+}
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_POSTGRES_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+Earlier = Mapping[str, Any]
+"""The values of the settings parsed so far, by setting name (``"taskCpu"``)."""
+Parser = Callable[[str, Earlier], Any]
+
+
+class NotAllowed(ValueError):
+    """A refused value: the value as read, what is allowed, and the setting to blame when it is
+    not the one being parsed (``domain`` without ``hostedZone`` blames ``hostedZone``)."""
+
+    def __init__(self, value: object, allowed: str, setting: str | None = None) -> None:
+        super().__init__(allowed)
+        self.value = value
+        self.allowed = allowed
+        self.setting = setting
+
+
+# --- building blocks ---------------------------------------------------------------------------
+
+
+def integer(text: str, allowed: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise NotAllowed(text, allowed) from None
+
+
+def one_of(choices: tuple[str, ...]) -> Parser:
+    allowed = " | ".join(choices)
+
+    def parse(text: str, earlier: Earlier) -> str:
+        if text not in choices:
+            raise NotAllowed(text, allowed)
+        return text
+
+    return parse
+
+
+def integer_in(choices: tuple[int, ...], separator: str, introduction: str = "") -> Parser:
+    allowed = introduction + separator.join(str(choice) for choice in choices)
+
+    def parse(text: str, earlier: Earlier) -> int:
+        value = integer(text, allowed)
+        if value not in choices:
+            raise NotAllowed(value, allowed)
+        return value
+
+    return parse
+
+
+def integer_between(low: int, high: int, unit: str = "") -> Parser:
+    allowed = f"{low} to {high}" + (f" ({unit})" if unit else "")
+
+    def parse(text: str, earlier: Earlier) -> int:
+        value = integer(text, allowed)
+        if not low <= value <= high:
+            raise NotAllowed(value, allowed)
+        return value
+
+    return parse
+
+
+def is_host_name(value: str) -> bool:
+    labels = value.split(".")
+    return len(labels) >= 2 and all(_DOMAIN_LABEL.match(label) for label in labels)
+
+
+def within_zone(name: str, zone: str) -> bool:
+    """``name`` is the zone itself or a name under it (``tw.example.com`` in ``example.com``)."""
+    return name == zone or name.endswith("." + zone)
+
+
+def _dns_name(text: str) -> str:
+    return text.strip().rstrip(".").lower()
+
+
+# --- one parser per setting that needs its own ---------------------------------------------------
+
+
+def aws_region(text: str, earlier: Earlier) -> str:
+    if not _REGION.match(text):
+        raise NotAllowed(text, "an AWS region name such as ap-northeast-1")
+    return text
+
+
+def private_network(text: str, earlier: Earlier) -> str:
+    allowed = "a private IPv4 network from /16 to /24 in CIDR form, e.g. 10.0.0.0/16"
+    try:
+        network = ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        raise NotAllowed(text, allowed) from None
+    # AWS VPCs take /16 to /28; each AZ needs two subnets of at least /28, hence /24 at most.
+    # https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
+    if network.version != 4 or not 16 <= network.prefixlen <= 24 or not network.is_private:
+        raise NotAllowed(text, allowed)
+    return str(network)
+
+
+def az_count(text: str, earlier: Earlier) -> int:
+    allowed = f"2 to 6 (1 only with environment: {DEVELOPMENT})"
+    value = integer(text, allowed)
+    lowest = 2 if earlier["environment"] == PRODUCTION else 1
+    if not lowest <= value <= 6:
+        raise NotAllowed(value, allowed)
+    return value
+
+
+def endpoint_az_count(text: str, earlier: Earlier) -> int:
+    allowed = f"0 (every AZ) or 1 to azCount ({earlier['azCount']})"
+    value = integer(text, allowed)
+    if not 0 <= value <= earlier["azCount"]:
+        raise NotAllowed(value, allowed)
+    return value
+
+
+task_cpu = integer_in(tuple(FARGATE_CPU_MEMORY), " | ")
+
+
+def task_memory(text: str, earlier: Earlier) -> int:
+    cpu = earlier["taskCpu"]
+    return integer_in(FARGATE_CPU_MEMORY[cpu], ", ", f"with taskCpu {cpu}: ")(text, earlier)
+
+
+log_retention_days = integer_in(LOG_RETENTION_DAYS, ", ")
+
+
+def hosted_zone(text: str, earlier: Earlier) -> str:
+    zone = _dns_name(text)
+    if zone and not is_host_name(zone):
+        raise NotAllowed(zone, 'a DNS zone name such as "example.com"')
+    return zone
+
+
+def domain(text: str, earlier: Earlier) -> str:
+    name, zone = _dns_name(text), earlier["hostedZone"]
+    if not name:
+        return name
+    if not zone:
+        raise NotAllowed("", f"the Route53 zone that contains domain {name!r}", "hostedZone")
+    if not is_host_name(name) or not within_zone(name, zone):
+        raise NotAllowed(name, f"{zone} or a name under it (hostedZone: {zone})")
+    return name
+
+
+def mail_from(text: str, earlier: Earlier) -> str:
+    address, zone = text.strip(), earlier["hostedZone"]
+    if not address:
+        return address
+    local, _, mail_domain = address.rpartition("@")
+    if not local or not zone or not within_zone(mail_domain.lower(), zone):
+        raise NotAllowed(
+            address,
+            f"an address at {zone} or a name under it, e.g. noreply@{zone}"
+            if zone
+            else '"" (mail needs hostedZone for its DKIM records)',
+        )
+    return address
+
+
+def postgres_name(text: str, earlier: Earlier) -> str:
+    if not _POSTGRES_NAME.match(text):
+        raise NotAllowed(text, "lower-case letters, digits, _ (a Postgres name)")
+    return text
+
+
+def application_role(text: str, earlier: Earlier) -> str:
+    role = postgres_name(text, earlier)
+    if role == "postgres":
+        # The image's bootstrap superuser is "postgres"; the application gets its own role.
+        raise NotAllowed(role, "a role other than postgres (the superuser), e.g. django_tw")
+    return role
+
+
+def time_of_day(text: str, earlier: Earlier) -> str:
+    value = text.strip()
+    if not _TIME_OF_DAY.match(value):
+        raise NotAllowed(
+            value,
+            'HH:MM, 24-hour clock, UTC, e.g. "17:00" (quote it: YAML 1.1 reads 17:00 as 1020)',
+        )
+    return value

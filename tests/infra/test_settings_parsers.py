@@ -1,0 +1,105 @@
+"""Setting parsers: text in, typed value out, or NotAllowed with the value and what is allowed."""
+
+import pytest
+
+import settings_parsers as accepts
+from settings_parsers import NotAllowed
+
+NOTHING_EARLIER: dict[str, object] = {}
+
+
+def refusal(parse, text: str, earlier=NOTHING_EARLIER) -> NotAllowed:
+    with pytest.raises(NotAllowed) as raised:
+        parse(text, earlier)
+    return raised.value
+
+
+@pytest.mark.parametrize(
+    ("name", "zone", "within"),
+    [
+        ("example.com", "example.com", True),
+        ("tw.example.com", "example.com", True),
+        ("a.b.example.com", "example.com", True),
+        ("badexample.com", "example.com", False),
+        ("example.com", "tw.example.com", False),
+        ("example.org", "example.com", False),
+    ],
+)
+def test_a_name_is_within_a_zone_when_it_is_the_zone_or_under_it(name, zone, within):
+    assert accepts.within_zone(name, zone) is within
+
+
+def test_one_of_accepts_exactly_its_choices_and_lists_them():
+    parse = accepts.one_of(accepts.EGRESS_MODES)
+    assert parse("nat", NOTHING_EARLIER) == "nat"
+    refused = refusal(parse, "NAT")
+    assert (refused.value, refused.allowed) == ("NAT", "endpoints | nat")
+
+
+def test_integer_between_shows_a_number_as_a_number_and_other_text_as_text():
+    parse = accepts.integer_between(1, 3650, "days")
+    assert (parse("1", NOTHING_EARLIER), parse(" 3650 ", NOTHING_EARLIER)) == (1, 3650)
+    assert (refusal(parse, "0").value, refusal(parse, "two weeks").value) == (0, "two weeks")
+    assert refusal(parse, "3651").allowed == "1 to 3650 (days)"
+
+
+def test_az_count_needs_two_azs_in_production_only():
+    production, development = {"environment": "production"}, {"environment": "development"}
+    assert accepts.az_count("1", development) == 1
+    refused = refusal(accepts.az_count, "1", production)
+    assert refused.allowed == "2 to 6 (1 only with environment: development)"
+    assert refusal(accepts.az_count, "7", development).value == 7
+
+
+def test_endpoint_az_count_names_the_az_count_even_for_a_value_that_is_no_number():
+    assert accepts.endpoint_az_count("0", {"azCount": 3}) == 0
+    assert accepts.endpoint_az_count("3", {"azCount": 3}) == 3
+    for text in ("4", "-1", "all"):
+        assert refusal(accepts.endpoint_az_count, text, {"azCount": 3}).allowed == (
+            "0 (every AZ) or 1 to azCount (3)"
+        )
+
+
+def test_task_memory_lists_the_sizes_fargate_offers_with_the_task_cpu():
+    assert accepts.task_memory("2048", {"taskCpu": 256}) == 2048
+    refused = refusal(accepts.task_memory, "4096", {"taskCpu": 256})
+    assert (refused.value, refused.allowed) == (4096, "with taskCpu 256: 512, 1024, 2048")
+
+
+def test_private_network_refuses_public_host_and_oversized_networks():
+    assert accepts.private_network("192.168.0.0/24", NOTHING_EARLIER) == "192.168.0.0/24"
+    for text in ("8.8.0.0/16", "10.0.0.1/16", "10.0.0.0/8", "10.0.0.0/25", "fd00::/64"):
+        assert refusal(accepts.private_network, text).value == text
+
+
+def test_dns_names_are_read_without_case_spaces_or_trailing_dot():
+    assert accepts.hosted_zone(" Example.COM. ", NOTHING_EARLIER) == "example.com"
+    assert accepts.domain("TW.example.com.", {"hostedZone": "example.com"}) == "tw.example.com"
+    assert refusal(accepts.hosted_zone, "localhost").allowed.startswith("a DNS zone name")
+
+
+def test_a_domain_without_a_hosted_zone_blames_the_hosted_zone():
+    refused = refusal(accepts.domain, "tw.example.com", {"hostedZone": ""})
+    assert (refused.setting, refused.value) == ("hostedZone", "")
+    assert accepts.domain("", {"hostedZone": ""}) == ""
+
+
+def test_mail_from_is_an_address_within_the_hosted_zone():
+    zone = {"hostedZone": "example.com"}
+    assert accepts.mail_from("noreply@mail.example.com", zone) == "noreply@mail.example.com"
+    assert refusal(accepts.mail_from, "@example.com", zone).value == "@example.com"
+    assert refusal(accepts.mail_from, "a@example.com", {"hostedZone": ""}).allowed.startswith(
+        '"" (mail needs hostedZone'
+    )
+
+
+def test_the_application_role_is_a_postgres_name_other_than_the_superuser():
+    assert accepts.application_role("django_tw", NOTHING_EARLIER) == "django_tw"
+    assert "other than postgres" in refusal(accepts.application_role, "postgres").allowed
+    assert "a Postgres name" in refusal(accepts.application_role, "Django").allowed
+
+
+def test_time_of_day_is_hh_mm_on_a_24_hour_clock():
+    assert accepts.time_of_day(" 00:00 ", NOTHING_EARLIER) == "00:00"
+    for text in ("24:00", "5:00", "17:60", "1020"):
+        assert refusal(accepts.time_of_day, text).value == text
