@@ -1,21 +1,17 @@
 """SidecarTask on its own: containers on one localhost, roles, logs, service."""
 
-from __future__ import annotations
-
 import json
 
 import pulumi
 import pytest
 
-from components.sidecar_task import (
-    ECS_EXEC_ACTIONS,
+from components.sidecar_task import ECS_EXEC_ACTIONS, SidecarTask, SidecarTaskArgs
+from components.sidecar_types import (
     ContainerSpec,
     EfsVolume,
     HealthCheck,
     LoadBalancerTarget,
     Mount,
-    SidecarTask,
-    SidecarTaskArgs,
     Volume,
 )
 from tests.infra.conftest import (
@@ -28,7 +24,6 @@ from tests.infra.conftest import (
 )
 
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
-HEALTHY = HealthCheck(command=["CMD", "true"])
 
 
 def app(**kwargs) -> ContainerSpec:
@@ -206,46 +201,15 @@ def test_bad_task_args_say_what_to_change(containers_, kwargs, message):
         SidecarTaskArgs(vpc_id="v", subnet_ids=["s"], region="r", containers=containers_, **kwargs)
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"environment": {"DB_PASSWORD": "x"}}, r"DB_PASSWORD looks secret; move it"),
-        ({"environment": {"DATABASE_URL": "postgres://"}}, r"DATABASE_URL looks secret"),
-        ({"environment": {"K": "1"}, "secrets": {"K": SECRET_ARN}}, r"K is in both"),
-        ({"stop_timeout": 300}, r"stop_timeout 300 is outside 2..120"),
-        ({"depends_on": {"db": "READY"}}, r"use one of START, COMPLETE, SUCCESS, HEALTHY"),
-        ({"name": "bad name"}, r"use letters, digits"),
-    ],
-)
-def test_bad_container_specs_say_what_to_change(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        app(**kwargs)
-
-
-def test_health_check_must_be_ecs_form():
-    with pytest.raises(ValueError, match=r"must start with 'CMD' or 'CMD-SHELL'"):
-        HealthCheck(command=["pg_isready"])
-
-
-@pytest.mark.parametrize("start_period", [-1, 301])
-def test_health_check_start_period_stays_within_what_ecs_accepts(start_period):
-    with pytest.raises(ValueError, match=r"start_period is -?\d+; ECS accepts 0 to 300 seconds"):
-        HealthCheck(command=["CMD", "true"], start_period=start_period)
-    assert HealthCheck(command=["CMD", "true"], start_period=300).to_ecs()["startPeriod"] == 300
-
-
 def test_container_definitions_are_valid_json_in_declaration_order():
     recording = build([app(name="first", port=1), app(name="second", port=2)])
     names = [
         c["name"] for c in json.loads(recording.one(TASK_DEFINITION).inputs["containerDefinitions"])
     ]
     assert names == ["first", "second"]
-    assert HEALTHY.to_ecs()["retries"] == 5
 
 
-def test_user_is_rendered_and_root_is_refused():
+def test_user_is_rendered():
     recording = build([app(user="10001:10001")])
     (definition,) = containers(recording).values()
     assert definition["user"] == "10001:10001"
-    with pytest.raises(ValueError, match=r"user '0:0' is root"):
-        app(user="0:0")
