@@ -2,9 +2,11 @@
 
 Containers of one awsvpc task share a network namespace, so they talk over ``localhost``
 (``127.0.0.1``), never by container name. Everything a container needs is a typed
-:class:`ContainerSpec` (``components.sidecar_types``); the component turns the specs into
+:class:`ContainerSpec` (``components.sidecar_types``). Pure functions beside this file compute
+the container definitions and volumes (``sidecar_containers``), the roles' statements
+(``sidecar_roles``) and how the service deploys (``sidecar_service``); the component declares
 the task definition, one log group per container, the two IAM roles, the cluster, the service
-and its security group.
+and its security group from their results.
 """
 
 from collections.abc import Mapping, Sequence
@@ -16,6 +18,20 @@ import pulumi_aws as aws
 
 from components.policy_documents import assume_role_policy, policy_document
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
+from components.sidecar_containers import container_definitions, log_group_name, task_volumes
+from components.sidecar_roles import (
+    ECS_EXEC_ACTIONS,
+    execution_role_statements,
+    log_stream_arn,
+    referenced_secret_arns,
+    task_role_statements,
+)
+from components.sidecar_service import (
+    DeploymentLimits,
+    deployment_limits,
+    health_check_grace_period,
+    service_load_balancers,
+)
 from components.sidecar_types import (
     DEPENDENCY_CONDITIONS,
     MAX_HEALTH_START_PERIOD,
@@ -47,15 +63,6 @@ __all__ = [
     "Volume",
     "deployment_limits",
 ]
-
-# ECS Exec: the task role needs exactly these (listed, not "ssmmessages:*", which fails AWS
-# Security Hub control IAM.21). https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
-ECS_EXEC_ACTIONS = (
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-)
 
 
 @dataclass(frozen=True)
@@ -167,24 +174,6 @@ class SidecarTaskArgs:
         return frozenset(needed)
 
 
-@dataclass(frozen=True)
-class DeploymentLimits:
-    desired_count: int
-    minimum_healthy_percent: int
-    maximum_percent: int
-
-
-def deployment_limits(args: SidecarTaskArgs) -> DeploymentLimits:
-    """A stateful container allows one task at a time: stop the old one, then start the new.
-
-    Two Postgres servers on one data directory corrupt it, so a rolling deployment that
-    briefly runs two tasks is not an option (docker-library/postgres#171).
-    """
-    if args.stateful:
-        return DeploymentLimits(1, 0, 100)
-    return DeploymentLimits(args.desired_count, 100, 200)
-
-
 class SidecarTask(pulumi.ComponentResource):
     """Cluster, task definition, roles, log groups, security group and service for one task."""
 
@@ -204,7 +193,7 @@ class SidecarTask(pulumi.ComponentResource):
         super().__init__("django-tw:compute:SidecarTask", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self._args = args
-        self.deployment = deployment_limits(args)
+        self.deployment = deployment_limits(args.stateful, args.desired_count)
 
         cluster = aws.ecs.Cluster(
             f"{name}-cluster",
@@ -215,14 +204,12 @@ class SidecarTask(pulumi.ComponentResource):
         log_groups = {
             container.name: aws.cloudwatch.LogGroup(
                 f"{name}-{container.name}-logs",
-                name=f"/ecs/{name}/{container.name}",
+                name=log_group_name(name, container.name),
                 retention_in_days=args.log_retention_days,
                 opts=child,
             )
             for container in args.containers
         }
-
-        secret_arns = list(dict.fromkeys(a for c in args.containers for a in c.secrets.values()))
 
         execution_role = aws.iam.Role(
             f"{name}-execution-role",
@@ -230,44 +217,11 @@ class SidecarTask(pulumi.ComponentResource):
             description="Starts the task: pulls its images, writes its logs, reads its secrets",
             opts=child,
         )
-        log_stream_arns = [group.arn.apply(lambda arn: f"{arn}:*") for group in log_groups.values()]
-        execution_statements: list[dict[str, Any]] = [
-            # GetAuthorizationToken has no resource-level permissions.
-            {
-                "Sid": "EcrLogin",
-                "Effect": "Allow",
-                "Action": ["ecr:GetAuthorizationToken"],
-                "Resource": "*",
-            },
-            {
-                "Sid": "Logs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": log_stream_arns,
-            },
-        ]
-        if args.image_repository_arns:
-            execution_statements.append(
-                {
-                    "Sid": "EcrPull",
-                    "Effect": "Allow",
-                    "Action": [
-                        "ecr:BatchCheckLayerAvailability",
-                        "ecr:BatchGetImage",
-                        "ecr:GetDownloadUrlForLayer",
-                    ],
-                    "Resource": list(args.image_repository_arns),
-                }
-            )
-        if secret_arns:
-            execution_statements.append(
-                {
-                    "Sid": "TaskSecrets",
-                    "Effect": "Allow",
-                    "Action": ["secretsmanager:GetSecretValue"],
-                    "Resource": secret_arns,
-                }
-            )
+        execution_statements = execution_role_statements(
+            log_stream_arns=[group.arn.apply(log_stream_arn) for group in log_groups.values()],
+            image_repository_arns=args.image_repository_arns,
+            secret_arns=referenced_secret_arns(args.containers),
+        )
         aws.iam.RolePolicy(
             f"{name}-execution-policy",
             role=execution_role.id,
@@ -281,17 +235,7 @@ class SidecarTask(pulumi.ComponentResource):
             description="What the application inside the task may do",
             opts=child,
         )
-        task_statements = [dict(statement) for statement in args.task_role_statements]
-        if args.enable_exec:
-            task_statements.append(
-                {
-                    "Sid": "EcsExec",
-                    "Effect": "Allow",
-                    "Action": list(ECS_EXEC_ACTIONS),
-                    # ssmmessages has no resource-level permissions.
-                    "Resource": "*",
-                }
-            )
+        task_statements = task_role_statements(args.task_role_statements, args.enable_exec)
         if task_statements:
             aws.iam.RolePolicy(
                 f"{name}-task-policy",
@@ -300,6 +244,11 @@ class SidecarTask(pulumi.ComponentResource):
                 opts=child,
             )
 
+        definitions = container_definitions(
+            args.containers,
+            {container: group.name for container, group in log_groups.items()},
+            args.region,
+        )
         task_definition = aws.ecs.TaskDefinition(
             f"{name}-taskdef",
             family=name,
@@ -312,10 +261,8 @@ class SidecarTask(pulumi.ComponentResource):
             ),
             execution_role_arn=execution_role.arn,
             task_role_arn=task_role.arn,
-            container_definitions=pulumi.Output.json_dumps(
-                [self._container_definition(c, log_groups[c.name]) for c in args.containers]
-            ),
-            volumes=[self._volume(volume) for volume in args.volumes],
+            container_definitions=pulumi.Output.json_dumps(definitions),
+            volumes=task_volumes(args.volumes),
             opts=child,
         )
 
@@ -343,15 +290,6 @@ class SidecarTask(pulumi.ComponentResource):
                 prefix_list_id=rule.prefix_list_id,
             )
 
-        load_balancers = []
-        if args.load_balancer is not None:
-            load_balancers.append(
-                aws.ecs.ServiceLoadBalancerArgs(
-                    target_group_arn=args.load_balancer.target_group_arn,
-                    container_name=args.load_balancer.container_name,
-                    container_port=args.load_balancer.container_port,
-                )
-            )
         service = aws.ecs.Service(
             f"{name}-service",
             cluster=cluster.arn,
@@ -366,15 +304,15 @@ class SidecarTask(pulumi.ComponentResource):
                 enable=True, rollback=True
             ),
             enable_execute_command=args.enable_exec,
-            health_check_grace_period_seconds=(
-                args.health_check_grace_seconds if args.load_balancer is not None else None
+            health_check_grace_period_seconds=health_check_grace_period(
+                args.load_balancer, args.health_check_grace_seconds
             ),
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
                 subnets=list(args.subnet_ids),
                 security_groups=[task_group.id, *args.extra_security_group_ids],
                 assign_public_ip=False,
             ),
-            load_balancers=load_balancers,
+            load_balancers=service_load_balancers(args.load_balancer),
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
             wait_for_steady_state=False,
@@ -405,64 +343,3 @@ class SidecarTask(pulumi.ComponentResource):
     def required_endpoints(self) -> frozenset[str]:
         """AWS services the task reaches from its private subnets."""
         return self._args.required_endpoints
-
-    def _container_definition(
-        self, container: ContainerSpec, log_group: aws.cloudwatch.LogGroup
-    ) -> dict[str, Any]:
-        definition: dict[str, Any] = {
-            "name": container.name,
-            "image": container.image,
-            "essential": container.essential,
-            "environment": [
-                {"name": key, "value": container.environment[key]}
-                for key in sorted(container.environment)
-            ],
-            "secrets": [
-                {"name": key, "valueFrom": container.secrets[key]}
-                for key in sorted(container.secrets)
-            ],
-            "portMappings": (
-                [{"containerPort": container.port, "protocol": "tcp", "name": container.name}]
-                if container.port is not None
-                else []
-            ),
-            "mountPoints": [
-                {"sourceVolume": m.volume, "containerPath": m.path, "readOnly": m.read_only}
-                for m in container.mounts
-            ],
-            "dependsOn": [
-                {"containerName": target, "condition": condition}
-                for target, condition in container.depends_on.items()
-            ],
-            "linuxParameters": {"initProcessEnabled": container.init_process_enabled},
-            "logConfiguration": {
-                "logDriver": "awslogs",
-                "options": {
-                    "awslogs-group": log_group.name,
-                    "awslogs-region": self._args.region,
-                    "awslogs-stream-prefix": container.name,
-                },
-            },
-        }
-        if container.health_check is not None:
-            definition["healthCheck"] = container.health_check.to_ecs()
-        if container.stop_timeout is not None:
-            definition["stopTimeout"] = container.stop_timeout
-        if container.user is not None:
-            definition["user"] = container.user
-        return definition
-
-    @staticmethod
-    def _volume(volume: Volume) -> aws.ecs.TaskDefinitionVolumeArgs:
-        if volume.efs is None:
-            return aws.ecs.TaskDefinitionVolumeArgs(name=volume.name)
-        return aws.ecs.TaskDefinitionVolumeArgs(
-            name=volume.name,
-            efs_volume_configuration=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationArgs(
-                file_system_id=volume.efs.file_system_id,
-                transit_encryption="ENABLED",
-                authorization_config=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationAuthorizationConfigArgs(
-                    access_point_id=volume.efs.access_point_id, iam="ENABLED"
-                ),
-            ),
-        )
