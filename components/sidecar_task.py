@@ -2,15 +2,15 @@
 
 Containers of one awsvpc task share a network namespace, so they talk over ``localhost``
 (``127.0.0.1``), never by container name. Everything a container needs is a typed
-:class:`ContainerSpec`; the component turns the specs into the task definition, one log
-group per container, the two IAM roles, the cluster, the service and its security group.
+:class:`ContainerSpec` (``components.sidecar_types``). Pure functions beside this file compute
+the container definitions and volumes (``sidecar_containers``), the roles' statements
+(``sidecar_roles``) and how the service deploys (``sidecar_service``); the component declares
+the task definition, one log group per container, the two IAM roles, the cluster, the service
+and its security group from their results.
 """
 
-from __future__ import annotations
-
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -18,179 +18,51 @@ import pulumi_aws as aws
 
 from components.policy_documents import assume_role_policy, policy_document
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
-
-# ECS Exec: the task role needs exactly these (listed, not "ssmmessages:*", which fails AWS
-# Security Hub control IAM.21). https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
-ECS_EXEC_ACTIONS = (
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
+from components.sidecar_containers import container_definitions, log_group_name, task_volumes
+from components.sidecar_roles import (
+    ECS_EXEC_ACTIONS,
+    execution_role_statements,
+    log_stream_arn,
+    referenced_secret_arns,
+    task_role_statements,
+)
+from components.sidecar_service import (
+    DeploymentLimits,
+    deployment_limits,
+    health_check_grace_period,
+    service_load_balancers,
+)
+from components.sidecar_types import (
+    DEPENDENCY_CONDITIONS,
+    MAX_HEALTH_START_PERIOD,
+    MAX_STOP_TIMEOUT,
+    ContainerSpec,
+    EfsVolume,
+    EgressRule,
+    HealthCheck,
+    LoadBalancerTarget,
+    Mount,
+    Volume,
 )
 
-# Fargate's hard limit for stopTimeout.
-# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
-MAX_STOP_TIMEOUT = 120
-
-# ECS accepts a health check startPeriod of 0 to 300 seconds.
-# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
-MAX_HEALTH_START_PERIOD = 300
-
-DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
-
-# Environment names that must never carry a value in plain text: they go in `secrets`.
-_SECRET_LOOKING_NAME = re.compile(
-    r"(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|ACCESS_KEY|^DATABASE_URL$)", re.IGNORECASE
-)
-
-
-@dataclass(frozen=True)
-class HealthCheck:
-    """An ECS container health check (run inside the container)."""
-
-    command: Sequence[str]
-    """ECS form, e.g. ``["CMD-SHELL", "pg_isready -h 127.0.0.1 || exit 1"]``."""
-    interval: int = 10
-    timeout: int = 5
-    retries: int = 5
-    start_period: int = 30
-    """Seconds during which failures do not count (first start, migrations)."""
-
-    def __post_init__(self) -> None:
-        if not self.command or self.command[0] not in ("CMD", "CMD-SHELL"):
-            raise ValueError(
-                f"HealthCheck.command {list(self.command)!r} must start with 'CMD' or 'CMD-SHELL'"
-            )
-        if not 0 <= self.start_period <= MAX_HEALTH_START_PERIOD:
-            raise ValueError(
-                f"HealthCheck.start_period is {self.start_period}; ECS accepts 0 to "
-                f"{MAX_HEALTH_START_PERIOD} seconds"
-            )
-
-    def to_ecs(self) -> dict[str, Any]:
-        return {
-            "command": list(self.command),
-            "interval": self.interval,
-            "timeout": self.timeout,
-            "retries": self.retries,
-            "startPeriod": self.start_period,
-        }
-
-
-@dataclass(frozen=True)
-class Mount:
-    """A task volume mounted into a container."""
-
-    volume: str
-    path: str
-    read_only: bool = False
-
-
-@dataclass(frozen=True)
-class EfsVolume:
-    """An EFS file system mounted through an access point, encrypted in transit, with IAM."""
-
-    file_system_id: pulumi.Input[str]
-    access_point_id: pulumi.Input[str]
-
-
-@dataclass(frozen=True)
-class Volume:
-    """A task volume: task-local scratch space shared by containers, or EFS."""
-
-    name: str
-    efs: EfsVolume | None = None
-
-
-@dataclass(frozen=True)
-class ContainerSpec:
-    """One container of the task."""
-
-    name: str
-    image: pulumi.Input[str]
-    port: int | None = None
-    """Port the container listens on (awsvpc: the same port on the task's IP and localhost)."""
-    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Plain, non-secret settings. Secret-looking names are refused: use ``secrets``."""
-    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Environment name -> Secrets Manager ARN (``valueFrom``); injected at start."""
-    health_check: HealthCheck | None = None
-    depends_on: Mapping[str, str] = field(default_factory=dict)
-    """Container name -> condition (``HEALTHY`` needs that container's health check)."""
-    mounts: Sequence[Mount] = ()
-    stop_timeout: int | None = None
-    """Seconds between SIGTERM and SIGKILL (Fargate max 120; None = ECS default 30)."""
-    essential: bool = True
-    stateful: bool = False
-    """Keeps data that two copies would corrupt (e.g. Postgres): the service then runs
-    exactly one task and stops the old task before starting the new one."""
-    init_process_enabled: bool = True
-    """Run an init process (reaps zombies; recommended for ECS Exec)."""
-    user: str | None = None
-    """``uid:gid`` the container runs as. Say it even when the image's USER matches, so the
-    task definition shows no container runs as root (FSBP ECS.20)."""
-
-    def __post_init__(self) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}", self.name):
-            raise ValueError(f"ContainerSpec.name {self.name!r}: use letters, digits, - and _")
-        both = sorted(set(self.environment) & set(self.secrets))
-        if both:
-            raise ValueError(
-                f"container {self.name!r}: {', '.join(both)} is in both environment and "
-                "secrets; keep it in secrets only"
-            )
-        plain = sorted(name for name in self.environment if _SECRET_LOOKING_NAME.search(name))
-        if plain:
-            raise ValueError(
-                f"container {self.name!r}: {', '.join(plain)} looks secret; move it from "
-                "environment to secrets (a Secrets Manager ARN), never a plain value"
-            )
-        for target, condition in self.depends_on.items():
-            if condition not in DEPENDENCY_CONDITIONS:
-                raise ValueError(
-                    f"container {self.name!r}: depends_on[{target!r}] is {condition!r}; use "
-                    f"one of {', '.join(DEPENDENCY_CONDITIONS)}"
-                )
-        if self.user is not None and self.user.split(":")[0] in ("0", "root"):
-            raise ValueError(
-                f"container {self.name!r}: user {self.user!r} is root; run as the image's "
-                "unprivileged uid:gid"
-            )
-        if self.stop_timeout is not None and not 2 <= self.stop_timeout <= MAX_STOP_TIMEOUT:
-            raise ValueError(
-                f"container {self.name!r}: stop_timeout {self.stop_timeout} is outside "
-                f"2..{MAX_STOP_TIMEOUT} seconds (Fargate's limit)"
-            )
-
-
-@dataclass(frozen=True)
-class LoadBalancerTarget:
-    """Register one container port of the task in an ALB target group."""
-
-    target_group_arn: pulumi.Input[str]
-    container_name: str
-    container_port: int
-    source_security_group_id: pulumi.Input[str]
-    """Only this security group (the load balancer's) may reach the port."""
-
-
-@dataclass(frozen=True)
-class EgressRule:
-    """Outbound traffic the task may open: to a CIDR, a security group or a prefix list."""
-
-    port: int
-    description: str
-    cidr: str | None = None
-    security_group_id: pulumi.Input[str] | None = None
-    prefix_list_id: pulumi.Input[str] | None = None
-
-    def __post_init__(self) -> None:
-        targets = [self.cidr, self.security_group_id, self.prefix_list_id]
-        if sum(target is not None for target in targets) != 1:
-            raise ValueError(
-                f"EgressRule {self.description!r}: give exactly one of cidr, "
-                "security_group_id, prefix_list_id"
-            )
+# The types and limits a caller of SidecarTask needs, importable from here as before they moved.
+__all__ = [
+    "DEPENDENCY_CONDITIONS",
+    "ECS_EXEC_ACTIONS",
+    "MAX_HEALTH_START_PERIOD",
+    "MAX_STOP_TIMEOUT",
+    "ContainerSpec",
+    "DeploymentLimits",
+    "EfsVolume",
+    "EgressRule",
+    "HealthCheck",
+    "LoadBalancerTarget",
+    "Mount",
+    "SidecarTask",
+    "SidecarTaskArgs",
+    "Volume",
+    "deployment_limits",
+]
 
 
 @dataclass(frozen=True)
@@ -302,24 +174,6 @@ class SidecarTaskArgs:
         return frozenset(needed)
 
 
-@dataclass(frozen=True)
-class DeploymentLimits:
-    desired_count: int
-    minimum_healthy_percent: int
-    maximum_percent: int
-
-
-def deployment_limits(args: SidecarTaskArgs) -> DeploymentLimits:
-    """A stateful container allows one task at a time: stop the old one, then start the new.
-
-    Two Postgres servers on one data directory corrupt it, so a rolling deployment that
-    briefly runs two tasks is not an option (docker-library/postgres#171).
-    """
-    if args.stateful:
-        return DeploymentLimits(1, 0, 100)
-    return DeploymentLimits(args.desired_count, 100, 200)
-
-
 class SidecarTask(pulumi.ComponentResource):
     """Cluster, task definition, roles, log groups, security group and service for one task."""
 
@@ -339,7 +193,7 @@ class SidecarTask(pulumi.ComponentResource):
         super().__init__("django-tw:compute:SidecarTask", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self._args = args
-        self.deployment = deployment_limits(args)
+        self.deployment = deployment_limits(args.stateful, args.desired_count)
 
         cluster = aws.ecs.Cluster(
             f"{name}-cluster",
@@ -350,14 +204,12 @@ class SidecarTask(pulumi.ComponentResource):
         log_groups = {
             container.name: aws.cloudwatch.LogGroup(
                 f"{name}-{container.name}-logs",
-                name=f"/ecs/{name}/{container.name}",
+                name=log_group_name(name, container.name),
                 retention_in_days=args.log_retention_days,
                 opts=child,
             )
             for container in args.containers
         }
-
-        secret_arns = list(dict.fromkeys(a for c in args.containers for a in c.secrets.values()))
 
         execution_role = aws.iam.Role(
             f"{name}-execution-role",
@@ -365,44 +217,11 @@ class SidecarTask(pulumi.ComponentResource):
             description="Starts the task: pulls its images, writes its logs, reads its secrets",
             opts=child,
         )
-        log_stream_arns = [group.arn.apply(lambda arn: f"{arn}:*") for group in log_groups.values()]
-        execution_statements: list[dict[str, Any]] = [
-            # GetAuthorizationToken has no resource-level permissions.
-            {
-                "Sid": "EcrLogin",
-                "Effect": "Allow",
-                "Action": ["ecr:GetAuthorizationToken"],
-                "Resource": "*",
-            },
-            {
-                "Sid": "Logs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": log_stream_arns,
-            },
-        ]
-        if args.image_repository_arns:
-            execution_statements.append(
-                {
-                    "Sid": "EcrPull",
-                    "Effect": "Allow",
-                    "Action": [
-                        "ecr:BatchCheckLayerAvailability",
-                        "ecr:BatchGetImage",
-                        "ecr:GetDownloadUrlForLayer",
-                    ],
-                    "Resource": list(args.image_repository_arns),
-                }
-            )
-        if secret_arns:
-            execution_statements.append(
-                {
-                    "Sid": "TaskSecrets",
-                    "Effect": "Allow",
-                    "Action": ["secretsmanager:GetSecretValue"],
-                    "Resource": secret_arns,
-                }
-            )
+        execution_statements = execution_role_statements(
+            log_stream_arns=[group.arn.apply(log_stream_arn) for group in log_groups.values()],
+            image_repository_arns=args.image_repository_arns,
+            secret_arns=referenced_secret_arns(args.containers),
+        )
         aws.iam.RolePolicy(
             f"{name}-execution-policy",
             role=execution_role.id,
@@ -416,17 +235,7 @@ class SidecarTask(pulumi.ComponentResource):
             description="What the application inside the task may do",
             opts=child,
         )
-        task_statements = [dict(statement) for statement in args.task_role_statements]
-        if args.enable_exec:
-            task_statements.append(
-                {
-                    "Sid": "EcsExec",
-                    "Effect": "Allow",
-                    "Action": list(ECS_EXEC_ACTIONS),
-                    # ssmmessages has no resource-level permissions.
-                    "Resource": "*",
-                }
-            )
+        task_statements = task_role_statements(args.task_role_statements, args.enable_exec)
         if task_statements:
             aws.iam.RolePolicy(
                 f"{name}-task-policy",
@@ -435,6 +244,11 @@ class SidecarTask(pulumi.ComponentResource):
                 opts=child,
             )
 
+        definitions = container_definitions(
+            args.containers,
+            {container: group.name for container, group in log_groups.items()},
+            args.region,
+        )
         task_definition = aws.ecs.TaskDefinition(
             f"{name}-taskdef",
             family=name,
@@ -447,10 +261,8 @@ class SidecarTask(pulumi.ComponentResource):
             ),
             execution_role_arn=execution_role.arn,
             task_role_arn=task_role.arn,
-            container_definitions=pulumi.Output.json_dumps(
-                [self._container_definition(c, log_groups[c.name]) for c in args.containers]
-            ),
-            volumes=[self._volume(volume) for volume in args.volumes],
+            container_definitions=pulumi.Output.json_dumps(definitions),
+            volumes=task_volumes(args.volumes),
             opts=child,
         )
 
@@ -478,15 +290,6 @@ class SidecarTask(pulumi.ComponentResource):
                 prefix_list_id=rule.prefix_list_id,
             )
 
-        load_balancers = []
-        if args.load_balancer is not None:
-            load_balancers.append(
-                aws.ecs.ServiceLoadBalancerArgs(
-                    target_group_arn=args.load_balancer.target_group_arn,
-                    container_name=args.load_balancer.container_name,
-                    container_port=args.load_balancer.container_port,
-                )
-            )
         service = aws.ecs.Service(
             f"{name}-service",
             cluster=cluster.arn,
@@ -501,15 +304,15 @@ class SidecarTask(pulumi.ComponentResource):
                 enable=True, rollback=True
             ),
             enable_execute_command=args.enable_exec,
-            health_check_grace_period_seconds=(
-                args.health_check_grace_seconds if args.load_balancer is not None else None
+            health_check_grace_period_seconds=health_check_grace_period(
+                args.load_balancer, args.health_check_grace_seconds
             ),
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
                 subnets=list(args.subnet_ids),
                 security_groups=[task_group.id, *args.extra_security_group_ids],
                 assign_public_ip=False,
             ),
-            load_balancers=load_balancers,
+            load_balancers=service_load_balancers(args.load_balancer),
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
             wait_for_steady_state=False,
@@ -540,64 +343,3 @@ class SidecarTask(pulumi.ComponentResource):
     def required_endpoints(self) -> frozenset[str]:
         """AWS services the task reaches from its private subnets."""
         return self._args.required_endpoints
-
-    def _container_definition(
-        self, container: ContainerSpec, log_group: aws.cloudwatch.LogGroup
-    ) -> dict[str, Any]:
-        definition: dict[str, Any] = {
-            "name": container.name,
-            "image": container.image,
-            "essential": container.essential,
-            "environment": [
-                {"name": key, "value": container.environment[key]}
-                for key in sorted(container.environment)
-            ],
-            "secrets": [
-                {"name": key, "valueFrom": container.secrets[key]}
-                for key in sorted(container.secrets)
-            ],
-            "portMappings": (
-                [{"containerPort": container.port, "protocol": "tcp", "name": container.name}]
-                if container.port is not None
-                else []
-            ),
-            "mountPoints": [
-                {"sourceVolume": m.volume, "containerPath": m.path, "readOnly": m.read_only}
-                for m in container.mounts
-            ],
-            "dependsOn": [
-                {"containerName": target, "condition": condition}
-                for target, condition in container.depends_on.items()
-            ],
-            "linuxParameters": {"initProcessEnabled": container.init_process_enabled},
-            "logConfiguration": {
-                "logDriver": "awslogs",
-                "options": {
-                    "awslogs-group": log_group.name,
-                    "awslogs-region": self._args.region,
-                    "awslogs-stream-prefix": container.name,
-                },
-            },
-        }
-        if container.health_check is not None:
-            definition["healthCheck"] = container.health_check.to_ecs()
-        if container.stop_timeout is not None:
-            definition["stopTimeout"] = container.stop_timeout
-        if container.user is not None:
-            definition["user"] = container.user
-        return definition
-
-    @staticmethod
-    def _volume(volume: Volume) -> aws.ecs.TaskDefinitionVolumeArgs:
-        if volume.efs is None:
-            return aws.ecs.TaskDefinitionVolumeArgs(name=volume.name)
-        return aws.ecs.TaskDefinitionVolumeArgs(
-            name=volume.name,
-            efs_volume_configuration=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationArgs(
-                file_system_id=volume.efs.file_system_id,
-                transit_encryption="ENABLED",
-                authorization_config=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationAuthorizationConfigArgs(
-                    access_point_id=volume.efs.access_point_id, iam="ENABLED"
-                ),
-            ),
-        )

@@ -1,25 +1,29 @@
-"""SidecarTask on its own: containers on one localhost, roles, logs, service."""
+"""SidecarTask on its own: the resources it declares from its pure parts' results.
 
-from __future__ import annotations
+What each part computes is specified beside it (test_sidecar_containers, test_sidecar_roles,
+test_sidecar_service, test_sidecar_types); here, that the component declares it, wired together.
+"""
 
 import json
 
 import pulumi
 import pytest
 
-from components.sidecar_task import (
-    ECS_EXEC_ACTIONS,
+from components.sidecar_containers import container_definitions
+from components.sidecar_roles import ECS_EXEC_ACTIONS
+from components.sidecar_service import deployment_limits
+from components.sidecar_task import SidecarTask, SidecarTaskArgs
+from components.sidecar_types import (
     ContainerSpec,
     EfsVolume,
     HealthCheck,
     LoadBalancerTarget,
     Mount,
-    SidecarTask,
-    SidecarTaskArgs,
     Volume,
 )
 from tests.infra.conftest import (
     INGRESS_RULE,
+    ROLE_POLICY,
     SERVICE,
     TASK_DEFINITION,
     containers,
@@ -28,7 +32,6 @@ from tests.infra.conftest import (
 )
 
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
-HEALTHY = HealthCheck(command=["CMD", "true"])
 
 
 def app(**kwargs) -> ContainerSpec:
@@ -66,27 +69,22 @@ def test_task_definition_is_fargate_awsvpc_with_the_given_size_and_architecture(
     }
 
 
-def test_container_definition_carries_every_field_of_the_spec():
-    spec = app(
-        environment={"MODE": "prod"},
-        secrets={"APP_KEY": SECRET_ARN},
-        health_check=HealthCheck(command=["CMD-SHELL", "true"], start_period=45),
-        mounts=[Mount("scratch", "/scratch", read_only=True)],
-        stop_timeout=60,
-    )
-    recording = build([spec], volumes=[Volume("scratch")])
-    (definition,) = containers(recording).values()
-    assert definition["environment"] == [{"name": "MODE", "value": "prod"}]
-    assert definition["secrets"] == [{"name": "APP_KEY", "valueFrom": SECRET_ARN}]
-    assert definition["healthCheck"]["command"] == ["CMD-SHELL", "true"]
-    assert definition["healthCheck"]["startPeriod"] == 45
-    assert definition["mountPoints"] == [
-        {"sourceVolume": "scratch", "containerPath": "/scratch", "readOnly": True}
+def test_task_definition_holds_each_containers_definition_logging_to_its_own_group():
+    specs = [
+        app(
+            environment={"MODE": "prod"},
+            secrets={"APP_KEY": SECRET_ARN},
+            health_check=HealthCheck(command=["CMD-SHELL", "true"], start_period=45),
+            mounts=[Mount("scratch", "/scratch", read_only=True)],
+            stop_timeout=60,
+            user="10001:10001",
+        ),
+        app(name="side", port=9000, depends_on={"app": "HEALTHY"}),
     ]
-    assert definition["stopTimeout"] == 60
-    assert definition["portMappings"] == [{"containerPort": 8000, "protocol": "tcp", "name": "app"}]
-    assert definition["linuxParameters"] == {"initProcessEnabled": True}
-    assert definition["logConfiguration"]["logDriver"] == "awslogs"
+    recording = build(specs, volumes=[Volume("scratch")])
+    groups = {"app": "/ecs/svc/app", "side": "/ecs/svc/side"}
+    expected = json.loads(json.dumps(container_definitions(specs, groups, "ap-northeast-1")))
+    assert list(containers(recording).values()) == expected
 
 
 def test_one_log_group_per_container_with_retention():
@@ -97,27 +95,31 @@ def test_one_log_group_per_container_with_retention():
     assert recording.outputs["log_group_names"] == {"app": "/ecs/svc/app", "side": "/ecs/svc/side"}
 
 
-def test_efs_volume_is_encrypted_in_transit_and_authorized_by_iam():
-    volume = Volume("data", efs=EfsVolume(file_system_id="fs-1", access_point_id="fsap-1"))
-    recording = build([app(mounts=[Mount("data", "/data")])], volumes=[volume])
-    (declared,) = recording.one(TASK_DEFINITION).inputs["volumes"]
-    efs = declared["efsVolumeConfiguration"]
-    assert efs["fileSystemId"] == "fs-1"
-    assert efs["transitEncryption"] == "ENABLED"
-    assert efs["authorizationConfig"] == {"accessPointId": "fsap-1", "iam": "ENABLED"}
+def test_task_definition_declares_the_volumes_the_containers_mount():
+    volumes = [
+        Volume("scratch"),
+        Volume("data", efs=EfsVolume(file_system_id="fs-1", access_point_id="fsap-1")),
+    ]
+    mounts = [Mount("scratch", "/scratch"), Mount("data", "/data")]
+    recording = build([app(mounts=mounts)], volumes=volumes)
+    scratch, data = recording.one(TASK_DEFINITION).inputs["volumes"]
+    assert scratch == {"name": "scratch"}
+    assert data["name"] == "data"
+    assert data["efsVolumeConfiguration"] == {
+        "fileSystemId": "fs-1",
+        "transitEncryption": "ENABLED",
+        "authorizationConfig": {"accessPointId": "fsap-1", "iam": "ENABLED"},
+    }
 
 
-def test_stateful_container_forces_one_task_stopped_before_the_next():
-    recording = build([app(stateful=True)], desired_count=3)
+@pytest.mark.parametrize(("stateful", "desired_count"), [(True, 3), (False, 2)])
+def test_service_deploys_within_the_limits_the_containers_allow(stateful, desired_count):
+    recording = build([app(stateful=stateful)], desired_count=desired_count)
     service = recording.one(SERVICE).inputs
-    assert (service["desiredCount"], service["deploymentMinimumHealthyPercent"]) == (1, 0)
-    assert service["deploymentMaximumPercent"] == 100
-
-
-def test_stateless_task_rolls_with_full_capacity():
-    service = build([app()], desired_count=2).one(SERVICE).inputs
-    assert (service["desiredCount"], service["deploymentMinimumHealthyPercent"]) == (2, 100)
-    assert service["deploymentMaximumPercent"] == 200
+    limits = deployment_limits(stateful, desired_count)
+    assert service["desiredCount"] == limits.desired_count
+    assert service["deploymentMinimumHealthyPercent"] == limits.minimum_healthy_percent
+    assert service["deploymentMaximumPercent"] == limits.maximum_percent
 
 
 def test_service_runs_privately_with_exec_circuit_breaker_and_grace_period():
@@ -142,14 +144,20 @@ def test_cluster_turns_container_insights_on():
     assert cluster.inputs["settings"] == [{"name": "containerInsights", "value": "enabled"}]
 
 
-def test_task_role_gets_the_app_statements_and_exactly_the_four_exec_actions():
+def test_task_role_gets_the_app_statements_and_the_exec_actions():
     statement = {"Sid": "App", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:b/*"}
     recording = build([app()], task_role_statements=[statement])
     statements = policy_statements(recording, "task-policy")
     assert statements[0] == statement
     assert statements[1]["Action"] == list(ECS_EXEC_ACTIONS)
-    assert len(ECS_EXEC_ACTIONS) == 4
-    assert all(not action.endswith("*") for action in ECS_EXEC_ACTIONS)
+    role = next(r for r in recording.of_type("aws:iam/role:Role") if "task-role" in r.name)
+    (policy,) = [p for p in recording.of_type(ROLE_POLICY) if "task-policy" in p.name]
+    assert policy.inputs["role"] == role.id
+
+
+def test_task_role_without_statements_or_exec_gets_no_policy():
+    recording = build([app()], enable_exec=False)
+    assert [p.name for p in recording.of_type(ROLE_POLICY)] == ["svc-execution-policy"]
 
 
 def test_execution_role_reads_exactly_the_referenced_secrets_and_writes_its_logs():
@@ -159,6 +167,9 @@ def test_execution_role_reads_exactly_the_referenced_secrets_and_writes_its_logs
     assert statements["EcrPull"]["Resource"] == ["arn:repo"]
     group = recording.one("aws:cloudwatch/logGroup:LogGroup")
     assert statements["Logs"]["Resource"] == [group.outputs["arn"] + ":*"]
+    task_definition = recording.one(TASK_DEFINITION).inputs
+    role = next(r for r in recording.of_type("aws:iam/role:Role") if "execution-role" in r.name)
+    assert task_definition["executionRoleArn"] == role.outputs["arn"]
 
 
 def test_required_endpoints_follow_what_the_task_uses():
@@ -206,46 +217,9 @@ def test_bad_task_args_say_what_to_change(containers_, kwargs, message):
         SidecarTaskArgs(vpc_id="v", subnet_ids=["s"], region="r", containers=containers_, **kwargs)
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"environment": {"DB_PASSWORD": "x"}}, r"DB_PASSWORD looks secret; move it"),
-        ({"environment": {"DATABASE_URL": "postgres://"}}, r"DATABASE_URL looks secret"),
-        ({"environment": {"K": "1"}, "secrets": {"K": SECRET_ARN}}, r"K is in both"),
-        ({"stop_timeout": 300}, r"stop_timeout 300 is outside 2..120"),
-        ({"depends_on": {"db": "READY"}}, r"use one of START, COMPLETE, SUCCESS, HEALTHY"),
-        ({"name": "bad name"}, r"use letters, digits"),
-    ],
-)
-def test_bad_container_specs_say_what_to_change(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        app(**kwargs)
-
-
-def test_health_check_must_be_ecs_form():
-    with pytest.raises(ValueError, match=r"must start with 'CMD' or 'CMD-SHELL'"):
-        HealthCheck(command=["pg_isready"])
-
-
-@pytest.mark.parametrize("start_period", [-1, 301])
-def test_health_check_start_period_stays_within_what_ecs_accepts(start_period):
-    with pytest.raises(ValueError, match=r"start_period is -?\d+; ECS accepts 0 to 300 seconds"):
-        HealthCheck(command=["CMD", "true"], start_period=start_period)
-    assert HealthCheck(command=["CMD", "true"], start_period=300).to_ecs()["startPeriod"] == 300
-
-
 def test_container_definitions_are_valid_json_in_declaration_order():
     recording = build([app(name="first", port=1), app(name="second", port=2)])
     names = [
         c["name"] for c in json.loads(recording.one(TASK_DEFINITION).inputs["containerDefinitions"])
     ]
     assert names == ["first", "second"]
-    assert HEALTHY.to_ecs()["retries"] == 5
-
-
-def test_user_is_rendered_and_root_is_refused():
-    recording = build([app(user="10001:10001")])
-    (definition,) = containers(recording).values()
-    assert definition["user"] == "10001:10001"
-    with pytest.raises(ValueError, match=r"user '0:0' is root"):
-        app(user="0:0")

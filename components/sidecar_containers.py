@@ -1,0 +1,106 @@
+"""What a SidecarTask's task definition says: its container definitions, its volumes and the
+log group each container writes to.
+
+Pure functions of the specs: they declare nothing, so each is tested with plain values. Values
+may be Outputs (an image digest, a log group's name); ``pulumi.Output.json_dumps`` waits for them
+when the constructor turns the definitions into the task definition's JSON.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.sidecar_types import ContainerSpec, Volume
+
+
+def log_group_name(task_name: str, container_name: str) -> str:
+    """One log group per container, grouped under the task: ``/ecs/<task>/<container>``."""
+    return f"/ecs/{task_name}/{container_name}"
+
+
+def container_definition(
+    container: ContainerSpec, log_group: pulumi.Input[str], region: str
+) -> dict[str, Any]:
+    """The ECS container definition of one spec, logging to ``log_group`` through awslogs.
+
+    Environment and secrets are sorted by name so the JSON, and so the task definition, does
+    not change when only the order of a mapping does.
+    """
+    definition: dict[str, Any] = {
+        "name": container.name,
+        "image": container.image,
+        "essential": container.essential,
+        "environment": [
+            {"name": key, "value": container.environment[key]}
+            for key in sorted(container.environment)
+        ],
+        "secrets": [
+            {"name": key, "valueFrom": container.secrets[key]} for key in sorted(container.secrets)
+        ],
+        "portMappings": (
+            [{"containerPort": container.port, "protocol": "tcp", "name": container.name}]
+            if container.port is not None
+            else []
+        ),
+        "mountPoints": [
+            {"sourceVolume": m.volume, "containerPath": m.path, "readOnly": m.read_only}
+            for m in container.mounts
+        ],
+        "dependsOn": [
+            {"containerName": target, "condition": condition}
+            for target, condition in container.depends_on.items()
+        ],
+        "linuxParameters": {"initProcessEnabled": container.init_process_enabled},
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": log_group,
+                "awslogs-region": region,
+                "awslogs-stream-prefix": container.name,
+            },
+        },
+    }
+    # Absent, not null: ECS then applies its own defaults (no check, 30 s, the image's USER).
+    if container.health_check is not None:
+        definition["healthCheck"] = container.health_check.to_ecs()
+    if container.stop_timeout is not None:
+        definition["stopTimeout"] = container.stop_timeout
+    if container.user is not None:
+        definition["user"] = container.user
+    return definition
+
+
+def container_definitions(
+    containers: Sequence[ContainerSpec],
+    log_groups: Mapping[str, pulumi.Input[str]],
+    region: str,
+) -> list[dict[str, Any]]:
+    """Every container's definition, in declaration order; ``log_groups`` maps each container's
+    name to the name of its log group."""
+    missing = [c.name for c in containers if c.name not in log_groups]
+    if missing:
+        raise ValueError(f"no log group given for container(s) {', '.join(missing)}")
+    return [container_definition(c, log_groups[c.name], region) for c in containers]
+
+
+def task_volume(volume: Volume) -> aws.ecs.TaskDefinitionVolumeArgs:
+    """A task-local volume, or EFS through its access point, encrypted in transit and
+    authorized by the task role (IAM), so the file system policy can name the role."""
+    if volume.efs is None:
+        return aws.ecs.TaskDefinitionVolumeArgs(name=volume.name)
+    return aws.ecs.TaskDefinitionVolumeArgs(
+        name=volume.name,
+        efs_volume_configuration=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationArgs(
+            file_system_id=volume.efs.file_system_id,
+            transit_encryption="ENABLED",
+            authorization_config=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationAuthorizationConfigArgs(
+                access_point_id=volume.efs.access_point_id, iam="ENABLED"
+            ),
+        ),
+    )
+
+
+def task_volumes(volumes: Sequence[Volume]) -> list[aws.ecs.TaskDefinitionVolumeArgs]:
+    return [task_volume(volume) for volume in volumes]

@@ -1,0 +1,105 @@
+"""The policy statements of a SidecarTask's two roles.
+
+The execution role is what ECS uses to start the task: pull its images, write its logs, read
+the secrets it injects. The task role is what the application inside may do: the caller's
+statements, plus ECS Exec. Pure functions: statements are plain JSON-shaped dicts whose values
+may be Outputs (``policy_document`` waits for them).
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+
+from components.sidecar_types import ContainerSpec
+
+# ECS Exec: the task role needs exactly these (listed, not "ssmmessages:*", which fails AWS
+# Security Hub control IAM.21). https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+ECS_EXEC_ACTIONS = (
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+)
+
+# The pull actions of AWS's managed AmazonECSTaskExecutionRolePolicy, here scoped to the task's
+# own repositories instead of "*".
+ECR_PULL_ACTIONS = (
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+)
+
+
+def referenced_secret_arns(containers: Sequence[ContainerSpec]) -> list[pulumi.Input[str]]:
+    """Every secret some container injects, once each, in first-use order."""
+    return list(dict.fromkeys(arn for c in containers for arn in c.secrets.values()))
+
+
+def log_stream_arn(log_group_arn: str) -> str:
+    """The ARN that covers every stream of a log group (PutLogEvents acts on streams)."""
+    return f"{log_group_arn}:*"
+
+
+def execution_role_statements(
+    log_stream_arns: Sequence[pulumi.Input[str]],
+    image_repository_arns: Sequence[pulumi.Input[str]] = (),
+    secret_arns: Sequence[pulumi.Input[str]] = (),
+) -> list[dict[str, Any]]:
+    """ECR login, log writing, and only when there are any: image pulls from exactly these
+    repositories and reads of exactly these secrets."""
+    statements: list[dict[str, Any]] = [
+        # GetAuthorizationToken has no resource-level permissions.
+        {
+            "Sid": "EcrLogin",
+            "Effect": "Allow",
+            "Action": ["ecr:GetAuthorizationToken"],
+            "Resource": "*",
+        },
+        {
+            "Sid": "Logs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": list(log_stream_arns),
+        },
+    ]
+    if image_repository_arns:
+        statements.append(
+            {
+                "Sid": "EcrPull",
+                "Effect": "Allow",
+                "Action": list(ECR_PULL_ACTIONS),
+                "Resource": list(image_repository_arns),
+            }
+        )
+    if secret_arns:
+        statements.append(
+            {
+                "Sid": "TaskSecrets",
+                "Effect": "Allow",
+                "Action": ["secretsmanager:GetSecretValue"],
+                "Resource": list(secret_arns),
+            }
+        )
+    return statements
+
+
+def task_role_statements(
+    app_statements: Sequence[Mapping[str, Any]], enable_exec: bool
+) -> list[dict[str, Any]]:
+    """The application's statements as given, then ECS Exec's four actions when it is on.
+
+    Empty when there is nothing to allow: the task role then gets no inline policy.
+    """
+    statements = [dict(statement) for statement in app_statements]
+    if enable_exec:
+        statements.append(
+            {
+                "Sid": "EcsExec",
+                "Effect": "Allow",
+                "Action": list(ECS_EXEC_ACTIONS),
+                # ssmmessages has no resource-level permissions.
+                "Resource": "*",
+            }
+        )
+    return statements

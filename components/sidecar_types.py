@@ -1,0 +1,177 @@
+"""What a SidecarTask is made of: its containers, their health checks and mounts, its volumes,
+its load balancer target and its egress rules.
+
+Plain frozen dataclasses that check themselves on construction, so a wrong spec fails with a
+message before any resource exists.
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+# Fargate's hard limit for stopTimeout.
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
+MAX_STOP_TIMEOUT = 120
+
+# ECS accepts a health check startPeriod of 0 to 300 seconds.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
+MAX_HEALTH_START_PERIOD = 300
+
+DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
+
+# Environment names that must never carry a value in plain text: they go in `secrets`.
+_SECRET_LOOKING_NAME = re.compile(
+    r"(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|ACCESS_KEY|^DATABASE_URL$)", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """An ECS container health check (run inside the container)."""
+
+    command: Sequence[str]
+    """ECS form, e.g. ``["CMD-SHELL", "pg_isready -h 127.0.0.1 || exit 1"]``."""
+    interval: int = 10
+    timeout: int = 5
+    retries: int = 5
+    start_period: int = 30
+    """Seconds during which failures do not count (first start, migrations)."""
+
+    def __post_init__(self) -> None:
+        if not self.command or self.command[0] not in ("CMD", "CMD-SHELL"):
+            raise ValueError(
+                f"HealthCheck.command {list(self.command)!r} must start with 'CMD' or 'CMD-SHELL'"
+            )
+        if not 0 <= self.start_period <= MAX_HEALTH_START_PERIOD:
+            raise ValueError(
+                f"HealthCheck.start_period is {self.start_period}; ECS accepts 0 to "
+                f"{MAX_HEALTH_START_PERIOD} seconds"
+            )
+
+    def to_ecs(self) -> dict[str, Any]:
+        return {
+            "command": list(self.command),
+            "interval": self.interval,
+            "timeout": self.timeout,
+            "retries": self.retries,
+            "startPeriod": self.start_period,
+        }
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A task volume mounted into a container."""
+
+    volume: str
+    path: str
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class EfsVolume:
+    """An EFS file system mounted through an access point, encrypted in transit, with IAM."""
+
+    file_system_id: pulumi.Input[str]
+    access_point_id: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A task volume: task-local scratch space shared by containers, or EFS."""
+
+    name: str
+    efs: EfsVolume | None = None
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """One container of the task."""
+
+    name: str
+    image: pulumi.Input[str]
+    port: int | None = None
+    """Port the container listens on (awsvpc: the same port on the task's IP and localhost)."""
+    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Plain, non-secret settings. Secret-looking names are refused: use ``secrets``."""
+    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Environment name -> Secrets Manager ARN (``valueFrom``); injected at start."""
+    health_check: HealthCheck | None = None
+    depends_on: Mapping[str, str] = field(default_factory=dict)
+    """Container name -> condition (``HEALTHY`` needs that container's health check)."""
+    mounts: Sequence[Mount] = ()
+    stop_timeout: int | None = None
+    """Seconds between SIGTERM and SIGKILL (Fargate max 120; None = ECS default 30)."""
+    essential: bool = True
+    stateful: bool = False
+    """Keeps data that two copies would corrupt (e.g. Postgres): the service then runs
+    exactly one task and stops the old task before starting the new one."""
+    init_process_enabled: bool = True
+    """Run an init process (reaps zombies; recommended for ECS Exec)."""
+    user: str | None = None
+    """``uid:gid`` the container runs as. Say it even when the image's USER matches, so the
+    task definition shows no container runs as root (FSBP ECS.20)."""
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}", self.name):
+            raise ValueError(f"ContainerSpec.name {self.name!r}: use letters, digits, - and _")
+        both = sorted(set(self.environment) & set(self.secrets))
+        if both:
+            raise ValueError(
+                f"container {self.name!r}: {', '.join(both)} is in both environment and "
+                "secrets; keep it in secrets only"
+            )
+        plain = sorted(name for name in self.environment if _SECRET_LOOKING_NAME.search(name))
+        if plain:
+            raise ValueError(
+                f"container {self.name!r}: {', '.join(plain)} looks secret; move it from "
+                "environment to secrets (a Secrets Manager ARN), never a plain value"
+            )
+        for target, condition in self.depends_on.items():
+            if condition not in DEPENDENCY_CONDITIONS:
+                raise ValueError(
+                    f"container {self.name!r}: depends_on[{target!r}] is {condition!r}; use "
+                    f"one of {', '.join(DEPENDENCY_CONDITIONS)}"
+                )
+        if self.user is not None and self.user.split(":")[0] in ("0", "root"):
+            raise ValueError(
+                f"container {self.name!r}: user {self.user!r} is root; run as the image's "
+                "unprivileged uid:gid"
+            )
+        if self.stop_timeout is not None and not 2 <= self.stop_timeout <= MAX_STOP_TIMEOUT:
+            raise ValueError(
+                f"container {self.name!r}: stop_timeout {self.stop_timeout} is outside "
+                f"2..{MAX_STOP_TIMEOUT} seconds (Fargate's limit)"
+            )
+
+
+@dataclass(frozen=True)
+class LoadBalancerTarget:
+    """Register one container port of the task in an ALB target group."""
+
+    target_group_arn: pulumi.Input[str]
+    container_name: str
+    container_port: int
+    source_security_group_id: pulumi.Input[str]
+    """Only this security group (the load balancer's) may reach the port."""
+
+
+@dataclass(frozen=True)
+class EgressRule:
+    """Outbound traffic the task may open: to a CIDR, a security group or a prefix list."""
+
+    port: int
+    description: str
+    cidr: str | None = None
+    security_group_id: pulumi.Input[str] | None = None
+    prefix_list_id: pulumi.Input[str] | None = None
+
+    def __post_init__(self) -> None:
+        targets = [self.cidr, self.security_group_id, self.prefix_list_id]
+        if sum(target is not None for target in targets) != 1:
+            raise ValueError(
+                f"EgressRule {self.description!r}: give exactly one of cidr, "
+                "security_group_id, prefix_list_id"
+            )

@@ -1,0 +1,78 @@
+"""What a SidecarTask's execution role and task role may do, from plain inputs."""
+
+from components.sidecar_roles import (
+    ECR_PULL_ACTIONS,
+    ECS_EXEC_ACTIONS,
+    execution_role_statements,
+    log_stream_arn,
+    referenced_secret_arns,
+    task_role_statements,
+)
+from components.sidecar_types import ContainerSpec
+
+SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
+OTHER_SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-pw-GhIjKl"
+LOG_GROUP_ARN = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/ecs/svc/app"
+APP_STATEMENT = {"Sid": "App", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:b/*"}
+
+
+def by_sid(statements):
+    return {statement["Sid"]: statement for statement in statements}
+
+
+def test_log_stream_arn_covers_every_stream_of_the_group():
+    assert log_stream_arn(LOG_GROUP_ARN) == LOG_GROUP_ARN + ":*"
+
+
+def test_referenced_secrets_are_listed_once_in_first_use_order():
+    containers = [
+        ContainerSpec("web", "img", secrets={"B_KEY": OTHER_SECRET_ARN, "A_KEY": SECRET_ARN}),
+        ContainerSpec("db", "img", secrets={"PW": OTHER_SECRET_ARN}),
+        ContainerSpec("nginx", "img"),
+    ]
+    assert referenced_secret_arns(containers) == [OTHER_SECRET_ARN, SECRET_ARN]
+    assert referenced_secret_arns([ContainerSpec("nginx", "img")]) == []
+
+
+def test_execution_role_reads_exactly_the_referenced_secrets_and_writes_its_logs():
+    statements = by_sid(
+        execution_role_statements(
+            log_stream_arns=[LOG_GROUP_ARN + ":*"],
+            image_repository_arns=["arn:repo"],
+            secret_arns=[SECRET_ARN],
+        )
+    )
+    assert statements["TaskSecrets"]["Action"] == ["secretsmanager:GetSecretValue"]
+    assert statements["TaskSecrets"]["Resource"] == [SECRET_ARN]
+    assert statements["EcrPull"]["Action"] == list(ECR_PULL_ACTIONS)
+    assert statements["EcrPull"]["Resource"] == ["arn:repo"]
+    assert statements["Logs"]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert statements["Logs"]["Resource"] == [LOG_GROUP_ARN + ":*"]
+
+
+def test_execution_role_logs_in_to_ecr_everywhere_since_the_action_has_no_resource():
+    (login,) = [s for s in execution_role_statements([]) if s["Sid"] == "EcrLogin"]
+    assert (login["Action"], login["Resource"]) == (["ecr:GetAuthorizationToken"], "*")
+
+
+def test_execution_role_without_repositories_or_secrets_gets_neither_statement():
+    statements = by_sid(execution_role_statements(log_stream_arns=[LOG_GROUP_ARN + ":*"]))
+    assert set(statements) == {"EcrLogin", "Logs"}
+    assert all(s["Effect"] == "Allow" for s in statements.values())
+
+
+def test_task_role_gets_the_app_statements_and_exactly_the_four_exec_actions():
+    statements = task_role_statements([APP_STATEMENT], enable_exec=True)
+    assert statements[0] == APP_STATEMENT
+    assert statements[1]["Action"] == list(ECS_EXEC_ACTIONS)
+    assert statements[1]["Resource"] == "*"
+    assert len(ECS_EXEC_ACTIONS) == 4
+    assert all(action.startswith("ssmmessages:") for action in ECS_EXEC_ACTIONS)
+    assert all(not action.endswith("*") for action in ECS_EXEC_ACTIONS)
+
+
+def test_task_role_without_exec_gets_only_the_app_statements_as_copies():
+    statements = task_role_statements([APP_STATEMENT], enable_exec=False)
+    assert statements == [APP_STATEMENT]
+    assert statements[0] is not APP_STATEMENT
+    assert task_role_statements([], enable_exec=False) == []
