@@ -1,11 +1,10 @@
 """PublicEntrance on its own."""
 
-from __future__ import annotations
-
 import pulumi
 import pytest
 
-from components.load_balancer import TLS_POLICY, PublicEntrance, PublicEntranceArgs
+from components.public_entrance import PublicEntrance, PublicEntranceArgs
+from components.public_entrance_specs import TLS_POLICY
 from tests.infra.conftest import EGRESS_RULE, INGRESS_RULE, run_component
 
 LISTENER = "aws:lb/listener:Listener"
