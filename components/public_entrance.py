@@ -27,6 +27,12 @@ from components.public_entrance_specs import (
 )
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 
+# django-tw:<module>:<Class>, so a URN names the file that declares it.
+COMPONENT_TYPE = "django-tw:public_entrance:PublicEntrance"
+# Earlier tokens of this component. An alias per token lets `pulumi up` move the resources of a
+# stack created under it instead of replacing them (children follow their parent's alias).
+FORMER_COMPONENT_TYPES = ("django-tw:web:PublicEntrance",)
+
 
 @dataclass(frozen=True)
 class PublicEntranceArgs:
@@ -73,6 +79,12 @@ class PublicEntranceArgs:
             raise ValueError("PublicEntranceArgs.health_check_path must start with '/'")
 
 
+def with_former_types(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """The caller's options plus an alias to each of :data:`FORMER_COMPONENT_TYPES`."""
+    former = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=t) for t in FORMER_COMPONENT_TYPES])
+    return pulumi.ResourceOptions.merge(opts, former)
+
+
 class PublicEntrance(pulumi.ComponentResource):
     """ALB (80/443 from anywhere, nothing else), HTTPS with a DNS-validated ACM certificate,
     80 -> 301 https, an ip target group with a health check, and the Route53 alias."""
@@ -86,7 +98,7 @@ class PublicEntrance(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PublicEntranceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:web:PublicEntrance", name, None, opts)
+        super().__init__(COMPONENT_TYPE, name, None, with_former_types(opts))
         child = pulumi.ResourceOptions(parent=self)
         tls = bool(args.domain)
 
