@@ -13,9 +13,10 @@ Two kinds of backup, and only one of them restores a consistent database:
   while Postgres changes them, and AWS warns such a copy can hold "duplicated, skewed, or
   excluded data": it is not a consistent database image.
   https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html#backup-consistency
-"""
 
-from __future__ import annotations
+What is declared comes from the pure functions of :mod:`components.postgres_specs`; the daily
+AWS Backup plan from :func:`components.aws_backup.declare_daily_backup`.
+"""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,49 +25,27 @@ from typing import Any, Protocol
 import pulumi
 import pulumi_aws as aws
 
-from components.policy_documents import assume_role_policy, policy_document
-from components.postgres_env import (
-    APP_PASSWORD,
-    POSTGRES_PORT,
-    SUPERUSER,
-    SUPERUSER_PASSWORD,
-    WalArchive,
-    database_url,
-    db_environment,
+from components.aws_backup import declare_daily_backup
+from components.policy_documents import policy_document
+from components.postgres_env import SUPERUSER, WalArchive, database_url
+from components.postgres_specs import (
+    NFS_PORT,
+    access_point_posix_user,
+    access_point_root,
+    data_volume,
+    db_container,
+    deny_plain_nfs_statement,
+    task_role_statements,
 )
 from components.secrets import GeneratedSecret, GeneratedSecretArgs
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
-from components.sidecar_task import (
-    MAX_HEALTH_START_PERIOD,
-    MAX_STOP_TIMEOUT,
-    ContainerSpec,
-    EfsVolume,
-    HealthCheck,
-    Mount,
-    Volume,
-)
+from components.sidecar_task import ContainerSpec, Volume
 
-# The Debian-based postgres images run the server as uid/gid 999.
-POSTGRES_UID = 999
-DATA_MOUNT = "/var/lib/postgresql/data"
-# PGDATA sits in a subdirectory of the mount: initdb refuses a non-empty directory, and the
-# mount root is where the lock file of the entrypoint's guard lives.
-PGDATA = f"{DATA_MOUNT}/pgdata"
-# Over TCP, not the unix socket: the socket answers "ready" during initdb's temporary
-# server (docker-library/postgres#880). psql would go interactive; pg_isready just answers.
-HEALTH_COMMAND = (
-    "CMD-SHELL",
-    'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" || exit 1',
-)
-# ECS's maximum start period (300 s), and the checks' 5 x 10 s retries come on top. A first
-# start runs initdb, a temporary server and the role setup on EFS; a start after SIGKILL
-# replays WAL from the last checkpoint over NFS. Either can take minutes, and a db container
-# marked UNHEALTHY meanwhile makes ECS kill the task and start the same work again.
-DB_START_PERIOD = MAX_HEALTH_START_PERIOD
 # elastic: pay per GB read or written, no credits to run out of. bursting: free with storage,
 # but a 2 GB file system's baseline is ~1 MiB/s once its burst credits are gone.
 # https://docs.aws.amazon.com/efs/latest/ug/performance.html#throughput-modes
 THROUGHPUT_MODES = ("elastic", "bursting")
+PASSWORD_LENGTH = 40
 
 
 class PostgresDatabase(Protocol):
@@ -180,7 +159,7 @@ class PersistentPostgres(pulumi.ComponentResource):
         allow_tcp_in(
             f"{name}-efs-sg-in-nfs",
             mount_group.id,
-            2049,
+            NFS_PORT,
             "NFS from the Postgres task",
             child,
             referenced_security_group_id=client_group.id,
@@ -188,7 +167,7 @@ class PersistentPostgres(pulumi.ComponentResource):
         allow_tcp_out(
             f"{name}-client-sg-out-nfs",
             client_group.id,
-            2049,
+            NFS_PORT,
             "NFS to the Postgres file system",
             child,
             referenced_security_group_id=mount_group.id,
@@ -202,20 +181,10 @@ class PersistentPostgres(pulumi.ComponentResource):
             tags={"Name": f"{name}-data"},
             opts=keep,
         )
-        # Refuse any client that does not use TLS; IAM (the task role) grants the mount.
         aws.efs.FileSystemPolicy(
             f"{name}-efs-policy",
             file_system_id=file_system.id,
-            policy=policy_document(
-                {
-                    "Sid": "DenyUnencryptedTransport",
-                    "Effect": "Deny",
-                    "Principal": {"AWS": "*"},
-                    "Action": "*",
-                    "Resource": file_system.arn,
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                }
-            ),
+            policy=policy_document(deny_plain_nfs_statement(file_system.arn)),
             opts=child,
         )
         for index, subnet_id in enumerate(args.subnet_ids):
@@ -229,62 +198,32 @@ class PersistentPostgres(pulumi.ComponentResource):
         access_point = aws.efs.AccessPoint(
             f"{name}-access-point",
             file_system_id=file_system.id,
-            posix_user=aws.efs.AccessPointPosixUserArgs(uid=POSTGRES_UID, gid=POSTGRES_UID),
-            root_directory=aws.efs.AccessPointRootDirectoryArgs(
-                path="/postgres",
-                creation_info=aws.efs.AccessPointRootDirectoryCreationInfoArgs(
-                    owner_uid=POSTGRES_UID, owner_gid=POSTGRES_UID, permissions="0700"
-                ),
-            ),
+            posix_user=access_point_posix_user(),
+            root_directory=access_point_root(),
             tags={"Name": f"{name}-postgres"},
             opts=child,
         )
-
-        vault = aws.backup.Vault(f"{name}-backup-vault", opts=keep)
-        plan = aws.backup.Plan(
-            f"{name}-backup-plan",
-            rules=[
-                aws.backup.PlanRuleArgs(
-                    rule_name="daily",
-                    target_vault_name=vault.name,
-                    schedule=args.backup_schedule,
-                    lifecycle=aws.backup.PlanRuleLifecycleArgs(
-                        delete_after=args.backup_retention_days
-                    ),
-                )
-            ],
+        vault = declare_daily_backup(
+            f"{name}-backup",
+            [file_system.arn],
+            schedule=args.backup_schedule,
+            retention_days=args.backup_retention_days,
             opts=child,
-        )
-        backup_role = aws.iam.Role(
-            f"{name}-backup-role",
-            assume_role_policy=assume_role_policy("backup.amazonaws.com"),
-            opts=child,
-        )
-        for purpose in ("Backup", "Restores"):
-            aws.iam.RolePolicyAttachment(
-                f"{name}-backup-role-{purpose.lower()}",
-                role=backup_role.name,
-                policy_arn=f"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyFor{purpose}",
-                opts=child,
-            )
-        aws.backup.Selection(
-            f"{name}-backup-selection",
-            plan_id=plan.id,
-            iam_role_arn=backup_role.arn,
-            resources=[file_system.arn],
-            opts=child,
+            vault_opts=keep,
         )
 
         superuser_password = GeneratedSecret(
             f"{name}-password",
-            GeneratedSecretArgs(description=f"{name}: Postgres superuser password", length=40),
+            GeneratedSecretArgs(
+                description=f"{name}: Postgres superuser password", length=PASSWORD_LENGTH
+            ),
             opts=child,
         )
         app_password = GeneratedSecret(
             f"{name}-app-password",
             GeneratedSecretArgs(
                 description=f"{name}: password of the application role {args.database_user}",
-                length=40,
+                length=PASSWORD_LENGTH,
             ),
             opts=child,
         )
@@ -306,47 +245,21 @@ class PersistentPostgres(pulumi.ComponentResource):
         self.client_security_group_id = client_group.id
         self.backup_vault_name = vault.name
         self.container_name = args.container_name
-        self.volumes = [
-            Volume(
-                "pgdata",
-                efs=EfsVolume(file_system_id=file_system.id, access_point_id=access_point.id),
-            )
-        ]
+        self.volumes = [data_volume(file_system.id, access_point.id)]
         self.containers = [
-            ContainerSpec(
+            db_container(
                 name=args.container_name,
                 image=args.image,
-                port=POSTGRES_PORT,
-                environment=db_environment(
-                    database_name=args.database_name,
-                    app_user=args.database_user,
-                    pgdata=PGDATA,
-                    archive=args.wal_archive,
-                ),
-                secrets={
-                    SUPERUSER_PASSWORD: superuser_password.arn,
-                    APP_PASSWORD: app_password.arn,
-                },
-                health_check=HealthCheck(command=HEALTH_COMMAND, start_period=DB_START_PERIOD),
-                mounts=[Mount("pgdata", DATA_MOUNT)],
-                # Fargate's maximum: Postgres gets every second it can to checkpoint and stop.
-                stop_timeout=MAX_STOP_TIMEOUT,
-                stateful=True,
-                user=f"{POSTGRES_UID}:{POSTGRES_UID}",
+                database_name=args.database_name,
+                app_user=args.database_user,
+                archive=args.wal_archive,
+                superuser_password_arn=superuser_password.arn,
+                app_password_arn=app_password.arn,
             )
         ]
-        self.task_role_statements = [
-            {
-                "Sid": "MountPostgresData",
-                "Effect": "Allow",
-                "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-                "Resource": file_system.arn,
-                "Condition": {
-                    "StringEquals": {"elasticfilesystem:AccessPointArn": access_point.arn}
-                },
-            },
-            *(dict(statement) for statement in args.wal_archive.task_role_statements),
-        ]
+        self.task_role_statements = task_role_statements(
+            file_system.arn, access_point.arn, args.wal_archive.task_role_statements
+        )
         self.register_outputs(
             {
                 "database_url_secret_arn": self.database_url_secret_arn,

@@ -8,14 +8,9 @@ from urllib.parse import urlsplit
 import pulumi
 import pytest
 
-from components.postgres import (
-    HEALTH_COMMAND,
-    PGDATA,
-    PersistentPostgres,
-    PersistentPostgresArgs,
-    PostgresDatabase,
-)
+from components.postgres import PersistentPostgres, PersistentPostgresArgs, PostgresDatabase
 from components.postgres_env import WalArchive
+from components.postgres_specs import HEALTH_COMMAND, PGDATA
 from components.sidecar_task import MAX_HEALTH_START_PERIOD
 from tests.infra.conftest import EGRESS_RULE, INGRESS_RULE, run_component
 

@@ -1,6 +1,7 @@
-"""PublicEntrance: the internet-facing load balancer, its TLS certificate and DNS name."""
+"""PublicEntrance: the internet-facing load balancer, its TLS certificate and DNS name.
 
-from __future__ import annotations
+What is declared comes from the pure functions of :mod:`components.public_entrance_specs`.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -8,11 +9,29 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.public_entrance_specs import (
+    HTTP_PORT,
+    HTTPS_PORT,
+    TLS_POLICY,
+    alias_to,
+    balancer_settings,
+    egress_rule,
+    forward_to,
+    http_url,
+    https_url,
+    ingress_rules,
+    plain_http_warning,
+    redirect_to_https,
+    target_group_settings,
+    validation_record_settings,
+)
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 
-# TLS 1.3 with 1.2 fallback, no older protocols.
-# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
-TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+# django-tw:<module>:<Class>, so a URN names the file that declares it.
+COMPONENT_TYPE = "django-tw:public_entrance:PublicEntrance"
+# Earlier tokens of this component. An alias per token lets `pulumi up` move the resources of a
+# stack created under it instead of replacing them (children follow their parent's alias).
+FORMER_COMPONENT_TYPES = ("django-tw:web:PublicEntrance",)
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,12 @@ class PublicEntranceArgs:
             raise ValueError("PublicEntranceArgs.health_check_path must start with '/'")
 
 
+def with_former_types(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """The caller's options plus an alias to each of :data:`FORMER_COMPONENT_TYPES`."""
+    former = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=t) for t in FORMER_COMPONENT_TYPES])
+    return pulumi.ResourceOptions.merge(opts, former)
+
+
 class PublicEntrance(pulumi.ComponentResource):
     """ALB (80/443 from anywhere, nothing else), HTTPS with a DNS-validated ACM certificate,
     80 -> 301 https, an ip target group with a health check, and the Route53 alias."""
@@ -73,7 +98,7 @@ class PublicEntrance(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PublicEntranceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:web:PublicEntrance", name, None, opts)
+        super().__init__(COMPONENT_TYPE, name, None, with_former_types(opts))
         child = pulumi.ResourceOptions(parent=self)
         tls = bool(args.domain)
 
@@ -83,78 +108,52 @@ class PublicEntrance(pulumi.ComponentResource):
             "Load balancer: HTTP/HTTPS from the internet, to the targets only",
             child,
         )
-        for port in (80, 443) if tls else (80,):
+        for rule in ingress_rules(tls):
             allow_tcp_in(
-                f"{name}-sg-in-{port}",
+                f"{name}-sg-{rule.suffix}",
                 group.id,
-                port,
-                "public web traffic",
+                rule.port,
+                rule.description,
                 child,
-                cidr_ipv4="0.0.0.0/0",
+                cidr_ipv4=rule.cidr_ipv4,
             )
+        rule = egress_rule(args.target_port, args.vpc_cidr)
         allow_tcp_out(
-            f"{name}-sg-out-targets",
+            f"{name}-sg-{rule.suffix}",
             group.id,
-            args.target_port,
-            "to the tasks (and their health checks)",
+            rule.port,
+            rule.description,
             child,
-            cidr_ipv4=args.vpc_cidr,
+            cidr_ipv4=rule.cidr_ipv4,
         )
 
         balancer = aws.lb.LoadBalancer(
             f"{name}-alb",
-            load_balancer_type="application",
-            internal=False,
             subnets=list(args.public_subnet_ids),
             security_groups=[group.id],
-            drop_invalid_header_fields=True,
-            enable_deletion_protection=args.deletion_protection,
-            idle_timeout=args.idle_timeout,
+            **balancer_settings(
+                deletion_protection=args.deletion_protection, idle_timeout=args.idle_timeout
+            ),
             opts=child,
         )
         target_group = aws.lb.TargetGroup(
             f"{name}-tg",
             vpc_id=args.vpc_id,
-            target_type="ip",
-            protocol="HTTP",
-            port=args.target_port,
-            deregistration_delay=30,
-            health_check=aws.lb.TargetGroupHealthCheckArgs(
-                path=args.health_check_path,
-                protocol="HTTP",
-                matcher="200",
-                interval=15,
-                timeout=5,
-                healthy_threshold=2,
-                unhealthy_threshold=3,
-            ),
+            **target_group_settings(args.target_port, args.health_check_path),
             opts=child,
-        )
-        forward = aws.lb.ListenerDefaultActionArgs(
-            type="forward", target_group_arn=target_group.arn
         )
 
         if tls:
             zone = aws.route53.get_zone(
-                name=args.hosted_zone,
-                private_zone=False,
-                opts=pulumi.InvokeOptions(parent=self),
+                name=args.hosted_zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self)
             )
             certificate = aws.acm.Certificate(
-                f"{name}-cert",
-                domain_name=args.domain,
-                validation_method="DNS",
-                opts=child,
+                f"{name}-cert", domain_name=args.domain, validation_method="DNS", opts=child
             )
-            validation = certificate.domain_validation_options[0]
             record = aws.route53.Record(
                 f"{name}-cert-validation",
                 zone_id=zone.zone_id,
-                name=validation.resource_record_name,
-                type=validation.resource_record_type,
-                records=[validation.resource_record_value],
-                ttl=300,
-                allow_overwrite=True,
+                **validation_record_settings(certificate.domain_validation_options[0]),
                 opts=child,
             )
             validated = aws.acm.CertificateValidation(
@@ -166,26 +165,19 @@ class PublicEntrance(pulumi.ComponentResource):
             forwarding = aws.lb.Listener(
                 f"{name}-https",
                 load_balancer_arn=balancer.arn,
-                port=443,
+                port=HTTPS_PORT,
                 protocol="HTTPS",
                 ssl_policy=TLS_POLICY,
                 certificate_arn=validated.certificate_arn,
-                default_actions=[forward],
+                default_actions=[forward_to(target_group.arn)],
                 opts=child,
             )
             aws.lb.Listener(
                 f"{name}-http",
                 load_balancer_arn=balancer.arn,
-                port=80,
+                port=HTTP_PORT,
                 protocol="HTTP",
-                default_actions=[
-                    aws.lb.ListenerDefaultActionArgs(
-                        type="redirect",
-                        redirect=aws.lb.ListenerDefaultActionRedirectArgs(
-                            protocol="HTTPS", port="443", status_code="HTTP_301"
-                        ),
-                    )
-                ],
+                default_actions=[redirect_to_https()],
                 opts=child,
             )
             aws.route53.Record(
@@ -193,31 +185,21 @@ class PublicEntrance(pulumi.ComponentResource):
                 zone_id=zone.zone_id,
                 name=args.domain,
                 type="A",
-                aliases=[
-                    aws.route53.RecordAliasArgs(
-                        name=balancer.dns_name,
-                        zone_id=balancer.zone_id,
-                        evaluate_target_health=True,
-                    )
-                ],
+                aliases=[alias_to(balancer.dns_name, balancer.zone_id)],
                 opts=child,
             )
-            self.url = pulumi.Output.from_input(f"https://{args.domain}/")
+            self.url = pulumi.Output.from_input(https_url(args.domain))
         else:
-            pulumi.log.warn(
-                f"{name}: no domain set, so the site is served over plain HTTP on the load "
-                "balancer's DNS name. Set `domain` and `hostedZone` for HTTPS.",
-                resource=self,
-            )
+            pulumi.log.warn(plain_http_warning(name), resource=self)
             forwarding = aws.lb.Listener(
                 f"{name}-http",
                 load_balancer_arn=balancer.arn,
-                port=80,
+                port=HTTP_PORT,
                 protocol="HTTP",
-                default_actions=[forward],
+                default_actions=[forward_to(target_group.arn)],
                 opts=child,
             )
-            self.url = balancer.dns_name.apply(lambda dns: f"http://{dns}/")
+            self.url = balancer.dns_name.apply(http_url)
 
         self.dns_name = balancer.dns_name
         self.load_balancer_arn = balancer.arn

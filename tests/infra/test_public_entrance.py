@@ -1,14 +1,20 @@
 """PublicEntrance on its own."""
 
-from __future__ import annotations
-
 import pulumi
 import pytest
 
-from components.load_balancer import TLS_POLICY, PublicEntrance, PublicEntranceArgs
+from components.public_entrance import (
+    COMPONENT_TYPE,
+    FORMER_COMPONENT_TYPES,
+    PublicEntrance,
+    PublicEntranceArgs,
+    with_former_types,
+)
+from components.public_entrance_specs import TLS_POLICY
 from tests.infra.conftest import EGRESS_RULE, INGRESS_RULE, run_component
 
 LISTENER = "aws:lb/listener:Listener"
+STACK_URN_PREFIX = "urn:pulumi:prod::django-tw::pulumi:pulumi:Stack$"
 
 
 def build(**kwargs):
@@ -25,6 +31,58 @@ def build(**kwargs):
         pulumi.export("url", entrance.url)
 
     return run_component(program)
+
+
+def test_the_type_token_names_the_module_and_the_class():
+    module = PublicEntrance.__module__.removeprefix("components.")
+    assert COMPONENT_TYPE.split(":") == ["django-tw", module, PublicEntrance.__name__]
+
+
+def test_former_type_tokens_are_added_to_the_callers_own_options():
+    caller = pulumi.ResourceOptions(protect=True, aliases=[pulumi.Alias(name="old-web")])
+    merged = with_former_types(caller)
+    assert merged.protect is True
+    caller_alias, former = merged.aliases
+    assert caller_alias.name == "old-web"
+    assert former.type_ == "django-tw:web:PublicEntrance"
+    assert [alias.type_ for alias in with_former_types(None).aliases] == list(
+        FORMER_COMPONENT_TYPES
+    )
+
+
+@pytest.fixture
+def aliases_sent(monkeypatch) -> dict[tuple[str, str], list]:
+    """(type, name) -> the aliases of every registration the engine receives from here on."""
+    sent: dict[tuple[str, str], list] = {}
+    set_mocks = pulumi.runtime.set_mocks
+
+    def set_mocks_noting_aliases(mocks, *args, monitor, **kwargs):
+        register = monitor.RegisterResource
+
+        def register_noting_aliases(request):
+            sent[(request.type, request.name)] = list(request.aliases)
+            return register(request)
+
+        monitor.RegisterResource = register_noting_aliases
+        return set_mocks(mocks, *args, monitor=monitor, **kwargs)
+
+    monkeypatch.setattr(pulumi.runtime, "set_mocks", set_mocks_noting_aliases)
+    return sent
+
+
+def test_the_component_is_registered_with_an_alias_to_its_former_type(aliases_sent):
+    """An alias that changes only the type: the engine matches the component, and through it
+    every child, to the resources a stack holds under the former type."""
+    recording = build()
+    component = recording.one(COMPONENT_TYPE)
+    assert component.urn == f"{STACK_URN_PREFIX}{COMPONENT_TYPE}::web"
+    (alias,) = aliases_sent[(COMPONENT_TYPE, "web")]
+    assert alias.spec.type == "django-tw:web:PublicEntrance"
+    assert alias.spec.name == ""  # the same name
+    assert (alias.spec.parentUrn, alias.spec.noParent) == ("", False)  # the same parent
+    children = [r for r in recording.resources if r.urn != component.urn]
+    assert children
+    assert all(r.parent == component.urn for r in children)
 
 
 def test_https_site_with_dns_validated_certificate_redirect_and_alias():

@@ -1,0 +1,132 @@
+"""What PublicEntrance declares, as pure values: security group rules, the load balancer's and
+target group's settings, listener actions, the certificate's validation record, the alias.
+
+:mod:`components.public_entrance` only declares resources from these; each is unit-tested here
+without Pulumi resources. ARNs and DNS names may be Outputs: the values pass them through.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+HTTP_PORT = 80
+HTTPS_PORT = 443
+ANYWHERE = "0.0.0.0/0"
+# TLS 1.3 with 1.2 fallback, no older protocols.
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+# Seconds a deregistering target keeps its in-flight requests before it is dropped (ELB's
+# default is 300): every deployment of the one task waits this long for the old one.
+DEREGISTRATION_DELAY = 30
+VALIDATION_RECORD_TTL = 300
+
+
+@dataclass(frozen=True)
+class TcpRule:
+    """One security group rule on one TCP port, to or from a CIDR."""
+
+    suffix: str
+    """Appended to the group's resource name: ``{group}-{suffix}``."""
+    port: int
+    cidr_ipv4: str
+    description: str
+
+
+def ingress_rules(tls: bool) -> list[TcpRule]:
+    """From anywhere: 80, and 443 when the site has a certificate (80 then only redirects)."""
+    ports = (HTTP_PORT, HTTPS_PORT) if tls else (HTTP_PORT,)
+    return [TcpRule(f"in-{port}", port, ANYWHERE, "public web traffic") for port in ports]
+
+
+def egress_rule(target_port: int, vpc_cidr: str) -> TcpRule:
+    """To the target port inside the VPC only: the tasks and their health checks."""
+    return TcpRule("out-targets", target_port, vpc_cidr, "to the tasks (and their health checks)")
+
+
+def balancer_settings(*, deletion_protection: bool, idle_timeout: int) -> dict[str, Any]:
+    """An internet-facing application load balancer that drops requests with invalid headers
+    instead of passing them on to nginx."""
+    return {
+        "load_balancer_type": "application",
+        "internal": False,
+        "drop_invalid_header_fields": True,
+        "enable_deletion_protection": deletion_protection,
+        "idle_timeout": idle_timeout,
+    }
+
+
+def target_health_check(path: str) -> aws.lb.TargetGroupHealthCheckArgs:
+    """Readiness over plain HTTP: 200 only. Two passes (30 s) bring a task in, three failures
+    (45 s) take it out."""
+    return aws.lb.TargetGroupHealthCheckArgs(
+        path=path,
+        protocol="HTTP",
+        matcher="200",
+        interval=15,
+        timeout=5,
+        healthy_threshold=2,
+        unhealthy_threshold=3,
+    )
+
+
+def target_group_settings(target_port: int, health_check_path: str) -> dict[str, Any]:
+    """Targets by IP (Fargate's awsvpc tasks), HTTP to ``target_port``."""
+    return {
+        "target_type": "ip",
+        "protocol": "HTTP",
+        "port": target_port,
+        "deregistration_delay": DEREGISTRATION_DELAY,
+        "health_check": target_health_check(health_check_path),
+    }
+
+
+def forward_to(target_group_arn: pulumi.Input[str]) -> aws.lb.ListenerDefaultActionArgs:
+    return aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=target_group_arn)
+
+
+def redirect_to_https() -> aws.lb.ListenerDefaultActionArgs:
+    """Permanent redirect to the same host and path over HTTPS."""
+    return aws.lb.ListenerDefaultActionArgs(
+        type="redirect",
+        redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+            protocol="HTTPS", port=str(HTTPS_PORT), status_code="HTTP_301"
+        ),
+    )
+
+
+def validation_record_settings(option: Any) -> dict[str, Any]:
+    """The DNS record ACM asks for, from one of the certificate's ``domain_validation_options``
+    (or its Output). ``allow_overwrite``: a record left by an earlier certificate for the same
+    name holds the same value."""
+    return {
+        "name": option.resource_record_name,
+        "type": option.resource_record_type,
+        "records": [option.resource_record_value],
+        "ttl": VALIDATION_RECORD_TTL,
+        "allow_overwrite": True,
+    }
+
+
+def alias_to(
+    dns_name: pulumi.Input[str], zone_id: pulumi.Input[str]
+) -> aws.route53.RecordAliasArgs:
+    """An A alias to the load balancer's name: it follows the balancer's changing addresses,
+    and Route53 charges nothing for alias queries to it."""
+    return aws.route53.RecordAliasArgs(name=dns_name, zone_id=zone_id, evaluate_target_health=True)
+
+
+def https_url(domain: str) -> str:
+    return f"https://{domain}/"
+
+
+def http_url(dns_name: str) -> str:
+    return f"http://{dns_name}/"
+
+
+def plain_http_warning(name: str) -> str:
+    return (
+        f"{name}: no domain set, so the site is served over plain HTTP on the load "
+        "balancer's DNS name. Set `domain` and `hostedZone` for HTTPS."
+    )
