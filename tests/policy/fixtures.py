@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from policy import rules as r
-from policy.rules import Resource
+from policy import aws_types as r
+from policy.model import Resource
 
 REGION = "ap-northeast-1"
 

@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from policy import rules as r
-from policy.rules import RULES, RULES_BY_ID, Enforcement, evaluate
+from policy import aws_types as r
+from policy.evaluator import RULES, RULES_BY_ID, evaluate
+from policy.model import Enforcement
+from policy.reach import needed_services, services_reached
 
 from .fixtures import (
     ALL_ENDPOINTS,
@@ -249,16 +251,16 @@ def test_an_s3_url_in_the_environment_means_the_task_reaches_s3():
             environment=[{"name": "BACKUP_DESTINATION_URL", "value": "s3://backups/postgres"}],
         )
     )
-    needs = r.needed_services([archiver])
+    needs = needed_services([archiver])
     assert needs["s3"] == "db: BACKUP_DESTINATION_URL s3://backups/postgres"
     plain = task_definition(container(name="db", image="postgres:17"))
-    assert "s3" not in r.needed_services([plain])
+    assert "s3" not in needed_services([plain])
 
 
 def test_services_reached_names_what_serves_each_service():
     reached = {
         reach.service: reach.served_by
-        for reach in r.services_reached([STATEFUL_TASK, service(), *ALL_ENDPOINTS, *MOUNT_TARGETS])
+        for reach in services_reached([STATEFUL_TASK, service(), *ALL_ENDPOINTS, *MOUNT_TARGETS])
     }
     assert reached == {
         "ecr.api": "interface endpoint (2 AZs)",
