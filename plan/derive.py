@@ -11,13 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from plan.cost import FargateService, InterfaceEndpoint, StackShape
-from policy import rules
-from policy.rules import Resource, as_list
+from policy import aws_types
+from policy.aws_types import ELASTIC_IP, HOSTED_ZONE, ROUTE53_RECORD, SECRET
+from policy.model import Resource
+from policy.readers import as_list
 
-HOSTED_ZONE = "aws:route53/zone:Zone"
-ROUTE53_RECORD = "aws:route53/record:Record"
-ELASTIC_IP = "aws:ec2/eip:Eip"
-SECRET = "aws:secretsmanager/secret:Secret"  # noqa: S105 (a type token)
 # A child's URN carries its parent's type: "<parent type>$<own type>".
 BACKUP_BUCKET_URN_TYPE = "django-tw:database:PostgresBackupBucket$aws:s3/bucket:Bucket"
 
@@ -79,9 +77,9 @@ def _architecture(task_definition: Resource) -> str:
 
 
 def _fargate_services(resources: Sequence[Resource]) -> tuple[FargateService, ...]:
-    task_definitions = [r for r in resources if r.type == rules.TASK_DEFINITION]
+    task_definitions = [r for r in resources if r.type == aws_types.TASK_DEFINITION]
     services = []
-    for service in (r for r in resources if r.type == rules.ECS_SERVICE):
+    for service in (r for r in resources if r.type == aws_types.ECS_SERVICE):
         strategies = as_list(service.props.get("capacityProviderStrategies"))
         on_fargate = service.props.get("launchType") == "FARGATE" or any(
             str(s.get("capacityProvider", "")).startswith("FARGATE") for s in strategies
@@ -107,7 +105,7 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
     def of_type(*types: str) -> list[Resource]:
         return [r for r in resources if r.type in types]
 
-    endpoints = of_type(rules.VPC_ENDPOINT)
+    endpoints = of_type(aws_types.VPC_ENDPOINT)
     interface = tuple(
         sorted(
             (
@@ -129,7 +127,7 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
     )
     load_balancers = tuple(
         len(as_list(lb.props.get("subnets"))) or len(as_list(lb.props.get("subnetMappings")))
-        for lb in of_type(*rules.LOAD_BALANCERS)
+        for lb in of_type(*aws_types.LOAD_BALANCERS)
         if lb.props.get("internal") is not True
         and str(lb.props.get("loadBalancerType") or "application") == "application"
     )
@@ -140,22 +138,22 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
         region=region,
         interface_endpoints=interface,
         gateway_endpoints=gateway,
-        nat_gateways=len(of_type(rules.NAT_GATEWAY)),
+        nat_gateways=len(of_type(aws_types.NAT_GATEWAY)),
         elastic_ips=len(of_type(ELASTIC_IP)),
         load_balancer_azs=load_balancers,
         fargate_services=_fargate_services(resources),
-        efs_file_systems=len(of_type(rules.EFS_FILE_SYSTEM)),
+        efs_file_systems=len(of_type(aws_types.EFS_FILE_SYSTEM)),
         efs_elastic_file_systems=len(
             [
                 f
-                for f in of_type(rules.EFS_FILE_SYSTEM)
+                for f in of_type(aws_types.EFS_FILE_SYSTEM)
                 if f.props.get("throughputMode") == "elastic"
             ]
         ),
         backup_buckets=len(
-            [b for b in of_type(*rules.BUCKETS) if f"::{BACKUP_BUCKET_URN_TYPE}::" in b.urn]
+            [b for b in of_type(*aws_types.BUCKETS) if f"::{BACKUP_BUCKET_URN_TYPE}::" in b.urn]
         ),
         secrets=len(of_type(SECRET)),
         hosted_zones=len(zones),
-        log_groups=len(of_type(rules.LOG_GROUP)),
+        log_groups=len(of_type(aws_types.LOG_GROUP)),
     )

@@ -2,7 +2,7 @@
 
 Components become nested subgraphs; the resources inside a component are grouped by type
 ("Subnet x4"); the traffic edges come from the same analysis the policy rules use
-(:func:`policy.rules.services_reached`): internet -> load balancer -> ECS service -> the
+(:func:`policy.reach.services_reached`): internet -> load balancer -> ECS service -> the
 endpoint, NAT gateway or EFS mount target that carries each call to AWS.
 The output is sorted, so the same stack always gives the same text (the README embeds it).
 """
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from plan.derive import Recorded
-from policy import rules
-from policy.rules import Reach
+from policy import aws_types
+from policy.reach import Reach
 
 
 def short_type(type_token: str) -> str:
@@ -98,11 +98,11 @@ def _flow_edges(
     recorded: Sequence[Recorded], groups: Sequence[_Group], reaches: Sequence[Reach]
 ) -> list[str]:
     edges = ['  internet(("Internet"))']
-    load_balancer = _first(groups, *rules.LOAD_BALANCERS)
-    service = _first(groups, rules.ECS_SERVICE)
+    load_balancer = _first(groups, *aws_types.LOAD_BALANCERS)
+    service = _first(groups, aws_types.ECS_SERVICE)
     if load_balancer:
         https = any(
-            r.type in rules.LISTENERS and str(r.inputs.get("protocol", "")).upper() == "HTTPS"
+            r.type in aws_types.LISTENERS and str(r.inputs.get("protocol", "")).upper() == "HTTPS"
             for r in recorded
         )
         edges.append(
@@ -116,11 +116,11 @@ def _flow_edges(
     carriers: dict[str, list[str]] = defaultdict(list)
     for reach in reaches:
         if reach.served_by.startswith(("interface endpoint", "gateway endpoint")):
-            target = _first(groups, rules.VPC_ENDPOINT)
+            target = _first(groups, aws_types.VPC_ENDPOINT)
         elif reach.served_by == "NAT gateway":
-            target = _first(groups, rules.NAT_GATEWAY)
+            target = _first(groups, aws_types.NAT_GATEWAY)
         elif reach.served_by.startswith("EFS mount targets"):
-            target = _first(groups, rules.EFS_MOUNT_TARGET)
+            target = _first(groups, aws_types.EFS_MOUNT_TARGET)
         else:
             target = None
         carriers[target.node if target else "unreachable"].append(reach.service)
@@ -133,8 +133,11 @@ def _flow_edges(
             edges.append(f"  {service.node} -.-> unreachable")
             continue
         edges.append(f'  {service.node} -->|"{_label(names)}"| {node}')
-        file_system = _first(groups, rules.EFS_FILE_SYSTEM)
-        if node == getattr(_first(groups, rules.EFS_MOUNT_TARGET), "node", None) and file_system:
+        file_system = _first(groups, aws_types.EFS_FILE_SYSTEM)
+        if (
+            node == getattr(_first(groups, aws_types.EFS_MOUNT_TARGET), "node", None)
+            and file_system
+        ):
             edges.append(f"  {node} --> {file_system.node}")
         else:
             edges.append(f"  {node} --> aws")

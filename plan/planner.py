@@ -22,7 +22,9 @@ from plan.cost import (
     load_prices,
 )
 from plan.derive import rule_resources, stack_shape
-from policy.rules import Reach, Resource, RuleResult, evaluate, services_reached
+from policy.evaluator import evaluate
+from policy.model import Resource, RuleResult
+from policy.reach import Reach, services_reached
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from plan.cost import CostEstimate, total_line
 from plan.diagram import mermaid
 from plan.planner import Plan
-from policy.rules import Enforcement, RuleResult
+from policy.model import Enforcement, RuleResult
 
 
 def _usd(value: Decimal) -> str:
@@ -123,7 +123,7 @@ def text_report(plan: Plan) -> str:
             )
     out += _table(rows, right=frozenset({2, 3}))
 
-    out += ["", "4. Policy rules (policy/rules.py; FAIL = mandatory, WARN = advisory)"]
+    out += ["", "4. Policy rules (policy/rules/; FAIL = mandatory, WARN = advisory)"]
     for result in plan.results:
         out.append(
             f"  {_result_word(result):4}  {result.rule.id:20} {result.rule.title} "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# The CLI runs this file from policy/; the rules are imported as `policy.rules` either way.
+# The CLI runs this file from policy/; the rules are imported as `policy.*` either way.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pulumi_policy import (
@@ -25,7 +25,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policy.rules import RULES, Enforcement, Resource, Rule, check_resource
+from policy.evaluator import RULES, check_resource
+from policy.model import PROJECT_PREFIX, Enforcement, Resource, Rule
 
 PACK_NAME = "django-tw"
 
@@ -36,7 +37,7 @@ _LEVELS = {
 
 
 def _framework(rule: Rule) -> PolicyComplianceFramework | None:
-    if rule.id.startswith("DJTW"):
+    if rule.id.startswith(PROJECT_PREFIX):
         return None
     return PolicyComplianceFramework(
         name="AWS Foundational Security Best Practices", reference=rule.id

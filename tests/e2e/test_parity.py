@@ -22,14 +22,14 @@ import pytest
 import yaml
 
 from components.testing import StackRecording, run_program
+from policy.aws_types import AWSX_ECR_IMAGE, TASK_DEFINITION
 from stack_settings import read_stack_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVICE_DIR = REPO_ROOT / "service"
 # Base file first, then the production override, as `docker compose -f ... -f ...` reads them.
 COMPOSE_FILES = (SERVICE_DIR / "docker-compose.yml", SERVICE_DIR / "docker-compose.production.yml")
-TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
-IMAGE = "awsx:ecr:Image"
+IMAGE = AWSX_ECR_IMAGE
 
 # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html
 # https://docs.docker.com/reference/compose-file/services/#depends_on

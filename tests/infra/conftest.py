@@ -15,19 +15,20 @@ from typing import Any
 import pytest
 
 from components.testing import RecordedResource, RecordingMocks, StackRecording, run_program
+from policy import aws_types
 from stack_settings import read_stack_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REGION = "ap-northeast-1"
 
-TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
-SERVICE = "aws:ecs/service:Service"
-SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
-INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+TASK_DEFINITION = aws_types.TASK_DEFINITION
+SERVICE = aws_types.ECS_SERVICE
+SECURITY_GROUP = aws_types.SECURITY_GROUP
+INGRESS_RULE = aws_types.INGRESS_RULE
 EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+VPC_ENDPOINT = aws_types.VPC_ENDPOINT
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-SECRET = "aws:secretsmanager/secret:Secret"
+SECRET = aws_types.SECRET
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 BUCKET = "aws:s3/bucket:Bucket"
 BACKUP_BUCKET_COMPONENT = "django-tw:database:PostgresBackupBucket"

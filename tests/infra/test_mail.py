@@ -8,9 +8,10 @@ import pulumi
 import pytest
 
 from components.mail import SesMail, SesMailArgs
+from policy.aws_types import ROUTE53_RECORD
 from tests.infra.conftest import run_component
 
-RECORD = "aws:route53/record:Record"
+RECORD = ROUTE53_RECORD
 
 
 def build():

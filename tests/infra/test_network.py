@@ -8,11 +8,11 @@ import pulumi
 import pytest
 
 from components.network import PrivateNetwork, PrivateNetworkArgs
+from policy.aws_types import NAT_GATEWAY, SUBNET
 from tests.infra.conftest import run_component
 
-SUBNET = "aws:ec2/subnet:Subnet"
 ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
-NAT = "aws:ec2/natGateway:NatGateway"
+NAT = NAT_GATEWAY
 
 
 def build(**kwargs):

@@ -13,6 +13,7 @@ import pytest
 
 from components.sidecar_task import ECS_EXEC_ACTIONS
 from components.testing import StackRecording
+from policy.aws_types import SUBNET
 from stack_settings import load_settings, read_stack_file
 from tests.infra.conftest import (
     BUCKET,
@@ -35,8 +36,6 @@ from tests.infra.conftest import (
     secret_value,
     secrets,
 )
-
-SUBNET = "aws:ec2/subnet:Subnet"
 
 WEB_CONTRACT = {
     "DJANGO_SETTINGS_MODULE",

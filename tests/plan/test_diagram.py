@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plan.derive import rule_resources
 from plan.diagram import mermaid
-from policy.rules import services_reached
+from policy.reach import services_reached
 
 from .recorded import small_stack
 

@@ -25,7 +25,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policy.rules import RULES, RULES_BY_ID, Enforcement
+from policy.evaluator import RULES, RULES_BY_ID
+from policy.model import Enforcement
 
 from .fixtures import FIXTURES
 

@@ -8,7 +8,8 @@ import pytest
 
 from plan.derive import rule_resources
 from plan.planner import read_settings, run_stack
-from policy.rules import Enforcement, evaluate
+from policy.evaluator import evaluate
+from policy.model import Enforcement
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,55 @@
+"""IAM rules: no administrator access, no service-wide action wildcards."""
+
+from __future__ import annotations
+
+import pytest
+
+from policy.aws_types import IAM_ATTACHMENTS, IAM_ROLE
+from policy.rules import iam
+
+from ..builders import policy_document, res
+from .expect import assert_fails, assert_passes, result_of, rule_ids_of
+from .iam_fixtures import FIXTURES
+
+
+def test_every_iam_rule_has_a_passing_and_a_failing_fixture():
+    assert sorted(FIXTURES) == rule_ids_of(iam)
+
+
+@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
+def test_passing_fixture_passes(rule_id):
+    assert_passes(rule_id, FIXTURES[rule_id][0])
+
+
+@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
+def test_failing_fixture_fails_with_a_message(rule_id):
+    assert_fails(rule_id, FIXTURES[rule_id][1])
+
+
+def test_iam_1_catches_administrator_access_attachment():
+    attachment = res(
+        IAM_ATTACHMENTS[0],
+        "admin",
+        role="r",
+        policyArn="arn:aws:iam::aws:policy/AdministratorAccess",
+    )
+    assert not result_of("IAM.1", [attachment]).passed
+
+
+def test_iam_rules_read_inline_policies_of_roles_but_not_trust_policies():
+    trust = policy_document(
+        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:*"}
+    )
+    role = res(
+        IAM_ROLE,
+        "task-role",
+        assumeRolePolicy=trust,
+        inlinePolicies=[
+            {
+                "name": "all",
+                "policy": '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}',
+            }
+        ],
+    )
+    [finding] = result_of("IAM.21", [role]).findings
+    assert "s3:*" in finding.message
