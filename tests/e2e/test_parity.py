@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.testing import StackRecording, run_program
+from offline import StackRecording, run_program
 from stack_settings import read_stack_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
