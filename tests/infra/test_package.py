@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pulumi
 import pytest
 
 import components
 from tests.infra.conftest import REPO_ROOT
 
-COPIED_FOLDERS = ("components", "offline")
+COPIED_FOLDERS = ("components", "offline", "examples")
 ALLOWED_THIRD_PARTY = {"pulumi", "pulumi_aws", "pulumi_awsx", "pulumi_random"}
 COMPONENT_FILES = sorted((REPO_ROOT / "components").glob("*.py"))
 
@@ -46,6 +48,19 @@ def test_every_public_name_resolves():
         assert getattr(components, name) is not None, name
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         _ = components.Nope
+
+
+def test_every_component_class_is_public():
+    exported = [getattr(components, name) for name in components.__all__]
+    for path in COMPONENT_FILES:
+        module = importlib.import_module(f"components.{path.stem}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, pulumi.ComponentResource)
+                and value.__module__ == module.__name__
+            ):
+                assert value in exported, f"add {value.__name__} to components/__init__.py"
 
 
 def test_components_build_as_a_wheel_without_the_offline_runner(tmp_path):
