@@ -12,6 +12,7 @@ from offline._answers import (
     backup,
     dns,
     ec2,
+    ecr,
     ecs,
     efs,
     elb,
@@ -31,6 +32,7 @@ from offline._answers._common import (
 DATA_SOURCES: dict[str, DataSourceAnswer] = {
     **account.DATA_SOURCES,
     **ec2.DATA_SOURCES,
+    **ecr.DATA_SOURCES,
     **iam.DATA_SOURCES,
     **elb.DATA_SOURCES,
     **dns.DATA_SOURCES,

@@ -87,7 +87,7 @@ def test_every_component_class_is_public():
 
 def test_components_build_as_a_wheel_without_the_offline_runner(tmp_path):
     # The build runs on a copy: a stale build/ in the checkout could carry removed files in.
-    # The copy holds the offline runner too, so leaving it out is checked.
+    # The copy holds the offline runner and the example too, so leaving them out is checked.
     source = tmp_path / "source"
     for name in COPIED_FOLDERS:
         shutil.copytree(
@@ -109,27 +109,3 @@ def test_components_build_as_a_wheel_without_the_offline_runner(tmp_path):
         name.startswith(("offline/", "examples/", "service/", "tests/", "__main__"))
         for name in names
     )
-
-
-def test_the_readme_example_runs():
-    readme = (REPO_ROOT / "README.md").read_text()
-    section = readme[readme.index("## Using the components from another project") :]
-    example = section[section.index("```python\n") + len("```python\n") :]
-    example = example[: example.index("```")]
-
-    from offline import run_program
-
-    recording = run_program(
-        lambda: exec(compile(example, "README.md", "exec"), {}),  # noqa: S102
-        config={"aws:region": "eu-west-1"},
-        project="example",
-        stack="dev",
-    )
-    recording.one("django-tw:compute:SidecarTask")
-    services = {
-        e.inputs["serviceName"] for e in recording.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
-    }
-    assert services == {
-        f"com.amazonaws.eu-west-1.{s}" for s in ("ecr.api", "ecr.dkr", "s3", "logs", "ssmmessages")
-    }
-    assert recording.outputs["cluster"]
