@@ -1,61 +1,70 @@
 """Pulumi components for a private, cheap, safe Django deployment on AWS ECS Fargate.
 
-Import what you need: ``from components import PrivateNetwork, EndpointSet, ...``. Names are
-loaded on first use, so ``components.testing`` stays importable without the AWS provider.
+Import what you need: ``from components import PrivateNetwork, EndpointSet, ...``.
 """
 
-from __future__ import annotations
+from components.backup_bucket import PostgresBackupBucket, PostgresBackupBucketArgs
+from components.endpoints import (
+    ENDPOINT_CATALOG,
+    NOT_NEEDED,
+    EndpointSet,
+    EndpointSetArgs,
+    required_endpoints_of,
+)
+from components.images import ServiceImages, ServiceImagesArgs
+from components.log_metrics import LogPatternMetric, LogPatternMetricArgs
+from components.mail import SesMail, SesMailArgs
+from components.media_bucket import MediaBucket, MediaBucketArgs
+from components.network import PrivateNetwork, PrivateNetworkArgs
+from components.postgres import PersistentPostgres, PersistentPostgresArgs, PostgresDatabase
+from components.postgres_env import BACKUP_FAILURE_MARKER, WalArchive
+from components.public_entrance import PublicEntrance, PublicEntranceArgs
+from components.secrets import GeneratedSecret, GeneratedSecretArgs
+from components.sidecar_task import SidecarTask, SidecarTaskArgs
+from components.sidecar_types import (
+    ContainerSpec,
+    EfsVolume,
+    EgressRule,
+    HealthCheck,
+    LoadBalancerTarget,
+    Mount,
+    Volume,
+)
 
-import importlib
-from typing import Any
-
-_EXPORTS: dict[str, str] = {
-    "PrivateNetwork": "network",
-    "PrivateNetworkArgs": "network",
-    "EndpointSet": "endpoints",
-    "EndpointSetArgs": "endpoints",
-    "ENDPOINT_CATALOG": "endpoints",
-    "NOT_NEEDED": "endpoints",
-    "required_endpoints_of": "endpoints",
-    "SidecarTask": "sidecar_task",
-    "SidecarTaskArgs": "sidecar_task",
-    "ContainerSpec": "sidecar_task",
-    "HealthCheck": "sidecar_task",
-    "Mount": "sidecar_task",
-    "Volume": "sidecar_task",
-    "EfsVolume": "sidecar_task",
-    "EgressRule": "sidecar_task",
-    "LoadBalancerTarget": "sidecar_task",
-    "PersistentPostgres": "postgres",
-    "PersistentPostgresArgs": "postgres",
-    "PostgresDatabase": "postgres",
-    "WalArchive": "postgres_env",
-    "BACKUP_FAILURE_MARKER": "postgres_env",
-    "LogPatternMetric": "log_metrics",
-    "LogPatternMetricArgs": "log_metrics",
-    "PublicEntrance": "public_entrance",
-    "PublicEntranceArgs": "public_entrance",
-    "PostgresBackupBucket": "backup_bucket",
-    "PostgresBackupBucketArgs": "backup_bucket",
-    "MediaBucket": "media_bucket",
-    "MediaBucketArgs": "media_bucket",
-    "SesMail": "mail",
-    "SesMailArgs": "mail",
-    "GeneratedSecret": "secrets",
-    "GeneratedSecretArgs": "secrets",
-    "ServiceImages": "images",
-    "ServiceImagesArgs": "images",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'components' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"components.{module}"), name)
-
-
-def __dir__() -> list[str]:
-    return __all__
+__all__ = [
+    "BACKUP_FAILURE_MARKER",
+    "ENDPOINT_CATALOG",
+    "NOT_NEEDED",
+    "ContainerSpec",
+    "EfsVolume",
+    "EgressRule",
+    "EndpointSet",
+    "EndpointSetArgs",
+    "GeneratedSecret",
+    "GeneratedSecretArgs",
+    "HealthCheck",
+    "LoadBalancerTarget",
+    "LogPatternMetric",
+    "LogPatternMetricArgs",
+    "MediaBucket",
+    "MediaBucketArgs",
+    "Mount",
+    "PersistentPostgres",
+    "PersistentPostgresArgs",
+    "PostgresBackupBucket",
+    "PostgresBackupBucketArgs",
+    "PostgresDatabase",
+    "PrivateNetwork",
+    "PrivateNetworkArgs",
+    "PublicEntrance",
+    "PublicEntranceArgs",
+    "ServiceImages",
+    "ServiceImagesArgs",
+    "SesMail",
+    "SesMailArgs",
+    "SidecarTask",
+    "SidecarTaskArgs",
+    "Volume",
+    "WalArchive",
+    "required_endpoints_of",
+]

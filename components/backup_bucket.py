@@ -5,8 +5,6 @@ role; nothing else may. Kept apart from PersistentPostgres so a managed database
 own backups) need not create it, and another project can give it to its own Postgres.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from typing import Any

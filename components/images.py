@@ -1,7 +1,5 @@
 """ServiceImages: one ECR repository per Dockerfile, built and pushed on `pulumi up`."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 

@@ -4,8 +4,6 @@ The hook for an alarm on something only a log says (a failed WAL archive, a fail
 backup): the metric gets a data point of 1 for every matching line, and nothing otherwise.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 

@@ -1,7 +1,5 @@
 """SesMail: send mail through Amazon SES over SMTP from a verified, DKIM-signed domain."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 import pulumi

@@ -1,7 +1,5 @@
 """MediaBucket: a private, encrypted S3 bucket for user uploads, reached with the task role."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Any
 

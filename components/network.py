@@ -1,7 +1,5 @@
 """PrivateNetwork: a VPC whose workloads live in private subnets, spread over several AZs."""
 
-from __future__ import annotations
-
 import ipaddress
 import math
 from collections.abc import Sequence

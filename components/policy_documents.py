@@ -5,8 +5,6 @@ Statements may hold Outputs (an ARN not known until the resource exists):
 `json.dumps`.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping
 from typing import Any

@@ -5,8 +5,6 @@ single-writer guard, barman-cloud archiving and base backups) read exactly these
 they are built in one place and unit-tested without Pulumi resources.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass

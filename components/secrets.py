@@ -1,7 +1,5 @@
 """GeneratedSecret: a value kept in AWS Secrets Manager, generated unless given."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 import pulumi

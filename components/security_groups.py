@@ -7,8 +7,6 @@ also keeps its own description.
 https://www.pulumi.com/registry/packages/aws/api-docs/vpc/securitygroupingressrule/
 """
 
-from __future__ import annotations
-
 import pulumi
 import pulumi_aws as aws
 

@@ -1,6 +1,6 @@
 """From a recorded program run to what the plan reports: rule inputs and cost inputs.
 
-Everything is read from the resources the program declared (``components.testing``'s
+Everything is read from the resources the program declared (``offline``'s
 ``StackRecording``), never from a hand-kept list: add a secret to the stack and the Secrets
 Manager line grows by itself.
 """
@@ -21,7 +21,7 @@ BACKUP_BUCKET_URN_TYPE = "django-tw:database:PostgresBackupBucket$aws:s3/bucket:
 
 
 class Recorded(Protocol):
-    """The fields of ``components.testing.RecordedResource`` this module reads."""
+    """The fields of ``offline.RecordedResource`` this module reads."""
 
     type: str
     name: str

@@ -1,6 +1,6 @@
 """Build the plan of a stack: run its program offline, then count, price and check it.
 
-The program is ``__main__.py`` run under ``components.testing.run_program`` (the recording
+The program is ``__main__.py`` run under ``offline.run_program`` (the recording
 mocks the tests use) with the stack file's settings; alternatives are the same program run
 again with one setting changed, so every figure comes from resources the program declares.
 """
@@ -105,7 +105,7 @@ class Alternative:
 class StackRun:
     """One offline run of the program and what the plan derives from it."""
 
-    recording: object  # components.testing.StackRecording
+    recording: object  # offline.StackRecording
     resources: list[Resource]
     shape: StackShape
 
@@ -132,7 +132,7 @@ def read_settings(stack: str, root: Path = REPO_ROOT) -> tuple[dict[str, str], o
 
 
 def run_stack(config: Mapping[str, str], stack: str, root: Path = REPO_ROOT) -> StackRun:
-    from components.testing import run_program
+    from offline import run_program
 
     program_file = root / "__main__.py"
     if not program_file.is_file():

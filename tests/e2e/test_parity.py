@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.testing import StackRecording, run_program
+from offline import StackRecording, run_program
 from policy.aws_types import AWSX_ECR_IMAGE, TASK_DEFINITION
 from stack_settings import read_stack_file
 

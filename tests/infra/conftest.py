@@ -1,6 +1,6 @@
 """What the infrastructure tests share: running the stack or a component under recording mocks.
 
-Every run goes through ``components.testing.run_program`` with ``preview=False``, so the
+Every run goes through ``offline.run_program`` with ``preview=False``, so the
 recordings hold plain values and each assertion below either runs or the test errors.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from components.testing import RecordedResource, RecordingMocks, StackRecording, run_program
+from offline import RecordedResource, RecordingMocks, StackRecording, run_program
 from policy import aws_types
 from stack_settings import read_stack_file
 

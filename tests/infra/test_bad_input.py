@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.testing import RecordingMocks
+from offline import RecordingMocks
 from stack_settings import SettingsError
 from tests.infra.conftest import prod_config, run_main
 

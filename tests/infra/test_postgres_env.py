@@ -15,7 +15,7 @@ from components.postgres_env import (
     db_environment,
     parse_time_of_day,
 )
-from components.testing import run_program
+from offline import run_program
 
 ARCHIVE = WalArchive(destination_url="s3://b/postgres", region="us-east-1")
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from components.sidecar_task import ECS_EXEC_ACTIONS
-from components.testing import StackRecording
+from offline import StackRecording
 from policy.aws_types import SUBNET
 from stack_settings import load_settings, read_stack_file
 from tests.infra.conftest import (

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from components.testing import RecordedResource, StackRecording
+from offline import RecordedResource, StackRecording
 from tests.infra.conftest import (
     BACKUP_BUCKET_COMPONENT,
     as_list,

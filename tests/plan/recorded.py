@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.testing import RecordedResource
+from offline import RecordedResource
 
 STACK = "urn:pulumi:prod::django-tw::pulumi:pulumi:Stack::django-tw-prod"
 

@@ -54,7 +54,7 @@ def test_counts_of_priced_things():
 
 
 def test_elastic_file_systems_and_backup_buckets_are_counted_by_what_they_are():
-    from components.testing import RecordedResource
+    from offline import RecordedResource
 
     def resource(type_: str, urn_type: str, name: str, **inputs) -> RecordedResource:
         urn = f"urn:pulumi:prod::django-tw::{urn_type}::{name}"

@@ -7,7 +7,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components.testing import RecordingMocks, run_program
+from offline import RecordingMocks, run_program
 
 CONFIG = {"aws:region": "ap-northeast-1", "vpcCidr": "10.1.0.0/16"}
 
