@@ -16,7 +16,6 @@ import pulumi
 from components import (
     BACKUP_FAILURE_MARKER,
     ContainerSpec,
-    EgressRule,
     EndpointSet,
     EndpointSetArgs,
     GeneratedSecret,
@@ -258,22 +257,9 @@ endpoints = EndpointSet(
     ),
 )
 
-# The task opens only what it uses: HTTPS to the endpoints and to S3 (or anywhere through
-# NAT) and SMTP to the email-smtp endpoint. NFS goes through the database's client group.
-if settings.egress == "endpoints":
-    endpoint_group = endpoints.security_group_id
-    egress = [
-        EgressRule(443, "HTTPS to the VPC endpoints", security_group_id=endpoint_group),
-        EgressRule(443, "HTTPS to S3", prefix_list_id=endpoints.prefix_list_ids["s3"]),
-    ]
-    if mail is not None:
-        egress.append(EgressRule(587, "SMTP to email-smtp", security_group_id=endpoint_group))
-else:
-    egress = [EgressRule(443, "HTTPS to AWS through NAT", cidr="0.0.0.0/0")]
-    if mail is not None:
-        egress.append(EgressRule(587, "SMTP to SES through NAT", cidr="0.0.0.0/0"))
-
-task = SidecarTask(name, dataclasses.replace(task_args, egress=egress))
+# The task opens only what it uses: the ports of the endpoints it needs (or of the same services
+# through NAT). NFS goes through the database's client group.
+task = SidecarTask(name, dataclasses.replace(task_args, egress=endpoints.client_egress))
 
 # The db scripts print BACKUP_FAILURE_MARKER on every failed WAL archive or base backup.
 backup_failures = LogPatternMetric(
