@@ -142,11 +142,13 @@ class NeedsEndpoints(Protocol):
     def required_endpoints(self) -> frozenset[str]: ...
 
 
-def required_endpoints_of(*parts: NeedsEndpoints) -> frozenset[str]:
-    """The union of what each part needs: the endpoint set is derived, never hand-listed."""
+def required_endpoints_of(*parts: NeedsEndpoints | None) -> frozenset[str]:
+    """The union of what each part needs: the endpoint set is derived, never hand-listed.
+    None stands for a part the stack leaves out (e.g. no mail) and needs nothing."""
     needed: set[str] = set()
     for part in parts:
-        needed |= part.required_endpoints
+        if part is not None:
+            needed |= part.required_endpoints
     return frozenset(needed)
 
 

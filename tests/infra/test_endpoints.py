@@ -118,6 +118,14 @@ def test_required_endpoints_of_is_the_union_of_the_parts():
     assert required_endpoints_of(Part("s3", "logs"), Part("s3"), Part()) == {"s3", "logs"}
 
 
+def test_a_part_the_stack_leaves_out_needs_no_endpoint():
+    class Part:
+        required_endpoints = frozenset({"email-smtp"})
+
+    assert required_endpoints_of(Part(), None) == {"email-smtp"}
+    assert required_endpoints_of(None) == frozenset()
+
+
 # --- what a client of the endpoints may open ------------------------------------------------
 PRIVATE_TASK = {"ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssmmessages"}
 
