@@ -6,9 +6,7 @@ catalog below says why each endpoint exists and where that is documented, and al
 the endpoints people add by habit that this stack does not need.
 """
 
-from __future__ import annotations
-
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.security_groups import allow_tcp_in, security_group
+from components.sidecar_task import EgressRule
 
 ECS_VPC_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html"
 ECR_VPC_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"
@@ -128,6 +127,14 @@ NOT_NEEDED: dict[str, str] = {
 }
 
 
+# How a client's egress rule names each endpoint port: the protocol spoken on it, and whom it
+# reaches there when a NAT gateway carries the traffic instead of an endpoint.
+CLIENT_PORTS: dict[int, tuple[str, str]] = {443: ("HTTPS", "AWS"), 587: ("SMTP", "SES")}
+# Gateway endpoints (S3) carry HTTPS, routed by the prefix list of the service's addresses.
+GATEWAY_PORT = 443
+ANYWHERE = "0.0.0.0/0"
+
+
 class NeedsEndpoints(Protocol):
     """Anything that says which AWS services it reaches from the private subnets."""
 
@@ -135,12 +142,64 @@ class NeedsEndpoints(Protocol):
     def required_endpoints(self) -> frozenset[str]: ...
 
 
-def required_endpoints_of(*parts: NeedsEndpoints) -> frozenset[str]:
-    """The union of what each part needs: the endpoint set is derived, never hand-listed."""
+def required_endpoints_of(*parts: NeedsEndpoints | None) -> frozenset[str]:
+    """The union of what each part needs: the endpoint set is derived, never hand-listed.
+    None stands for a part the stack leaves out (e.g. no mail) and needs nothing."""
     needed: set[str] = set()
     for part in parts:
-        needed |= part.required_endpoints
+        if part is not None:
+            needed |= part.required_endpoints
     return frozenset(needed)
+
+
+def client_egress_rules(
+    services: Iterable[str],
+    *,
+    through_nat: bool,
+    endpoint_group_id: pulumi.Input[str] | None,
+    prefix_list_ids: Mapping[str, pulumi.Input[str]],
+) -> list[EgressRule]:
+    """What a client in the subnets must be allowed to open to reach ``services``.
+
+    Through the endpoints: each interface port to the endpoints' security group, and HTTPS to
+    each gateway service's prefix list. ``through_nat``: each of those ports to anywhere, as the
+    NAT gateway carries everything but the gateway endpoints' routes. Ordered by port, the
+    endpoints' group before the prefix lists.
+    """
+    wanted = sorted(set(services))
+    _check_services(wanted)
+    infos = [ENDPOINT_CATALOG[service] for service in wanted]
+    rules = []
+    for port in sorted({info.port or GATEWAY_PORT for info in infos}):
+        protocol, reached_through_nat = CLIENT_PORTS[port]
+        if through_nat:
+            rules.append(
+                EgressRule(port, f"{protocol} to {reached_through_nat} through NAT", cidr=ANYWHERE)
+            )
+            continue
+        users = [info.service for info in infos if info.port == port]
+        if users:
+            if endpoint_group_id is None:
+                raise ValueError(
+                    f"client_egress_rules: {', '.join(users)} need the interface endpoints' "
+                    "security group; pass endpoint_group_id (or through_nat=True)"
+                )
+            # One service: name it; several share the port, so name the group they share.
+            to = users[0] if len(users) == 1 else "the VPC endpoints"
+            rules.append(
+                EgressRule(port, f"{protocol} to {to}", security_group_id=endpoint_group_id)
+            )
+        if port == GATEWAY_PORT:
+            rules.extend(
+                EgressRule(
+                    port,
+                    f"{protocol} to {info.service.upper()}",
+                    prefix_list_id=prefix_list_ids[info.service],
+                )
+                for info in infos
+                if info.kind == "Gateway"
+            )
+    return rules
 
 
 def _check_services(services: Iterable[str]) -> None:
@@ -173,7 +232,8 @@ class EndpointSetArgs:
     """Put interface endpoint ENIs in only the first N subnets (0 = all). Each AZ costs
     money per endpoint; fewer AZs trade resilience of AWS access for cost."""
     gateway_only: bool = False
-    """Create only the (free) gateway endpoints, e.g. when a NAT gateway carries the rest."""
+    """Create only the (free) gateway endpoints: a NAT gateway of the subnets carries the
+    rest, and :attr:`EndpointSet.client_egress` opens the services' ports to anywhere."""
 
     def __post_init__(self) -> None:
         _check_services(self.services)
@@ -205,6 +265,7 @@ class EndpointSet(pulumi.ComponentResource):
     """Gateway service -> AWS prefix list of its addresses (for security group egress)."""
     security_group_id: pulumi.Output[str] | None
     services: frozenset[str]
+    """The services that got an endpoint here."""
 
     def __init__(
         self, name: str, args: EndpointSetArgs, opts: pulumi.ResourceOptions | None = None
@@ -265,6 +326,18 @@ class EndpointSet(pulumi.ComponentResource):
                 self.endpoint_ids[service] = endpoint.id
 
         self.services = frozenset(self.endpoint_ids)
+        self._args = args
         self.register_outputs(
             {"endpoint_ids": self.endpoint_ids, "security_group_id": self.security_group_id}
+        )
+
+    @property
+    def client_egress(self) -> list[EgressRule]:
+        """The egress rules a client of these endpoints needs (e.g. ``SidecarTaskArgs.egress``):
+        only the ports and destinations of the services it asked for."""
+        return client_egress_rules(
+            self._args.services,
+            through_nat=self._args.gateway_only,
+            endpoint_group_id=self.security_group_id,
+            prefix_list_ids=self.prefix_list_ids,
         )

@@ -248,6 +248,60 @@ class LocalTopology:
                 base.get("PATH", os.defpath),
             ]
         )
+        # Each container's variables, checked against service_contract.py: the names the task
+        # definition gives it, with the local stand-ins' endpoints.
+        db = {
+            "POSTGRES_USER": DATABASE_SUPERUSER,
+            "POSTGRES_PASSWORD": secret["POSTGRES_PASSWORD"],
+            "POSTGRES_DB": DATABASE_NAME,
+            "POSTGRES_APP_USER": DATABASE_USER,
+            "POSTGRES_APP_PASSWORD": secret["POSTGRES_APP_PASSWORD"],
+            "PGDATA": str(self.pgdata),
+            "BACKUP_DESTINATION_URL": BACKUP_DESTINATION,
+            "BACKUP_SERVER_NAME": BACKUP_SERVER_NAME,
+            "BACKUP_ENDPOINT_URL": f"http://127.0.0.1:{ports.s3}",
+            **{name: base.get(name) or value for name, value in BACKUP_DEFAULTS.items()},
+            "AWS_DEFAULT_REGION": MEDIA_REGION,
+        }
+        web = {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secret["DJANGO_SECRET_KEY"],
+            "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
+            "DJANGO_HTTPS": "true" if self.behind_tls_proxy else "false",
+            # A browser acting as if behind the ALB (the browser test) sends its plain-http
+            # Origin while Django sees https: trust that origin for CSRF. A no-op otherwise.
+            "DJANGO_CSRF_TRUSTED_ORIGINS": (
+                f"http://localhost:{ports.http},http://127.0.0.1:{ports.http}"
+            ),
+            "DATABASE_URL": (
+                f"postgres://{DATABASE_USER}:{secret['POSTGRES_APP_PASSWORD']}"
+                f"@127.0.0.1:{ports.db}/{DATABASE_NAME}"
+            ),
+            "DJANGO_STATIC_ROOT": str(self.static_root),
+            "AWS_STORAGE_BUCKET_NAME": MEDIA_BUCKET,
+            "AWS_S3_REGION_NAME": MEDIA_REGION,
+            "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{ports.s3}",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(ports.smtp),
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+            "EMAIL_USE_TLS": "false",
+            "DEFAULT_FROM_EMAIL": "django-tw <noreply@localhost>",
+            "WEB_CONCURRENCY": base.get("WEB_CONCURRENCY", "2"),
+            "GUNICORN_BIND": f"127.0.0.1:{ports.web}",
+        }
+        # 127.0.0.1 as in the task, not localhost: nginx would try ::1 first, where gunicorn
+        # does not listen.
+        nginx = {
+            "NGINX_LISTEN_PORT": str(ports.http),
+            "NGINX_UPSTREAM": f"127.0.0.1:{ports.web}",
+            "NGINX_STATIC_ROOT": str(self.static_root),
+            "NGINX_REAL_IP_FROM": "127.0.0.1/32",
+        }
+        from service_contract import DB, NGINX, WEB
+
+        for contract, values in ((DB, db), (WEB, web), (NGINX, nginx)):
+            contract.checked("make local", values)
         env = dict(base)
         env.update(
             {
@@ -256,62 +310,22 @@ class LocalTopology:
                 "REPO_ROOT": str(REPO_ROOT),
                 "LOCAL_DIR": str(self.data_dir),
                 **ports.as_environment(),
-                # db container (the names the task definition gives it)
-                "POSTGRES_USER": DATABASE_SUPERUSER,
-                "POSTGRES_PASSWORD": secret["POSTGRES_PASSWORD"],
-                "POSTGRES_DB": DATABASE_NAME,
-                "POSTGRES_APP_USER": DATABASE_USER,
-                "POSTGRES_APP_PASSWORD": secret["POSTGRES_APP_PASSWORD"],
-                "PGDATA": str(self.pgdata),
+                # local/bin/db's steps and port: in the image they are its entrypoint and 5432.
                 "POSTGRES_GUARD": str(self.guard_script),
                 "POSTGRES_PREPARE": str(self.prepare_script),
                 "PGPORT": str(ports.db),
                 "POSTGRES_BACKUP": str(self.backup_script),
-                "BACKUP_DESTINATION_URL": BACKUP_DESTINATION,
-                "BACKUP_SERVER_NAME": BACKUP_SERVER_NAME,
-                "BACKUP_ENDPOINT_URL": f"http://127.0.0.1:{ports.s3}",
-                **{name: base.get(name) or value for name, value in BACKUP_DEFAULTS.items()},
-                "AWS_DEFAULT_REGION": MEDIA_REGION,
                 # The stand-in stops together with Postgres, whose archiver tries three times to
                 # archive the last segment at shutdown: fail fast rather than hold the shutdown
                 # (the segment stays in pg_wal and is archived at the next start).
                 "AWS_MAX_ATTEMPTS": "1",
-                # web container (docs/DESIGN.md, Contracts)
-                "DJANGO_SETTINGS_MODULE": "config.settings.production",
-                "DJANGO_SECRET_KEY": secret["DJANGO_SECRET_KEY"],
-                "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
-                "DJANGO_HTTPS": "true" if self.behind_tls_proxy else "false",
-                # A browser acting as if behind the ALB (the browser test) sends its plain-http
-                # Origin while Django sees https: trust that origin for CSRF. A no-op otherwise.
-                "DJANGO_CSRF_TRUSTED_ORIGINS": (
-                    f"http://localhost:{ports.http},http://127.0.0.1:{ports.http}"
-                ),
-                "DATABASE_URL": (
-                    f"postgres://{DATABASE_USER}:{secret['POSTGRES_APP_PASSWORD']}"
-                    f"@127.0.0.1:{ports.db}/{DATABASE_NAME}"
-                ),
-                "DJANGO_STATIC_ROOT": str(self.static_root),
-                "AWS_STORAGE_BUCKET_NAME": MEDIA_BUCKET,
-                "AWS_S3_REGION_NAME": MEDIA_REGION,
-                "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{ports.s3}",
                 # moto accepts any credentials; boto3 only needs some to sign with. In AWS the
                 # task role provides them and these two variables are never set.
                 "AWS_ACCESS_KEY_ID": "local-moto",
                 "AWS_SECRET_ACCESS_KEY": "local-moto",
-                "EMAIL_HOST": "127.0.0.1",
-                "EMAIL_PORT": str(ports.smtp),
-                "EMAIL_HOST_USER": "",
-                "EMAIL_HOST_PASSWORD": "",
-                "EMAIL_USE_TLS": "false",
-                "DEFAULT_FROM_EMAIL": "django-tw <noreply@localhost>",
-                "WEB_CONCURRENCY": base.get("WEB_CONCURRENCY", "2"),
-                "GUNICORN_BIND": f"127.0.0.1:{ports.web}",
-                # nginx container. 127.0.0.1 as in the task, not localhost: nginx would try ::1
-                # first, where gunicorn does not listen.
-                "NGINX_LISTEN_PORT": str(ports.http),
-                "NGINX_UPSTREAM": f"127.0.0.1:{ports.web}",
-                "NGINX_STATIC_ROOT": str(self.static_root),
-                "NGINX_REAL_IP_FROM": "127.0.0.1/32",
+                **db,
+                **web,
+                **nginx,
             }
         )
         return env

@@ -23,6 +23,7 @@ import yaml
 
 from offline import StackRecording, run_program
 from policy.aws_types import AWSX_ECR_IMAGE, TASK_DEFINITION
+from service_contract import CONTRACTS
 from stack_settings import read_stack_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -38,11 +39,12 @@ COMPOSE_CONDITION_TO_ECS = {
     "service_healthy": "HEALTHY",
     "service_completed_successfully": "SUCCESS",
 }
-# Variables that exist only because compose may run without AWS in front: the endpoint of a
-# local S3 stand-in (docs/DESIGN.md, Contracts: local only) and DJANGO_HTTPS, which
-# turns the HTTPS redirect and Secure cookies off for plain http://localhost (production.py:
-# a deployed site keeps its default, true). Nothing else may differ.
-COMPOSE_ONLY_VARIABLES = frozenset({"AWS_S3_ENDPOINT_URL", "DJANGO_HTTPS"})
+# Variables the contract lets a place leave out (service_contract.py: not required): compose may
+# set one the task does not, such as a local S3 stand-in's endpoint or DJANGO_HTTPS for plain
+# http://localhost. Every other difference is a drift.
+OPTIONAL_VARIABLES = frozenset(
+    v.name for contract in CONTRACTS.values() for v in contract.variables if not v.required
+)
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -305,8 +307,9 @@ def differences(
 
         from_image = image_environment_names(ecs_file)
         ecs_names = ecs_variable_names(ecs) - from_image
+        left_out_by_the_task = OPTIONAL_VARIABLES - ecs_names
         compose_names = (
-            set(environment_of(compose.get("environment"))) - COMPOSE_ONLY_VARIABLES - from_image
+            set(environment_of(compose.get("environment"))) - left_out_by_the_task - from_image
         )
         if missing_in_ecs := sorted(compose_names - ecs_names):
             found.append(f"{name}: environment only in compose (add to the task): {missing_in_ecs}")

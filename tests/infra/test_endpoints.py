@@ -6,12 +6,15 @@ import pulumi
 import pytest
 
 from components.endpoints import (
+    CLIENT_PORTS,
     ENDPOINT_CATALOG,
     NOT_NEEDED,
     EndpointSet,
     EndpointSetArgs,
+    client_egress_rules,
     required_endpoints_of,
 )
+from components.sidecar_task import EgressRule
 from tests.infra.conftest import INGRESS_RULE, VPC_ENDPOINT, run_component
 
 SUBNETS = ["subnet-a", "subnet-c"]
@@ -34,6 +37,10 @@ def build(services, **kwargs):
         )
         pulumi.export("endpoint_ids", endpoints.endpoint_ids)
         pulumi.export("prefix_list_ids", endpoints.prefix_list_ids)
+        pulumi.export(
+            "client_egress",
+            [(rule.port, rule.description, rule.cidr) for rule in endpoints.client_egress],
+        )
 
     return run_component(program)
 
@@ -109,3 +116,72 @@ def test_required_endpoints_of_is_the_union_of_the_parts():
             self.required_endpoints = frozenset(services)
 
     assert required_endpoints_of(Part("s3", "logs"), Part("s3"), Part()) == {"s3", "logs"}
+
+
+def test_a_part_the_stack_leaves_out_needs_no_endpoint():
+    class Part:
+        required_endpoints = frozenset({"email-smtp"})
+
+    assert required_endpoints_of(Part(), None) == {"email-smtp"}
+    assert required_endpoints_of(None) == frozenset()
+
+
+# --- what a client of the endpoints may open ------------------------------------------------
+PRIVATE_TASK = {"ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssmmessages"}
+
+
+def egress(services, through_nat=False):
+    return client_egress_rules(
+        services,
+        through_nat=through_nat,
+        endpoint_group_id="sg-endpoints",
+        prefix_list_ids={"s3": "pl-s3"},
+    )
+
+
+def test_a_client_opens_https_to_the_endpoints_group_and_to_the_s3_prefix_list():
+    assert egress(PRIVATE_TASK) == [
+        EgressRule(443, "HTTPS to the VPC endpoints", security_group_id="sg-endpoints"),
+        EgressRule(443, "HTTPS to S3", prefix_list_id="pl-s3"),
+    ]
+
+
+def test_a_client_that_sends_mail_also_opens_smtp_to_the_email_smtp_endpoint():
+    assert egress(PRIVATE_TASK | {"email-smtp"})[-1] == EgressRule(
+        587, "SMTP to email-smtp", security_group_id="sg-endpoints"
+    )
+    assert [rule.port for rule in egress(PRIVATE_TASK | {"email-smtp"})] == [443, 443, 587]
+
+
+def test_a_client_of_gateway_endpoints_only_opens_no_security_group():
+    assert egress({"s3"}) == [EgressRule(443, "HTTPS to S3", prefix_list_id="pl-s3")]
+
+
+def test_through_nat_a_client_opens_the_same_ports_to_anywhere():
+    assert egress(PRIVATE_TASK | {"email-smtp"}, through_nat=True) == [
+        EgressRule(443, "HTTPS to AWS through NAT", cidr="0.0.0.0/0"),
+        EgressRule(587, "SMTP to SES through NAT", cidr="0.0.0.0/0"),
+    ]
+    assert egress(PRIVATE_TASK, through_nat=True) == [
+        EgressRule(443, "HTTPS to AWS through NAT", cidr="0.0.0.0/0")
+    ]
+
+
+def test_interface_services_without_the_endpoints_group_are_refused():
+    with pytest.raises(ValueError, match="logs need the interface endpoints' security group"):
+        client_egress_rules({"logs"}, through_nat=False, endpoint_group_id=None, prefix_list_ids={})
+
+
+def test_every_port_of_the_catalog_has_a_client_protocol():
+    assert {info.port or 443 for info in ENDPOINT_CATALOG.values()} <= set(CLIENT_PORTS)
+
+
+def test_the_endpoint_set_gives_its_clients_the_rules_of_its_services():
+    recording = build({"s3", "logs", "email-smtp"})
+    assert recording.outputs["client_egress"] == [
+        (443, "HTTPS to logs", None),
+        (443, "HTTPS to S3", None),
+        (587, "SMTP to email-smtp", None),
+    ]
+    nat = build({"s3", "logs"}, gateway_only=True)
+    assert nat.outputs["client_egress"] == [(443, "HTTPS to AWS through NAT", "0.0.0.0/0")]

@@ -14,6 +14,7 @@ import pytest
 from components.sidecar_task import ECS_EXEC_ACTIONS
 from offline import StackRecording
 from policy.aws_types import SUBNET
+from service_contract import CONTRACTS
 from stack_settings import load_settings, read_stack_file
 from tests.infra.conftest import (
     BUCKET,
@@ -36,33 +37,6 @@ from tests.infra.conftest import (
     secret_value,
     secrets,
 )
-
-WEB_CONTRACT = {
-    "DJANGO_SETTINGS_MODULE",
-    "DJANGO_ALLOWED_HOSTS",
-    "DJANGO_STATIC_ROOT",
-    "AWS_STORAGE_BUCKET_NAME",
-    "AWS_S3_REGION_NAME",
-    "EMAIL_HOST",
-    "EMAIL_PORT",
-    "EMAIL_USE_TLS",
-    "DEFAULT_FROM_EMAIL",
-    "WEB_CONCURRENCY",
-    "GUNICORN_BIND",
-}
-DB_CONTRACT = {
-    "POSTGRES_USER",
-    "POSTGRES_DB",
-    "POSTGRES_APP_USER",
-    "POSTGRES_INITDB_ARGS",
-    "PGDATA",
-    "BACKUP_DESTINATION_URL",
-    "BACKUP_SERVER_NAME",
-    "BACKUP_RETENTION_DAYS",
-    "BASE_BACKUP_TIME",
-    "ARCHIVE_TIMEOUT_SECONDS",
-    "AWS_DEFAULT_REGION",
-}
 
 
 def subnets(recording: StackRecording, tier: str) -> list:
@@ -206,10 +180,16 @@ def test_task_accepts_traffic_from_the_load_balancer_only(prod):
     ]
 
 
+def test_every_container_follows_the_environment_contract(prod):
+    assert set(containers(prod)) == set(CONTRACTS)
+    for name, container in containers(prod).items():
+        given = environment(container), secrets(container)
+        assert CONTRACTS[name].differences(*given, in_aws=True) == [], name
+
+
 def test_web_environment_follows_the_contract(prod):
     web = containers(prod)["web"]
     env = environment(web)
-    assert set(env) >= WEB_CONTRACT
     assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
     assert env["DJANGO_ALLOWED_HOSTS"] == "tw.example.com"
     assert env["DJANGO_STATIC_ROOT"] == "/var/www/static"
@@ -247,7 +227,6 @@ def test_nginx_and_db_environment_follow_the_contract(prod):
         "ARCHIVE_TIMEOUT_SECONDS": "60",
         "AWS_DEFAULT_REGION": "ap-northeast-1",
     }
-    assert set(environment(by_name["db"])) == DB_CONTRACT
     assert set(secrets(by_name["db"])) == {"POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD"}
     assert not secrets(by_name["nginx"])
 
@@ -501,7 +480,9 @@ def test_without_domain_the_site_is_plain_http_with_a_warning():
     assert not recording.of_type("aws:acm/certificate:Certificate")
     assert recording.outputs["url"].startswith("http://")
     assert any("plain HTTP" in warning for warning in recording.warnings)
-    env = environment(containers(recording)["web"])
+    web = containers(recording)["web"]
+    env = environment(web)
+    assert CONTRACTS["web"].differences(env, secrets(web), in_aws=True) == []
     assert env["DJANGO_ALLOWED_HOSTS"] == recording.outputs["alb_dns_name"]
     assert env["DJANGO_HTTPS"] == "false"
     # no mail: no SES, no email-smtp endpoint (the endpoint set follows the parts)

@@ -1,0 +1,227 @@
+"""The Django service's containers as the task runs them, from service_contract.py.
+
+nginx and web are specified here; the db container comes from PersistentPostgres and is only
+checked against the contract, like the other two. Pure functions of the stack's values: their
+tests call them with plain strings.
+"""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import pulumi
+
+from components import ContainerSpec, HealthCheck, Mount, ServiceImagesArgs
+from service_contract import CONTRACTS, WEB
+
+NGINX_PORT, WEB_PORT = 8080, 8000
+# Containers of the task share one loopback. By address: "localhost" may resolve to ::1 first,
+# where nothing listens.
+LOOPBACK = "127.0.0.1"
+STATIC_ROOT = "/var/www/static"
+# gunicorn starts after `migrate` (under an advisory lock) at web start: failures before that
+# must not count.
+WEB_START_PERIOD = 120
+SETTINGS_MODULE = "config.settings.production"
+# EMAIL_PORT of a site that sends no mail: SES's STARTTLS port, the settings' own default.
+SMTP_PORT = 587
+# The images: one build context, one Dockerfile per container.
+IMAGE_CONTEXT = "service"
+DOCKERFILES = {
+    "nginx": "service/Dockerfile.nginx",
+    "web": "service/Dockerfile",
+    "db": "service/Dockerfile.db",
+}
+
+
+class WebSettings(Protocol):
+    """The stack settings the web container follows (stack_settings.StackSettings has them)."""
+
+    @property
+    def domain(self) -> str:
+        """The site's domain; empty: the load balancer's DNS name."""
+
+    @property
+    def uses_tls(self) -> bool:
+        """False: plain http (no certificate), so Django must not redirect to HTTPS."""
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def mail_from(self) -> str:
+        """The sender's address; empty: no-reply@ the domain."""
+
+    @property
+    def web_concurrency(self) -> int: ...
+
+
+class SmtpRelay(Protocol):
+    """Where the web container sends mail (what SesMail gives)."""
+
+    smtp_host: str
+    smtp_port: int
+    username_secret_arn: pulumi.Input[str]
+    password_secret_arn: pulumi.Input[str]
+
+
+def image_args(cpu_architecture: str, production: bool) -> ServiceImagesArgs:
+    """The three images, built for the task's CPU architecture (``X86_64`` or ``ARM64``). A
+    production stack keeps its repositories' images when it is destroyed."""
+    platform = "linux/arm64" if cpu_architecture == "ARM64" else "linux/amd64"
+    return ServiceImagesArgs(IMAGE_CONTEXT, DOCKERFILES, platform, force_delete=not production)
+
+
+def web_environment(
+    settings: WebSettings,
+    *,
+    load_balancer_dns_name: pulumi.Input[str],
+    media_bucket_name: pulumi.Input[str],
+    smtp: SmtpRelay | None,
+) -> dict[str, pulumi.Input[str]]:
+    """The web container's plain environment (service_contract.WEB). ``smtp`` None: the site
+    sends no mail."""
+    environment: dict[str, pulumi.Input[str]] = {
+        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        "DJANGO_ALLOWED_HOSTS": settings.domain or load_balancer_dns_name,
+        "DJANGO_STATIC_ROOT": STATIC_ROOT,
+        "AWS_STORAGE_BUCKET_NAME": media_bucket_name,
+        "AWS_S3_REGION_NAME": settings.region,
+        "EMAIL_HOST": smtp.smtp_host if smtp else "",
+        "EMAIL_PORT": str(smtp.smtp_port if smtp else SMTP_PORT),
+        "EMAIL_USE_TLS": "true",
+        "DEFAULT_FROM_EMAIL": settings.mail_from or f"no-reply@{settings.domain or 'localhost'}",
+        "WEB_CONCURRENCY": str(settings.web_concurrency),
+        # Only nginx talks to gunicorn, over the task's loopback.
+        "GUNICORN_BIND": f"{LOOPBACK}:{WEB_PORT}",
+    }
+    if not settings.uses_tls:
+        environment["DJANGO_HTTPS"] = "false"
+    return environment
+
+
+def web_secrets(
+    *,
+    secret_key_arn: pulumi.Input[str],
+    database_url_secret_arn: pulumi.Input[str],
+    smtp: SmtpRelay | None,
+) -> dict[str, pulumi.Input[str]]:
+    """The web container's secrets: environment name -> Secrets Manager ARN. The database URL
+    is the application role's (PersistentPostgres.database_url_secret_arn)."""
+    secrets: dict[str, pulumi.Input[str]] = {
+        "DJANGO_SECRET_KEY": secret_key_arn,
+        "DATABASE_URL": database_url_secret_arn,
+    }
+    if smtp is not None:
+        # The SMTP user name is an IAM access key id: it stays out of plain environment too.
+        secrets["EMAIL_HOST_USER"] = smtp.username_secret_arn
+        secrets["EMAIL_HOST_PASSWORD"] = smtp.password_secret_arn
+    return secrets
+
+
+def web_container(
+    settings: WebSettings,
+    *,
+    image: pulumi.Input[str],
+    load_balancer_dns_name: pulumi.Input[str],
+    media_bucket_name: pulumi.Input[str],
+    smtp: SmtpRelay | None,
+    secret_key_arn: pulumi.Input[str],
+    database_url_secret_arn: pulumi.Input[str],
+) -> ContainerSpec:
+    """gunicorn + Django on the loopback, after the database is healthy."""
+    return ContainerSpec(
+        name="web",
+        image=image,
+        port=WEB_PORT,
+        environment=web_environment(
+            settings,
+            load_balancer_dns_name=load_balancer_dns_name,
+            media_bucket_name=media_bucket_name,
+            smtp=smtp,
+        ),
+        secrets=web_secrets(
+            secret_key_arn=secret_key_arn,
+            database_url_secret_arn=database_url_secret_arn,
+            smtp=smtp,
+        ),
+        # Liveness of gunicorn, without the database (see service/healthcheck.py).
+        health_check=HealthCheck(
+            command=["CMD-SHELL", "python /app/healthcheck.py || exit 1"],
+            start_period=WEB_START_PERIOD,
+        ),
+        depends_on={"db": "HEALTHY"},
+        mounts=[Mount("static", STATIC_ROOT)],
+        user="10001:10001",  # the app user of service/Dockerfile
+    )
+
+
+def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpec:
+    """nginx in front of gunicorn, serving /static/; ``real_ip_from`` is the CIDR of the
+    proxy in front of it (the VPC's: the load balancer)."""
+    return ContainerSpec(
+        name="nginx",
+        image=image,
+        port=NGINX_PORT,
+        environment={
+            "NGINX_LISTEN_PORT": str(NGINX_PORT),
+            # Same task, same network namespace: the loopback, never a container name.
+            "NGINX_UPSTREAM": f"{LOOPBACK}:{WEB_PORT}",
+            "NGINX_STATIC_ROOT": STATIC_ROOT,
+            "NGINX_REAL_IP_FROM": real_ip_from,
+        },
+        # Liveness of nginx itself (it answers /livez without proxying): a database hiccup must
+        # not make ECS replace the whole task. Readiness, with the database, is the ALB's /healthz.
+        health_check=HealthCheck(
+            command=["CMD-SHELL", f"curl -fsS http://{LOOPBACK}:{NGINX_PORT}/livez || exit 1"]
+        ),
+        depends_on={"web": "HEALTHY"},
+        mounts=[Mount("static", STATIC_ROOT, read_only=True)],
+        user="101:101",  # nginxinc/nginx-unprivileged's nginx user
+    )
+
+
+def task_containers(*containers: ContainerSpec) -> list[ContainerSpec]:
+    """The task's containers, each checked against its contract (service_contract.py): the
+    contract's containers, each with exactly the variables the contract allows in AWS."""
+    names = sorted(c.name for c in containers)
+    if names != sorted(CONTRACTS):
+        raise ValueError(
+            f"the task has the containers {names}; service_contract.py declares {sorted(CONTRACTS)}"
+        )
+    for container in containers:
+        CONTRACTS[container.name].checked(
+            "the stack", container.environment, container.secrets, in_aws=True
+        )
+    return list(containers)
+
+
+def start_grace_seconds(containers: Sequence[ContainerSpec]) -> int:
+    """The containers start one after another (db, web, nginx): the load balancer may judge
+    the task only once all of them may have."""
+    return sum(c.health_check.start_period for c in containers if c.health_check)
+
+
+def exec_command_line(region: str, cluster: str, service: str) -> str:
+    """The command an operator runs for a shell in the web container (ECS Exec)."""
+    task = (
+        f"$(aws ecs list-tasks --region {region} --cluster {cluster} --service-name {service} "
+        "--query 'taskArns[0]' --output text)"
+    )
+    return (
+        f"aws ecs execute-command --region {region} --cluster {cluster} --task {task} "
+        f"--container {WEB.container} --interactive --command /bin/bash"
+    )
+
+
+class RunningService(Protocol):
+    """Where the task runs (what SidecarTask gives)."""
+
+    cluster_name: pulumi.Output[str]
+    service_name: pulumi.Output[str]
+
+
+def exec_command(task: RunningService, region: str) -> pulumi.Output[str]:
+    """:func:`exec_command_line` for the task's cluster and service, once they exist."""
+    return pulumi.Output.all(region, task.cluster_name, task.service_name).apply(
+        lambda names: exec_command_line(*names)
+    )

@@ -1,0 +1,177 @@
+"""service_containers.py: the nginx and web containers of the task, from the contract."""
+
+from dataclasses import dataclass, replace
+
+import pytest
+
+from components import ContainerSpec
+from service_containers import (
+    DOCKERFILES,
+    LOOPBACK,
+    NGINX_PORT,
+    STATIC_ROOT,
+    WEB_PORT,
+    exec_command_line,
+    image_args,
+    nginx_container,
+    start_grace_seconds,
+    task_containers,
+    web_container,
+    web_environment,
+    web_secrets,
+)
+from service_contract import DB, NGINX, WEB
+
+
+@dataclass(frozen=True)
+class Settings:
+    domain: str = "tw.example.com"
+    uses_tls: bool = True
+    region: str = "ap-northeast-1"
+    mail_from: str = "noreply@example.com"
+    web_concurrency: int = 3
+
+
+@dataclass(frozen=True)
+class Mail:
+    smtp_host: str = "email-smtp.ap-northeast-1.amazonaws.com"
+    smtp_port: int = 587
+    username_secret_arn: str = "arn:smtp-user"
+    password_secret_arn: str = "arn:smtp-password"
+
+
+def web(settings: Settings = Settings(), smtp: Mail | None = Mail()) -> ContainerSpec:
+    return web_container(
+        settings,
+        image="web-image",
+        load_balancer_dns_name="tw-alb.elb.amazonaws.com",
+        media_bucket_name="tw-media",
+        smtp=smtp,
+        secret_key_arn="arn:secret-key",
+        database_url_secret_arn="arn:database-url",
+    )
+
+
+def db() -> ContainerSpec:
+    """A db container as PersistentPostgres gives it: every required name of the contract."""
+    return ContainerSpec(
+        name="db",
+        image="db-image",
+        environment=dict.fromkeys(DB.required - DB.secrets, "x"),
+        secrets=dict.fromkeys(DB.secrets, "arn:x"),
+    )
+
+
+def test_the_web_container_follows_the_contract_with_and_without_mail_and_tls():
+    for container in (web(), web(Settings(domain="", mail_from="", uses_tls=False), None)):
+        assert WEB.differences(container.environment, container.secrets, in_aws=True) == []
+
+
+def test_the_web_environment_of_a_site_with_a_domain_and_mail():
+    assert web_environment(
+        Settings(), load_balancer_dns_name="alb", media_bucket_name="tw-media", smtp=Mail()
+    ) == {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_ALLOWED_HOSTS": "tw.example.com",
+        "DJANGO_STATIC_ROOT": STATIC_ROOT,
+        "AWS_STORAGE_BUCKET_NAME": "tw-media",
+        "AWS_S3_REGION_NAME": "ap-northeast-1",
+        "EMAIL_HOST": "email-smtp.ap-northeast-1.amazonaws.com",
+        "EMAIL_PORT": "587",
+        "EMAIL_USE_TLS": "true",
+        "DEFAULT_FROM_EMAIL": "noreply@example.com",
+        "WEB_CONCURRENCY": "3",
+        "GUNICORN_BIND": f"127.0.0.1:{WEB_PORT}",
+    }
+
+
+def test_a_site_without_domain_answers_on_the_load_balancer_over_plain_http():
+    environment = web_environment(
+        Settings(domain="", uses_tls=False, mail_from=""),
+        load_balancer_dns_name="tw-alb.elb.amazonaws.com",
+        media_bucket_name="tw-media",
+        smtp=None,
+    )
+    assert environment["DJANGO_ALLOWED_HOSTS"] == "tw-alb.elb.amazonaws.com"
+    assert environment["DJANGO_HTTPS"] == "false"
+    assert environment["EMAIL_HOST"] == ""
+    assert environment["DEFAULT_FROM_EMAIL"] == "no-reply@localhost"
+
+
+def test_the_smtp_credentials_are_secrets_and_only_with_mail():
+    with_mail = web_secrets(secret_key_arn="arn:k", database_url_secret_arn="arn:d", smtp=Mail())
+    assert with_mail == {
+        "DJANGO_SECRET_KEY": "arn:k",
+        "DATABASE_URL": "arn:d",
+        "EMAIL_HOST_USER": "arn:smtp-user",
+        "EMAIL_HOST_PASSWORD": "arn:smtp-password",
+    }
+    without = web_secrets(secret_key_arn="arn:k", database_url_secret_arn="arn:d", smtp=None)
+    assert without == {"DJANGO_SECRET_KEY": "arn:k", "DATABASE_URL": "arn:d"}
+
+
+def test_web_waits_for_a_healthy_db_and_checks_its_own_liveness():
+    container = web()
+    assert container.port == WEB_PORT
+    assert container.depends_on == {"db": "HEALTHY"}
+    assert container.health_check is not None
+    assert container.health_check.command == [
+        "CMD-SHELL",
+        "python /app/healthcheck.py || exit 1",
+    ]
+    assert container.user == "10001:10001"
+
+
+def test_nginx_proxies_to_gunicorn_on_the_loopback_and_serves_static_read_only():
+    container = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
+    assert container.environment == {
+        "NGINX_LISTEN_PORT": str(NGINX_PORT),
+        "NGINX_UPSTREAM": f"{LOOPBACK}:{WEB_PORT}",
+        "NGINX_STATIC_ROOT": STATIC_ROOT,
+        "NGINX_REAL_IP_FROM": "10.0.0.0/16",
+    }
+    assert NGINX.differences(container.environment, container.secrets, in_aws=True) == []
+    assert container.depends_on == {"web": "HEALTHY"}
+    assert [(m.volume, m.read_only) for m in container.mounts] == [("static", True)]
+
+
+def test_the_task_takes_the_three_containers_of_the_contract():
+    nginx = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
+    assert [c.name for c in task_containers(nginx, web(), db())] == ["nginx", "web", "db"]
+    with pytest.raises(ValueError, match=r"the task has the containers \['nginx', 'web'\]"):
+        task_containers(nginx, web())
+
+
+def test_a_container_that_strays_from_the_contract_is_refused_by_name():
+    nginx = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
+    extra = replace(db(), environment={**db().environment, "PGOPTIONS": "-c x=1"})
+    with pytest.raises(ValueError, match="PGOPTIONS not in the contract"):
+        task_containers(nginx, web(), extra)
+    stand_in = replace(db(), environment={**db().environment, "BACKUP_ENDPOINT_URL": "http://s3"})
+    with pytest.raises(ValueError, match="BACKUP_ENDPOINT_URL points at a local stand-in"):
+        task_containers(nginx, web(), stand_in)
+
+
+def test_the_grace_period_covers_every_start_period_in_turn():
+    nginx = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
+    assert start_grace_seconds([nginx, web(), db()]) == 30 + 120  # db() has no health check
+
+
+def test_images_are_built_for_the_tasks_architecture_and_kept_on_production():
+    arm = image_args("ARM64", production=True)
+    assert (arm.platform, arm.force_delete, dict(arm.dockerfiles)) == (
+        "linux/arm64",
+        False,
+        DOCKERFILES,
+    )
+    assert image_args("X86_64", production=False).platform == "linux/amd64"
+    assert image_args("X86_64", production=False).force_delete is True
+
+
+def test_the_exec_command_opens_a_shell_in_the_web_container():
+    command = exec_command_line("ap-northeast-1", "tw-cluster", "tw-service")
+    assert command.startswith(
+        "aws ecs execute-command --region ap-northeast-1 --cluster tw-cluster "
+    )
+    assert "--service-name tw-service" in command
+    assert command.endswith("--container web --interactive --command /bin/bash")
