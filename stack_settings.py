@@ -19,8 +19,9 @@ from typing import Any
 
 import yaml
 
+from paths import REPO_ROOT
+
 PROJECT = "django-tw"
-REPO_ROOT = Path(__file__).resolve().parent
 
 EGRESS_MODES = ("endpoints", "nat")
 NAT_GATEWAY_MODES = ("single", "per-az")

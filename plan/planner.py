@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from paths import REPO_ROOT
 from plan.cost import (
     PRICE_FILE,
     CostEstimate,
@@ -23,8 +24,6 @@ from plan.cost import (
 )
 from plan.derive import rule_resources, stack_shape
 from policy.rules import Reach, Resource, RuleResult, evaluate, services_reached
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)

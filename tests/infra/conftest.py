@@ -9,15 +9,14 @@ from __future__ import annotations
 import json
 import runpy
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from components.testing import RecordedResource, RecordingMocks, StackRecording, run_program
+from paths import REPO_ROOT
 from stack_settings import read_stack_file
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 REGION = "ap-northeast-1"
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"

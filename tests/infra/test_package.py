@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import components
-from tests.infra.conftest import REPO_ROOT
+from paths import REPO_ROOT
 
 ALLOWED_THIRD_PARTY = {"pulumi", "pulumi_aws", "pulumi_awsx", "pulumi_random"}
 COMPONENT_FILES = sorted((REPO_ROOT / "components").glob("*.py"))

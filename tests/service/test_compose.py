@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.service.conftest import SERVICE_DIR
+from paths import SERVICE_DIR
 
 # The web container's environment contract (names only; values differ per place).
 WEB_ENVIRONMENT = {
