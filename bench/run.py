@@ -36,11 +36,10 @@ from urllib.parse import quote_plus
 
 from bench import load, report
 from bench.load import Endpoint, Measurement
-from local.topology import REPO_ROOT
-from tests.e2e.client import CSRF_INPUT, SiteClient
-from tests.e2e.harness import RunningTopology
+from local.client import CSRF_INPUT, SiteClient
+from local.harness import RunningTopology
+from paths import ARTIFACTS_DIR, REPO_ROOT, SERVICE_DIR
 
-SERVICE_DIR = REPO_ROOT / "service"
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "benchmarks.md"
 ENDPOINT_ORDER = ("healthz", "static", "timeline", "explore", "post")
 
@@ -172,7 +171,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--artifacts",
         type=Path,
-        default=REPO_ROOT / "artifacts" / "bench" / time.strftime("%Y%m%d-%H%M%S"),
+        default=ARTIFACTS_DIR / "bench" / time.strftime("%Y%m%d-%H%M%S"),
         help="logs and profiler reports (git-ignored)",
     )
     args = parser.parse_args(argv)
@@ -474,7 +473,7 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def _postgres_binary() -> str:
-    from local.topology import postgres_bin_dir
+    from local.system import postgres_bin_dir
 
     return str(postgres_bin_dir() / "postgres")
 
