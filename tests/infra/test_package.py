@@ -1,41 +1,18 @@
-"""The component library as a package: import rules, public names, installability."""
+"""The component library as a package: public names, installability (its import rules are in
+tests/test_layers.py, with every other layer's)."""
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
 import components
 from paths import REPO_ROOT
 
-ALLOWED_THIRD_PARTY = {"pulumi", "pulumi_aws", "pulumi_awsx", "pulumi_random"}
 COMPONENT_FILES = sorted((REPO_ROOT / "components").glob("*.py"))
-
-
-def imported_roots(path: Path) -> set[str]:
-    roots = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            roots |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            roots.add(node.module.split(".")[0])
-    return roots
-
-
-@pytest.mark.parametrize("path", COMPONENT_FILES, ids=lambda p: p.name)
-def test_components_import_only_pulumi_providers_stdlib_and_each_other(path):
-    allowed = ALLOWED_THIRD_PARTY | set(sys.stdlib_module_names) | {"components", "__future__"}
-    assert imported_roots(path) <= allowed, path.name
-
-
-def test_the_testing_module_imports_only_pulumi_and_the_stdlib():
-    roots = imported_roots(REPO_ROOT / "components" / "testing.py")
-    assert roots <= {"pulumi", "__future__"} | set(sys.stdlib_module_names)
 
 
 def test_components_never_read_pulumi_config():
