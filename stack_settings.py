@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 import settings_parsers as accepts
+from paths import REPO_ROOT
 
 # The enumerations are defined with their parsers and offered here with the settings that choose
 # among them (``as``: re-exported).
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     import plan.readme
 
 PROJECT = "django-tw"
-REPO_ROOT = Path(__file__).resolve().parent
 
 
 def config_key(name: str) -> str:

@@ -3,12 +3,7 @@ here: every number comes from the Results of the run."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bench.load import Measurement
-
-if TYPE_CHECKING:
-    from bench.run import Results
+from bench.results import Results, errors_of, ms, queries_of, ratio, rps
 
 THROUGHPUT_TARGET = 0.5  # timeline rps >= 0.5 x /healthz rps at the highest connection count
 P99_TARGET = 3.0  # timeline p99 <= 3 x /healthz p99 at the highest connection count
@@ -31,41 +26,6 @@ def render(results: Results) -> str:
         _reproduce(results),
     ]
     return "\n\n".join(section.strip("\n") for section in sections) + "\n"
-
-
-# --- helpers -------------------------------------------------------------------------------------
-
-
-def _ms(value: float) -> str:
-    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
-
-
-def _rps(value: float) -> str:
-    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
-
-
-def _queries(m: Measurement) -> str:
-    mean = m.queries_mean
-    if mean is None:
-        return "- (nginx only)"
-    if m.queries_max == round(mean) and abs(mean - round(mean)) < 0.005:
-        return f"{m.queries_max}"
-    return f"{mean:.2f} (max {m.queries_max})"
-
-
-def _errors(m: Measurement) -> str:
-    if not m.errors:
-        return "0"
-    parts = []
-    if m.socket_errors:
-        parts.append(f"{m.socket_errors} socket")
-    if m.unexpected_status:
-        parts.append(f"{m.unexpected_status} x HTTP {m.first_unexpected_status}")
-    return ", ".join(parts)
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator else 0.0
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -132,8 +92,8 @@ def _table(results: Results, by_key: dict) -> str:
     for m in results.table:
         title = results.endpoints.get(m.endpoint, m.endpoint)
         rows.append(
-            f"| {title} | {m.connections} | {_rps(m.rps)} | {_ms(m.p50_ms)} | {_ms(m.p99_ms)} "
-            f"| {_queries(m)} | {_errors(m)} |"
+            f"| {title} | {m.connections} | {rps(m.rps)} | {ms(m.p50_ms)} | {ms(m.p99_ms)} "
+            f"| {queries_of(m)} | {errors_of(m)} |"
         )
     return f"""
 ## Results (gunicorn {results.chosen}: workers x threads, timeline cache on)
@@ -152,8 +112,8 @@ expected (200, or 302 for the post).
 def _targets(results: Results, by_key: dict, top: int) -> str:
     timeline = by_key[("timeline", top)]
     healthz = by_key[("healthz", top)]
-    throughput = _ratio(timeline.rps, healthz.rps)
-    p99 = _ratio(timeline.p99_ms, healthz.p99_ms)
+    throughput = ratio(timeline.rps, healthz.rps)
+    p99 = ratio(timeline.p99_ms, healthz.p99_ms)
     errors = sum(m.errors for m in results.table)
     requests = sum(m.requests for m in results.table)
     small = results.queries_small.get("/", {})
@@ -179,8 +139,8 @@ def _targets(results: Results, by_key: dict, top: int) -> str:
 
 | target | measured | verdict |
 |---|---|---|
-| timeline throughput >= {THROUGHPUT_TARGET}x /healthz at {top} connections | {_rps(timeline.rps)} / {_rps(healthz.rps)} requests/s = **{throughput:.2f}x** | {verdict(throughput_met, f"short by {THROUGHPUT_TARGET - throughput:.2f}x, {100 * (1 - throughput / THROUGHPUT_TARGET):.0f}% below the target")} |
-| timeline p99 <= {P99_TARGET:g}x /healthz p99 at {top} connections | {_ms(timeline.p99_ms)} ms / {_ms(healthz.p99_ms)} ms = **{p99:.2f}x** | {verdict(p99_met, f"over by {p99 - P99_TARGET:.2f}x")} |
+| timeline throughput >= {THROUGHPUT_TARGET}x /healthz at {top} connections | {rps(timeline.rps)} / {rps(healthz.rps)} requests/s = **{throughput:.2f}x** | {verdict(throughput_met, f"short by {THROUGHPUT_TARGET - throughput:.2f}x, {100 * (1 - throughput / THROUGHPUT_TARGET):.0f}% below the target")} |
+| timeline p99 <= {P99_TARGET:g}x /healthz p99 at {top} connections | {ms(timeline.p99_ms)} ms / {ms(healthz.p99_ms)} ms = **{p99:.2f}x** | {verdict(p99_met, f"over by {p99 - P99_TARGET:.2f}x")} |
 | queries per timeline page constant as the data grows | home: rendered {q(small, "rendered")} -> {q(full, "rendered")}, from cache {q(small, "cached")} -> {q(full, "cached")} at {results.dataset_small["tweets"]:,} -> {results.dataset["tweets"]:,} tweets; explore: rendered {q(small_explore, "rendered")} -> {q(full_explore, "rendered")} | {verdict(rendered_constant, "the count changed with the data")} |
 | no errors under load | {errors} errors in {requests:,} requests | {verdict(errors == 0, f"{errors} errors")} |
 
@@ -202,8 +162,8 @@ def _same_pair_in_steps(results: Results, top: int) -> str:
     _, timeline, healthz = deployed
     return (
         f"The same pair measured again for the steps below ({results.options['step_seconds']:g} s "
-        f"each, gunicorn {results.chosen}): throughput {_ratio(timeline.rps, healthz.rps):.2f}x, "
-        f"p99 {_ratio(timeline.p99_ms, healthz.p99_ms):.2f}x. Throughput averages thousands of "
+        f"each, gunicorn {results.chosen}): throughput {ratio(timeline.rps, healthz.rps):.2f}x, "
+        f"p99 {ratio(timeline.p99_ms, healthz.p99_ms):.2f}x. Throughput averages thousands of "
         "requests; p99 is set by the few slowest (a worker being replaced, a burst of other "
         "work on the machine), so it moves much more between two measurements."
     )
@@ -221,10 +181,10 @@ def _steps(results: Results, top: int) -> str:
         if previous is not None and previous.rps:
             gain = f" ({timeline.rps / previous.rps:.1f}x the row above)"
         rows.append(
-            f"| {title} | {_rps(timeline.rps)}{gain} | {_ms(timeline.p50_ms)} / "
-            f"{_ms(timeline.p99_ms)} | {_rps(healthz.rps)} | "
-            f"{_ratio(timeline.rps, healthz.rps):.2f}x | "
-            f"{_ratio(timeline.p99_ms, healthz.p99_ms):.2f}x | {_queries(timeline)} |"
+            f"| {title} | {rps(timeline.rps)}{gain} | {ms(timeline.p50_ms)} / "
+            f"{ms(timeline.p99_ms)} | {rps(healthz.rps)} | "
+            f"{ratio(timeline.rps, healthz.rps):.2f}x | "
+            f"{ratio(timeline.p99_ms, healthz.p99_ms):.2f}x | {queries_of(timeline)} |"
         )
         previous = timeline
     return f"""
@@ -250,8 +210,8 @@ def _gunicorn(results: Results, top: int) -> str:
     for name, timeline, healthz in results.candidates:
         mark = " (chosen)" if name == results.chosen else ""
         rows.append(
-            f"| {name}{mark} | {_rps(timeline.rps)} | {_ms(timeline.p99_ms)} | "
-            f"{_rps(healthz.rps)} | {_ms(healthz.p99_ms)} |"
+            f"| {name}{mark} | {rps(timeline.rps)} | {ms(timeline.p99_ms)} | "
+            f"{rps(healthz.rps)} | {ms(healthz.p99_ms)} |"
         )
     chosen = next(row for row in results.candidates if row[0] == results.chosen)
     runner_up = sorted(
@@ -263,8 +223,8 @@ def _gunicorn(results: Results, top: int) -> str:
     if runner_up:
         other = runner_up[0]
         compared = (
-            f" The next best, {other[0]}, served {_rps(other[1].rps)} requests/s "
-            f"({100 * (1 - _ratio(other[1].rps, chosen[1].rps)):.0f}% less)."
+            f" The next best, {other[0]}, served {rps(other[1].rps)} requests/s "
+            f"({100 * (1 - ratio(other[1].rps, chosen[1].rps)):.0f}% less)."
         )
     workers, threads = results.chosen.split("x")
     return f"""
@@ -345,9 +305,9 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
     notes = [
         "## What limits it",
         "",
-        f"- A cached timeline page still costs {_queries(timeline)} queries under load (the "
+        f"- A cached timeline page still costs {queries_of(timeline)} queries under load (the "
         "session, then the user with the versions of their timelines) against "
-        f"{_queries(healthz)} for /healthz, and the whole middleware chain (sessions, CSRF, "
+        f"{queries_of(healthz)} for /healthz, and the whole middleware chain (sessions, CSRF, "
         "authentication, messages) that /healthz skips by answering first. In one process a "
         f"cached page takes {cached.get('ms_per_request', '?')} ms against "
         f"{rendered.get('ms_per_request', '?')} ms for a rendered one and "
@@ -356,7 +316,7 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
         "a signed-in page"
         + (
             ", and what keeps the timeline below the throughput target."
-            if _ratio(timeline.rps, healthz.rps) < THROUGHPUT_TARGET
+            if ratio(timeline.rps, healthz.rps) < THROUGHPUT_TARGET
             else "."
         ),
         "- The timeline and explore pages are about 60 kB of HTML that nginx compresses for "
@@ -374,18 +334,18 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
     ]
     if static is not None:
         notes.append(
-            f"- nginx alone serves the static file at {_rps(static.rps)} requests/s: the gap to "
-            f"/healthz ({_rps(healthz.rps)}) is the cost of gunicorn + Django + one query."
+            f"- nginx alone serves the static file at {rps(static.rps)} requests/s: the gap to "
+            f"/healthz ({rps(healthz.rps)}) is the cost of gunicorn + Django + one query."
         )
     if post is not None:
         notes.append(
-            f"- Posting ({_rps(post.rps)} requests/s at {top} connections) writes the tweet and "
+            f"- Posting ({rps(post.rps)} requests/s at {top} connections) writes the tweet and "
             "bumps the version of every follower's timeline in the same transaction; concurrent "
             "posts by one author wait on the same version rows."
         )
     if explore is not None:
         notes.append(
-            f"- Explore ({_rps(explore.rps)} requests/s) is cached per viewer too, but every tweet "
+            f"- Explore ({rps(explore.rps)} requests/s) is cached per viewer too, but every tweet "
             "or like anywhere invalidates it, so on a busy site it renders far more often than "
             "here, where nothing else changes while it is measured."
         )
@@ -396,8 +356,8 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
             f"- gunicorn replaced {results.worker_recycles} workers that reached max_requests "
             "(2000 + jitter, service/gunicorn.conf.py) while the table above was measured; a new "
             "worker imports Django and starts with an empty page cache. Never recycling them "
-            f"served {_rps(recycling[1].rps)} timeline and {_rps(recycling[2].rps)} /healthz "
-            f"requests/s against {_rps(deployed[1].rps)} and {_rps(deployed[2].rps)} with "
+            f"served {rps(recycling[1].rps)} timeline and {rps(recycling[2].rps)} /healthz "
+            f"requests/s against {rps(deployed[1].rps)} and {rps(deployed[2].rps)} with "
             "recycling: a larger GUNICORN_MAX_REQUESTS is worth considering for a busy task."
         )
     notes.append(

@@ -36,10 +36,9 @@ from pathlib import Path
 
 import psycopg
 
-from local.topology import REPO_ROOT
-from tests.e2e.harness import RunningTopology, port_open, wait_until
+from local.harness import RunningTopology, port_open, wait_until
+from paths import ARTIFACTS_DIR, REPO_ROOT, SERVICE_DIR
 
-SERVICE_DIR = REPO_ROOT / "service"
 SEGMENT_BYTES = 16 * 1024 * 1024
 SEGMENTS_PER_XLOGID = 0x1_0000_0000 // SEGMENT_BYTES
 
@@ -148,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
 
     topology = RunningTopology(
-        log_dir=REPO_ROOT / "artifacts" / "bench-restore" / time.strftime("%Y%m%d-%H%M%S"),
+        log_dir=ARTIFACTS_DIR / "bench-restore" / time.strftime("%Y%m%d-%H%M%S"),
         settings={"ARCHIVE_TIMEOUT_SECONDS": str(args.archive_timeout)},
     )
     environment = topology.environment

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -29,18 +28,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote_plus
 
-from bench import load, report
+from bench import load, report, web_log
 from bench.load import Endpoint, Measurement
-from local.topology import REPO_ROOT
-from tests.e2e.client import CSRF_INPUT, SiteClient
-from tests.e2e.harness import RunningTopology
+from bench.machine import machine_info
+from bench.results import Results
+from local.client import CSRF_INPUT, SiteClient
+from local.harness import RunningTopology
+from paths import ARTIFACTS_DIR, REPO_ROOT, SERVICE_DIR
 
-SERVICE_DIR = REPO_ROOT / "service"
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "benchmarks.md"
 ENDPOINT_ORDER = ("healthz", "static", "timeline", "explore", "post")
 
@@ -99,31 +99,6 @@ NO_RECYCLING = Step(
 )
 
 
-@dataclass
-class Results:
-    """Everything the report is written from."""
-
-    options: dict
-    machine: dict
-    started_at: str
-    dataset_small: dict = field(default_factory=dict)
-    dataset: dict = field(default_factory=dict)
-    queries_small: dict = field(default_factory=dict)
-    queries: dict = field(default_factory=dict)
-    profile: dict = field(default_factory=dict)
-    candidates: list[tuple[str, Measurement, Measurement]] = field(default_factory=list)
-    chosen: str = ""
-    steps: list[tuple[str, Measurement, Measurement]] = field(default_factory=list)
-    table: list[Measurement] = field(default_factory=list)
-    endpoints: dict[str, str] = field(default_factory=dict)
-    seconds_total: float = 0.0
-    worker_recycles: int = 0  # gunicorn workers restarted by max_requests during the table
-    # path -> (requests, requests gunicorn took longer than SLOW_SECONDS on) during the table
-    slow_requests: dict[str, tuple[int, int]] = field(default_factory=dict)
-    slow_seconds: float = 0.1  # the threshold of slow_requests (SLOW_SECONDS)
-    log_dir: str = ""
-
-
 class BenchError(RuntimeError):
     """A step of the benchmark failed; the message says which and why."""
 
@@ -172,7 +147,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--artifacts",
         type=Path,
-        default=REPO_ROOT / "artifacts" / "bench" / time.strftime("%Y%m%d-%H%M%S"),
+        default=ARTIFACTS_DIR / "bench" / time.strftime("%Y%m%d-%H%M%S"),
         help="logs and profiler reports (git-ignored)",
     )
     args = parser.parse_args(argv)
@@ -254,8 +229,9 @@ def run(args: argparse.Namespace) -> Results:
             timeline, healthz = _pair(topology, endpoints, top, args.step_seconds, step.title)
             results.steps.append((step.title, timeline, healthz))
 
-        recycled_before = _worker_recycles(topology)
-        web_log_offset = _web_log_size(topology)
+        log = topology.log_dir / "web.log"
+        recycled_before = web_log.worker_recycles(log)
+        log_offset = web_log.size(log)
         readers = [endpoints[key] for key in ENDPOINT_ORDER if key != "post"]
         for connections in args.connections:
             _say(f"{', '.join(e.key for e in readers)} in turns at {connections} connections")
@@ -279,9 +255,9 @@ def run(args: argparse.Namespace) -> Results:
                 )
             )
         results.table.sort(key=lambda m: (ENDPOINT_ORDER.index(m.endpoint), m.connections))
-        results.worker_recycles = _worker_recycles(topology) - recycled_before
-        results.slow_requests = _slow_requests(topology, web_log_offset)
-        results.slow_seconds = SLOW_SECONDS
+        results.worker_recycles = web_log.worker_recycles(log) - recycled_before
+        results.slow_requests = web_log.slow_requests(log, log_offset)
+        results.slow_seconds = web_log.SLOW_SECONDS
     except Exception as error:
         raise BenchError(f"{error}\n{topology.diagnostics()}") from error
     finally:
@@ -311,38 +287,6 @@ def _pair(
         rounds=max(1, int(seconds // 2)),
     )
     return measured["timeline"], measured["healthz"]
-
-
-SLOW_SECONDS = 0.1
-# gunicorn's access log (service/gunicorn.conf.py): ... "GET /path HTTP/1.1" 200 58386 0.012345s
-ACCESS_LINE = re.compile(r'"GET (\S+) HTTP/1\.1" \d+ \S+ ([\d.]+)s')
-
-
-def _web_log_size(topology: RunningTopology) -> int:
-    log = topology.log_dir / "web.log"
-    return log.stat().st_size if log.exists() else 0
-
-
-def _slow_requests(topology: RunningTopology, offset: int) -> dict[str, tuple[int, int]]:
-    """Per page, how many requests gunicorn served since `offset` and how many took longer than
-    SLOW_SECONDS (by gunicorn's own clock: a cache miss that renders the page, typically)."""
-    with (topology.log_dir / "web.log").open("rb") as log:
-        log.seek(offset)
-        text = log.read().decode(errors="replace")
-    counts: dict[str, list[int]] = {"/": [0, 0], "/explore/": [0, 0]}
-    for path, seconds in ACCESS_LINE.findall(text):
-        if path in counts:
-            counts[path][0] += 1
-            counts[path][1] += float(seconds) > SLOW_SECONDS
-    return {path: (total, slow) for path, (total, slow) in counts.items()}
-
-
-def _worker_recycles(topology: RunningTopology) -> int:
-    """How many times gunicorn has replaced a worker that reached max_requests, so far."""
-    log = topology.log_dir / "web.log"
-    if not log.exists():
-        return 0
-    return log.read_text(errors="replace").count("Autorestarting worker")
 
 
 def _restart_web(topology: RunningTopology, environment: dict[str, str]) -> None:
@@ -440,49 +384,3 @@ def _endpoints(topology: RunningTopology, username: str, password: str) -> dict[
             origin=site.origin,
         ),
     }
-
-
-def machine_info() -> dict:
-    memory_kb = 0
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        match = re.search(r"MemTotal:\s+(\d+) kB", meminfo.read_text())
-        memory_kb = int(match.group(1)) if match else 0
-    cpu_model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        match = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
-        cpu_model = match.group(1).strip() if match else ""
-    return {
-        "cores": os.cpu_count(),
-        "memory_gib": round(memory_kb / 1024 / 1024, 1),
-        "cpu": cpu_model or platform.processor() or "unknown",
-        "system": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "load_average": " ".join(f"{n:.2f}" for n in os.getloadavg()),
-        "versions": {
-            "wrk": _version([load.wrk_binary(), "-v"], r"wrk (\S+)"),
-            "nginx": _version(
-                [shutil.which("nginx") or "/usr/sbin/nginx", "-v"], r"nginx/([\w.\-]+)"
-            ),
-            "postgres": _version([_postgres_binary(), "--version"], r"(\d+\.\d+)"),
-        },
-    }
-
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _postgres_binary() -> str:
-    from local.topology import postgres_bin_dir
-
-    return str(postgres_bin_dir() / "postgres")
-
-
-def _version(command: list[str], pattern: str) -> str:
-    try:
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
-    except OSError:
-        return "unknown"
-    match = re.search(pattern, finished.stdout + finished.stderr)
-    return match.group(1) if match else "unknown"

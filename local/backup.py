@@ -21,13 +21,9 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 
-from local.topology import (
-    LocalSetupError,
-    LocalTopology,
-    as_postgres_user,
-    check_ports_free,
-    prepare,
-)
+from local.launch import ready_to_start
+from local.system import LocalSetupError, as_postgres_user
+from local.topology import LocalTopology
 
 
 def postgres_is_running(topology: LocalTopology) -> bool:
@@ -106,9 +102,9 @@ def restore(topology: LocalTopology, target_time: str | None) -> int:
             f"the local database in {topology.data_dir} is running: stop `make local` "
             "(Ctrl-C) first; a restore replaces the data directory"
         )
-    check_ports_free(topology.ports)  # nothing of the topology may be half up
-    prepare(topology)  # the tools in the data directory, even for a fresh clone of it
-    environment = topology.environment()
+    # Nothing of the topology may be half up; the tools in the data directory, even for a fresh
+    # clone of it.
+    environment = ready_to_start(topology).environment
     pgdata = topology.pgdata
     kept = None
     if pgdata.exists():

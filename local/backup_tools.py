@@ -16,9 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from local.system import REPO_ROOT, LocalSetupError, running_as_root
+from local.system import LocalSetupError, running_as_root
+from paths import REPO_ROOT, SERVICE_DIR
 
-REQUIREMENTS = REPO_ROOT / "service" / "db" / "requirements-barman.txt"
+REQUIREMENTS = SERVICE_DIR / "db" / "requirements-barman.txt"
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 # As root: outside any home directory, readable by the postgres account. Otherwise Postgres runs
 # as the developer, who can read the project's own .venv.

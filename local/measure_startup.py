@@ -27,7 +27,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from local.topology import REPO_ROOT, Ports, new_data_dir
+from local.ports import Ports
+from local.topology import new_data_dir
+from paths import REPO_ROOT
 
 
 @dataclass

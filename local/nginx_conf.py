@@ -18,9 +18,11 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from local.topology import REPO_ROOT, LocalSetupError, LocalTopology, running_as_root
+from local.system import LocalSetupError, running_as_root
+from local.topology import LocalTopology
+from paths import SERVICE_DIR
 
-TEMPLATES_DIR = REPO_ROOT / "service" / "etc" / "nginx" / "templates"
+TEMPLATES_DIR = SERVICE_DIR / "etc" / "nginx" / "templates"
 # Exactly the variables the container contract gives nginx; envsubst leaves every other `$`
 # (nginx's own $host, $remote_addr, ...) alone.
 TEMPLATE_VARIABLES = (

@@ -12,22 +12,17 @@ import os
 import shutil
 import sys
 
-from local.topology import (
-    PROCFILE,
-    REPO_ROOT,
-    LocalSetupError,
-    LocalTopology,
-    check_ports_free,
-    prepare,
-)
+from local.launch import PROCFILE, ready_to_start
+from local.system import LocalSetupError
+from local.topology import LocalTopology
+from paths import REPO_ROOT
 
 
 def main() -> int:
     try:
         topology = LocalTopology.from_environment()
-        check_ports_free(topology.ports)
-        created = prepare(topology)
-        environment = topology.environment()
+        launch = ready_to_start(topology)
+        environment = launch.environment
     except LocalSetupError as error:
         print(f"make local: {error}", file=sys.stderr)
         return 1
@@ -35,7 +30,7 @@ def main() -> int:
     if honcho is None:
         print("make local: honcho is not installed: run `make venv`", file=sys.stderr)
         return 1
-    state = "new database initialised" if created else "existing data"
+    state = "new database initialised" if launch.created else "existing data"
     print(
         f"django-tw: {topology.url}  ({state} in {topology.data_dir}; Ctrl-C stops everything)",
         flush=True,

@@ -11,28 +11,19 @@ configures Django, nginx and Postgres exactly as the task definition does.
 
 from __future__ import annotations
 
-import glob
 import os
-import pwd
-import re
 import secrets
-import shutil
-import socket
-import subprocess
 import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from local import backup_tools
-from local.system import REPO_ROOT, LocalSetupError, running_as_root
+from local.ports import Ports
+from local.system import postgres_bin_dir
+from paths import REPO_ROOT
+from service_contract import DB, NGINX, WEB
 
-GUARD_SOURCE = REPO_ROOT / "service" / "db" / "postgres-guard.sh"
-PREPARE_SOURCE = REPO_ROOT / "service" / "db" / "postgres-prepare.sh"
-BACKUP_SOURCE = REPO_ROOT / "service" / "db" / "postgres_backup.py"
-# The backup step's modules, imported from the script's own directory.
-BACKUP_MODULES = ("backup_common.py", "backup_restore.py")
-PROCFILE = REPO_ROOT / "local" / "Procfile"
 DEFAULT_DATA_DIR = REPO_ROOT / ".local"
 
 DATABASE_NAME = "django_tw"  # the names the prod stack gives the db container
@@ -48,84 +39,7 @@ BACKUP_DEFAULTS = {
     "BASE_BACKUP_TIME": "17:00",
     "ARCHIVE_TIMEOUT_SECONDS": "60",
 }
-# The system account Postgres runs as when we are root (Postgres refuses to run as root).
-POSTGRES_SYSTEM_USER = "postgres"
-
-
 GENERATED_SECRETS = ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD")
-
-
-@dataclass(frozen=True)
-class Ports:
-    """TCP ports on 127.0.0.1. The defaults are the container ports of the Fargate task."""
-
-    http: int = 8080  # nginx, the only port a browser needs
-    web: int = 8000  # gunicorn
-    db: int = 5432  # Postgres
-    s3: int = 9000  # moto's S3 server (stands in for the media bucket)
-    smtp: int = 1025  # aiosmtpd (stands in for SES SMTP)
-
-    @staticmethod
-    def variable(name: str) -> str:
-        """The environment variable that sets the port called ``name`` (LOCAL_HTTP_PORT...)."""
-        return f"LOCAL_{name.upper()}_PORT"
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Ports:
-        """Ports from LOCAL_HTTP_PORT, LOCAL_WEB_PORT, ... where set, the defaults otherwise."""
-        values = {}
-        for name in (port.name for port in fields(cls)):
-            raw = environ.get(cls.variable(name))
-            if raw:
-                if not raw.isdigit() or not 0 < int(raw) < 65536:
-                    raise LocalSetupError(
-                        f"{cls.variable(name)}={raw!r} is not a TCP port: use 1-65535"
-                    )
-                values[name] = int(raw)
-        return cls(**values)
-
-    @classmethod
-    def free(cls) -> Ports:
-        """Ports nothing listens on right now (for tests that run beside `make local`)."""
-        sockets = []
-        try:
-            for _ in fields(cls):
-                sock = socket.socket()
-                sock.bind(("127.0.0.1", 0))
-                sockets.append(sock)
-            numbers = [sock.getsockname()[1] for sock in sockets]
-        finally:
-            for sock in sockets:
-                sock.close()
-        return cls(*numbers)
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-    def as_environment(self) -> dict[str, str]:
-        """The variables that give another process these ports."""
-        return {self.variable(name): str(port) for name, port in self.as_dict().items()}
-
-
-def postgres_bin_dir() -> Path:
-    """The newest installed PostgreSQL server's bin directory (Debian layout), or PG_BIN."""
-    if os.environ.get("PG_BIN"):
-        return Path(os.environ["PG_BIN"])
-    candidates = glob.glob("/usr/lib/postgresql/*/bin/postgres")
-    if not candidates:
-        found = shutil.which("postgres")
-        if found:
-            return Path(found).parent
-        raise LocalSetupError(
-            "no PostgreSQL server found: install it with `apt-get install postgresql` "
-            "(or set PG_BIN to the directory that holds `postgres` and `initdb`)"
-        )
-
-    def major(path: str) -> int:
-        match = re.search(r"/postgresql/(\d+)/", path)
-        return int(match.group(1)) if match else 0
-
-    return Path(max(candidates, key=major)).parent
 
 
 def new_data_dir(prefix: str = "django-tw-") -> Path:
@@ -298,8 +212,6 @@ class LocalTopology:
             "NGINX_STATIC_ROOT": str(self.static_root),
             "NGINX_REAL_IP_FROM": "127.0.0.1/32",
         }
-        from service_contract import DB, NGINX, WEB
-
         for contract, values in ((DB, db), (WEB, web), (NGINX, nginx)):
             contract.checked("make local", values)
         env = dict(base)
@@ -329,134 +241,3 @@ class LocalTopology:
             }
         )
         return env
-
-
-# --- preparing the data directory -----------------------------------------------------------
-
-
-def _postgres_account() -> pwd.struct_passwd:
-    try:
-        return pwd.getpwnam(POSTGRES_SYSTEM_USER)
-    except KeyError as missing:
-        raise LocalSetupError(
-            f"running as root needs the `{POSTGRES_SYSTEM_USER}` system account to run "
-            "Postgres: install the postgresql package (`apt-get install postgresql`)"
-        ) from missing
-
-
-def as_postgres_user() -> list[str]:
-    """Command prefix that runs a program as the Postgres account when we are root."""
-    if not running_as_root():
-        return []
-    _postgres_account()
-    return [
-        "setpriv",
-        f"--reuid={POSTGRES_SYSTEM_USER}",
-        f"--regid={POSTGRES_SYSTEM_USER}",
-        "--init-groups",
-        "--",
-    ]
-
-
-def _check_reachable_by_postgres(path: Path) -> None:
-    """Postgres runs as another account: every parent directory must let it through."""
-    if not running_as_root():
-        return
-    probe = subprocess.run(
-        [*as_postgres_user(), "test", "-x", str(path)], capture_output=True, check=False
-    )
-    if probe.returncode != 0:
-        raise LocalSetupError(
-            f"the `{POSTGRES_SYSTEM_USER}` account cannot reach {path}: give its parent "
-            "directories o+x, or set LOCAL_DIR to a directory it can reach (e.g. under /srv)"
-        )
-
-
-def check_ports_free(ports: Ports) -> None:
-    """Fail early, naming the variable to change, when something already listens on a port."""
-    for name, port in ports.as_dict().items():
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError as busy:
-                raise LocalSetupError(
-                    f"port {port} ({name}) is already in use (another `make local`, or a system "
-                    f"service?): stop it, or pick another port with {Ports.variable(name)}=..."
-                ) from busy
-
-
-def prepare(topology: LocalTopology) -> bool:
-    """Create the data directory; initialise the database cluster the first time.
-
-    Returns True when a new cluster was created (a cold start), False when data was there.
-    """
-    topology.data_dir.mkdir(parents=True, exist_ok=True)
-    for directory in (topology.static_root, topology.nginx_dir, topology.s3_dir):
-        directory.mkdir(exist_ok=True)
-    secret = topology.secrets()
-    topology.guard_script.parent.mkdir(exist_ok=True)
-    for source, installed in (
-        (GUARD_SOURCE, topology.guard_script),
-        (PREPARE_SOURCE, topology.prepare_script),
-        (BACKUP_SOURCE, topology.backup_script),
-        *(
-            (BACKUP_SOURCE.with_name(name), topology.backup_script.with_name(name))
-            for name in BACKUP_MODULES
-        ),
-    ):
-        if not source.exists():
-            raise LocalSetupError(f"{source} is missing: part of the db container's entrypoint")
-        shutil.copyfile(source, installed)  # refreshed on every start
-        installed.chmod(0o755)
-    backup_tools.ensure_installed()
-
-    topology.postgres_dir.mkdir(mode=0o700, exist_ok=True)
-    if running_as_root():
-        account = _postgres_account()
-        os.chown(topology.postgres_dir, account.pw_uid, account.pw_gid)
-        _check_reachable_by_postgres(topology.postgres_dir)
-    if (topology.pgdata / "PG_VERSION").exists():
-        return False
-
-    bin_dir = postgres_bin_dir()
-    password_file = topology.postgres_dir / "initdb-password"
-    fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secret["POSTGRES_PASSWORD"])
-    if running_as_root():
-        account = _postgres_account()
-        os.chown(password_file, account.pw_uid, account.pw_gid)
-    try:
-        _run_as_postgres(
-            [
-                str(bin_dir / "initdb"),
-                f"--pgdata={topology.pgdata}",
-                f"--username={DATABASE_SUPERUSER}",
-                f"--pwfile={password_file}",
-                "--auth-host=scram-sha-256",
-                "--auth-local=scram-sha-256",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-            ],
-            what="initdb",
-        )
-    finally:
-        password_file.unlink(missing_ok=True)
-    # The database and the application's role come from postgres-prepare.sh at the db process's
-    # first start, as they do for an existing cluster in the task.
-    return True
-
-
-def _run_as_postgres(command: list[str], *, what: str, stdin: str | None = None) -> None:
-    result = subprocess.run(
-        [*as_postgres_user(), *command],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise LocalSetupError(
-            f"{what} failed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
-        )

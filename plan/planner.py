@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from paths import REPO_ROOT
 from plan.cost import (
     PRICE_FILE,
     CostEstimate,
@@ -25,8 +26,6 @@ from plan.derive import rule_resources, stack_shape
 from policy.evaluator import evaluate
 from policy.model import Resource, RuleResult
 from policy.reach import Reach, services_reached
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import ARTIFACTS_DIR, RunningTopology
+from local.harness import RunningTopology
+from paths import ARTIFACTS_DIR
 
 
 @pytest.fixture(scope="session")

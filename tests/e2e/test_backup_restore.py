@@ -23,8 +23,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from local.topology import REPO_ROOT
-from tests.e2e.harness import RunningTopology, TopologyError, port_open, wait_until
+from local.harness import RunningTopology, TopologyError, port_open, wait_until
+from paths import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 

@@ -17,9 +17,10 @@ import psycopg
 import pytest
 import requests
 
-from local.topology import REPO_ROOT, as_postgres_user
-from tests.e2e.client import SiteClient
-from tests.e2e.harness import RunningTopology, TopologyError, wait_until
+from local.client import SiteClient
+from local.harness import RunningTopology, TopologyError, wait_until
+from local.system import as_postgres_user
+from paths import REPO_ROOT
 from tests.e2e.users import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]

@@ -6,19 +6,15 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from local.nginx_conf import TEMPLATE_VARIABLES, write_config
-from local.topology import (
-    LocalSetupError,
-    LocalTopology,
-    Ports,
-    check_ports_free,
-    new_data_dir,
-    prepare,
-)
+from local.ports import Ports, check_ports_free
+from local.prepare import prepare
+from local.system import LocalSetupError
+from local.topology import LocalTopology, new_data_dir
+from paths import SERVICE_DIR
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -75,12 +71,8 @@ def test_the_data_directory_is_prepared_once_and_kept(fresh_topology: LocalTopol
     secrets_before = fresh_topology.secrets_file.read_text()
     assert fresh_topology.secrets_file.stat().st_mode & 0o777 == 0o600
     assert (fresh_topology.pgdata / "PG_VERSION").exists()
-    assert (
-        fresh_topology.guard_script.read_bytes()
-        == (
-            Path(__file__).resolve().parents[2] / "service" / "db" / "postgres-guard.sh"
-        ).read_bytes()
-    )
+    guard = SERVICE_DIR / "db" / "postgres-guard.sh"
+    assert fresh_topology.guard_script.read_bytes() == guard.read_bytes()
 
     assert prepare(fresh_topology) is False  # warm: the same cluster and secrets
     assert fresh_topology.secrets_file.read_text() == secrets_before

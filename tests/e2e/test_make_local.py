@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from local.client import SiteClient
+from local.harness import port_open
 from local.measure_startup import make_local
-from local.topology import Ports, new_data_dir
-from tests.e2e.client import SiteClient
-from tests.e2e.harness import port_open
+from local.ports import Ports
+from local.topology import new_data_dir
 from tests.e2e.users import new_user, png_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]

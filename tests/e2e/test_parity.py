@@ -22,12 +22,11 @@ import pytest
 import yaml
 
 from offline import StackRecording, run_program
+from paths import REPO_ROOT, SERVICE_DIR
 from policy.aws_types import AWSX_ECR_IMAGE, TASK_DEFINITION
 from service_contract import CONTRACTS
 from stack_settings import read_stack_file
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SERVICE_DIR = REPO_ROOT / "service"
 # Base file first, then the production override, as `docker compose -f ... -f ...` reads them.
 COMPOSE_FILES = (SERVICE_DIR / "docker-compose.yml", SERVICE_DIR / "docker-compose.production.yml")
 IMAGE = AWSX_ECR_IMAGE

@@ -11,8 +11,8 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.e2e.client import SiteClient
-from tests.e2e.harness import RunningTopology
+from local.client import SiteClient
+from local.harness import RunningTopology
 from tests.e2e.users import new_user, png_image, reset_link, signed_in, wait_for_mail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]

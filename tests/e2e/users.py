@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.e2e.client import SiteClient
-from tests.e2e.harness import wait_until
+from local.client import SiteClient
+from local.harness import wait_until
 
 
 @dataclass(frozen=True)

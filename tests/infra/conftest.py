@@ -9,16 +9,15 @@ from __future__ import annotations
 import json
 import runpy
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from offline import RecordedResource, RecordingMocks, StackRecording, run_program
+from paths import REPO_ROOT
 from policy import aws_types
 from stack_settings import read_stack_file
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 REGION = "ap-northeast-1"
 
 TASK_DEFINITION = aws_types.TASK_DEFINITION

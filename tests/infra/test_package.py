@@ -1,4 +1,5 @@
-"""The component library as a package: import rules, public names, installability."""
+"""The component library as a package: public names, installability (its import rules are in
+tests/test_layers.py, with every other layer's)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,9 @@ import pulumi
 import pytest
 
 import components
-from tests.infra.conftest import REPO_ROOT
+from paths import REPO_ROOT
 
 COPIED_FOLDERS = ("components", "offline", "examples")
-ALLOWED_THIRD_PARTY = {"pulumi", "pulumi_aws", "pulumi_awsx", "pulumi_random"}
 COMPONENT_FILES = sorted((REPO_ROOT / "components").glob("*.py"))
 
 
@@ -29,12 +29,6 @@ def imported_roots(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             roots.add(node.module.split(".")[0])
     return roots
-
-
-@pytest.mark.parametrize("path", COMPONENT_FILES, ids=lambda p: p.name)
-def test_components_import_only_pulumi_providers_stdlib_and_each_other(path):
-    allowed = ALLOWED_THIRD_PARTY | set(sys.stdlib_module_names) | {"components", "__future__"}
-    assert imported_roots(path) <= allowed, path.name
 
 
 # Pulumi infers a component package's schema from its annotations, which the __future__ import

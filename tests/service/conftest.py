@@ -5,7 +5,6 @@ import io
 import os
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
@@ -16,8 +15,6 @@ from pytest_postgresql.executors import PostgreSQLExecutor
 
 from tests.service.postgres import free_port, pg_ctl_wrapper, server_owned_tempdir
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SERVICE_DIR = REPO_ROOT / "service"
 MEDIA_BUCKET = "django-tw-test-media"
 MEDIA_REGION = "ap-northeast-1"
 

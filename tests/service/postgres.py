@@ -11,7 +11,8 @@ import subprocess
 from pathlib import Path
 
 # One way to find the server and to tell root, shared with `make local`: PG_BIN overrides it.
-from local.topology import as_postgres_user, new_data_dir, postgres_bin_dir, running_as_root
+from local.system import as_postgres_user, postgres_bin_dir, running_as_root
+from local.topology import new_data_dir
 
 
 def as_server_user(command: list[str]) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.service.conftest import REPO_ROOT, SERVICE_DIR
+from paths import REPO_ROOT, SERVICE_DIR
 
 DOCKERFILES = ["Dockerfile", "Dockerfile.db", "Dockerfile.nginx"]
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"

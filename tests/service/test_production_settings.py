@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.service.conftest import SERVICE_DIR
+from paths import SERVICE_DIR
 from tests.service.environments import production_environment
 
 

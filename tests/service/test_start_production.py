@@ -14,7 +14,7 @@ import uuid
 import psycopg
 import pytest
 
-from tests.service.conftest import SERVICE_DIR
+from paths import SERVICE_DIR
 from tests.service.environments import production_environment
 from tests.service.postgres import free_port
 

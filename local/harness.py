@@ -1,4 +1,4 @@
-"""Start, stop and break the local topology from a test session.
+"""Start, stop and break the local topology from a test session or a benchmark.
 
 The processes are the entries of local/Procfile (the ones `make local` runs under honcho), each
 started on its own here so a test can kill or restart one of them. Every copy gets free ports and
@@ -18,11 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import requests
-from honcho.environ import parse_procfile
 
-from local.topology import PROCFILE, REPO_ROOT, LocalTopology, Ports, new_data_dir, prepare
-
-ARTIFACTS_DIR = REPO_ROOT / "artifacts"
+from local.launch import procfile_commands, ready_to_start
+from local.ports import Ports
+from local.topology import LocalTopology, new_data_dir
+from paths import REPO_ROOT
 
 
 class TopologyError(AssertionError):
@@ -68,12 +68,12 @@ class RunningTopology:
         self.topology = LocalTopology(data_dir=data_dir, ports=Ports.free(), behind_tls_proxy=True)
         self.log_dir = log_dir
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        prepare(self.topology)
         # WAL is archived as in production; the scheduled base backup at start is left to the
         # tests that ask for one, so it does not weigh on every other test's timings.
         base = {**os.environ, "BASE_BACKUP_TIME": "off", **(settings or {})}
-        self.environment = self.topology.environment(base)
-        self.commands = dict(parse_procfile(PROCFILE.read_text()).processes)
+        # Changed by whoever runs the topology (a benchmark's settings) before a (re)start.
+        self.environment = ready_to_start(self.topology, base).environment
+        self.commands = procfile_commands()
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     # --- addresses -------------------------------------------------------------------------
