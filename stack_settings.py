@@ -11,12 +11,10 @@ plus the provider's ``aws:region``.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
@@ -34,9 +32,6 @@ from settings_parsers import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
 from settings_parsers import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
 from settings_parsers import PRODUCTION as PRODUCTION
 from settings_parsers import NotAllowed
-
-if TYPE_CHECKING:
-    import plan.readme
 
 PROJECT = "django-tw"
 
@@ -246,9 +241,6 @@ def config_from_pulumi() -> dict[str, str]:
 
 # --- the README's settings table ----------------------------------------------------------------
 
-README_BLOCK = "stack settings"
-README_COMMAND = "python -m stack_settings --write-readme"
-
 
 def _default_in_yaml(default: str | None) -> str:
     if default is None:
@@ -262,35 +254,3 @@ def settings_table() -> str:
     """The README's table of every setting, its default and what it means, from SETTINGS."""
     rows = [f"| `{s.name}` | {_default_in_yaml(s.default)} | {s.doc} |" for s in SETTINGS]
     return "\n".join(["| setting | default | meaning |", "|---|---|---|", *rows]) + "\n"
-
-
-def readme_block() -> plan.readme.Block:
-    """The README block that holds :func:`settings_table`, marked as plan/readme.py marks its
-    blocks but naming this module's command. Imported late: plan imports this module."""
-    from plan import readme
-
-    class SettingsBlock(readme.Block):
-        @property
-        def begin(self) -> str:
-            return f"<!-- BEGIN generated: {self.name} ({README_COMMAND}); do not edit by hand -->"
-
-    return SettingsBlock(README_BLOCK)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m stack_settings", description="Print the table of stack settings."
-    )
-    parser.add_argument("--write-readme", action="store_true", help="also rewrite README's copy")
-    args = parser.parse_args(argv)
-    sys.stdout.write(settings_table())
-    if args.write_readme:
-        from plan import readme
-
-        readme.write({readme_block(): settings_table()})
-        print(f"wrote the generated block {README_BLOCK!r} of {readme.README}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -24,6 +24,7 @@ from plan.report import (
     policy_markdown,
     text_report,
 )
+from stack_settings import SettingsError, settings_table
 
 BAD_INPUT, PROGRAM_FAILED, RULES_FAILED = 2, 3, 1
 
@@ -77,8 +78,6 @@ def main(argv: list[str] | None = None) -> int:
         aws_traffic_gb=args.aws_traffic_gb,
         alb_lcu=args.alb_lcu,
     )
-    from stack_settings import SettingsError
-
     if args.write_readme and (args.stack != "prod" or args.root != REPO_ROOT):
         return fail(
             "--write-readme describes this repository's prod stack: use --stack prod", BAD_INPUT
@@ -119,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                 readme.DIAGRAM: diagram_block(plan),
                 readme.POLICY: policy_markdown(plan),
                 readme.COST: cost_markdown(plan),
+                readme.SETTINGS: settings_table(),
             }
         )
         print(f"wrote the generated blocks of {readme.README}")

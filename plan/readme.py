@@ -47,6 +47,7 @@ class SectionTailBlock(Block):
 DIAGRAM = Block("prod stack diagram")
 POLICY = Block("prod policy results")
 COST = SectionTailBlock("prod cost estimate")
+SETTINGS = Block("stack settings")
 
 
 class MissingBlockError(LookupError):

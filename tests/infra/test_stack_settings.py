@@ -255,8 +255,8 @@ def test_config_from_pulumi_asks_for_every_setting_under_its_stack_file_key(monk
 
 def test_readme_settings_table_is_up_to_date():
     text = readme.README.read_text(encoding="utf-8")
-    assert readme.read_block(text, stack_settings.readme_block()) == settings_table(), (
-        f"README's settings table is out of date: run `{stack_settings.README_COMMAND}`"
+    assert readme.read_block(text, readme.SETTINGS) == settings_table(), (
+        f"README's settings table is out of date: run `{readme.COMMAND}`"
     )
 
 
@@ -268,8 +268,3 @@ def test_settings_table_has_a_row_per_setting_with_its_default_as_yaml_reads_it(
     assert defaults["vpcCidr"] == "`10.0.0.0/16`"
     assert defaults["domain"] == '`""`'  # bare, YAML reads nothing as null
     assert defaults["baseBackupTime"] == '`"17:00"`'  # bare, YAML 1.1 reads 17:00 as 1020
-
-
-def test_python_m_stack_settings_prints_the_table(capsys):
-    assert stack_settings.main([]) == 0
-    assert capsys.readouterr().out == settings_table()
