@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from policy.aws_types import INGRESS_RULE, SECURITY_GROUP, VPC
-from policy.rules import ec2
 
 from ..builders import res
-from .ec2_fixtures import FIXTURES
-from .expect import assert_fails, assert_passes, result_of, rule_ids_of
-
-
-def test_every_ec2_rule_has_a_passing_and_a_failing_fixture():
-    assert sorted(FIXTURES) == rule_ids_of(ec2)
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_passing_fixture_passes(rule_id):
-    assert_passes(rule_id, FIXTURES[rule_id][0])
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_failing_fixture_fails_with_a_message(rule_id):
-    assert_fails(rule_id, FIXTURES[rule_id][1])
+from .expect import result_of
 
 
 def test_ec2_18_allows_80_and_443_but_not_all_traffic():

@@ -4,25 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policy.rules import ecs
-
 from ..builders import container, task_definition
-from .ecs_fixtures import FIXTURES
-from .expect import assert_fails, assert_passes, result_of, rule_ids_of
-
-
-def test_every_ecs_rule_has_a_passing_and_a_failing_fixture():
-    assert sorted(FIXTURES) == rule_ids_of(ecs)
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_passing_fixture_passes(rule_id):
-    assert_passes(rule_id, FIXTURES[rule_id][0])
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_failing_fixture_fails_with_a_message(rule_id):
-    assert_fails(rule_id, FIXTURES[rule_id][1])
+from .expect import result_of
 
 
 @pytest.mark.parametrize(

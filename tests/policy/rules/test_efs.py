@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from policy.aws_types import BACKUP_PLAN, BACKUP_SELECTION, EFS_FILE_SYSTEM
-from policy.rules import efs
 
 from ..builders import res
-from .efs_fixtures import FIXTURES
-from .expect import assert_fails, assert_passes, result_of, rule_ids_of
-
-
-def test_every_efs_rule_has_a_passing_and_a_failing_fixture():
-    assert sorted(FIXTURES) == rule_ids_of(efs)
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_passing_fixture_passes(rule_id):
-    assert_passes(rule_id, FIXTURES[rule_id][0])
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_failing_fixture_fails_with_a_message(rule_id):
-    assert_fails(rule_id, FIXTURES[rule_id][1])
+from .expect import result_of
 
 
 def test_efs_2_accepts_an_aws_backup_selection_that_names_the_file_system():

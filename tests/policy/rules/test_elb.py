@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from policy.aws_types import LISTENERS, LOAD_BALANCERS
-from policy.rules import elb
 
 from ..builders import res
-from .elb_fixtures import ALB, FIXTURES, HTTP_REDIRECT, HTTPS_LISTENER
-from .expect import assert_fails, assert_passes, result_of, rule_ids_of
-
-
-def test_every_elb_rule_has_a_passing_and_a_failing_fixture():
-    assert sorted(FIXTURES) == rule_ids_of(elb)
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_passing_fixture_passes(rule_id):
-    assert_passes(rule_id, FIXTURES[rule_id][0])
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_failing_fixture_fails_with_a_message(rule_id):
-    assert_fails(rule_id, FIXTURES[rule_id][1])
+from .elb_fixtures import ALB, HTTP_REDIRECT, HTTPS_LISTENER
+from .expect import result_of
 
 
 def test_the_alb_alias_tokens_are_checked_like_the_lb_ones():

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from policy.aws_types import IAM_ATTACHMENTS, IAM_ROLE
-from policy.rules import iam
 
 from ..builders import policy_document, res
-from .expect import assert_fails, assert_passes, result_of, rule_ids_of
-from .iam_fixtures import FIXTURES
-
-
-def test_every_iam_rule_has_a_passing_and_a_failing_fixture():
-    assert sorted(FIXTURES) == rule_ids_of(iam)
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_passing_fixture_passes(rule_id):
-    assert_passes(rule_id, FIXTURES[rule_id][0])
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_failing_fixture_fails_with_a_message(rule_id):
-    assert_fails(rule_id, FIXTURES[rule_id][1])
+from .expect import result_of
 
 
 def test_iam_1_catches_administrator_access_attachment():

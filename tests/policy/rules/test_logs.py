@@ -5,25 +5,9 @@ from __future__ import annotations
 import pytest
 
 from policy.aws_types import LOG_GROUP
-from policy.rules import logs
 
 from ..builders import res
-from .expect import assert_fails, assert_passes, result_of, rule_ids_of
-from .logs_fixtures import FIXTURES
-
-
-def test_every_logs_rule_has_a_passing_and_a_failing_fixture():
-    assert sorted(FIXTURES) == rule_ids_of(logs)
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_passing_fixture_passes(rule_id):
-    assert_passes(rule_id, FIXTURES[rule_id][0])
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_failing_fixture_fails_with_a_message(rule_id):
-    assert_fails(rule_id, FIXTURES[rule_id][1])
+from .expect import result_of
 
 
 @pytest.mark.parametrize(("days", "passes"), [("30", True), (0, False), ("forever", False)])

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from policy.aws_types import NAT_GATEWAY
 from policy.evaluator import RULES_BY_ID, evaluate
-from policy.rules import project
 
 from ..builders import (
     ALL_ENDPOINTS,
@@ -18,22 +15,7 @@ from ..builders import (
     service,
     task_definition,
 )
-from .expect import assert_fails, assert_passes, result_of, rule_ids_of
-from .project_fixtures import FIXTURES
-
-
-def test_every_project_rule_has_a_passing_and_a_failing_fixture():
-    assert sorted(FIXTURES) == rule_ids_of(project)
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_passing_fixture_passes(rule_id):
-    assert_passes(rule_id, FIXTURES[rule_id][0])
-
-
-@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
-def test_failing_fixture_fails_with_a_message(rule_id):
-    assert_fails(rule_id, FIXTURES[rule_id][1])
+from .expect import result_of
 
 
 def test_single_writer_needs_desired_count_one():
