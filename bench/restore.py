@@ -36,6 +36,7 @@ from pathlib import Path
 
 import psycopg
 
+from local.backup import superuser_connection
 from local.harness import RunningTopology, port_open, wait_until
 from paths import ARTIFACTS_DIR, REPO_ROOT, SERVICE_DIR
 
@@ -60,21 +61,9 @@ class Writes:
     errors: list[str] = field(default_factory=list)  # anything that failed before the kill
 
 
-def connect(environment: dict[str, str]) -> psycopg.Connection:
-    return psycopg.connect(
-        host="127.0.0.1",
-        port=int(environment["PGPORT"]),
-        user=environment["POSTGRES_USER"],
-        password=environment["POSTGRES_PASSWORD"],
-        dbname=environment["POSTGRES_DB"],
-        autocommit=True,
-        connect_timeout=5,
-    )
-
-
 def answers(environment: dict[str, str]) -> bool:
     try:
-        connect(environment).close()
+        superuser_connection(environment).close()
     except psycopg.OperationalError:
         return False
     return True
@@ -83,7 +72,7 @@ def answers(environment: dict[str, str]) -> bool:
 def write_until(stop: threading.Event, environment: dict, writes: Writes, rate: float) -> None:
     """Post tweets at ``rate`` per second until stopped or the server dies."""
     try:
-        with connect(environment) as connection:
+        with superuser_connection(environment) as connection:
             author = connection.execute("SELECT author_id FROM tweets_tweet LIMIT 1").fetchone()[0]
             timeline = int(
                 connection.execute(
@@ -106,7 +95,7 @@ def write_until(stop: threading.Event, environment: dict, writes: Writes, rate: 
 
 def watch_archiver(stop: threading.Event, environment: dict, writes: Writes) -> None:
     try:
-        with connect(environment) as connection:
+        with superuser_connection(environment) as connection:
             while not stop.is_set():
                 wal = connection.execute("SELECT last_archived_wal FROM pg_stat_archiver")
                 writes.archived = wal.fetchone()[0] or writes.archived
@@ -161,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"loading {args.tweets} tweets", flush=True)
         run_module(topology, "bench.dataset", f"--users={args.users}",
                    f"--tweets={args.tweets}", "--follows=100", cwd=SERVICE_DIR)  # fmt: skip
-        with connect(environment) as connection:
+        with superuser_connection(environment) as connection:
             figures["database_bytes"] = connection.execute(
                 "SELECT pg_database_size(current_database())"
             ).fetchone()[0]
@@ -195,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_until(lambda: port_open(topology.ports.s3), timeout=60, what="s3")
         topology.start("db")
         wait_until(lambda: answers(environment), timeout=120, what="db", interval=0.5)
-        with connect(environment) as connection:
+        with superuser_connection(environment) as connection:
             back = {row[0] for row in connection.execute(
                 "SELECT id FROM tweets_tweet WHERE text = 'rpo probe'")}  # fmt: skip
         archived = [w for w in writes.acknowledged if w[1] <= writes.archived]

@@ -51,16 +51,24 @@ def run_backup_tool(
     ).returncode
 
 
-def count_tweets(environment: Mapping[str, str]) -> int:
+def superuser_connection(environment: Mapping[str, str]):
+    """A connection to the topology's database as its superuser (autocommit), the way the backup
+    tool and an operator reach it: over 127.0.0.1 with the db container's credentials."""
     import psycopg
 
-    with psycopg.connect(
+    return psycopg.connect(
         host="127.0.0.1",
         port=int(environment["PGPORT"]),
         user=environment["POSTGRES_USER"],
         password=environment["POSTGRES_PASSWORD"],
         dbname=environment["POSTGRES_DB"],
-    ) as connection:
+        autocommit=True,
+        connect_timeout=5,
+    )
+
+
+def count_tweets(environment: Mapping[str, str]) -> int:
+    with superuser_connection(environment) as connection:
         row = connection.execute("SELECT count(*) FROM tweets_tweet").fetchone()
     return int(row[0]) if row else 0
 

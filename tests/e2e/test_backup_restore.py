@@ -23,6 +23,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from local.backup import superuser_connection
 from local.harness import RunningTopology, TopologyError, port_open, wait_until
 from paths import REPO_ROOT
 
@@ -60,15 +61,7 @@ class Database:
         self.topology.stop_all()
 
     def connect(self) -> psycopg.Connection:
-        return psycopg.connect(
-            host="127.0.0.1",
-            port=self.topology.ports.db,
-            user=self.environment["POSTGRES_USER"],
-            password=self.environment["POSTGRES_PASSWORD"],
-            dbname=self.environment["POSTGRES_DB"],
-            autocommit=True,
-            connect_timeout=5,
-        )
+        return superuser_connection(self.environment)
 
     def query(self, sql: str, *params):
         """The first row of a query's answer (None for a statement that returns no rows)."""
