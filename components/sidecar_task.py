@@ -16,6 +16,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
 from components.policy_documents import assume_role_policy, policy_document
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_containers import container_definitions, log_group_name, task_volumes
@@ -44,6 +45,10 @@ from components.sidecar_types import (
     Mount,
     Volume,
 )
+
+COMPONENT_TYPE = "django-tw:sidecar_task:SidecarTask"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:compute:SidecarTask",)
 
 # The types and limits a caller of SidecarTask needs, importable from here as before they moved.
 __all__ = [
@@ -190,7 +195,9 @@ class SidecarTask(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: SidecarTaskArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:compute:SidecarTask", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
         self._args = args
         self.deployment = deployment_limits(args.stateful, args.desired_count)

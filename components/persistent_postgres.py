@@ -25,7 +25,9 @@ from typing import Any, Protocol
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
 from components.aws_backup import declare_daily_backup
+from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
 from components.policy_documents import policy_document
 from components.postgres_env import SUPERUSER, WalArchive, database_url
 from components.postgres_specs import (
@@ -37,9 +39,12 @@ from components.postgres_specs import (
     deny_plain_nfs_statement,
     task_role_statements,
 )
-from components.secrets import GeneratedSecret, GeneratedSecretArgs
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_task import ContainerSpec, Volume
+
+COMPONENT_TYPE = "django-tw:persistent_postgres:PersistentPostgres"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:database:PersistentPostgres",)
 
 # elastic: pay per GB read or written, no credits to run out of. bursting: free with storage,
 # but a 2 GB file system's baseline is ~1 MiB/s once its burst credits are gone.
@@ -136,7 +141,9 @@ class PersistentPostgres(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PersistentPostgresArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:database:PersistentPostgres", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
         # Data must survive a rename, a refactor or `pulumi destroy`: protect refuses the
         # deletion, retain_on_delete leaves the cloud resource in place if it is forced.

@@ -8,6 +8,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
+
+COMPONENT_TYPE = "django-tw:private_network:PrivateNetwork"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:network:PrivateNetwork",)
+
 NAT_MODES = ("none", "single", "per-az")
 
 
@@ -88,7 +94,9 @@ class PrivateNetwork(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PrivateNetworkArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:network:PrivateNetwork", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
 
         zones = list(args.availability_zones or self._available_zones(child))
