@@ -49,7 +49,8 @@ FORMER_COMPONENT_TYPES = ("django-tw:database:PersistentPostgres",)
 # elastic: pay per GB read or written, no credits to run out of. bursting: free with storage,
 # but a 2 GB file system's baseline is ~1 MiB/s once its burst credits are gone.
 # https://docs.aws.amazon.com/efs/latest/ug/performance.html#throughput-modes
-THROUGHPUT_MODES = ("elastic", "bursting")
+ELASTIC_THROUGHPUT, BURSTING_THROUGHPUT = "elastic", "bursting"
+EFS_THROUGHPUT_MODES = (ELASTIC_THROUGHPUT, BURSTING_THROUGHPUT)
 PASSWORD_LENGTH = 40
 
 
@@ -94,8 +95,8 @@ class PersistentPostgresArgs:
     """Name of the Postgres container in the task (what other containers' depends_on use)."""
     protect: bool = True
     """Protect the file system and backup vault from deletion (production)."""
-    throughput_mode: str = "elastic"
-    """EFS throughput mode: ``elastic`` or ``bursting`` (see :data:`THROUGHPUT_MODES`)."""
+    throughput_mode: str = ELASTIC_THROUGHPUT
+    """EFS throughput mode: ``elastic`` or ``bursting`` (see :data:`EFS_THROUGHPUT_MODES`)."""
     backup_schedule: str = "cron(0 18 * * ? *)"
     """AWS Backup (secondary file copy) schedule, UTC. Default: daily 18:00 UTC, 03:00 in
     Japan."""
@@ -107,10 +108,10 @@ class PersistentPostgresArgs:
             raise ValueError("PersistentPostgresArgs.subnet_ids is empty; pass the task subnets")
         if self.backup_retention_days < 1:
             raise ValueError("PersistentPostgresArgs.backup_retention_days must be 1 or more")
-        if self.throughput_mode not in THROUGHPUT_MODES:
+        if self.throughput_mode not in EFS_THROUGHPUT_MODES:
             raise ValueError(
                 f"PersistentPostgresArgs.throughput_mode is {self.throughput_mode!r}; use "
-                f"{' or '.join(THROUGHPUT_MODES)}"
+                f"{' or '.join(EFS_THROUGHPUT_MODES)}"
             )
         if self.database_user == SUPERUSER:
             raise ValueError(

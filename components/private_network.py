@@ -14,7 +14,10 @@ COMPONENT_TYPE = "django-tw:private_network:PrivateNetwork"
 # Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
 FORMER_COMPONENT_TYPES = ("django-tw:network:PrivateNetwork",)
 
-NAT_MODES = ("none", "single", "per-az")
+# What `nat` accepts: no NAT gateway, one for all AZs, one per AZ.
+NAT_NONE, NAT_SINGLE, NAT_PER_AZ = "none", "single", "per-az"
+NAT_GATEWAY_MODES = (NAT_SINGLE, NAT_PER_AZ)
+NAT_MODES = (NAT_NONE, *NAT_GATEWAY_MODES)
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class PrivateNetworkArgs:
     """IPv4 CIDR of the VPC. It is split into 2 x ``az_count`` equal subnets."""
     az_count: int = 2
     """Availability zones to span. Two or more keeps the site up when one AZ fails."""
-    nat: str = "none"
+    nat: str = NAT_NONE
     """``none``: private subnets have no internet route (reach AWS through VPC endpoints);
     ``single``: one NAT gateway for all AZs; ``per-az``: one NAT gateway per AZ."""
     allow_single_az: bool = False
@@ -173,7 +176,7 @@ class PrivateNetwork(pulumi.ComponentResource):
             )
 
         nat_gateways: list[aws.ec2.NatGateway] = []
-        nat_count = {"none": 0, "single": 1, "per-az": args.az_count}[args.nat]
+        nat_count = {NAT_NONE: 0, NAT_SINGLE: 1, NAT_PER_AZ: args.az_count}[args.nat]
         for index in range(nat_count):
             address = aws.ec2.Eip(
                 f"{name}-nat-{index}-eip",

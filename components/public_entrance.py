@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aliases import with_former_types
+from components.dns_names import within_zone
 from components.public_entrance_specs import (
     HTTP_PORT,
     HTTPS_PORT,
@@ -67,9 +68,7 @@ class PublicEntranceArgs:
                 f"PublicEntranceArgs.domain is {self.domain!r} but hosted_zone is empty; give "
                 "the Route53 zone that holds it"
             )
-        if self.domain and not (
-            self.domain == self.hosted_zone or self.domain.endswith("." + self.hosted_zone)
-        ):
+        if self.domain and not within_zone(self.domain, self.hosted_zone):
             raise ValueError(
                 f"PublicEntranceArgs.domain {self.domain!r} is not in hosted_zone "
                 f"{self.hosted_zone!r}"

@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aliases import with_former_types
+from components.dns_names import within_zone
 from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
 from components.policy_documents import policy_document
 
@@ -34,7 +35,7 @@ class SesMailArgs:
             raise ValueError(
                 f"SesMailArgs.from_address {self.from_address!r} is not an e-mail address"
             )
-        if not (domain == self.hosted_zone or domain.endswith("." + self.hosted_zone)):
+        if not within_zone(domain, self.hosted_zone):
             raise ValueError(
                 f"SesMailArgs.from_address domain {domain!r} is not in hosted_zone "
                 f"{self.hosted_zone!r}; DKIM records must go in the domain's zone"

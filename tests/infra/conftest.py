@@ -130,8 +130,3 @@ def policy_statements(recording: StackRecording, name_part: str) -> list[dict[st
     found = [p for p in recording.of_type(ROLE_POLICY) if name_part in p.name]
     assert len(found) == 1, [p.name for p in recording.of_type(ROLE_POLICY)]
     return json.loads(found[0].inputs["policy"])["Statement"]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # pulumi_aws warns about its own deprecated modules when it is imported; not ours to fix.
-    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_aws")
