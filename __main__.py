@@ -16,7 +16,8 @@ import pulumi
 import components
 import service_containers as service
 from components import BACKUP_FAILURE_MARKER, PublicEntrance, PublicEntranceArgs
-from stack_settings import config_from_pulumi, load_settings
+from components.private_network import NAT_NONE
+from stack_settings import EGRESS_ENDPOINTS, EGRESS_NAT, config_from_pulumi, load_settings
 
 settings = load_settings(config_from_pulumi())  # every setting checked before any resource
 name = f"tw-{pulumi.get_stack()}"
@@ -28,7 +29,7 @@ network = components.PrivateNetwork(
     components.PrivateNetworkArgs(
         cidr_block=settings.vpc_cidr,
         az_count=settings.az_count,
-        nat="none" if settings.egress == "endpoints" else settings.nat_gateways,
+        nat=NAT_NONE if settings.egress == EGRESS_ENDPOINTS else settings.nat_gateways,
         allow_single_az=not production,
     ),
 )
@@ -124,7 +125,7 @@ endpoints = components.EndpointSet(
         route_table_ids=network.private_route_table_ids,
         services=components.required_endpoints_of(task_args, database, backups, media, mail),
         interface_az_count=settings.endpoint_az_count,
-        gateway_only=settings.egress == "nat",  # the S3 gateway stays: it is free, NAT is not
+        gateway_only=settings.egress == EGRESS_NAT,  # the S3 gateway stays: it is free, NAT is not
     ),
 )
 task = components.SidecarTask(name, dataclasses.replace(task_args, egress=endpoints.client_egress))

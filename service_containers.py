@@ -11,6 +11,7 @@ from typing import Protocol
 import pulumi
 
 from components import ContainerSpec, HealthCheck, Mount, ServiceImagesArgs
+from components.sidecar_task import ARM64
 from service_contract import CONTRACTS, WEB
 
 NGINX_PORT, WEB_PORT = 8080, 8000
@@ -67,7 +68,7 @@ class SmtpRelay(Protocol):
 def image_args(cpu_architecture: str, production: bool) -> ServiceImagesArgs:
     """The three images, built for the task's CPU architecture (``X86_64`` or ``ARM64``). A
     production stack keeps its repositories' images when it is destroyed."""
-    platform = "linux/arm64" if cpu_architecture == "ARM64" else "linux/amd64"
+    platform = "linux/arm64" if cpu_architecture == ARM64 else "linux/amd64"
     return ServiceImagesArgs(IMAGE_CONTEXT, DOCKERFILES, platform, force_delete=not production)
 
 

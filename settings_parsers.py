@@ -13,12 +13,16 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from components.dns_names import within_zone
+from components.persistent_postgres import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
+from components.private_network import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
+from components.sidecar_task import CPU_ARCHITECTURES as CPU_ARCHITECTURES
+
 PRODUCTION, DEVELOPMENT = "production", "development"
 ENVIRONMENTS = (PRODUCTION, DEVELOPMENT)
-EGRESS_MODES = ("endpoints", "nat")
-NAT_GATEWAY_MODES = ("single", "per-az")
-CPU_ARCHITECTURES = ("X86_64", "ARM64")
-EFS_THROUGHPUT_MODES = ("elastic", "bursting")
+# Egress is the stack's choice; the other vocabularies are what the components accept.
+EGRESS_ENDPOINTS, EGRESS_NAT = "endpoints", "nat"
+EGRESS_MODES = (EGRESS_ENDPOINTS, EGRESS_NAT)
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy, retentionInDays):
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -113,11 +117,6 @@ def integer_between(low: int, high: int, unit: str = "") -> Parser:
 def is_host_name(value: str) -> bool:
     labels = value.split(".")
     return len(labels) >= 2 and all(_DOMAIN_LABEL.match(label) for label in labels)
-
-
-def within_zone(name: str, zone: str) -> bool:
-    """``name`` is the zone itself or a name under it (``tw.example.com`` in ``example.com``)."""
-    return name == zone or name.endswith("." + zone)
 
 
 def _dns_name(text: str) -> str:

@@ -21,11 +21,13 @@ import yaml
 import settings_parsers as accepts
 from paths import REPO_ROOT
 
-# The enumerations are defined with their parsers and offered here with the settings that choose
-# among them (``as``: re-exported).
+# The enumerations (those the components accept are theirs) are offered here with the settings
+# that choose among them (``as``: re-exported).
 from settings_parsers import CPU_ARCHITECTURES as CPU_ARCHITECTURES
 from settings_parsers import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
+from settings_parsers import EGRESS_ENDPOINTS as EGRESS_ENDPOINTS
 from settings_parsers import EGRESS_MODES as EGRESS_MODES
+from settings_parsers import EGRESS_NAT as EGRESS_NAT
 from settings_parsers import ENVIRONMENTS as ENVIRONMENTS
 from settings_parsers import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
 from settings_parsers import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS

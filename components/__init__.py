@@ -3,23 +3,27 @@
 Import what you need: ``from components import PrivateNetwork, EndpointSet, ...``.
 """
 
-from components.backup_bucket import PostgresBackupBucket, PostgresBackupBucketArgs
-from components.endpoints import (
+from components.endpoint_set import (
     ENDPOINT_CATALOG,
     NOT_NEEDED,
     EndpointSet,
     EndpointSetArgs,
     required_endpoints_of,
 )
-from components.images import ServiceImages, ServiceImagesArgs
-from components.log_metrics import LogPatternMetric, LogPatternMetricArgs
-from components.mail import SesMail, SesMailArgs
+from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
+from components.log_pattern_metric import LogPatternMetric, LogPatternMetricArgs
 from components.media_bucket import MediaBucket, MediaBucketArgs
-from components.network import PrivateNetwork, PrivateNetworkArgs
-from components.postgres import PersistentPostgres, PersistentPostgresArgs, PostgresDatabase
+from components.persistent_postgres import (
+    PersistentPostgres,
+    PersistentPostgresArgs,
+    PostgresDatabase,
+)
+from components.postgres_backup_bucket import PostgresBackupBucket, PostgresBackupBucketArgs
 from components.postgres_env import BACKUP_FAILURE_MARKER, WalArchive
+from components.private_network import PrivateNetwork, PrivateNetworkArgs
 from components.public_entrance import PublicEntrance, PublicEntranceArgs
-from components.secrets import GeneratedSecret, GeneratedSecretArgs
+from components.service_images import ServiceImages, ServiceImagesArgs
+from components.ses_mail import SesMail, SesMailArgs
 from components.sidecar_task import SidecarTask, SidecarTaskArgs
 from components.sidecar_types import (
     ContainerSpec,

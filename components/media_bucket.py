@@ -6,7 +6,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
 from components.private_bucket import declare_private_bucket
+
+COMPONENT_TYPE = "django-tw:media_bucket:MediaBucket"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:storage:MediaBucket",)
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,9 @@ class MediaBucket(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: MediaBucketArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:storage:MediaBucket", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
 
         private = declare_private_bucket(
             name, self, protect=args.protect, versioned=args.versioning

@@ -1,8 +1,8 @@
 """The Postgres container's contract: its environment, its roles, its WAL archive settings.
 
-Pure helpers beside :mod:`components.postgres`: the db image's scripts (initdb hooks, the
-single-writer guard, barman-cloud archiving and base backups) read exactly these names, so
-they are built in one place and unit-tested without Pulumi resources.
+Pure helpers beside :mod:`components.persistent_postgres`: the db image's scripts (initdb
+hooks, the single-writer guard, barman-cloud archiving and base backups) read exactly these
+names, so they are built in one place and unit-tested without Pulumi resources.
 """
 
 import re

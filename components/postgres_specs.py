@@ -1,8 +1,8 @@
 """What PersistentPostgres declares, as pure values: the db container, its volume, the access
 point, the file system's policy and the task role's statements.
 
-:mod:`components.postgres` only declares resources from these; each is unit-tested here without
-Pulumi resources. ARNs and ids may be Outputs: the values pass them through untouched.
+:mod:`components.persistent_postgres` only declares resources from these; each is unit-tested
+here without Pulumi resources. ARNs and ids may be Outputs: the values pass them through untouched.
 """
 
 from collections.abc import Mapping, Sequence

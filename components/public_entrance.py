@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
+from components.dns_names import within_zone
 from components.public_entrance_specs import (
     HTTP_PORT,
     HTTPS_PORT,
@@ -27,10 +29,8 @@ from components.public_entrance_specs import (
 )
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 
-# django-tw:<module>:<Class>, so a URN names the file that declares it.
 COMPONENT_TYPE = "django-tw:public_entrance:PublicEntrance"
-# Earlier tokens of this component. An alias per token lets `pulumi up` move the resources of a
-# stack created under it instead of replacing them (children follow their parent's alias).
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
 FORMER_COMPONENT_TYPES = ("django-tw:web:PublicEntrance",)
 
 
@@ -68,21 +68,13 @@ class PublicEntranceArgs:
                 f"PublicEntranceArgs.domain is {self.domain!r} but hosted_zone is empty; give "
                 "the Route53 zone that holds it"
             )
-        if self.domain and not (
-            self.domain == self.hosted_zone or self.domain.endswith("." + self.hosted_zone)
-        ):
+        if self.domain and not within_zone(self.domain, self.hosted_zone):
             raise ValueError(
                 f"PublicEntranceArgs.domain {self.domain!r} is not in hosted_zone "
                 f"{self.hosted_zone!r}"
             )
         if not self.health_check_path.startswith("/"):
             raise ValueError("PublicEntranceArgs.health_check_path must start with '/'")
-
-
-def with_former_types(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
-    """The caller's options plus an alias to each of :data:`FORMER_COMPONENT_TYPES`."""
-    former = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=t) for t in FORMER_COMPONENT_TYPES])
-    return pulumi.ResourceOptions.merge(opts, former)
 
 
 class PublicEntrance(pulumi.ComponentResource):
@@ -98,7 +90,9 @@ class PublicEntrance(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PublicEntranceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(COMPONENT_TYPE, name, None, with_former_types(opts))
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
         tls = bool(args.domain)
 

@@ -16,6 +16,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
 from components.policy_documents import assume_role_policy, policy_document
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_containers import container_definitions, log_group_name, task_volumes
@@ -44,6 +45,14 @@ from components.sidecar_types import (
     Mount,
     Volume,
 )
+
+COMPONENT_TYPE = "django-tw:sidecar_task:SidecarTask"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:compute:SidecarTask",)
+
+# The CPU architectures Fargate runs (runtimePlatform.cpuArchitecture).
+X86_64, ARM64 = "X86_64", "ARM64"
+CPU_ARCHITECTURES = (X86_64, ARM64)
 
 # The types and limits a caller of SidecarTask needs, importable from here as before they moved.
 __all__ = [
@@ -83,7 +92,7 @@ class SidecarTaskArgs:
     """Task CPU units (1024 = 1 vCPU); Fargate accepts only certain cpu/memory pairs."""
     memory: int = 1024
     """Task memory, MiB."""
-    cpu_architecture: str = "X86_64"
+    cpu_architecture: str = X86_64
     """X86_64 or ARM64 (Graviton, cheaper); the images must be built for it."""
     desired_count: int = 1
     """Tasks to run; forced to 1 when a container is stateful."""
@@ -139,10 +148,10 @@ class SidecarTaskArgs:
                         f"container {container.name!r} mounts volume {mount.volume!r}; declare "
                         f"it in SidecarTaskArgs.volumes (declared: {sorted(volume_names)})"
                     )
-        if self.cpu_architecture not in ("X86_64", "ARM64"):
+        if self.cpu_architecture not in CPU_ARCHITECTURES:
             raise ValueError(
-                f"SidecarTaskArgs.cpu_architecture is {self.cpu_architecture!r}; use X86_64 "
-                "or ARM64"
+                f"SidecarTaskArgs.cpu_architecture is {self.cpu_architecture!r}; use "
+                f"{' or '.join(CPU_ARCHITECTURES)}"
             )
         if self.load_balancer is not None:
             target = by_name.get(self.load_balancer.container_name)
@@ -190,7 +199,9 @@ class SidecarTask(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: SidecarTaskArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:compute:SidecarTask", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
         self._args = args
         self.deployment = deployment_limits(args.stateful, args.desired_count)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from stack_settings import CPU_ARCHITECTURES as ARCHITECTURES
+from components.sidecar_task import ARM64
+from components.sidecar_task import CPU_ARCHITECTURES as ARCHITECTURES
 
 PRICE_FILE = Path(__file__).with_name("prices.toml")
 
@@ -285,7 +286,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         )
 
     for service in shape.fargate_services:
-        arm = service.architecture == "ARM64"
+        arm = service.architecture == ARM64
         vcpu_price = prices.fargate_arm_vcpu_hour if arm else prices.fargate_x86_vcpu_hour
         gb_price = prices.fargate_arm_gb_hour if arm else prices.fargate_x86_gb_hour
         label = f"Fargate {service.architecture} {service.name}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from components.postgres_backup_bucket import COMPONENT_TYPE as BACKUP_BUCKET_COMPONENT
+from components.sidecar_task import X86_64
 from plan.cost import FargateService, InterfaceEndpoint, StackShape
 from policy import aws_types
 from policy.aws_types import ELASTIC_IP, HOSTED_ZONE, ROUTE53_RECORD, SECRET
@@ -17,7 +19,7 @@ from policy.model import Resource
 from policy.readers import as_list
 
 # A child's URN carries its parent's type: "<parent type>$<own type>".
-BACKUP_BUCKET_URN_TYPE = "django-tw:database:PostgresBackupBucket$aws:s3/bucket:Bucket"
+BACKUP_BUCKET_URN_TYPE = f"{BACKUP_BUCKET_COMPONENT}$aws:s3/bucket:Bucket"
 
 
 class Recorded(Protocol):
@@ -73,7 +75,7 @@ def _task_definition_of(service: Resource, task_definitions: Sequence[Resource])
 
 def _architecture(task_definition: Resource) -> str:
     platform = task_definition.props.get("runtimePlatform") or {}
-    return str(platform.get("cpuArchitecture") or "X86_64")
+    return str(platform.get("cpuArchitecture") or X86_64)
 
 
 def _fargate_services(resources: Sequence[Resource]) -> tuple[FargateService, ...]:

@@ -20,7 +20,7 @@ from policy.reach import Reach
 
 
 def short_type(type_token: str) -> str:
-    """``aws:ec2/subnet:Subnet`` -> ``Subnet``; ``django-tw:network:PrivateNetwork`` -> the tail."""
+    """``aws:ec2/subnet:Subnet`` -> ``Subnet``; ``django-tw:ses_mail:SesMail`` -> ``SesMail``."""
     return type_token.rsplit(":", 1)[-1]
 
 

@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from components.persistent_postgres import BURSTING_THROUGHPUT, ELASTIC_THROUGHPUT
+from components.private_network import NAT_PER_AZ, NAT_SINGLE
+from components.sidecar_task import ARM64, X86_64
 from paths import REPO_ROOT
 from plan.cost import (
     PRICE_FILE,
@@ -26,6 +29,7 @@ from plan.derive import rule_resources, stack_shape
 from policy.evaluator import evaluate
 from policy.model import Resource, RuleResult
 from policy.reach import Reach, services_reached
+from stack_settings import EGRESS_ENDPOINTS, EGRESS_NAT
 
 
 @dataclass(frozen=True)
@@ -41,43 +45,43 @@ class Choice:
 CHOICES: tuple[Choice, ...] = (
     Choice(
         "interface endpoints in every AZ",
-        {"egress": "endpoints", "endpointAzCount": "0"},
+        {"egress": EGRESS_ENDPOINTS, "endpointAzCount": "0"},
         "no internet path from the private subnets; AWS calls stay in the AZ",
     ),
     Choice(
         "interface endpoints in one AZ",
-        {"egress": "endpoints", "endpointAzCount": "1"},
+        {"egress": EGRESS_ENDPOINTS, "endpointAzCount": "1"},
         "if that AZ fails, tasks elsewhere lose ECR, logs and secrets; "
         "cross-AZ traffic ($0.01/GB each way) not priced",
     ),
     Choice(
         "one NAT gateway instead of endpoints",
-        {"egress": "nat", "natGateways": "single"},
+        {"egress": EGRESS_NAT, "natGateways": NAT_SINGLE},
         "tasks can reach the whole internet; if the NAT's AZ fails, so does egress",
     ),
     Choice(
         "a NAT gateway per AZ instead of endpoints",
-        {"egress": "nat", "natGateways": "per-az"},
+        {"egress": EGRESS_NAT, "natGateways": NAT_PER_AZ},
         "tasks can reach the whole internet",
     ),
     Choice(
-        "x86 tasks (X86_64)",
-        {"cpuArchitecture": "X86_64"},
+        f"x86 tasks ({X86_64})",
+        {"cpuArchitecture": X86_64},
         "images built for linux/amd64",
     ),
     Choice(
-        "ARM tasks (ARM64, Graviton)",
-        {"cpuArchitecture": "ARM64"},
+        f"ARM tasks ({ARM64}, Graviton)",
+        {"cpuArchitecture": ARM64},
         "images built for linux/arm64",
     ),
     Choice(
-        "EFS elastic throughput",
-        {"efsThroughputMode": "elastic"},
+        f"EFS {ELASTIC_THROUGHPUT} throughput",
+        {"efsThroughputMode": ELASTIC_THROUGHPUT},
         "pay per GB read and written (stated volumes); no burst credits to run out",
     ),
     Choice(
-        "EFS bursting throughput",
-        {"efsThroughputMode": "bursting"},
+        f"EFS {BURSTING_THROUGHPUT} throughput",
+        {"efsThroughputMode": BURSTING_THROUGHPUT},
         "no per-GB charge, but ~1 MiB/s baseline for a 2 GB file system once burst credits "
         "are spent (checkpoints, base backups, crash recovery)",
     ),

@@ -11,6 +11,7 @@ import runpy
 from collections.abc import Callable
 from typing import Any
 
+import pulumi
 import pytest
 
 from offline import RecordedResource, RecordingMocks, StackRecording, run_program
@@ -30,8 +31,8 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 SECRET = aws_types.SECRET
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 BUCKET = "aws:s3/bucket:Bucket"
-BACKUP_BUCKET_COMPONENT = "django-tw:database:PostgresBackupBucket"
-MEDIA_BUCKET_COMPONENT = "django-tw:storage:MediaBucket"
+BACKUP_BUCKET_COMPONENT = "django-tw:postgres_backup_bucket:PostgresBackupBucket"
+MEDIA_BUCKET_COMPONENT = "django-tw:media_bucket:MediaBucket"
 
 
 def run_main(config: dict[str, str], mocks: RecordingMocks | None = None) -> StackRecording:
@@ -55,6 +56,30 @@ def run_component(program: Callable[[], None], region: str = REGION) -> StackRec
 def prod() -> StackRecording:
     """The prod stack, exactly as Pulumi.prod.yaml describes it."""
     return run_main(prod_config())
+
+
+def note_aliases(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], list]:
+    """(type, name) -> the aliases of every registration the engine receives from here on."""
+    sent: dict[tuple[str, str], list] = {}
+    set_mocks = pulumi.runtime.set_mocks
+
+    def set_mocks_noting_aliases(mocks, *args, monitor, **kwargs):
+        register = monitor.RegisterResource
+
+        def register_noting_aliases(request):
+            sent[(request.type, request.name)] = list(request.aliases)
+            return register(request)
+
+        monitor.RegisterResource = register_noting_aliases
+        return set_mocks(mocks, *args, monitor=monitor, **kwargs)
+
+    monkeypatch.setattr(pulumi.runtime, "set_mocks", set_mocks_noting_aliases)
+    return sent
+
+
+@pytest.fixture
+def aliases_sent(monkeypatch) -> dict[tuple[str, str], list]:
+    return note_aliases(monkeypatch)
 
 
 def containers(recording: StackRecording) -> dict[str, dict[str, Any]]:
@@ -105,8 +130,3 @@ def policy_statements(recording: StackRecording, name_part: str) -> list[dict[st
     found = [p for p in recording.of_type(ROLE_POLICY) if name_part in p.name]
     assert len(found) == 1, [p.name for p in recording.of_type(ROLE_POLICY)]
     return json.loads(found[0].inputs["policy"])["Statement"]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # pulumi_aws warns about its own deprecated modules when it is imported; not ours to fix.
-    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_aws")

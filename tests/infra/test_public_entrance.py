@@ -3,13 +3,7 @@
 import pulumi
 import pytest
 
-from components.public_entrance import (
-    COMPONENT_TYPE,
-    FORMER_COMPONENT_TYPES,
-    PublicEntrance,
-    PublicEntranceArgs,
-    with_former_types,
-)
+from components.public_entrance import COMPONENT_TYPE, PublicEntrance, PublicEntranceArgs
 from components.public_entrance_specs import TLS_POLICY
 from tests.infra.conftest import EGRESS_RULE, INGRESS_RULE, run_component
 
@@ -31,43 +25,6 @@ def build(**kwargs):
         pulumi.export("url", entrance.url)
 
     return run_component(program)
-
-
-def test_the_type_token_names_the_module_and_the_class():
-    module = PublicEntrance.__module__.removeprefix("components.")
-    assert COMPONENT_TYPE.split(":") == ["django-tw", module, PublicEntrance.__name__]
-
-
-def test_former_type_tokens_are_added_to_the_callers_own_options():
-    caller = pulumi.ResourceOptions(protect=True, aliases=[pulumi.Alias(name="old-web")])
-    merged = with_former_types(caller)
-    assert merged.protect is True
-    caller_alias, former = merged.aliases
-    assert caller_alias.name == "old-web"
-    assert former.type_ == "django-tw:web:PublicEntrance"
-    assert [alias.type_ for alias in with_former_types(None).aliases] == list(
-        FORMER_COMPONENT_TYPES
-    )
-
-
-@pytest.fixture
-def aliases_sent(monkeypatch) -> dict[tuple[str, str], list]:
-    """(type, name) -> the aliases of every registration the engine receives from here on."""
-    sent: dict[tuple[str, str], list] = {}
-    set_mocks = pulumi.runtime.set_mocks
-
-    def set_mocks_noting_aliases(mocks, *args, monitor, **kwargs):
-        register = monitor.RegisterResource
-
-        def register_noting_aliases(request):
-            sent[(request.type, request.name)] = list(request.aliases)
-            return register(request)
-
-        monitor.RegisterResource = register_noting_aliases
-        return set_mocks(mocks, *args, monitor=monitor, **kwargs)
-
-    monkeypatch.setattr(pulumi.runtime, "set_mocks", set_mocks_noting_aliases)
-    return sent
 
 
 def test_the_component_is_registered_with_an_alias_to_its_former_type(aliases_sent):

@@ -64,4 +64,4 @@ def test_the_recording_is_of_the_whole_stack():
     types = {entry["urn"].split("::")[2].split("$")[-1] for entry in entries}
     assert len(entries) > 100
     assert "aws:ecs/taskDefinition:TaskDefinition" in types
-    assert "django-tw:database:PersistentPostgres" in types
+    assert "django-tw:persistent_postgres:PersistentPostgres" in types

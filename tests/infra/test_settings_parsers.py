@@ -14,21 +14,6 @@ def refusal(parse, text: str, earlier=NOTHING_EARLIER) -> NotAllowed:
     return raised.value
 
 
-@pytest.mark.parametrize(
-    ("name", "zone", "within"),
-    [
-        ("example.com", "example.com", True),
-        ("tw.example.com", "example.com", True),
-        ("a.b.example.com", "example.com", True),
-        ("badexample.com", "example.com", False),
-        ("example.com", "tw.example.com", False),
-        ("example.org", "example.com", False),
-    ],
-)
-def test_a_name_is_within_a_zone_when_it_is_the_zone_or_under_it(name, zone, within):
-    assert accepts.within_zone(name, zone) is within
-
-
 def test_one_of_accepts_exactly_its_choices_and_lists_them():
     parse = accepts.one_of(accepts.EGRESS_MODES)
     assert parse("nat", NOTHING_EARLIER) == "nat"
@@ -103,3 +88,11 @@ def test_time_of_day_is_hh_mm_on_a_24_hour_clock():
     assert accepts.time_of_day(" 00:00 ", NOTHING_EARLIER) == "00:00"
     for text in ("24:00", "5:00", "17:60", "1020"):
         assert refusal(accepts.time_of_day, text).value == text
+
+
+def test_the_settings_offer_exactly_what_the_components_accept():
+    from components import persistent_postgres, private_network, sidecar_task
+
+    assert accepts.CPU_ARCHITECTURES is sidecar_task.CPU_ARCHITECTURES
+    assert accepts.EFS_THROUGHPUT_MODES is persistent_postgres.EFS_THROUGHPUT_MODES
+    assert set(accepts.NAT_GATEWAY_MODES) == set(private_network.NAT_MODES) - {"none"}

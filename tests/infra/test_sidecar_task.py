@@ -192,7 +192,7 @@ def test_required_endpoints_follow_what_the_task_uses():
 
 def test_children_are_parented_to_the_component():
     recording = build([app()])
-    component = recording.one("django-tw:compute:SidecarTask")
+    component = recording.one("django-tw:sidecar_task:SidecarTask")
     assert {r.parent for r in recording.resources if r is not component} == {component.urn}
 
 

@@ -38,9 +38,9 @@ def resource(
 
 
 def small_stack(*, egress: str = "endpoints", endpoint_azs: int = 2) -> list[RecordedResource]:
-    network = component("django-tw:network:PrivateNetwork", "net")
-    endpoints = component("django-tw:network:EndpointSet", "net-endpoints", parent=network.urn)
-    app = component("django-tw:ecs:SidecarTask", "app")
+    network = component("django-tw:private_network:PrivateNetwork", "net")
+    endpoints = component("django-tw:endpoint_set:EndpointSet", "net-endpoints", parent=network.urn)
+    app = component("django-tw:sidecar_task:SidecarTask", "app")
     resources = [network, endpoints, app]
     resources += [
         resource("aws:ec2/subnet:Subnet", f"net-private-{az}", network, mapPublicIpOnLaunch=False)

@@ -14,7 +14,7 @@ def shape_of(recorded):
 
 def test_rule_resources_leave_components_out_but_keep_awsx_remote_components():
     types = {r.type for r in rule_resources(small_stack())}
-    assert "django-tw:network:PrivateNetwork" not in types
+    assert "django-tw:private_network:PrivateNetwork" not in types
     assert "awsx:ecr:Image" in types
 
 
@@ -65,8 +65,12 @@ def test_elastic_file_systems_and_backup_buckets_are_counted_by_what_they_are():
         *small_stack(),
         resource(efs, efs, "data", throughputMode="elastic"),
         resource(efs, efs, "old", throughputMode="bursting"),
-        resource(bucket, f"django-tw:database:PostgresBackupBucket${bucket}", "db-backups-bucket"),
-        resource(bucket, f"django-tw:storage:MediaBucket${bucket}", "media-bucket"),
+        resource(
+            bucket,
+            f"django-tw:postgres_backup_bucket:PostgresBackupBucket${bucket}",
+            "db-backups-bucket",
+        ),
+        resource(bucket, f"django-tw:media_bucket:MediaBucket${bucket}", "media-bucket"),
     ]
     shape = shape_of(recorded)
     assert (shape.efs_file_systems, shape.efs_elastic_file_systems) == (2, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from components.images import ServiceImages, ServiceImagesArgs, repository_arn
+from components.service_images import ServiceImages, ServiceImagesArgs, repository_arn
 from tests.infra.conftest import run_component
 
 

@@ -10,6 +10,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
+
+COMPONENT_TYPE = "django-tw:log_pattern_metric:LogPatternMetric"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:monitoring:LogPatternMetric",)
+
 _METRIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,255}$")
 _NAMESPACE = re.compile(r"^[A-Za-z0-9._/#:-]{1,255}$")
 
@@ -65,7 +71,9 @@ class LogPatternMetric(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: LogPatternMetricArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:monitoring:LogPatternMetric", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         metric_filter = aws.cloudwatch.LogMetricFilter(
             f"{name}-filter",
             name=name,  # required by CloudWatch Logs; unique within the log group

@@ -8,7 +8,11 @@ from urllib.parse import urlsplit
 import pulumi
 import pytest
 
-from components.postgres import PersistentPostgres, PersistentPostgresArgs, PostgresDatabase
+from components.persistent_postgres import (
+    PersistentPostgres,
+    PersistentPostgresArgs,
+    PostgresDatabase,
+)
 from components.postgres_env import WalArchive
 from components.postgres_specs import HEALTH_COMMAND, PGDATA
 from components.sidecar_task import MAX_HEALTH_START_PERIOD

@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_awsx as awsx
 
+from components.aliases import with_former_types
+
+COMPONENT_TYPE = "django-tw:service_images:ServiceImages"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:images:ServiceImages",)
+
 
 @dataclass(frozen=True)
 class ServiceImagesArgs:
@@ -53,7 +59,9 @@ class ServiceImages(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ServiceImagesArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:images:ServiceImages", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
         self.image_uris = {}
         self.repository_urls = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from components.endpoints import (
+from components.endpoint_set import (
     CLIENT_PORTS,
     ENDPOINT_CATALOG,
     NOT_NEEDED,

@@ -13,8 +13,13 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
 from components.security_groups import allow_tcp_in, security_group
 from components.sidecar_task import EgressRule
+
+COMPONENT_TYPE = "django-tw:endpoint_set:EndpointSet"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:network:EndpointSet",)
 
 ECS_VPC_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html"
 ECR_VPC_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"
@@ -208,7 +213,7 @@ def _check_services(services: Iterable[str]) -> None:
         raise ValueError(
             f"EndpointSetArgs.services has {', '.join(unknown)}, which the catalog does not "
             f"know; known: {', '.join(sorted(ENDPOINT_CATALOG))} (add an EndpointInfo with "
-            "its reason and source to components/endpoints.py)"
+            "its reason and source to components/endpoint_set.py)"
         )
 
 
@@ -270,7 +275,9 @@ class EndpointSet(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: EndpointSetArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:network:EndpointSet", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
         self.endpoint_ids = {}
         self.prefix_list_ids = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from components.secrets import GeneratedSecret, GeneratedSecretArgs
+from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
 from tests.infra.conftest import run_component
 
 VERSION = "aws:secretsmanager/secretVersion:SecretVersion"

@@ -7,7 +7,7 @@ import json
 import pulumi
 import pytest
 
-from components.backup_bucket import (
+from components.postgres_backup_bucket import (
     PostgresBackupBucket,
     PostgresBackupBucketArgs,
     backup_statements,
@@ -110,7 +110,7 @@ def test_protection_follows_the_arg(protect):
 
 def test_every_resource_is_a_child_of_the_component():
     recording = build()
-    component = recording.one("django-tw:database:PostgresBackupBucket")
+    component = recording.one("django-tw:postgres_backup_bucket:PostgresBackupBucket")
     for resource in recording.resources:
         if resource.custom:
             assert resource.parent == component.urn, resource.name

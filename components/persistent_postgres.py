@@ -25,7 +25,9 @@ from typing import Any, Protocol
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
 from components.aws_backup import declare_daily_backup
+from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
 from components.policy_documents import policy_document
 from components.postgres_env import SUPERUSER, WalArchive, database_url
 from components.postgres_specs import (
@@ -37,14 +39,18 @@ from components.postgres_specs import (
     deny_plain_nfs_statement,
     task_role_statements,
 )
-from components.secrets import GeneratedSecret, GeneratedSecretArgs
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_task import ContainerSpec, Volume
+
+COMPONENT_TYPE = "django-tw:persistent_postgres:PersistentPostgres"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:database:PersistentPostgres",)
 
 # elastic: pay per GB read or written, no credits to run out of. bursting: free with storage,
 # but a 2 GB file system's baseline is ~1 MiB/s once its burst credits are gone.
 # https://docs.aws.amazon.com/efs/latest/ug/performance.html#throughput-modes
-THROUGHPUT_MODES = ("elastic", "bursting")
+ELASTIC_THROUGHPUT, BURSTING_THROUGHPUT = "elastic", "bursting"
+EFS_THROUGHPUT_MODES = (ELASTIC_THROUGHPUT, BURSTING_THROUGHPUT)
 PASSWORD_LENGTH = 40
 
 
@@ -89,8 +95,8 @@ class PersistentPostgresArgs:
     """Name of the Postgres container in the task (what other containers' depends_on use)."""
     protect: bool = True
     """Protect the file system and backup vault from deletion (production)."""
-    throughput_mode: str = "elastic"
-    """EFS throughput mode: ``elastic`` or ``bursting`` (see :data:`THROUGHPUT_MODES`)."""
+    throughput_mode: str = ELASTIC_THROUGHPUT
+    """EFS throughput mode: ``elastic`` or ``bursting`` (see :data:`EFS_THROUGHPUT_MODES`)."""
     backup_schedule: str = "cron(0 18 * * ? *)"
     """AWS Backup (secondary file copy) schedule, UTC. Default: daily 18:00 UTC, 03:00 in
     Japan."""
@@ -102,10 +108,10 @@ class PersistentPostgresArgs:
             raise ValueError("PersistentPostgresArgs.subnet_ids is empty; pass the task subnets")
         if self.backup_retention_days < 1:
             raise ValueError("PersistentPostgresArgs.backup_retention_days must be 1 or more")
-        if self.throughput_mode not in THROUGHPUT_MODES:
+        if self.throughput_mode not in EFS_THROUGHPUT_MODES:
             raise ValueError(
                 f"PersistentPostgresArgs.throughput_mode is {self.throughput_mode!r}; use "
-                f"{' or '.join(THROUGHPUT_MODES)}"
+                f"{' or '.join(EFS_THROUGHPUT_MODES)}"
             )
         if self.database_user == SUPERUSER:
             raise ValueError(
@@ -136,7 +142,9 @@ class PersistentPostgres(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PersistentPostgresArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:database:PersistentPostgres", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
         # Data must survive a rename, a refactor or `pulumi destroy`: protect refuses the
         # deletion, retain_on_delete leaves the cloud resource in place if it is forced.

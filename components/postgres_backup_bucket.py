@@ -12,7 +12,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
 from components.private_bucket import declare_private_bucket
+
+COMPONENT_TYPE = "django-tw:postgres_backup_bucket:PostgresBackupBucket"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:database:PostgresBackupBucket",)
 
 _PREFIX = re.compile(r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")
 
@@ -120,7 +125,9 @@ class PostgresBackupBucket(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PostgresBackupBucketArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:database:PostgresBackupBucket", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
 
         private = declare_private_bucket(name, self, protect=args.protect, versioned=True)
         bucket = private.bucket

@@ -5,8 +5,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.aliases import with_former_types
+from components.dns_names import within_zone
+from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
 from components.policy_documents import policy_document
-from components.secrets import GeneratedSecret, GeneratedSecretArgs
+
+COMPONENT_TYPE = "django-tw:ses_mail:SesMail"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:mail:SesMail",)
 
 # STARTTLS on 587. https://docs.aws.amazon.com/ses/latest/dg/smtp-connect.html
 SMTP_PORT = 587
@@ -29,7 +35,7 @@ class SesMailArgs:
             raise ValueError(
                 f"SesMailArgs.from_address {self.from_address!r} is not an e-mail address"
             )
-        if not (domain == self.hosted_zone or domain.endswith("." + self.hosted_zone)):
+        if not within_zone(domain, self.hosted_zone):
             raise ValueError(
                 f"SesMailArgs.from_address domain {domain!r} is not in hosted_zone "
                 f"{self.hosted_zone!r}; DKIM records must go in the domain's zone"
@@ -54,7 +60,9 @@ class SesMail(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: SesMailArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:mail:SesMail", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
         zone = aws.route53.get_zone(
             name=args.hosted_zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.log_metrics import LogPatternMetric, LogPatternMetricArgs, literal_pattern
+from components.log_pattern_metric import LogPatternMetric, LogPatternMetricArgs, literal_pattern
 from tests.infra.conftest import run_component
 
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
@@ -39,7 +39,7 @@ def test_the_filter_counts_one_per_matching_line_of_the_given_group():
         "value": "1",
         "unit": "Count",
     }
-    component = recording.one("django-tw:monitoring:LogPatternMetric")
+    component = recording.one("django-tw:log_pattern_metric:LogPatternMetric")
     assert metric_filter.parent == component.urn
 
 

@@ -7,7 +7,7 @@ import ipaddress
 import pulumi
 import pytest
 
-from components.network import PrivateNetwork, PrivateNetworkArgs
+from components.private_network import PrivateNetwork, PrivateNetworkArgs
 from policy.aws_types import NAT_GATEWAY, SUBNET
 from tests.infra.conftest import run_component
 
@@ -101,7 +101,7 @@ def test_default_security_group_is_emptied():
 
 def test_children_are_parented_to_the_component():
     recording = build()
-    component = recording.one("django-tw:network:PrivateNetwork")
+    component = recording.one("django-tw:private_network:PrivateNetwork")
     assert component.parent is None
     children = recording.children_of(component)
     assert len(children) == len(recording.resources) - 1

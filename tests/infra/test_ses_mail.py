@@ -7,7 +7,7 @@ import json
 import pulumi
 import pytest
 
-from components.mail import SesMail, SesMailArgs
+from components.ses_mail import SesMail, SesMailArgs
 from policy.aws_types import ROUTE53_RECORD
 from tests.infra.conftest import run_component
 

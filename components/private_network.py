@@ -8,7 +8,16 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-NAT_MODES = ("none", "single", "per-az")
+from components.aliases import with_former_types
+
+COMPONENT_TYPE = "django-tw:private_network:PrivateNetwork"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:network:PrivateNetwork",)
+
+# What `nat` accepts: no NAT gateway, one for all AZs, one per AZ.
+NAT_NONE, NAT_SINGLE, NAT_PER_AZ = "none", "single", "per-az"
+NAT_GATEWAY_MODES = (NAT_SINGLE, NAT_PER_AZ)
+NAT_MODES = (NAT_NONE, *NAT_GATEWAY_MODES)
 
 
 @dataclass(frozen=True)
@@ -19,7 +28,7 @@ class PrivateNetworkArgs:
     """IPv4 CIDR of the VPC. It is split into 2 x ``az_count`` equal subnets."""
     az_count: int = 2
     """Availability zones to span. Two or more keeps the site up when one AZ fails."""
-    nat: str = "none"
+    nat: str = NAT_NONE
     """``none``: private subnets have no internet route (reach AWS through VPC endpoints);
     ``single``: one NAT gateway for all AZs; ``per-az``: one NAT gateway per AZ."""
     allow_single_az: bool = False
@@ -88,7 +97,9 @@ class PrivateNetwork(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PrivateNetworkArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:network:PrivateNetwork", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
 
         zones = list(args.availability_zones or self._available_zones(child))
@@ -165,7 +176,7 @@ class PrivateNetwork(pulumi.ComponentResource):
             )
 
         nat_gateways: list[aws.ec2.NatGateway] = []
-        nat_count = {"none": 0, "single": 1, "per-az": args.az_count}[args.nat]
+        nat_count = {NAT_NONE: 0, NAT_SINGLE: 1, NAT_PER_AZ: args.az_count}[args.nat]
         for index in range(nat_count):
             address = aws.ec2.Eip(
                 f"{name}-nat-{index}-eip",

@@ -6,6 +6,12 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.aliases import with_former_types
+
+COMPONENT_TYPE = "django-tw:generated_secret:GeneratedSecret"
+# Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
+FORMER_COMPONENT_TYPES = ("django-tw:secrets:GeneratedSecret",)
+
 
 @dataclass(frozen=True)
 class GeneratedSecretArgs:
@@ -46,7 +52,9 @@ class GeneratedSecret(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: GeneratedSecretArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("django-tw:secrets:GeneratedSecret", name, None, opts)
+        super().__init__(
+            COMPONENT_TYPE, name, None, with_former_types(opts, *FORMER_COMPONENT_TYPES)
+        )
         child = pulumi.ResourceOptions(parent=self)
         if args.value is None:
             generated = random.RandomPassword(

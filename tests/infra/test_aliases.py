@@ -1,0 +1,98 @@
+"""Every component's type token names its module and class, and former tokens become aliases."""
+
+import importlib
+import inspect
+import pkgutil
+from types import ModuleType
+
+import pulumi
+import pytest
+
+import components
+from components.aliases import with_former_types
+from tests.infra.conftest import note_aliases, prod_config, run_main
+
+
+def component_modules() -> list[ModuleType]:
+    """The modules of the library that declare a component class."""
+    found = []
+    for info in pkgutil.iter_modules(components.__path__):
+        module = importlib.import_module(f"components.{info.name}")
+        if any(
+            issubclass(value, pulumi.ComponentResource) and value.__module__ == module.__name__
+            for value in vars(module).values()
+            if inspect.isclass(value)
+        ):
+            found.append(module)
+    return found
+
+
+COMPONENT_MODULES = component_modules()
+
+
+def component_class(module: ModuleType) -> type:
+    (declared,) = [
+        value
+        for value in vars(module).values()
+        if inspect.isclass(value)
+        and issubclass(value, pulumi.ComponentResource)
+        and value.__module__ == module.__name__
+    ]
+    return declared
+
+
+def test_the_library_has_its_components():
+    assert len(COMPONENT_MODULES) == 11
+
+
+@pytest.mark.parametrize("module", COMPONENT_MODULES, ids=lambda m: m.__name__)
+def test_one_component_per_file_and_its_token_names_the_file_and_the_class(module):
+    declared = component_class(module)
+    file_name = module.__name__.removeprefix("components.")
+    assert f"django-tw:{file_name}:{declared.__name__}" == module.COMPONENT_TYPE
+
+
+@pytest.mark.parametrize("module", COMPONENT_MODULES, ids=lambda m: m.__name__)
+def test_former_tokens_are_of_the_same_class_and_differ_from_the_token(module):
+    for former in module.FORMER_COMPONENT_TYPES:
+        assert former != module.COMPONENT_TYPE
+        assert former.startswith("django-tw:")
+        assert former.endswith(f":{component_class(module).__name__}")
+
+
+def test_former_type_tokens_are_added_to_the_callers_own_options():
+    caller = pulumi.ResourceOptions(protect=True, aliases=[pulumi.Alias(name="old-web")])
+    merged = with_former_types(caller, "django-tw:web:PublicEntrance")
+    assert merged.protect is True
+    caller_alias, former = merged.aliases
+    assert caller_alias.name == "old-web"
+    assert former.type_ == "django-tw:web:PublicEntrance"
+    assert with_former_types(None).aliases == []
+
+
+@pytest.fixture(scope="module")
+def prod_aliases() -> dict[str, list]:
+    """Component type -> the alias types of each of its registrations in the prod stack."""
+    patcher = pytest.MonkeyPatch()
+    sent = note_aliases(patcher)
+    try:
+        run_main(prod_config())
+    finally:
+        patcher.undo()
+    by_type: dict[str, list] = {}
+    for (type_, _name), aliases in sent.items():
+        by_type.setdefault(type_, []).append(aliases)
+    return by_type
+
+
+@pytest.mark.parametrize("module", COMPONENT_MODULES, ids=lambda m: m.__name__)
+def test_every_component_of_the_prod_stack_is_registered_with_an_alias_per_former_token(
+    module, prod_aliases
+):
+    """Only the type changes (the same name and parent), so `pulumi up` moves the component and
+    its children; a component whose token never changed registers no alias."""
+    registrations = prod_aliases[module.COMPONENT_TYPE]
+    assert registrations
+    for aliases in registrations:
+        assert [alias.spec.type for alias in aliases] == list(module.FORMER_COMPONENT_TYPES)
+        assert all(alias.spec.name == "" and alias.spec.parentUrn == "" for alias in aliases)
