@@ -16,8 +16,7 @@ import pulumi
 import components
 import service_containers as service
 from components import BACKUP_FAILURE_MARKER, PublicEntrance, PublicEntranceArgs
-from components.private_network import NAT_NONE
-from stack_settings import EGRESS_ENDPOINTS, EGRESS_NAT, config_from_pulumi, load_settings
+from stack_settings import EGRESS_NAT, config_from_pulumi, load_settings
 
 settings = load_settings(config_from_pulumi())  # every setting checked before any resource
 name = f"tw-{pulumi.get_stack()}"
@@ -29,7 +28,7 @@ network = components.PrivateNetwork(
     components.PrivateNetworkArgs(
         cidr_block=settings.vpc_cidr,
         az_count=settings.az_count,
-        nat=NAT_NONE if settings.egress == EGRESS_ENDPOINTS else settings.nat_gateways,
+        nat=settings.nat,
         allow_single_az=not production,
     ),
 )

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 import settings_parsers as accepts
+from components.private_network import NAT_NONE
 from paths import REPO_ROOT
 
 # The enumerations (those the components accept are theirs) are offered here with the settings
@@ -174,6 +175,11 @@ class StackSettings:
     @property
     def mail_domain(self) -> str:
         return self.mail_from.rpartition("@")[2]
+
+    @property
+    def nat(self) -> str:
+        """PrivateNetwork's ``nat``: none with VPC endpoints, else the NAT gateways chosen."""
+        return NAT_NONE if self.egress == EGRESS_ENDPOINTS else self.nat_gateways
 
 
 def load_settings(config: Mapping[str, str]) -> StackSettings:

@@ -268,3 +268,14 @@ def test_settings_table_has_a_row_per_setting_with_its_default_as_yaml_reads_it(
     assert defaults["vpcCidr"] == "`10.0.0.0/16`"
     assert defaults["domain"] == '`""`'  # bare, YAML reads nothing as null
     assert defaults["baseBackupTime"] == '`"17:00"`'  # bare, YAML 1.1 reads 17:00 as 1020
+
+
+@pytest.mark.parametrize(
+    ("egress", "nat_gateways", "nat"),
+    [("endpoints", "per-az", "none"), ("nat", "single", "single"), ("nat", "per-az", "per-az")],
+)
+def test_the_network_gets_nat_only_when_egress_goes_through_nat(
+    prod_config, egress, nat_gateways, nat
+):
+    settings = load_settings({**prod_config, "egress": egress, "natGateways": nat_gateways})
+    assert settings.nat == nat
