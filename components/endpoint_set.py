@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from components.aliases import with_former_types
 from components.security_groups import allow_tcp_in, security_group
-from components.sidecar_task import EgressRule
+from components.sidecar_types import EgressRule
 
 COMPONENT_TYPE = "django-tw:endpoint_set:EndpointSet"
 # Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.

@@ -40,7 +40,7 @@ from components.postgres_specs import (
     task_role_statements,
 )
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
-from components.sidecar_task import ContainerSpec, Volume
+from components.sidecar_types import ContainerSpec, Volume
 
 COMPONENT_TYPE = "django-tw:persistent_postgres:PersistentPostgres"
 # Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.

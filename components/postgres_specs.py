@@ -18,7 +18,7 @@ from components.postgres_env import (
     WalArchive,
     db_environment,
 )
-from components.sidecar_task import (
+from components.sidecar_types import (
     MAX_HEALTH_START_PERIOD,
     MAX_STOP_TIMEOUT,
     ContainerSpec,

@@ -21,7 +21,6 @@ from components.policy_documents import assume_role_policy, policy_document
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_containers import container_definitions, log_group_name, task_volumes
 from components.sidecar_roles import (
-    ECS_EXEC_ACTIONS,
     execution_role_statements,
     log_stream_arn,
     referenced_secret_arns,
@@ -34,15 +33,9 @@ from components.sidecar_service import (
     service_load_balancers,
 )
 from components.sidecar_types import (
-    DEPENDENCY_CONDITIONS,
-    MAX_HEALTH_START_PERIOD,
-    MAX_STOP_TIMEOUT,
     ContainerSpec,
-    EfsVolume,
     EgressRule,
-    HealthCheck,
     LoadBalancerTarget,
-    Mount,
     Volume,
 )
 
@@ -53,25 +46,6 @@ FORMER_COMPONENT_TYPES = ("django-tw:compute:SidecarTask",)
 # The CPU architectures Fargate runs (runtimePlatform.cpuArchitecture).
 X86_64, ARM64 = "X86_64", "ARM64"
 CPU_ARCHITECTURES = (X86_64, ARM64)
-
-# The types and limits a caller of SidecarTask needs, importable from here as before they moved.
-__all__ = [
-    "DEPENDENCY_CONDITIONS",
-    "ECS_EXEC_ACTIONS",
-    "MAX_HEALTH_START_PERIOD",
-    "MAX_STOP_TIMEOUT",
-    "ContainerSpec",
-    "DeploymentLimits",
-    "EfsVolume",
-    "EgressRule",
-    "HealthCheck",
-    "LoadBalancerTarget",
-    "Mount",
-    "SidecarTask",
-    "SidecarTaskArgs",
-    "Volume",
-    "deployment_limits",
-]
 
 
 @dataclass(frozen=True)

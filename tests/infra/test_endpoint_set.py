@@ -14,7 +14,7 @@ from components.endpoint_set import (
     client_egress_rules,
     required_endpoints_of,
 )
-from components.sidecar_task import EgressRule
+from components.sidecar_types import EgressRule
 from tests.infra.conftest import INGRESS_RULE, VPC_ENDPOINT, run_component
 
 SUBNETS = ["subnet-a", "subnet-c"]

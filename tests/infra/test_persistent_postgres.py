@@ -15,7 +15,7 @@ from components.persistent_postgres import (
 )
 from components.postgres_env import WalArchive
 from components.postgres_specs import HEALTH_COMMAND, PGDATA
-from components.sidecar_task import MAX_HEALTH_START_PERIOD
+from components.sidecar_types import MAX_HEALTH_START_PERIOD
 from tests.infra.conftest import EGRESS_RULE, INGRESS_RULE, run_component
 
 SUBNETS = ["subnet-a", "subnet-c"]

@@ -17,7 +17,7 @@ from components.postgres_specs import (
     mount_statement,
     task_role_statements,
 )
-from components.sidecar_task import MAX_HEALTH_START_PERIOD, MAX_STOP_TIMEOUT
+from components.sidecar_types import MAX_HEALTH_START_PERIOD, MAX_STOP_TIMEOUT
 
 FILE_SYSTEM_ARN = "arn:aws:elasticfilesystem:ap-northeast-1:123456789012:file-system/fs-1"
 ACCESS_POINT_ARN = "arn:aws:elasticfilesystem:ap-northeast-1:123456789012:access-point/fsap-1"

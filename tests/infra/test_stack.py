@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from components.sidecar_task import ECS_EXEC_ACTIONS
+from components.sidecar_roles import ECS_EXEC_ACTIONS
 from offline import StackRecording
 from policy.aws_types import SUBNET
 from service_contract import CONTRACTS
