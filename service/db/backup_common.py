@@ -109,12 +109,19 @@ def archive_options(settings: Settings, program: str) -> list[str]:
 
 
 def barman(tool: str, *arguments: str, capture: bool = False) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [f"barman-cloud-{tool}", *arguments],
-        capture_output=capture,
-        text=True,
-        check=False,
-    )
+    """Run ``barman-cloud-<tool>``; a missing tool is a failure to report, not a traceback."""
+    try:
+        return subprocess.run(
+            [f"barman-cloud-{tool}", *arguments],
+            capture_output=capture,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise BackupError(
+            f"barman-cloud-{tool} is not on PATH ({os.environ.get('PATH', '')}): the db image "
+            "installs it in /opt/barman/bin, `make venv` in barman's own virtualenv"
+        ) from None
 
 
 def completed_backups(listing: dict) -> list[dict]:

@@ -200,3 +200,14 @@ def test_a_refused_restore_is_not_counted_as_a_failure():
     assert result.returncode == 64
     assert result.stderr.startswith("postgres-backup: refused:")
     assert "FAILED" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["archive-wal", "pg_wal/000000010000000000000007"], ["base-backup"]]
+)
+def test_a_missing_barman_is_a_failure_an_alarm_counts_not_a_traceback(command):
+    result = run(*command, **DESTINATION, PATH="/usr/bin:/bin")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith("postgres-backup: FAILED barman-cloud-")
+    assert "is not on PATH" in result.stderr
+    assert "Traceback" not in result.stderr
