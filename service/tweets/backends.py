@@ -5,10 +5,21 @@ same query, as scalar subqueries, saves a round trip to Postgres on every cached
 the versions are read at the start of the request, exactly when a separate lookup would have read
 them.
 https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#writing-an-authentication-backend
+
+A sign-in hashes the password once. `django.contrib.auth.authenticate()` asks every backend in
+AUTHENTICATION_BACKENDS in turn and moves on when one returns None; ModelBackend, listed after
+this one for the sessions that name it, would check the same password against the same user
+again: a second PBKDF2 run (1,000,000 iterations) for every failed login. Refusing with
+PermissionDenied instead ends the search ("If a backend raises a PermissionDenied exception,
+authentication will immediately fail. Django won't check the backends that follow."), and
+Django still reports the failure (user_login_failed):
+https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#specifying-authentication-backends
+(django/contrib/auth/__init__.py, authenticate()).
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 
 from tweets.models import TimelineVersion
@@ -19,6 +30,16 @@ EXPLORE = 0  # owner_id of the explore timeline's version row (tweets.timeline_c
 class TimelineVersionBackend(ModelBackend):
     """ModelBackend whose users carry `home_timeline_version` and `explore_timeline_version`
     (None until that timeline has been cached once)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """ModelBackend's check, final: a username and password it refuses are refused by every
+        backend, so none hashes them again. ModelBackend's own check hashes once whether or not
+        the user exists (the dummy hash for an unknown user keeps the two answers equally slow).
+        Credentials without a password are not this backend's to refuse."""
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None and password is not None:
+            raise PermissionDenied
+        return user
 
     def get_user(self, user_id):
         user_model = get_user_model()

@@ -68,7 +68,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication -------------------------------------------------------------------------
 # The first backend signs users in and loads them with their timeline versions (one query for
-# both); ModelBackend still serves sessions that name it (e.g. made at signup).
+# both); ModelBackend still serves sessions that name it. A password the first one refuses never
+# reaches ModelBackend, so every sign-in hashes once (tweets.backends).
 AUTHENTICATION_BACKENDS = [
     "tweets.backends.TimelineVersionBackend",
     "django.contrib.auth.backends.ModelBackend",
