@@ -5,8 +5,7 @@
     db -> PostgresBackupBucket (S3): WAL archive + daily base backups, the restore path
     private subnets reach AWS through an EndpointSet derived from what the parts need.
 
-Wiring only: the Django-specific containers are built in service_containers.py from the
-environment contract (service_contract.py); the components know nothing about Django.
+Wiring only: service_containers.py builds the Django containers to service_contract.py.
 """
 
 import dataclasses
@@ -75,12 +74,11 @@ media = components.MediaBucket(f"{name}-media", components.MediaBucketArgs(prote
 secret_key = components.GeneratedSecret(
     f"{name}-django-secret-key", components.GeneratedSecretArgs("Django SECRET_KEY", length=64)
 )
-mail = None
 if settings.sends_mail:
     mail_args = components.SesMailArgs(settings.mail_from, settings.hosted_zone, settings.region)
-    mail = components.SesMail(f"{name}-mail", mail_args)
 else:
     pulumi.log.warn(f"{name}: mailFrom is empty, so the site cannot send password-reset mail.")
+mail = components.SesMail(f"{name}-mail", mail_args) if settings.sends_mail else None
 # --- one task: nginx -> web -> db ----------------------------------------------------------
 containers = service.task_containers(
     service.nginx_container(images.image_uris["nginx"], real_ip_from=settings.vpc_cidr),
@@ -127,7 +125,9 @@ endpoints = components.EndpointSet(
         gateway_only=settings.egress == EGRESS_NAT,  # the S3 gateway stays: it is free, NAT is not
     ),
 )
-task = components.SidecarTask(name, dataclasses.replace(task_args, egress=endpoints.client_egress))
+ready = [network, entrance, endpoints, database, secret_key, *filter(None, [mail])]
+task_args = dataclasses.replace(task_args, egress=endpoints.client_egress, ready_after=ready)
+task = components.SidecarTask(name, task_args)
 db_log_group = task.log_group_names[database.container_name]  # failed backups print the marker
 backup_failures = components.LogPatternMetric(
     f"{name}-db-backup-failures",

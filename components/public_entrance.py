@@ -22,9 +22,12 @@ from components.public_entrance_specs import (
     http_url,
     https_url,
     ingress_rules,
+    option_for,
     plain_http_warning,
     redirect_to_https,
     target_group_settings,
+    validated_names,
+    validation_record_resource_name,
     validation_record_settings,
 )
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
@@ -52,6 +55,10 @@ class PublicEntranceArgs:
     """Host name to serve over HTTPS; "" serves plain HTTP on the ALB's own DNS name."""
     hosted_zone: str = ""
     """Route53 public zone holding ``domain`` (certificate validation and alias record)."""
+    alternative_names: Sequence[str] = ()
+    """More names the certificate covers (its subject alternative names), each in
+    ``hosted_zone``, e.g. ``www.example.com`` or ``*.example.com``; each is DNS-validated.
+    Only ``domain`` gets an alias record to the load balancer."""
     deletion_protection: bool = True
     """Refuse to delete the load balancer (production); off for throwaway stacks."""
     idle_timeout: int = 60
@@ -72,6 +79,17 @@ class PublicEntranceArgs:
             raise ValueError(
                 f"PublicEntranceArgs.domain {self.domain!r} is not in hosted_zone "
                 f"{self.hosted_zone!r}"
+            )
+        if self.alternative_names and not self.domain:
+            raise ValueError(
+                "PublicEntranceArgs.alternative_names needs a domain: they are more names of "
+                "its certificate"
+            )
+        outside = [n for n in self.alternative_names if not within_zone(n, self.hosted_zone)]
+        if outside:
+            raise ValueError(
+                f"PublicEntranceArgs.alternative_names {', '.join(map(repr, outside))} not in "
+                f"hosted_zone {self.hosted_zone!r}; the zone must hold their validation records"
             )
         if not self.health_check_path.startswith("/"):
             raise ValueError("PublicEntranceArgs.health_check_path must start with '/'")
@@ -142,18 +160,33 @@ class PublicEntrance(pulumi.ComponentResource):
                 name=args.hosted_zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self)
             )
             certificate = aws.acm.Certificate(
-                f"{name}-cert", domain_name=args.domain, validation_method="DNS", opts=child
-            )
-            record = aws.route53.Record(
-                f"{name}-cert-validation",
-                zone_id=zone.zone_id,
-                **validation_record_settings(certificate.domain_validation_options[0]),
+                f"{name}-cert",
+                domain_name=args.domain,
+                subject_alternative_names=list(args.alternative_names) or None,
+                validation_method="DNS",
                 opts=child,
             )
+            records = [
+                aws.route53.Record(
+                    validation_record_resource_name(name, index),
+                    zone_id=zone.zone_id,
+                    **validation_record_settings(
+                        certificate.domain_validation_options.apply(
+                            lambda options, validated_name=validated_name: option_for(
+                                validated_name, options
+                            )
+                        )
+                    ),
+                    opts=child,
+                )
+                for index, validated_name in enumerate(
+                    validated_names(args.domain, args.alternative_names)
+                )
+            ]
             validated = aws.acm.CertificateValidation(
                 f"{name}-cert-validated",
                 certificate_arn=certificate.arn,
-                validation_record_fqdns=[record.fqdn],
+                validation_record_fqdns=[record.fqdn for record in records],
                 opts=child,
             )
             forwarding = aws.lb.Listener(

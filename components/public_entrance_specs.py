@@ -5,6 +5,7 @@ target group's settings, listener actions, the certificate's validation record, 
 without Pulumi resources. ARNs and DNS names may be Outputs: the values pass them through.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,36 @@ def redirect_to_https() -> aws.lb.ListenerDefaultActionArgs:
             protocol="HTTPS", port=str(HTTPS_PORT), status_code="HTTP_301"
         ),
     )
+
+
+def validated_names(domain: str, alternative_names: Sequence[str]) -> list[str]:
+    """The certificate's names that each need a validation record of their own, in order.
+
+    ACM asks for one CNAME per name (https://docs.aws.amazon.com/acm/latest/userguide/
+    dns-validation.html), but a wildcard and the name it stands on (``*.example.com`` and
+    ``example.com``) get the same record: two Route53 resources for one record would fight
+    over it. So names that share a record count once."""
+    names: list[str] = []
+    bases: set[str] = set()
+    for name in [domain, *alternative_names]:
+        base = name.removeprefix("*.")
+        if base not in bases:
+            bases.add(base)
+            names.append(name)
+    return names
+
+
+def validation_record_resource_name(entrance: str, index: int) -> str:
+    """The first record keeps the name it had when there was only one."""
+    return f"{entrance}-cert-validation" if index == 0 else f"{entrance}-cert-validation-{index}"
+
+
+def option_for(domain_name: str, options: Sequence[Any]) -> Any:
+    """The certificate's ``domain_validation_options`` entry for one of its names."""
+    for option in options:
+        if option.domain_name == domain_name:
+            return option
+    raise LookupError(f"the certificate has no validation option for {domain_name!r}")
 
 
 def validation_record_settings(option: Any) -> dict[str, Any]:

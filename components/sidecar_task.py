@@ -88,6 +88,12 @@ class SidecarTaskArgs:
     """Outbound rules of the task's security group: where the task may open connections."""
     extra_security_group_ids: Sequence[pulumi.Input[str]] = ()
     """More groups for the task's ENI, e.g. a file system's client group."""
+    ready_after: Sequence[pulumi.Resource] = ()
+    """What the first task needs that other components declare and no input of the service
+    refers to: the route out (VPC endpoints, NAT), the file system's mount targets,
+    the secrets' values (a task definition names a secret, not its version), the listener of
+    its target group. The service is created after them (a component: after all its children):
+    a first task that starts too early fails, and a first deployment has nothing to roll back to."""
 
     def __post_init__(self) -> None:
         names = [container.name for container in self.containers]
@@ -137,6 +143,14 @@ class SidecarTaskArgs:
                 )
         if self.desired_count < 0:
             raise ValueError("SidecarTaskArgs.desired_count must be 0 or more")
+        not_resources = [
+            repr(item) for item in self.ready_after if not isinstance(item, pulumi.Resource)
+        ]
+        if not_resources:
+            raise ValueError(
+                f"SidecarTaskArgs.ready_after holds {', '.join(not_resources)}; give resources "
+                "or components (the service waits for them)"
+            )
 
     @property
     def stateful(self) -> bool:
@@ -207,12 +221,16 @@ class SidecarTask(pulumi.ComponentResource):
             image_repository_arns=args.image_repository_arns,
             secret_arns=referenced_secret_arns(args.containers),
         )
-        aws.iam.RolePolicy(
+        # What the first task needs from inside this component that the service's inputs do
+        # not already wait for: its roles' permissions and its group's rules.
+        first_task_needs: list[pulumi.Resource] = []
+        execution_policy = aws.iam.RolePolicy(
             f"{name}-execution-policy",
             role=execution_role.id,
             policy=policy_document(*execution_statements),
             opts=child,
         )
+        first_task_needs.append(execution_policy)
 
         task_role = aws.iam.Role(
             f"{name}-task-role",
@@ -222,12 +240,13 @@ class SidecarTask(pulumi.ComponentResource):
         )
         task_statements = task_role_statements(args.task_role_statements, args.enable_exec)
         if task_statements:
-            aws.iam.RolePolicy(
+            task_policy = aws.iam.RolePolicy(
                 f"{name}-task-policy",
                 role=task_role.id,
                 policy=policy_document(*task_statements),
                 opts=child,
             )
+            first_task_needs.append(task_policy)
 
         definitions = container_definitions(
             args.containers,
@@ -255,7 +274,7 @@ class SidecarTask(pulumi.ComponentResource):
             f"{name}-sg", args.vpc_id, f"Task {name}: ingress from its load balancer only", child
         )
         if args.load_balancer is not None:
-            allow_tcp_in(
+            ingress = allow_tcp_in(
                 f"{name}-sg-in-lb",
                 task_group.id,
                 args.load_balancer.container_port,
@@ -263,8 +282,9 @@ class SidecarTask(pulumi.ComponentResource):
                 child,
                 referenced_security_group_id=args.load_balancer.source_security_group_id,
             )
+            first_task_needs.append(ingress)
         for index, rule in enumerate(args.egress):
-            allow_tcp_out(
+            egress = allow_tcp_out(
                 f"{name}-sg-out-{rule.port}-{index}",
                 task_group.id,
                 rule.port,
@@ -274,6 +294,7 @@ class SidecarTask(pulumi.ComponentResource):
                 referenced_security_group_id=rule.security_group_id,
                 prefix_list_id=rule.prefix_list_id,
             )
+            first_task_needs.append(egress)
 
         service = aws.ecs.Service(
             f"{name}-service",
@@ -301,7 +322,12 @@ class SidecarTask(pulumi.ComponentResource):
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
             wait_for_steady_state=False,
-            opts=child,
+            # A component in depends_on stands for the children it has declared by then
+            # (pulumi/runtime/rpc.py `_add_dependency`, pulumi/pulumi#7732): the components
+            # given here declare theirs in their constructors, none inside an apply.
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[*first_task_needs, *args.ready_after]
+            ),
         )
 
         self.cluster_name = cluster.name

@@ -5,6 +5,8 @@ NAT gateway and no way in; it reaches AWS through exactly the VPC endpoints the 
 derived from the task's own arguments.
 """
 
+import dataclasses
+
 import pulumi
 import pulumi_aws as aws
 
@@ -54,7 +56,8 @@ endpoints = EndpointSet(
         services=required_endpoints_of(task_args),  # derived, never hand-listed
     ),
 )
-task = SidecarTask("app", task_args)
+# The service waits for the endpoints: a first task that starts before them cannot pull its image.
+task = SidecarTask("app", dataclasses.replace(task_args, ready_after=[network, endpoints]))
 
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("endpoints", sorted(endpoints.services))

@@ -20,21 +20,25 @@ def _record(account: Account, name: str, inputs: dict, short: str) -> dict:
     return {"fqdn": str(inputs.get("name", name)).rstrip(".")}
 
 
+def _validation_option(domain_name: str) -> dict:
+    # ACM validates a wildcard with the record of the name it stands on: *.example.com and
+    # example.com share one record.
+    base = domain_name.removeprefix("*.")
+    return {
+        "domainName": domain_name,
+        "resourceRecordName": f"_{short_hash(base, length=12)}.{base}.",
+        "resourceRecordType": "CNAME",
+        "resourceRecordValue": f"_{short_hash(base, 'v', length=12)}.acm-validations.aws.",
+    }
+
+
 def _certificate(account: Account, name: str, inputs: dict, short: str) -> dict:
     domain = inputs.get("domainName", "example.com")
     names = [domain, *(inputs.get("subjectAlternativeNames") or [])]
     return {
         "id": f"arn:aws:acm:{account.region}:{account.account_id}:certificate/{short}",
         "arn": f"arn:aws:acm:{account.region}:{account.account_id}:certificate/{short}",
-        "domainValidationOptions": [
-            {
-                "domainName": item,
-                "resourceRecordName": f"_{short_hash(item, length=12)}.{item}.",
-                "resourceRecordType": "CNAME",
-                "resourceRecordValue": f"_{short_hash(item, 'v', length=12)}.acm-validations.aws.",
-            }
-            for item in names
-        ],
+        "domainValidationOptions": [_validation_option(item) for item in names],
         "status": "ISSUED",
     }
 

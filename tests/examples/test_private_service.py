@@ -67,6 +67,13 @@ def test_asks_for_exactly_the_endpoints_its_task_needs(example):
     assert example.outputs["endpoints"] == needed
 
 
+def test_the_service_waits_for_every_endpoint(example):
+    waits_for = example.one("aws:ecs/service:Service").dependencies
+    endpoints = example.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert endpoints
+    assert [e.name for e in endpoints if e.urn not in waits_for] == []
+
+
 def test_runs_the_image_from_the_repository_in_the_private_subnets(example):
     example.one("django-tw:sidecar_task:SidecarTask", "app")
     container = the_container(example)

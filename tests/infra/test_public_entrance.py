@@ -92,12 +92,65 @@ def test_target_group_is_ip_with_healthz():
     assert group["healthCheck"]["matcher"] == "200"
 
 
+def validation_of(recording) -> tuple[list, dict]:
+    records = [r for r in recording.of_type("aws:route53/record:Record") if "validation" in r.name]
+    validated = recording.one("aws:acm/certificateValidation:CertificateValidation")
+    return records, validated.inputs
+
+
+def test_every_alternative_name_is_on_the_certificate_and_validated():
+    recording = build(
+        domain="tw.example.com", hosted_zone="example.com", alternative_names=["www.example.com"]
+    )
+    certificate = recording.one("aws:acm/certificate:Certificate")
+    assert certificate.inputs["subjectAlternativeNames"] == ["www.example.com"]
+    records, validated = validation_of(recording)
+    assert [r.name for r in records] == ["web-cert-validation", "web-cert-validation-1"]
+    options = {o["domainName"]: o for o in certificate.outputs["domainValidationOptions"]}
+    assert [r.inputs["name"] for r in records] == [
+        options["tw.example.com"]["resourceRecordName"],
+        options["www.example.com"]["resourceRecordName"],
+    ]
+    assert validated["validationRecordFqdns"] == [r.outputs["fqdn"] for r in records]
+    assert len(set(validated["validationRecordFqdns"])) == 2
+
+
+def test_a_wildcard_and_its_apex_share_one_validation_record():
+    recording = build(
+        domain="example.com", hosted_zone="example.com", alternative_names=["*.example.com"]
+    )
+    certificate = recording.one("aws:acm/certificate:Certificate")
+    assert certificate.inputs["subjectAlternativeNames"] == ["*.example.com"]
+    records, validated = validation_of(recording)
+    assert [r.name for r in records] == ["web-cert-validation"]
+    record_names = {o["resourceRecordName"] for o in certificate.outputs["domainValidationOptions"]}
+    assert record_names == {records[0].inputs["name"]}
+    assert validated["validationRecordFqdns"] == [records[0].outputs["fqdn"]]
+
+
+def test_without_alternative_names_the_certificate_has_none():
+    recording = build(domain="tw.example.com", hosted_zone="example.com")
+    assert "subjectAlternativeNames" not in recording.one("aws:acm/certificate:Certificate").inputs
+    records, validated = validation_of(recording)
+    assert [r.name for r in records] == ["web-cert-validation"]
+    assert validated["validationRecordFqdns"] == [records[0].outputs["fqdn"]]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"public_subnet_ids": ["subnet-1"]}, r"needs two or more AZs"),
         ({"domain": "a.example.com"}, r"hosted_zone is empty"),
         ({"domain": "a.example.org", "hosted_zone": "example.com"}, r"is not in hosted_zone"),
+        ({"alternative_names": ["www.example.com"]}, r"alternative_names needs a domain"),
+        (
+            {
+                "domain": "a.example.com",
+                "hosted_zone": "example.com",
+                "alternative_names": ["www.example.com", "www.example.org"],
+            },
+            r"alternative_names 'www.example.org' not in hosted_zone 'example.com'",
+        ),
     ],
 )
 def test_bad_args_say_what_to_change(kwargs, message):

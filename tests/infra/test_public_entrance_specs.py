@@ -1,6 +1,7 @@
 """What PublicEntrance declares, as plain values: rules, settings, actions, records, URLs."""
 
 import pulumi_aws as aws
+import pytest
 
 from components.public_entrance_specs import (
     ANYWHERE,
@@ -12,10 +13,13 @@ from components.public_entrance_specs import (
     http_url,
     https_url,
     ingress_rules,
+    option_for,
     plain_http_warning,
     redirect_to_https,
     target_group_settings,
     target_health_check,
+    validated_names,
+    validation_record_resource_name,
     validation_record_settings,
 )
 
@@ -120,3 +124,41 @@ def test_the_plain_http_warning_names_the_entrance_and_the_settings_to_set():
 
 def test_the_tls_policy_allows_tls_1_3_and_1_2_only():
     assert TLS_POLICY == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+
+def option(domain_name: str) -> aws.acm.outputs.CertificateDomainValidationOption:
+    return aws.acm.outputs.CertificateDomainValidationOption(domain_name=domain_name)
+
+
+@pytest.mark.parametrize(
+    ("domain", "alternative_names", "validated"),
+    [
+        ("tw.example.com", [], ["tw.example.com"]),
+        ("tw.example.com", ["www.example.com"], ["tw.example.com", "www.example.com"]),
+        ("example.com", ["*.example.com"], ["example.com"]),  # one record for both
+        ("*.example.com", ["example.com", "a.example.com"], ["*.example.com", "a.example.com"]),
+        (
+            "tw.example.com",
+            ["*.tw.example.com", "www.example.com"],
+            ["tw.example.com", "www.example.com"],
+        ),
+        ("tw.example.com", ["*.example.com"], ["tw.example.com", "*.example.com"]),
+    ],
+)
+def test_names_that_share_a_validation_record_are_validated_once(
+    domain, alternative_names, validated
+):
+    assert validated_names(domain, alternative_names) == validated
+
+
+def test_the_first_validation_record_keeps_its_name_and_the_others_are_numbered():
+    names = [validation_record_resource_name("web", index) for index in range(3)]
+    assert names == ["web-cert-validation", "web-cert-validation-1", "web-cert-validation-2"]
+
+
+def test_each_name_finds_its_own_validation_option():
+    options = [option("example.com"), option("*.example.com"), option("www.example.com")]
+    assert option_for("www.example.com", options) is options[2]
+    assert option_for("*.example.com", options) is options[1]
+    with pytest.raises(LookupError, match=r"no validation option for 'api\.example\.com'"):
+        option_for("api.example.com", options)

@@ -7,6 +7,7 @@ test_sidecar_service, test_sidecar_types); here, that the component declares it,
 import json
 
 import pulumi
+import pulumi_aws as aws
 import pytest
 
 from components.sidecar_containers import container_definitions
@@ -22,6 +23,7 @@ from components.sidecar_types import (
     Volume,
 )
 from tests.infra.conftest import (
+    EGRESS_RULE,
     INGRESS_RULE,
     ROLE_POLICY,
     SERVICE,
@@ -139,6 +141,55 @@ def test_service_runs_privately_with_exec_circuit_breaker_and_grace_period():
     assert rule.inputs["fromPort"] == rule.inputs["toPort"] == 8000
 
 
+class _Prerequisite(pulumi.ComponentResource):
+    """Stands for a component the task needs, e.g. a file system with its mount targets."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("test:index:Prerequisite", name)
+        self.mount = aws.efs.MountTarget(
+            f"{name}-mount",
+            file_system_id="fs-1",
+            subnet_id="subnet-a",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({})
+
+
+def test_service_waits_for_its_roles_permissions_its_rules_and_what_it_is_ready_after():
+    def program() -> None:
+        secret_value = aws.secretsmanager.SecretVersion(
+            "app-key-version", secret_id="app-key", secret_string="s3cret"
+        )
+        SidecarTask(
+            "svc",
+            SidecarTaskArgs(
+                vpc_id="vpc-1",
+                subnet_ids=["subnet-a"],
+                region="ap-northeast-1",
+                containers=[app(secrets={"APP_KEY": SECRET_ARN})],
+                task_role_statements=[
+                    {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}
+                ],
+                load_balancer=LoadBalancerTarget("arn:tg", "app", 8000, "sg-alb"),
+                ready_after=[secret_value, _Prerequisite("data")],
+            ),
+        )
+
+    recording = run_component(program)
+    waits_for = set(recording.one(SERVICE).dependencies)
+    needed = [
+        *recording.of_type(ROLE_POLICY),
+        *recording.of_type(INGRESS_RULE),
+        *recording.of_type(EGRESS_RULE),
+        recording.one("aws:secretsmanager/secretVersion:SecretVersion"),
+        recording.one("aws:efs/mountTarget:MountTarget"),  # through its component
+    ]
+    assert len(recording.of_type(ROLE_POLICY)) == 2
+    assert recording.of_type(EGRESS_RULE)
+    missing = [resource.name for resource in needed if resource.urn not in waits_for]
+    assert missing == []
+
+
 def test_cluster_turns_container_insights_on():
     cluster = build([app()]).one("aws:ecs/cluster:Cluster")
     assert cluster.inputs["settings"] == [{"name": "containerInsights", "value": "enabled"}]
@@ -210,6 +261,7 @@ def test_children_are_parented_to_the_component():
         ([app(), app()], {}, r"repeats app"),
         ([], {}, r"containers is empty"),
         ([app()], {"cpu_architecture": "arm"}, r"use X86_64 or ARM64"),
+        ([app()], {"ready_after": ["sg-1"]}, r"ready_after holds 'sg-1'; give resources"),
     ],
 )
 def test_bad_task_args_say_what_to_change(containers_, kwargs, message):

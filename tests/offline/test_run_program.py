@@ -103,6 +103,24 @@ def test_program_errors_propagate_and_the_mocks_keep_what_was_declared():
     assert [resource.name for resource in mocks.resources] == ["before"]
 
 
+def test_dependencies_are_what_the_engine_is_sent_with_a_component_standing_for_its_children():
+    def program() -> None:
+        box = _Box("box")
+        explicit = aws.ec2.Vpc("explicit", cidr_block="10.2.0.0/16")
+        aws.ec2.Subnet(
+            "subnet",
+            vpc_id=box.vpc.id,
+            cidr_block="10.1.0.0/24",
+            opts=pulumi.ResourceOptions(depends_on=[explicit, box]),
+        )
+
+    recording = run_program(program, config=CONFIG)
+    urns = {r.name: r.urn for r in recording.resources}
+    subnet = recording.one("aws:ec2/subnet:Subnet")
+    assert set(subnet.dependencies) == {urns["box-vpc"], urns["explicit"]}
+    assert recording.one("aws:ec2/vpc:Vpc", "explicit").dependencies == ()
+
+
 def test_warnings_are_collected():
     def program() -> None:
         pulumi.log.warn("plain HTTP only")
