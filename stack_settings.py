@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import yaml
 
 import settings_parsers as accepts
@@ -44,8 +45,14 @@ def config_key(name: str) -> str:
     return name if ":" in name else f"{PROJECT}:{name}"
 
 
-class SettingsError(ValueError):
-    """A stack setting is missing or has a value the stack cannot use."""
+class SettingsError(pulumi.RunError, ValueError):
+    """A stack setting is missing or has a value the stack cannot use.
+
+    A :class:`pulumi.RunError`: under ``pulumi up``/``preview`` the Python language host logs
+    a RunError's message as the error and no traceback (``pulumi-language-python-exec``:
+    ``except pulumi.RunError as e: pulumi.log.error(str(e))``), so the operator reads one line.
+    Still a :class:`ValueError` for callers outside Pulumi (``make plan``).
+    """
 
     def __init__(self, setting: str, value: object, allowed: str) -> None:
         key = config_key(setting)
