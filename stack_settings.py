@@ -79,7 +79,8 @@ class Setting:
 
 
 # Every setting, in the order they are read: a setting's parser may look at the ones above it.
-# Pulumi.prod.yaml writes each of them out; tests check that it does.
+# Pulumi.prod.yaml writes each of them out; tests check that it does. Pulumi.yaml's `config:`
+# block (type, description, default) is generated from it: `python -m plan --write-project-config`.
 SETTINGS: tuple[Setting, ...] = (
     Setting("aws:region", "region", None, accepts.aws_region,
             "AWS region of everything, e.g. `ap-northeast-1`"),
@@ -243,14 +244,20 @@ def read_stack_file(stack: str, root: Path = REPO_ROOT) -> dict[str, str]:
 
 
 def config_from_pulumi() -> dict[str, str]:
-    """The current stack's settings as :func:`load_settings` takes them (inside a Pulumi run)."""
-    from pulumi.runtime.config import get_config
+    """The current stack's settings as :func:`load_settings` takes them (inside a Pulumi run).
 
+    Read through :class:`pulumi.Config`, one bag per namespace (``django-tw``, ``aws``). Pulumi
+    has already merged in the defaults of ``Pulumi.yaml``'s ``config:`` block (the same as
+    :data:`SETTINGS`'). Values stay text: :func:`load_settings` parses and checks every one
+    of them, with a message that says what is allowed; the typed getters (``get_int``...)
+    would refuse less precisely, and could not check a setting against another.
+    """
     values: dict[str, str] = {}
     for name in SETTING_NAMES:
-        value = get_config(config_key(name))
+        namespace, _, key = config_key(name).partition(":")
+        value = pulumi.Config(namespace).get(key)
         if value is not None:
-            values[name] = _as_text(value)
+            values[name] = value
     return values
 
 
