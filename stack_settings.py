@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import yaml
 
 import settings_parsers as accepts
@@ -44,8 +45,14 @@ def config_key(name: str) -> str:
     return name if ":" in name else f"{PROJECT}:{name}"
 
 
-class SettingsError(ValueError):
-    """A stack setting is missing or has a value the stack cannot use."""
+class SettingsError(pulumi.RunError, ValueError):
+    """A stack setting is missing or has a value the stack cannot use.
+
+    A :class:`pulumi.RunError`: under ``pulumi up``/``preview`` the Python language host logs
+    a RunError's message as the error and no traceback (``pulumi-language-python-exec``:
+    ``except pulumi.RunError as e: pulumi.log.error(str(e))``), so the operator reads one line.
+    Still a :class:`ValueError` for callers outside Pulumi (``make plan``).
+    """
 
     def __init__(self, setting: str, value: object, allowed: str) -> None:
         key = config_key(setting)
@@ -72,7 +79,8 @@ class Setting:
 
 
 # Every setting, in the order they are read: a setting's parser may look at the ones above it.
-# Pulumi.prod.yaml writes each of them out; tests check that it does.
+# Pulumi.prod.yaml writes each of them out; tests check that it does. Pulumi.yaml's `config:`
+# block (type, description, default) is generated from it: `python -m plan --write-project-config`.
 SETTINGS: tuple[Setting, ...] = (
     Setting("aws:region", "region", None, accepts.aws_region,
             "AWS region of everything, e.g. `ap-northeast-1`"),
@@ -236,14 +244,20 @@ def read_stack_file(stack: str, root: Path = REPO_ROOT) -> dict[str, str]:
 
 
 def config_from_pulumi() -> dict[str, str]:
-    """The current stack's settings as :func:`load_settings` takes them (inside a Pulumi run)."""
-    from pulumi.runtime.config import get_config
+    """The current stack's settings as :func:`load_settings` takes them (inside a Pulumi run).
 
+    Read through :class:`pulumi.Config`, one bag per namespace (``django-tw``, ``aws``). Pulumi
+    has already merged in the defaults of ``Pulumi.yaml``'s ``config:`` block (the same as
+    :data:`SETTINGS`'). Values stay text: :func:`load_settings` parses and checks every one
+    of them, with a message that says what is allowed; the typed getters (``get_int``...)
+    would refuse less precisely, and could not check a setting against another.
+    """
     values: dict[str, str] = {}
     for name in SETTING_NAMES:
-        value = get_config(config_key(name))
+        namespace, _, key = config_key(name).partition(":")
+        value = pulumi.Config(namespace).get(key)
         if value is not None:
-            values[name] = _as_text(value)
+            values[name] = value
     return values
 
 

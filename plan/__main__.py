@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from plan import readme
+from plan import project_file, readme
 from plan.cost import PRICE_FILE, UnknownRegionError, Usage, load_prices
 from plan.planner import REPO_ROOT, build_plan, read_settings
 from plan.report import (
@@ -59,6 +59,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="also rewrite the README's generated diagram, cost and policy blocks",
     )
     parser.add_argument(
+        "--write-project-config",
+        action="store_true",
+        help="only rewrite Pulumi.yaml's config: block from the settings table, then exit",
+    )
+    parser.add_argument(
         "--traceback", action="store_true", help="show the traceback when the program fails"
     )
     return parser.parse_args(argv)
@@ -72,6 +77,10 @@ def fail(message: str, status: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.write_project_config:
+        project_file.write()
+        print(f"wrote the config: block of {project_file.PROJECT_FILE}")
+        return 0
     usage = Usage(
         efs_gb=args.efs_gb,
         log_gb=args.log_gb,

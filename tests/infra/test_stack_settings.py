@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import stack_settings
 from plan import readme
 from stack_settings import (
     DEFAULTS,
@@ -235,19 +234,19 @@ def test_a_stack_file_that_leaves_settings_out_gets_the_table_s_defaults():
     assert (left_out.task_cpu, left_out.base_backup_time, left_out.domain) == (512, "17:00", "")
 
 
-def test_config_from_pulumi_asks_for_every_setting_under_its_stack_file_key(monkeypatch):
-    import pulumi.runtime.config
+def test_config_from_pulumi_reads_every_setting_through_pulumi_config():
+    import contextvars
 
-    stack_file = {"aws:region": "eu-west-1", "django-tw:azCount": 3, "django-tw:egress": "nat"}
-    asked: list[str] = []
+    import pulumi.runtime
 
-    def get_config(key: str):
-        asked.append(key)
-        return stack_file.get(key)
+    stack = {"aws:region": "eu-west-1", "django-tw:azCount": "3", "django-tw:egress": "nat"}
 
-    monkeypatch.setattr(pulumi.runtime.config, "get_config", get_config)
-    assert config_from_pulumi() == {"aws:region": "eu-west-1", "azCount": "3", "egress": "nat"}
-    assert asked == [stack_settings.config_key(setting.name) for setting in SETTINGS]
+    def read_in_a_pulumi_run() -> dict[str, str]:
+        pulumi.runtime.set_all_config({**stack, "other:azCount": "9"}, [])
+        return config_from_pulumi()
+
+    read = contextvars.copy_context().run(read_in_a_pulumi_run)  # leaves the config as it was
+    assert read == {"aws:region": "eu-west-1", "azCount": "3", "egress": "nat"}
 
 
 # --- the README's settings table ---------------------------------------------------------------
