@@ -105,9 +105,7 @@ task_args = components.SidecarTaskArgs(
     log_retention_days=settings.log_retention_days,
     task_role_statements=[*media.task_role_statements, *database.task_role_statements],
     image_repository_arns=list(images.repository_arns.values()),
-    load_balancer=components.LoadBalancerTarget(
-        entrance.target_group_arn, "nginx", service.NGINX_PORT, entrance.security_group_id
-    ),
+    load_balancer=service.nginx_target(entrance),  # its 5xx roll a deployment back
     extra_security_group_ids=[database.client_security_group_id],  # NFS to EFS
     health_check_grace_seconds=service.start_grace_seconds(containers),
 )
@@ -140,6 +138,7 @@ pulumi.export("cluster_name", task.cluster_name)
 pulumi.export("service_name", task.service_name)
 pulumi.export("log_group_names", task.log_group_names)
 pulumi.export("exec_command", service.exec_command(task, settings.region))
+pulumi.export("deploy_events_command", service.deploy_events_command(task, settings.region))
 pulumi.export("media_bucket_name", media.bucket_name)
 pulumi.export("repository_urls", images.repository_urls)
 pulumi.export("vpc_endpoints", sorted(endpoints.services))

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import pulumi
 
-from components import ContainerSpec, HealthCheck, Mount, ServiceImagesArgs
+from components import ContainerSpec, HealthCheck, LoadBalancerTarget, Mount, ServiceImagesArgs
 from components.sidecar_task import ARM64
 from service_contract import CONTRACTS, WEB
 
@@ -181,6 +181,26 @@ def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpe
     )
 
 
+class Entrance(Protocol):
+    """The load balancer in front of nginx (what PublicEntrance gives)."""
+
+    load_balancer_arn: pulumi.Output[str]
+    target_group_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+
+
+def nginx_target(entrance: Entrance) -> LoadBalancerTarget:
+    """nginx's port in the entrance's target group. With the load balancer's ARN, so that a
+    deployment whose tasks answer 5xx is rolled back."""
+    return LoadBalancerTarget(
+        entrance.target_group_arn,
+        "nginx",
+        NGINX_PORT,
+        entrance.security_group_id,
+        load_balancer_arn=entrance.load_balancer_arn,
+    )
+
+
 def task_containers(*containers: ContainerSpec) -> list[ContainerSpec]:
     """The task's containers, each checked against its contract (service_contract.py): the
     contract's containers, each with exactly the variables the contract allows in AWS."""
@@ -225,4 +245,20 @@ def exec_command(task: RunningService, region: str) -> pulumi.Output[str]:
     """:func:`exec_command_line` for the task's cluster and service, once they exist."""
     return pulumi.Output.all(region, task.cluster_name, task.service_name).apply(
         lambda names: exec_command_line(*names)
+    )
+
+
+def deploy_events_command_line(region: str, cluster: str, service: str) -> str:
+    """The command that shows why a rollout failed: the service's latest events (tasks that
+    stopped and why, the circuit breaker or an alarm rolling back)."""
+    return (
+        f"aws ecs describe-services --region {region} --cluster {cluster} --services {service} "
+        "--query 'services[0].events[:10].[createdAt,message]' --output text"
+    )
+
+
+def deploy_events_command(task: RunningService, region: str) -> pulumi.Output[str]:
+    """:func:`deploy_events_command_line` for the task's cluster and service."""
+    return pulumi.Output.all(region, task.cluster_name, task.service_name).apply(
+        lambda names: deploy_events_command_line(*names)
     )
