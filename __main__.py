@@ -14,7 +14,7 @@ import pulumi
 
 import components
 import service_containers as service
-from components import BACKUP_FAILURE_MARKER, PublicEntrance, PublicEntranceArgs
+from components import PublicEntrance, PublicEntranceArgs
 from stack_settings import EGRESS_NAT, config_from_pulumi, load_settings
 
 settings = load_settings(config_from_pulumi())  # every setting checked before any resource
@@ -126,10 +126,9 @@ endpoints = components.EndpointSet(
 ready = [network, entrance, endpoints, database, secret_key, *filter(None, [mail])]
 task_args = dataclasses.replace(task_args, egress=endpoints.client_egress, ready_after=ready)
 task = components.SidecarTask(name, task_args)
-db_log_group = task.log_group_names[database.container_name]  # failed backups print the marker
-backup_failures = components.LogPatternMetric(
-    f"{name}-db-backup-failures",
-    components.LogPatternMetricArgs(db_log_group, BACKUP_FAILURE_MARKER, "PostgresBackupFailures"),
+backup_failures = service.backup_failure_metric(name, task, database)  # failed backups' marker
+alarms = components.ServiceAlarms(
+    f"{name}-alarms", service.alarm_args(settings, entrance, task, database, backup_failures)
 )
 # --- outputs ----------------------------------------------------------------------------------
 pulumi.export("url", entrance.url)
@@ -147,3 +146,5 @@ pulumi.export("backup_vault_name", database.backup_vault_name)
 pulumi.export("backup_bucket_name", backups.bucket_name)
 pulumi.export("backup_destination_url", backups.destination_url)
 pulumi.export("backup_failure_metric", f"{backup_failures.namespace}/{backup_failures.metric_name}")
+pulumi.export("alarm_topic_arn", alarms.topic_arn)
+pulumi.export("alarms_dashboard_url", alarms.dashboard_url)

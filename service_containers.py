@@ -10,7 +10,18 @@ from typing import Protocol
 
 import pulumi
 
-from components import ContainerSpec, HealthCheck, LoadBalancerTarget, Mount, ServiceImagesArgs
+from components import (
+    BACKUP_FAILURE_MARKER,
+    ContainerSpec,
+    HealthCheck,
+    LoadBalancerTarget,
+    LogPatternMetric,
+    LogPatternMetricArgs,
+    Mount,
+    ServiceAlarmsArgs,
+    ServiceImagesArgs,
+)
+from components.persistent_postgres import BURSTING_THROUGHPUT
 from components.sidecar_task import ARM64
 from service_contract import CONTRACTS, WEB
 
@@ -261,4 +272,60 @@ def deploy_events_command(task: RunningService, region: str) -> pulumi.Output[st
     """:func:`deploy_events_command_line` for the task's cluster and service."""
     return pulumi.Output.all(region, task.cluster_name, task.service_name).apply(
         lambda names: deploy_events_command_line(*names)
+    )
+
+
+class AlarmSettings(Protocol):
+    """The stack settings the alarms follow (stack_settings.StackSettings has them)."""
+
+    region: str
+    efs_throughput_mode: str
+    alarm_email: str
+
+
+class Database(Protocol):
+    """The database's parts the alarms watch (what PersistentPostgres gives)."""
+
+    container_name: str
+    file_system_id: pulumi.Output[str]
+    backup_vault_name: pulumi.Output[str]
+
+
+class Task(RunningService, Protocol):
+    cluster_arn: pulumi.Output[str]
+    log_group_names: dict[str, pulumi.Output[str]]
+
+
+def backup_failure_metric(name: str, task: Task, database: Database) -> LogPatternMetric:
+    """Counts the db container's log lines that say a backup failed (the marker it prints)."""
+    return LogPatternMetric(
+        f"{name}-db-backup-failures",
+        LogPatternMetricArgs(
+            task.log_group_names[database.container_name],
+            BACKUP_FAILURE_MARKER,
+            "PostgresBackupFailures",
+        ),
+    )
+
+
+def alarm_args(
+    settings: AlarmSettings,
+    entrance: Entrance,
+    task: Task,
+    database: Database,
+    backup_failures: LogPatternMetric,
+) -> ServiceAlarmsArgs:
+    """What the stack's alarms watch: the entrance, the service, the database and its backups."""
+    return ServiceAlarmsArgs(
+        region=settings.region,
+        load_balancer_arn=entrance.load_balancer_arn,
+        target_group_arn=entrance.target_group_arn,
+        cluster_arn=task.cluster_arn,
+        cluster_name=task.cluster_name,
+        service_name=task.service_name,
+        file_system_id=database.file_system_id,
+        backup_vault_name=database.backup_vault_name,
+        backup_failure_metric=(backup_failures.namespace, backup_failures.metric_name),
+        efs_bursting=settings.efs_throughput_mode == BURSTING_THROUGHPUT,
+        alarm_email=settings.alarm_email,
     )

@@ -97,6 +97,12 @@ def arn_resource(arn: str) -> str:
     return parts[5]
 
 
+def arn_account(arn: str) -> str:
+    """The account an ARN belongs to."""
+    arn_resource(arn)
+    return arn.split(":")[4]
+
+
 def load_balancer_dimension(arn: str) -> str:
     """CloudWatch's ``LoadBalancer`` dimension of an ALB ARN: ``app/<name>/<id>``."""
     return arn_resource(arn).removeprefix("loadbalancer/")
