@@ -14,7 +14,7 @@ import pulumi
 
 import components
 import service_containers as service
-from components import BACKUP_FAILURE_MARKER, PublicEntrance, PublicEntranceArgs
+from components import PublicEntrance, PublicEntranceArgs
 from stack_settings import EGRESS_NAT, config_from_pulumi, load_settings
 
 settings = load_settings(config_from_pulumi())  # every setting checked before any resource
@@ -105,9 +105,7 @@ task_args = components.SidecarTaskArgs(
     log_retention_days=settings.log_retention_days,
     task_role_statements=[*media.task_role_statements, *database.task_role_statements],
     image_repository_arns=list(images.repository_arns.values()),
-    load_balancer=components.LoadBalancerTarget(
-        entrance.target_group_arn, "nginx", service.NGINX_PORT, entrance.security_group_id
-    ),
+    load_balancer=service.nginx_target(entrance),  # its 5xx roll a deployment back
     extra_security_group_ids=[database.client_security_group_id],  # NFS to EFS
     health_check_grace_seconds=service.start_grace_seconds(containers),
 )
@@ -128,10 +126,9 @@ endpoints = components.EndpointSet(
 ready = [network, entrance, endpoints, database, secret_key, *filter(None, [mail])]
 task_args = dataclasses.replace(task_args, egress=endpoints.client_egress, ready_after=ready)
 task = components.SidecarTask(name, task_args)
-db_log_group = task.log_group_names[database.container_name]  # failed backups print the marker
-backup_failures = components.LogPatternMetric(
-    f"{name}-db-backup-failures",
-    components.LogPatternMetricArgs(db_log_group, BACKUP_FAILURE_MARKER, "PostgresBackupFailures"),
+backup_failures = service.backup_failure_metric(name, task, database)  # failed backups' marker
+alarms = components.ServiceAlarms(
+    f"{name}-alarms", service.alarm_args(settings, entrance, task, database, backup_failures)
 )
 # --- outputs ----------------------------------------------------------------------------------
 pulumi.export("url", entrance.url)
@@ -140,6 +137,7 @@ pulumi.export("cluster_name", task.cluster_name)
 pulumi.export("service_name", task.service_name)
 pulumi.export("log_group_names", task.log_group_names)
 pulumi.export("exec_command", service.exec_command(task, settings.region))
+pulumi.export("deploy_events_command", service.deploy_events_command(task, settings.region))
 pulumi.export("media_bucket_name", media.bucket_name)
 pulumi.export("repository_urls", images.repository_urls)
 pulumi.export("vpc_endpoints", sorted(endpoints.services))
@@ -148,3 +146,5 @@ pulumi.export("backup_vault_name", database.backup_vault_name)
 pulumi.export("backup_bucket_name", backups.bucket_name)
 pulumi.export("backup_destination_url", backups.destination_url)
 pulumi.export("backup_failure_metric", f"{backup_failures.namespace}/{backup_failures.metric_name}")
+pulumi.export("alarm_topic_arn", alarms.topic_arn)
+pulumi.export("alarms_dashboard_url", alarms.dashboard_url)

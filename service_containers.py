@@ -10,7 +10,18 @@ from typing import Protocol
 
 import pulumi
 
-from components import ContainerSpec, HealthCheck, Mount, ServiceImagesArgs
+from components import (
+    BACKUP_FAILURE_MARKER,
+    ContainerSpec,
+    HealthCheck,
+    LoadBalancerTarget,
+    LogPatternMetric,
+    LogPatternMetricArgs,
+    Mount,
+    ServiceAlarmsArgs,
+    ServiceImagesArgs,
+)
+from components.persistent_postgres import BURSTING_THROUGHPUT
 from components.sidecar_task import ARM64
 from service_contract import CONTRACTS, WEB
 
@@ -181,6 +192,26 @@ def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpe
     )
 
 
+class Entrance(Protocol):
+    """The load balancer in front of nginx (what PublicEntrance gives)."""
+
+    load_balancer_arn: pulumi.Output[str]
+    target_group_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+
+
+def nginx_target(entrance: Entrance) -> LoadBalancerTarget:
+    """nginx's port in the entrance's target group. With the load balancer's ARN, so that a
+    deployment whose tasks answer 5xx is rolled back."""
+    return LoadBalancerTarget(
+        entrance.target_group_arn,
+        "nginx",
+        NGINX_PORT,
+        entrance.security_group_id,
+        load_balancer_arn=entrance.load_balancer_arn,
+    )
+
+
 def task_containers(*containers: ContainerSpec) -> list[ContainerSpec]:
     """The task's containers, each checked against its contract (service_contract.py): the
     contract's containers, each with exactly the variables the contract allows in AWS."""
@@ -225,4 +256,76 @@ def exec_command(task: RunningService, region: str) -> pulumi.Output[str]:
     """:func:`exec_command_line` for the task's cluster and service, once they exist."""
     return pulumi.Output.all(region, task.cluster_name, task.service_name).apply(
         lambda names: exec_command_line(*names)
+    )
+
+
+def deploy_events_command_line(region: str, cluster: str, service: str) -> str:
+    """The command that shows why a rollout failed: the service's latest events (tasks that
+    stopped and why, the circuit breaker or an alarm rolling back)."""
+    return (
+        f"aws ecs describe-services --region {region} --cluster {cluster} --services {service} "
+        "--query 'services[0].events[:10].[createdAt,message]' --output text"
+    )
+
+
+def deploy_events_command(task: RunningService, region: str) -> pulumi.Output[str]:
+    """:func:`deploy_events_command_line` for the task's cluster and service."""
+    return pulumi.Output.all(region, task.cluster_name, task.service_name).apply(
+        lambda names: deploy_events_command_line(*names)
+    )
+
+
+class AlarmSettings(Protocol):
+    """The stack settings the alarms follow (stack_settings.StackSettings has them)."""
+
+    region: str
+    efs_throughput_mode: str
+    alarm_email: str
+
+
+class Database(Protocol):
+    """The database's parts the alarms watch (what PersistentPostgres gives)."""
+
+    container_name: str
+    file_system_id: pulumi.Output[str]
+    backup_vault_name: pulumi.Output[str]
+
+
+class Task(RunningService, Protocol):
+    cluster_arn: pulumi.Output[str]
+    log_group_names: dict[str, pulumi.Output[str]]
+
+
+def backup_failure_metric(name: str, task: Task, database: Database) -> LogPatternMetric:
+    """Counts the db container's log lines that say a backup failed (the marker it prints)."""
+    return LogPatternMetric(
+        f"{name}-db-backup-failures",
+        LogPatternMetricArgs(
+            task.log_group_names[database.container_name],
+            BACKUP_FAILURE_MARKER,
+            "PostgresBackupFailures",
+        ),
+    )
+
+
+def alarm_args(
+    settings: AlarmSettings,
+    entrance: Entrance,
+    task: Task,
+    database: Database,
+    backup_failures: LogPatternMetric,
+) -> ServiceAlarmsArgs:
+    """What the stack's alarms watch: the entrance, the service, the database and its backups."""
+    return ServiceAlarmsArgs(
+        region=settings.region,
+        load_balancer_arn=entrance.load_balancer_arn,
+        target_group_arn=entrance.target_group_arn,
+        cluster_arn=task.cluster_arn,
+        cluster_name=task.cluster_name,
+        service_name=task.service_name,
+        file_system_id=database.file_system_id,
+        backup_vault_name=database.backup_vault_name,
+        backup_failure_metric=(backup_failures.namespace, backup_failures.metric_name),
+        efs_bursting=settings.efs_throughput_mode == BURSTING_THROUGHPUT,
+        alarm_email=settings.alarm_email,
     )

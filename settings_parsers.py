@@ -206,6 +206,17 @@ def mail_from(text: str, earlier: Earlier) -> str:
     return address
 
 
+def alarm_email(text: str, earlier: Earlier) -> str:
+    """One address SNS can mail (any domain: the on-call person's); empty: no subscription."""
+    address = text.strip()
+    if not address:
+        return address
+    local, at, mail_domain = address.rpartition("@")
+    if not at or not local or any(c.isspace() for c in local) or not is_host_name(mail_domain):
+        raise NotAllowed(address, 'one e-mail address, e.g. "ops@example.com", or "" for none')
+    return address
+
+
 def postgres_name(text: str, earlier: Earlier) -> str:
     if not _POSTGRES_NAME.match(text):
         raise NotAllowed(text, "lower-case letters, digits, _ (a Postgres name)")

@@ -132,6 +132,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("efsThroughputMode", "efs_throughput_mode", "elastic",
             accepts.one_of(EFS_THROUGHPUT_MODES),
             "`elastic` (pay per GB read/written, no burst credits) or `bursting` (credits)"),
+    Setting("alarmEmail", "alarm_email", "", accepts.alarm_email,
+            "who the alarms mail (an SNS e-mail subscription, confirmed from its first "
+            "mail); empty: the alarm topic has no subscriber"),
 )  # fmt: skip
 
 SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
@@ -167,6 +170,7 @@ class StackSettings:
     base_backup_time: str
     archive_timeout_seconds: int
     efs_throughput_mode: str
+    alarm_email: str
 
     @property
     def is_production(self) -> bool:

@@ -22,6 +22,7 @@ from components.postgres_backup_bucket import PostgresBackupBucket, PostgresBack
 from components.postgres_env import BACKUP_FAILURE_MARKER, WalArchive
 from components.private_network import PrivateNetwork, PrivateNetworkArgs
 from components.public_entrance import PublicEntrance, PublicEntranceArgs
+from components.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from components.service_images import ServiceImages, ServiceImagesArgs
 from components.ses_mail import SesMail, SesMailArgs
 from components.sidecar_task import SidecarTask, SidecarTaskArgs
@@ -62,6 +63,8 @@ __all__ = [
     "PrivateNetworkArgs",
     "PublicEntrance",
     "PublicEntranceArgs",
+    "ServiceAlarms",
+    "ServiceAlarmsArgs",
     "ServiceImages",
     "ServiceImagesArgs",
     "SesMail",

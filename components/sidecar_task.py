@@ -27,7 +27,10 @@ from components.sidecar_roles import (
     task_role_statements,
 )
 from components.sidecar_service import (
+    STEADY_STATE_TIMEOUTS,
     DeploymentLimits,
+    deployment_alarm,
+    deployment_alarms,
     deployment_limits,
     health_check_grace_period,
     service_load_balancers,
@@ -183,6 +186,7 @@ class SidecarTask(pulumi.ComponentResource):
     task_role_arn: pulumi.Output[str]
     execution_role_arn: pulumi.Output[str]
     deployment: DeploymentLimits
+    deployment_alarm_names: list[pulumi.Output[str]]
 
     def __init__(
         self, name: str, args: SidecarTaskArgs, opts: pulumi.ResourceOptions | None = None
@@ -296,6 +300,17 @@ class SidecarTask(pulumi.ComponentResource):
             )
             first_task_needs.append(egress)
 
+        # Declared before the service, which names them: ECS reads them during a deployment.
+        # They watch the target group, never the service, so nothing here waits in a circle.
+        alarm_names: list[pulumi.Output[str]] = []
+        rollback_alarm = deployment_alarm(args.load_balancer)
+        if rollback_alarm is not None:
+            alarm_name = f"{name}-deploy-{rollback_alarm.key}"
+            alarm = aws.cloudwatch.MetricAlarm(
+                alarm_name, **rollback_alarm.metric_alarm_args(alarm_name, []), opts=child
+            )
+            alarm_names.append(alarm.name)
+
         service = aws.ecs.Service(
             f"{name}-service",
             cluster=cluster.arn,
@@ -309,6 +324,7 @@ class SidecarTask(pulumi.ComponentResource):
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
                 enable=True, rollback=True
             ),
+            alarms=deployment_alarms(alarm_names),
             enable_execute_command=args.enable_exec,
             health_check_grace_period_seconds=health_check_grace_period(
                 args.load_balancer, args.health_check_grace_seconds
@@ -321,12 +337,17 @@ class SidecarTask(pulumi.ComponentResource):
             load_balancers=service_load_balancers(args.load_balancer),
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
-            wait_for_steady_state=False,
+            # `pulumi up` fails when the rollout does: a first task that cannot start, a
+            # circuit breaker or deployment alarm that rolls back. How to look: the README's
+            # "When a deploy fails" and docs/operations.md.
+            wait_for_steady_state=True,
             # A component in depends_on stands for the children it has declared by then
             # (pulumi/runtime/rpc.py `_add_dependency`, pulumi/pulumi#7732): the components
             # given here declare theirs in their constructors, none inside an apply.
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[*first_task_needs, *args.ready_after]
+                parent=self,
+                depends_on=[*first_task_needs, *args.ready_after],
+                custom_timeouts=STEADY_STATE_TIMEOUTS,
             ),
         )
 
@@ -334,6 +355,7 @@ class SidecarTask(pulumi.ComponentResource):
         self.cluster_arn = cluster.arn
         self.service_name = service.name
         self.task_definition_arn = task_definition.arn
+        self.deployment_alarm_names = alarm_names
         self.security_group_id = task_group.id
         self.log_group_names = {container: group.name for container, group in log_groups.items()}
         self.task_role_arn = task_role.arn

@@ -56,6 +56,9 @@ class Prices:
     secrets_manager_secret_month: float
     route53_zone_month: float
     cloudwatch_logs_ingest_gb: float
+    cloudwatch_alarm_month: float
+    cloudwatch_dashboard_month: float
+    kms_key_month: float
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -134,6 +137,9 @@ class StackShape:
     secrets: int = 0
     hosted_zones: int = 0
     log_groups: int = 0
+    alarms: int = 0  # standard-resolution CloudWatch metric alarms
+    dashboards: int = 0
+    kms_keys: int = 0  # customer managed
 
 
 @dataclass(frozen=True)
@@ -362,6 +368,15 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
                 price=prices.cloudwatch_logs_ingest_gb,
             )
         )
+    # List prices without the free tier (10 alarms, 3 dashboards): an account's other stacks
+    # may have spent it. SNS e-mail and AWS service events to EventBridge cost nothing here.
+    for label, count, price in (
+        ("CloudWatch alarms (standard resolution)", shape.alarms, prices.cloudwatch_alarm_month),
+        ("CloudWatch dashboards", shape.dashboards, prices.cloudwatch_dashboard_month),
+        ("KMS customer managed keys", shape.kms_keys, prices.kms_key_month),
+    ):
+        if count:
+            lines.append(_priced(label, (count, ""), price=price))
     return CostEstimate(region=shape.region, lines=tuple(lines))
 
 

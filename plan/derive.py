@@ -158,4 +158,7 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
         secrets=len(of_type(SECRET)),
         hosted_zones=len(zones),
         log_groups=len(of_type(aws_types.LOG_GROUP)),
+        alarms=len(of_type(aws_types.METRIC_ALARM)),
+        dashboards=len(of_type(aws_types.DASHBOARD)),
+        kms_keys=len(of_type(aws_types.KMS_KEY)),
     )

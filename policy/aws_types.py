@@ -20,6 +20,12 @@ EFS_MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
 BACKUP_PLAN = "aws:backup/plan:Plan"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 
+# --- CloudWatch, SNS --------------------------------------------------------------------------
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+SNS_TOPIC = "aws:sns/topic:Topic"
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+KMS_KEY = "aws:kms/key:Key"
+
 # --- load balancing ----------------------------------------------------------------------------
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")

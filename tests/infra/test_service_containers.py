@@ -11,9 +11,11 @@ from service_containers import (
     NGINX_PORT,
     STATIC_ROOT,
     WEB_PORT,
+    deploy_events_command_line,
     exec_command_line,
     image_args,
     nginx_container,
+    nginx_target,
     start_grace_seconds,
     task_containers,
     web_container,
@@ -175,3 +177,26 @@ def test_the_exec_command_opens_a_shell_in_the_web_container():
     )
     assert "--service-name tw-service" in command
     assert command.endswith("--container web --interactive --command /bin/bash")
+
+
+def test_the_deploy_events_command_shows_the_services_latest_events():
+    command = deploy_events_command_line("ap-northeast-1", "tw-cluster", "tw-service")
+    assert command.startswith(
+        "aws ecs describe-services --region ap-northeast-1 --cluster tw-cluster "
+        "--services tw-service "
+    )
+    assert "--query 'services[0].events[:10]" in command
+
+
+@dataclass(frozen=True)
+class Entrance:
+    load_balancer_arn: str = "arn:lb"
+    target_group_arn: str = "arn:tg"
+    security_group_id: str = "sg-alb"
+
+
+def test_nginx_joins_the_target_group_with_the_load_balancer_that_scopes_its_rollback():
+    target = nginx_target(Entrance())
+    assert (target.container_name, target.container_port) == ("nginx", NGINX_PORT)
+    assert (target.target_group_arn, target.source_security_group_id) == ("arn:tg", "sg-alb")
+    assert target.load_balancer_arn == "arn:lb"

@@ -96,3 +96,10 @@ def test_the_settings_offer_exactly_what_the_components_accept():
     assert accepts.CPU_ARCHITECTURES is sidecar_task.CPU_ARCHITECTURES
     assert accepts.EFS_THROUGHPUT_MODES is persistent_postgres.EFS_THROUGHPUT_MODES
     assert set(accepts.NAT_GATEWAY_MODES) == set(private_network.NAT_MODES) - {"none"}
+
+
+def test_alarm_email_is_one_address_or_nothing():
+    assert accepts.alarm_email(" ops@example.org ", {}) == "ops@example.org"
+    assert accepts.alarm_email("", {}) == ""
+    for bad in ("ops", "@example.org", "ops@", "o ps@example.org", "ops@exa mple.org"):
+        assert refusal(accepts.alarm_email, bad, {}).value == bad

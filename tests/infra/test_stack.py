@@ -414,6 +414,7 @@ def test_outputs_name_everything_an_operator_needs(prod):
         "service_name",
         "log_group_names",
         "exec_command",
+        "deploy_events_command",
         "media_bucket_name",
         "repository_urls",
         "backup_bucket_name",
@@ -531,3 +532,21 @@ def test_service_is_created_after_the_listener_that_uses_its_target_group(prod):
         lst for lst in prod.of_type("aws:lb/listener:Listener") if lst.inputs["port"] == 443
     )
     assert https.urn in prod.one(SERVICE).dependencies
+
+
+def test_a_failed_rollout_fails_pulumi_up_and_rolls_back_on_its_5xx(prod):
+    service = prod.one(SERVICE)
+    assert service.inputs["waitForSteadyState"] is True
+    assert service.inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    (alarm,) = [
+        a for a in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if "deploy" in a.name
+    ]
+    assert service.inputs["alarms"] == {
+        "alarmNames": [alarm.inputs["name"]],
+        "enable": True,
+        "rollback": True,
+    }
+    assert alarm.urn in service.dependencies
+    command = prod.outputs["deploy_events_command"]
+    assert f"--cluster {prod.outputs['cluster_name']}" in command
+    assert f"--services {prod.outputs['service_name']}" in command

@@ -77,3 +77,14 @@ def test_no_workflow_holds_long_lived_aws_keys():
         text = path.read_text()
         assert "AWS_SECRET_ACCESS_KEY" not in text, path.name
         assert "aws-access-key-id" not in text, path.name
+
+
+def test_the_deployed_site_is_smoke_checked_after_pulumi_up():
+    deploy_steps = steps(load("deploy.yml"), "deploy")
+    up = deploy_steps.index(action(load("deploy.yml"), "deploy", "pulumi/actions@"))
+    (check,) = [i for i, s in enumerate(deploy_steps) if "ops.smoke_check" in s.get("run", "")]
+    assert check > up
+    command = deploy_steps[check]["run"]
+    assert "pulumi stack output url --stack prod" in command
+    assert "continue-on-error" not in deploy_steps[check]  # a failed check fails the job
+    assert (REPO_ROOT / "ops" / "smoke_check.py").is_file()

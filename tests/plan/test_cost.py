@@ -186,3 +186,21 @@ def test_shape_and_prices_must_be_for_the_same_region():
 def test_unknown_architecture_is_refused():
     with pytest.raises(ValueError, match="X86_64, ARM64"):
         FargateService("app", 1, 0.5, 1, "RISCV")
+
+
+def test_alarms_dashboards_and_the_topic_key_are_billed_per_month_without_free_tier():
+    """Tokyo, ten alarms, one dashboard, one customer managed key.
+
+    alarms       10 x 0.10 = 1.00
+    dashboard     1 x 3.00 = 3.00
+    KMS key       1 x 1.00 = 1.00
+                     total = 5.00
+    """
+    shape = StackShape(region="ap-northeast-1", alarms=10, dashboards=1, kms_keys=1)
+    result = estimate(shape, load_prices("ap-northeast-1"))
+    assert amounts(result) == {
+        "CloudWatch alarms (standard resolution)": "1.00",
+        "CloudWatch dashboards": "3.00",
+        "KMS customer managed keys": "1.00",
+    }
+    assert result.total == Decimal("5.00")
