@@ -29,7 +29,13 @@ network = components.PrivateNetwork(
         az_count=settings.az_count,
         nat=settings.nat,
         allow_single_az=not production,
+        flow_logs=settings.flow_logs,
+        flow_log_retention_days=settings.log_retention_days,
     ),
+)
+access_logs = components.AccessLogBucket(
+    f"{name}-access-logs",
+    components.AccessLogBucketArgs(settings.access_log_retention_days, protect=production),
 )
 entrance = PublicEntrance(
     f"{name}-web",
@@ -42,6 +48,7 @@ entrance = PublicEntrance(
         domain=settings.domain,
         hosted_zone=settings.hosted_zone,
         deletion_protection=production,
+        access_logs=access_logs.target,
     ),
 )
 # --- images, data, secrets, mail ------------------------------------------------------------
@@ -121,6 +128,7 @@ endpoints = components.EndpointSet(
         services=components.required_endpoints_of(task_args, database, backups, media, mail),
         interface_az_count=settings.endpoint_az_count,
         gateway_only=settings.egress == EGRESS_NAT,  # the S3 gateway stays: it is free, NAT is not
+        allowed_bucket_arns=[media.bucket_arn, backups.bucket_arn],
     ),
 )
 ready = [network, entrance, endpoints, database, secret_key, *filter(None, [mail])]
@@ -145,6 +153,8 @@ pulumi.export("efs_file_system_id", database.file_system_id)
 pulumi.export("backup_vault_name", database.backup_vault_name)
 pulumi.export("backup_bucket_name", backups.bucket_name)
 pulumi.export("backup_destination_url", backups.destination_url)
+pulumi.export("access_log_bucket", access_logs.bucket_name)
+pulumi.export("audit_log_groups", [network.flow_log_group_name, task.exec_log_group_name])
 pulumi.export("backup_failure_metric", f"{backup_failures.namespace}/{backup_failures.metric_name}")
 pulumi.export("alarm_topic_arn", alarms.topic_arn)
 pulumi.export("alarms_dashboard_url", alarms.dashboard_url)

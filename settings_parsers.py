@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from components.dns_names import within_zone
+from components.flow_log_specs import FLOW_LOG_MODES as FLOW_LOG_MODES
 from components.persistent_postgres import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
 from components.private_network import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
 from components.sidecar_task import CPU_ARCHITECTURES as CPU_ARCHITECTURES

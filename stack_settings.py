@@ -32,6 +32,7 @@ from settings_parsers import EGRESS_MODES as EGRESS_MODES
 from settings_parsers import EGRESS_NAT as EGRESS_NAT
 from settings_parsers import ENVIRONMENTS as ENVIRONMENTS
 from settings_parsers import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
+from settings_parsers import FLOW_LOG_MODES as FLOW_LOG_MODES
 from settings_parsers import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
 from settings_parsers import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
 from settings_parsers import PRODUCTION as PRODUCTION
@@ -111,7 +112,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("webConcurrency", "web_concurrency", "2", accepts.integer_between(1, 32),
             "gunicorn worker processes (`WEB_CONCURRENCY`)"),
     Setting("logRetentionDays", "log_retention_days", "30", accepts.log_retention_days,
-            "retention of every container's log group: a value CloudWatch Logs offers"),
+            "retention of every log group (containers, VPC flow logs, ECS Exec sessions): a "
+            "value CloudWatch Logs offers"),
+    Setting("flowLogs", "flow_logs", "reject", accepts.one_of(FLOW_LOG_MODES),
+            "VPC flow logs to CloudWatch Logs: `reject` (refused connections), `all` (every "
+            "flow, more to pay for) or `off`"),
+    Setting("accessLogRetentionDays", "access_log_retention_days", "90",
+            accepts.integer_between(1, 3650, "days"),
+            "days S3 keeps the load balancer's access logs, days"),
     Setting("mailFrom", "mail_from", "", accepts.mail_from,
             "sender address (`DEFAULT_FROM_EMAIL`) in `hostedZone`, whose domain becomes an SES "
             "identity; empty: no mail"),
@@ -163,6 +171,8 @@ class StackSettings:
     cpu_architecture: str
     web_concurrency: int
     log_retention_days: int
+    flow_logs: str
+    access_log_retention_days: int
     mail_from: str
     database_name: str
     database_user: str

@@ -3,6 +3,7 @@
 Import what you need: ``from components import PrivateNetwork, EndpointSet, ...``.
 """
 
+from components.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
 from components.endpoint_set import (
     ENDPOINT_CATALOG,
     NOT_NEEDED,
@@ -40,6 +41,8 @@ __all__ = [
     "BACKUP_FAILURE_MARKER",
     "ENDPOINT_CATALOG",
     "NOT_NEEDED",
+    "AccessLogBucket",
+    "AccessLogBucketArgs",
     "ContainerSpec",
     "EfsVolume",
     "EgressRule",

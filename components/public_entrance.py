@@ -15,6 +15,8 @@ from components.public_entrance_specs import (
     HTTP_PORT,
     HTTPS_PORT,
     TLS_POLICY,
+    AccessLogTarget,
+    access_log_settings,
     alias_to,
     balancer_settings,
     egress_rule,
@@ -63,6 +65,9 @@ class PublicEntranceArgs:
     """Refuse to delete the load balancer (production); off for throwaway stacks."""
     idle_timeout: int = 60
     """Seconds an idle connection stays open."""
+    access_logs: AccessLogTarget | None = None
+    """Where the load balancer writes its access logs (e.g. ``AccessLogBucket.target``);
+    None: no access logs."""
 
     def __post_init__(self) -> None:
         if len(self.public_subnet_ids) < 2:
@@ -143,6 +148,7 @@ class PublicEntrance(pulumi.ComponentResource):
             f"{name}-alb",
             subnets=list(args.public_subnet_ids),
             security_groups=[group.id],
+            access_logs=access_log_settings(args.access_logs),
             **balancer_settings(
                 deletion_protection=args.deletion_protection, idle_timeout=args.idle_timeout
             ),

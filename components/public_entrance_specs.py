@@ -25,6 +25,27 @@ VALIDATION_RECORD_TTL = 300
 
 
 @dataclass(frozen=True)
+class AccessLogTarget:
+    """Where the load balancer writes its access logs (FSBP ELB.5)."""
+
+    bucket: pulumi.Input[str]
+    """The bucket's name; its policy must already let ELB write (ELB checks on creation)."""
+    prefix: str = ""
+    """Key prefix; ELB adds ``AWSLogs/<account>/elasticloadbalancing/...`` after it."""
+
+
+def access_log_settings(
+    target: AccessLogTarget | None,
+) -> aws.lb.LoadBalancerAccessLogsArgs | None:
+    """The load balancer's ``access_logs``: on, to ``target``; None leaves logging off."""
+    if target is None:
+        return None
+    return aws.lb.LoadBalancerAccessLogsArgs(
+        bucket=target.bucket, prefix=target.prefix or None, enabled=True
+    )
+
+
+@dataclass(frozen=True)
 class TcpRule:
     """One security group rule on one TCP port, to or from a CIDR."""
 

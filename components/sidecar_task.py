@@ -20,6 +20,7 @@ from components.aliases import with_former_types
 from components.policy_documents import assume_role_policy, policy_document
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_containers import container_definitions, log_group_name, task_volumes
+from components.sidecar_exec import declare_exec_session_logging
 from components.sidecar_roles import (
     execution_role_statements,
     log_stream_arn,
@@ -187,6 +188,8 @@ class SidecarTask(pulumi.ComponentResource):
     execution_role_arn: pulumi.Output[str]
     deployment: DeploymentLimits
     deployment_alarm_names: list[pulumi.Output[str]]
+    exec_log_group_name: pulumi.Output[str] | None
+    """Where ECS Exec sessions are logged (None: ECS Exec off)."""
 
     def __init__(
         self, name: str, args: SidecarTaskArgs, opts: pulumi.ResourceOptions | None = None
@@ -198,9 +201,17 @@ class SidecarTask(pulumi.ComponentResource):
         self._args = args
         self.deployment = deployment_limits(args.stateful, args.desired_count)
 
+        exec_logging = None
+        self.exec_log_group_name = None
+        if args.enable_exec:
+            exec_logging = declare_exec_session_logging(
+                name, self, args.region, args.log_retention_days
+            )
+            self.exec_log_group_name = exec_logging.log_group_name
         cluster = aws.ecs.Cluster(
             f"{name}-cluster",
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+            configuration=exec_logging.cluster_configuration if exec_logging else None,
             opts=child,
         )
 
@@ -242,7 +253,11 @@ class SidecarTask(pulumi.ComponentResource):
             description="What the application inside the task may do",
             opts=child,
         )
-        task_statements = task_role_statements(args.task_role_statements, args.enable_exec)
+        task_statements = task_role_statements(
+            args.task_role_statements,
+            args.enable_exec,
+            exec_logging.permissions if exec_logging else None,
+        )
         if task_statements:
             task_policy = aws.iam.RolePolicy(
                 f"{name}-task-policy",
@@ -369,6 +384,7 @@ class SidecarTask(pulumi.ComponentResource):
                 "log_group_names": self.log_group_names,
                 "task_role_arn": self.task_role_arn,
                 "execution_role_arn": self.execution_role_arn,
+                "exec_log_group_name": self.exec_log_group_name,
             }
         )
 

@@ -58,6 +58,8 @@ class Prices:
     cloudwatch_logs_ingest_gb: float
     cloudwatch_alarm_month: float
     cloudwatch_dashboard_month: float
+    cloudwatch_logs_vended_ingest_gb: float
+    cloudwatch_logs_storage_gb_month: float
     kms_key_month: float
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -139,7 +141,9 @@ class StackShape:
     log_groups: int = 0
     alarms: int = 0  # standard-resolution CloudWatch metric alarms
     dashboards: int = 0
-    kms_keys: int = 0  # customer managed
+    flow_logs: int = 0  # VPC flow logs delivered to CloudWatch Logs
+    access_log_buckets: int = 0  # S3 buckets holding load balancer access logs
+    kms_keys: int = 0  # customer managed KMS keys
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,15 @@ class Usage:
     processed by the interface endpoints or the NAT gateway (S3 gateway traffic is free)."""
     alb_lcu: float = 1.0
     """Average load balancer capacity units (one LCU: 25 new connections/s or 1 GB/h)."""
+    flow_log_gb: float = 0.5
+    """VPC flow log records delivered per month, GB: rejected traffic only (the default),
+    aggregated over 10 minutes, mostly scans of the load balancer's public addresses; logging
+    all traffic multiplies it with the traffic."""
+    flow_log_stored_gb: float = 0.5
+    """Flow logs kept in CloudWatch Logs, GB: about one month's volume at 30 days' retention
+    (stored compressed, so this is an upper bound)."""
+    access_log_gb: float = 1.0
+    """ALB access logs kept in S3 (gzip), GB: the retention window of a small site's logs."""
 
 
 @dataclass(frozen=True)
@@ -373,11 +386,45 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
     for label, count, price in (
         ("CloudWatch alarms (standard resolution)", shape.alarms, prices.cloudwatch_alarm_month),
         ("CloudWatch dashboards", shape.dashboards, prices.cloudwatch_dashboard_month),
-        ("KMS customer managed keys", shape.kms_keys, prices.kms_key_month),
     ):
         if count:
             lines.append(_priced(label, (count, ""), price=price))
+    lines += _audit_lines(shape, prices, usage)
     return CostEstimate(region=shape.region, lines=tuple(lines))
+
+
+def _audit_lines(shape: StackShape, prices: Prices, usage: Usage) -> list[CostLine]:
+    """Flow logs (vended logs: their own ingestion price), access logs in S3 (ELB charges
+    nothing to deliver them, S3 storage only), and the customer managed keys."""
+    lines = []
+    if shape.flow_logs:
+        lines.append(
+            _priced(
+                "VPC flow logs ingestion, vended logs (stated volume)",
+                (usage.flow_log_gb, "GB"),
+                price=prices.cloudwatch_logs_vended_ingest_gb,
+            )
+        )
+        lines.append(
+            _priced(
+                "CloudWatch Logs storage, VPC flow logs (stated size)",
+                (usage.flow_log_stored_gb, "GB"),
+                price=prices.cloudwatch_logs_storage_gb_month,
+            )
+        )
+    if shape.access_log_buckets:
+        lines.append(
+            _priced(
+                "S3 Standard storage, ALB access logs (stated size)",
+                (usage.access_log_gb, "GB"),
+                price=prices.s3_standard_gb_month,
+            )
+        )
+    if shape.kms_keys:
+        lines.append(
+            _priced("KMS customer managed keys", (shape.kms_keys, ""), price=prices.kms_key_month)
+        )
+    return lines
 
 
 def total_line(estimate_: CostEstimate) -> str:

@@ -130,3 +130,46 @@ def test_bad_args_say_what_to_change(kwargs, message):
 def test_more_azs_than_the_region_has_fails_clearly():
     with pytest.raises(ValueError, match=r"needs 4 availability zones but only 3 are available"):
         build(az_count=4)
+
+
+# --- flow logs ------------------------------------------------------------------------------
+
+
+def flow_log_network(**kwargs):
+    def program() -> None:
+        network = PrivateNetwork("net", PrivateNetworkArgs(**kwargs))
+        pulumi.export("flow_log_group_name", network.flow_log_group_name)
+
+    return run_component(program)
+
+
+def test_rejected_traffic_is_logged_by_default_to_a_group_with_retention():
+    recording = flow_log_network(flow_log_retention_days=14)
+    flow_log = recording.one("aws:ec2/flowLog:FlowLog")
+    group = recording.one("aws:cloudwatch/logGroup:LogGroup")
+    assert flow_log.inputs["trafficType"] == "REJECT"
+    assert flow_log.inputs["vpcId"] == recording.one("aws:ec2/vpc:Vpc").outputs["id"]
+    assert flow_log.inputs["logDestination"] == group.outputs["arn"]
+    assert group.inputs["retentionInDays"] == 14
+    assert recording.outputs["flow_log_group_name"] == "/vpc/net/flow-logs"
+
+
+def test_the_flow_log_waits_for_its_roles_permissions():
+    recording = flow_log_network()
+    policy = recording.one("aws:iam/rolePolicy:RolePolicy")
+    assert policy.urn in recording.one("aws:ec2/flowLog:FlowLog").dependencies
+
+
+def test_all_traffic_can_be_logged_and_logging_turned_off():
+    assert (
+        flow_log_network(flow_logs="all").one("aws:ec2/flowLog:FlowLog").inputs["trafficType"]
+        == "ALL"
+    )
+    off = flow_log_network(flow_logs="off")
+    assert off.of_type("aws:ec2/flowLog:FlowLog") == []
+    assert off.outputs["flow_log_group_name"] is None
+
+
+def test_an_unknown_flow_logs_mode_is_refused():
+    with pytest.raises(ValueError, match="flow_logs"):
+        PrivateNetworkArgs(flow_logs="accept")

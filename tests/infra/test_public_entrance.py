@@ -157,3 +157,16 @@ def test_bad_args_say_what_to_change(kwargs, message):
     base = {"vpc_id": "v", "vpc_cidr": "10.0.0.0/16", "public_subnet_ids": ["a", "b"]}
     with pytest.raises(ValueError, match=message):
         PublicEntranceArgs(**{**base, **kwargs})
+
+
+def test_access_logs_go_to_the_given_bucket_and_prefix():
+    from components.public_entrance_specs import AccessLogTarget
+
+    alb = build(access_logs=AccessLogTarget("tw-logs", "alb")).one(
+        "aws:lb/loadBalancer:LoadBalancer"
+    )
+    assert alb.inputs["accessLogs"] == {"bucket": "tw-logs", "prefix": "alb", "enabled": True}
+
+
+def test_without_a_target_the_load_balancer_writes_no_access_logs():
+    assert "accessLogs" not in build().one("aws:lb/loadBalancer:LoadBalancer").inputs

@@ -1,8 +1,13 @@
 """What a SidecarTask's execution role and task role may do, from plain inputs."""
 
+import json
+
 from components.sidecar_roles import (
     ECR_PULL_ACTIONS,
     ECS_EXEC_ACTIONS,
+    ExecSessionLogging,
+    exec_log_group_name,
+    exec_log_key_policy,
     execution_role_statements,
     log_stream_arn,
     referenced_secret_arns,
@@ -76,3 +81,45 @@ def test_task_role_without_exec_gets_only_the_app_statements_as_copies():
     assert statements == [APP_STATEMENT]
     assert statements[0] is not APP_STATEMENT
     assert task_role_statements([], enable_exec=False) == []
+
+
+# --- ECS Exec session logging --------------------------------------------------------------
+
+EXEC_GROUP_ARN = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/ecs-exec/svc"
+
+
+def test_logged_exec_sessions_let_the_task_role_write_to_that_group_only():
+    statements = by_sid(task_role_statements([], True, ExecSessionLogging(EXEC_GROUP_ARN)))
+    assert statements["EcsExecSessionLogs"]["Action"] == [
+        "logs:CreateLogStream",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+    ]
+    assert statements["EcsExecSessionLogs"]["Resource"] == f"{EXEC_GROUP_ARN}:*"
+    # The agent checks that the group exists and is encrypted; the action names no group.
+    assert statements["EcsExecFindLogGroup"] == {
+        "Sid": "EcsExecFindLogGroup",
+        "Effect": "Allow",
+        "Action": ["logs:DescribeLogGroups"],
+        "Resource": "*",
+    }
+    assert not any(a.startswith("kms:") for s in statements.values() for a in s["Action"])
+
+
+def test_without_exec_there_is_nothing_to_log():
+    assert task_role_statements([], False, ExecSessionLogging(EXEC_GROUP_ARN)) == []
+
+
+def test_exec_sessions_log_outside_the_containers_groups():
+    assert exec_log_group_name("svc") == "/ecs-exec/svc"
+
+
+def test_the_exec_log_key_serves_cloudwatch_logs_for_that_group_only():
+    policy = json.loads(exec_log_key_policy("123456789012", "ap-northeast-1", "/ecs-exec/svc"))
+    account, logs = policy["Statement"]
+    assert account["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert logs["Principal"] == {"Service": "logs.ap-northeast-1.amazonaws.com"}
+    assert logs["Condition"] == {
+        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": EXEC_GROUP_ARN}
+    }
+    assert "kms:Decrypt*" in logs["Action"]

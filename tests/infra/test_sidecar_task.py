@@ -91,7 +91,9 @@ def test_task_definition_holds_each_containers_definition_logging_to_its_own_gro
 
 def test_one_log_group_per_container_with_retention():
     recording = build([app(), app(name="side", port=9000)], log_retention_days=14)
-    groups = recording.of_type("aws:cloudwatch/logGroup:LogGroup")
+    groups = [
+        g for g in recording.of_type("aws:cloudwatch/logGroup:LogGroup") if "exec" not in g.name
+    ]
     assert sorted(g.inputs["name"] for g in groups) == ["/ecs/svc/app", "/ecs/svc/side"]
     assert {g.inputs["retentionInDays"] for g in groups} == {14}
     assert recording.outputs["log_group_names"] == {"app": "/ecs/svc/app", "side": "/ecs/svc/side"}
@@ -216,7 +218,7 @@ def test_execution_role_reads_exactly_the_referenced_secrets_and_writes_its_logs
     statements = {s["Sid"]: s for s in policy_statements(recording, "execution-policy")}
     assert statements["TaskSecrets"]["Resource"] == [SECRET_ARN]
     assert statements["EcrPull"]["Resource"] == ["arn:repo"]
-    group = recording.one("aws:cloudwatch/logGroup:LogGroup")
+    group = recording.one("aws:cloudwatch/logGroup:LogGroup", name="svc-app-logs")
     assert statements["Logs"]["Resource"] == [group.outputs["arn"] + ":*"]
     task_definition = recording.one(TASK_DEFINITION).inputs
     role = next(r for r in recording.of_type("aws:iam/role:Role") if "execution-role" in r.name)
@@ -337,3 +339,36 @@ def test_without_a_load_balancer_arn_there_is_no_deployment_alarm():
     recording = build([app()], load_balancer=LoadBalancerTarget(TG_ARN, "app", 8000, "sg-alb"))
     assert recording.of_type(ALARM) == []
     assert recording.one(SERVICE).inputs.get("alarms") is None
+
+
+# --- ECS Exec session logging ---------------------------------------------------------------
+
+
+def test_the_cluster_logs_every_exec_session_to_an_encrypted_group():
+    recording = build([app()], log_retention_days=14)
+    exec_config = recording.one("aws:ecs/cluster:Cluster").inputs["configuration"][
+        "executeCommandConfiguration"
+    ]
+    group = recording.one("aws:cloudwatch/logGroup:LogGroup", name="svc-exec-logs")
+    key = recording.one("aws:kms/key:Key")
+    assert exec_config["logging"] == "OVERRIDE"
+    assert exec_config["logConfiguration"] == {
+        "cloudWatchLogGroupName": "/ecs-exec/svc",
+        "cloudWatchEncryptionEnabled": True,
+    }
+    assert group.inputs["kmsKeyId"] == key.outputs["arn"]
+    assert group.inputs["retentionInDays"] == 14
+    assert key.inputs["enableKeyRotation"] is True
+
+
+def test_the_task_role_may_write_the_exec_sessions_log():
+    recording = build([app()])
+    group = recording.one("aws:cloudwatch/logGroup:LogGroup", name="svc-exec-logs")
+    statements = {s["Sid"]: s for s in policy_statements(recording, "task-policy")}
+    assert statements["EcsExecSessionLogs"]["Resource"] == group.outputs["arn"] + ":*"
+
+
+def test_without_exec_no_session_log_key_or_configuration():
+    recording = build([app()], enable_exec=False)
+    assert recording.of_type("aws:kms/key:Key") == []
+    assert "configuration" not in recording.one("aws:ecs/cluster:Cluster").inputs

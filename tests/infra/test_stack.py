@@ -273,7 +273,7 @@ def test_smtp_port_587_leads_to_the_email_smtp_endpoint_only(prod):
 
 def test_every_container_logs_to_its_own_group_with_retention(prod):
     groups = {g.inputs["name"]: g for g in prod.of_type("aws:cloudwatch/logGroup:LogGroup")}
-    assert len(groups) == 3
+    assert len(groups) == 5  # three containers, the VPC's flow logs, ECS Exec sessions
     for name, container in containers(prod).items():
         log = container["logConfiguration"]
         assert log["logDriver"] == "awslogs"
@@ -394,7 +394,7 @@ def test_single_writer_postgres_means_one_task_stopped_before_the_next(prod):
 def test_data_is_protected_from_deletion_on_prod(prod):
     kept = [prod.one("aws:efs/fileSystem:FileSystem"), prod.one("aws:backup/vault:Vault")]
     kept += prod.of_type(BUCKET)
-    assert len(kept) == 4  # file system, vault, media and backup buckets
+    assert len(kept) == 5  # file system, vault, media, backup and access log buckets
     for resource in kept:
         assert resource.protect, resource.name
         assert resource.retain_on_delete, resource.name
@@ -496,7 +496,7 @@ def test_development_stack_is_unprotected_and_may_use_one_az():
     assert len([s for s in recording.of_type(SUBNET) if "private" in s.name]) == 1
     assert len([s for s in recording.of_type(SUBNET) if "public" in s.name]) == 2
     assert not recording.one("aws:efs/fileSystem:FileSystem").protect
-    assert len(recording.of_type(BUCKET)) == 2
+    assert len(recording.of_type(BUCKET)) == 3
     assert not any(bucket.protect for bucket in recording.of_type(BUCKET))
     assert (
         recording.one("aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"]
@@ -550,3 +550,40 @@ def test_a_failed_rollout_fails_pulumi_up_and_rolls_back_on_its_5xx(prod):
     command = prod.outputs["deploy_events_command"]
     assert f"--cluster {prod.outputs['cluster_name']}" in command
     assert f"--services {prod.outputs['service_name']}" in command
+
+
+# --- audit logs and containment ---------------------------------------------------------------
+
+
+def test_the_load_balancer_logs_to_its_bucket_once_the_bucket_policy_lets_it(prod):
+    alb = prod.one("aws:lb/loadBalancer:LoadBalancer")
+    bucket = prod.one(BUCKET, name="tw-prod-access-logs-bucket")
+    policy = prod.one("aws:s3/bucketPolicy:BucketPolicy", name="tw-prod-access-logs-policy")
+    assert alb.inputs["accessLogs"] == {
+        "bucket": bucket.outputs["bucket"],
+        "prefix": "alb",
+        "enabled": True,
+    }
+    # ELB checks that it may write when logging is turned on: the policy must exist first.
+    assert policy.urn in alb.dependencies
+    assert prod.outputs["access_log_bucket"] == bucket.outputs["bucket"]
+
+
+def test_the_vpc_logs_rejected_flows_and_exec_sessions_are_logged(prod):
+    assert prod.one("aws:ec2/flowLog:FlowLog").inputs["trafficType"] == "REJECT"
+    assert prod.outputs["audit_log_groups"] == ["/vpc/tw-prod/flow-logs", "/ecs-exec/tw-prod"]
+
+
+def test_the_s3_endpoint_reaches_the_media_and_backup_buckets_for_this_account(prod):
+    endpoint = next(
+        e for e in prod.of_type(VPC_ENDPOINT) if e.inputs["vpcEndpointType"] == "Gateway"
+    )
+    stack_buckets = next(
+        s for s in json.loads(endpoint.inputs["policy"])["Statement"] if s["Sid"] == "StackBuckets"
+    )
+    arns = {
+        prod.one(BUCKET, name=name).outputs["arn"]
+        for name in ("tw-prod-media-bucket", "tw-prod-db-backups-bucket")
+    }
+    assert set(stack_buckets["Resource"]) == arns | {f"{arn}/*" for arn in arns}
+    assert stack_buckets["Condition"] == {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}

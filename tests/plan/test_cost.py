@@ -204,3 +204,24 @@ def test_alarms_dashboards_and_the_topic_key_are_billed_per_month_without_free_t
         "KMS customer managed keys": "1.00",
     }
     assert result.total == Decimal("5.00")
+
+
+def test_audit_logs_are_priced_from_stated_volumes_and_keys_per_month():
+    """Tokyo, one flow log, one access log bucket, one key; usage: 0.5 GB of flow logs a month
+    and 0.5 GB kept, 1 GB of access logs kept.
+
+        flow log ingestion (vended)  0.5 x 0.76  = 0.38
+        flow log storage             0.5 x 0.033 = 0.02 (0.0165, half up)
+        access logs in S3            1   x 0.025 = 0.03 (0.025, half up)
+        KMS key                      1   x 1.00  = 1.00
+                                           total = 1.43
+    """
+    shape = StackShape(region="ap-northeast-1", flow_logs=1, access_log_buckets=1, kms_keys=1)
+    result = estimate(shape, load_prices("ap-northeast-1"))
+    assert amounts(result) == {
+        "VPC flow logs ingestion, vended logs (stated volume)": "0.38",
+        "CloudWatch Logs storage, VPC flow logs (stated size)": "0.02",
+        "S3 Standard storage, ALB access logs (stated size)": "0.03",
+        "KMS customer managed keys": "1.00",
+    }
+    assert result.total == Decimal("1.43")
