@@ -55,6 +55,14 @@ class WebSettings(Protocol):
     @property
     def web_concurrency(self) -> int: ...
 
+    @property
+    def hsts_include_subdomains(self) -> bool:
+        """HSTS covers every name under the domain too (an explicit opt-in)."""
+
+    @property
+    def hsts_preload(self) -> bool:
+        """HSTS asks for the browsers' preload lists (an explicit opt-in)."""
+
 
 class SmtpRelay(Protocol):
     """Where the web container sends mail (what SesMail gives)."""
@@ -70,6 +78,10 @@ def image_args(cpu_architecture: str, production: bool) -> ServiceImagesArgs:
     production stack keeps its repositories' images when it is destroyed."""
     platform = "linux/arm64" if cpu_architecture == ARM64 else "linux/amd64"
     return ServiceImagesArgs(IMAGE_CONTEXT, DOCKERFILES, platform, force_delete=not production)
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def web_environment(
@@ -94,6 +106,9 @@ def web_environment(
         "WEB_CONCURRENCY": str(settings.web_concurrency),
         # Only nginx talks to gunicorn, over the task's loopback.
         "GUNICORN_BIND": f"{LOOPBACK}:{WEB_PORT}",
+        # Both off unless the stack opts in: a preloaded apex covers every subdomain of the zone.
+        "DJANGO_HSTS_INCLUDE_SUBDOMAINS": _flag(settings.hsts_include_subdomains),
+        "DJANGO_HSTS_PRELOAD": _flag(settings.hsts_preload),
     }
     if not settings.uses_tls:
         environment["DJANGO_HTTPS"] = "false"

@@ -114,6 +114,17 @@ def integer_between(low: int, high: int, unit: str = "") -> Parser:
     return parse
 
 
+_BOOLEANS = {"true": True, "false": False}
+
+
+def boolean(text: str, earlier: Earlier) -> bool:
+    """``true`` or ``false`` (YAML's unquoted booleans reach here as that text)."""
+    value = _BOOLEANS.get(text.strip().lower())
+    if value is None:
+        raise NotAllowed(text, "true | false")
+    return value
+
+
 def is_host_name(value: str) -> bool:
     labels = value.split(".")
     return len(labels) >= 2 and all(_DOMAIN_LABEL.match(label) for label in labels)
@@ -228,3 +239,21 @@ def time_of_day(text: str, earlier: Earlier) -> str:
             'HH:MM, 24-hour clock, UTC, e.g. "17:00" (quote it: YAML 1.1 reads 17:00 as 1020)',
         )
     return value
+
+
+def hsts_include_subdomains(text: str, earlier: Earlier) -> bool:
+    include = boolean(text, earlier)
+    if include and not earlier["domain"]:
+        raise NotAllowed(text, "false without a domain: HSTS is only sent over HTTPS")
+    return include
+
+
+def hsts_preload(text: str, earlier: Earlier) -> bool:
+    """Preload lists take only sites that also cover their subdomains
+    (https://hstspreload.org/#submission-requirements), and undoing it takes months."""
+    preload = boolean(text, earlier)
+    if preload and not earlier["hstsIncludeSubdomains"]:
+        raise NotAllowed(
+            text, "false unless hstsIncludeSubdomains is true (a preload list requires it)"
+        )
+    return preload

@@ -84,6 +84,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("domain", "domain", "", accepts.domain,
             "host name the site answers on over HTTPS, in `hostedZone`; empty: plain HTTP on "
             "the ALB's DNS name (with a warning)"),
+    Setting("hstsIncludeSubdomains", "hsts_include_subdomains", "false",
+            accepts.hsts_include_subdomains,
+            "HSTS `includeSubDomains`: browsers then refuse plain HTTP on every name under "
+            "`domain` too; opt in only when all of them serve HTTPS"),
+    Setting("hstsPreload", "hsts_preload", "false", accepts.hsts_preload,
+            "HSTS `preload` (needs `hstsIncludeSubdomains`): lets `domain` be submitted to the "
+            "browsers' preload lists, which takes months to undo"),
     Setting("vpcCidr", "vpc_cidr", "10.0.0.0/16", accepts.private_network,
             "IPv4 CIDR of the VPC: a private range, /16 to /24"),
     Setting("azCount", "az_count", "2", accepts.az_count,
@@ -142,6 +149,8 @@ class StackSettings:
     environment: str
     hosted_zone: str
     domain: str
+    hsts_include_subdomains: bool
+    hsts_preload: bool
     vpc_cidr: str
     az_count: int
     egress: str

@@ -30,6 +30,8 @@ class Settings:
     region: str = "ap-northeast-1"
     mail_from: str = "noreply@example.com"
     web_concurrency: int = 3
+    hsts_include_subdomains: bool = False
+    hsts_preload: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,21 @@ def test_the_web_environment_of_a_site_with_a_domain_and_mail():
         "DEFAULT_FROM_EMAIL": "noreply@example.com",
         "WEB_CONCURRENCY": "3",
         "GUNICORN_BIND": f"127.0.0.1:{WEB_PORT}",
+        "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "false",
+        "DJANGO_HSTS_PRELOAD": "false",
     }
+
+
+def test_hsts_covers_subdomains_and_asks_for_preload_only_when_the_stack_opts_in():
+    opted_in = Settings(hsts_include_subdomains=True, hsts_preload=True)
+    environment = web_environment(
+        opted_in, load_balancer_dns_name="alb", media_bucket_name="tw-media", smtp=None
+    )
+    assert environment["DJANGO_HSTS_INCLUDE_SUBDOMAINS"] == "true"
+    assert environment["DJANGO_HSTS_PRELOAD"] == "true"
+    assert WEB.differences(environment, {}, in_aws=True) == [
+        "web: DATABASE_URL, DJANGO_SECRET_KEY missing (the contract needs it)"
+    ]
 
 
 def test_a_site_without_domain_answers_on_the_load_balancer_over_plain_http():

@@ -94,6 +94,8 @@ BAD_VALUES = [
     ("archiveTimeoutSeconds", "3601", r"10 to 3600 \(seconds\)$"),
     ("archiveTimeoutSeconds", "1m", r"10 to 3600 \(seconds\)$"),
     ("efsThroughputMode", "provisioned", r"elastic \| bursting$"),
+    ("hstsIncludeSubdomains", "yes please", r"true \| false$"),
+    ("hstsPreload", "true", r"false unless hstsIncludeSubdomains is true"),
 ]
 
 
@@ -279,3 +281,17 @@ def test_the_network_gets_nat_only_when_egress_goes_through_nat(
 ):
     settings = load_settings({**prod_config, "egress": egress, "natGateways": nat_gateways})
     assert settings.nat == nat
+
+
+def test_hsts_stays_on_the_site_s_own_name_unless_the_stack_opts_in(prod_config):
+    settings = load_settings(prod_config)
+    assert (settings.hsts_include_subdomains, settings.hsts_preload) == (False, False)
+    assert (DEFAULTS["hstsIncludeSubdomains"], DEFAULTS["hstsPreload"]) == ("false", "false")
+    opted_in = {**prod_config, "hstsIncludeSubdomains": "true", "hstsPreload": "true"}
+    settings = load_settings(opted_in)
+    assert (settings.hsts_include_subdomains, settings.hsts_preload) == (True, True)
+
+
+def test_hsts_for_subdomains_needs_https(prod_config):
+    with pytest.raises(SettingsError, match="hstsIncludeSubdomains` has the invalid value 'true'"):
+        load_settings({**prod_config, "domain": "", "hstsIncludeSubdomains": "true"})
