@@ -351,6 +351,19 @@ def test_target_group_sends_to_nginx_by_ip_and_checks_healthz(prod):
 # --- whole-stack guarantees -------------------------------------------------------------------
 
 
+def test_only_the_site_s_host_name_reaches_the_targets(prod):
+    https = next(
+        lst for lst in prod.of_type("aws:lb/listener:Listener") if lst.inputs["port"] == 443
+    )
+    assert https.inputs["defaultActions"][0]["fixedResponse"]["statusCode"] == "404"
+    (rule,) = prod.of_type("aws:lb/listenerRule:ListenerRule")
+    assert rule.inputs["conditions"][0]["hostHeader"]["values"] == ["tw.example.com"]
+    assert (
+        rule.inputs["actions"][0]["targetGroupArn"]
+        == prod.one("aws:lb/targetGroup:TargetGroup").outputs["arn"]
+    )
+
+
 def _secret_values(recording: StackRecording) -> set[str]:
     values = {
         r.outputs["result"] for r in recording.of_type("random:index/randomPassword:RandomPassword")
