@@ -1,8 +1,10 @@
 """What a SidecarTask's execution role and task role may do, from plain inputs."""
 
+from components.policy_documents import trust_statement
 from components.sidecar_roles import (
     ECR_PULL_ACTIONS,
     ECS_EXEC_ACTIONS,
+    ecs_task_source_arns,
     execution_role_statements,
     log_stream_arn,
     referenced_secret_arns,
@@ -76,3 +78,17 @@ def test_task_role_without_exec_gets_only_the_app_statements_as_copies():
     assert statements == [APP_STATEMENT]
     assert statements[0] is not APP_STATEMENT
     assert task_role_statements([], enable_exec=False) == []
+
+
+def test_ecs_task_roles_are_assumed_only_for_this_account_s_ecs_resources_in_the_region():
+    assert ecs_task_source_arns("ap-northeast-1", "123456789012") == (
+        "arn:aws:ecs:ap-northeast-1:123456789012:*"
+    )
+
+
+def test_a_service_trust_statement_names_the_account_and_the_source_arns():
+    statement = trust_statement("ecs-tasks.amazonaws.com", "111122223333", "arn:aws:ecs:r:1:*")
+    assert statement["Action"] == "sts:AssumeRole"
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": "111122223333"}
+    assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:aws:ecs:r:1:*"}
+    assert "ArnLike" not in trust_statement("backup.amazonaws.com", "111122223333")["Condition"]
