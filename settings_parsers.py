@@ -23,6 +23,8 @@ ENVIRONMENTS = (PRODUCTION, DEVELOPMENT)
 # Egress is the stack's choice; the other vocabularies are what the components accept.
 EGRESS_ENDPOINTS, EGRESS_NAT = "endpoints", "nat"
 EGRESS_MODES = (EGRESS_ENDPOINTS, EGRESS_NAT)
+WAF_OFF, WAF_ON = "off", "on"
+WAF_MODES = (WAF_OFF, WAF_ON)
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy, retentionInDays):
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -257,3 +259,10 @@ def hsts_preload(text: str, earlier: Earlier) -> bool:
             text, "false unless hstsIncludeSubdomains is true (a preload list requires it)"
         )
     return preload
+
+
+def waf_mode(text: str, earlier: Earlier) -> str:
+    """``on`` or ``off``. YAML 1.1 reads a bare on/off as a boolean, which reaches here as
+    ``true``/``false``: taken to mean the same."""
+    value = {"true": WAF_ON, "false": WAF_OFF}.get(text.strip().lower(), text.strip())
+    return one_of(WAF_MODES)(value, earlier)

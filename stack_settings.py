@@ -34,6 +34,9 @@ from settings_parsers import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
 from settings_parsers import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
 from settings_parsers import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
 from settings_parsers import PRODUCTION as PRODUCTION
+from settings_parsers import WAF_MODES as WAF_MODES
+from settings_parsers import WAF_OFF as WAF_OFF
+from settings_parsers import WAF_ON as WAF_ON
 from settings_parsers import NotAllowed
 
 PROJECT = "django-tw"
@@ -91,6 +94,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hstsPreload", "hsts_preload", "false", accepts.hsts_preload,
             "HSTS `preload` (needs `hstsIncludeSubdomains`): lets `domain` be submitted to the "
             "browsers' preload lists, which takes months to undo"),
+    Setting("waf", "waf", WAF_OFF, accepts.waf_mode,
+            "`on`: an AWS WAF web ACL on the load balancer (AWS managed common and known-bad-"
+            "input rules, a per-IP rate limit on sign-in, sign-up and password reset); `off`"),
     Setting("vpcCidr", "vpc_cidr", "10.0.0.0/16", accepts.private_network,
             "IPv4 CIDR of the VPC: a private range, /16 to /24"),
     Setting("azCount", "az_count", "2", accepts.az_count,
@@ -114,6 +120,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mailFrom", "mail_from", "", accepts.mail_from,
             "sender address (`DEFAULT_FROM_EMAIL`) in `hostedZone`, whose domain becomes an SES "
             "identity; empty: no mail"),
+    Setting("smtpKeyGeneration", "smtp_key_generation", "1", accepts.integer_between(1, 9999),
+            "generation of the SES SMTP user's access key: raise it by one to rotate the key "
+            "without downtime (the new key is created and handed to the task before the old one "
+            "is deleted)"),
     Setting("databaseName", "database_name", "django_tw", accepts.postgres_name,
             "the application's Postgres database"),
     Setting("databaseUser", "database_user", "django_tw", accepts.application_role,
@@ -151,6 +161,7 @@ class StackSettings:
     domain: str
     hsts_include_subdomains: bool
     hsts_preload: bool
+    waf: str
     vpc_cidr: str
     az_count: int
     egress: str
@@ -162,6 +173,7 @@ class StackSettings:
     web_concurrency: int
     log_retention_days: int
     mail_from: str
+    smtp_key_generation: int
     database_name: str
     database_user: str
     backup_retention_days: int
@@ -176,6 +188,10 @@ class StackSettings:
     @property
     def uses_tls(self) -> bool:
         return bool(self.domain)
+
+    @property
+    def uses_waf(self) -> bool:
+        return self.waf == WAF_ON
 
     @property
     def sends_mail(self) -> bool:

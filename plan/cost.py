@@ -56,6 +56,9 @@ class Prices:
     secrets_manager_secret_month: float
     route53_zone_month: float
     cloudwatch_logs_ingest_gb: float
+    waf_web_acl_month: float
+    waf_rule_month: float
+    waf_million_requests: float
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -134,6 +137,7 @@ class StackShape:
     secrets: int = 0
     hosted_zones: int = 0
     log_groups: int = 0
+    waf_web_acl_rules: tuple[int, ...] = ()  # one entry per AWS WAF web ACL: its rule count
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,8 @@ class Usage:
     processed by the interface endpoints or the NAT gateway (S3 gateway traffic is free)."""
     alb_lcu: float = 1.0
     """Average load balancer capacity units (one LCU: 25 new connections/s or 1 GB/h)."""
+    waf_million_requests: float = 1.0
+    """Requests a web ACL inspects per month, millions (only with a WAF)."""
 
 
 @dataclass(frozen=True)
@@ -360,6 +366,16 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
                 f"CloudWatch Logs ingestion ({shape.log_groups} log groups, stated volume)",
                 (usage.log_gb, "GB"),
                 price=prices.cloudwatch_logs_ingest_gb,
+            )
+        )
+    for rules in shape.waf_web_acl_rules:
+        lines.append(_priced("AWS WAF web ACL", (1, ""), price=prices.waf_web_acl_month))
+        lines.append(_priced("AWS WAF rules", (rules, ""), price=prices.waf_rule_month))
+        lines.append(
+            _priced(
+                "AWS WAF requests (stated volume)",
+                (usage.waf_million_requests, "M requests"),
+                price=prices.waf_million_requests,
             )
         )
     return CostEstimate(region=shape.region, lines=tuple(lines))

@@ -18,6 +18,7 @@ from policy.aws_types import ELASTIC_IP, HOSTED_ZONE, ROUTE53_RECORD, SECRET
 from policy.model import Resource
 from policy.readers import as_list
 
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 # A child's URN carries its parent's type: "<parent type>$<own type>".
 BACKUP_BUCKET_URN_TYPE = f"{BACKUP_BUCKET_COMPONENT}$aws:s3/bucket:Bucket"
 
@@ -158,4 +159,5 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
         secrets=len(of_type(SECRET)),
         hosted_zones=len(zones),
         log_groups=len(of_type(aws_types.LOG_GROUP)),
+        waf_web_acl_rules=tuple(len(as_list(acl.props.get("rules"))) for acl in of_type(WEB_ACL)),
     )

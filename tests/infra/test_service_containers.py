@@ -18,6 +18,7 @@ from service_containers import (
     task_containers,
     web_container,
     web_environment,
+    web_firewall_args,
     web_secrets,
 )
 from service_contract import DB, NGINX, WEB
@@ -191,3 +192,13 @@ def test_the_exec_command_opens_a_shell_in_the_web_container():
     )
     assert "--service-name tw-service" in command
     assert command.endswith("--container web --interactive --command /bin/bash")
+
+
+def test_the_web_firewall_rate_limits_the_paths_where_a_request_costs_a_password_hash():
+    args = web_firewall_args("arn:alb")
+    assert args.load_balancer_arn == "arn:alb"
+    assert set(args.rate_limited_paths) == {
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password_reset/",
+    }

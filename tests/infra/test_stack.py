@@ -544,3 +544,16 @@ def test_service_is_created_after_the_listener_that_uses_its_target_group(prod):
         lst for lst in prod.of_type("aws:lb/listener:Listener") if lst.inputs["port"] == 443
     )
     assert https.urn in prod.one(SERVICE).dependencies
+
+
+def test_waf_on_puts_the_web_acl_with_the_sign_in_rate_limit_on_the_load_balancer(prod):
+    assert prod.of_type("aws:wafv2/webAcl:WebAcl") == []  # off by default
+    recording = run_main(prod_config(waf="on"))
+    acl = recording.one("aws:wafv2/webAcl:WebAcl")
+    association = recording.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs
+    balancer = recording.one("aws:lb/loadBalancer:LoadBalancer")
+    assert association == {"resourceArn": balancer.outputs["arn"], "webAclArn": acl.outputs["arn"]}
+    rate = acl.inputs["rules"][-1]["statement"]["rateBasedStatement"]
+    pattern = rate["scopeDownStatement"]["regexMatchStatement"]["regexString"]
+    for path in ("/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"):
+        assert path in pattern
