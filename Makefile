@@ -20,7 +20,7 @@ $(VENV)/.local-installed: $(LOCAL_REQUIREMENTS)
 	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements-local.txt
 	touch $@
 
-$(VENV)/.installed: $(VENV)/.local-installed requirements.txt requirements-dev.txt pyproject.toml
+$(VENV)/.installed: $(VENV)/.local-installed requirements.txt requirements-dev.txt policy/requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@

@@ -51,6 +51,7 @@ entrance = PublicEntrance(
         access_logs=access_logs.target,
     ),
 )
+firewall = service.web_firewall(f"{name}-waf", settings, entrance.load_balancer_arn)
 # --- images, data, secrets, mail ------------------------------------------------------------
 images = components.ServiceImages(name, service.image_args(settings.cpu_architecture, production))
 backups = components.PostgresBackupBucket(
@@ -81,11 +82,7 @@ media = components.MediaBucket(f"{name}-media", components.MediaBucketArgs(prote
 secret_key = components.GeneratedSecret(
     f"{name}-django-secret-key", components.GeneratedSecretArgs("Django SECRET_KEY", length=64)
 )
-if settings.sends_mail:
-    mail_args = components.SesMailArgs(settings.mail_from, settings.hosted_zone, settings.region)
-else:
-    pulumi.log.warn(f"{name}: mailFrom is empty, so the site cannot send password-reset mail.")
-mail = components.SesMail(f"{name}-mail", mail_args) if settings.sends_mail else None
+mail = service.ses_mail(f"{name}-mail", settings)  # None, with a warning, without mailFrom
 # --- one task: nginx -> web -> db ----------------------------------------------------------
 containers = service.task_containers(
     service.nginx_container(images.image_uris["nginx"], real_ip_from=settings.vpc_cidr),

@@ -20,6 +20,10 @@ from components import (
     Mount,
     ServiceAlarmsArgs,
     ServiceImagesArgs,
+    SesMail,
+    SesMailArgs,
+    WebFirewall,
+    WebFirewallArgs,
 )
 from components.persistent_postgres import BURSTING_THROUGHPUT
 from components.sidecar_task import ARM64
@@ -66,6 +70,14 @@ class WebSettings(Protocol):
     @property
     def web_concurrency(self) -> int: ...
 
+    @property
+    def hsts_include_subdomains(self) -> bool:
+        """HSTS covers every name under the domain too (an explicit opt-in)."""
+
+    @property
+    def hsts_preload(self) -> bool:
+        """HSTS asks for the browsers' preload lists (an explicit opt-in)."""
+
 
 class SmtpRelay(Protocol):
     """Where the web container sends mail (what SesMail gives)."""
@@ -76,11 +88,73 @@ class SmtpRelay(Protocol):
     password_secret_arn: pulumi.Input[str]
 
 
+# Where every request costs the server a password hash (or an e-mail): the paths the web
+# firewall rate-limits per client IP.
+AUTH_PATHS = ("/accounts/login/", "/accounts/signup/", "/accounts/password_reset/")
+
+
+class EdgeSettings(Protocol):
+    """The stack settings that choose the optional mail and firewall components."""
+
+    @property
+    def uses_waf(self) -> bool: ...
+
+    @property
+    def sends_mail(self) -> bool: ...
+
+    @property
+    def mail_from(self) -> str: ...
+
+    @property
+    def hosted_zone(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def smtp_key_generation(self) -> int: ...
+
+
+def web_firewall_args(load_balancer_arn: pulumi.Input[str]) -> WebFirewallArgs:
+    """Managed rules, and the sign-in paths rate-limited per IP (the firewall's defaults)."""
+    return WebFirewallArgs(load_balancer_arn, rate_limited_paths=AUTH_PATHS)
+
+
+def web_firewall(
+    name: str, settings: EdgeSettings, load_balancer_arn: pulumi.Input[str]
+) -> WebFirewall | None:
+    """The web ACL on the load balancer when the stack turns ``waf`` on."""
+    if not settings.uses_waf:
+        return None
+    return WebFirewall(name, web_firewall_args(load_balancer_arn))
+
+
+def ses_mail(name: str, settings: EdgeSettings) -> SesMail | None:
+    """SES for the sender ``mailFrom``; without one, no mail (and a warning: password resets
+    cannot reach anyone)."""
+    if not settings.sends_mail:
+        pulumi.log.warn(f"{name}: mailFrom is empty, so the site cannot send password-reset mail.")
+        return None
+    return SesMail(
+        name,
+        SesMailArgs(
+            settings.mail_from,
+            settings.hosted_zone,
+            settings.region,
+            smtp_key_generation=settings.smtp_key_generation,
+        ),
+    )
+
+
 def image_args(cpu_architecture: str, production: bool) -> ServiceImagesArgs:
     """The three images, built for the task's CPU architecture (``X86_64`` or ``ARM64``). A
     production stack keeps its repositories' images when it is destroyed."""
     platform = "linux/arm64" if cpu_architecture == ARM64 else "linux/amd64"
     return ServiceImagesArgs(IMAGE_CONTEXT, DOCKERFILES, platform, force_delete=not production)
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def web_environment(
@@ -105,6 +179,9 @@ def web_environment(
         "WEB_CONCURRENCY": str(settings.web_concurrency),
         # Only nginx talks to gunicorn, over the task's loopback.
         "GUNICORN_BIND": f"{LOOPBACK}:{WEB_PORT}",
+        # Both off unless the stack opts in: a preloaded apex covers every subdomain of the zone.
+        "DJANGO_HSTS_INCLUDE_SUBDOMAINS": _flag(settings.hsts_include_subdomains),
+        "DJANGO_HSTS_PRELOAD": _flag(settings.hsts_preload),
     }
     if not settings.uses_tls:
         environment["DJANGO_HTTPS"] = "false"

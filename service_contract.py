@@ -253,14 +253,15 @@ WEB = ContainerContract(
             required=False,
         ),
         Variable(
-            "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS",
-            "HSTS for subdomains too (default true).",
+            "DJANGO_HSTS_INCLUDE_SUBDOMAINS",
+            "HSTS for every name under the domain too (default false; the stack's "
+            "hstsIncludeSubdomains).",
             "settings.SECURE_HSTS_INCLUDE_SUBDOMAINS",
             required=False,
         ),
         Variable(
-            "DJANGO_SECURE_HSTS_PRELOAD",
-            "HSTS preload (default true).",
+            "DJANGO_HSTS_PRELOAD",
+            "HSTS preload (default false; the stack's hstsPreload).",
             "settings.SECURE_HSTS_PRELOAD",
             required=False,
         ),

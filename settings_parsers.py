@@ -24,6 +24,8 @@ ENVIRONMENTS = (PRODUCTION, DEVELOPMENT)
 # Egress is the stack's choice; the other vocabularies are what the components accept.
 EGRESS_ENDPOINTS, EGRESS_NAT = "endpoints", "nat"
 EGRESS_MODES = (EGRESS_ENDPOINTS, EGRESS_NAT)
+WAF_OFF, WAF_ON = "off", "on"
+WAF_MODES = (WAF_OFF, WAF_ON)
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy, retentionInDays):
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -113,6 +115,17 @@ def integer_between(low: int, high: int, unit: str = "") -> Parser:
         return value
 
     return parse
+
+
+_BOOLEANS = {"true": True, "false": False}
+
+
+def boolean(text: str, earlier: Earlier) -> bool:
+    """``true`` or ``false`` (YAML's unquoted booleans reach here as that text)."""
+    value = _BOOLEANS.get(text.strip().lower())
+    if value is None:
+        raise NotAllowed(text, "true | false")
+    return value
 
 
 def is_host_name(value: str) -> bool:
@@ -240,3 +253,28 @@ def time_of_day(text: str, earlier: Earlier) -> str:
             'HH:MM, 24-hour clock, UTC, e.g. "17:00" (quote it: YAML 1.1 reads 17:00 as 1020)',
         )
     return value
+
+
+def hsts_include_subdomains(text: str, earlier: Earlier) -> bool:
+    include = boolean(text, earlier)
+    if include and not earlier["domain"]:
+        raise NotAllowed(text, "false without a domain: HSTS is only sent over HTTPS")
+    return include
+
+
+def hsts_preload(text: str, earlier: Earlier) -> bool:
+    """Preload lists take only sites that also cover their subdomains
+    (https://hstspreload.org/#submission-requirements), and undoing it takes months."""
+    preload = boolean(text, earlier)
+    if preload and not earlier["hstsIncludeSubdomains"]:
+        raise NotAllowed(
+            text, "false unless hstsIncludeSubdomains is true (a preload list requires it)"
+        )
+    return preload
+
+
+def waf_mode(text: str, earlier: Earlier) -> str:
+    """``on`` or ``off``. YAML 1.1 reads a bare on/off as a boolean, which reaches here as
+    ``true``/``false``: taken to mean the same."""
+    value = {"true": WAF_ON, "false": WAF_OFF}.get(text.strip().lower(), text.strip())
+    return one_of(WAF_MODES)(value, earlier)

@@ -36,6 +36,9 @@ from settings_parsers import FLOW_LOG_MODES as FLOW_LOG_MODES
 from settings_parsers import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
 from settings_parsers import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
 from settings_parsers import PRODUCTION as PRODUCTION
+from settings_parsers import WAF_MODES as WAF_MODES
+from settings_parsers import WAF_OFF as WAF_OFF
+from settings_parsers import WAF_ON as WAF_ON
 from settings_parsers import NotAllowed
 
 PROJECT = "django-tw"
@@ -93,6 +96,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("domain", "domain", "", accepts.domain,
             "host name the site answers on over HTTPS, in `hostedZone`; empty: plain HTTP on "
             "the ALB's DNS name (with a warning)"),
+    Setting("hstsIncludeSubdomains", "hsts_include_subdomains", "false",
+            accepts.hsts_include_subdomains,
+            "HSTS `includeSubDomains`: browsers then refuse plain HTTP on every name under "
+            "`domain` too; opt in only when all of them serve HTTPS"),
+    Setting("hstsPreload", "hsts_preload", "false", accepts.hsts_preload,
+            "HSTS `preload` (needs `hstsIncludeSubdomains`): lets `domain` be submitted to the "
+            "browsers' preload lists, which takes months to undo"),
+    Setting("waf", "waf", WAF_OFF, accepts.waf_mode,
+            "`on`: an AWS WAF web ACL on the load balancer (AWS managed common and known-bad-"
+            "input rules, a per-IP rate limit on sign-in, sign-up and password reset); `off`"),
     Setting("vpcCidr", "vpc_cidr", "10.0.0.0/16", accepts.private_network,
             "IPv4 CIDR of the VPC: a private range, /16 to /24"),
     Setting("azCount", "az_count", "2", accepts.az_count,
@@ -123,6 +136,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mailFrom", "mail_from", "", accepts.mail_from,
             "sender address (`DEFAULT_FROM_EMAIL`) in `hostedZone`, whose domain becomes an SES "
             "identity; empty: no mail"),
+    Setting("smtpKeyGeneration", "smtp_key_generation", "1", accepts.integer_between(1, 9999),
+            "generation of the SES SMTP user's access key: raise it by one to rotate the key "
+            "without downtime (the new key is created and handed to the task before the old one "
+            "is deleted)"),
     Setting("databaseName", "database_name", "django_tw", accepts.postgres_name,
             "the application's Postgres database"),
     Setting("databaseUser", "database_user", "django_tw", accepts.application_role,
@@ -161,6 +178,9 @@ class StackSettings:
     environment: str
     hosted_zone: str
     domain: str
+    hsts_include_subdomains: bool
+    hsts_preload: bool
+    waf: str
     vpc_cidr: str
     az_count: int
     egress: str
@@ -174,6 +194,7 @@ class StackSettings:
     flow_logs: str
     access_log_retention_days: int
     mail_from: str
+    smtp_key_generation: int
     database_name: str
     database_user: str
     backup_retention_days: int
@@ -189,6 +210,10 @@ class StackSettings:
     @property
     def uses_tls(self) -> bool:
         return bool(self.domain)
+
+    @property
+    def uses_waf(self) -> bool:
+        return self.waf == WAF_ON
 
     @property
     def sends_mail(self) -> bool:

@@ -36,6 +36,7 @@ from components.sidecar_types import (
     Mount,
     Volume,
 )
+from components.web_firewall import WebFirewall, WebFirewallArgs
 
 __all__ = [
     "BACKUP_FAILURE_MARKER",
@@ -76,5 +77,7 @@ __all__ = [
     "SidecarTaskArgs",
     "Volume",
     "WalArchive",
+    "WebFirewall",
+    "WebFirewallArgs",
     "required_endpoints_of",
 ]

@@ -34,6 +34,16 @@ ECR_PULL_ACTIONS = (
 )
 
 
+ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"
+
+
+def ecs_task_source_arns(region: str, account_id: str) -> str:
+    """What ``aws:SourceArn`` of an ECS task's role assumption matches: this account's ECS
+    resources in this region (the AWS ECS guide's task IAM role trust policy,
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)."""
+    return f"arn:aws:ecs:{region}:{account_id}:*"
+
+
 def referenced_secret_arns(containers: Sequence[ContainerSpec]) -> list[pulumi.Input[str]]:
     """Every secret some container injects, once each, in first-use order."""
     return list(dict.fromkeys(arn for c in containers for arn in c.secrets.values()))

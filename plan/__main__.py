@@ -51,6 +51,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--alb-lcu", type=float, default=defaults.alb_lcu, help="average ALB LCUs")
     parser.add_argument(
+        "--waf-million-requests",
+        type=float,
+        default=defaults.waf_million_requests,
+        help="requests the web ACL inspects, millions/month (waf: on)",
+    )
+    parser.add_argument(
         "--no-alternatives", action="store_true", help="skip re-running for the alternatives"
     )
     parser.add_argument(
@@ -86,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         log_gb=args.log_gb,
         aws_traffic_gb=args.aws_traffic_gb,
         alb_lcu=args.alb_lcu,
+        waf_million_requests=args.waf_million_requests,
     )
     if args.write_readme and (args.stack != "prod" or args.root != REPO_ROOT):
         return fail(

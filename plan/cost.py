@@ -61,6 +61,9 @@ class Prices:
     cloudwatch_logs_vended_ingest_gb: float
     cloudwatch_logs_storage_gb_month: float
     kms_key_month: float
+    waf_web_acl_month: float
+    waf_rule_month: float
+    waf_million_requests: float
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -144,6 +147,7 @@ class StackShape:
     flow_logs: int = 0  # VPC flow logs delivered to CloudWatch Logs
     access_log_buckets: int = 0  # S3 buckets holding load balancer access logs
     kms_keys: int = 0  # customer managed KMS keys
+    waf_web_acl_rules: tuple[int, ...] = ()  # one entry per AWS WAF web ACL: its rule count
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,8 @@ class Usage:
     (stored compressed, so this is an upper bound)."""
     access_log_gb: float = 1.0
     """ALB access logs kept in S3 (gzip), GB: the retention window of a small site's logs."""
+    waf_million_requests: float = 1.0
+    """Requests a web ACL inspects per month, millions (only with a WAF)."""
 
 
 @dataclass(frozen=True)
@@ -390,6 +396,16 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         if count:
             lines.append(_priced(label, (count, ""), price=price))
     lines += _audit_lines(shape, prices, usage)
+    for rules in shape.waf_web_acl_rules:
+        lines.append(_priced("AWS WAF web ACL", (1, ""), price=prices.waf_web_acl_month))
+        lines.append(_priced("AWS WAF rules", (rules, ""), price=prices.waf_rule_month))
+        lines.append(
+            _priced(
+                "AWS WAF requests (stated volume)",
+                (usage.waf_million_requests, "M requests"),
+                price=prices.waf_million_requests,
+            )
+        )
     return CostEstimate(region=shape.region, lines=tuple(lines))
 
 

@@ -19,6 +19,7 @@ from policy.aws_types import ELASTIC_IP, HOSTED_ZONE, ROUTE53_RECORD, SECRET
 from policy.model import Resource
 from policy.readers import as_list
 
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 # A child's URN carries its parent's type: "<parent type>$<own type>".
 BACKUP_BUCKET_URN_TYPE = f"{BACKUP_BUCKET_COMPONENT}$aws:s3/bucket:Bucket"
 ACCESS_LOG_BUCKET_URN_TYPE = f"{ACCESS_LOG_BUCKET_COMPONENT}$aws:s3/bucket:Bucket"
@@ -173,4 +174,5 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
             [b for b in of_type(*aws_types.BUCKETS) if f"::{ACCESS_LOG_BUCKET_URN_TYPE}::" in b.urn]
         ),
         kms_keys=len(of_type(aws_types.KMS_KEY)),
+        waf_web_acl_rules=tuple(len(as_list(acl.props.get("rules"))) for acl in of_type(WEB_ACL)),
     )

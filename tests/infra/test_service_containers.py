@@ -20,6 +20,7 @@ from service_containers import (
     task_containers,
     web_container,
     web_environment,
+    web_firewall_args,
     web_secrets,
 )
 from service_contract import DB, NGINX, WEB
@@ -32,6 +33,8 @@ class Settings:
     region: str = "ap-northeast-1"
     mail_from: str = "noreply@example.com"
     web_concurrency: int = 3
+    hsts_include_subdomains: bool = False
+    hsts_preload: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,21 @@ def test_the_web_environment_of_a_site_with_a_domain_and_mail():
         "DEFAULT_FROM_EMAIL": "noreply@example.com",
         "WEB_CONCURRENCY": "3",
         "GUNICORN_BIND": f"127.0.0.1:{WEB_PORT}",
+        "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "false",
+        "DJANGO_HSTS_PRELOAD": "false",
     }
+
+
+def test_hsts_covers_subdomains_and_asks_for_preload_only_when_the_stack_opts_in():
+    opted_in = Settings(hsts_include_subdomains=True, hsts_preload=True)
+    environment = web_environment(
+        opted_in, load_balancer_dns_name="alb", media_bucket_name="tw-media", smtp=None
+    )
+    assert environment["DJANGO_HSTS_INCLUDE_SUBDOMAINS"] == "true"
+    assert environment["DJANGO_HSTS_PRELOAD"] == "true"
+    assert WEB.differences(environment, {}, in_aws=True) == [
+        "web: DATABASE_URL, DJANGO_SECRET_KEY missing (the contract needs it)"
+    ]
 
 
 def test_a_site_without_domain_answers_on_the_load_balancer_over_plain_http():
@@ -200,3 +217,13 @@ def test_nginx_joins_the_target_group_with_the_load_balancer_that_scopes_its_rol
     assert (target.container_name, target.container_port) == ("nginx", NGINX_PORT)
     assert (target.target_group_arn, target.source_security_group_id) == ("arn:tg", "sg-alb")
     assert target.load_balancer_arn == "arn:lb"
+
+
+def test_the_web_firewall_rate_limits_the_paths_where_a_request_costs_a_password_hash():
+    args = web_firewall_args("arn:alb")
+    assert args.load_balancer_arn == "arn:alb"
+    assert set(args.rate_limited_paths) == {
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password_reset/",
+    }

@@ -2,10 +2,12 @@
 
 import json
 
+from components.policy_documents import trust_statement
 from components.sidecar_roles import (
     ECR_PULL_ACTIONS,
     ECS_EXEC_ACTIONS,
     ExecSessionLogging,
+    ecs_task_source_arns,
     exec_log_group_name,
     exec_log_key_policy,
     execution_role_statements,
@@ -123,3 +125,17 @@ def test_the_exec_log_key_serves_cloudwatch_logs_for_that_group_only():
         "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": EXEC_GROUP_ARN}
     }
     assert "kms:Decrypt*" in logs["Action"]
+
+
+def test_ecs_task_roles_are_assumed_only_for_this_account_s_ecs_resources_in_the_region():
+    assert ecs_task_source_arns("ap-northeast-1", "123456789012") == (
+        "arn:aws:ecs:ap-northeast-1:123456789012:*"
+    )
+
+
+def test_a_service_trust_statement_names_the_account_and_the_source_arns():
+    statement = trust_statement("ecs-tasks.amazonaws.com", "111122223333", "arn:aws:ecs:r:1:*")
+    assert statement["Action"] == "sts:AssumeRole"
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": "111122223333"}
+    assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:aws:ecs:r:1:*"}
+    assert "ArnLike" not in trust_statement("backup.amazonaws.com", "111122223333")["Condition"]

@@ -33,6 +33,7 @@ from tests.infra.conftest import (
     run_component,
 )
 
+ROLE = "aws:iam/role:Role"
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
 
 
@@ -372,3 +373,16 @@ def test_without_exec_no_session_log_key_or_configuration():
     recording = build([app()], enable_exec=False)
     assert recording.of_type("aws:kms/key:Key") == []
     assert "configuration" not in recording.one("aws:ecs/cluster:Cluster").inputs
+
+
+def test_ecs_may_assume_both_roles_only_for_this_account_s_tasks_in_the_region():
+    recording = build([app()])
+    roles = {r.name: json.loads(r.inputs["assumeRolePolicy"]) for r in recording.of_type(ROLE)}
+    assert set(roles) == {"svc-execution-role", "svc-task-role"}
+    for trust in roles.values():
+        (statement,) = trust["Statement"]
+        assert statement["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+        assert statement["Condition"] == {
+            "StringEquals": {"aws:SourceAccount": "123456789012"},
+            "ArnLike": {"aws:SourceArn": "arn:aws:ecs:ap-northeast-1:123456789012:*"},
+        }

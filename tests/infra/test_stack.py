@@ -351,6 +351,19 @@ def test_target_group_sends_to_nginx_by_ip_and_checks_healthz(prod):
 # --- whole-stack guarantees -------------------------------------------------------------------
 
 
+def test_only_the_site_s_host_name_reaches_the_targets(prod):
+    https = next(
+        lst for lst in prod.of_type("aws:lb/listener:Listener") if lst.inputs["port"] == 443
+    )
+    assert https.inputs["defaultActions"][0]["fixedResponse"]["statusCode"] == "404"
+    (rule,) = prod.of_type("aws:lb/listenerRule:ListenerRule")
+    assert rule.inputs["conditions"][0]["hostHeader"]["values"] == ["tw.example.com"]
+    assert (
+        rule.inputs["actions"][0]["targetGroupArn"]
+        == prod.one("aws:lb/targetGroup:TargetGroup").outputs["arn"]
+    )
+
+
 def _secret_values(recording: StackRecording) -> set[str]:
     values = {
         r.outputs["result"] for r in recording.of_type("random:index/randomPassword:RandomPassword")
@@ -587,3 +600,16 @@ def test_the_s3_endpoint_reaches_the_media_and_backup_buckets_for_this_account(p
     }
     assert set(stack_buckets["Resource"]) == arns | {f"{arn}/*" for arn in arns}
     assert stack_buckets["Condition"] == {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}
+
+
+def test_waf_on_puts_the_web_acl_with_the_sign_in_rate_limit_on_the_load_balancer(prod):
+    assert prod.of_type("aws:wafv2/webAcl:WebAcl") == []  # off by default
+    recording = run_main(prod_config(waf="on"))
+    acl = recording.one("aws:wafv2/webAcl:WebAcl")
+    association = recording.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs
+    balancer = recording.one("aws:lb/loadBalancer:LoadBalancer")
+    assert association == {"resourceArn": balancer.outputs["arn"], "webAclArn": acl.outputs["arn"]}
+    rate = acl.inputs["rules"][-1]["statement"]["rateBasedStatement"]
+    pattern = rate["scopeDownStatement"]["regexMatchStatement"]["regexString"]
+    for path in ("/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"):
+        assert path in pattern

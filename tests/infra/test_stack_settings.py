@@ -93,6 +93,10 @@ BAD_VALUES = [
     ("archiveTimeoutSeconds", "3601", r"10 to 3600 \(seconds\)$"),
     ("archiveTimeoutSeconds", "1m", r"10 to 3600 \(seconds\)$"),
     ("efsThroughputMode", "provisioned", r"elastic \| bursting$"),
+    ("hstsIncludeSubdomains", "yes please", r"true \| false$"),
+    ("hstsPreload", "true", r"false unless hstsIncludeSubdomains is true"),
+    ("waf", "maybe", r"off \| on$"),
+    ("smtpKeyGeneration", "0", r"1 to 9999$"),
 ]
 
 
@@ -193,10 +197,15 @@ def test_project_file_runs_python_from_the_repository_virtualenv():
     assert project["runtime"]["options"]["virtualenv"] == ".venv"
 
 
+# Names that only look secret: a counter of which SMTP key is current, not the key.
+NOT_SECRET = {"smtpKeyGeneration"}
+
+
 def test_prod_stack_file_holds_no_secret():
     assert "secure:" not in Path("Pulumi.prod.yaml").read_text()
-    for key in read_stack_file("prod"):
+    for key in set(read_stack_file("prod")) - NOT_SECRET:
         assert not any(word in key.lower() for word in ("password", "secret", "key", "token"))
+    assert read_stack_file("prod")["smtpKeyGeneration"].isdigit()
 
 
 # --- one table: SETTINGS ----------------------------------------------------------------------
@@ -278,3 +287,30 @@ def test_the_network_gets_nat_only_when_egress_goes_through_nat(
 ):
     settings = load_settings({**prod_config, "egress": egress, "natGateways": nat_gateways})
     assert settings.nat == nat
+
+
+def test_hsts_stays_on_the_site_s_own_name_unless_the_stack_opts_in(prod_config):
+    settings = load_settings(prod_config)
+    assert (settings.hsts_include_subdomains, settings.hsts_preload) == (False, False)
+    assert (DEFAULTS["hstsIncludeSubdomains"], DEFAULTS["hstsPreload"]) == ("false", "false")
+    opted_in = {**prod_config, "hstsIncludeSubdomains": "true", "hstsPreload": "true"}
+    settings = load_settings(opted_in)
+    assert (settings.hsts_include_subdomains, settings.hsts_preload) == (True, True)
+
+
+def test_hsts_for_subdomains_needs_https(prod_config):
+    with pytest.raises(SettingsError, match="hstsIncludeSubdomains` has the invalid value 'true'"):
+        load_settings({**prod_config, "domain": "", "hstsIncludeSubdomains": "true"})
+
+
+@pytest.mark.parametrize(("text", "expected"), [("on", True), ("true", True), ("false", False)])
+def test_waf_is_off_unless_turned_on_even_where_yaml_reads_on_as_a_boolean(
+    prod_config, text, expected
+):
+    assert load_settings(prod_config).uses_waf is False
+    assert load_settings({**prod_config, "waf": text}).uses_waf is expected
+
+
+def test_the_smtp_key_starts_at_generation_one(prod_config):
+    assert load_settings(prod_config).smtp_key_generation == 1
+    assert load_settings({**prod_config, "smtpKeyGeneration": "2"}).smtp_key_generation == 2

@@ -225,3 +225,20 @@ def test_audit_logs_are_priced_from_stated_volumes_and_keys_per_month():
         "KMS customer managed keys": "1.00",
     }
     assert result.total == Decimal("1.43")
+
+
+def test_a_web_acl_costs_5_a_month_plus_1_per_rule_plus_0_60_per_million_requests():
+    shape = StackShape(region="ap-northeast-1", waf_web_acl_rules=(3,))
+    result = estimate(shape, load_prices("ap-northeast-1"), Usage(waf_million_requests=2.0))
+    assert amounts(result) == {
+        "AWS WAF web ACL": "5.00",
+        "AWS WAF rules": "3.00",
+        "AWS WAF requests (stated volume)": "1.20",
+    }
+    assert load_prices("us-east-1").waf_million_requests == 0.60
+    assert "aws.amazon.com/waf/pricing" in load_prices("us-east-1").sources["waf_rule_month"]
+
+
+def test_no_web_acl_no_waf_lines():
+    result = estimate(StackShape(region="ap-northeast-1"), load_prices("ap-northeast-1"))
+    assert not [line for line in result.lines if "WAF" in line.item]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from offline import RecordedResource
 from plan.cost import FargateService, InterfaceEndpoint
 from plan.derive import rule_resources, stack_shape
 
@@ -99,3 +100,15 @@ def test_flow_logs_access_log_buckets_and_keys_are_counted_by_what_they_are():
     ]
     shape = shape_of(recorded)
     assert (shape.flow_logs, shape.access_log_buckets, shape.kms_keys) == (1, 1, 1)
+
+
+def test_each_web_acl_is_counted_with_its_rules():
+    acl = RecordedResource(
+        type="aws:wafv2/webAcl:WebAcl",
+        name="waf-acl",
+        inputs={"scope": "REGIONAL", "rules": [{"name": "a"}, {"name": "b"}, {"name": "c"}]},
+        outputs={},
+        parent=None,
+        urn="urn:pulumi:prod::django-tw::aws:wafv2/webAcl:WebAcl::waf-acl",
+    )
+    assert stack_shape(rule_resources([acl]), "ap-northeast-1").waf_web_acl_rules == (3,)

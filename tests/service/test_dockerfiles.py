@@ -2,6 +2,7 @@
 Fargate task relies on (user, health check, entrypoint, ports)."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -131,3 +132,43 @@ def test_the_nginx_image_renders_the_template_and_checks_its_own_liveness():
     # Loopback by address: "localhost" may resolve to ::1, where gunicorn does not listen.
     env = " ".join(line for line in lines if line.startswith("ENV "))
     assert "NGINX_UPSTREAM=127.0.0.1:8000" in env.split()
+
+
+# --- base images pinned by digest -------------------------------------------------------------
+
+BUMP = REPO_ROOT / "scripts" / "bump-base-images.sh"
+PINNED_FROM = re.compile(r"^FROM (?:--\S+ )?\S+:\S+@sha256:[0-9a-f]{64}(?: AS \S+)?$")
+
+
+def test_the_bump_script_pins_every_from_line_to_the_digest_its_tag_resolves_to(tmp_path):
+    """With a stand-in for `docker buildx imagetools inspect` answering one digest per tag, the
+    script rewrites each FROM line (stage names kept, an older pin replaced) and nothing else."""
+    digests = {"python:3.11-slim-bookworm": "a" * 64, "postgres:17-bookworm": "b" * 64}
+    fake = tmp_path / "docker"
+    fake.write_text(
+        "#!/usr/bin/env python3\n"
+        "import json, sys\n"
+        f"digests = {digests!r}\n"
+        'print(json.dumps({"digest": "sha256:" + digests[sys.argv[4]]}))\n'
+    )
+    fake.chmod(0o755)
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        "# syntax=docker/dockerfile:1\n"
+        "FROM python:3.11-slim-bookworm AS build\n"
+        "RUN echo FROM python:3.11-slim-bookworm\n"
+        f"FROM postgres:17-bookworm@sha256:{'0' * 64}\n"
+    )
+    result = subprocess.run(
+        [str(BUMP), str(dockerfile)],
+        env={**os.environ, "DOCKER": str(fake)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = dockerfile.read_text().splitlines()
+    assert lines[1] == f"FROM python:3.11-slim-bookworm@sha256:{'a' * 64} AS build"
+    assert lines[2] == "RUN echo FROM python:3.11-slim-bookworm"
+    assert lines[3] == f"FROM postgres:17-bookworm@sha256:{'b' * 64}"
+    assert all(PINNED_FROM.match(line) for line in lines if line.startswith("FROM "))

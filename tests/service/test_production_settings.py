@@ -2,6 +2,7 @@
 `manage.py check --deploy` finds nothing to complain about."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -23,10 +24,23 @@ def manage(environment: dict[str, str], *arguments: str) -> subprocess.Completed
     )
 
 
+# A stack that opts in to HSTS for subdomains and preload (hstsIncludeSubdomains, hstsPreload).
+HSTS_OPTED_IN = {"DJANGO_HSTS_INCLUDE_SUBDOMAINS": "true", "DJANGO_HSTS_PRELOAD": "true"}
+
+
 def test_check_deploy_reports_no_issues(tmp_path):
-    result = manage(production_environment(tmp_path), "check", "--deploy", "--fail-level", "DEBUG")
+    environment = production_environment(tmp_path, **HSTS_OPTED_IN)
+    result = manage(environment, "check", "--deploy", "--fail-level", "DEBUG")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_by_default_hsts_covers_only_the_site_s_own_name(tmp_path):
+    """includeSubDomains and preload are a stack's explicit choice: without it, check --deploy
+    names exactly those two warnings and nothing else."""
+    result = manage(production_environment(tmp_path), "check", "--deploy", "--fail-level", "DEBUG")
+    warnings = set(re.findall(r"\(security\.W\d+\)", result.stdout + result.stderr))
+    assert warnings == {"(security.W005)", "(security.W021)"}
 
 
 def test_check_deploy_does_catch_a_plain_http_configuration(tmp_path):
