@@ -15,9 +15,9 @@ import pulumi
 import components
 import service_containers as service
 from components import BACKUP_FAILURE_MARKER, PublicEntrance, PublicEntranceArgs
-from stack_settings import EGRESS_NAT, config_from_pulumi, load_settings
+from stack_settings import EGRESS_NAT, settings_of_this_run
 
-settings = load_settings(config_from_pulumi())  # every setting checked before any resource
+settings = settings_of_this_run()  # every setting checked before any resource
 name = f"tw-{pulumi.get_stack()}"
 production = settings.is_production
 
@@ -27,6 +27,7 @@ network = components.PrivateNetwork(
     components.PrivateNetworkArgs(
         cidr_block=settings.vpc_cidr,
         az_count=settings.az_count,
+        availability_zone_ids=settings.availability_zone_ids,
         nat=settings.nat,
         allow_single_az=not production,
     ),
