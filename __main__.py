@@ -15,9 +15,9 @@ import pulumi
 import components
 import service_containers as service
 from components import PublicEntrance, PublicEntranceArgs
-from stack_settings import EGRESS_NAT, config_from_pulumi, load_settings
+from stack_settings import EGRESS_NAT, settings_of_this_run
 
-settings = load_settings(config_from_pulumi())  # every setting checked before any resource
+settings = settings_of_this_run()  # every setting checked before any resource
 name = f"tw-{pulumi.get_stack()}"
 production = settings.is_production
 
@@ -27,6 +27,7 @@ network = components.PrivateNetwork(
     components.PrivateNetworkArgs(
         cidr_block=settings.vpc_cidr,
         az_count=settings.az_count,
+        availability_zone_ids=settings.availability_zone_ids,
         nat=settings.nat,
         allow_single_az=not production,
         flow_logs=settings.flow_logs,
@@ -102,7 +103,7 @@ task_args = components.SidecarTaskArgs(
     subnet_ids=network.private_subnet_ids,
     region=settings.region,
     containers=containers,
-    volumes=[components.Volume("static"), *database.volumes],
+    volumes=database.volumes,  # static files are in the images: no shared volume
     cpu=settings.task_cpu,
     memory=settings.task_memory,
     cpu_architecture=settings.cpu_architecture,

@@ -17,7 +17,6 @@ from components import (
     LoadBalancerTarget,
     LogPatternMetric,
     LogPatternMetricArgs,
-    Mount,
     ServiceAlarmsArgs,
     ServiceImagesArgs,
     SesMail,
@@ -33,6 +32,9 @@ NGINX_PORT, WEB_PORT = 8080, 8000
 # Containers of the task share one loopback. By address: "localhost" may resolve to ::1 first,
 # where nothing listens.
 LOOPBACK = "127.0.0.1"
+# Where both images hold the static files, collected when they are built (service/Dockerfile,
+# service/Dockerfile.nginx set DJANGO_STATIC_ROOT and NGINX_STATIC_ROOT to it): the task mounts
+# no volume there and sets neither variable.
 STATIC_ROOT = "/var/www/static"
 # gunicorn starts after `migrate` (under an advisory lock) at web start: failures before that
 # must not count.
@@ -169,7 +171,6 @@ def web_environment(
     environment: dict[str, pulumi.Input[str]] = {
         "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
         "DJANGO_ALLOWED_HOSTS": settings.domain or load_balancer_dns_name,
-        "DJANGO_STATIC_ROOT": STATIC_ROOT,
         "AWS_STORAGE_BUCKET_NAME": media_bucket_name,
         "AWS_S3_REGION_NAME": settings.region,
         "EMAIL_HOST": smtp.smtp_host if smtp else "",
@@ -239,14 +240,13 @@ def web_container(
             start_period=WEB_START_PERIOD,
         ),
         depends_on={"db": "HEALTHY"},
-        mounts=[Mount("static", STATIC_ROOT)],
         user="10001:10001",  # the app user of service/Dockerfile
     )
 
 
 def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpec:
-    """nginx in front of gunicorn, serving /static/; ``real_ip_from`` is the CIDR of the
-    proxy in front of it (the VPC's: the load balancer)."""
+    """nginx in front of gunicorn, serving /static/ from its own image; ``real_ip_from`` is the
+    CIDR of the proxy in front of it (the VPC's: the load balancer)."""
     return ContainerSpec(
         name="nginx",
         image=image,
@@ -255,7 +255,6 @@ def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpe
             "NGINX_LISTEN_PORT": str(NGINX_PORT),
             # Same task, same network namespace: the loopback, never a container name.
             "NGINX_UPSTREAM": f"{LOOPBACK}:{WEB_PORT}",
-            "NGINX_STATIC_ROOT": STATIC_ROOT,
             "NGINX_REAL_IP_FROM": real_ip_from,
         },
         # Liveness of nginx itself (it answers /livez without proxying): a database hiccup must
@@ -264,7 +263,6 @@ def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpe
             command=["CMD-SHELL", f"curl -fsS http://{LOOPBACK}:{NGINX_PORT}/livez || exit 1"]
         ),
         depends_on={"web": "HEALTHY"},
-        mounts=[Mount("static", STATIC_ROOT, read_only=True)],
         user="101:101",  # nginxinc/nginx-unprivileged's nginx user
     )
 

@@ -9,10 +9,12 @@ setting. A check between two settings is written once, in the parser of the sett
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from components.availability_zones import FARGATE_UNSUPPORTED_ZONE_IDS
 from components.dns_names import within_zone
 from components.flow_log_specs import FLOW_LOG_MODES as FLOW_LOG_MODES
 from components.persistent_postgres import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
@@ -55,6 +57,10 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _POSTGRES_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_ZONE_ID = re.compile(r"^[a-z]+[0-9]+-az[0-9]+$")
+# Names reserved for documentation (RFC 2606 section 3): a stack still naming one was copied
+# from the example and cannot own it. https://www.rfc-editor.org/rfc/rfc2606#section-3
+EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
 
 Earlier = Mapping[str, Any]
 """The values of the settings parsed so far, by setting name (``"taskCpu"``)."""
@@ -174,6 +180,43 @@ def endpoint_az_count(text: str, earlier: Earlier) -> int:
     if not 0 <= value <= earlier["azCount"]:
         raise NotAllowed(value, allowed)
     return value
+
+
+def availability_zone_ids(text: str, earlier: Earlier) -> tuple[str, ...]:
+    """A YAML list (Pulumi passes it as JSON) or comma-separated text of zone ids; empty:
+    chosen automatically."""
+    needed = max(2, earlier["azCount"])
+    allowed = (
+        f"[] (automatic), or {needed} distinct zone ids such as apne1-az1 (one per public "
+        f"subnet, the first {earlier['azCount']} for the tasks), none of "
+        f"{', '.join(sorted(FARGATE_UNSUPPORTED_ZONE_IDS))} (no Fargate there)"
+    )
+    stripped = text.strip()
+    try:
+        listed = json.loads(stripped) if stripped.startswith("[") else stripped.split(",")
+    except json.JSONDecodeError:
+        raise NotAllowed(text, allowed) from None
+    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+        raise NotAllowed(text, allowed)
+    ids = tuple(item.strip() for item in listed if item.strip())
+    if not ids:
+        return ids
+    if (
+        len(ids) != needed
+        or len(set(ids)) != len(ids)
+        or not all(_ZONE_ID.match(zone_id) for zone_id in ids)
+        or set(ids) & FARGATE_UNSUPPORTED_ZONE_IDS
+    ):
+        raise NotAllowed(list(ids), allowed)
+    return ids
+
+
+def is_example_name(name: str) -> bool:
+    """``name`` (a host, a zone, or the domain of an address) is a documentation example."""
+    host = name.rpartition("@")[2].lower().rstrip(".")
+    return host.endswith(".example") or any(
+        host == domain or host.endswith(f".{domain}") for domain in EXAMPLE_DOMAINS
+    )
 
 
 task_cpu = integer_in(tuple(FARGATE_CPU_MEMORY), " | ")

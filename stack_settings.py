@@ -11,6 +11,7 @@ plus the provider's ``aws:region``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +111,9 @@ SETTINGS: tuple[Setting, ...] = (
             "IPv4 CIDR of the VPC: a private range, /16 to /24"),
     Setting("azCount", "az_count", "2", accepts.az_count,
             "availability zones the subnets span (1 only for `development`)"),
+    Setting("availabilityZoneIds", "availability_zone_ids", "[]", accepts.availability_zone_ids,
+            "the zones by id (`apne1-az4`: the same zone in every account), `max(2, azCount)` of "
+            "them; `[]`: the first zones that run Fargate (never `apne1-az3`)"),
     Setting("egress", "egress", "endpoints", accepts.one_of(EGRESS_MODES),
             "how the private subnets reach AWS: `endpoints` (VPC endpoints, no NAT) or `nat`"),
     Setting("natGateways", "nat_gateways", "single", accepts.one_of(NAT_GATEWAY_MODES),
@@ -183,6 +187,7 @@ class StackSettings:
     waf: str
     vpc_cidr: str
     az_count: int
+    availability_zone_ids: tuple[str, ...]
     egress: str
     nat_gateways: str
     endpoint_az_count: int
@@ -253,6 +258,8 @@ def load_settings(config: Mapping[str, str]) -> StackSettings:
 def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value)  # as Pulumi hands structured values to the program
     return str(value)
 
 
@@ -298,6 +305,53 @@ def config_from_pulumi() -> dict[str, str]:
         if value is not None:
             values[name] = value
     return values
+
+
+# --- the example values a real deployment must replace --------------------------------------------
+
+
+def example_settings(settings: StackSettings) -> list[tuple[str, str]]:
+    """(setting, value) of every name the stack would use that is still a documentation
+    example (``example.com``, ``example.org``...). ``hostedZone`` counts only when something
+    uses it (a domain or a sender): a stack without either never looks it up."""
+    used = {
+        "domain": settings.domain,
+        "hostedZone": settings.hosted_zone if settings.domain or settings.mail_from else "",
+        "mailFrom": settings.mail_from,
+    }
+    return [(name, value) for name, value in used.items() if accepts.is_example_name(value)]
+
+
+def example_settings_message(found: list[tuple[str, str]]) -> str:
+    """One line naming each setting to change."""
+    named = ", ".join(f"`{config_key(name)}` ({value!r})" for name, value in found)
+    return (
+        f"{named} still name the documentation example, which no AWS account owns: set your "
+        "own in Pulumi.<stack>.yaml (an empty domain and mailFrom serve plain HTTP on the load "
+        "balancer's name, without mail)"
+    )
+
+
+def running_under_mocks() -> bool:
+    """True when the program runs under Pulumi's mocks (the tests, ``make plan``): every path to
+    them, ``pulumi.runtime.set_mocks``, installs a ``MockMonitor`` (the offline recorder
+    subclasses it); the engine of a real ``pulumi preview``/``up`` never does."""
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.settings import get_monitor
+
+    return isinstance(get_monitor(), MockMonitor)
+
+
+def settings_of_this_run() -> StackSettings:
+    """The current stack's settings, checked (inside a Pulumi run, before any resource). A real
+    preview or update also stops, with one line, at example names it would otherwise send to
+    AWS; a run under mocks keeps them, so the tests and the plan run on the example stack."""
+    import pulumi
+
+    settings = load_settings(config_from_pulumi())
+    if not running_under_mocks() and (found := example_settings(settings)):
+        raise pulumi.RunError(example_settings_message(found))
+    return settings
 
 
 # --- the README's settings table ----------------------------------------------------------------

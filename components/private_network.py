@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aliases import with_former_types
+from components.availability_zones import FARGATE_UNSUPPORTED_ZONE_IDS, choose_zones, zones_of
 from components.flow_log_specs import (
     AGGREGATION_SECONDS,
     FLOW_LOG_MODES,
@@ -44,7 +45,14 @@ class PrivateNetworkArgs:
     allow_single_az: bool = False
     """Permit ``az_count`` 1. Only for throw-away development stacks."""
     availability_zones: Sequence[str] | None = None
-    """Pin the AZs; by default the first ``az_count`` available ones of the region."""
+    """Pin the AZs by name, used as given (no look-up); by default they are chosen by zone id
+    (``availability_zone_ids``)."""
+    availability_zone_ids: Sequence[str] = ()
+    """The zones by id (``apne1-az4``: the same physical zone in every account), one per public
+    subnet (``max(2, az_count)``), the first ``az_count`` also for the private ones. Empty: the
+    first available zones whose id is not in ``unsupported_zone_ids``."""
+    unsupported_zone_ids: Sequence[str] = tuple(sorted(FARGATE_UNSUPPORTED_ZONE_IDS))
+    """Zone ids never chosen: by default those where Fargate runs no task."""
     flow_logs: str = FLOW_LOGS_REJECT
     """VPC flow logs to CloudWatch Logs: ``reject`` (refused connections only, the audit
     trail of what was kept out), ``all`` (every flow, more to pay for) or ``off``."""
@@ -78,6 +86,12 @@ class PrivateNetworkArgs:
             )
         if self.flow_log_retention_days < 1:
             raise ValueError("PrivateNetworkArgs.flow_log_retention_days must be 1 or more")
+        if self.availability_zone_ids and len(self.availability_zone_ids) != self.public_az_count:
+            raise ValueError(
+                f"PrivateNetworkArgs.availability_zone_ids names "
+                f"{len(self.availability_zone_ids)} zones; name {self.public_az_count} (one per "
+                f"public subnet, the first {self.az_count} for the private ones) or none"
+            )
         subnet_count = max(2, self.az_count) + self.az_count
         if network.prefixlen + math.ceil(math.log2(subnet_count)) > 28:
             raise ValueError(
@@ -126,11 +140,11 @@ class PrivateNetwork(pulumi.ComponentResource):
         )
         child = pulumi.ResourceOptions(parent=self)
 
-        zones = list(args.availability_zones or self._available_zones(child))
+        zones = list(args.availability_zones or self._chosen_zones(name, args, child))
         if len(zones) < args.public_az_count:
             raise ValueError(
                 f"PrivateNetwork {name!r}: needs {args.public_az_count} availability zones but "
-                f"only {len(zones)} are available ({', '.join(zones)}); lower az_count"
+                f"only {len(zones)} are given ({', '.join(zones)}); lower az_count"
             )
         public_zones = zones[: args.public_az_count]
         zones = zones[: args.az_count]
@@ -306,7 +320,10 @@ class PrivateNetwork(pulumi.ComponentResource):
         return group.name
 
     @staticmethod
-    def _available_zones(opts: pulumi.ResourceOptions) -> list[str]:
+    def _chosen_zones(
+        name: str, args: PrivateNetworkArgs, opts: pulumi.ResourceOptions
+    ) -> list[str]:
+        """The names of the zones :func:`choose_zones` picks from the region's, by zone id."""
         # Zones that need opting in (Local/Wavelength Zones) cannot host Fargate tasks.
         result = aws.get_availability_zones(
             state="available",
@@ -317,4 +334,13 @@ class PrivateNetwork(pulumi.ComponentResource):
             ],
             opts=pulumi.InvokeOptions(parent=opts.parent),
         )
-        return list(result.names)
+        try:
+            chosen = choose_zones(
+                zones_of(result.names, result.zone_ids),
+                args.public_az_count,
+                wanted_zone_ids=args.availability_zone_ids,
+                unsupported_zone_ids=args.unsupported_zone_ids,
+            )
+        except ValueError as refused:
+            raise ValueError(f"PrivateNetwork {name!r}: {refused}") from None
+        return [zone.name for zone in chosen]

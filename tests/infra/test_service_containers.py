@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 import pytest
 
 from components import ContainerSpec
+from paths import REPO_ROOT
 from service_containers import (
     DOCKERFILES,
     LOOPBACK,
@@ -78,7 +79,6 @@ def test_the_web_environment_of_a_site_with_a_domain_and_mail():
     ) == {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_ALLOWED_HOSTS": "tw.example.com",
-        "DJANGO_STATIC_ROOT": STATIC_ROOT,
         "AWS_STORAGE_BUCKET_NAME": "tw-media",
         "AWS_S3_REGION_NAME": "ap-northeast-1",
         "EMAIL_HOST": "email-smtp.ap-northeast-1.amazonaws.com",
@@ -141,17 +141,29 @@ def test_web_waits_for_a_healthy_db_and_checks_its_own_liveness():
     assert container.user == "10001:10001"
 
 
-def test_nginx_proxies_to_gunicorn_on_the_loopback_and_serves_static_read_only():
+def test_nginx_proxies_to_gunicorn_on_the_loopback():
     container = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
     assert container.environment == {
         "NGINX_LISTEN_PORT": str(NGINX_PORT),
         "NGINX_UPSTREAM": f"{LOOPBACK}:{WEB_PORT}",
-        "NGINX_STATIC_ROOT": STATIC_ROOT,
         "NGINX_REAL_IP_FROM": "10.0.0.0/16",
     }
     assert NGINX.differences(container.environment, container.secrets, in_aws=True) == []
     assert container.depends_on == {"web": "HEALTHY"}
-    assert [(m.volume, m.read_only) for m in container.mounts] == [("static", True)]
+
+
+def test_static_files_come_from_the_images_not_from_a_shared_volume():
+    # Both images collect the static files at build time to STATIC_ROOT and say so in their ENV:
+    # the task mounts nothing there and does not move them.
+    nginx, django = nginx_container("nginx-image", real_ip_from="10.0.0.0/16"), web()
+    assert list(nginx.mounts) == []
+    assert list(django.mounts) == []
+    assert "NGINX_STATIC_ROOT" not in nginx.environment
+    assert "DJANGO_STATIC_ROOT" not in django.environment
+    images = {name: (REPO_ROOT / path).read_text() for name, path in DOCKERFILES.items()}
+    assert f"NGINX_STATIC_ROOT={STATIC_ROOT}" in images["nginx"]
+    assert f"DJANGO_STATIC_ROOT={STATIC_ROOT}" in images["web"]
+    assert f"COPY --from=static {STATIC_ROOT} {STATIC_ROOT}" in images["nginx"]
 
 
 def test_the_task_takes_the_three_containers_of_the_contract():

@@ -151,6 +151,18 @@ def test_efs_has_a_mount_target_in_every_task_subnet(prod):
     assert len(mounts) == len(task_subnets)
 
 
+def test_the_only_task_volume_is_the_database_on_efs(prod):
+    # Static files are in the web and nginx images: no bind mount whose owner (root, 0755 on
+    # Fargate) decides whether a container can start.
+    volumes = prod.one(TASK_DEFINITION).inputs["volumes"]
+    assert [bool(volume.get("efsVolumeConfiguration")) for volume in volumes] == [True]
+    mounted = {
+        container["name"]: [m["sourceVolume"] for m in container.get("mountPoints") or []]
+        for container in json.loads(prod.one(TASK_DEFINITION).inputs["containerDefinitions"])
+    }
+    assert mounted == {"nginx": [], "web": [], "db": [volumes[0]["name"]]}
+
+
 def test_no_ingress_from_anywhere_except_the_load_balancer_on_80_and_443(prod):
     groups = group_by_id(prod)
     balancer_group = prod.one("aws:lb/loadBalancer:LoadBalancer").inputs["securityGroups"][0]
@@ -192,7 +204,7 @@ def test_web_environment_follows_the_contract(prod):
     env = environment(web)
     assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
     assert env["DJANGO_ALLOWED_HOSTS"] == "tw.example.com"
-    assert env["DJANGO_STATIC_ROOT"] == "/var/www/static"
+    assert "DJANGO_STATIC_ROOT" not in env  # the image's own: it collected them there
     assert env["AWS_STORAGE_BUCKET_NAME"] == prod.outputs["media_bucket_name"]
     assert env["AWS_S3_REGION_NAME"] == "ap-northeast-1"
     assert env["EMAIL_HOST"] == "email-smtp.ap-northeast-1.amazonaws.com"
@@ -211,7 +223,6 @@ def test_nginx_and_db_environment_follow_the_contract(prod):
     assert environment(by_name["nginx"]) == {
         "NGINX_LISTEN_PORT": "8080",
         "NGINX_UPSTREAM": "127.0.0.1:8000",
-        "NGINX_STATIC_ROOT": "/var/www/static",
         "NGINX_REAL_IP_FROM": "10.0.0.0/16",
     }
     assert environment(by_name["db"]) == {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import stack_settings
 from plan import readme
 from stack_settings import (
     DEFAULTS,
@@ -211,6 +212,25 @@ def test_prod_stack_file_holds_no_secret():
 # --- one table: SETTINGS ----------------------------------------------------------------------
 
 
+def test_the_example_stack_names_every_example_setting_it_would_use(prod_config):
+    assert stack_settings.example_settings(load_settings(prod_config)) == [
+        ("domain", "tw.example.com"),
+        ("hostedZone", "example.com"),
+        ("mailFrom", "noreply@example.com"),
+    ]
+
+
+def test_a_stack_without_domain_or_mail_never_uses_its_hosted_zone(prod_config):
+    settings = load_settings({**prod_config, "domain": "", "mailFrom": ""})
+    assert stack_settings.example_settings(settings) == []
+
+
+def test_the_example_message_is_one_line_naming_each_setting():
+    message = stack_settings.example_settings_message([("domain", "tw.example.com")])
+    assert message.startswith("`django-tw:domain` ('tw.example.com') still name")
+    assert "\n" not in message
+
+
 def test_stack_settings_has_one_field_per_setting_in_the_table_s_order():
     fields = [field.name for field in dataclasses.fields(StackSettings)]
     assert fields == [setting.field for setting in SETTINGS]
@@ -221,7 +241,8 @@ def test_every_parsed_value_has_the_type_its_field_declares(prod_config):
     types = typing.get_type_hints(StackSettings)
     for setting in SETTINGS:
         value = getattr(settings, setting.field)
-        assert type(value) is types[setting.field], (setting.name, value)
+        declared = typing.get_origin(types[setting.field]) or types[setting.field]
+        assert type(value) is declared, (setting.name, value)
 
 
 def test_setting_names_are_unique_and_only_the_region_is_required():

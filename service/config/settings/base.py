@@ -109,6 +109,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [SERVICE_DIR / "static"]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(SERVICE_DIR / "staticfiles"))
+# Hashed file names (site.3f2a9c.css) and the manifest (staticfiles.json) that maps each name to
+# its hashed one: nginx lets browsers cache them forever. Production serves them and the image
+# builds collect them with it (config.settings.build).
+HASHED_STATIC_FILES = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
 MEDIA_URL = "/media/"
 
 # Uploaded files larger than this go to a temporary file instead of memory while they are checked.

@@ -4,7 +4,7 @@ required variable stops the process at start with ImproperlyConfigured naming it
 """
 
 from .base import *  # noqa: F403
-from .base import env, s3_media_storage
+from .base import HASHED_STATIC_FILES, env, s3_media_storage
 
 DEBUG = False
 
@@ -18,13 +18,11 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# --- static files (nginx serves DJANGO_STATIC_ROOT) and media (S3) -------------------------
+# --- static files (collected at image build, served by nginx) and media (S3) ---------------
+# The web image collects them into DJANGO_STATIC_ROOT when it is built (collect-static.sh);
+# Django reads the manifest there to write the hashed URLs.
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT")
-STORAGES = {
-    "default": s3_media_storage(),
-    # Hashed file names (site.3f2a9c.css), so nginx can let browsers cache them forever.
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
-}
+STORAGES = {"default": s3_media_storage(), "staticfiles": HASHED_STATIC_FILES}
 
 # --- mail through SES SMTP ------------------------------------------------------------------
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
