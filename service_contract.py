@@ -254,13 +254,13 @@ WEB = ContainerContract(
         ),
         Variable(
             "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS",
-            "HSTS for subdomains too (default true).",
+            "HSTS for subdomains too (includeSubDomains): opt-in, default false.",
             "settings.SECURE_HSTS_INCLUDE_SUBDOMAINS",
             required=False,
         ),
         Variable(
             "DJANGO_SECURE_HSTS_PRELOAD",
-            "HSTS preload (default true).",
+            "HSTS preload: opt-in, default false (a preloaded name is hard to take back).",
             "settings.SECURE_HSTS_PRELOAD",
             required=False,
         ),
