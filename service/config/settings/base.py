@@ -148,6 +148,9 @@ TIMELINE_CACHE_SECONDS = 60
 # What an uploaded image may be: decoded by Pillow, one of these formats, at most this large.
 IMAGE_UPLOAD_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# Width x height (x frames) at most: 16 megapixels, a 4928 x 3264 photo. Pillow alone refuses
+# only past 2 x MAX_IMAGE_PIXELS (about 179 megapixels), and every viewer's browser decodes it.
+IMAGE_UPLOAD_MAX_PIXELS = 16_000_000
 
 
 def s3_media_storage() -> dict:
