@@ -4,7 +4,7 @@ required variable stops the process at start with ImproperlyConfigured naming it
 """
 
 from .base import *  # noqa: F403
-from .base import env, s3_media_storage
+from .base import content_security_policy, env, s3_media_storage
 
 DEBUG = False
 
@@ -25,6 +25,7 @@ STORAGES = {
     # Hashed file names (site.3f2a9c.css), so nginx can let browsers cache them forever.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
+CONTENT_SECURITY_POLICY = content_security_policy(STORAGES["default"])
 
 # --- mail through SES SMTP ------------------------------------------------------------------
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
