@@ -86,7 +86,8 @@ def production_settings(tmp_path, **overrides: str) -> dict:
         timeout=60,
         check=True,
     )
-    return json.loads(result.stdout)
+    # The last line: apps may log to stdout while Django starts (django-axes does).
+    return json.loads(result.stdout.splitlines()[-1])
 
 
 def test_production_settings_follow_the_environment_contract(tmp_path):
