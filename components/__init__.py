@@ -12,6 +12,7 @@ from components.endpoint_set import (
 )
 from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
 from components.log_pattern_metric import LogPatternMetric, LogPatternMetricArgs
+from components.managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from components.media_bucket import MediaBucket, MediaBucketArgs
 from components.persistent_postgres import (
     PersistentPostgres,
@@ -50,6 +51,8 @@ __all__ = [
     "LoadBalancerTarget",
     "LogPatternMetric",
     "LogPatternMetricArgs",
+    "ManagedPostgres",
+    "ManagedPostgresArgs",
     "MediaBucket",
     "MediaBucketArgs",
     "Mount",

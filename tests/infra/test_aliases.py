@@ -42,7 +42,7 @@ def component_class(module: ModuleType) -> type:
 
 
 def test_the_library_has_its_components():
-    assert len(COMPONENT_MODULES) == 11
+    assert len(COMPONENT_MODULES) == 12
 
 
 @pytest.mark.parametrize("module", COMPONENT_MODULES, ids=lambda m: m.__name__)

@@ -131,3 +131,13 @@ def test_the_nginx_image_renders_the_template_and_checks_its_own_liveness():
     # Loopback by address: "localhost" may resolve to ::1, where gunicorn does not listen.
     env = " ".join(line for line in lines if line.startswith("ENV "))
     assert "NGINX_UPSTREAM=127.0.0.1:8000" in env.split()
+
+
+def test_the_web_image_ships_the_rds_ca_bundle_where_the_managed_database_url_points():
+    from components.managed_postgres_specs import RDS_CA_BUNDLE_PATH
+
+    steps = instructions("Dockerfile")
+    download = next(step for step in steps if "truststore.pki.rds.amazonaws.com" in step)
+    assert "global/global-bundle.pem" in download
+    assert "BEGIN CERTIFICATE" in download  # a failed or empty download fails the build
+    assert f"COPY --from=build /opt/rds-global-bundle.pem {RDS_CA_BUNDLE_PATH}" in steps
