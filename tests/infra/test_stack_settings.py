@@ -279,3 +279,25 @@ def test_the_network_gets_nat_only_when_egress_goes_through_nat(
 ):
     settings = load_settings({**prod_config, "egress": egress, "natGateways": nat_gateways})
     assert settings.nat == nat
+
+
+def test_the_scale_stack_is_rds_and_scales_with_multi_az_by_default():
+    settings = load_settings(read_stack_file("scale"))
+    assert settings.database == "rds"
+    assert settings.managed_database
+    assert (settings.min_tasks, settings.max_tasks) == (2, 6)
+    assert settings.autoscales
+    assert settings.db_multi_az is True  # production's default
+    assert settings.db_backup_retention_days == 7
+
+
+def test_prod_keeps_postgres_on_efs_in_one_task(prod_config):
+    settings = load_settings(prod_config)
+    assert settings.database == "efs"
+    assert (settings.min_tasks, settings.max_tasks) == (1, 1)
+    assert not settings.autoscales
+
+
+def test_efs_with_several_tasks_is_refused_naming_the_setting(prod_config):
+    with pytest.raises(SettingsError, match=r"`django-tw:maxTasks`.*one writer"):
+        load_settings({**prod_config, "maxTasks": "3"})
