@@ -23,6 +23,7 @@ from components.postgres_backup_bucket import PostgresBackupBucket, PostgresBack
 from components.postgres_env import BACKUP_FAILURE_MARKER, WalArchive
 from components.private_network import PrivateNetwork, PrivateNetworkArgs
 from components.public_entrance import PublicEntrance, PublicEntranceArgs
+from components.service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
 from components.service_images import ServiceImages, ServiceImagesArgs
 from components.ses_mail import SesMail, SesMailArgs
 from components.sidecar_task import SidecarTask, SidecarTaskArgs
@@ -65,6 +66,8 @@ __all__ = [
     "PrivateNetworkArgs",
     "PublicEntrance",
     "PublicEntranceArgs",
+    "ServiceAutoscaling",
+    "ServiceAutoscalingArgs",
     "ServiceImages",
     "ServiceImagesArgs",
     "SesMail",

@@ -70,6 +70,9 @@ class SidecarTaskArgs:
     """X86_64 or ARM64 (Graviton, cheaper); the images must be built for it."""
     desired_count: int = 1
     """Tasks to run; forced to 1 when a container is stateful."""
+    autoscaled: bool = False
+    """Application Auto Scaling owns the running count (ServiceAutoscaling): `pulumi up` sets
+    ``desired_count`` at creation only, and never resets what auto scaling chose."""
     log_retention_days: int = 30
     """Days CloudWatch keeps each container's log."""
     task_role_statements: Sequence[Mapping[str, Any]] = ()
@@ -143,6 +146,11 @@ class SidecarTaskArgs:
                 )
         if self.desired_count < 0:
             raise ValueError("SidecarTaskArgs.desired_count must be 0 or more")
+        if self.autoscaled and self.stateful:
+            raise ValueError(
+                "SidecarTaskArgs.autoscaled with a stateful container: a task that holds data "
+                "must never run twice; move the data out of the task or turn auto scaling off"
+            )
         not_resources = [
             repr(item) for item in self.ready_after if not isinstance(item, pulumi.Resource)
         ]
@@ -326,7 +334,9 @@ class SidecarTask(pulumi.ComponentResource):
             # (pulumi/runtime/rpc.py `_add_dependency`, pulumi/pulumi#7732): the components
             # given here declare theirs in their constructors, none inside an apply.
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[*first_task_needs, *args.ready_after]
+                parent=self,
+                depends_on=[*first_task_needs, *args.ready_after],
+                ignore_changes=["desiredCount"] if args.autoscaled else None,
             ),
         )
 

@@ -10,6 +10,7 @@ import pytest
 
 import components
 from components.aliases import with_former_types
+from stack_settings import read_stack_file
 from tests.infra.conftest import note_aliases, prod_config, run_main
 
 
@@ -42,7 +43,7 @@ def component_class(module: ModuleType) -> type:
 
 
 def test_the_library_has_its_components():
-    assert len(COMPONENT_MODULES) == 12
+    assert len(COMPONENT_MODULES) == 13
 
 
 @pytest.mark.parametrize("module", COMPONENT_MODULES, ids=lambda m: m.__name__)
@@ -72,11 +73,13 @@ def test_former_type_tokens_are_added_to_the_callers_own_options():
 
 @pytest.fixture(scope="module")
 def prod_aliases() -> dict[str, list]:
-    """Component type -> the alias types of each of its registrations in the prod stack."""
+    """Component type -> the alias types of each of its registrations in the prod and scale
+    stacks."""
     patcher = pytest.MonkeyPatch()
     sent = note_aliases(patcher)
     try:
         run_main(prod_config())
+        run_main({**read_stack_file("scale")})  # the components only an rds stack declares
     finally:
         patcher.undo()
     by_type: dict[str, list] = {}
