@@ -256,7 +256,8 @@ def database(text: str, earlier: Earlier) -> str:
 
 db_instance_class = one_of(DB_INSTANCE_CLASSES)
 db_allocated_storage = integer_between(MIN_STORAGE_GIB, MAX_STORAGE_GIB, "GiB, gp3")
-db_backup_retention_days = integer_between(1, MAX_BACKUP_RETENTION_DAYS, "days")
+# FSBP RDS.11 (a mandatory rule of policy/) asks for at least 7 days.
+db_backup_retention_days = integer_between(7, MAX_BACKUP_RETENTION_DAYS, "days")
 
 
 def db_max_allocated_storage(text: str, earlier: Earlier) -> int:

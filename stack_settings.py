@@ -144,7 +144,7 @@ SETTINGS: tuple[Setting, ...] = (
             "empty: `true` for production, `false` for development"),
     Setting("dbBackupRetentionDays", "db_backup_retention_days", "7",
             accepts.db_backup_retention_days,
-            "with `database: rds`: days of automated backups (the point-in-time window), 1..35"),
+            "with `database: rds`: days of automated backups (the point-in-time window), 7..35"),
     Setting("minTasks", "min_tasks", "1", accepts.min_tasks,
             "tasks always running (1 with `database: efs`)"),
     Setting("maxTasks", "max_tasks", "1", accepts.max_tasks,

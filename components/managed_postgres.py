@@ -43,6 +43,7 @@ from components.managed_postgres_specs import (
     check_storage,
     database_url_output,
     final_snapshot_identifier,
+    log_group_names,
     performance_insights_retention,
 )
 from components.postgres_env import SUPERUSER
@@ -165,15 +166,17 @@ class ManagedPostgres(pulumi.ComponentResource):
             parameters=[aws.rds.ParameterGroupParameterArgs(**FORCE_SSL_PARAMETER)],
             opts=child,
         )
-        # RDS writes to /aws/rds/instance/<identifier>/<log>; declared first, with retention
-        # (RDS would create it with none).
+        # Declared before the instance, with retention: RDS would create them with none.
         identifier = name
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-postgresql-logs",
-            name=f"/aws/rds/instance/{identifier}/{LOG_EXPORTS[0]}",
-            retention_in_days=args.log_retention_days,
-            opts=child,
-        )
+        log_groups = [
+            aws.cloudwatch.LogGroup(
+                f"{name}-{log}-logs",
+                name=group_name,
+                retention_in_days=args.log_retention_days,
+                opts=child,
+            )
+            for log, group_name in zip(LOG_EXPORTS, log_group_names(identifier), strict=True)
+        ]
         insights_days = performance_insights_retention(args.instance_class)
         instance = aws.rds.Instance(
             f"{name}-instance",
@@ -204,7 +207,7 @@ class ManagedPostgres(pulumi.ComponentResource):
             performance_insights_retention_period=insights_days,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             tags={"Name": name},
-            opts=pulumi.ResourceOptions.merge(keep, pulumi.ResourceOptions(depends_on=[log_group])),
+            opts=pulumi.ResourceOptions.merge(keep, pulumi.ResourceOptions(depends_on=log_groups)),
         )
 
         app_password = GeneratedSecret(

@@ -33,9 +33,10 @@ STORAGE_TYPE = "gp3"
 MIN_STORAGE_GIB, MAX_STORAGE_GIB = 20, 65536
 MAX_BACKUP_RETENTION_DAYS = 35
 FREE_PERFORMANCE_INSIGHTS_DAYS = 7
-# The log RDS for PostgreSQL publishes to CloudWatch Logs (`upgrade` is the other one; it only
-# speaks during major version upgrades).
-LOG_EXPORTS = ("postgresql",)
+# The logs RDS for PostgreSQL can publish to CloudWatch Logs; FSBP RDS.9 asks for both
+# (`upgrade` only speaks during engine upgrades).
+# https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-9
+LOG_EXPORTS = ("postgresql", "upgrade")
 # Graviton classes, burstable for small sites and one general-purpose size beyond them: what
 # `make plan` prices and what a stack may choose.
 INSTANCE_CLASSES = ("db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.m7g.large")
@@ -81,6 +82,11 @@ def check_backup_retention(days: int) -> None:
 def performance_insights_retention(instance_class: str) -> int | None:
     """Days of Performance Insights to keep: the free 7 on every allowed class."""
     return FREE_PERFORMANCE_INSIGHTS_DAYS if instance_class in INSTANCE_CLASSES else None
+
+
+def log_group_names(identifier: str) -> list[str]:
+    """Where RDS writes each exported log: ``/aws/rds/instance/<identifier>/<log>``."""
+    return [f"/aws/rds/instance/{identifier}/{log}" for log in LOG_EXPORTS]
 
 
 def final_snapshot_identifier(name: str) -> str:

@@ -20,6 +20,10 @@ EFS_MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
 BACKUP_PLAN = "aws:backup/plan:Plan"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 
+# --- RDS ---------------------------------------------------------------------------------------
+RDS_INSTANCE = "aws:rds/instance:Instance"
+RDS_CLUSTER = "aws:rds/cluster:Cluster"
+
 # --- load balancing ----------------------------------------------------------------------------
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")

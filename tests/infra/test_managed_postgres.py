@@ -59,7 +59,7 @@ def test_the_instance_is_postgres_17_private_encrypted_and_upgraded(built):
     assert instance["publiclyAccessible"] is False
     assert instance["storageType"] == "gp3"
     assert instance["autoMinorVersionUpgrade"] is True
-    assert instance["enabledCloudwatchLogsExports"] == ["postgresql"]
+    assert instance["enabledCloudwatchLogsExports"] == ["postgresql", "upgrade"]
     assert instance["performanceInsightsEnabled"] is True
     assert instance["performanceInsightsRetentionPeriod"] == 7
     subnet_group = recording.one("aws:rds/subnetGroup:SubnetGroup")
@@ -129,12 +129,17 @@ def test_development_can_be_single_az_and_unprotected():
     assert not instance.protect
 
 
-def test_the_postgresql_log_group_exists_first_with_retention(built):
+def test_each_exported_log_has_its_group_first_with_retention(built):
     recording, _ = built
-    group = recording.one("aws:cloudwatch/logGroup:LogGroup")
-    assert group.inputs["name"] == "/aws/rds/instance/pg/postgresql"
-    assert group.inputs["retentionInDays"] == 30
-    assert recording.one(INSTANCE).inputs["identifier"] == "pg"
+    groups = recording.of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert sorted(g.inputs["name"] for g in groups) == [
+        "/aws/rds/instance/pg/postgresql",
+        "/aws/rds/instance/pg/upgrade",
+    ]
+    assert {g.inputs["retentionInDays"] for g in groups} == {30}
+    instance = recording.one(INSTANCE)
+    assert instance.inputs["identifier"] == "pg"
+    assert {g.urn for g in groups} <= set(instance.dependencies)
 
 
 @pytest.mark.parametrize(

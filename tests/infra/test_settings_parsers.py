@@ -152,3 +152,11 @@ def test_the_instance_classes_offered_are_the_component_s():
     assert accepts.DB_INSTANCE_CLASSES == INSTANCE_CLASSES
     with pytest.raises(accepts.NotAllowed):
         accepts.db_instance_class("db.r6g.large", {})
+
+
+def test_rds_backups_keep_at_least_the_week_fsbp_asks_for():
+    assert accepts.db_backup_retention_days("7", {}) == 7
+    assert accepts.db_backup_retention_days("35", {}) == 35
+    for text in ("6", "36"):
+        with pytest.raises(accepts.NotAllowed, match=r"7 to 35"):
+            accepts.db_backup_retention_days(text, {})
