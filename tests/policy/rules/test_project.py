@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policy.aws_types import NAT_GATEWAY
+from policy.aws_types import ECS_SERVICE, NAT_GATEWAY, SCALING_TARGET, TASK_DEFINITION
 from policy.evaluator import RULES_BY_ID, evaluate
 
 from ..builders import (
@@ -48,10 +48,6 @@ def test_private_reach_needs_the_smtp_endpoint_when_the_task_sends_mail():
 
 
 def test_single_writer_holds_no_stateless_task_however_many_run():
-    from policy.aws_types import ECS_SERVICE, SCALING_TARGET, TASK_DEFINITION
-
-    from ..builders import container
-
     definition = res(
         TASK_DEFINITION, "web", family="web", containerDefinitions=[container("web")], volumes=[]
     )
