@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from components.managed_postgres_specs import INSTANCE_CLASSES as RDS_INSTANCE_CLASSES
 from components.sidecar_task import ARM64
 from components.sidecar_task import CPU_ARCHITECTURES as ARCHITECTURES
 
@@ -56,6 +57,12 @@ class Prices:
     secrets_manager_secret_month: float
     route53_zone_month: float
     cloudwatch_logs_ingest_gb: float
+    rds_postgres_t4g_micro_hour: float
+    rds_postgres_t4g_small_hour: float
+    rds_postgres_t4g_medium_hour: float
+    rds_postgres_m7g_large_hour: float
+    rds_gp3_gb_month: float
+    rds_backup_gb_month: float
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -117,6 +124,33 @@ class FargateService:
             )
 
 
+def rds_hour_price(prices: Prices, instance_class: str) -> float:
+    """The Single-AZ PostgreSQL hourly price of ``instance_class`` (one of the classes a stack
+    may choose: ``managed_postgres_specs.INSTANCE_CLASSES``)."""
+    if instance_class not in RDS_INSTANCE_CLASSES:
+        raise ValueError(
+            f"no RDS price for {instance_class!r}; priced: {', '.join(RDS_INSTANCE_CLASSES)}"
+        )
+    key = "rds_postgres_" + instance_class.removeprefix("db.").replace(".", "_") + "_hour"
+    return float(getattr(prices, key))
+
+
+@dataclass(frozen=True)
+class RdsInstance:
+    """An RDS for PostgreSQL instance: its class, its storage and whether it has a standby."""
+
+    name: str
+    instance_class: str
+    storage_gb: int
+    multi_az: bool
+
+    @property
+    def copies(self) -> int:
+        """Multi-AZ bills the standby's hours and storage as well: twice the Single-AZ price.
+        https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html"""
+        return 2 if self.multi_az else 1
+
+
 @dataclass(frozen=True)
 class StackShape:
     """What a stack runs, counted: the inputs of the cost model."""
@@ -134,6 +168,7 @@ class StackShape:
     secrets: int = 0
     hosted_zones: int = 0
     log_groups: int = 0
+    rds_instances: tuple[RdsInstance, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +193,9 @@ class Usage:
     processed by the interface endpoints or the NAT gateway (S3 gateway traffic is free)."""
     alb_lcu: float = 1.0
     """Average load balancer capacity units (one LCU: 25 new connections/s or 1 GB/h)."""
+    rds_backup_gb: float = 20.0
+    """Automated backups and snapshots of an RDS instance, GB; RDS stores as much as the
+    instance's provisioned storage free, the rest is billed."""
 
 
 @dataclass(frozen=True)
@@ -340,6 +378,8 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
                 price=prices.s3_standard_gb_month,
             )
         )
+    for instance in shape.rds_instances:
+        lines.extend(_rds_lines(instance, prices, usage))
     if shape.secrets:
         lines.append(
             _priced(
@@ -363,6 +403,34 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
             )
         )
     return CostEstimate(region=shape.region, lines=tuple(lines))
+
+
+def _rds_lines(instance: RdsInstance, prices: Prices, usage: Usage) -> list[CostLine]:
+    """Instance hours and gp3 storage (twice with Multi-AZ), backups beyond the free allowance.
+    https://aws.amazon.com/rds/postgresql/pricing/"""
+    deployment = "Multi-AZ" if instance.multi_az else "Single-AZ"
+    label = f"RDS PostgreSQL {instance.instance_class} {deployment}"
+    extra_backup = max(0.0, usage.rds_backup_gb - instance.storage_gb)
+    return [
+        _priced(
+            f"{label} instance hours",
+            (instance.copies, "instance"),
+            (prices.hours_per_month, "h"),
+            price=rds_hour_price(prices, instance.instance_class),
+        ),
+        _priced(
+            f"{label} gp3 storage",
+            (instance.copies, "copy"),
+            (instance.storage_gb, "GB"),
+            price=prices.rds_gp3_gb_month,
+        ),
+        _priced(
+            f"RDS backup storage beyond the free {instance.storage_gb} GB (stated "
+            f"{_fmt(usage.rds_backup_gb)} GB)",
+            (extra_backup, "GB"),
+            price=prices.rds_backup_gb_month,
+        ),
+    ]
 
 
 def total_line(estimate_: CostEstimate) -> str:

@@ -29,7 +29,7 @@ from plan.derive import rule_resources, stack_shape
 from policy.evaluator import evaluate
 from policy.model import Resource, RuleResult
 from policy.reach import Reach, services_reached
-from stack_settings import EGRESS_ENDPOINTS, EGRESS_NAT
+from stack_settings import DATABASE_EFS, DATABASE_RDS, EGRESS_ENDPOINTS, EGRESS_NAT
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,17 @@ CHOICES: tuple[Choice, ...] = (
         {"efsThroughputMode": BURSTING_THROUGHPUT},
         "no per-GB charge, but ~1 MiB/s baseline for a 2 GB file system once burst credits "
         "are spent (checkpoints, base backups, crash recovery)",
+    ),
+    Choice(
+        f"Postgres in the task on EFS (database: {DATABASE_EFS}, one task)",
+        {"database": DATABASE_EFS, "minTasks": "1", "maxTasks": "1"},
+        "cheapest; one task, so a deploy or a task failure stops the site for a minute or two",
+    ),
+    Choice(
+        f"Postgres on RDS (database: {DATABASE_RDS}, two tasks)",
+        {"database": DATABASE_RDS, "minTasks": "2", "maxTasks": "6"},
+        "rolling deploys without downtime, a task per AZ, auto scaling to 6 tasks (not priced), "
+        "Multi-AZ on production, RDS backups and PITR; an instance costs more than EFS",
     ),
 )
 

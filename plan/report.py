@@ -33,7 +33,8 @@ def usage_text(plan: Plan) -> str:
         f"EFS data {u.efs_gb:g} GB, EFS reads {u.efs_read_gb:g} GB/month and writes "
         f"{u.efs_write_gb:g} GB/month (billed with elastic throughput), database backups in S3 "
         f"{u.backup_gb:g} GB, container logs {u.log_gb:g} GB/month, "
-        f"traffic to AWS APIs {u.aws_traffic_gb:g} GB/month, ALB {u.alb_lcu:g} LCU on average"
+        f"traffic to AWS APIs {u.aws_traffic_gb:g} GB/month, ALB {u.alb_lcu:g} LCU on average, "
+        f"RDS backups {u.rds_backup_gb:g} GB"
     )
 
 

@@ -121,6 +121,7 @@ def test_every_alternative_is_priced_and_the_current_ones_are_marked(plan):
         "interface endpoints in every AZ",
         "ARM tasks (ARM64, Graviton)",
         "EFS elastic throughput",
+        "Postgres in the task on EFS (database: efs, one task)",
     }
     for alternative in plan.alternatives:
         if alternative.current:
