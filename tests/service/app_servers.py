@@ -102,12 +102,12 @@ def app_server(database_url: str, settings: str = CACHED_SETTINGS) -> Iterator[s
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
-                if requests.get(f"{url}/livez", timeout=2).status_code == 200:
+                if requests.get(f"{url}/livez", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or busy starting
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"gunicorn did not start: {process.stderr.read()[-3000:]}")
