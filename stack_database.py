@@ -53,8 +53,8 @@ class TaskLogs(Protocol):
 class StackDatabase:
     """The chosen database and what comes with it."""
 
-    database: Any
-    """A :class:`components.PostgresDatabase`: PersistentPostgres or ManagedPostgres."""
+    database: components.PostgresDatabase
+    """PersistentPostgres or ManagedPostgres."""
     container_name: str | None
     """The task's Postgres container, None when Postgres runs outside the task."""
     backups: Any = None
