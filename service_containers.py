@@ -11,13 +11,11 @@ from typing import Protocol
 import pulumi
 
 from components import (
-    BACKUP_FAILURE_MARKER,
     ContainerSpec,
     HealthCheck,
     LoadBalancerTarget,
-    LogPatternMetric,
-    LogPatternMetricArgs,
     ServiceAlarmsArgs,
+    ServiceAutoscalingArgs,
     ServiceImagesArgs,
     SesMail,
     SesMailArgs,
@@ -26,7 +24,7 @@ from components import (
 )
 from components.persistent_postgres import BURSTING_THROUGHPUT
 from components.sidecar_task import ARM64
-from service_contract import CONTRACTS, WEB
+from service_contract import CONTRACTS, DB, WEB
 
 NGINX_PORT, WEB_PORT = 8080, 8000
 # Containers of the task share one loopback. By address: "localhost" may resolve to ::1 first,
@@ -42,6 +40,8 @@ WEB_START_PERIOD = 120
 SETTINGS_MODULE = "config.settings.production"
 # EMAIL_PORT of a site that sends no mail: SES's STARTTLS port, the settings' own default.
 SMTP_PORT = 587
+# Auto scaling's target of ALBRequestCountPerTarget (requests per task per minute): 50 a second.
+REQUESTS_PER_TASK_PER_MINUTE = 3000
 # The images: one build context, one Dockerfile per container.
 IMAGE_CONTEXT = "service"
 DOCKERFILES = {
@@ -148,11 +148,19 @@ def ses_mail(name: str, settings: EdgeSettings) -> SesMail | None:
     )
 
 
-def image_args(cpu_architecture: str, production: bool) -> ServiceImagesArgs:
-    """The three images, built for the task's CPU architecture (``X86_64`` or ``ARM64``). A
-    production stack keeps its repositories' images when it is destroyed."""
+def image_args(
+    cpu_architecture: str, production: bool, managed_database: bool = False
+) -> ServiceImagesArgs:
+    """The images, built for the task's CPU architecture (``X86_64`` or ``ARM64``): all three,
+    or nginx and web when a managed database runs Postgres. A production stack keeps its
+    repositories' images when it is destroyed."""
     platform = "linux/arm64" if cpu_architecture == ARM64 else "linux/amd64"
-    return ServiceImagesArgs(IMAGE_CONTEXT, DOCKERFILES, platform, force_delete=not production)
+    dockerfiles = {
+        container: dockerfile
+        for container, dockerfile in DOCKERFILES.items()
+        if not (managed_database and container == DB.container)
+    }
+    return ServiceImagesArgs(IMAGE_CONTEXT, dockerfiles, platform, force_delete=not production)
 
 
 def _flag(value: bool) -> str:
@@ -217,8 +225,10 @@ def web_container(
     smtp: SmtpRelay | None,
     secret_key_arn: pulumi.Input[str],
     database_url_secret_arn: pulumi.Input[str],
+    database_container: str | None = DB.container,
 ) -> ContainerSpec:
-    """gunicorn + Django on the loopback, after the database is healthy."""
+    """gunicorn + Django on the loopback, after the database container (if the task has one:
+    ``database_container`` None for a managed database) is healthy."""
     return ContainerSpec(
         name="web",
         image=image,
@@ -239,7 +249,7 @@ def web_container(
             command=["CMD-SHELL", "python /app/healthcheck.py || exit 1"],
             start_period=WEB_START_PERIOD,
         ),
-        depends_on={"db": "HEALTHY"},
+        depends_on={database_container: "HEALTHY"} if database_container else {},
         user="10001:10001",  # the app user of service/Dockerfile
     )
 
@@ -287,13 +297,18 @@ def nginx_target(entrance: Entrance) -> LoadBalancerTarget:
     )
 
 
-def task_containers(*containers: ContainerSpec) -> list[ContainerSpec]:
+def task_containers(
+    *containers: ContainerSpec, managed_database: bool = False
+) -> list[ContainerSpec]:
     """The task's containers, each checked against its contract (service_contract.py): the
-    contract's containers, each with exactly the variables the contract allows in AWS."""
+    contract's containers (without db when ``managed_database``: Postgres runs outside the
+    task), each with exactly the variables the contract allows in AWS."""
     names = sorted(c.name for c in containers)
-    if names != sorted(CONTRACTS):
+    expected = sorted(n for n in CONTRACTS if not (managed_database and n == DB.container))
+    if names != expected:
         raise ValueError(
-            f"the task has the containers {names}; service_contract.py declares {sorted(CONTRACTS)}"
+            f"the task has the containers {names}; service_contract.py declares {expected}"
+            + (" (db is outside the task with a managed database)" if managed_database else "")
         )
     for container in containers:
         CONTRACTS[container.name].checked(
@@ -359,11 +374,11 @@ class AlarmSettings(Protocol):
 
 
 class Database(Protocol):
-    """The database's parts the alarms watch (what PersistentPostgres gives)."""
+    """The database's parts the alarms watch (what stack_database.StackDatabase gives)."""
 
-    container_name: str
-    file_system_id: pulumi.Output[str]
-    backup_vault_name: pulumi.Output[str]
+    file_system_id: pulumi.Output[str] | None
+    backup_vault_name: pulumi.Output[str] | None
+    backup_failure_metric: tuple[pulumi.Output[str], pulumi.Output[str]] | None
 
 
 class Task(RunningService, Protocol):
@@ -371,24 +386,11 @@ class Task(RunningService, Protocol):
     log_group_names: dict[str, pulumi.Output[str]]
 
 
-def backup_failure_metric(name: str, task: Task, database: Database) -> LogPatternMetric:
-    """Counts the db container's log lines that say a backup failed (the marker it prints)."""
-    return LogPatternMetric(
-        f"{name}-db-backup-failures",
-        LogPatternMetricArgs(
-            task.log_group_names[database.container_name],
-            BACKUP_FAILURE_MARKER,
-            "PostgresBackupFailures",
-        ),
-    )
-
-
 def alarm_args(
     settings: AlarmSettings,
     entrance: Entrance,
     task: Task,
     database: Database,
-    backup_failures: LogPatternMetric,
 ) -> ServiceAlarmsArgs:
     """What the stack's alarms watch: the entrance, the service, the database and its backups."""
     return ServiceAlarmsArgs(
@@ -400,7 +402,37 @@ def alarm_args(
         service_name=task.service_name,
         file_system_id=database.file_system_id,
         backup_vault_name=database.backup_vault_name,
-        backup_failure_metric=(backup_failures.namespace, backup_failures.metric_name),
+        backup_failure_metric=database.backup_failure_metric,
         efs_bursting=settings.efs_throughput_mode == BURSTING_THROUGHPUT,
         alarm_email=settings.alarm_email,
+    )
+
+
+class ScaledSettings(Protocol):
+    """The stack settings auto scaling follows (stack_settings.StackSettings has them)."""
+
+    @property
+    def min_tasks(self) -> int: ...
+
+    @property
+    def max_tasks(self) -> int: ...
+
+
+def autoscaling_args(
+    settings: ScaledSettings, task: RunningService, entrance: Entrance
+) -> ServiceAutoscalingArgs:
+    """Between minTasks and maxTasks on requests per task and CPU (60 %), for the web service.
+
+    :data:`REQUESTS_PER_TASK_PER_MINUTE` is an estimate, not a measurement on Fargate: the
+    timeline served about 550 requests/s on the benchmark machine (docs/benchmarks.md), and a
+    task has half a vCPU; CPU tracking catches what the estimate misses.
+    """
+    return ServiceAutoscalingArgs(
+        cluster_name=task.cluster_name,
+        service_name=task.service_name,
+        load_balancer_arn=entrance.load_balancer_arn,
+        target_group_arn=entrance.target_group_arn,
+        min_tasks=settings.min_tasks,
+        max_tasks=settings.max_tasks,
+        requests_per_task=REQUESTS_PER_TASK_PER_MINUTE,
     )

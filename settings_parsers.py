@@ -17,6 +17,12 @@ from typing import Any
 from components.availability_zones import FARGATE_UNSUPPORTED_ZONE_IDS
 from components.dns_names import within_zone
 from components.flow_log_specs import FLOW_LOG_MODES as FLOW_LOG_MODES
+from components.managed_postgres_specs import INSTANCE_CLASSES as DB_INSTANCE_CLASSES
+from components.managed_postgres_specs import (
+    MAX_BACKUP_RETENTION_DAYS,
+    MAX_STORAGE_GIB,
+    MIN_STORAGE_GIB,
+)
 from components.persistent_postgres import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
 from components.private_network import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
 from components.sidecar_task import CPU_ARCHITECTURES as CPU_ARCHITECTURES
@@ -28,6 +34,13 @@ EGRESS_ENDPOINTS, EGRESS_NAT = "endpoints", "nat"
 EGRESS_MODES = (EGRESS_ENDPOINTS, EGRESS_NAT)
 WAF_OFF, WAF_ON = "off", "on"
 WAF_MODES = (WAF_OFF, WAF_ON)
+# Where Postgres runs: a container of the one task with its data on EFS (one writer, one task),
+# or RDS (the task is stateless and scales).
+DATABASE_EFS, DATABASE_RDS = "efs", "rds"
+DATABASES = (DATABASE_EFS, DATABASE_RDS)
+# The most web tasks a stack may scale to: each holds CONN_MAX_AGE connections per gunicorn
+# worker, and the smallest instance class allows about a hundred.
+MAX_TASKS = 10
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy, retentionInDays):
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -321,3 +334,66 @@ def waf_mode(text: str, earlier: Earlier) -> str:
     ``true``/``false``: taken to mean the same."""
     value = {"true": WAF_ON, "false": WAF_OFF}.get(text.strip().lower(), text.strip())
     return one_of(WAF_MODES)(value, earlier)
+
+
+# --- the database and the number of tasks ------------------------------------------------------
+
+
+def database(text: str, earlier: Earlier) -> str:
+    value = one_of(DATABASES)(text, earlier)
+    if value == DATABASE_RDS and earlier["azCount"] < 2:
+        # An RDS DB subnet group needs subnets in two AZs, even for a single-AZ instance.
+        raise NotAllowed(earlier["azCount"], f"2 or more with database: {DATABASE_RDS}", "azCount")
+    return value
+
+
+db_instance_class = one_of(DB_INSTANCE_CLASSES)
+db_allocated_storage = integer_between(MIN_STORAGE_GIB, MAX_STORAGE_GIB, "GiB, gp3")
+# FSBP RDS.11 (a mandatory rule of policy/) asks for at least 7 days.
+db_backup_retention_days = integer_between(7, MAX_BACKUP_RETENTION_DAYS, "days")
+
+
+def db_max_allocated_storage(text: str, earlier: Earlier) -> int:
+    allocated = earlier["dbAllocatedStorageGb"]
+    allowed = (
+        f"0 (no storage autoscaling) or {allocated + 1} to {MAX_STORAGE_GIB} (above "
+        f"dbAllocatedStorageGb, {allocated})"
+    )
+    value = integer(text, allowed)
+    if value != 0 and not allocated < value <= MAX_STORAGE_GIB:
+        raise NotAllowed(value, allowed)
+    return value
+
+
+def db_multi_az(text: str, earlier: Earlier) -> bool:
+    """true | false; empty: a standby in a second AZ for production only."""
+    value = text.strip().lower()
+    if value == "":
+        return earlier["environment"] == PRODUCTION
+    if value not in ("true", "false"):
+        raise NotAllowed(text, 'true | false | "" (production: true, development: false)')
+    return value == "true"
+
+
+def min_tasks(text: str, earlier: Earlier) -> int:
+    if earlier["database"] == DATABASE_EFS:
+        allowed = f"1 with database: {DATABASE_EFS} (one writer on the file system)"
+        value = integer(text, allowed)
+        if value != 1:
+            raise NotAllowed(value, allowed)
+        return value
+    return integer_between(1, MAX_TASKS, "tasks")(text, earlier)
+
+
+def max_tasks(text: str, earlier: Earlier) -> int:
+    low = earlier["minTasks"]
+    high = 1 if earlier["database"] == DATABASE_EFS else MAX_TASKS
+    allowed = (
+        f"1 with database: {DATABASE_EFS} (one writer on the file system)"
+        if high == 1
+        else f"minTasks ({low}) to {MAX_TASKS}"
+    )
+    value = integer(text, allowed)
+    if not low <= value <= high:
+        raise NotAllowed(value, allowed)
+    return value

@@ -27,6 +27,10 @@ from paths import REPO_ROOT
 # The enumerations (those the components accept are theirs) are offered here with the settings
 # that choose among them (``as``: re-exported).
 from settings_parsers import CPU_ARCHITECTURES as CPU_ARCHITECTURES
+from settings_parsers import DATABASE_EFS as DATABASE_EFS
+from settings_parsers import DATABASE_RDS as DATABASE_RDS
+from settings_parsers import DATABASES as DATABASES
+from settings_parsers import DB_INSTANCE_CLASSES as DB_INSTANCE_CLASSES
 from settings_parsers import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
 from settings_parsers import EGRESS_ENDPOINTS as EGRESS_ENDPOINTS
 from settings_parsers import EGRESS_MODES as EGRESS_MODES
@@ -164,6 +168,28 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("alarmEmail", "alarm_email", "", accepts.alarm_email,
             "who the alarms mail (an SNS e-mail subscription, confirmed from its first "
             "mail); empty: the alarm topic has no subscriber"),
+    Setting("database", "database", DATABASE_EFS, accepts.database,
+            "`efs`: Postgres in the task, data on EFS, one task; `rds`: RDS for PostgreSQL, "
+            "the task is stateless and scales (`minTasks`..`maxTasks`; needs `azCount` >= 2)"),
+    Setting("dbInstanceClass", "db_instance_class", "db.t4g.micro",
+            accepts.db_instance_class,
+            "with `database: rds`: the instance class, one of " + ", ".join(DB_INSTANCE_CLASSES)),
+    Setting("dbAllocatedStorageGb", "db_allocated_storage_gb", "20",
+            accepts.db_allocated_storage, "with `database: rds`: gp3 storage at creation, GiB"),
+    Setting("dbMaxAllocatedStorageGb", "db_max_allocated_storage_gb", "100",
+            accepts.db_max_allocated_storage,
+            "with `database: rds`: storage autoscaling ceiling, GiB (0: off)"),
+    Setting("dbMultiAz", "db_multi_az", "", accepts.db_multi_az,
+            "with `database: rds`: a standby in a second AZ (doubles the instance price); "
+            "empty: `true` for production, `false` for development"),
+    Setting("dbBackupRetentionDays", "db_backup_retention_days", "7",
+            accepts.db_backup_retention_days,
+            "with `database: rds`: days of automated backups (the point-in-time window), 7..35"),
+    Setting("minTasks", "min_tasks", "1", accepts.min_tasks,
+            "tasks always running (1 with `database: efs`)"),
+    Setting("maxTasks", "max_tasks", "1", accepts.max_tasks,
+            "with `database: rds`: the most tasks auto scaling starts (above `minTasks` turns "
+            "it on)"),
 )  # fmt: skip
 
 SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
@@ -207,6 +233,14 @@ class StackSettings:
     archive_timeout_seconds: int
     efs_throughput_mode: str
     alarm_email: str
+    database: str
+    db_instance_class: str
+    db_allocated_storage_gb: int
+    db_max_allocated_storage_gb: int
+    db_multi_az: bool
+    db_backup_retention_days: int
+    min_tasks: int
+    max_tasks: int
 
     @property
     def is_production(self) -> bool:
@@ -227,6 +261,15 @@ class StackSettings:
     @property
     def mail_domain(self) -> str:
         return self.mail_from.rpartition("@")[2]
+
+    @property
+    def managed_database(self) -> bool:
+        """RDS holds the data, so the task is stateless."""
+        return self.database == DATABASE_RDS
+
+    @property
+    def autoscales(self) -> bool:
+        return self.max_tasks > self.min_tasks
 
     @property
     def nat(self) -> str:

@@ -13,6 +13,7 @@ from components.endpoint_set import (
 )
 from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
 from components.log_pattern_metric import LogPatternMetric, LogPatternMetricArgs
+from components.managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from components.media_bucket import MediaBucket, MediaBucketArgs
 from components.persistent_postgres import (
     PersistentPostgres,
@@ -24,6 +25,7 @@ from components.postgres_env import BACKUP_FAILURE_MARKER, WalArchive
 from components.private_network import PrivateNetwork, PrivateNetworkArgs
 from components.public_entrance import PublicEntrance, PublicEntranceArgs
 from components.service_alarms import ServiceAlarms, ServiceAlarmsArgs
+from components.service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
 from components.service_images import ServiceImages, ServiceImagesArgs
 from components.ses_mail import SesMail, SesMailArgs
 from components.sidecar_task import SidecarTask, SidecarTaskArgs
@@ -55,6 +57,8 @@ __all__ = [
     "LoadBalancerTarget",
     "LogPatternMetric",
     "LogPatternMetricArgs",
+    "ManagedPostgres",
+    "ManagedPostgresArgs",
     "MediaBucket",
     "MediaBucketArgs",
     "Mount",
@@ -69,6 +73,8 @@ __all__ = [
     "PublicEntranceArgs",
     "ServiceAlarms",
     "ServiceAlarmsArgs",
+    "ServiceAutoscaling",
+    "ServiceAutoscalingArgs",
     "ServiceImages",
     "ServiceImagesArgs",
     "SesMail",

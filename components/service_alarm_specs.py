@@ -137,16 +137,17 @@ def alarm_specs(
     target_group: pulumi.Input[str],
     cluster_name: pulumi.Input[str],
     service_name: pulumi.Input[str],
-    file_system_id: pulumi.Input[str],
+    file_system_id: pulumi.Input[str] | None,
     efs_bursting: bool,
-    backup_failure_metric: tuple[str, str],
+    backup_failure_metric: tuple[str, str] | None,
 ) -> list[AlarmSpec]:
-    """Every metric alarm of one service, in the order operations.md documents them."""
+    """Every metric alarm of one service, in the order operations.md documents them. Without a
+    file system (a managed database) no EFS alarm; without a backup metric no backup alarm."""
     balancer = {"LoadBalancer": load_balancer}
     targets = {"LoadBalancer": load_balancer, "TargetGroup": target_group}
     service = {"ClusterName": cluster_name, "ServiceName": service_name}
     file_system = {"FileSystemId": file_system_id}
-    namespace, metric_name = backup_failure_metric
+    namespace, metric_name = backup_failure_metric or ("", "")
     specs = [
         AlarmSpec(
             key="alb-5xx",
@@ -281,13 +282,20 @@ def alarm_specs(
             ),
         ),
     ]
-    return specs
-
-
-def event_specs(cluster_arn: pulumi.Input[str], vault_name: pulumi.Input[str]) -> list[EventSpec]:
-    """Events that page as they happen: a task that stopped for a reason other than a
-    deployment, and an AWS Backup job of the vault that made no recovery point."""
     return [
+        spec
+        for spec in specs
+        if (file_system_id is not None or spec.namespace != EFS)
+        and (backup_failure_metric is not None or spec.key != "db-backup-failures")
+    ]
+
+
+def event_specs(
+    cluster_arn: pulumi.Input[str], vault_name: pulumi.Input[str] | None
+) -> list[EventSpec]:
+    """Events that page as they happen: a task that stopped for a reason other than a
+    deployment, and an AWS Backup job of the vault (if any) that made no recovery point."""
+    events = [
         EventSpec(
             key="task-stopped",
             description="A task of the service stopped, and not because a deployment replaced it",
@@ -311,6 +319,7 @@ def event_specs(cluster_arn: pulumi.Input[str], vault_name: pulumi.Input[str]) -
             },
         ),
     ]
+    return [event for event in events if vault_name is not None or event.key != "aws-backup-failed"]
 
 
 def topic_policy_statements(

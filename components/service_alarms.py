@@ -47,12 +47,13 @@ class ServiceAlarmsArgs:
     """The ECS cluster: its tasks' stops are matched by the cluster's ARN."""
     cluster_name: pulumi.Input[str]
     service_name: pulumi.Input[str]
-    file_system_id: pulumi.Input[str]
-    """The EFS file system that holds the database."""
-    backup_vault_name: pulumi.Input[str]
-    """The AWS Backup vault whose failed jobs page."""
-    backup_failure_metric: tuple[str, str]
-    """(namespace, metric name) of the count of failed database backups (LogPatternMetric)."""
+    file_system_id: pulumi.Input[str] | None = None
+    """The EFS file system that holds the database (None: no EFS, no EFS alarm)."""
+    backup_vault_name: pulumi.Input[str] | None = None
+    """The AWS Backup vault whose failed jobs page (None: no vault)."""
+    backup_failure_metric: tuple[str, str] | None = None
+    """(namespace, metric name) of the count of failed database backups (LogPatternMetric);
+    None: no backup tool in the task (a managed database backs itself up)."""
     efs_bursting: bool = False
     """The file system runs on burst credits: also alarm before they run out."""
     alarm_email: str = ""
@@ -64,7 +65,9 @@ class ServiceAlarmsArgs:
                 f"ServiceAlarmsArgs.alarm_email {self.alarm_email!r}: give one e-mail address "
                 "or an empty string"
             )
-        if len(self.backup_failure_metric) != 2 or not all(self.backup_failure_metric):
+        if self.backup_failure_metric is not None and (
+            len(self.backup_failure_metric) != 2 or not all(self.backup_failure_metric)
+        ):
             raise ValueError(
                 "ServiceAlarmsArgs.backup_failure_metric: give (namespace, metric name), e.g. "
                 "LogPatternMetric's namespace and metric_name"

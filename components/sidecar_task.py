@@ -76,6 +76,9 @@ class SidecarTaskArgs:
     """X86_64 or ARM64 (Graviton, cheaper); the images must be built for it."""
     desired_count: int = 1
     """Tasks to run; forced to 1 when a container is stateful."""
+    autoscaled: bool = False
+    """Application Auto Scaling owns the running count (ServiceAutoscaling): `pulumi up` sets
+    ``desired_count`` at creation only, and never resets what auto scaling chose."""
     log_retention_days: int = 30
     """Days CloudWatch keeps each container's log."""
     task_role_statements: Sequence[Mapping[str, Any]] = ()
@@ -149,6 +152,11 @@ class SidecarTaskArgs:
                 )
         if self.desired_count < 0:
             raise ValueError("SidecarTaskArgs.desired_count must be 0 or more")
+        if self.autoscaled and self.stateful:
+            raise ValueError(
+                "SidecarTaskArgs.autoscaled with a stateful container: a task that holds data "
+                "must never run twice; move the data out of the task or turn auto scaling off"
+            )
         not_resources = [
             repr(item) for item in self.ready_after if not isinstance(item, pulumi.Resource)
         ]
@@ -374,6 +382,7 @@ class SidecarTask(pulumi.ComponentResource):
                 parent=self,
                 depends_on=[*first_task_needs, *args.ready_after],
                 custom_timeouts=STEADY_STATE_TIMEOUTS,
+                ignore_changes=["desiredCount"] if args.autoscaled else None,
             ),
         )
 

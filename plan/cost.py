@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from components.managed_postgres_specs import INSTANCE_CLASSES as RDS_INSTANCE_CLASSES
 from components.sidecar_task import ARM64
 from components.sidecar_task import CPU_ARCHITECTURES as ARCHITECTURES
 
@@ -64,6 +65,12 @@ class Prices:
     waf_web_acl_month: float
     waf_rule_month: float
     waf_million_requests: float
+    rds_postgres_t4g_micro_hour: float
+    rds_postgres_t4g_small_hour: float
+    rds_postgres_t4g_medium_hour: float
+    rds_postgres_m7g_large_hour: float
+    rds_gp3_gb_month: float
+    rds_backup_gb_month: float
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -125,6 +132,33 @@ class FargateService:
             )
 
 
+def rds_hour_price(prices: Prices, instance_class: str) -> float:
+    """The Single-AZ PostgreSQL hourly price of ``instance_class`` (one of the classes a stack
+    may choose: ``managed_postgres_specs.INSTANCE_CLASSES``)."""
+    if instance_class not in RDS_INSTANCE_CLASSES:
+        raise ValueError(
+            f"no RDS price for {instance_class!r}; priced: {', '.join(RDS_INSTANCE_CLASSES)}"
+        )
+    key = "rds_postgres_" + instance_class.removeprefix("db.").replace(".", "_") + "_hour"
+    return float(getattr(prices, key))
+
+
+@dataclass(frozen=True)
+class RdsInstance:
+    """An RDS for PostgreSQL instance: its class, its storage and whether it has a standby."""
+
+    name: str
+    instance_class: str
+    storage_gb: int
+    multi_az: bool
+
+    @property
+    def copies(self) -> int:
+        """Multi-AZ bills the standby's hours and storage as well: twice the Single-AZ price.
+        https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html"""
+        return 2 if self.multi_az else 1
+
+
 @dataclass(frozen=True)
 class StackShape:
     """What a stack runs, counted: the inputs of the cost model."""
@@ -148,6 +182,7 @@ class StackShape:
     access_log_buckets: int = 0  # S3 buckets holding load balancer access logs
     kms_keys: int = 0  # customer managed KMS keys
     waf_web_acl_rules: tuple[int, ...] = ()  # one entry per AWS WAF web ACL: its rule count
+    rds_instances: tuple[RdsInstance, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +218,9 @@ class Usage:
     """ALB access logs kept in S3 (gzip), GB: the retention window of a small site's logs."""
     waf_million_requests: float = 1.0
     """Requests a web ACL inspects per month, millions (only with a WAF)."""
+    rds_backup_gb: float = 20.0
+    """Automated backups and snapshots of an RDS instance, GB; RDS stores as much as the
+    instance's provisioned storage free, the rest is billed."""
 
 
 @dataclass(frozen=True)
@@ -365,6 +403,8 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
                 price=prices.s3_standard_gb_month,
             )
         )
+    for instance in shape.rds_instances:
+        lines.extend(_rds_lines(instance, prices, usage))
     if shape.secrets:
         lines.append(
             _priced(
@@ -441,6 +481,34 @@ def _audit_lines(shape: StackShape, prices: Prices, usage: Usage) -> list[CostLi
             _priced("KMS customer managed keys", (shape.kms_keys, ""), price=prices.kms_key_month)
         )
     return lines
+
+
+def _rds_lines(instance: RdsInstance, prices: Prices, usage: Usage) -> list[CostLine]:
+    """Instance hours and gp3 storage (twice with Multi-AZ), backups beyond the free allowance.
+    https://aws.amazon.com/rds/postgresql/pricing/"""
+    deployment = "Multi-AZ" if instance.multi_az else "Single-AZ"
+    label = f"RDS PostgreSQL {instance.instance_class} {deployment}"
+    extra_backup = max(0.0, usage.rds_backup_gb - instance.storage_gb)
+    return [
+        _priced(
+            f"{label} instance hours",
+            (instance.copies, "instance"),
+            (prices.hours_per_month, "h"),
+            price=rds_hour_price(prices, instance.instance_class),
+        ),
+        _priced(
+            f"{label} gp3 storage",
+            (instance.copies, "copy"),
+            (instance.storage_gb, "GB"),
+            price=prices.rds_gp3_gb_month,
+        ),
+        _priced(
+            f"RDS backup storage beyond the free {instance.storage_gb} GB (stated "
+            f"{_fmt(usage.rds_backup_gb)} GB)",
+            (extra_backup, "GB"),
+            price=prices.rds_backup_gb_month,
+        ),
+    ]
 
 
 def total_line(estimate_: CostEstimate) -> str:

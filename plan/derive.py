@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from components.access_log_bucket import COMPONENT_TYPE as ACCESS_LOG_BUCKET_COMPONENT
 from components.postgres_backup_bucket import COMPONENT_TYPE as BACKUP_BUCKET_COMPONENT
 from components.sidecar_task import X86_64
-from plan.cost import FargateService, InterfaceEndpoint, StackShape
+from plan.cost import FargateService, InterfaceEndpoint, RdsInstance, StackShape
 from policy import aws_types
 from policy.aws_types import ELASTIC_IP, HOSTED_ZONE, ROUTE53_RECORD, SECRET
 from policy.model import Resource
@@ -104,6 +104,19 @@ def _fargate_services(resources: Sequence[Resource]) -> tuple[FargateService, ..
     return tuple(services)
 
 
+def _rds_instances(resources: Sequence[Resource]) -> tuple[RdsInstance, ...]:
+    return tuple(
+        RdsInstance(
+            name=r.name,
+            instance_class=str(r.props.get("instanceClass")),
+            storage_gb=int(r.props.get("allocatedStorage") or 0),
+            multi_az=r.props.get("multiAz") is True,
+        )
+        for r in resources
+        if r.type == aws_types.RDS_INSTANCE
+    )
+
+
 def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
     """Count what the cost model prices."""
 
@@ -175,4 +188,5 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
         ),
         kms_keys=len(of_type(aws_types.KMS_KEY)),
         waf_web_acl_rules=tuple(len(as_list(acl.props.get("rules"))) for acl in of_type(WEB_ACL)),
+        rds_instances=_rds_instances(resources),
     )

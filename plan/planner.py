@@ -29,7 +29,7 @@ from plan.derive import rule_resources, stack_shape
 from policy.evaluator import evaluate
 from policy.model import Resource, RuleResult
 from policy.reach import Reach, services_reached
-from stack_settings import EGRESS_ENDPOINTS, EGRESS_NAT, WAF_OFF, WAF_ON
+from stack_settings import DATABASE_EFS, DATABASE_RDS, EGRESS_ENDPOINTS, EGRESS_NAT, WAF_OFF, WAF_ON
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,17 @@ CHOICES: tuple[Choice, ...] = (
         "no AWS WAF",
         {"waf": WAF_OFF},
         "nothing in front of Django's own checks: a burst of sign-ins reaches the workers",
+    ),
+    Choice(
+        f"Postgres in the task on EFS (database: {DATABASE_EFS}, one task)",
+        {"database": DATABASE_EFS, "minTasks": "1", "maxTasks": "1"},
+        "cheapest; one task, so a deploy or a task failure stops the site for a minute or two",
+    ),
+    Choice(
+        f"Postgres on RDS (database: {DATABASE_RDS}, two tasks)",
+        {"database": DATABASE_RDS, "minTasks": "2", "maxTasks": "6"},
+        "rolling deploys without downtime, a task per AZ, auto scaling to 6 tasks (not priced), "
+        "Multi-AZ on production, RDS backups and PITR; an instance costs more than EFS",
     ),
 )
 

@@ -36,7 +36,8 @@ def usage_text(plan: Plan) -> str:
         f"traffic to AWS APIs {u.aws_traffic_gb:g} GB/month, ALB {u.alb_lcu:g} LCU on average, "
         f"VPC flow logs {u.flow_log_gb:g} GB/month ({u.flow_log_stored_gb:g} GB kept), "
         f"ALB access logs in S3 {u.access_log_gb:g} GB, "
-        f"WAF {u.waf_million_requests:g} M requests/month (with a WAF)"
+        f"WAF {u.waf_million_requests:g} M requests/month (with a WAF), "
+        f"RDS backups {u.rds_backup_gb:g} GB"
     )
 
 

@@ -25,6 +25,9 @@ METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 SNS_TOPIC = "aws:sns/topic:Topic"
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 KMS_KEY = "aws:kms/key:Key"
+# --- RDS ---------------------------------------------------------------------------------------
+RDS_INSTANCE = "aws:rds/instance:Instance"
+RDS_CLUSTER = "aws:rds/cluster:Cluster"
 
 # --- load balancing ----------------------------------------------------------------------------
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")

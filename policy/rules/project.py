@@ -2,7 +2,8 @@
 
 - DJTW.SINGLE-WRITER: Postgres keeps its data directory on EFS, and two servers on one data
   directory corrupt it; the task that writes there must never run twice, not even during a
-  deployment (ECS, EFS, Application Auto Scaling).
+  deployment (ECS, EFS, Application Auto Scaling). It holds only a task that writes to EFS: with
+  `database: rds` the task is stateless and may roll and scale.
 - DJTW.PRIVATE-REACH: the tasks run in private subnets; without a NAT gateway every AWS service
   they call needs a VPC endpoint (ECS, VPC), as :mod:`policy.reach` works out.
 """

@@ -10,6 +10,7 @@ import pytest
 
 import components
 from components.aliases import with_former_types
+from stack_settings import read_stack_file
 from tests.infra.conftest import note_aliases, prod_config, run_main
 
 
@@ -42,7 +43,7 @@ def component_class(module: ModuleType) -> type:
 
 
 def test_the_library_has_its_components():
-    assert len(COMPONENT_MODULES) == 14
+    assert len(COMPONENT_MODULES) == 16
 
 
 @pytest.mark.parametrize("module", COMPONENT_MODULES, ids=lambda m: m.__name__)
@@ -78,6 +79,7 @@ def prod_aliases() -> dict[str, list]:
     sent = note_aliases(patcher)
     try:
         run_main(prod_config(waf="on"))
+        run_main({**read_stack_file("scale")})  # the components only an rds stack declares
     finally:
         patcher.undo()
     by_type: dict[str, list] = {}

@@ -46,7 +46,9 @@ class Mail:
     password_secret_arn: str = "arn:smtp-password"
 
 
-def web(settings: Settings = Settings(), smtp: Mail | None = Mail()) -> ContainerSpec:
+def web(
+    settings: Settings = Settings(), smtp: Mail | None = Mail(), **database: str | None
+) -> ContainerSpec:
     return web_container(
         settings,
         image="web-image",
@@ -55,6 +57,7 @@ def web(settings: Settings = Settings(), smtp: Mail | None = Mail()) -> Containe
         smtp=smtp,
         secret_key_arn="arn:secret-key",
         database_url_secret_arn="arn:database-url",
+        **database,
     )
 
 
@@ -239,3 +242,17 @@ def test_the_web_firewall_rate_limits_the_paths_where_a_request_costs_a_password
         "/accounts/signup/",
         "/accounts/password_reset/",
     }
+
+
+def test_with_a_managed_database_the_task_is_nginx_and_web_only():
+    nginx = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
+    stateless_web = web(database_container=None)
+    assert stateless_web.depends_on == {}
+    names = [c.name for c in task_containers(nginx, stateless_web, managed_database=True)]
+    assert names == ["nginx", "web"]
+    with pytest.raises(ValueError, match="db is outside the task"):
+        task_containers(nginx, stateless_web, db(), managed_database=True)
+    assert sorted(image_args("ARM64", production=True, managed_database=True).dockerfiles) == [
+        "nginx",
+        "web",
+    ]

@@ -147,3 +147,67 @@ def test_alarm_email_is_one_address_or_nothing():
     assert accepts.alarm_email("", {}) == ""
     for bad in ("ops", "@example.org", "ops@", "o ps@example.org", "ops@exa mple.org"):
         assert refusal(accepts.alarm_email, bad, {}).value == bad
+
+
+def test_rds_needs_two_azs_and_blames_the_az_count():
+    assert accepts.database("rds", {"azCount": 2}) == "rds"
+    assert accepts.database("efs", {"azCount": 1}) == "efs"
+    with pytest.raises(accepts.NotAllowed) as refused:
+        accepts.database("rds", {"azCount": 1})
+    assert refused.value.setting == "azCount"
+
+
+def test_efs_keeps_exactly_one_task():
+    efs = {"database": "efs"}
+    assert accepts.min_tasks("1", efs) == 1
+    assert accepts.max_tasks("1", {**efs, "minTasks": 1}) == 1
+    for parse, earlier in [
+        (accepts.min_tasks, efs),
+        (accepts.max_tasks, {**efs, "minTasks": 1}),
+    ]:
+        with pytest.raises(accepts.NotAllowed, match="one writer"):
+            parse("2", earlier)
+
+
+def test_rds_scales_from_min_to_max_tasks():
+    rds = {"database": "rds"}
+    assert accepts.min_tasks("2", rds) == 2
+    assert accepts.max_tasks("6", {**rds, "minTasks": 2}) == 6
+    with pytest.raises(accepts.NotAllowed, match=r"minTasks \(3\) to 10"):
+        accepts.max_tasks("2", {**rds, "minTasks": 3})
+    with pytest.raises(accepts.NotAllowed):
+        accepts.min_tasks("0", rds)
+    with pytest.raises(accepts.NotAllowed):
+        accepts.max_tasks("11", {**rds, "minTasks": 1})
+
+
+def test_multi_az_follows_the_environment_unless_set():
+    assert accepts.db_multi_az("", {"environment": "production"}) is True
+    assert accepts.db_multi_az("", {"environment": "development"}) is False
+    assert accepts.db_multi_az("false", {"environment": "production"}) is False
+    with pytest.raises(accepts.NotAllowed, match=r"true \| false"):
+        accepts.db_multi_az("yes", {"environment": "production"})
+
+
+def test_storage_autoscaling_grows_above_the_allocated_storage_or_is_off():
+    earlier = {"dbAllocatedStorageGb": 50}
+    assert accepts.db_max_allocated_storage("0", earlier) == 0
+    assert accepts.db_max_allocated_storage("51", earlier) == 51
+    with pytest.raises(accepts.NotAllowed, match=r"51 to 65536"):
+        accepts.db_max_allocated_storage("50", earlier)
+
+
+def test_the_instance_classes_offered_are_the_component_s():
+    from components.managed_postgres_specs import INSTANCE_CLASSES
+
+    assert accepts.DB_INSTANCE_CLASSES == INSTANCE_CLASSES
+    with pytest.raises(accepts.NotAllowed):
+        accepts.db_instance_class("db.r6g.large", {})
+
+
+def test_rds_backups_keep_at_least_the_week_fsbp_asks_for():
+    assert accepts.db_backup_retention_days("7", {}) == 7
+    assert accepts.db_backup_retention_days("35", {}) == 35
+    for text in ("6", "36"):
+        with pytest.raises(accepts.NotAllowed, match=r"7 to 35"):
+            accepts.db_backup_retention_days(text, {})

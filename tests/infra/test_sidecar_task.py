@@ -265,6 +265,7 @@ def test_children_are_parented_to_the_component():
         ([], {}, r"containers is empty"),
         ([app()], {"cpu_architecture": "arm"}, r"use X86_64 or ARM64"),
         ([app()], {"ready_after": ["sg-1"]}, r"ready_after holds 'sg-1'; give resources"),
+        ([app(stateful=True)], {"autoscaled": True}, r"must never run twice"),
     ],
 )
 def test_bad_task_args_say_what_to_change(containers_, kwargs, message):

@@ -116,3 +116,15 @@ def test_failed_backups_are_counted_from_the_db_log(prod):
         "1",
     )
     assert prod.outputs["backup_failure_metric"] == "django-tw/PostgresBackupFailures"
+
+
+def test_the_efs_database_exports_its_file_system_bucket_and_failure_metric(prod):
+    assert set(prod.outputs) >= {
+        "efs_file_system_id",
+        "backup_vault_name",
+        "backup_bucket_name",
+        "backup_destination_url",
+        "backup_failure_metric",
+    }
+    assert prod.outputs["backup_failure_metric"] == "django-tw/PostgresBackupFailures"
+    assert "database_address" not in prod.outputs

@@ -335,3 +335,25 @@ def test_waf_is_off_unless_turned_on_even_where_yaml_reads_on_as_a_boolean(
 def test_the_smtp_key_starts_at_generation_one(prod_config):
     assert load_settings(prod_config).smtp_key_generation == 1
     assert load_settings({**prod_config, "smtpKeyGeneration": "2"}).smtp_key_generation == 2
+
+
+def test_the_scale_stack_is_rds_and_scales_with_multi_az_by_default():
+    settings = load_settings(read_stack_file("scale"))
+    assert settings.database == "rds"
+    assert settings.managed_database
+    assert (settings.min_tasks, settings.max_tasks) == (2, 6)
+    assert settings.autoscales
+    assert settings.db_multi_az is True  # production's default
+    assert settings.db_backup_retention_days == 7
+
+
+def test_prod_keeps_postgres_on_efs_in_one_task(prod_config):
+    settings = load_settings(prod_config)
+    assert settings.database == "efs"
+    assert (settings.min_tasks, settings.max_tasks) == (1, 1)
+    assert not settings.autoscales
+
+
+def test_efs_with_several_tasks_is_refused_naming_the_setting(prod_config):
+    with pytest.raises(SettingsError, match=r"`django-tw:maxTasks`.*one writer"):
+        load_settings({**prod_config, "maxTasks": "3"})

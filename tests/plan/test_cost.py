@@ -242,3 +242,53 @@ def test_a_web_acl_costs_5_a_month_plus_1_per_rule_plus_0_60_per_million_request
 def test_no_web_acl_no_waf_lines():
     result = estimate(StackShape(region="ap-northeast-1"), load_prices("ap-northeast-1"))
     assert not [line for line in result.lines if "WAF" in line.item]
+
+
+# --- RDS -------------------------------------------------------------------------------------
+
+
+def rds_shape(instance_class: str = "db.t4g.micro", multi_az: bool = False, storage: int = 20):
+    from plan.cost import RdsInstance
+
+    return StackShape(
+        region="ap-northeast-1",
+        rds_instances=(RdsInstance("db", instance_class, storage, multi_az),),
+    )
+
+
+def rds_line(estimate_, words: str):
+    return next(line for line in estimate_.lines if words in line.item)
+
+
+def test_rds_prices_instance_hours_storage_and_backups_beyond_the_free_allowance():
+    from plan.cost import Usage
+
+    prices = load_prices("ap-northeast-1")
+    single = estimate(rds_shape(), prices, Usage(rds_backup_gb=35))
+    assert rds_line(single, "instance hours").monthly_usd == Decimal("18.25")  # 730 x 0.025
+    assert rds_line(single, "gp3 storage").monthly_usd == Decimal("2.76")  # 20 x 0.138
+    backups = rds_line(single, "backup storage")
+    assert backups.quantity.startswith("15 GB")  # 35 stated - 20 free
+    assert backups.monthly_usd == Decimal("1.43")  # 15 x 0.095, half up
+
+
+def test_multi_az_doubles_the_instance_and_its_storage():
+    prices = load_prices("ap-northeast-1")
+    single = estimate(rds_shape(multi_az=False), prices)
+    double = estimate(rds_shape(multi_az=True), prices)
+    for words in ("instance hours", "gp3 storage"):
+        assert rds_line(double, words).monthly_usd == 2 * rds_line(single, words).monthly_usd
+    assert "Multi-AZ" in rds_line(double, "instance hours").item
+
+
+def test_every_class_a_stack_may_choose_has_a_price_in_every_region():
+    from components.managed_postgres_specs import INSTANCE_CLASSES
+    from plan.cost import known_regions, rds_hour_price
+
+    for region in known_regions():
+        prices = load_prices(region)
+        hourly = [rds_hour_price(prices, c) for c in INSTANCE_CLASSES]
+        assert hourly == sorted(hourly), region  # bigger classes cost more
+        assert all(price > 0 for price in hourly)
+    with pytest.raises(ValueError, match="no RDS price"):
+        rds_hour_price(load_prices("ap-northeast-1"), "db.r6g.large")

@@ -122,6 +122,7 @@ def test_every_alternative_is_priced_and_the_current_ones_are_marked(plan):
         "ARM tasks (ARM64, Graviton)",
         "EFS elastic throughput",
         "no AWS WAF",
+        "Postgres in the task on EFS (database: efs, one task)",
     }
     for alternative in plan.alternatives:
         if alternative.current:

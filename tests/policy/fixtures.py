@@ -19,6 +19,7 @@ from .rules import (
     iam_fixtures,
     logs_fixtures,
     project_fixtures,
+    rds_fixtures,
     s3_fixtures,
 )
 
@@ -26,6 +27,7 @@ from .rules import (
 FIXTURES: dict[str, tuple[list[Resource], list[Resource]]] = {
     **ecs_fixtures.FIXTURES,
     **efs_fixtures.FIXTURES,
+    **rds_fixtures.FIXTURES,
     **elb_fixtures.FIXTURES,
     **s3_fixtures.FIXTURES,
     **ec2_fixtures.FIXTURES,

@@ -21,6 +21,7 @@ RULE_IDS = [
     *("ECS.2", "ECS.4", "ECS.5", "ECS.8", "ECS.9", "ECS.12", "ECS.18", "ECS.20"),
     "DJTW.ECS-EXEC-LOGGING",
     *("EFS.1", "EFS.2", "EFS.3", "EFS.4", "EFS.6"),
+    *("RDS.2", "RDS.3", "RDS.5", "RDS.7/RDS.8", "RDS.9", "RDS.11", "RDS.13", "RDS.23"),
     *("ELB.1", "ELB.4", "ELB.5", "ELB.6", "ELB.13", "ELB.17"),
     *("S3.1/S3.8", "S3.5", "S3.12"),
     *("EC2.2", "EC2.6", "EC2.15", "EC2.18", "EC2.19", "DJTW.ENDPOINT-POLICY"),
@@ -58,9 +59,11 @@ def test_fsbp_rules_link_to_their_control():
 
 def test_advisory_rules_are_the_documented_trade_offs():
     # ECS.5: ECS Exec and the images' entrypoints need writable paths; ECS.12: Container
-    # Insights is a paid extra; ECR.2: tasks pin images by digest, tags may move.
+    # Insights is a paid extra; ECR.2: tasks pin images by digest, tags may move. RDS.5: a
+    # development stack runs one AZ for half the price; RDS.7/RDS.8: development stacks may be
+    # deleted; RDS.23: the port is open to one client group only.
     advisory = {rule.id for rule in RULES if rule.enforcement is Enforcement.ADVISORY}
-    assert advisory == {"ECS.5", "ECS.12", "ECR.2"}
+    assert advisory == {"ECS.5", "ECS.12", "ECR.2", "RDS.5", "RDS.7/RDS.8", "RDS.23"}
 
 
 # --- declaring a rule -------------------------------------------------------------------------

@@ -28,8 +28,10 @@ def test_prod_passes_every_mandatory_rule(results):
 
 
 def test_every_rule_finds_something_to_check_on_prod(results):
-    # A rule that checked nothing on prod either targets the wrong type token or is dead.
-    assert [r.rule.id for r in results if r.checked == 0] == []
+    # A rule that checked nothing on prod either targets the wrong type token or is dead. The
+    # RDS rules check the scale stack instead (tests/policy/test_scale_stack.py).
+    unchecked = [r.rule.id for r in results if r.checked == 0]
+    assert [rule_id for rule_id in unchecked if not rule_id.startswith("RDS.")] == []
 
 
 def test_each_advisory_finding_on_prod_is_explained_in_the_readme(results):

@@ -136,7 +136,7 @@ def stages(dockerfile: str) -> list[list[str]]:
 
 
 def test_the_nginx_image_collects_the_static_files_as_the_web_image_does():
-    web_build, web_runtime = stages("Dockerfile")
+    web_build, _rds_ca, web_runtime = stages("Dockerfile")
     nginx_build, nginx_static, nginx_runtime = stages("Dockerfile.nginx")
     # The same dependencies from the same instructions (one cache), the same script: the two
     # images hold the same hashed names, so the pages Django renders name files nginx has.
@@ -202,3 +202,13 @@ def test_the_bump_script_pins_every_from_line_to_the_digest_its_tag_resolves_to(
     assert lines[2] == "RUN echo FROM python:3.11-slim-bookworm"
     assert lines[3] == f"FROM postgres:17-bookworm@sha256:{'b' * 64}"
     assert all(PINNED_FROM.match(line) for line in lines if line.startswith("FROM "))
+
+
+def test_the_web_image_ships_the_rds_ca_bundle_where_the_managed_database_url_points():
+    from components.managed_postgres_specs import RDS_CA_BUNDLE_PATH
+
+    steps = instructions("Dockerfile")
+    download = next(step for step in steps if "truststore.pki.rds.amazonaws.com" in step)
+    assert "global/global-bundle.pem" in download
+    assert "BEGIN CERTIFICATE" in download  # a failed or empty download fails the build
+    assert f"COPY --from=rds-ca /opt/rds-global-bundle.pem {RDS_CA_BUNDLE_PATH}" in steps

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policy.aws_types import NAT_GATEWAY
+from policy.aws_types import ECS_SERVICE, NAT_GATEWAY, SCALING_TARGET, TASK_DEFINITION
 from policy.evaluator import RULES_BY_ID, evaluate
 
 from ..builders import (
@@ -45,3 +45,14 @@ def test_private_reach_needs_the_smtp_endpoint_when_the_task_sends_mail():
     assert [f.message.split()[0] for f in without.findings] == ["email-smtp"]
     with_smtp = [mailer, service(), *ALL_ENDPOINTS, endpoint("email-smtp")]
     assert result_of("DJTW.PRIVATE-REACH", with_smtp).passed
+
+
+def test_single_writer_holds_no_stateless_task_however_many_run():
+    definition = res(
+        TASK_DEFINITION, "web", family="web", containerDefinitions=[container("web")], volumes=[]
+    )
+    service = res(
+        ECS_SERVICE, "web", taskDefinition="web", desiredCount=4, deploymentMaximumPercent=200
+    )
+    scaling = res(SCALING_TARGET, "web", resourceId="service/c/web", maxCapacity=6)
+    assert result_of("DJTW.SINGLE-WRITER", [definition, service, scaling]).passed

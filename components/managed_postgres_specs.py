@@ -1,0 +1,138 @@
+"""What ManagedPostgres declares, as pure functions: the allowed sizes, the parameters, the
+connection string the application reads, the Performance Insights and log settings.
+
+Facts relied on, with their sources:
+
+- ``rds.force_ssl=1`` makes RDS for PostgreSQL refuse every connection without TLS (the default
+  is 1 from PostgreSQL 15 on; it is set explicitly so a parameter group change cannot drop it):
+  https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
+- ``sslmode=verify-full`` checks both the chain (against ``sslrootcert``, the RDS CA bundle
+  the web image downloads from truststore.pki.rds.amazonaws.com) and that the host name is the
+  instance's endpoint:
+  https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+  https://www.postgresql.org/docs/17/libpq-ssl.html#LIBPQ-SSL-PROTECTION
+- Performance Insights keeps 7 days free of charge (longer retention is paid), and RDS for
+  PostgreSQL offers it on every instance class allowed here:
+  https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.Overview.cost.html
+  https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.Overview.Engines.html
+- Automated backups are kept 0..35 days; 0 turns them off:
+  https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html
+- General Purpose (gp3) storage is 20..65536 GiB for RDS for PostgreSQL:
+  https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html
+"""
+
+from urllib.parse import quote
+
+import pulumi
+
+ENGINE = "postgres"
+ENGINE_MAJOR_VERSION = "17"
+PARAMETER_GROUP_FAMILY = f"postgres{ENGINE_MAJOR_VERSION}"
+POSTGRES_PORT = 5432
+STORAGE_TYPE = "gp3"
+MIN_STORAGE_GIB, MAX_STORAGE_GIB = 20, 65536
+MAX_BACKUP_RETENTION_DAYS = 35
+FREE_PERFORMANCE_INSIGHTS_DAYS = 7
+# The logs RDS for PostgreSQL can publish to CloudWatch Logs; FSBP RDS.9 asks for both
+# (`upgrade` only speaks during engine upgrades).
+# https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-9
+LOG_EXPORTS = ("postgresql", "upgrade")
+# Graviton classes, burstable for small sites and one general-purpose size beyond them: what
+# `make plan` prices and what a stack may choose.
+INSTANCE_CLASSES = ("db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.m7g.large")
+# Where the web image keeps the RDS CA bundle (service/Dockerfile downloads it at build time).
+RDS_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem"
+# The master user RDS creates; its password lives in a secret that RDS manages and rotates.
+MASTER_USERNAME = "rds_admin"
+FORCE_SSL_PARAMETER = {"name": "rds.force_ssl", "value": "1"}
+
+
+def check_instance_class(instance_class: str) -> None:
+    """ValueError unless ``instance_class`` is one of :data:`INSTANCE_CLASSES`."""
+    if instance_class not in INSTANCE_CLASSES:
+        raise ValueError(
+            f"instance class {instance_class!r} is not offered here; use one of "
+            f"{', '.join(INSTANCE_CLASSES)}"
+        )
+
+
+def check_storage(allocated_gib: int, max_allocated_gib: int) -> None:
+    """ValueError unless gp3 can hold ``allocated_gib`` and autoscaling may grow to the maximum."""
+    if not MIN_STORAGE_GIB <= allocated_gib <= MAX_STORAGE_GIB:
+        raise ValueError(
+            f"allocated storage {allocated_gib} GiB: gp3 takes {MIN_STORAGE_GIB}.."
+            f"{MAX_STORAGE_GIB} GiB"
+        )
+    if max_allocated_gib and not allocated_gib < max_allocated_gib <= MAX_STORAGE_GIB:
+        raise ValueError(
+            f"max allocated storage {max_allocated_gib} GiB: use 0 (no storage autoscaling) or "
+            f"more than the allocated {allocated_gib} GiB, at most {MAX_STORAGE_GIB}"
+        )
+
+
+def check_backup_retention(days: int) -> None:
+    """ValueError unless automated backups are on (1..35 days)."""
+    if not 1 <= days <= MAX_BACKUP_RETENTION_DAYS:
+        raise ValueError(
+            f"backup retention {days} days: use 1..{MAX_BACKUP_RETENTION_DAYS} (0 would turn "
+            "automated backups, and point-in-time recovery, off)"
+        )
+
+
+def performance_insights_retention(instance_class: str) -> int | None:
+    """Days of Performance Insights to keep: the free 7 on every allowed class."""
+    return FREE_PERFORMANCE_INSIGHTS_DAYS if instance_class in INSTANCE_CLASSES else None
+
+
+def log_group_names(identifier: str) -> list[str]:
+    """Where RDS writes each exported log: ``/aws/rds/instance/<identifier>/<log>``."""
+    return [f"/aws/rds/instance/{identifier}/{log}" for log in LOG_EXPORTS]
+
+
+def final_snapshot_identifier(name: str) -> str:
+    """The snapshot RDS takes when the instance is deleted: letters, digits and hyphens."""
+    cleaned = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+    return f"{cleaned}-final"[:255]
+
+
+def verified_url(
+    *,
+    user: str,
+    password: str,
+    host: str,
+    port: int | str,
+    database: str,
+    ca_bundle_path: str = RDS_CA_BUNDLE_PATH,
+) -> str:
+    """``postgres://user:password@host:port/db?sslmode=verify-full&sslrootcert=...``.
+
+    libpq reads both query options; django-environ passes them through to psycopg as
+    ``OPTIONS``. The password is percent-encoded, so any character survives.
+    """
+    return (
+        f"postgres://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}/"
+        f"{quote(database, safe='')}?sslmode=verify-full&sslrootcert={ca_bundle_path}"
+    )
+
+
+def database_url_output(
+    *,
+    user: str,
+    password: pulumi.Input[str],
+    host: pulumi.Input[str],
+    port: pulumi.Input[int],
+    database: str,
+    ca_bundle_path: str = RDS_CA_BUNDLE_PATH,
+) -> pulumi.Output[str]:
+    """:func:`verified_url` once the endpoint and the password are known, a Pulumi secret."""
+    url = pulumi.Output.all(password, host, port).apply(
+        lambda values: verified_url(
+            user=user,
+            password=values[0],
+            host=values[1],
+            port=values[2],
+            database=database,
+            ca_bundle_path=ca_bundle_path,
+        )
+    )
+    return pulumi.Output.secret(url)

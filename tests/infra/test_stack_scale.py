@@ -1,0 +1,131 @@
+"""The scale stack (Pulumi.scale.yaml, `database: rds`): a stateless task in front of RDS that
+rolls with full capacity and scales between minTasks and maxTasks.
+
+Run from __main__.py like tests/infra/test_stack.py; prod (`database: efs`) is the contrast.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pytest
+
+from offline import StackRecording
+from stack_settings import read_stack_file
+from tests.infra.conftest import SERVICE, TASK_DEFINITION, containers, run_main, secrets
+
+INSTANCE = "aws:rds/instance:Instance"
+SCALING_TARGET = "aws:appautoscaling/target:Target"
+SCALING_POLICY = "aws:appautoscaling/policy:Policy"
+IN_TASK_DATABASE_TYPES = [
+    "aws:efs/fileSystem:FileSystem",
+    "aws:efs/mountTarget:MountTarget",
+    "aws:efs/accessPoint:AccessPoint",
+    "aws:backup/vault:Vault",
+    "django-tw:postgres_backup_bucket:PostgresBackupBucket",
+    "django-tw:persistent_postgres:PersistentPostgres",
+    "django-tw:log_pattern_metric:LogPatternMetric",
+]
+
+
+def scale_config(**overrides: object) -> dict[str, str]:
+    return {**read_stack_file("scale"), **{key: str(value) for key, value in overrides.items()}}
+
+
+@pytest.fixture(scope="module")
+def scale() -> StackRecording:
+    return run_main(scale_config())
+
+
+def test_the_task_holds_nginx_and_web_only_and_web_waits_for_no_database(scale):
+    by_name = containers(scale)
+    assert sorted(by_name) == ["nginx", "web"]
+    assert "dependsOn" not in by_name["web"] or by_name["web"]["dependsOn"] == []
+    volumes = json.dumps(scale.one(TASK_DEFINITION).inputs.get("volumes", []))
+    assert "efsVolumeConfiguration" not in volumes
+
+
+def test_nothing_of_the_in_task_database_is_declared(scale):
+    for type_ in IN_TASK_DATABASE_TYPES:
+        assert scale.of_type(type_) == [], type_
+    assert [r.inputs.get("name") for r in scale.of_type("awsx:ecr:Repository")] != []
+    assert len(scale.of_type("awsx:ecr:Image")) == 2  # nginx and web: no db image to build
+
+
+def test_the_service_rolls_with_full_capacity_from_min_tasks(scale, prod):
+    service = scale.one(SERVICE).inputs
+    assert service["desiredCount"] == 2
+    assert service["deploymentMinimumHealthyPercent"] == 100
+    assert service["deploymentMaximumPercent"] == 200
+    single_writer = prod.one(SERVICE).inputs
+    assert (single_writer["desiredCount"], single_writer["deploymentMaximumPercent"]) == (1, 100)
+
+
+def test_the_web_container_reads_the_rds_url_and_the_task_joins_the_client_group(scale):
+    web_secrets = secrets(containers(scale)["web"])
+    rds_component = scale.one("django-tw:managed_postgres:ManagedPostgres")
+    url_secrets = [
+        s
+        for s in scale.of_type("aws:secretsmanager/secret:Secret")
+        if s.name.endswith("-rds-url-secret")
+    ]
+    assert [s.outputs["arn"] for s in url_secrets] == [web_secrets["DATABASE_URL"]]
+    client = next(g for g in scale.children_of(rds_component) if g.name.endswith("-rds-client-sg"))
+    assert client.id in scale.one(SERVICE).inputs["networkConfiguration"]["securityGroups"]
+    assert scale.one(INSTANCE).inputs["multiAz"] is True
+
+
+def test_auto_scaling_tracks_requests_per_task_and_cpu_between_min_and_max(scale):
+    target = scale.one(SCALING_TARGET).inputs
+    service = scale.one(SERVICE)
+    cluster = scale.one("aws:ecs/cluster:Cluster")
+    assert target["resourceId"] == f"service/{cluster.outputs['name']}/{service.outputs['name']}"
+    assert (target["minCapacity"], target["maxCapacity"]) == (2, 6)
+    assert target["scalableDimension"] == "ecs:service:DesiredCount"
+    metrics = {}
+    for policy in scale.of_type(SCALING_POLICY):
+        configuration = policy.inputs["targetTrackingScalingPolicyConfiguration"]
+        specification = configuration["predefinedMetricSpecification"]
+        metrics[specification["predefinedMetricType"]] = (configuration, specification)
+        assert configuration["scaleInCooldown"] > configuration["scaleOutCooldown"] > 0
+    assert sorted(metrics) == ["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]
+    label = metrics["ALBRequestCountPerTarget"][1]["resourceLabel"]
+    balancer = scale.one("aws:lb/loadBalancer:LoadBalancer").outputs["arn"]
+    assert label.startswith(balancer.partition(":loadbalancer/")[2] + "/targetgroup/")
+    assert metrics["ECSServiceAverageCPUUtilization"][0]["targetValue"] == 60
+
+
+def test_pulumi_up_leaves_the_running_count_to_auto_scaling(monkeypatch):
+    ignored: dict[str, list[str]] = {}
+    set_mocks = pulumi.runtime.set_mocks
+
+    def noting_ignore_changes(mocks, *args, monitor, **kwargs):
+        register = monitor.RegisterResource
+
+        def register_noting(request):
+            ignored[request.type] = list(request.ignoreChanges)
+            return register(request)
+
+        monitor.RegisterResource = register_noting
+        return set_mocks(mocks, *args, monitor=monitor, **kwargs)
+
+    monkeypatch.setattr(pulumi.runtime, "set_mocks", noting_ignore_changes)
+    run_main(scale_config())
+    assert ignored[SERVICE] == ["desiredCount"]
+    run_main(scale_config(maxTasks=2))  # minTasks 2 = maxTasks 2: no auto scaling
+    assert ignored[SERVICE] == []
+
+
+def test_without_a_range_there_is_no_auto_scaling():
+    fixed = run_main(scale_config(minTasks=3, maxTasks=3))
+    assert fixed.of_type(SCALING_TARGET) == []
+    assert fixed.one(SERVICE).inputs["desiredCount"] == 3
+
+
+def test_the_outputs_name_the_database_instead_of_efs(scale):
+    instance = scale.one(INSTANCE)
+    assert scale.outputs["database_address"] == instance.outputs["address"]
+    assert scale.outputs["database_master_secret_arn"].startswith("arn:aws:secretsmanager:")
+    assert "efs_file_system_id" not in scale.outputs
+    assert "backup_bucket_name" not in scale.outputs

@@ -1,0 +1,126 @@
+"""The move from `database: efs` to `database: rds` (docs/operations.md): a logical dump of the
+database in the task, restored into a second PostgreSQL that stands in for RDS (an administrator
+that is not a superuser, the application role made by service/db/rds-app-role.sql), serves the
+same users and tweets, and takes new ones."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import psycopg
+import pytest
+from pytest_postgresql.executors import PostgreSQLExecutor
+
+from local.client import SiteClient
+from local.system import postgres_bin_dir
+from paths import SERVICE_DIR
+from tests.service.app_servers import app_server, fresh_database, manage, migrate
+from tests.service.postgres import free_port, pg_ctl_wrapper, server_owned_tempdir
+
+PASSWORD = "correct-horse-battery-staple-42"
+APP_PASSWORD = "a" * 40
+SEED = f"""
+from django.contrib.auth import get_user_model
+from accounts.models import Follow
+from tweets.models import Like, Tweet
+User = get_user_model()
+alice = User.objects.create_user("alice", "alice@example.com", "{PASSWORD}")
+bob = User.objects.create_user("bob", "bob@example.com", "{PASSWORD}")
+Follow.objects.create(follower=alice, followee=bob)
+first = Tweet.objects.create(author=bob, text="bob before the move")
+Tweet.objects.create(author=alice, text="alice before the move", reply_to=first)
+Like.objects.create(user=alice, tweet=first)
+"""
+TWEETS = (
+    "SELECT u.username, t.text, t.reply_to_id IS NOT NULL FROM tweets_tweet t "
+    "JOIN auth_user u ON u.id = t.author_id ORDER BY t.id"
+)
+
+
+@pytest.fixture(scope="module")
+def rds_stand_in():
+    """A second server: the instance the stack's ManagedPostgres would create."""
+    base = server_owned_tempdir("django-tw-test-rds-")
+    executor = PostgreSQLExecutor(
+        executable=str(pg_ctl_wrapper(base)),
+        host="127.0.0.1",
+        port=free_port(),
+        datadir=str(base / "data"),
+        unixsocketdir=str(base),
+        logfile=str(base / "postgresql.log"),
+        startparams="-w",
+        dbname="postgres",
+        user="postgres",
+        postgres_options="-c fsync=off",
+    )
+    executor.start()
+    try:
+        yield executor
+    finally:
+        executor.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def run(*command: str) -> str:
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def prepare_like_rds(server) -> str:
+    """The master user and the database RDS creates, then the application role; its URL."""
+    root = f"postgres://postgres@{server.host}:{server.port}/postgres"
+    with psycopg.connect(root, autocommit=True) as connection:
+        connection.execute("CREATE ROLE rds_admin LOGIN CREATEROLE CREATEDB")
+        connection.execute("CREATE DATABASE django_tw OWNER rds_admin")
+    run(
+        str(postgres_bin_dir() / "psql"),
+        f"host={server.host} port={server.port} dbname=django_tw user=rds_admin",
+        "--no-psqlrc",
+        "-v", "app_user=django_tw",
+        "-v", f"app_password={APP_PASSWORD}",
+        "-v", "db_name=django_tw",
+        "-f", str(SERVICE_DIR / "db" / "rds-app-role.sql"),
+    )  # fmt: skip
+    return f"postgres://django_tw@{server.host}:{server.port}/django_tw"
+
+
+def test_a_dump_restored_into_rds_serves_the_same_tweets(postgresql_server, rds_stand_in, tmp_path):
+    with fresh_database(postgresql_server.host, postgresql_server.port) as source:
+        migrate(source)
+        manage(source, "shell", "-c", SEED)
+        dump = tmp_path / "django_tw.dump"
+        # The runbook's commands: a custom-format dump without owners or grants, so the
+        # restore makes every object the application role's.
+        run(
+            str(postgres_bin_dir() / "pg_dump"),
+            "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}", source,
+        )  # fmt: skip
+        with psycopg.connect(source) as connection:
+            before = connection.execute(TWEETS).fetchall()
+
+    target = prepare_like_rds(rds_stand_in)
+    run(
+        str(postgres_bin_dir() / "pg_restore"),
+        "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+        f"--dbname={target}", str(dump),
+    )  # fmt: skip
+
+    with psycopg.connect(target) as connection:
+        assert connection.execute(TWEETS).fetchall() == before
+        owners = connection.execute(
+            "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class "
+            "WHERE relnamespace = 'public'::regnamespace"
+        ).fetchall()
+    assert owners == [("django_tw",)]
+    assert "No migrations to apply." in migrate(target)
+
+    with app_server(target) as url:
+        alice = SiteClient(url, https=False)
+        alice.log_in("alice", PASSWORD)  # the password hashes moved with the users
+        home = alice.get("/").text
+        assert "bob before the move" in home
+        assert "alice before the move" in home
+        assert alice.post_tweet("alice after the move").status_code in (302, 303)
+        assert "alice after the move" in alice.get("/explore/").text
