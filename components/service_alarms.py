@@ -5,7 +5,8 @@ managed key alias/aws/sns), an optional e-mail subscription, one CloudWatch alar
 :func:`~components.service_alarm_specs.alarm_specs` entry (load balancer, service, file system,
 database backups), EventBridge rules for a task that stopped on its own and a failed AWS Backup
 job, and a dashboard of every alarm's metric. What each watches and why is in
-``service_alarm_specs``; what an operator does about each is in docs/operations.md.
+``service_alarm_specs`` and ``alarm_topic_specs``; what an operator does about each is in
+docs/operations.md.
 """
 
 import re
@@ -15,6 +16,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.alarm_topic_specs import (
+    event_specs,
+    topic_key_policy_statements,
+    topic_policy_statements,
+)
 from components.policy_documents import policy_document
 from components.service_alarm_specs import (
     AlarmSpec,
@@ -22,11 +28,8 @@ from components.service_alarm_specs import (
     arn_account,
     dashboard_json,
     dashboard_url,
-    event_specs,
     load_balancer_dimension,
     target_group_dimension,
-    topic_key_policy_statements,
-    topic_policy_statements,
 )
 
 COMPONENT_TYPE = "django-tw:service_alarms:ServiceAlarms"
