@@ -12,6 +12,7 @@ import pulumi
 
 from components import ServiceAlarmsArgs, ServiceAutoscalingArgs
 from components.persistent_postgres import BURSTING_THROUGHPUT
+from components.rds_alarm_specs import DbInstance
 from service_contract import WEB
 
 # Auto scaling's target of ALBRequestCountPerTarget (requests per task per minute): 50 a second.
@@ -81,6 +82,7 @@ class Database(Protocol):
     file_system_id: pulumi.Output[str] | None
     backup_vault_name: pulumi.Output[str] | None
     backup_failure_metric: tuple[pulumi.Output[str], pulumi.Output[str]] | None
+    db_instance: DbInstance | None
 
 
 class Task(RunningService, Protocol):
@@ -96,7 +98,8 @@ def alarm_args(
     task: Task,
     database: Database,
 ) -> ServiceAlarmsArgs:
-    """What the stack's alarms watch: the entrance, the service, the database and its backups."""
+    """What the stack's alarms watch: the entrance, the service, and the database (its file
+    system and backups in the task, or its RDS instance)."""
     return ServiceAlarmsArgs(
         region=settings.region,
         load_balancer_arn=entrance.load_balancer_arn,
@@ -108,6 +111,7 @@ def alarm_args(
         backup_vault_name=database.backup_vault_name,
         backup_failure_metric=database.backup_failure_metric,
         efs_bursting=settings.efs_throughput_mode == BURSTING_THROUGHPUT,
+        db_instance=database.db_instance,
         alarm_email=settings.alarm_email,
     )
 

@@ -22,6 +22,11 @@ DEPLOYMENT_STOP_REASON_PREFIX = "Scaling activity initiated by (deployment"
 # AWS Backup job states that mean no recovery point was made.
 # https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html
 FAILED_BACKUP_STATES = ("FAILED", "ABORTED", "EXPIRED")
+# RDS event categories of a DB instance that want a person: a Multi-AZ failover (started,
+# completed), a failure (the instance could not start, or stopped), storage running out.
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Messages.html#USER_Events.Messages.instance
+# https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-rds.html
+PAGING_RDS_EVENT_CATEGORIES = ("failover", "failure", "low storage")
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,13 @@ class EventSpec:
 
 
 def event_specs(
-    cluster_arn: pulumi.Input[str], vault_name: pulumi.Input[str] | None
+    cluster_arn: pulumi.Input[str],
+    vault_name: pulumi.Input[str] | None,
+    db_instance_identifier: pulumi.Input[str] | None = None,
 ) -> list[EventSpec]:
     """Events that page as they happen: a task that stopped for a reason other than a
-    deployment, and an AWS Backup job of the vault (if any) that made no recovery point."""
+    deployment, an AWS Backup job of the vault (if any) that made no recovery point, and a
+    failover, failure or low storage of the RDS instance (if any)."""
     events = [
         EventSpec(
             key="task-stopped",
@@ -62,8 +70,24 @@ def event_specs(
                 "detail": {"state": list(FAILED_BACKUP_STATES), "backupVaultName": [vault_name]},
             },
         ),
+        EventSpec(
+            key="db-instance-events",
+            description="The RDS instance failed over, failed, or is running out of storage",
+            pattern={
+                "source": ["aws.rds"],
+                "detail-type": ["RDS DB Instance Event"],
+                "detail": {
+                    "SourceIdentifier": [db_instance_identifier],
+                    "EventCategories": list(PAGING_RDS_EVENT_CATEGORIES),
+                },
+            },
+        ),
     ]
-    return [event for event in events if vault_name is not None or event.key != "aws-backup-failed"]
+    watched = {
+        "aws-backup-failed": vault_name is not None,
+        "db-instance-events": db_instance_identifier is not None,
+    }
+    return [event for event in events if watched.get(event.key, True)]
 
 
 def topic_policy_statements(

@@ -40,3 +40,15 @@ def test_the_topic_key_lets_both_publishers_encrypt_and_eventbridge_without_cond
         assert statement["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
     assert "Condition" not in events  # EventBridge's KMS requests carry no source keys
     assert admin["Action"] == "kms:*"
+
+
+def test_the_rds_instance_pages_on_failover_failure_and_low_storage_only_when_there_is_one():
+    without_rds = [event.key for event in event_specs("arn:cluster", "tw-vault")]
+    assert without_rds == ["task-stopped", "aws-backup-failed"]
+    managed = {event.key: event for event in event_specs("arn:cluster", None, "tw-rds")}
+    assert list(managed) == ["task-stopped", "db-instance-events"]
+    pattern = managed["db-instance-events"].pattern
+    assert pattern["source"] == ["aws.rds"]
+    assert pattern["detail-type"] == ["RDS DB Instance Event"]
+    assert pattern["detail"]["SourceIdentifier"] == ["tw-rds"]
+    assert sorted(pattern["detail"]["EventCategories"]) == ["failover", "failure", "low storage"]

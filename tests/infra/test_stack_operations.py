@@ -3,6 +3,7 @@ commands, from the stack's settings and plain stand-ins for the components."""
 
 from dataclasses import dataclass
 
+from components.rds_alarm_specs import DbInstance
 from stack_operations import (
     REQUESTS_PER_TASK_PER_MINUTE,
     alarm_args,
@@ -40,6 +41,15 @@ class InTaskDatabase:
     file_system_id: str | None = "fs-1"
     backup_vault_name: str | None = "tw-vault"
     backup_failure_metric: tuple[str, str] | None = ("django-tw", "PostgresBackupFailures")
+    db_instance: DbInstance | None = None
+
+
+MANAGED = InTaskDatabase(
+    file_system_id=None,
+    backup_vault_name=None,
+    backup_failure_metric=None,
+    db_instance=DbInstance("tw-rds", "db.t4g.small", 20),
+)
 
 
 def test_the_exec_command_opens_a_shell_in_the_web_container():
@@ -70,11 +80,22 @@ def test_the_alarms_watch_the_file_system_and_backups_of_a_database_in_the_task(
     )
     assert (args.file_system_id, args.backup_vault_name) == ("fs-1", "tw-vault")
     assert args.backup_failure_metric == ("django-tw", "PostgresBackupFailures")
+    assert args.db_instance is None
     assert (args.efs_bursting, args.alarm_email) == (False, "ops@example.org")
     bursting = alarm_args(
         Settings(efs_throughput_mode="bursting"), Entrance(), Task(), InTaskDatabase()
     )
     assert bursting.efs_bursting is True
+
+
+def test_the_alarms_watch_the_rds_instance_of_a_managed_database():
+    args = alarm_args(Settings(), Entrance(), Task(), MANAGED)
+    assert args.db_instance == DbInstance("tw-rds", "db.t4g.small", 20)
+    assert (args.file_system_id, args.backup_vault_name, args.backup_failure_metric) == (
+        None,
+        None,
+        None,
+    )
 
 
 def test_auto_scaling_runs_between_min_and_max_tasks_on_requests_per_task():
