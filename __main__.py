@@ -6,7 +6,7 @@
     or, with `database: rds`, web -> ManagedPostgres (RDS) and minTasks..maxTasks tasks.
     private subnets reach AWS through an EndpointSet derived from what the parts need.
 
-Wiring only: service_containers.py builds the Django containers to service_contract.py.
+Wiring only: containers in service_containers.py, alarms and scaling in stack_operations.py.
 """
 
 import dataclasses
@@ -15,6 +15,7 @@ import pulumi
 
 import components
 import service_containers as service
+import stack_operations as operations
 from components import PublicEntrance, PublicEntranceArgs
 from stack_database import database_for
 from stack_settings import EGRESS_NAT, settings_of_this_run
@@ -120,11 +121,11 @@ task_args = dataclasses.replace(task_args, egress=endpoints.client_egress, ready
 task = components.SidecarTask(name, task_args)
 data.watch(name, task)  # efs: a metric counts the db container's failed backups
 alarms = components.ServiceAlarms(
-    f"{name}-alarms", service.alarm_args(settings, entrance, task, data)
+    f"{name}-alarms", operations.alarm_args(settings, entrance, task, data)
 )
 if settings.autoscales:  # only a stateless task (settings refuse maxTasks > 1 with efs)
     components.ServiceAutoscaling(
-        f"{name}-scaling", service.autoscaling_args(settings, task, entrance)
+        f"{name}-scaling", operations.autoscaling_args(settings, task, entrance)
     )
 # --- outputs ----------------------------------------------------------------------------------
 pulumi.export("url", entrance.url)
@@ -132,8 +133,8 @@ pulumi.export("alb_dns_name", entrance.dns_name)
 pulumi.export("cluster_name", task.cluster_name)
 pulumi.export("service_name", task.service_name)
 pulumi.export("log_group_names", task.log_group_names)
-pulumi.export("exec_command", service.exec_command(task, settings.region))
-pulumi.export("deploy_events_command", service.deploy_events_command(task, settings.region))
+pulumi.export("exec_command", operations.exec_command(task, settings.region))
+pulumi.export("deploy_events_command", operations.deploy_events_command(task, settings.region))
 pulumi.export("media_bucket_name", media.bucket_name)
 pulumi.export("repository_urls", images.repository_urls)
 pulumi.export("vpc_endpoints", sorted(endpoints.services))

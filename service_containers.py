@@ -14,17 +14,14 @@ from components import (
     ContainerSpec,
     HealthCheck,
     LoadBalancerTarget,
-    ServiceAlarmsArgs,
-    ServiceAutoscalingArgs,
     ServiceImagesArgs,
     SesMail,
     SesMailArgs,
     WebFirewall,
     WebFirewallArgs,
 )
-from components.persistent_postgres import BURSTING_THROUGHPUT
 from components.sidecar_task import ARM64
-from service_contract import CONTRACTS, DB, WEB
+from service_contract import CONTRACTS, DB
 
 NGINX_PORT, WEB_PORT = 8080, 8000
 # Containers of the task share one loopback. By address: "localhost" may resolve to ::1 first,
@@ -40,8 +37,6 @@ WEB_START_PERIOD = 120
 SETTINGS_MODULE = "config.settings.production"
 # EMAIL_PORT of a site that sends no mail: SES's STARTTLS port, the settings' own default.
 SMTP_PORT = 587
-# Auto scaling's target of ALBRequestCountPerTarget (requests per task per minute): 50 a second.
-REQUESTS_PER_TASK_PER_MINUTE = 3000
 # The images: one build context, one Dockerfile per container.
 IMAGE_CONTEXT = "service"
 DOCKERFILES = {
@@ -321,118 +316,3 @@ def start_grace_seconds(containers: Sequence[ContainerSpec]) -> int:
     """The containers start one after another (db, web, nginx): the load balancer may judge
     the task only once all of them may have."""
     return sum(c.health_check.start_period for c in containers if c.health_check)
-
-
-def exec_command_line(region: str, cluster: str, service: str) -> str:
-    """The command an operator runs for a shell in the web container (ECS Exec)."""
-    task = (
-        f"$(aws ecs list-tasks --region {region} --cluster {cluster} --service-name {service} "
-        "--query 'taskArns[0]' --output text)"
-    )
-    return (
-        f"aws ecs execute-command --region {region} --cluster {cluster} --task {task} "
-        f"--container {WEB.container} --interactive --command /bin/bash"
-    )
-
-
-class RunningService(Protocol):
-    """Where the task runs (what SidecarTask gives)."""
-
-    cluster_name: pulumi.Output[str]
-    service_name: pulumi.Output[str]
-
-
-def exec_command(task: RunningService, region: str) -> pulumi.Output[str]:
-    """:func:`exec_command_line` for the task's cluster and service, once they exist."""
-    return pulumi.Output.all(region, task.cluster_name, task.service_name).apply(
-        lambda names: exec_command_line(*names)
-    )
-
-
-def deploy_events_command_line(region: str, cluster: str, service: str) -> str:
-    """The command that shows why a rollout failed: the service's latest events (tasks that
-    stopped and why, the circuit breaker or an alarm rolling back)."""
-    return (
-        f"aws ecs describe-services --region {region} --cluster {cluster} --services {service} "
-        "--query 'services[0].events[:10].[createdAt,message]' --output text"
-    )
-
-
-def deploy_events_command(task: RunningService, region: str) -> pulumi.Output[str]:
-    """:func:`deploy_events_command_line` for the task's cluster and service."""
-    return pulumi.Output.all(region, task.cluster_name, task.service_name).apply(
-        lambda names: deploy_events_command_line(*names)
-    )
-
-
-class AlarmSettings(Protocol):
-    """The stack settings the alarms follow (stack_settings.StackSettings has them)."""
-
-    region: str
-    efs_throughput_mode: str
-    alarm_email: str
-
-
-class Database(Protocol):
-    """The database's parts the alarms watch (what stack_database.StackDatabase gives)."""
-
-    file_system_id: pulumi.Output[str] | None
-    backup_vault_name: pulumi.Output[str] | None
-    backup_failure_metric: tuple[pulumi.Output[str], pulumi.Output[str]] | None
-
-
-class Task(RunningService, Protocol):
-    cluster_arn: pulumi.Output[str]
-    log_group_names: dict[str, pulumi.Output[str]]
-
-
-def alarm_args(
-    settings: AlarmSettings,
-    entrance: Entrance,
-    task: Task,
-    database: Database,
-) -> ServiceAlarmsArgs:
-    """What the stack's alarms watch: the entrance, the service, the database and its backups."""
-    return ServiceAlarmsArgs(
-        region=settings.region,
-        load_balancer_arn=entrance.load_balancer_arn,
-        target_group_arn=entrance.target_group_arn,
-        cluster_arn=task.cluster_arn,
-        cluster_name=task.cluster_name,
-        service_name=task.service_name,
-        file_system_id=database.file_system_id,
-        backup_vault_name=database.backup_vault_name,
-        backup_failure_metric=database.backup_failure_metric,
-        efs_bursting=settings.efs_throughput_mode == BURSTING_THROUGHPUT,
-        alarm_email=settings.alarm_email,
-    )
-
-
-class ScaledSettings(Protocol):
-    """The stack settings auto scaling follows (stack_settings.StackSettings has them)."""
-
-    @property
-    def min_tasks(self) -> int: ...
-
-    @property
-    def max_tasks(self) -> int: ...
-
-
-def autoscaling_args(
-    settings: ScaledSettings, task: RunningService, entrance: Entrance
-) -> ServiceAutoscalingArgs:
-    """Between minTasks and maxTasks on requests per task and CPU (60 %), for the web service.
-
-    :data:`REQUESTS_PER_TASK_PER_MINUTE` is an estimate, not a measurement on Fargate: the
-    timeline served about 550 requests/s on the benchmark machine (docs/benchmarks.md), and a
-    task has half a vCPU; CPU tracking catches what the estimate misses.
-    """
-    return ServiceAutoscalingArgs(
-        cluster_name=task.cluster_name,
-        service_name=task.service_name,
-        load_balancer_arn=entrance.load_balancer_arn,
-        target_group_arn=entrance.target_group_arn,
-        min_tasks=settings.min_tasks,
-        max_tasks=settings.max_tasks,
-        requests_per_task=REQUESTS_PER_TASK_PER_MINUTE,
-    )

@@ -16,6 +16,7 @@ import pulumi
 
 import components
 from components import BACKUP_FAILURE_MARKER
+from components.rds_alarm_specs import DbInstance
 
 
 class DatabaseSettings(Protocol):
@@ -63,6 +64,8 @@ class StackDatabase:
     """Stack outputs about the database, added to as the parts appear."""
     backup_failure_metric: tuple[pulumi.Output[str], pulumi.Output[str]] | None = None
     """(namespace, metric name) counting the db container's failed backups, once watched."""
+    db_instance: DbInstance | None = None
+    """The RDS instance the alarms watch (rds only; None with Postgres in the task)."""
 
     @property
     def bucket_arns(self) -> list[pulumi.Output[str]]:
@@ -130,7 +133,12 @@ def _managed(settings: DatabaseSettings, name: str, network: Any) -> StackDataba
         "database_master_secret_arn": database.master_user_secret_arn,
         "database_app_password_secret_arn": database.app_password_secret_arn,
     }
-    return StackDatabase(database, container_name=None, exports=exports)
+    instance = DbInstance(
+        identifier=database.instance_identifier,
+        instance_class=settings.db_instance_class,
+        allocated_storage_gib=settings.db_allocated_storage_gb,
+    )
+    return StackDatabase(database, container_name=None, exports=exports, db_instance=instance)
 
 
 def _in_task(settings: DatabaseSettings, name: str, network: Any, images: Any) -> StackDatabase:

@@ -19,6 +19,9 @@ Facts relied on, with their sources:
   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html
 - General Purpose (gp3) storage is 20..65536 GiB for RDS for PostgreSQL:
   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html
+- Each class's memory (https://aws.amazon.com/rds/instance-types/), and the default
+  ``max_connections`` of RDS for PostgreSQL, ``LEAST({DBInstanceClassMemory/9531392}, 5000)``:
+  https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.MaxConnections
 """
 
 from urllib.parse import quote
@@ -38,8 +41,11 @@ FREE_PERFORMANCE_INSIGHTS_DAYS = 7
 # https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-9
 LOG_EXPORTS = ("postgresql", "upgrade")
 # Graviton classes, burstable for small sites and one general-purpose size beyond them: what
-# `make plan` prices and what a stack may choose.
-INSTANCE_CLASSES = ("db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.m7g.large")
+# `make plan` prices and what a stack may choose, with each one's memory in GiB.
+INSTANCE_MEMORY_GIB = {"db.t4g.micro": 1, "db.t4g.small": 2, "db.t4g.medium": 4, "db.m7g.large": 8}
+INSTANCE_CLASSES = tuple(INSTANCE_MEMORY_GIB)
+# The default parameter group's max_connections: memory / this many bytes, at most 5000.
+BYTES_PER_CONNECTION, MAX_CONNECTIONS_CEILING = 9531392, 5000
 # Where the web image keeps the RDS CA bundle (service/Dockerfile downloads it at build time).
 RDS_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem"
 # The master user RDS creates; its password lives in a secret that RDS manages and rotates.
@@ -77,6 +83,15 @@ def check_backup_retention(days: int) -> None:
             f"backup retention {days} days: use 1..{MAX_BACKUP_RETENTION_DAYS} (0 would turn "
             "automated backups, and point-in-time recovery, off)"
         )
+
+
+def default_max_connections(instance_class: str) -> int:
+    """The default ``max_connections`` of the class, from its nominal memory. An upper bound:
+    RDS computes it from ``DBInstanceClassMemory``, the memory left after what the instance
+    reserves for itself, so a running instance shows a lower value."""
+    check_instance_class(instance_class)
+    memory_bytes = INSTANCE_MEMORY_GIB[instance_class] * 2**30
+    return min(memory_bytes // BYTES_PER_CONNECTION, MAX_CONNECTIONS_CEILING)
 
 
 def performance_insights_retention(instance_class: str) -> int | None:

@@ -3,9 +3,12 @@
 An SNS topic encrypted with its own KMS key (CloudWatch and EventBridge cannot use the AWS
 managed key alias/aws/sns), an optional e-mail subscription, one CloudWatch alarm per
 :func:`~components.service_alarm_specs.alarm_specs` entry (load balancer, service, file system,
-database backups), EventBridge rules for a task that stopped on its own and a failed AWS Backup
-job, and a dashboard of every alarm's metric. What each watches and why is in
-``service_alarm_specs``; what an operator does about each is in docs/operations.md.
+database backups) and, with an RDS instance, per
+:func:`~components.rds_alarm_specs.rds_alarm_specs` entry (storage, CPU, connections),
+EventBridge rules for a task that stopped on its own, a failed AWS Backup job and the RDS
+instance's failovers, failures and low storage, and a dashboard of every alarm's metric. What
+each watches and why is in ``service_alarm_specs``, ``rds_alarm_specs`` and
+``alarm_topic_specs``; what an operator does about each is in docs/operations.md.
 """
 
 import re
@@ -15,18 +18,22 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.alarm_topic_specs import (
+    EventSpec,
+    event_specs,
+    topic_key_policy_statements,
+    topic_policy_statements,
+)
 from components.policy_documents import policy_document
+from components.rds_alarm_specs import DbInstance, rds_alarm_specs
 from components.service_alarm_specs import (
     AlarmSpec,
     alarm_specs,
     arn_account,
     dashboard_json,
     dashboard_url,
-    event_specs,
     load_balancer_dimension,
     target_group_dimension,
-    topic_key_policy_statements,
-    topic_policy_statements,
 )
 
 COMPONENT_TYPE = "django-tw:service_alarms:ServiceAlarms"
@@ -37,7 +44,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @dataclass(frozen=True)
 class ServiceAlarmsArgs:
-    """What one web service behind an ALB, with its data on EFS, is watched by."""
+    """What one web service behind an ALB, with its data on EFS or RDS, is watched by."""
 
     region: str
     """Region of the dashboard's graphs and console link."""
@@ -56,6 +63,9 @@ class ServiceAlarmsArgs:
     None: no backup tool in the task (a managed database backs itself up)."""
     efs_bursting: bool = False
     """The file system runs on burst credits: also alarm before they run out."""
+    db_instance: DbInstance | None = None
+    """The RDS instance that holds the database: its storage, CPU and connections alarms and
+    its failover, failure and low storage events (None: no managed database)."""
     alarm_email: str = ""
     """Who gets the alarms by e-mail; empty: no subscription (the topic's ARN is an output)."""
 
@@ -121,8 +131,9 @@ class ServiceAlarms(pulumi.ComponentResource):
                 **spec.metric_alarm_args(alarm_name(name, spec.key), actions),
                 opts=child,
             )
+        events = self._events(args)
         rules = []
-        for event in event_specs(args.cluster_arn, args.backup_vault_name):
+        for event in events:
             rule = aws.cloudwatch.EventRule(
                 alarm_name(name, event.key),
                 name=alarm_name(name, event.key),
@@ -157,7 +168,7 @@ class ServiceAlarms(pulumi.ComponentResource):
 
         self.topic_arn = topic.arn
         self.alarm_names = [alarm_name(name, s.key) for s in specs] + [
-            alarm_name(name, e.key) for e in event_specs("", "")
+            alarm_name(name, e.key) for e in events
         ]
         self.dashboard_name = name
         self.dashboard_url = dashboard_url(args.region, name)
@@ -183,4 +194,12 @@ class ServiceAlarms(pulumi.ComponentResource):
             file_system_id=args.file_system_id,
             efs_bursting=args.efs_bursting,
             backup_failure_metric=args.backup_failure_metric,
+        ) + (rds_alarm_specs(args.db_instance) if args.db_instance else [])
+
+    @staticmethod
+    def _events(args: ServiceAlarmsArgs) -> Sequence[EventSpec]:
+        return event_specs(
+            args.cluster_arn,
+            args.backup_vault_name,
+            args.db_instance.identifier if args.db_instance else None,
         )

@@ -58,6 +58,16 @@ def prod() -> StackRecording:
     return run_main(prod_config())
 
 
+def scale_config(**overrides: object) -> dict[str, str]:
+    return {**read_stack_file("scale"), **{key: str(value) for key, value in overrides.items()}}
+
+
+@pytest.fixture(scope="session")
+def scale() -> StackRecording:
+    """The scale stack (`database: rds`), exactly as Pulumi.scale.yaml describes it."""
+    return run_main(scale_config())
+
+
 def note_aliases(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], list]:
     """(type, name) -> the aliases of every registration the engine receives from here on."""
     sent: dict[tuple[str, str], list] = {}

@@ -11,6 +11,7 @@ from components.managed_postgres_specs import (
     check_backup_retention,
     check_instance_class,
     check_storage,
+    default_max_connections,
     final_snapshot_identifier,
     performance_insights_retention,
     verified_url,
@@ -54,6 +55,13 @@ def test_every_offered_class_is_accepted_and_keeps_free_performance_insights(ins
 def test_a_class_not_offered_is_refused_with_the_list(instance_class):
     with pytest.raises(ValueError, match=r"db\.t4g\.micro, db\.t4g\.small"):
         check_instance_class(instance_class)
+
+
+def test_max_connections_follows_the_classs_memory_as_the_default_parameter_group_says():
+    # LEAST({DBInstanceClassMemory/9531392}, 5000) with each class's nominal memory.
+    assert [default_max_connections(c) for c in INSTANCE_CLASSES] == [112, 225, 450, 901]
+    with pytest.raises(ValueError, match="is not offered here"):
+        default_max_connections("db.r7g.16xlarge")
 
 
 def test_storage_is_gp3_sized_and_autoscaling_grows_above_it():

@@ -1,20 +1,16 @@
-"""service_alarm_specs: what each alarm reads, when it fires, and what the topic lets in."""
+"""service_alarm_specs: what each alarm reads, when it fires, and how the dashboard shows it."""
 
 import pytest
 
 from components.service_alarm_specs import (
     BURST_CREDIT_FLOOR_BYTES,
-    DEPLOYMENT_STOP_REASON_PREFIX,
     AlarmSpec,
     alarm_specs,
     arn_account,
     dashboard_body,
     dashboard_url,
-    event_specs,
     load_balancer_dimension,
     target_group_dimension,
-    topic_key_policy_statements,
-    topic_policy_statements,
 )
 
 LB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/web/4567"
@@ -105,40 +101,6 @@ def test_the_alarm_arguments_page_and_clear_through_the_given_topic():
 def test_a_spec_takes_either_a_statistic_or_a_percentile():
     with pytest.raises(ValueError, match="either statistic or extended_statistic"):
         AlarmSpec("x", "N", "M", {}, "GreaterThanThreshold", 1, "d", extended_statistic="p99")
-
-
-def test_a_task_stopped_by_a_deployment_does_not_page_any_other_stop_does():
-    stopped, backup = event_specs("arn:cluster", "tw-vault")
-    detail = stopped.pattern["detail"]
-    assert stopped.pattern["detail-type"] == ["ECS Task State Change"]
-    assert detail["clusterArn"] == ["arn:cluster"]
-    assert detail["lastStatus"] == ["STOPPED"]
-    assert detail["stoppedReason"] == [{"anything-but": {"prefix": DEPLOYMENT_STOP_REASON_PREFIX}}]
-    assert backup.pattern["source"] == ["aws.backup"]
-    assert backup.pattern["detail"]["backupVaultName"] == ["tw-vault"]
-    assert "FAILED" in backup.pattern["detail"]["state"]
-
-
-def test_only_this_accounts_alarms_and_these_rules_may_publish():
-    alarms, rules = topic_policy_statements(
-        "arn:topic", "123456789012", ["arn:alarm:tw-*"], ["arn:rule/a"]
-    )
-    assert alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
-    assert alarms["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
-    assert alarms["Condition"]["ArnLike"] == {"aws:SourceArn": ["arn:alarm:tw-*"]}
-    assert rules["Principal"] == {"Service": "events.amazonaws.com"}
-    assert rules["Condition"] == {"ArnEquals": {"aws:SourceArn": ["arn:rule/a"]}}
-    assert alarms["Action"] == rules["Action"] == "sns:Publish"
-
-
-def test_the_topic_key_lets_both_publishers_encrypt_and_eventbridge_without_conditions():
-    admin, cloudwatch, events = topic_key_policy_statements("123456789012")
-    assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
-    assert events["Principal"] == {"Service": "events.amazonaws.com"}
-    for statement in (cloudwatch, events):
-        assert statement["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
-    assert "Condition" not in events  # EventBridge's KMS requests carry no source keys
-    assert admin["Action"] == "kms:*"
 
 
 def test_the_dashboard_graphs_every_alarms_metric_with_its_threshold():

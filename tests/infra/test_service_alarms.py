@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from components.rds_alarm_specs import DbInstance
 from components.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from tests.infra.conftest import run_component
 
@@ -95,6 +96,36 @@ def test_the_email_subscription_exists_only_when_an_address_is_given(recording):
 def test_a_bursting_file_system_also_alarms_on_its_credits():
     names = {a.name for a in build(efs_bursting=True).of_type(ALARM)}
     assert "tw-alarms-efs-burst-credits" in names
+
+
+def test_an_rds_instance_replaces_the_file_system_and_backup_alarms_with_its_own():
+    managed = build(
+        file_system_id=None,
+        backup_vault_name=None,
+        backup_failure_metric=None,
+        db_instance=DbInstance("tw-rds", "db.t4g.small", 20),
+    )
+    names = sorted(a.name.removeprefix("tw-alarms-") for a in managed.of_type(ALARM))
+    assert names == [
+        "alb-5xx",
+        "db-connections",
+        "db-cpu",
+        "db-free-storage",
+        "response-time-p99",
+        "service-cpu",
+        "service-memory",
+        "target-5xx",
+        "unhealthy-hosts",
+    ]
+    rules = {r.inputs["name"]: r for r in managed.of_type(RULE)}
+    assert sorted(rules) == ["tw-alarms-db-instance-events", "tw-alarms-task-stopped"]
+    policy = json.loads(managed.one("aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
+    assert sorted(policy["Statement"][1]["Condition"]["ArnEquals"]["aws:SourceArn"]) == sorted(
+        r.outputs["arn"] for r in rules.values()
+    )
+    body = json.loads(managed.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
+    titles = [w["properties"]["title"] for w in body["widgets"]]
+    assert titles[-3:] == ["db-free-storage", "db-cpu", "db-connections"]
 
 
 def test_the_dashboard_graphs_each_alarm_and_its_url_is_known(recording):

@@ -12,8 +12,6 @@ from service_containers import (
     NGINX_PORT,
     STATIC_ROOT,
     WEB_PORT,
-    deploy_events_command_line,
-    exec_command_line,
     image_args,
     nginx_container,
     nginx_target,
@@ -200,24 +198,6 @@ def test_images_are_built_for_the_tasks_architecture_and_kept_on_production():
     )
     assert image_args("X86_64", production=False).platform == "linux/amd64"
     assert image_args("X86_64", production=False).force_delete is True
-
-
-def test_the_exec_command_opens_a_shell_in_the_web_container():
-    command = exec_command_line("ap-northeast-1", "tw-cluster", "tw-service")
-    assert command.startswith(
-        "aws ecs execute-command --region ap-northeast-1 --cluster tw-cluster "
-    )
-    assert "--service-name tw-service" in command
-    assert command.endswith("--container web --interactive --command /bin/bash")
-
-
-def test_the_deploy_events_command_shows_the_services_latest_events():
-    command = deploy_events_command_line("ap-northeast-1", "tw-cluster", "tw-service")
-    assert command.startswith(
-        "aws ecs describe-services --region ap-northeast-1 --cluster tw-cluster "
-        "--services tw-service "
-    )
-    assert "--query 'services[0].events[:10]" in command
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 
 import pulumi
-import pytest
 
-from offline import StackRecording
-from stack_settings import read_stack_file
-from tests.infra.conftest import SERVICE, TASK_DEFINITION, containers, run_main, secrets
+from tests.infra.conftest import (
+    SERVICE,
+    TASK_DEFINITION,
+    containers,
+    run_main,
+    scale_config,
+    secrets,
+)
 
 INSTANCE = "aws:rds/instance:Instance"
 SCALING_TARGET = "aws:appautoscaling/target:Target"
@@ -27,15 +31,6 @@ IN_TASK_DATABASE_TYPES = [
     "django-tw:persistent_postgres:PersistentPostgres",
     "django-tw:log_pattern_metric:LogPatternMetric",
 ]
-
-
-def scale_config(**overrides: object) -> dict[str, str]:
-    return {**read_stack_file("scale"), **{key: str(value) for key, value in overrides.items()}}
-
-
-@pytest.fixture(scope="module")
-def scale() -> StackRecording:
-    return run_main(scale_config())
 
 
 def test_the_task_holds_nginx_and_web_only_and_web_waits_for_no_database(scale):
@@ -129,3 +124,27 @@ def test_the_outputs_name_the_database_instead_of_efs(scale):
     assert scale.outputs["database_master_secret_arn"].startswith("arn:aws:secretsmanager:")
     assert "efs_file_system_id" not in scale.outputs
     assert "backup_bucket_name" not in scale.outputs
+
+
+def test_the_alarms_watch_the_rds_instance_instead_of_efs_and_backups(scale, prod):
+    alarm = "aws:cloudwatch/metricAlarm:MetricAlarm"
+    identifier = scale.one(INSTANCE).outputs["identifier"]
+    by_metric = {
+        a.inputs["metricName"]: a
+        for a in scale.of_type(alarm)
+        if a.inputs["namespace"] == "AWS/RDS"
+    }
+    assert sorted(by_metric) == ["CPUUtilization", "DatabaseConnections", "FreeStorageSpace"]
+    for rds_alarm in by_metric.values():
+        assert rds_alarm.inputs["dimensions"] == {"DBInstanceIdentifier": identifier}
+    assert by_metric["FreeStorageSpace"].inputs["threshold"] == 2 * 2**30  # 10% of 20 GiB
+    assert by_metric["DatabaseConnections"].inputs["threshold"] == 157  # db.t4g.small
+    namespaces = {a.inputs["namespace"] for a in scale.of_type(alarm)}
+    assert "AWS/EFS" not in namespaces
+    assert not [a for a in scale.of_type(alarm) if a.name.endswith("-db-backup-failures")]
+    rules = sorted(r.inputs["name"] for r in scale.of_type("aws:cloudwatch/eventRule:EventRule"))
+    assert rules == ["tw-prod-alarms-db-instance-events", "tw-prod-alarms-task-stopped"]
+    dashboard = json.loads(scale.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
+    titles = {w["properties"]["title"] for w in dashboard["widgets"]}
+    assert {"db-free-storage", "db-cpu", "db-connections"} <= titles
+    assert not [a for a in prod.of_type(alarm) if a.inputs["namespace"] == "AWS/RDS"]
