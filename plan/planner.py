@@ -16,16 +16,11 @@ from components.persistent_postgres import BURSTING_THROUGHPUT, ELASTIC_THROUGHP
 from components.private_network import NAT_PER_AZ, NAT_SINGLE
 from components.sidecar_task import ARM64, X86_64
 from paths import REPO_ROOT
-from plan.cost import (
-    PRICE_FILE,
-    CostEstimate,
-    Prices,
-    StackShape,
-    Usage,
-    estimate,
-    load_prices,
-)
+from plan.cost import estimate
+from plan.cost_lines import CostEstimate
 from plan.derive import rule_resources, stack_shape
+from plan.prices import PRICE_FILE, Prices, load_prices
+from plan.shape import StackShape, Usage
 from policy.evaluator import evaluate
 from policy.model import Resource, RuleResult
 from policy.reach import Reach, services_reached

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from plan.cost import CostEstimate, total_line
+from plan.cost_lines import CostEstimate, total_line
 from plan.diagram import mermaid
 from plan.planner import Plan
 from policy.model import Enforcement, RuleResult

@@ -14,8 +14,9 @@ from decimal import Decimal
 import pytest
 
 from plan import readme
-from plan.cost import load_prices, total_line
+from plan.cost_lines import total_line
 from plan.planner import CHOICES, build_plan
+from plan.prices import load_prices
 from plan.report import (
     cost_markdown,
     diagram_block,
