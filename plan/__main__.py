@@ -24,8 +24,9 @@ from plan.report import (
     policy_markdown,
     text_report,
 )
+from plan.settings_table import settings_table
 from plan.shape import Usage
-from stack_settings import SettingsError, settings_table
+from stack_settings import SettingsError
 
 BAD_INPUT, PROGRAM_FAILED, RULES_FAILED = 2, 3, 1
 
