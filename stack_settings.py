@@ -298,7 +298,8 @@ def load_settings(config: Mapping[str, str]) -> StackSettings:
     return StackSettings(**{setting.field: values[setting.name] for setting in SETTINGS})
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A YAML value as the program receives it from Pulumi: text."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
@@ -328,7 +329,7 @@ def read_stack_file(stack: str, root: Path = REPO_ROOT) -> dict[str, str]:
         if isinstance(value, dict) and "secure" in value:
             continue
         name = key.removeprefix(f"{PROJECT}:")
-        settings[name] = _as_text(value)
+        settings[name] = as_text(value)
     return settings
 
 
@@ -395,20 +396,3 @@ def settings_of_this_run() -> StackSettings:
     if not running_under_mocks() and (found := example_settings(settings)):
         raise pulumi.RunError(example_settings_message(found))
     return settings
-
-
-# --- the README's settings table ----------------------------------------------------------------
-
-
-def _default_in_yaml(default: str | None) -> str:
-    if default is None:
-        return "(required)"
-    # Quoted where YAML would read the bare text as something else ("" as null, 17:00 as 1020).
-    reads_as = _as_text(yaml.safe_load(default)) if default else None
-    return f"`{default}`" if reads_as == default else f'`"{default}"`'
-
-
-def settings_table() -> str:
-    """The README's table of every setting, its default and what it means, from SETTINGS."""
-    rows = [f"| `{s.name}` | {_default_in_yaml(s.default)} | {s.doc} |" for s in SETTINGS]
-    return "\n".join(["| setting | default | meaning |", "|---|---|---|", *rows]) + "\n"

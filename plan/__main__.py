@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 
 from plan import project_file, readme
-from plan.cost import PRICE_FILE, UnknownRegionError, Usage, load_prices
 from plan.planner import REPO_ROOT, build_plan, read_settings
+from plan.prices import PRICE_FILE, UnknownRegionError, load_prices
 from plan.report import (
     cost_markdown,
     diagram_block,
@@ -24,7 +24,9 @@ from plan.report import (
     policy_markdown,
     text_report,
 )
-from stack_settings import SettingsError, settings_table
+from plan.settings_table import settings_table
+from plan.shape import Usage
+from stack_settings import SettingsError
 
 BAD_INPUT, PROGRAM_FAILED, RULES_FAILED = 2, 3, 1
 

@@ -1,272 +1,27 @@
 """Monthly cost of a stack, as pure functions over a typed description of what it runs.
 
 Nothing here knows Pulumi: :mod:`plan.derive` turns a recorded program run into a
-:class:`StackShape`; this module prices a shape with the figures of ``prices.toml``.
-Every line says what it counts, so a reader can redo the sum by hand.
+:class:`~plan.shape.StackShape`; :func:`estimate` prices it with the figures of ``prices.toml``
+(:mod:`plan.prices`), the parts every stack has here, the optional parts in
+:mod:`plan.optional_costs`. Every line says what it counts, so a reader can redo the sum by hand.
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
+from decimal import Decimal
 
-from components.managed_postgres_specs import INSTANCE_CLASSES as RDS_INSTANCE_CLASSES
 from components.sidecar_task import ARM64
-from components.sidecar_task import CPU_ARCHITECTURES as ARCHITECTURES
-
-PRICE_FILE = Path(__file__).with_name("prices.toml")
-
-
-class UnknownRegionError(LookupError):
-    """The price file has no prices for the stack's region."""
-
-    def __init__(self, region: str, known: list[str], path: Path) -> None:
-        self.region = region
-        super().__init__(
-            f"no prices for region {region!r} in {path}; known regions: {', '.join(known)}. "
-            f"Add a [regions.{region}] table with its prices and sources to plan for it."
-        )
+from plan.cost_lines import CostEstimate, CostLine, priced
+from plan.optional_costs import audit_lines, rds_lines, waf_lines
+from plan.prices import Prices
+from plan.shape import StackShape, Usage
 
 
-@dataclass(frozen=True)
-class Prices:
-    """On-demand USD list prices of one region (the keys of ``prices.toml``)."""
-
-    region: str
-    retrieved: str
-    source: str
-    hours_per_month: float
-    interface_endpoint_az_hour: float
-    interface_endpoint_gb: float
-    nat_gateway_hour: float
-    nat_gateway_gb: float
-    public_ipv4_hour: float
-    alb_hour: float
-    alb_lcu_hour: float
-    fargate_x86_vcpu_hour: float
-    fargate_x86_gb_hour: float
-    fargate_arm_vcpu_hour: float
-    fargate_arm_gb_hour: float
-    efs_standard_gb_month: float
-    efs_elastic_read_gb: float
-    efs_elastic_write_gb: float
-    s3_standard_gb_month: float
-    secrets_manager_secret_month: float
-    route53_zone_month: float
-    cloudwatch_logs_ingest_gb: float
-    cloudwatch_alarm_month: float
-    cloudwatch_dashboard_month: float
-    cloudwatch_logs_vended_ingest_gb: float
-    cloudwatch_logs_storage_gb_month: float
-    kms_key_month: float
-    waf_web_acl_month: float
-    waf_rule_month: float
-    waf_million_requests: float
-    rds_postgres_t4g_micro_hour: float
-    rds_postgres_t4g_small_hour: float
-    rds_postgres_t4g_medium_hour: float
-    rds_postgres_m7g_large_hour: float
-    rds_gp3_gb_month: float
-    rds_backup_gb_month: float
-    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
-
-
-PRICE_KEYS: tuple[str, ...] = tuple(
-    f.name
-    for f in fields(Prices)
-    if f.name not in {"region", "retrieved", "source", "hours_per_month", "sources"}
-)
-
-
-def known_regions(path: Path = PRICE_FILE) -> list[str]:
-    return sorted(tomllib.loads(path.read_text(encoding="utf-8"))["regions"])
-
-
-def load_prices(region: str, path: Path = PRICE_FILE) -> Prices:
-    """The prices of ``region``; :class:`UnknownRegionError` when the file has none."""
-    document = tomllib.loads(path.read_text(encoding="utf-8"))
-    regions = document["regions"]
-    if region not in regions:
-        raise UnknownRegionError(region, sorted(regions), path)
-    entry = regions[region]
-    table = entry["prices"]
-    missing = [key for key in PRICE_KEYS if key not in table]
-    if missing:
-        raise ValueError(f"{path}: [regions.{region}.prices] lacks {', '.join(missing)}")
-    return Prices(
-        region=region,
-        retrieved=str(entry["retrieved"]),
-        source=str(entry["source"]),
-        hours_per_month=float(document["hours_per_month"]),
-        sources=dict(entry.get("sources", {})),
-        **{key: float(table[key]) for key in PRICE_KEYS},
-    )
-
-
-@dataclass(frozen=True)
-class InterfaceEndpoint:
-    """One interface VPC endpoint: the AWS service it serves and the AZs it has an ENI in."""
-
-    service: str
-    az_count: int
-
-
-@dataclass(frozen=True)
-class FargateService:
-    """An ECS service on Fargate: tasks kept running and the size of each task."""
-
-    name: str
-    tasks: int
-    vcpu: float
-    memory_gb: float
-    architecture: str  # X86_64 | ARM64
-
-    def __post_init__(self) -> None:
-        if self.architecture not in ARCHITECTURES:
-            raise ValueError(
-                f"Fargate service {self.name}: architecture {self.architecture!r} "
-                f"is not one of {', '.join(ARCHITECTURES)}"
-            )
-
-
-def rds_hour_price(prices: Prices, instance_class: str) -> float:
-    """The Single-AZ PostgreSQL hourly price of ``instance_class`` (one of the classes a stack
-    may choose: ``managed_postgres_specs.INSTANCE_CLASSES``)."""
-    if instance_class not in RDS_INSTANCE_CLASSES:
-        raise ValueError(
-            f"no RDS price for {instance_class!r}; priced: {', '.join(RDS_INSTANCE_CLASSES)}"
-        )
-    key = "rds_postgres_" + instance_class.removeprefix("db.").replace(".", "_") + "_hour"
-    return float(getattr(prices, key))
-
-
-@dataclass(frozen=True)
-class RdsInstance:
-    """An RDS for PostgreSQL instance: its class, its storage and whether it has a standby."""
-
-    name: str
-    instance_class: str
-    storage_gb: int
-    multi_az: bool
-
-    @property
-    def copies(self) -> int:
-        """Multi-AZ bills the standby's hours and storage as well: twice the Single-AZ price.
-        https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html"""
-        return 2 if self.multi_az else 1
-
-
-@dataclass(frozen=True)
-class StackShape:
-    """What a stack runs, counted: the inputs of the cost model."""
-
-    region: str
-    interface_endpoints: tuple[InterfaceEndpoint, ...] = ()
-    gateway_endpoints: tuple[str, ...] = ()
-    nat_gateways: int = 0
-    elastic_ips: int = 0
-    load_balancer_azs: tuple[int, ...] = ()  # one entry per internet-facing ALB: its AZ count
-    fargate_services: tuple[FargateService, ...] = ()
-    efs_file_systems: int = 0
-    efs_elastic_file_systems: int = 0  # of efs_file_systems, those billed per GB transferred
-    backup_buckets: int = 0  # S3 buckets holding a database's WAL archive and base backups
-    secrets: int = 0
-    hosted_zones: int = 0
-    log_groups: int = 0
-    alarms: int = 0  # standard-resolution CloudWatch metric alarms
-    dashboards: int = 0
-    flow_logs: int = 0  # VPC flow logs delivered to CloudWatch Logs
-    access_log_buckets: int = 0  # S3 buckets holding load balancer access logs
-    kms_keys: int = 0  # customer managed KMS keys
-    waf_web_acl_rules: tuple[int, ...] = ()  # one entry per AWS WAF web ACL: its rule count
-    rds_instances: tuple[RdsInstance, ...] = ()
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Stated usage the resources alone do not tell; shown in every report."""
-
-    efs_gb: float = 2.0
-    """Average Postgres data on EFS, GB."""
-    efs_read_gb: float = 100.0
-    """Data read from EFS per month, GB (elastic throughput bills it): the daily base backup
-    reads the whole data directory (30 x 2 GB), the WAL archiver reads each 16 MB segment,
-    queries the rest."""
-    efs_write_gb: float = 30.0
-    """Data written to EFS per month, GB: WAL, checkpoints, vacuum."""
-    backup_gb: float = 20.0
-    """WAL archive and base backups kept in S3 (compressed, the retention window plus the
-    old versions the lifecycle keeps a few days), GB."""
-    log_gb: float = 2.0
-    """Container log volume ingested per month, GB (all log groups together)."""
-    aws_traffic_gb: float = 5.0
-    """Traffic from the task to AWS APIs (ECR, logs, Secrets Manager, SES...) per month, GB:
-    processed by the interface endpoints or the NAT gateway (S3 gateway traffic is free)."""
-    alb_lcu: float = 1.0
-    """Average load balancer capacity units (one LCU: 25 new connections/s or 1 GB/h)."""
-    flow_log_gb: float = 0.5
-    """VPC flow log records delivered per month, GB: rejected traffic only (the default),
-    aggregated over 10 minutes, mostly scans of the load balancer's public addresses; logging
-    all traffic multiplies it with the traffic."""
-    flow_log_stored_gb: float = 0.5
-    """Flow logs kept in CloudWatch Logs, GB: about one month's volume at 30 days' retention
-    (stored compressed, so this is an upper bound)."""
-    access_log_gb: float = 1.0
-    """ALB access logs kept in S3 (gzip), GB: the retention window of a small site's logs."""
-    waf_million_requests: float = 1.0
-    """Requests a web ACL inspects per month, millions (only with a WAF)."""
-    rds_backup_gb: float = 20.0
-    """Automated backups and snapshots of an RDS instance, GB; RDS stores as much as the
-    instance's provisioned storage free, the rest is billed."""
-
-
-@dataclass(frozen=True)
-class CostLine:
-    item: str
-    quantity: str
-    monthly_usd: Decimal
-
-
-@dataclass(frozen=True)
-class CostEstimate:
-    region: str
-    lines: tuple[CostLine, ...]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((line.monthly_usd for line in self.lines), Decimal("0.00"))
-
-
-_CENT = Decimal("0.01")
-
-
-def _money(*factors: float) -> Decimal:
-    """The product of ``factors`` in exact decimal arithmetic, rounded half-up to cents
-    (binary floats would round 730 x 0.0225 = 16.425 down)."""
-    product = Decimal(1)
-    for factor in factors:
-        product *= Decimal(str(factor))
-    return product.quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
-def _fmt(number: float) -> str:
-    return str(number) if isinstance(number, int) else f"{number:g}"
-
-
-def _priced(item: str, *quantities: tuple[float, str], price: float) -> CostLine:
-    """``quantities`` (value, unit) times ``price``, shown as the product that gives the amount."""
-    shown = [f"{_fmt(value)} {unit}".rstrip() for value, unit in quantities]
-    return CostLine(
-        item,
-        " x ".join([*shown, f"${_fmt(price)}"]),
-        _money(*(value for value, _ in quantities), price),
-    )
-
-
-def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostEstimate:
+def estimate(
+    shape: StackShape,
+    prices: Prices,
+    usage: Usage = Usage(),  # noqa: B008 (frozen: the stated defaults)
+) -> CostEstimate:
     """Price ``shape`` line by line. Each line is rounded to cents; the total sums the lines."""
     if shape.region != prices.region:
         raise ValueError(f"shape is in {shape.region} but the prices are for {prices.region}")
@@ -277,7 +32,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
     if shape.interface_endpoints:
         names = ", ".join(e.service for e in shape.interface_endpoints)
         lines.append(
-            _priced(
+            priced(
                 f"Interface VPC endpoints ({names})",
                 (endpoint_azs, "endpoint-AZs"),
                 (hours, "h"),
@@ -294,7 +49,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         )
     if shape.nat_gateways:
         lines.append(
-            _priced(
+            priced(
                 "NAT gateways",
                 (shape.nat_gateways, ""),
                 (hours, "h"),
@@ -303,7 +58,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         )
     if shape.elastic_ips:
         lines.append(
-            _priced(
+            priced(
                 "NAT gateway public IPv4 addresses",
                 (shape.elastic_ips, ""),
                 (hours, "h"),
@@ -314,7 +69,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
     # interface endpoints process it.
     if shape.nat_gateways:
         lines.append(
-            _priced(
+            priced(
                 "NAT gateway data processing",
                 (usage.aws_traffic_gb, "GB"),
                 price=prices.nat_gateway_gb,
@@ -322,7 +77,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         )
     elif shape.interface_endpoints:
         lines.append(
-            _priced(
+            priced(
                 "Interface endpoint data processing",
                 (usage.aws_traffic_gb, "GB"),
                 price=prices.interface_endpoint_gb,
@@ -330,9 +85,9 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         )
 
     for azs in shape.load_balancer_azs:
-        lines.append(_priced("Application Load Balancer", (hours, "h"), price=prices.alb_hour))
+        lines.append(priced("Application Load Balancer", (hours, "h"), price=prices.alb_hour))
         lines.append(
-            _priced(
+            priced(
                 "ALB capacity units",
                 (usage.alb_lcu, "LCU"),
                 (hours, "h"),
@@ -340,7 +95,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
             )
         )
         lines.append(
-            _priced(
+            priced(
                 "ALB public IPv4 addresses (one per AZ)",
                 (azs, ""),
                 (hours, "h"),
@@ -354,7 +109,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         gb_price = prices.fargate_arm_gb_hour if arm else prices.fargate_x86_gb_hour
         label = f"Fargate {service.architecture} {service.name}"
         lines.append(
-            _priced(
+            priced(
                 f"{label} vCPU",
                 (service.tasks, "task"),
                 (service.vcpu, "vCPU"),
@@ -363,7 +118,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
             )
         )
         lines.append(
-            _priced(
+            priced(
                 f"{label} memory",
                 (service.tasks, "task"),
                 (service.memory_gb, "GB"),
@@ -374,7 +129,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
 
     if shape.efs_file_systems:
         lines.append(
-            _priced(
+            priced(
                 "EFS Standard storage (stated size)",
                 (usage.efs_gb, "GB"),
                 price=prices.efs_standard_gb_month,
@@ -382,14 +137,14 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         )
     if shape.efs_elastic_file_systems:
         lines.append(
-            _priced(
+            priced(
                 "EFS Elastic throughput reads (stated volume)",
                 (usage.efs_read_gb, "GB"),
                 price=prices.efs_elastic_read_gb,
             )
         )
         lines.append(
-            _priced(
+            priced(
                 "EFS Elastic throughput writes (stated volume)",
                 (usage.efs_write_gb, "GB"),
                 price=prices.efs_elastic_write_gb,
@@ -397,17 +152,17 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         )
     if shape.backup_buckets:
         lines.append(
-            _priced(
+            priced(
                 "S3 Standard storage, database backups (stated size)",
                 (usage.backup_gb, "GB"),
                 price=prices.s3_standard_gb_month,
             )
         )
     for instance in shape.rds_instances:
-        lines.extend(_rds_lines(instance, prices, usage))
+        lines.extend(rds_lines(instance, prices, usage))
     if shape.secrets:
         lines.append(
-            _priced(
+            priced(
                 "Secrets Manager secrets",
                 (shape.secrets, ""),
                 price=prices.secrets_manager_secret_month,
@@ -415,13 +170,13 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         )
     if shape.hosted_zones:
         lines.append(
-            _priced(
+            priced(
                 "Route 53 hosted zones", (shape.hosted_zones, ""), price=prices.route53_zone_month
             )
         )
     if shape.log_groups:
         lines.append(
-            _priced(
+            priced(
                 f"CloudWatch Logs ingestion ({shape.log_groups} log groups, stated volume)",
                 (usage.log_gb, "GB"),
                 price=prices.cloudwatch_logs_ingest_gb,
@@ -434,93 +189,7 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         ("CloudWatch dashboards", shape.dashboards, prices.cloudwatch_dashboard_month),
     ):
         if count:
-            lines.append(_priced(label, (count, ""), price=price))
-    lines += _audit_lines(shape, prices, usage)
-    for rules in shape.waf_web_acl_rules:
-        lines.append(_priced("AWS WAF web ACL", (1, ""), price=prices.waf_web_acl_month))
-        lines.append(_priced("AWS WAF rules", (rules, ""), price=prices.waf_rule_month))
-        lines.append(
-            _priced(
-                "AWS WAF requests (stated volume)",
-                (usage.waf_million_requests, "M requests"),
-                price=prices.waf_million_requests,
-            )
-        )
+            lines.append(priced(label, (count, ""), price=price))
+    lines += audit_lines(shape, prices, usage)
+    lines += waf_lines(shape, prices, usage)
     return CostEstimate(region=shape.region, lines=tuple(lines))
-
-
-def _audit_lines(shape: StackShape, prices: Prices, usage: Usage) -> list[CostLine]:
-    """Flow logs (vended logs: their own ingestion price), access logs in S3 (ELB charges
-    nothing to deliver them, S3 storage only), and the customer managed keys."""
-    lines = []
-    if shape.flow_logs:
-        lines.append(
-            _priced(
-                "VPC flow logs ingestion, vended logs (stated volume)",
-                (usage.flow_log_gb, "GB"),
-                price=prices.cloudwatch_logs_vended_ingest_gb,
-            )
-        )
-        lines.append(
-            _priced(
-                "CloudWatch Logs storage, VPC flow logs (stated size)",
-                (usage.flow_log_stored_gb, "GB"),
-                price=prices.cloudwatch_logs_storage_gb_month,
-            )
-        )
-    if shape.access_log_buckets:
-        lines.append(
-            _priced(
-                "S3 Standard storage, ALB access logs (stated size)",
-                (usage.access_log_gb, "GB"),
-                price=prices.s3_standard_gb_month,
-            )
-        )
-    if shape.kms_keys:
-        lines.append(
-            _priced("KMS customer managed keys", (shape.kms_keys, ""), price=prices.kms_key_month)
-        )
-    return lines
-
-
-def _rds_lines(instance: RdsInstance, prices: Prices, usage: Usage) -> list[CostLine]:
-    """Instance hours and gp3 storage (twice with Multi-AZ), backups beyond the free allowance.
-    https://aws.amazon.com/rds/postgresql/pricing/"""
-    deployment = "Multi-AZ" if instance.multi_az else "Single-AZ"
-    label = f"RDS PostgreSQL {instance.instance_class} {deployment}"
-    extra_backup = max(0.0, usage.rds_backup_gb - instance.storage_gb)
-    return [
-        _priced(
-            f"{label} instance hours",
-            (instance.copies, "instance"),
-            (prices.hours_per_month, "h"),
-            price=rds_hour_price(prices, instance.instance_class),
-        ),
-        _priced(
-            f"{label} gp3 storage",
-            (instance.copies, "copy"),
-            (instance.storage_gb, "GB"),
-            price=prices.rds_gp3_gb_month,
-        ),
-        _priced(
-            f"RDS backup storage beyond the free {instance.storage_gb} GB (stated "
-            f"{_fmt(usage.rds_backup_gb)} GB)",
-            (extra_backup, "GB"),
-            price=prices.rds_backup_gb_month,
-        ),
-    ]
-
-
-def total_line(estimate_: CostEstimate) -> str:
-    """The closing line of every cost report."""
-    return f"Estimated monthly cost: ${estimate_.total:.2f}"
-
-
-def with_architecture(shape: StackShape, architecture: str) -> StackShape:
-    """``shape`` with every Fargate service on ``architecture`` (for a what-if without a rerun)."""
-    return replace(
-        shape,
-        fargate_services=tuple(
-            replace(s, architecture=architecture) for s in shape.fargate_services
-        ),
-    )

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from components.access_log_bucket import COMPONENT_TYPE as ACCESS_LOG_BUCKET_COMPONENT
 from components.postgres_backup_bucket import COMPONENT_TYPE as BACKUP_BUCKET_COMPONENT
 from components.sidecar_task import X86_64
-from plan.cost import FargateService, InterfaceEndpoint, RdsInstance, StackShape
+from plan.shape import FargateService, InterfaceEndpoint, RdsInstance, StackShape
 from policy import aws_types
 from policy.aws_types import ELASTIC_IP, HOSTED_ZONE, ROUTE53_RECORD, SECRET
 from policy.model import Resource

@@ -16,17 +16,12 @@ from components.persistent_postgres import BURSTING_THROUGHPUT, ELASTIC_THROUGHP
 from components.private_network import NAT_PER_AZ, NAT_SINGLE
 from components.sidecar_task import ARM64, X86_64
 from paths import REPO_ROOT
-from plan.cost import (
-    PRICE_FILE,
-    CostEstimate,
-    Prices,
-    StackShape,
-    Usage,
-    estimate,
-    load_prices,
-)
+from plan.cost import estimate
+from plan.cost_lines import CostEstimate
 from plan.derive import rule_resources, stack_shape
-from policy.evaluator import evaluate
+from plan.prices import PRICE_FILE, Prices, load_prices
+from plan.shape import StackShape, Usage
+from policy.evaluator import evaluate, pack_config_file, stack_rules
 from policy.model import Resource, RuleResult
 from policy.reach import Reach, services_reached
 from stack_settings import DATABASE_EFS, DATABASE_RDS, EGRESS_ENDPOINTS, EGRESS_NAT, WAF_OFF, WAF_ON
@@ -146,6 +141,7 @@ class Plan:
     reaches: list[Reach]
     results: list[RuleResult]
     alternatives: list[Alternative]
+    policy_config: Path | None = None  # the stack's policy pack config, when it has one
 
 
 def read_settings(stack: str, root: Path = REPO_ROOT) -> tuple[dict[str, str], object]:
@@ -209,6 +205,9 @@ def build_plan(
     config, settings = read_settings(stack, root)
     prices = load_prices(settings.region, price_file)  # type: ignore[attr-defined]
     run = run_stack(config, stack, root)
+    # The stack's enforcement levels, as `pulumi preview --policy-pack-config` would set them.
+    policy_config = pack_config_file(stack, root / "policy")
+    rules = stack_rules(stack, root / "policy")
     current = estimate(run.shape, prices, usage)
     alternatives = (
         _alternatives(config, settings, stack, root, prices, usage, current)
@@ -223,6 +222,7 @@ def build_plan(
         run=run,
         estimate=current,
         reaches=services_reached(run.resources),
-        results=evaluate(run.resources),
+        results=evaluate(run.resources, rules),
         alternatives=alternatives,
+        policy_config=policy_config if policy_config.is_file() else None,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from plan.cost import CostEstimate, total_line
+from plan.cost_lines import CostEstimate, total_line
 from plan.diagram import mermaid
 from plan.planner import Plan
 from policy.model import Enforcement, RuleResult
@@ -128,6 +128,11 @@ def text_report(plan: Plan) -> str:
     out += _table(rows, right=frozenset({2, 3}))
 
     out += ["", "4. Policy rules (policy/rules/; FAIL = mandatory, WARN = advisory)"]
+    if plan.policy_config is not None:
+        out.append(
+            f"   enforcement levels from policy/{plan.policy_config.name}, as "
+            "`pulumi preview --policy-pack-config` sets them"
+        )
     for result in plan.results:
         out.append(
             f"  {_result_word(result):4}  {result.rule.id:20} {result.rule.title} "

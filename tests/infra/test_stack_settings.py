@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import stack_settings
-from plan import readme
 from stack_settings import (
     DEFAULTS,
     SETTINGS,
@@ -17,7 +16,6 @@ from stack_settings import (
     config_from_pulumi,
     load_settings,
     read_stack_file,
-    settings_table,
 )
 
 
@@ -277,26 +275,6 @@ def test_config_from_pulumi_reads_every_setting_through_pulumi_config():
 
     read = contextvars.copy_context().run(read_in_a_pulumi_run)  # leaves the config as it was
     assert read == {"aws:region": "eu-west-1", "azCount": "3", "egress": "nat"}
-
-
-# --- the README's settings table ---------------------------------------------------------------
-
-
-def test_readme_settings_table_is_up_to_date():
-    text = readme.README.read_text(encoding="utf-8")
-    assert readme.read_block(text, readme.SETTINGS) == settings_table(), (
-        f"README's settings table is out of date: run `{readme.COMMAND}`"
-    )
-
-
-def test_settings_table_has_a_row_per_setting_with_its_default_as_yaml_reads_it():
-    rows = settings_table().splitlines()[2:]
-    assert [row.split(" | ")[0] for row in rows] == [f"| `{s.name}`" for s in SETTINGS]
-    defaults = {row.split(" | ")[0][3:-1]: row.split(" | ")[1] for row in rows}
-    assert defaults["aws:region"] == "(required)"
-    assert defaults["vpcCidr"] == "`10.0.0.0/16`"
-    assert defaults["domain"] == '`""`'  # bare, YAML reads nothing as null
-    assert defaults["baseBackupTime"] == '`"17:00"`'  # bare, YAML 1.1 reads 17:00 as 1020
 
 
 @pytest.mark.parametrize(

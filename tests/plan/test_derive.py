@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from offline import RecordedResource
-from plan.cost import FargateService, InterfaceEndpoint
 from plan.derive import rule_resources, stack_shape
+from plan.shape import FargateService, InterfaceEndpoint
 
 from .recorded import small_stack
 

@@ -1,16 +1,20 @@
 """The dev stack (Pulumi.dev.yaml): the smallest private deployment, validated and planned.
 
 It runs ``__main__.py`` under the recording mocks as ``make plan STACK=dev`` does: one AZ, no
-domain, the cheaper of the two private egress modes, the smallest Fargate task.
+domain, the cheaper of the two private egress modes, the smallest Fargate task, and the rule
+levels of its policy pack config (``policy/config.dev.json``).
 """
 
 from __future__ import annotations
 
 import pytest
 
+from plan.__main__ import main
 from plan.planner import build_plan
-from plan.report import mandatory_failures
+from plan.report import mandatory_failures, text_report
 from policy.aws_types import SUBNET
+from policy.evaluator import stack_rules
+from policy.model import Enforcement
 from stack_settings import FARGATE_CPU_MEMORY, load_settings, read_stack_file
 
 EGRESS_CHOICES = (
@@ -19,8 +23,8 @@ EGRESS_CHOICES = (
     "one NAT gateway instead of endpoints",
 )
 # A development stack has no domain, so no HTTPS to redirect to (ELB.1), and its load balancer
-# may be deleted (ELB.6): both by design, and the only mandatory rules it fails.
-ACCEPTED_IN_DEVELOPMENT = {"ELB.1", "ELB.6"}
+# may be deleted (ELB.6): both by design, so its pack config makes them advisory.
+ADVISORY_IN_DEVELOPMENT = ("ELB.1", "ELB.6")
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +67,26 @@ def test_dev_tasks_stay_in_private_subnets_of_its_one_az(plan):
     assert next(r for r in plan.results if r.rule.id == "ECS.2").passed  # no public IP
 
 
-def test_dev_fails_only_the_mandatory_rules_a_development_stack_accepts(plan):
-    failing = {result.rule.id for result in mandatory_failures(plan.results)}
-    assert failing == ACCEPTED_IN_DEVELOPMENT
+def test_dev_fails_no_mandatory_rule_and_its_plan_exits_0(plan, capsys):
+    assert mandatory_failures(plan.results) == []
+    assert main(["--stack", "dev", "--no-alternatives"]) == 0
+    assert "0 mandatory rule(s) fail" in capsys.readouterr().out
+
+
+def test_dev_reports_the_rules_a_development_stack_accepts_as_advisory_warnings(plan):
+    results = {result.rule.id: result for result in plan.results}
+    report = text_report(plan)
+    assert plan.policy_config is not None
+    assert plan.policy_config.name == "config.dev.json"
+    for rule_id in ADVISORY_IN_DEVELOPMENT:
+        assert results[rule_id].rule.enforcement is Enforcement.ADVISORY
+        assert not results[rule_id].passed  # still found, and shown
+        assert f"WARN  {rule_id} " in report
+
+
+def test_prod_still_holds_those_rules_mandatory():
+    prod = {rule.id: rule.enforcement for rule in stack_rules("prod")}
+    assert [prod[rule_id] for rule_id in ADVISORY_IN_DEVELOPMENT] == [Enforcement.MANDATORY] * 2
 
 
 def test_dev_costs_less_than_prod():

@@ -6,7 +6,15 @@ import tomllib
 
 import pytest
 
-from plan.cost import PRICE_FILE, PRICE_KEYS, UnknownRegionError, known_regions, load_prices
+from components.managed_postgres_specs import INSTANCE_CLASSES
+from plan.prices import (
+    PRICE_FILE,
+    PRICE_KEYS,
+    UnknownRegionError,
+    known_regions,
+    load_prices,
+    rds_hour_price,
+)
 
 DOCUMENT = tomllib.loads(PRICE_FILE.read_text())
 
@@ -40,3 +48,14 @@ def test_tokyo_prices_are_the_design_figures():
 def test_unknown_region_says_which_regions_exist():
     with pytest.raises(UnknownRegionError, match=r"eu-west-3.*ap-northeast-1, us-east-1"):
         load_prices("eu-west-3")
+
+
+def test_every_class_a_stack_may_choose_has_a_price_in_every_region():
+
+    for region in known_regions():
+        prices = load_prices(region)
+        hourly = [rds_hour_price(prices, c) for c in INSTANCE_CLASSES]
+        assert hourly == sorted(hourly), region  # bigger classes cost more
+        assert all(price > 0 for price in hourly)
+    with pytest.raises(ValueError, match="no RDS price"):
+        rds_hour_price(load_prices("ap-northeast-1"), "db.r6g.large")

@@ -14,8 +14,9 @@ from decimal import Decimal
 import pytest
 
 from plan import readme
-from plan.cost import load_prices, total_line
+from plan.cost_lines import total_line
 from plan.planner import CHOICES, build_plan
+from plan.prices import load_prices
 from plan.report import (
     cost_markdown,
     diagram_block,
@@ -23,6 +24,7 @@ from plan.report import (
     policy_markdown,
     text_report,
 )
+from policy.evaluator import RULES
 
 ESTIMATE_LINE = re.compile(r"^Estimated monthly cost: \$\d+\.\d\d$")
 
@@ -179,6 +181,12 @@ def test_x86_costs_more_than_arm_for_the_same_task(plan):
 def test_every_service_the_task_uses_is_reachable(plan):
     assert plan.reaches
     assert [r.service for r in plan.reaches if not r.reachable] == []
+
+
+def test_prod_has_no_pack_config_so_every_rule_keeps_its_own_level(plan):
+    # Only a development stack relaxes rules (policy/config.dev.json); prod runs them as written.
+    assert plan.policy_config is None
+    assert all(result.rule in RULES for result in plan.results)
 
 
 # --- the command -----------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 
 from paths import REPO_ROOT
-from plan.cost import load_prices
 from plan.planner import build_plan
+from plan.prices import load_prices
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ and drive their validations the way the engine does, with ``pulumi_policy``'s ow
 from __future__ import annotations
 
 import importlib
+import json
 import select
 import subprocess
 import sys
@@ -116,3 +117,23 @@ def test_the_pack_starts_as_the_cli_runs_it_and_announces_its_port(tmp_path):
     finally:
         pack.terminate()
         pack.wait(timeout=30)
+
+
+# --- the stacks' policy pack configs (`--policy-pack-config policy/config.<stack>.json`) --------
+
+PACK_CONFIGS = sorted(Path("policy").glob("config.*.json"))
+
+
+def test_the_dev_stack_has_a_pack_config():
+    assert Path("policy/config.dev.json") in PACK_CONFIGS
+
+
+@pytest.mark.parametrize("path", PACK_CONFIGS, ids=lambda path: path.name)
+def test_a_pack_config_names_only_policies_of_the_pack_at_levels_pulumi_knows(path):
+    config = json.loads(path.read_text(encoding="utf-8"))
+    assert config, "an empty config changes nothing: delete the file"
+    assert set(config) <= set(POLICIES) | {"all"}, sorted(set(config) - set(POLICIES))
+    pulumi_levels = {level.value for level in EnforcementLevel}
+    for name, value in config.items():
+        level = value["enforcementLevel"] if isinstance(value, dict) else value
+        assert level in pulumi_levels, (name, level)
