@@ -93,6 +93,7 @@ task_args = components.SidecarTaskArgs(
     cpu_architecture=settings.cpu_architecture,
     desired_count=settings.min_tasks,
     autoscaled=settings.autoscales,
+    fargate_spot=settings.uses_fargate_spot,  # refused with efs: Spot may stop the one task
     log_retention_days=settings.log_retention_days,
     task_role_statements=[*media.task_role_statements, *database.task_role_statements],
     image_repository_arns=list(images.repository_arns.values()),
