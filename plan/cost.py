@@ -50,6 +50,7 @@ class Prices:
     fargate_x86_gb_hour: float
     fargate_arm_vcpu_hour: float
     fargate_arm_gb_hour: float
+    fargate_spot_discount: float  # Fargate Spot's price below Fargate's, a share (0.5 = half)
     efs_standard_gb_month: float
     efs_elastic_read_gb: float
     efs_elastic_write_gb: float
@@ -123,6 +124,7 @@ class FargateService:
     vcpu: float
     memory_gb: float
     architecture: str  # X86_64 | ARM64
+    spot_tasks: float = 0.0  # of the tasks, those expected on Fargate Spot (derive.spot_tasks)
 
     def __post_init__(self) -> None:
         if self.architecture not in ARCHITECTURES:
@@ -353,10 +355,11 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         vcpu_price = prices.fargate_arm_vcpu_hour if arm else prices.fargate_x86_vcpu_hour
         gb_price = prices.fargate_arm_gb_hour if arm else prices.fargate_x86_gb_hour
         label = f"Fargate {service.architecture} {service.name}"
+        on_demand = service.tasks - service.spot_tasks if service.spot_tasks else service.tasks
         lines.append(
             _priced(
                 f"{label} vCPU",
-                (service.tasks, "task"),
+                (on_demand, "task"),
                 (service.vcpu, "vCPU"),
                 (hours, "h"),
                 price=vcpu_price,
@@ -365,12 +368,27 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
         lines.append(
             _priced(
                 f"{label} memory",
-                (service.tasks, "task"),
+                (on_demand, "task"),
                 (service.memory_gb, "GB"),
                 (hours, "h"),
                 price=gb_price,
             )
         )
+        if service.spot_tasks:
+            spot = 1 - prices.fargate_spot_discount
+            for item, size, unit, price in (
+                ("vCPU", service.vcpu, "vCPU", vcpu_price),
+                ("memory", service.memory_gb, "GB", gb_price),
+            ):
+                lines.append(
+                    _priced(
+                        f"{label} {item} on Spot",
+                        (service.spot_tasks, "task"),
+                        (size, unit),
+                        (hours, "h"),
+                        price=round(price * spot, 6),
+                    )
+                )
 
     if shape.efs_file_systems:
         lines.append(

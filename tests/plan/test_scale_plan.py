@@ -46,6 +46,14 @@ def test_the_alternatives_offer_postgres_on_efs_with_its_trade_off(plan):
     assert "stops the site" in efs.choice.trade_off
 
 
+def test_spot_beyond_the_first_task_is_offered_cheaper_with_its_risk(plan):
+    spot = next(a for a in plan.alternatives if "fargateSpot: mixed" in a.choice.label)
+    assert not spot.current
+    assert spot.estimate.total < plan.estimate.total
+    assert any(line.item.endswith("vCPU on Spot") for line in spot.estimate.lines)
+    assert "two minutes' notice" in spot.choice.trade_off
+
+
 def test_every_mandatory_rule_passes_on_scale(plan):
     failed = [r.rule.id for r in plan.results if r.rule.enforcement == "mandatory" and not r.passed]
     assert failed == []
