@@ -48,6 +48,7 @@ entrance = PublicEntrance(
         public_subnet_ids=network.public_subnet_ids,
         target_port=service.NGINX_PORT,
         health_check_path="/healthz",
+        deregistration_delay=service.DEREGISTRATION_DELAY,  # fits gunicorn's graceful timeout
         domain=settings.domain,
         hosted_zone=settings.hosted_zone,
         deletion_protection=production,
