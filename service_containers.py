@@ -34,6 +34,15 @@ STATIC_ROOT = "/var/www/static"
 # gunicorn starts after `migrate` (under an advisory lock) at web start: failures before that
 # must not count.
 WEB_START_PERIOD = 120
+# Stopping a web task, in order: the load balancer sends it no new request and lets those in
+# flight finish (the target group's deregistration delay); then ECS sends SIGTERM, gunicorn gives
+# its workers graceful_timeout to finish, and ECS sends SIGKILL after the web container's
+# stopTimeout. All from one constant, gunicorn's graceful_timeout (service/gunicorn.conf.py's
+# default; a test holds the two equal), plus a margin for the processes to exit.
+GRACEFUL_TIMEOUT = 20
+SHUTDOWN_MARGIN = 10
+WEB_STOP_TIMEOUT = GRACEFUL_TIMEOUT + SHUTDOWN_MARGIN
+DEREGISTRATION_DELAY = GRACEFUL_TIMEOUT + SHUTDOWN_MARGIN
 SETTINGS_MODULE = "config.settings.production"
 # EMAIL_PORT of a site that sends no mail: SES's STARTTLS port, the settings' own default.
 SMTP_PORT = 587
@@ -245,6 +254,7 @@ def web_container(
             start_period=WEB_START_PERIOD,
         ),
         depends_on={database_container: "HEALTHY"} if database_container else {},
+        stop_timeout=WEB_STOP_TIMEOUT,  # gunicorn's graceful_timeout, then SIGKILL
         user="10001:10001",  # the app user of service/Dockerfile
     )
 

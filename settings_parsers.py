@@ -38,6 +38,10 @@ WAF_MODES = (WAF_OFF, WAF_ON)
 # or RDS (the task is stateless and scales).
 DATABASE_EFS, DATABASE_RDS = "efs", "rds"
 DATABASES = (DATABASE_EFS, DATABASE_RDS)
+# Fargate Spot for the web tasks: off, or mixed (the first task on-demand, the rest split
+# between on-demand and Spot: components.sidecar_service). Only without a database in the task.
+FARGATE_SPOT_OFF, FARGATE_SPOT_MIXED = "off", "mixed"
+FARGATE_SPOT_MODES = (FARGATE_SPOT_OFF, FARGATE_SPOT_MIXED)
 # The most web tasks a stack may scale to: each holds CONN_MAX_AGE connections per gunicorn
 # worker, and the smallest instance class allows about a hundred.
 MAX_TASKS = 10
@@ -396,4 +400,18 @@ def max_tasks(text: str, earlier: Earlier) -> int:
     value = integer(text, allowed)
     if not low <= value <= high:
         raise NotAllowed(value, allowed)
+    return value
+
+
+def fargate_spot(text: str, earlier: Earlier) -> str:
+    """``off`` or ``mixed`` (a bare YAML off arrives as ``false``). ``mixed`` only with
+    ``database: rds``: with efs the one task holds the database, and Spot may stop it."""
+    value = {"false": FARGATE_SPOT_OFF}.get(text.strip().lower(), text.strip())
+    value = one_of(FARGATE_SPOT_MODES)(value, earlier)
+    if value == FARGATE_SPOT_MIXED and earlier["database"] != DATABASE_RDS:
+        raise NotAllowed(
+            value,
+            f"{FARGATE_SPOT_OFF} with database: {earlier['database']} (Spot may stop the one "
+            f"task that holds the database; {FARGATE_SPOT_MIXED} needs database: {DATABASE_RDS})",
+        )
     return value

@@ -37,6 +37,9 @@ from settings_parsers import EGRESS_MODES as EGRESS_MODES
 from settings_parsers import EGRESS_NAT as EGRESS_NAT
 from settings_parsers import ENVIRONMENTS as ENVIRONMENTS
 from settings_parsers import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
+from settings_parsers import FARGATE_SPOT_MIXED as FARGATE_SPOT_MIXED
+from settings_parsers import FARGATE_SPOT_MODES as FARGATE_SPOT_MODES
+from settings_parsers import FARGATE_SPOT_OFF as FARGATE_SPOT_OFF
 from settings_parsers import FLOW_LOG_MODES as FLOW_LOG_MODES
 from settings_parsers import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
 from settings_parsers import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
@@ -190,6 +193,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("maxTasks", "max_tasks", "1", accepts.max_tasks,
             "with `database: rds`: the most tasks auto scaling starts (above `minTasks` turns "
             "it on)"),
+    Setting("fargateSpot", "fargate_spot", FARGATE_SPOT_OFF, accepts.fargate_spot,
+            "`off`, or `mixed` with `database: rds`: the first task on Fargate, the tasks "
+            "beyond it half on Fargate Spot (cheaper, stopped at two minutes' notice)"),
 )  # fmt: skip
 
 SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
@@ -241,6 +247,7 @@ class StackSettings:
     db_backup_retention_days: int
     min_tasks: int
     max_tasks: int
+    fargate_spot: str
 
     @property
     def is_production(self) -> bool:
@@ -266,6 +273,10 @@ class StackSettings:
     def managed_database(self) -> bool:
         """RDS holds the data, so the task is stateless."""
         return self.database == DATABASE_RDS
+
+    @property
+    def uses_fargate_spot(self) -> bool:
+        return self.fargate_spot == FARGATE_SPOT_MIXED
 
     @property
     def autoscales(self) -> bool:

@@ -12,8 +12,10 @@ import pulumi_aws as aws
 from components.aliases import with_former_types
 from components.dns_names import within_zone
 from components.public_entrance_specs import (
+    DEREGISTRATION_DELAY,
     HTTP_PORT,
     HTTPS_PORT,
+    MAX_DEREGISTRATION_DELAY,
     TLS_POLICY,
     AccessLogTarget,
     access_log_settings,
@@ -68,6 +70,9 @@ class PublicEntranceArgs:
     """Refuse to delete the load balancer (production); off for throwaway stacks."""
     idle_timeout: int = 60
     """Seconds an idle connection stays open."""
+    deregistration_delay: int = DEREGISTRATION_DELAY
+    """Seconds a target leaving the group (a task being stopped) keeps its requests in flight
+    before ECS stops it: at least as long as the server lets a request run."""
     access_logs: AccessLogTarget | None = None
     """Where the load balancer writes its access logs (e.g. ``AccessLogBucket.target``);
     None: no access logs."""
@@ -106,6 +111,11 @@ class PublicEntranceArgs:
                 raise ValueError(f"PublicEntranceArgs.alternative_names: {refused}") from None
         if not self.health_check_path.startswith("/"):
             raise ValueError("PublicEntranceArgs.health_check_path must start with '/'")
+        if not 0 <= self.deregistration_delay <= MAX_DEREGISTRATION_DELAY:
+            raise ValueError(
+                f"PublicEntranceArgs.deregistration_delay is {self.deregistration_delay}; a "
+                f"target group accepts 0 to {MAX_DEREGISTRATION_DELAY} seconds"
+            )
 
 
 class PublicEntrance(pulumi.ComponentResource):
@@ -166,7 +176,9 @@ class PublicEntrance(pulumi.ComponentResource):
         target_group = aws.lb.TargetGroup(
             f"{name}-tg",
             vpc_id=args.vpc_id,
-            **target_group_settings(args.target_port, args.health_check_path),
+            **target_group_settings(
+                args.target_port, args.health_check_path, args.deregistration_delay
+            ),
             opts=child,
         )
 

@@ -19,8 +19,12 @@ ANYWHERE = "0.0.0.0/0"
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 # Seconds a deregistering target keeps its in-flight requests before it is dropped (ELB's
-# default is 300): every deployment of the one task waits this long for the old one.
+# default is 300): every deployment of the one task waits this long for the old one. A stack
+# derives its own from how long its server finishes a request (PublicEntranceArgs).
 DEREGISTRATION_DELAY = 30
+# What a target group accepts (deregistration_delay.timeout_seconds).
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
+MAX_DEREGISTRATION_DELAY = 3600
 VALIDATION_RECORD_TTL = 300
 # An ALB rule takes at most five condition values: the host names one rule can forward.
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
@@ -98,13 +102,15 @@ def target_health_check(path: str) -> aws.lb.TargetGroupHealthCheckArgs:
     )
 
 
-def target_group_settings(target_port: int, health_check_path: str) -> dict[str, Any]:
+def target_group_settings(
+    target_port: int, health_check_path: str, deregistration_delay: int = DEREGISTRATION_DELAY
+) -> dict[str, Any]:
     """Targets by IP (Fargate's awsvpc tasks), HTTP to ``target_port``."""
     return {
         "target_type": "ip",
         "protocol": "HTTP",
         "port": target_port,
-        "deregistration_delay": DEREGISTRATION_DELAY,
+        "deregistration_delay": deregistration_delay,
         "health_check": target_health_check(health_check_path),
     }
 

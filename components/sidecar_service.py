@@ -23,6 +23,17 @@ from components.sidecar_types import LoadBalancerTarget
 # as long as these timeouts say (hashicorp/terraform-provider-aws#16012, fixed in 4.22.0).
 STEADY_STATE_TIMEOUTS = pulumi.CustomTimeouts(create="30m", update="20m", delete="20m")
 
+# Fargate's two capacity providers: on-demand and Spot (spare capacity, discounted, taken back
+# with a two-minute warning, and never replaced by on-demand capacity when there is none).
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
+FARGATE, FARGATE_SPOT = "FARGATE", "FARGATE_SPOT"
+# With Spot, the first task always runs on on-demand Fargate (``base``) and the tasks beyond it
+# are split evenly between the two (equal ``weight``): a Spot shortage or interruption leaves
+# the site on the base task and half of the rest.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
+ON_DEMAND_BASE = 1
+ON_DEMAND_WEIGHT, SPOT_WEIGHT = 1, 1
+
 
 @dataclass(frozen=True)
 class DeploymentLimits:
@@ -45,6 +56,37 @@ def deployment_limits(stateful: bool, desired_count: int) -> DeploymentLimits:
     if stateful:
         return DeploymentLimits(desired_count=1, minimum_healthy_percent=0, maximum_percent=100)
     return DeploymentLimits(desired_count, minimum_healthy_percent=100, maximum_percent=200)
+
+
+def capacity_provider_strategies(
+    fargate_spot: bool,
+) -> list[aws.ecs.ServiceCapacityProviderStrategyArgs] | None:
+    """Where the service places its tasks: None (the service's ``FARGATE`` launch type) without
+    Spot; with Spot, :data:`ON_DEMAND_BASE` task on Fargate, the rest split by weight. ECS
+    takes a launch type or a strategy, never both."""
+    if not fargate_spot:
+        return None
+    return [
+        aws.ecs.ServiceCapacityProviderStrategyArgs(
+            capacity_provider=FARGATE, base=ON_DEMAND_BASE, weight=ON_DEMAND_WEIGHT
+        ),
+        aws.ecs.ServiceCapacityProviderStrategyArgs(
+            capacity_provider=FARGATE_SPOT, weight=SPOT_WEIGHT
+        ),
+    ]
+
+
+def declare_spot_capacity(
+    name: str, cluster_name: pulumi.Input[str], opts: pulumi.ResourceOptions
+) -> aws.ecs.ClusterCapacityProviders:
+    """Associate both Fargate capacity providers with the cluster: a strategy may name only
+    providers associated with it (PutClusterCapacityProviders), so the service waits for this."""
+    return aws.ecs.ClusterCapacityProviders(
+        f"{name}-capacity-providers",
+        cluster_name=cluster_name,
+        capacity_providers=[FARGATE, FARGATE_SPOT],
+        opts=opts,
+    )
 
 
 def service_load_balancers(

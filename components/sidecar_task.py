@@ -32,6 +32,8 @@ from components.sidecar_roles import (
 from components.sidecar_service import (
     STEADY_STATE_TIMEOUTS,
     DeploymentLimits,
+    capacity_provider_strategies,
+    declare_spot_capacity,
     deployment_alarm,
     deployment_alarms,
     deployment_limits,
@@ -43,6 +45,7 @@ from components.sidecar_types import (
     EgressRule,
     LoadBalancerTarget,
     Volume,
+    check_task_containers,
 )
 
 COMPONENT_TYPE = "django-tw:sidecar_task:SidecarTask"
@@ -79,6 +82,9 @@ class SidecarTaskArgs:
     autoscaled: bool = False
     """Application Auto Scaling owns the running count (ServiceAutoscaling): `pulumi up` sets
     ``desired_count`` at creation only, and never resets what auto scaling chose."""
+    fargate_spot: bool = False
+    """Tasks beyond the first run on Fargate Spot, half of them (``sidecar_service``): cheaper,
+    but taken back with two minutes' warning. Only for a stateless task."""
     log_retention_days: int = 30
     """Days CloudWatch keeps each container's log."""
     task_role_statements: Sequence[Mapping[str, Any]] = ()
@@ -105,38 +111,8 @@ class SidecarTaskArgs:
     a first task that starts too early fails, and a first deployment has nothing to roll back to."""
 
     def __post_init__(self) -> None:
-        names = [container.name for container in self.containers]
-        if not names:
-            raise ValueError("SidecarTaskArgs.containers is empty; give at least one container")
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"SidecarTaskArgs.containers repeats {', '.join(duplicates)}")
-        ports = [c.port for c in self.containers if c.port is not None]
-        if len(ports) != len(set(ports)):
-            raise ValueError(
-                f"SidecarTaskArgs.containers listen on {ports}: containers of one task share "
-                "localhost, so each needs its own port"
-            )
+        check_task_containers(self.containers, self.volumes)
         by_name = {container.name: container for container in self.containers}
-        volume_names = {volume.name for volume in self.volumes}
-        for container in self.containers:
-            for target, condition in container.depends_on.items():
-                if target not in by_name:
-                    raise ValueError(
-                        f"container {container.name!r} depends on {target!r}, which is not a "
-                        f"container of this task ({', '.join(names)})"
-                    )
-                if condition == "HEALTHY" and by_name[target].health_check is None:
-                    raise ValueError(
-                        f"container {container.name!r} waits for {target!r} to be HEALTHY, but "
-                        f"{target!r} has no health_check; give it one"
-                    )
-            for mount in container.mounts:
-                if mount.volume not in volume_names:
-                    raise ValueError(
-                        f"container {container.name!r} mounts volume {mount.volume!r}; declare "
-                        f"it in SidecarTaskArgs.volumes (declared: {sorted(volume_names)})"
-                    )
         if self.cpu_architecture not in CPU_ARCHITECTURES:
             raise ValueError(
                 f"SidecarTaskArgs.cpu_architecture is {self.cpu_architecture!r}; use "
@@ -156,6 +132,11 @@ class SidecarTaskArgs:
             raise ValueError(
                 "SidecarTaskArgs.autoscaled with a stateful container: a task that holds data "
                 "must never run twice; move the data out of the task or turn auto scaling off"
+            )
+        if self.fargate_spot and self.stateful:
+            raise ValueError(
+                "SidecarTaskArgs.fargate_spot with a stateful container: Spot may stop the one "
+                "task that holds the data at two minutes' notice; turn fargate_spot off"
             )
         not_resources = [
             repr(item) for item in self.ready_after if not isinstance(item, pulumi.Resource)
@@ -258,6 +239,8 @@ class SidecarTask(pulumi.ComponentResource):
         # What the first task needs from inside this component that the service's inputs do
         # not already wait for: its roles' permissions and its group's rules.
         first_task_needs: list[pulumi.Resource] = []
+        if args.fargate_spot:  # the strategy names providers the cluster must have first
+            first_task_needs.append(declare_spot_capacity(name, cluster.name, child))
         execution_policy = aws.iam.RolePolicy(
             f"{name}-execution-policy",
             role=execution_role.id,
@@ -349,7 +332,8 @@ class SidecarTask(pulumi.ComponentResource):
             f"{name}-service",
             cluster=cluster.arn,
             task_definition=task_definition.arn,
-            launch_type="FARGATE",
+            launch_type=None if args.fargate_spot else "FARGATE",
+            capacity_provider_strategies=capacity_provider_strategies(args.fargate_spot),
             # 1.4.0+ is what mounts EFS; LATEST keeps getting security fixes.
             platform_version="LATEST",
             desired_count=self.deployment.desired_count,

@@ -178,3 +178,41 @@ class EgressRule:
                 f"EgressRule {self.description!r}: give exactly one of cidr, "
                 "security_group_id, prefix_list_id"
             )
+
+
+def check_task_containers(containers: Sequence[ContainerSpec], volumes: Sequence[Volume]) -> None:
+    """The containers of one task against each other: names and ports once each, every
+    ``depends_on`` a container of the task (with a health check for ``HEALTHY``), every mount a
+    declared volume. Raises ValueError naming what to change."""
+    names = [container.name for container in containers]
+    if not names:
+        raise ValueError("SidecarTaskArgs.containers is empty; give at least one container")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"SidecarTaskArgs.containers repeats {', '.join(duplicates)}")
+    ports = [c.port for c in containers if c.port is not None]
+    if len(ports) != len(set(ports)):
+        raise ValueError(
+            f"SidecarTaskArgs.containers listen on {ports}: containers of one task share "
+            "localhost, so each needs its own port"
+        )
+    by_name = {container.name: container for container in containers}
+    volume_names = {volume.name for volume in volumes}
+    for container in containers:
+        for target, condition in container.depends_on.items():
+            if target not in by_name:
+                raise ValueError(
+                    f"container {container.name!r} depends on {target!r}, which is not a "
+                    f"container of this task ({', '.join(names)})"
+                )
+            if condition == "HEALTHY" and by_name[target].health_check is None:
+                raise ValueError(
+                    f"container {container.name!r} waits for {target!r} to be HEALTHY, but "
+                    f"{target!r} has no health_check; give it one"
+                )
+        for mount in container.mounts:
+            if mount.volume not in volume_names:
+                raise ValueError(
+                    f"container {container.name!r} mounts volume {mount.volume!r}; declare "
+                    f"it in SidecarTaskArgs.volumes (declared: {sorted(volume_names)})"
+                )

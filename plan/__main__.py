@@ -22,6 +22,7 @@ from plan.report import (
     diagram_block,
     mandatory_failures,
     policy_markdown,
+    scale_cost_markdown,
     text_report,
 )
 from plan.settings_table import settings_table
@@ -131,11 +132,13 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.stdout.write(text_report(plan))
     if args.write_readme:
+        scale = build_plan(readme.SCALE_STACK, usage=usage, root=args.root, with_alternatives=False)
         readme.write(
             {
                 readme.DIAGRAM: diagram_block(plan),
                 readme.POLICY: policy_markdown(plan),
                 readme.COST: cost_markdown(plan),
+                readme.SCALE_COST: scale_cost_markdown(scale),
                 readme.SETTINGS: settings_table(),
             }
         )

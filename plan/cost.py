@@ -108,10 +108,11 @@ def estimate(
         vcpu_price = prices.fargate_arm_vcpu_hour if arm else prices.fargate_x86_vcpu_hour
         gb_price = prices.fargate_arm_gb_hour if arm else prices.fargate_x86_gb_hour
         label = f"Fargate {service.architecture} {service.name}"
+        on_demand = service.tasks - service.spot_tasks if service.spot_tasks else service.tasks
         lines.append(
             priced(
                 f"{label} vCPU",
-                (service.tasks, "task"),
+                (on_demand, "task"),
                 (service.vcpu, "vCPU"),
                 (hours, "h"),
                 price=vcpu_price,
@@ -120,12 +121,27 @@ def estimate(
         lines.append(
             priced(
                 f"{label} memory",
-                (service.tasks, "task"),
+                (on_demand, "task"),
                 (service.memory_gb, "GB"),
                 (hours, "h"),
                 price=gb_price,
             )
         )
+        if service.spot_tasks:
+            spot = 1 - prices.fargate_spot_discount
+            for item, size, unit, price in (
+                ("vCPU", service.vcpu, "vCPU", vcpu_price),
+                ("memory", service.memory_gb, "GB", gb_price),
+            ):
+                lines.append(
+                    priced(
+                        f"{label} {item} on Spot",
+                        (service.spot_tasks, "task"),
+                        (size, unit),
+                        (hours, "h"),
+                        price=round(price * spot, 6),
+                    )
+                )
 
     if shape.efs_file_systems:
         lines.append(

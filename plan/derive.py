@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from components.access_log_bucket import COMPONENT_TYPE as ACCESS_LOG_BUCKET_COMPONENT
 from components.postgres_backup_bucket import COMPONENT_TYPE as BACKUP_BUCKET_COMPONENT
+from components.sidecar_service import FARGATE_SPOT
 from components.sidecar_task import X86_64
 from plan.shape import FargateService, InterfaceEndpoint, RdsInstance, StackShape
 from policy import aws_types
@@ -81,6 +82,17 @@ def _architecture(task_definition: Resource) -> str:
     return str(platform.get("cpuArchitecture") or X86_64)
 
 
+def spot_tasks(tasks: int, strategies: Sequence[Mapping[str, Any]]) -> float:
+    """How many of ``tasks`` a capacity provider strategy places on ``FARGATE_SPOT``: its base,
+    then its weight's share of the tasks beyond every base (an expectation, so a fraction)."""
+    bases = {str(s.get("capacityProvider")): int(s.get("base") or 0) for s in strategies}
+    weights = {str(s.get("capacityProvider")): int(s.get("weight") or 0) for s in strategies}
+    spot_base = min(bases.get(FARGATE_SPOT, 0), tasks)
+    beyond = max(tasks - sum(bases.values()), 0)
+    total = sum(weights.values())
+    return spot_base + (beyond * weights.get(FARGATE_SPOT, 0) / total if total else 0.0)
+
+
 def _fargate_services(resources: Sequence[Resource]) -> tuple[FargateService, ...]:
     task_definitions = [r for r in resources if r.type == aws_types.TASK_DEFINITION]
     services = []
@@ -92,13 +104,15 @@ def _fargate_services(resources: Sequence[Resource]) -> tuple[FargateService, ..
         if not on_fargate:
             continue
         task_definition = _task_definition_of(service, task_definitions)
+        tasks = int(service.props.get("desiredCount") or 0)
         services.append(
             FargateService(
                 name=service.name,
-                tasks=int(service.props.get("desiredCount") or 0),
+                tasks=tasks,
                 vcpu=int(task_definition.props["cpu"]) / 1024,
                 memory_gb=int(task_definition.props["memory"]) / 1024,
                 architecture=_architecture(task_definition),
+                spot_tasks=spot_tasks(tasks, strategies),
             )
         )
     return tuple(services)

@@ -24,7 +24,16 @@ from plan.shape import StackShape, Usage
 from policy.evaluator import evaluate, pack_config_file, stack_rules
 from policy.model import Resource, RuleResult
 from policy.reach import Reach, services_reached
-from stack_settings import DATABASE_EFS, DATABASE_RDS, EGRESS_ENDPOINTS, EGRESS_NAT, WAF_OFF, WAF_ON
+from stack_settings import (
+    DATABASE_EFS,
+    DATABASE_RDS,
+    EGRESS_ENDPOINTS,
+    EGRESS_NAT,
+    WAF_OFF,
+    WAF_ON,
+)
+from stack_settings import FARGATE_SPOT_MIXED as SPOT_MIXED
+from stack_settings import FARGATE_SPOT_OFF as SPOT_OFF
 
 
 @dataclass(frozen=True)
@@ -93,14 +102,21 @@ CHOICES: tuple[Choice, ...] = (
     ),
     Choice(
         f"Postgres in the task on EFS (database: {DATABASE_EFS}, one task)",
-        {"database": DATABASE_EFS, "minTasks": "1", "maxTasks": "1"},
+        {"database": DATABASE_EFS, "minTasks": "1", "maxTasks": "1", "fargateSpot": SPOT_OFF},
         "cheapest; one task, so a deploy or a task failure stops the site for a minute or two",
     ),
     Choice(
         f"Postgres on RDS (database: {DATABASE_RDS}, two tasks)",
-        {"database": DATABASE_RDS, "minTasks": "2", "maxTasks": "6"},
+        {"database": DATABASE_RDS, "minTasks": "2", "maxTasks": "6", "fargateSpot": SPOT_OFF},
         "rolling deploys without downtime, a task per AZ, auto scaling to 6 tasks (not priced), "
         "Multi-AZ on production, RDS backups and PITR; an instance costs more than EFS",
+    ),
+    Choice(
+        f"Postgres on RDS, tasks beyond the first half on Fargate Spot (fargateSpot: {SPOT_MIXED})",
+        {"database": DATABASE_RDS, "minTasks": "2", "maxTasks": "6", "fargateSpot": SPOT_MIXED},
+        "as above; a Spot task may be stopped at two minutes' notice and is not replaced while "
+        "Spot has no capacity (the first task stays on-demand); Spot priced at 50% off, "
+        "its discount varies up to 70%",
     ),
 )
 

@@ -46,6 +46,7 @@ class Prices:
     fargate_x86_gb_hour: float
     fargate_arm_vcpu_hour: float
     fargate_arm_gb_hour: float
+    fargate_spot_discount: float  # Fargate Spot's price below Fargate's, a share (0.5 = half)
     efs_standard_gb_month: float
     efs_elastic_read_gb: float
     efs_elastic_write_gb: float

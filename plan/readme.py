@@ -47,6 +47,9 @@ class SectionTailBlock(Block):
 DIAGRAM = Block("prod stack diagram")
 POLICY = Block("prod policy results")
 COST = SectionTailBlock("prod cost estimate")
+# The scale stack's monthly total, beside prod's (the same --write-readme run plans it too).
+SCALE_STACK = "scale"
+SCALE_COST = Block("scale stack cost")
 SETTINGS = Block("stack settings")
 
 

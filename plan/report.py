@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 from plan.cost_lines import CostEstimate, total_line
 from plan.diagram import mermaid
@@ -200,6 +201,18 @@ def cost_markdown(plan: Plan) -> str:
         ]
     out += ["", total_line(plan.estimate)]
     return "\n".join(out) + "\n"
+
+
+def scale_cost_markdown(plan: Plan) -> str:
+    """One line for the README beside prod's estimate: the scale stack's monthly total, with
+    what makes it the scale stack (tasks, database instance)."""
+    settings: Any = plan.settings  # stack_settings.StackSettings
+    standby = " Multi-AZ" if settings.db_multi_az else ""
+    return (
+        f"`{plan.stack}` (`database: {settings.database}`, {settings.min_tasks} to "
+        f"{settings.max_tasks} tasks, {settings.db_instance_class}{standby}): "
+        f"{total_line(plan.estimate)} (`python -m plan --stack {plan.stack}`)\n"
+    )
 
 
 def policy_markdown(plan: Plan) -> str:

@@ -28,6 +28,7 @@ class FargateService:
     vcpu: float
     memory_gb: float
     architecture: str  # X86_64 | ARM64
+    spot_tasks: float = 0.0  # of the tasks, those expected on Fargate Spot (derive.spot_tasks)
 
     def __post_init__(self) -> None:
         if self.architecture not in ARCHITECTURES:

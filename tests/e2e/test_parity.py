@@ -1,4 +1,5 @@
-"""The Fargate task definition and the production compose file describe the same three containers.
+"""The Fargate task definition and the production compose file describe the same three containers
+(and, with `database: rds`, the same nginx and web beside a Postgres outside the task).
 
 The reference setup learnt it the hard way: whatever docker-compose sets must be set again, by
 hand, in the ECS task definition. Here the prod stack runs under Pulumi's mocks, its task
@@ -254,6 +255,15 @@ def prod_stack() -> StackRecording:
     )
 
 
+@pytest.fixture(scope="module")
+def scale_stack() -> StackRecording:
+    """The `database: rds` stack: its task holds nginx and web; Postgres is RDS."""
+    return run_program(
+        lambda: runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__"),
+        config=read_stack_file("scale"),
+    )
+
+
 def ecs_containers(recording: StackRecording) -> dict[str, dict[str, Any]]:
     task_definition = recording.one(TASK_DEFINITION)
     return {c["name"]: c for c in json.loads(task_definition.inputs["containerDefinitions"])}
@@ -392,6 +402,25 @@ def test_the_task_definition_and_the_production_compose_file_agree(prod_stack: S
     assert set(containers) == {"nginx", "web", "db"}
     drift = differences(containers, ecs_dockerfiles(prod_stack), compose_services())
     assert not drift, "task definition and compose differ:\n  " + "\n  ".join(drift)
+
+
+def compose_without_the_database(services: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """What compose runs beside its Postgres container, as a task in front of RDS runs it:
+    nginx and web, with web waiting for no database container (RDS is outside the task)."""
+    beside = {name: dict(service) for name, service in services.items() if name != "db"}
+    depends_on = beside["web"].get("depends_on") or {}
+    beside["web"]["depends_on"] = {name: spec for name, spec in depends_on.items() if name != "db"}
+    return beside
+
+
+def test_the_rds_task_definition_and_the_compose_file_agree_on_nginx_and_web(
+    scale_stack: StackRecording,
+):
+    containers = ecs_containers(scale_stack)
+    assert set(containers) == {"nginx", "web"}
+    services = compose_without_the_database(compose_services())
+    drift = differences(containers, ecs_dockerfiles(scale_stack), services)
+    assert not drift, "rds task definition and compose differ:\n  " + "\n  ".join(drift)
 
 
 def test_a_drift_is_reported_with_the_name_of_what_differs(prod_stack: StackRecording):

@@ -143,6 +143,7 @@ def test_without_alternative_names_the_certificate_has_none():
         ({"domain": "a.example.com"}, r"hosted_zone is empty"),
         ({"domain": "a.example.org", "hosted_zone": "example.com"}, r"is not in hosted_zone"),
         ({"alternative_names": ["www.example.com"]}, r"alternative_names needs a domain"),
+        ({"deregistration_delay": 3601}, r"deregistration_delay is 3601; a target group accepts"),
         (
             {
                 "domain": "a.example.com",

@@ -66,6 +66,7 @@ def test_targets_are_task_ips_probed_for_200_on_the_readiness_path():
         8080,
     )
     assert settings["deregistration_delay"] == 30
+    assert target_group_settings(8080, "/healthz", 45)["deregistration_delay"] == 45
     check = settings["health_check"]
     assert (check.path, check.protocol, check.matcher) == ("/healthz", "HTTP", "200")
 

@@ -1,17 +1,23 @@
 """service_containers.py: the nginx and web containers of the task, from the contract."""
 
+import runpy
 from dataclasses import dataclass, replace
 
 import pytest
 
 from components import ContainerSpec
+from components.public_entrance_specs import target_health_check
 from paths import REPO_ROOT
 from service_containers import (
+    DEREGISTRATION_DELAY,
     DOCKERFILES,
+    GRACEFUL_TIMEOUT,
     LOOPBACK,
     NGINX_PORT,
     STATIC_ROOT,
     WEB_PORT,
+    WEB_START_PERIOD,
+    WEB_STOP_TIMEOUT,
     image_args,
     nginx_container,
     nginx_target,
@@ -184,9 +190,44 @@ def test_a_container_that_strays_from_the_contract_is_refused_by_name():
         task_containers(nginx, web(), stand_in)
 
 
+def test_the_grace_period_lets_the_load_balancer_take_in_a_slow_starting_web_task():
+    check = target_health_check("/healthz")
+    taken_in = check.healthy_threshold * check.interval  # two passes, 15 s apart
+    nginx = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
+    assert start_grace_seconds([nginx, web(database_container=None)]) >= (
+        WEB_START_PERIOD + taken_in
+    )
+
+
 def test_the_grace_period_covers_every_start_period_in_turn():
     nginx = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
     assert start_grace_seconds([nginx, web(), db()]) == 30 + 120  # db() has no health check
+
+
+# A Fargate Spot task is stopped two minutes after its warning.
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
+SPOT_WARNING_SECONDS = 120
+
+
+def gunicorn_defaults(monkeypatch) -> dict:
+    """service/gunicorn.conf.py's values where the environment sets none of them."""
+    for name in ("GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    return runpy.run_path(str(REPO_ROOT / "service" / "gunicorn.conf.py"))
+
+
+def test_the_stack_s_graceful_timeout_is_gunicorn_s(monkeypatch):
+    assert gunicorn_defaults(monkeypatch)["graceful_timeout"] == GRACEFUL_TIMEOUT
+
+
+def test_a_stopped_web_task_finishes_its_requests_before_anything_is_killed(monkeypatch):
+    gunicorn = gunicorn_defaults(monkeypatch)
+    # The load balancer keeps a request in flight at least as long as gunicorn lets it run.
+    assert max(gunicorn["timeout"], GRACEFUL_TIMEOUT) <= DEREGISTRATION_DELAY
+    # After SIGTERM, gunicorn's graceful stop ends before ECS sends SIGKILL.
+    assert web().stop_timeout == WEB_STOP_TIMEOUT > GRACEFUL_TIMEOUT
+    # Draining and stopping together fit Fargate Spot's two-minute warning.
+    assert DEREGISTRATION_DELAY + WEB_STOP_TIMEOUT <= SPOT_WARNING_SECONDS
 
 
 def test_images_are_built_for_the_tasks_architecture_and_kept_on_production():

@@ -181,6 +181,17 @@ def test_rds_scales_from_min_to_max_tasks():
         accepts.max_tasks("11", {**rds, "minTasks": 1})
 
 
+def test_fargate_spot_is_off_or_mixed_and_mixed_only_without_a_database_in_the_task():
+    rds, efs = {"database": "rds"}, {"database": "efs"}
+    assert accepts.fargate_spot("mixed", rds) == "mixed"
+    assert accepts.fargate_spot("off", efs) == "off"
+    assert accepts.fargate_spot("false", efs) == "off"  # YAML 1.1 reads a bare off as false
+    refused = refusal(accepts.fargate_spot, "mixed", efs)
+    assert "off with database: efs" in refused.allowed
+    assert "Spot may stop the one task that holds the database" in refused.allowed
+    assert refusal(accepts.fargate_spot, "always", rds).allowed == "off | mixed"
+
+
 def test_multi_az_follows_the_environment_unless_set():
     assert accepts.db_multi_az("", {"environment": "production"}) is True
     assert accepts.db_multi_az("", {"environment": "development"}) is False

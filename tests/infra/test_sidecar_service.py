@@ -5,8 +5,12 @@ import dataclasses
 import pytest
 
 from components.sidecar_service import (
+    FARGATE,
+    FARGATE_SPOT,
+    ON_DEMAND_BASE,
     STEADY_STATE_TIMEOUTS,
     DeploymentLimits,
+    capacity_provider_strategies,
     deployment_alarm,
     deployment_alarms,
     deployment_limits,
@@ -30,6 +34,19 @@ def test_stateless_task_rolls_with_full_capacity():
     assert deployment_limits(stateful=False, desired_count=2) == DeploymentLimits(
         desired_count=2, minimum_healthy_percent=100, maximum_percent=200
     )
+
+
+def test_without_spot_the_service_keeps_its_launch_type_and_names_no_strategy():
+    assert capacity_provider_strategies(fargate_spot=False) is None
+
+
+def test_with_spot_the_first_task_is_on_demand_and_the_rest_split_evenly():
+    on_demand, spot = capacity_provider_strategies(fargate_spot=True)
+    assert (on_demand.capacity_provider, on_demand.base) == (FARGATE, ON_DEMAND_BASE)
+    assert ON_DEMAND_BASE == 1  # a Spot shortage never leaves the site without a task
+    assert spot.capacity_provider == FARGATE_SPOT
+    assert spot.base is None  # only one provider of a strategy may have a base
+    assert on_demand.weight == spot.weight > 0
 
 
 def test_the_service_joins_the_target_group_at_the_containers_port():

@@ -34,6 +34,7 @@ from tests.infra.conftest import (
 )
 
 ROLE = "aws:iam/role:Role"
+CAPACITY_PROVIDERS = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
 
 
@@ -193,6 +194,29 @@ def test_service_waits_for_its_roles_permissions_its_rules_and_what_it_is_ready_
     assert missing == []
 
 
+def test_without_spot_the_service_launches_on_fargate_and_the_cluster_keeps_its_providers():
+    recording = build([app()])
+    service = recording.one(SERVICE).inputs
+    assert service["launchType"] == "FARGATE"
+    assert "capacityProviderStrategies" not in service
+    assert recording.of_type(CAPACITY_PROVIDERS) == []
+
+
+def test_with_spot_the_cluster_offers_both_providers_before_the_service_names_them():
+    recording = build([app()], desired_count=3, fargate_spot=True)
+    association = recording.one(CAPACITY_PROVIDERS)
+    cluster = recording.one("aws:ecs/cluster:Cluster")
+    assert association.inputs["clusterName"] == cluster.outputs["name"]
+    assert sorted(association.inputs["capacityProviders"]) == ["FARGATE", "FARGATE_SPOT"]
+    service = recording.one(SERVICE)
+    assert "launchType" not in service.inputs  # ECS takes a launch type or a strategy
+    assert service.inputs["capacityProviderStrategies"] == [
+        {"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+        {"capacityProvider": "FARGATE_SPOT", "weight": 1},
+    ]
+    assert association.urn in service.dependencies
+
+
 def test_cluster_turns_container_insights_on():
     cluster = build([app()]).one("aws:ecs/cluster:Cluster")
     assert cluster.inputs["settings"] == [{"name": "containerInsights", "value": "enabled"}]
@@ -266,6 +290,7 @@ def test_children_are_parented_to_the_component():
         ([app()], {"cpu_architecture": "arm"}, r"use X86_64 or ARM64"),
         ([app()], {"ready_after": ["sg-1"]}, r"ready_after holds 'sg-1'; give resources"),
         ([app(stateful=True)], {"autoscaled": True}, r"must never run twice"),
+        ([app(stateful=True)], {"fargate_spot": True}, r"Spot may stop the one task"),
     ],
 )
 def test_bad_task_args_say_what_to_change(containers_, kwargs, message):

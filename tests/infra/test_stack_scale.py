@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 
 import pulumi
+import pytest
 
+from stack_settings import read_stack_file
 from tests.infra.conftest import (
     SERVICE,
     TASK_DEFINITION,
@@ -148,3 +150,25 @@ def test_the_alarms_watch_the_rds_instance_instead_of_efs_and_backups(scale, pro
     titles = {w["properties"]["title"] for w in dashboard["widgets"]}
     assert {"db-free-storage", "db-cpu", "db-connections"} <= titles
     assert not [a for a in prod.of_type(alarm) if a.inputs["namespace"] == "AWS/RDS"]
+
+
+def test_spot_is_off_by_default_and_mixed_puts_tasks_beyond_the_first_half_on_spot(scale):
+    assert scale.one(SERVICE).inputs["launchType"] == "FARGATE"
+    mixed = run_main(scale_config(fargateSpot="mixed"))
+    service = mixed.one(SERVICE).inputs
+    assert "launchType" not in service
+    assert [s["capacityProvider"] for s in service["capacityProviderStrategies"]] == [
+        "FARGATE",
+        "FARGATE_SPOT",
+    ]
+    assert service["capacityProviderStrategies"][0]["base"] == 1
+    association = mixed.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")
+    assert sorted(association.inputs["capacityProviders"]) == ["FARGATE", "FARGATE_SPOT"]
+    # Spot's interruption or shortage never touches deploys: the service still rolls 100/200.
+    limits = (service["deploymentMinimumHealthyPercent"], service["deploymentMaximumPercent"])
+    assert limits == (100, 200)
+
+
+def test_the_in_task_database_refuses_spot():
+    with pytest.raises(Exception, match=r"fargateSpot.*off with database: efs"):
+        run_main({**read_stack_file("prod"), "fargateSpot": "mixed"})

@@ -37,6 +37,7 @@ Configuration B, us-east-1: one NAT gateway with its EIP, an ALB in three AZs, o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -87,6 +88,21 @@ def test_configuration_a_tokyo_endpoints_arm():
     ]  # fmt: skip
     assert result.total == Decimal("175.90")
     assert total_line(result) == "Estimated monthly cost: $175.90"
+
+
+def test_spot_tasks_are_priced_at_the_spot_discount_beside_the_on_demand_ones():
+    prices = load_prices("ap-northeast-1")
+    mixed = replace(PROD_LIKE, fargate_services=(FargateService("app", 2, 0.5, 1.0, "ARM64", 0.5),))
+    lines = {line.item: line for line in estimate(mixed, prices).lines}
+    on_demand, spot = lines["Fargate ARM64 app vCPU"], lines["Fargate ARM64 app vCPU on Spot"]
+    assert on_demand.quantity == "1.5 task x 0.5 vCPU x 730 h x $0.04045"
+    assert spot.quantity.startswith("0.5 task x 0.5 vCPU x 730 h x $")
+    assert prices.fargate_spot_discount == 0.5
+    assert spot.monthly_usd == Decimal("3.69")  # 0.5 x 0.5 x 730 x 0.020225
+    assert "Fargate ARM64 app memory on Spot" in lines
+    assert "fargate/pricing" in prices.sources["fargate_spot_discount"]
+    without_spot = estimate(PROD_LIKE, prices)
+    assert not any("Spot" in line.item for line in without_spot.lines)
 
 
 def test_configuration_b_virginia_nat_x86():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from offline import RecordedResource
-from plan.derive import rule_resources, stack_shape
+from plan.derive import rule_resources, spot_tasks, stack_shape
 from plan.shape import FargateService, InterfaceEndpoint
 
 from .recorded import small_stack
@@ -43,6 +43,21 @@ def test_nat_shape_counts_gateways_and_their_addresses():
 def test_task_size_and_architecture_come_from_the_task_definition():
     shape = shape_of(small_stack())
     assert shape.fargate_services == (FargateService("app-service", 1, 0.5, 1.0, "ARM64"),)
+
+
+MIXED = [
+    {"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+    {"capacityProvider": "FARGATE_SPOT", "weight": 1},
+]
+
+
+def test_spot_tasks_are_the_spot_share_of_the_tasks_beyond_the_base():
+    assert spot_tasks(1, MIXED) == 0  # the base task is on-demand
+    assert spot_tasks(2, MIXED) == 0.5  # one task beyond it, evenly weighted: half expected
+    assert spot_tasks(6, MIXED) == 2.5
+    assert spot_tasks(4, []) == 0  # the FARGATE launch type: all on-demand
+    all_spot = [{"capacityProvider": "FARGATE_SPOT", "base": 2, "weight": 1}]
+    assert spot_tasks(3, all_spot) == 3
 
 
 def test_counts_of_priced_things():

@@ -12,8 +12,11 @@ from decimal import Decimal
 import pytest
 
 from paths import REPO_ROOT
+from plan import readme
+from plan.cost_lines import total_line
 from plan.planner import build_plan
 from plan.prices import load_prices
+from plan.report import scale_cost_markdown
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +47,25 @@ def test_the_alternatives_offer_postgres_on_efs_with_its_trade_off(plan):
     assert rds.current
     assert efs.estimate.total < plan.estimate.total
     assert "stops the site" in efs.choice.trade_off
+
+
+def test_spot_beyond_the_first_task_is_offered_cheaper_with_its_risk(plan):
+    spot = next(a for a in plan.alternatives if "fargateSpot: mixed" in a.choice.label)
+    assert not spot.current
+    assert spot.estimate.total < plan.estimate.total
+    assert any(line.item.endswith("vCPU on Spot") for line in spot.estimate.lines)
+    assert "two minutes' notice" in spot.choice.trade_off
+
+
+def test_the_readme_states_the_scale_stack_s_monthly_cost_beside_prod_s(plan):
+    line = scale_cost_markdown(plan)
+    assert total_line(plan.estimate) in line
+    assert line.startswith("`scale` (`database: rds`, 2 to 6 tasks, db.t4g.small Multi-AZ): ")
+    text = readme.README.read_text(encoding="utf-8")
+    assert readme.read_block(text, readme.SCALE_COST) == line, (
+        f"README's {readme.SCALE_COST.name} is out of date: run `{readme.COMMAND}`"
+    )
+    assert text.index(readme.SCALE_COST.begin) < text.index(readme.COST.begin)  # same section
 
 
 def test_every_mandatory_rule_passes_on_scale(plan):
