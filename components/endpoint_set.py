@@ -288,9 +288,11 @@ class EndpointSet(pulumi.ComponentResource):
     subnets with private DNS, behind one security group open to the VPC CIDR only."""
 
     endpoint_ids: dict[str, pulumi.Output[str]]
+    """Service -> the id of its VPC endpoint."""
     prefix_list_ids: dict[str, pulumi.Output[str]]
     """Gateway service -> AWS prefix list of its addresses (for security group egress)."""
     security_group_id: pulumi.Output[str] | None
+    """The interface endpoints' security group (None: gateway endpoints only)."""
     services: list[str]
     """The services that got an endpoint here, sorted."""
 
