@@ -242,8 +242,9 @@ class EndpointSetArgs:
     """Private subnets, one per AZ, where interface endpoints get their ENIs."""
     route_table_ids: Sequence[pulumi.Input[str]]
     """Private route tables the gateway endpoints (S3) attach to."""
-    services: frozenset[str]
-    """Services to reach, e.g. ``required_endpoints_of(task, bucket)``."""
+    services: Sequence[str]
+    """Services to reach, e.g. ``required_endpoints_of(task, bucket)``; any collection of
+    names, kept sorted and without repeats."""
     interface_az_count: int = 0
     """Put interface endpoint ENIs in only the first N subnets (0 = all). Each AZ costs
     money per endpoint; fewer AZs trade resilience of AWS access for cost."""
@@ -255,6 +256,13 @@ class EndpointSetArgs:
     ECR's image layers; any other bucket, another account's above all, is refused there."""
 
     def __post_init__(self) -> None:
+        if isinstance(self.services, str):
+            raise ValueError(
+                f"EndpointSetArgs.services is the string {self.services!r}; give a list of "
+                "service names, e.g. ['s3', 'logs']"
+            )
+        # A set from required_endpoints_of or a list from another language: one order, once each.
+        object.__setattr__(self, "services", tuple(sorted(set(self.services))))
         _check_services(self.services)
         if not self.subnet_ids and not self.gateway_only:
             raise ValueError("EndpointSetArgs.subnet_ids is empty; pass the private subnets")
@@ -280,11 +288,13 @@ class EndpointSet(pulumi.ComponentResource):
     subnets with private DNS, behind one security group open to the VPC CIDR only."""
 
     endpoint_ids: dict[str, pulumi.Output[str]]
+    """Service -> the id of its VPC endpoint."""
     prefix_list_ids: dict[str, pulumi.Output[str]]
     """Gateway service -> AWS prefix list of its addresses (for security group egress)."""
     security_group_id: pulumi.Output[str] | None
-    services: frozenset[str]
-    """The services that got an endpoint here."""
+    """The interface endpoints' security group (None: gateway endpoints only)."""
+    services: list[str]
+    """The services that got an endpoint here, sorted."""
 
     def __init__(
         self, name: str, args: EndpointSetArgs, opts: pulumi.ResourceOptions | None = None
@@ -353,7 +363,7 @@ class EndpointSet(pulumi.ComponentResource):
                 )
                 self.endpoint_ids[service] = endpoint.id
 
-        self.services = frozenset(self.endpoint_ids)
+        self.services = sorted(self.endpoint_ids)
         self._args = args
         self.register_outputs(
             {"endpoint_ids": self.endpoint_ids, "security_group_id": self.security_group_id}

@@ -127,17 +127,29 @@ class PersistentPostgres(pulumi.ComponentResource):
     ``DATABASE_URL``)."""
 
     database_url: pulumi.Output[str]
+    """postgres://USER:PASSWORD@127.0.0.1:5432/DB for the application role, a secret."""
     database_url_secret_arn: pulumi.Output[str]
+    """Secrets Manager ARN holding ``database_url`` (for a container's ``secrets``)."""
     superuser_password_secret_arn: pulumi.Output[str]
+    """Secrets Manager ARN of the superuser's password (the db container only)."""
     app_password_secret_arn: pulumi.Output[str]
+    """Secrets Manager ARN of the application role's password."""
     file_system_id: pulumi.Output[str]
+    """The EFS file system holding the data directory."""
     access_point_id: pulumi.Output[str]
+    """The EFS access point the db container mounts (uid/gid 999)."""
     client_security_group_id: pulumi.Output[str]
+    """Attach to the task: the mount targets accept NFS from it only."""
     backup_vault_name: pulumi.Output[str]
+    """The AWS Backup vault of the file system's daily copies."""
     container_name: str
+    """The db container's name (what other containers' ``depends_on`` use)."""
     containers: list[ContainerSpec]
+    """Containers to add to the task: the db container."""
     volumes: list[Volume]
+    """Volumes to add to the task: the EFS data volume."""
     task_role_statements: list[dict[str, Any]]
+    """IAM statements the task role needs (EFS mount, WAL archive)."""
 
     def __init__(
         self, name: str, args: PersistentPostgresArgs, opts: pulumi.ResourceOptions | None = None

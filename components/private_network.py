@@ -122,13 +122,21 @@ class PrivateNetwork(pulumi.ComponentResource):
     """
 
     vpc_id: pulumi.Output[str]
+    """The VPC's id."""
     cidr_block: str
+    """The VPC's IPv4 CIDR."""
     availability_zones: list[str]
+    """The AZs of the private subnets, in subnet order."""
     public_availability_zones: list[str]
+    """The AZs of the public subnets (at least two: an ALB needs them)."""
     public_subnet_ids: list[pulumi.Output[str]]
+    """Subnets for the load balancer and NAT gateways, in AZ order."""
     private_subnet_ids: list[pulumi.Output[str]]
+    """Subnets for the tasks (no public IPs), in AZ order."""
     private_route_table_ids: list[pulumi.Output[str]]
+    """One route table per private subnet (gateway endpoints attach here)."""
     nat_gateway_ids: list[pulumi.Output[str]]
+    """The NAT gateways (none when ``nat`` is ``none``)."""
     flow_log_group_name: pulumi.Output[str] | None
     """Where the VPC's flow logs go (None: flow logs off)."""
 

@@ -40,6 +40,7 @@ class DeploymentLimits:
     """The service's desired count and the bounds ECS keeps during a deployment."""
 
     desired_count: int
+    """Tasks the service runs (1 when a container is stateful)."""
     minimum_healthy_percent: int
     """Share of desired_count that must keep running while new tasks start."""
     maximum_percent: int

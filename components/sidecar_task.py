@@ -170,15 +170,25 @@ class SidecarTask(pulumi.ComponentResource):
     """Cluster, task definition, roles, log groups, security group and service for one task."""
 
     cluster_name: pulumi.Output[str]
+    """The ECS cluster running the service."""
     cluster_arn: pulumi.Output[str]
+    """The ECS cluster's ARN."""
     service_name: pulumi.Output[str]
+    """The ECS service's name."""
     task_definition_arn: pulumi.Output[str]
+    """The task definition's ARN (its revision included)."""
     security_group_id: pulumi.Output[str]
+    """The task's security group."""
     log_group_names: dict[str, pulumi.Output[str]]
+    """Container name -> its CloudWatch log group."""
     task_role_arn: pulumi.Output[str]
+    """The role the containers' code runs as."""
     execution_role_arn: pulumi.Output[str]
+    """The role ECS pulls images and reads secrets with."""
     deployment: DeploymentLimits
+    """How the service deploys: its task count and the percent bounds."""
     deployment_alarm_names: list[pulumi.Output[str]]
+    """CloudWatch alarms that roll a failing deployment back."""
     exec_log_group_name: pulumi.Output[str] | None
     """Where ECS Exec sessions are logged (None: ECS Exec off)."""
 
