@@ -1,8 +1,6 @@
 """Timeline pages, cached per viewer and thrown away as soon as what they show changes.
 
-Rendering fifty tweet cards is most of what a timeline request costs (template rendering, URL
-reversing, signed image URLs); the page changes far less often than it is read. So the rendered
-page is kept in the "timelines" cache under a key that holds:
+Two layers. The whole page is kept per viewer in the "timelines" cache, under a key that holds:
 - the viewer (the page greets them, shows whether they liked each tweet and offers them Delete
   on their own);
 - the timeline's version, a counter in the database (TimelineVersion) that every change to what
@@ -15,14 +13,23 @@ The counter lives in Postgres, not in the cache, so every gunicorn worker (and e
 change at once although each worker keeps its own in-memory cache. Reading it is one primary-key
 lookup, made in the same query that loads the signed-in user (tweets.backends).
 
-Not in the key, on purpose:
-- The CSRF token: the page is rendered with a placeholder that each response replaces with a
-  freshly masked token, so a cached page survives a login (which rotates the secret) and no two
-  responses carry the same token (the BREACH mitigation Django's masking exists for).
-- Time: "5 minutes ago" ages while cached; TIMELINE_CACHE_SECONDS bounds by how much.
-A page with a one-off message ("Welcome!") or a form with errors is rendered, never cached.
+On a busy site the versions move all the time (any tweet or like anywhere changes explore), so
+a page is rebuilt often, and rebuilding it must cost little: the timeline query returns each
+tweet's id with what its card shows that can change (tweets.cards.ROW_FIELDS), the cards come
+from the shared card cache (one card per tweet version for every viewer), and only the cards
+of tweets that changed are rendered. A page after a like renders one card, not fifty.
 
-TIMELINE_CACHE_SECONDS = 0 turns caching off (every request renders, no version lookup).
+Not in the key, on purpose:
+- The CSRF token and the path in the cards' forms: the page is rendered with placeholders
+  (random per process, tweets.cards) that each response replaces, so a cached page survives a
+  login (which rotates the secret) and no two responses carry the same token (the BREACH
+  mitigation Django's masking exists for).
+- Time: "5 minutes ago" ages while cached; CARD_CACHE_SECONDS + TIMELINE_CACHE_SECONDS bound by
+  how much.
+A page with a one-off message ("Welcome!") is built from the cards but never cached.
+
+TIMELINE_CACHE_SECONDS = 0 turns both layers off (every request renders every card, no version
+lookup); CARD_CACHE_SECONDS = 0 only the card cache (a page rebuilt renders all its cards).
 https://docs.djangoproject.com/en/5.2/topics/cache/#the-low-level-cache-api
 """
 
@@ -32,20 +39,25 @@ from hashlib import blake2b
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from accounts.models import Follow
-from tweets.models import TimelineVersion
+from tweets import cards
+from tweets.models import TimelineVersion, Tweet
 
 CACHE_ALIAS = "timelines"
 EXPLORE = 0  # owner_id of the explore timeline's version row
-# Letters and digits only, so template escaping leaves it as it is.
-CSRF_PLACEHOLDER = "csrfPlaceholderReplacedOnEveryResponse"
+
+
+def paginate(request: HttpRequest, tweets: QuerySet) -> Page:
+    return Paginator(tweets, settings.TWEETS_PER_PAGE).get_page(request.GET.get("page"))
 
 
 def timeline_page(
@@ -53,24 +65,41 @@ def timeline_page(
     *,
     owner_id: int,
     template: str,
-    context: Callable[[], dict],
+    tweets: QuerySet[Tweet],
+    context: Callable[[], dict] = dict,
 ) -> HttpResponse:
-    """The page of the timeline whose version row is `owner_id`, as seen by request.user; from
-    the cache when nothing on it changed since it was rendered. `context` builds the template's
-    context (it paginates the timeline's queryset) and is only called to render."""
-    seconds = settings.TIMELINE_CACHE_SECONDS
-    if seconds <= 0 or len(messages.get_messages(request)):
-        # A one-off message ("Welcome!") belongs to this response only. len() leaves it unread.
-        return render(request, template, context())
+    """The page of `tweets` (a timeline of tweets.timelines) whose version row is `owner_id`, as
+    seen by request.user: from the cache when nothing on it changed since it was built, else
+    built from the cached cards. `context` gives the template's other variables; it is only
+    called to build the page. Records what it did in `request.timeline_served` ("page" from the
+    cache, "assembled", or "rendered" with the cache off) and `request.cards_rendered`."""
+    request.cards_rendered = 0
+    if settings.TIMELINE_CACHE_SECONDS <= 0:
+        request.timeline_served = "rendered"
+        request.cards_rendered = settings.TWEETS_PER_PAGE
+        return render(request, template, {**context(), "page": paginate(request, tweets)})
+    # A one-off message ("Welcome!") belongs to this response only. len() leaves it unread.
+    keep = not len(messages.get_messages(request))
     cache = caches[CACHE_ALIAS]
-    key = _key(request, owner_id)
-    html = cache.get(key)
+    key = _key(request, owner_id) if keep else None
+    html = cache.get(key) if keep else None
     if html is None:
+        page = paginate(request, tweets.values_list(*cards.ROW_FIELDS))
+        assembled, request.cards_rendered = cards.assemble(page, request.user.pk, tweets)
         # An explicit csrf_token wins over the one RequestContext would provide.
-        page_context = {**context(), "csrf_token": CSRF_PLACEHOLDER}
+        page_context = {
+            **context(),
+            "page": page,
+            "cards": mark_safe(assembled),  # noqa: S308 (rendered by the card templates)
+            "csrf_token": cards.CSRF_SLOT,
+        }
         html = render_to_string(template, page_context, request=request)
-        cache.set(key, html, seconds)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+        if keep:
+            cache.set(key, html, settings.TIMELINE_CACHE_SECONDS)
+        request.timeline_served = "assembled"
+    else:
+        request.timeline_served = "page"
+    return HttpResponse(cards.personalise(html, get_token(request), request.get_full_path()))
 
 
 def _key(request: HttpRequest, owner_id: int) -> str:
