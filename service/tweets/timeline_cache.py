@@ -75,9 +75,10 @@ def timeline_page(
     cache, "assembled", or "rendered" with the cache off) and `request.cards_rendered`."""
     request.cards_rendered = 0
     if settings.TIMELINE_CACHE_SECONDS <= 0:
+        page = paginate(request, tweets)
         request.timeline_served = "rendered"
-        request.cards_rendered = settings.TWEETS_PER_PAGE
-        return render(request, template, {**context(), "page": paginate(request, tweets)})
+        request.cards_rendered = len(page)
+        return render(request, template, {**context(), "page": page})
     # A one-off message ("Welcome!") belongs to this response only. len() leaves it unread.
     keep = not len(messages.get_messages(request))
     cache = caches[CACHE_ALIAS]

@@ -29,6 +29,11 @@ TINY = [
     f"--connections={','.join(str(n) for n in CONNECTIONS)}",
     "--candidates=2x1",
     "--profile-requests=2",
+    "--viewers=5",
+    "--mix-seconds=2",
+    "--post-rate=2",
+    "--like-rate=2",
+    "--render-requests=2",
 ]
 
 
@@ -92,3 +97,33 @@ def test_the_report_states_the_figures_it_measured(tiny_run):
     assert results.slow_requests["/"][0] > 0  # gunicorn's access log was read
     for section in (results.queries_small, results.queries):
         assert section["plans"]["/"]["execution_ms"] is not None
+
+
+def test_the_busy_site_is_measured_read_only_and_under_the_writers(tiny_run):
+    results, text = tiny_run
+    mix = results.mix
+    assert set(mix.read_only) == set(mix.busy) == {"home", "explore", "healthz"}
+    for measured in (*mix.read_only.values(), *mix.busy.values()):
+        assert measured.requests > 0, measured
+        assert measured.errors == 0, measured
+    # Timeline pages say how they were served; every viewer had its own session.
+    assert mix.busy["home"].served_counted == mix.busy["home"].requests
+    assert mix.busy["healthz"].served_counted == 0
+    assert [check.action for check in mix.rates] == ["post", "like"]
+    assert all(check.done > 0 and check.failed == 0 for check in mix.rates)
+    assert mix.worker_rss_mib, "no gunicorn worker was sampled"
+    assert "## A busy site: 5 viewers" in text
+    assert re.search(r"home throughput busy >= 0.5x read-only .* \*\*(met|missed)", text)
+    assert re.search(r"the writers held the asked rates .* \*\*(met|missed)", text)
+
+
+def test_a_page_after_a_change_is_measured_against_one_from_the_cache(tiny_run):
+    results, text = tiny_run
+    cost = results.mix.render_cost
+    assert cost["whole page from the cache"]["cards_rendered_per_request"] == 0
+    assert cost["after a change"]["cards_rendered_per_request"] >= 1
+    assert (
+        cost["after a change, card cache off"]["cards_rendered_per_request"]
+        > cost["after a change"]["cards_rendered_per_request"]
+    )
+    assert re.search(r"a page after a change <= 4x .* \*\*(met|missed)", text)
