@@ -65,17 +65,18 @@ def timeline_page(
     *,
     owner_id: int,
     template: str,
-    tweets: QuerySet[Tweet],
+    tweets: Callable[[], QuerySet[Tweet]],
     context: Callable[[], dict] = dict,
 ) -> HttpResponse:
-    """The page of `tweets` (a timeline of tweets.timelines) whose version row is `owner_id`, as
-    seen by request.user: from the cache when nothing on it changed since it was built, else
-    built from the cached cards. `context` gives the template's other variables; it is only
-    called to build the page. Records what it did in `request.timeline_served` ("page" from the
-    cache, "assembled", or "rendered" with the cache off) and `request.cards_rendered`."""
+    """The page of `tweets()` (a timeline of tweets.timelines) whose version row is `owner_id`,
+    as seen by request.user: from the cache when nothing on it changed since it was built, else
+    built from the cached cards. `tweets` and `context` (the template's other variables) are
+    only called to build the page: a page served whole builds no queryset. Records what it did
+    in `request.timeline_served` ("page" from the cache, "assembled", or "rendered" with the
+    cache off) and `request.cards_rendered`."""
     request.cards_rendered = 0
     if settings.TIMELINE_CACHE_SECONDS <= 0:
-        page = paginate(request, tweets)
+        page = paginate(request, tweets())
         request.timeline_served = "rendered"
         request.cards_rendered = len(page)
         return render(request, template, {**context(), "page": page})
@@ -85,22 +86,47 @@ def timeline_page(
     key = _key(request, owner_id) if keep else None
     html = cache.get(key) if keep else None
     if html is None:
-        page = paginate(request, tweets.values_list(*cards.ROW_FIELDS))
-        assembled, request.cards_rendered = cards.assemble(page, request.user.pk, tweets)
-        # An explicit csrf_token wins over the one RequestContext would provide.
-        page_context = {
-            **context(),
-            "page": page,
-            "cards": mark_safe(assembled),  # noqa: S308 (rendered by the card templates)
-            "csrf_token": cards.CSRF_SLOT,
-        }
-        html = render_to_string(template, page_context, request=request)
+        timeline = tweets()
+        page = paginate(request, timeline.values_list(*cards.ROW_FIELDS))
+        assembled, request.cards_rendered = cards.assemble(page, request.user.pk, timeline)
+        shared = keep and settings.CARD_CACHE_SECONDS > 0
+        fragments = caches[cards.CACHE_ALIAS] if shared else None
+        before, after = _frame(request, template, page, context, fragments)
+        html = before + assembled + after
         if keep:
             cache.set(key, html, settings.TIMELINE_CACHE_SECONDS)
         request.timeline_served = "assembled"
     else:
         request.timeline_served = "page"
     return HttpResponse(cards.personalise(html, get_token(request), request.get_full_path()))
+
+
+def _frame(
+    request: HttpRequest, template: str, page: Page, context: Callable[[], dict], cache
+) -> tuple[str, str]:
+    """The page around its cards, rendered with a placeholder where they go, split there. It
+    shows the viewer's name, an empty compose form and the pager, none of which a new version
+    changes: it is kept in `cache` (the cards' cache, unless None) per viewer, path and pager
+    position, for TIMELINE_CACHE_SECONDS."""
+    empty = not page.object_list
+    path = blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+    where = f"{page.number}:{page.paginator.num_pages}:{int(empty)}"
+    key = f"frame:{template}:{request.user.pk}:{path}:{where}"
+    frame = cache.get(key) if cache is not None else None
+    if frame is None:
+        # An explicit csrf_token wins over the one RequestContext would provide. An empty page
+        # has no cards: the template says so itself.
+        page_context = {
+            **context(),
+            "page": page,
+            "cards": "" if empty else mark_safe(cards.VIEWER_SLOT),  # noqa: S308 (a nonce)
+            "csrf_token": cards.CSRF_SLOT,
+        }
+        html = render_to_string(template, page_context, request=request)
+        frame = (html, "") if empty else tuple(html.split(cards.VIEWER_SLOT))
+        if cache is not None:
+            cache.set(key, frame, settings.TIMELINE_CACHE_SECONDS)
+    return frame
 
 
 def _key(request: HttpRequest, owner_id: int) -> str:

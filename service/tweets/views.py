@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         owner_id=request.user.pk,
         template="tweets/home.html",
-        tweets=home_timeline(request.user),
+        tweets=lambda: home_timeline(request.user),
         context=lambda: {"form": TweetForm()},
     )
 
@@ -33,7 +33,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         request,
         owner_id=timeline_cache.EXPLORE,
         template="tweets/explore.html",
-        tweets=explore_timeline(request.user),
+        tweets=lambda: explore_timeline(request.user),
     )
 
 
