@@ -89,7 +89,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # here is only ever reused under a key that changes with what it shows (a version read from the
 # database, tweets.timeline_cache; what a card shows, tweets.cards), so workers never disagree
 # about what is current. Memory per worker is bounded by the entry counts: a timeline page is
-# about 60 kB (500 pages: ~30 MB), a card's five pieces about 2.5 kB (5,000 cards: ~13 MB).
+# about 60 kB (500 pages: ~30 MB); a card's five pieces about 2.5 kB, the page around the cards
+# a few kB (5,000 of them: ~20 MB).
 # https://docs.djangoproject.com/en/5.2/topics/cache/#local-memory-caching
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
