@@ -380,7 +380,7 @@ make bench
 .venv/bin/python -m bench --users {o["users"]} --small-tweets {o["small_tweets"]} --tweets {o["tweets"]} \\
     --follows {o["follows"]} --seconds {o["seconds"]:g} --step-seconds {o["step_seconds"]:g} \\
     --connections {",".join(str(c) for c in o["connections"])} --candidates {",".join(o["candidates"])} \\
-    --viewers {o["viewers"]} --mix-seconds {o["mix_seconds"]:g} --post-rate {o["post_rate"]:g} --like-rate {o["like_rate"]:g}
+    --viewers {o["viewers"]} --mix-connections {o["mix_connections"]} --mix-seconds {o["mix_seconds"]:g} --post-rate {o["post_rate"]:g} --like-rate {o["like_rate"]:g}
 ```
 
 Needs what `make local` needs, plus wrk (`apt-get install wrk`). It starts its own copy of the

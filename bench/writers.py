@@ -9,6 +9,7 @@ achieved rate below the asked one, not as a silently lighter load.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -75,7 +76,7 @@ class Writers:
         newest_tweet: int,
         post_rate: float,
         like_rate: float,
-        threads: int = 16,
+        threads: int | None = None,
         seed: int = 2026,
     ) -> None:
         if not sessions:
@@ -86,6 +87,9 @@ class Writers:
         self.newest_tweet = newest_tweet
         self.rates = {"post": post_rate, "like": like_rate}
         self.rng = random.Random(seed)
+        # Enough threads for every request due within one timeout: a slow answer then costs the
+        # rate only when the server really is too slow, not because the writers ran out.
+        threads = threads or max(16, math.ceil((post_rate + like_rate) * TIMEOUT_SECONDS))
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="writer")
         self.local = threading.local()
         self.lock = threading.Lock()

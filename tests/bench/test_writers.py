@@ -69,6 +69,12 @@ def site():
 SESSIONS = [WriterSession(f"user{n}", f"sessionid=s{n}; csrftoken=c{n}", f"c{n}") for n in range(3)]
 
 
+def test_writers_have_a_thread_for_every_request_due_within_a_timeout(site):
+    writers = Writers(site, SESSIONS, newest_tweet=3, post_rate=5.0, like_rate=10.0)
+    assert writers.pool._max_workers == 150  # 15 per second x 10 s
+    writers.start().stop()
+
+
 def run_writers(base_url: str, seconds: float, **rates: float) -> list[RateCheck]:
     writers = Writers(base_url, SESSIONS, newest_tweet=3, **rates).start()
     time.sleep(seconds)
@@ -91,7 +97,10 @@ def test_writers_hold_their_rates_against_a_server_that_keeps_up(site):
 
 def test_a_server_too_slow_for_the_rate_shows_as_a_rate_not_held(site):
     _Site.slow = 0.5  # more than 16 threads can hide at 60 requests per second
-    (post, _like) = run_writers(site, 1.0, post_rate=60.0, like_rate=0.0)
+    writers = Writers(site, SESSIONS, newest_tweet=3, post_rate=60.0, like_rate=0.0, threads=16)
+    writers.start()
+    time.sleep(1.0)
+    post, _like = writers.stop()
     assert not post.held
     assert post.achieved_per_second < 0.95 * 60.0
 
