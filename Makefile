@@ -5,15 +5,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv test lint format local backup restore plan bench
+.PHONY: help venv local-venv test lint format local backup restore plan bench
 .DEFAULT_GOAL := help
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-# The virtualenv is rebuilt whenever a requirements file changes.
-$(VENV)/.installed: requirements.txt requirements-dev.txt service/requirements.txt pyproject.toml
+# The virtualenv is rebuilt whenever a requirements file changes. `make local` needs only what it
+# runs (requirements-local.txt), installed with pip's progress showing; everything else adds to it.
+LOCAL_REQUIREMENTS := requirements-local.txt service/requirements.txt
+$(VENV)/.local-installed: $(LOCAL_REQUIREMENTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "make local: installing what it runs into $(VENV) (the first time takes a minute or two)"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements-local.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.local-installed requirements.txt requirements-dev.txt policy/requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
@@ -27,7 +34,8 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 
 # barman-cloud (the db container's backup tool) for the local Postgres: local/backup_tools.py.
 BARMAN_TOOLS := $(VENV)/.barman-installed
-$(BARMAN_TOOLS): service/db/requirements-barman.txt $(VENV)/.installed
+$(BARMAN_TOOLS): service/db/requirements-barman.txt $(VENV)/.local-installed
+	@echo "make local: installing barman-cloud, the db container's backup tool"
 	$(PY) -m local.backup_tools >/dev/null
 	touch $@
 
@@ -38,13 +46,16 @@ test: venv ## run every test CI runs (infra, service, e2e, browser)
 
 local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; data stays in .local/)
 	bash local/install-system-packages.sh
-	@$(MAKE) --no-print-directory venv
+	@$(MAKE) --no-print-directory local-venv
 	exec $(PY) -m local.run
 
-backup: venv ## a base backup of the running `make local` database, now
+# Only what `make local` runs: the system packages come first (python3-venv makes .venv).
+local-venv: $(VENV)/.local-installed $(BARMAN_TOOLS)
+
+backup: local-venv ## a base backup of the running `make local` database, now
 	$(PY) -m local.backup take
 
-restore: venv ## restore the stopped `make local` database: latest, or TARGET_TIME="2026-12-01 10:00:00+00"
+restore: local-venv ## restore the stopped `make local` database: latest, or TARGET_TIME="2026-12-01 10:00:00+00"
 	$(PY) -m local.backup restore $(if $(TARGET_TIME),--target-time "$(TARGET_TIME)")
 
 bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md (~5 min)

@@ -14,10 +14,10 @@ import pulumi
 
 import components
 import service_containers as service
-from components import BACKUP_FAILURE_MARKER, PublicEntrance, PublicEntranceArgs
-from stack_settings import EGRESS_NAT, config_from_pulumi, load_settings
+from components import PublicEntrance, PublicEntranceArgs
+from stack_settings import EGRESS_NAT, settings_of_this_run
 
-settings = load_settings(config_from_pulumi())  # every setting checked before any resource
+settings = settings_of_this_run()  # every setting checked before any resource
 name = f"tw-{pulumi.get_stack()}"
 production = settings.is_production
 
@@ -27,9 +27,16 @@ network = components.PrivateNetwork(
     components.PrivateNetworkArgs(
         cidr_block=settings.vpc_cidr,
         az_count=settings.az_count,
+        availability_zone_ids=settings.availability_zone_ids,
         nat=settings.nat,
         allow_single_az=not production,
+        flow_logs=settings.flow_logs,
+        flow_log_retention_days=settings.log_retention_days,
     ),
+)
+access_logs = components.AccessLogBucket(
+    f"{name}-access-logs",
+    components.AccessLogBucketArgs(settings.access_log_retention_days, protect=production),
 )
 entrance = PublicEntrance(
     f"{name}-web",
@@ -42,8 +49,10 @@ entrance = PublicEntrance(
         domain=settings.domain,
         hosted_zone=settings.hosted_zone,
         deletion_protection=production,
+        access_logs=access_logs.target,
     ),
 )
+firewall = service.web_firewall(f"{name}-waf", settings, entrance.load_balancer_arn)
 # --- images, data, secrets, mail ------------------------------------------------------------
 images = components.ServiceImages(name, service.image_args(settings.cpu_architecture, production))
 backups = components.PostgresBackupBucket(
@@ -74,11 +83,7 @@ media = components.MediaBucket(f"{name}-media", components.MediaBucketArgs(prote
 secret_key = components.GeneratedSecret(
     f"{name}-django-secret-key", components.GeneratedSecretArgs("Django SECRET_KEY", length=64)
 )
-if settings.sends_mail:
-    mail_args = components.SesMailArgs(settings.mail_from, settings.hosted_zone, settings.region)
-else:
-    pulumi.log.warn(f"{name}: mailFrom is empty, so the site cannot send password-reset mail.")
-mail = components.SesMail(f"{name}-mail", mail_args) if settings.sends_mail else None
+mail = service.ses_mail(f"{name}-mail", settings)  # None, with a warning, without mailFrom
 # --- one task: nginx -> web -> db ----------------------------------------------------------
 containers = service.task_containers(
     service.nginx_container(images.image_uris["nginx"], real_ip_from=settings.vpc_cidr),
@@ -98,16 +103,14 @@ task_args = components.SidecarTaskArgs(
     subnet_ids=network.private_subnet_ids,
     region=settings.region,
     containers=containers,
-    volumes=[components.Volume("static"), *database.volumes],
+    volumes=database.volumes,  # static files are in the images: no shared volume
     cpu=settings.task_cpu,
     memory=settings.task_memory,
     cpu_architecture=settings.cpu_architecture,
     log_retention_days=settings.log_retention_days,
     task_role_statements=[*media.task_role_statements, *database.task_role_statements],
     image_repository_arns=list(images.repository_arns.values()),
-    load_balancer=components.LoadBalancerTarget(
-        entrance.target_group_arn, "nginx", service.NGINX_PORT, entrance.security_group_id
-    ),
+    load_balancer=service.nginx_target(entrance),  # its 5xx roll a deployment back
     extra_security_group_ids=[database.client_security_group_id],  # NFS to EFS
     health_check_grace_seconds=service.start_grace_seconds(containers),
 )
@@ -123,15 +126,15 @@ endpoints = components.EndpointSet(
         services=components.required_endpoints_of(task_args, database, backups, media, mail),
         interface_az_count=settings.endpoint_az_count,
         gateway_only=settings.egress == EGRESS_NAT,  # the S3 gateway stays: it is free, NAT is not
+        allowed_bucket_arns=[media.bucket_arn, backups.bucket_arn],
     ),
 )
 ready = [network, entrance, endpoints, database, secret_key, *filter(None, [mail])]
 task_args = dataclasses.replace(task_args, egress=endpoints.client_egress, ready_after=ready)
 task = components.SidecarTask(name, task_args)
-db_log_group = task.log_group_names[database.container_name]  # failed backups print the marker
-backup_failures = components.LogPatternMetric(
-    f"{name}-db-backup-failures",
-    components.LogPatternMetricArgs(db_log_group, BACKUP_FAILURE_MARKER, "PostgresBackupFailures"),
+backup_failures = service.backup_failure_metric(name, task, database)  # failed backups' marker
+alarms = components.ServiceAlarms(
+    f"{name}-alarms", service.alarm_args(settings, entrance, task, database, backup_failures)
 )
 # --- outputs ----------------------------------------------------------------------------------
 pulumi.export("url", entrance.url)
@@ -140,6 +143,7 @@ pulumi.export("cluster_name", task.cluster_name)
 pulumi.export("service_name", task.service_name)
 pulumi.export("log_group_names", task.log_group_names)
 pulumi.export("exec_command", service.exec_command(task, settings.region))
+pulumi.export("deploy_events_command", service.deploy_events_command(task, settings.region))
 pulumi.export("media_bucket_name", media.bucket_name)
 pulumi.export("repository_urls", images.repository_urls)
 pulumi.export("vpc_endpoints", sorted(endpoints.services))
@@ -147,4 +151,8 @@ pulumi.export("efs_file_system_id", database.file_system_id)
 pulumi.export("backup_vault_name", database.backup_vault_name)
 pulumi.export("backup_bucket_name", backups.bucket_name)
 pulumi.export("backup_destination_url", backups.destination_url)
+pulumi.export("access_log_bucket", access_logs.bucket_name)
+pulumi.export("audit_log_groups", [network.flow_log_group_name, task.exec_log_group_name])
 pulumi.export("backup_failure_metric", f"{backup_failures.namespace}/{backup_failures.metric_name}")
+pulumi.export("alarm_topic_arn", alarms.topic_arn)
+pulumi.export("alarms_dashboard_url", alarms.dashboard_url)

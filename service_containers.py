@@ -10,7 +10,21 @@ from typing import Protocol
 
 import pulumi
 
-from components import ContainerSpec, HealthCheck, Mount, ServiceImagesArgs
+from components import (
+    BACKUP_FAILURE_MARKER,
+    ContainerSpec,
+    HealthCheck,
+    LoadBalancerTarget,
+    LogPatternMetric,
+    LogPatternMetricArgs,
+    ServiceAlarmsArgs,
+    ServiceImagesArgs,
+    SesMail,
+    SesMailArgs,
+    WebFirewall,
+    WebFirewallArgs,
+)
+from components.persistent_postgres import BURSTING_THROUGHPUT
 from components.sidecar_task import ARM64
 from service_contract import CONTRACTS, WEB
 
@@ -18,6 +32,9 @@ NGINX_PORT, WEB_PORT = 8080, 8000
 # Containers of the task share one loopback. By address: "localhost" may resolve to ::1 first,
 # where nothing listens.
 LOOPBACK = "127.0.0.1"
+# Where both images hold the static files, collected when they are built (service/Dockerfile,
+# service/Dockerfile.nginx set DJANGO_STATIC_ROOT and NGINX_STATIC_ROOT to it): the task mounts
+# no volume there and sets neither variable.
 STATIC_ROOT = "/var/www/static"
 # gunicorn starts after `migrate` (under an advisory lock) at web start: failures before that
 # must not count.
@@ -55,6 +72,14 @@ class WebSettings(Protocol):
     @property
     def web_concurrency(self) -> int: ...
 
+    @property
+    def hsts_include_subdomains(self) -> bool:
+        """HSTS covers every name under the domain too (an explicit opt-in)."""
+
+    @property
+    def hsts_preload(self) -> bool:
+        """HSTS asks for the browsers' preload lists (an explicit opt-in)."""
+
 
 class SmtpRelay(Protocol):
     """Where the web container sends mail (what SesMail gives)."""
@@ -65,11 +90,73 @@ class SmtpRelay(Protocol):
     password_secret_arn: pulumi.Input[str]
 
 
+# Where every request costs the server a password hash (or an e-mail): the paths the web
+# firewall rate-limits per client IP.
+AUTH_PATHS = ("/accounts/login/", "/accounts/signup/", "/accounts/password_reset/")
+
+
+class EdgeSettings(Protocol):
+    """The stack settings that choose the optional mail and firewall components."""
+
+    @property
+    def uses_waf(self) -> bool: ...
+
+    @property
+    def sends_mail(self) -> bool: ...
+
+    @property
+    def mail_from(self) -> str: ...
+
+    @property
+    def hosted_zone(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def smtp_key_generation(self) -> int: ...
+
+
+def web_firewall_args(load_balancer_arn: pulumi.Input[str]) -> WebFirewallArgs:
+    """Managed rules, and the sign-in paths rate-limited per IP (the firewall's defaults)."""
+    return WebFirewallArgs(load_balancer_arn, rate_limited_paths=AUTH_PATHS)
+
+
+def web_firewall(
+    name: str, settings: EdgeSettings, load_balancer_arn: pulumi.Input[str]
+) -> WebFirewall | None:
+    """The web ACL on the load balancer when the stack turns ``waf`` on."""
+    if not settings.uses_waf:
+        return None
+    return WebFirewall(name, web_firewall_args(load_balancer_arn))
+
+
+def ses_mail(name: str, settings: EdgeSettings) -> SesMail | None:
+    """SES for the sender ``mailFrom``; without one, no mail (and a warning: password resets
+    cannot reach anyone)."""
+    if not settings.sends_mail:
+        pulumi.log.warn(f"{name}: mailFrom is empty, so the site cannot send password-reset mail.")
+        return None
+    return SesMail(
+        name,
+        SesMailArgs(
+            settings.mail_from,
+            settings.hosted_zone,
+            settings.region,
+            smtp_key_generation=settings.smtp_key_generation,
+        ),
+    )
+
+
 def image_args(cpu_architecture: str, production: bool) -> ServiceImagesArgs:
     """The three images, built for the task's CPU architecture (``X86_64`` or ``ARM64``). A
     production stack keeps its repositories' images when it is destroyed."""
     platform = "linux/arm64" if cpu_architecture == ARM64 else "linux/amd64"
     return ServiceImagesArgs(IMAGE_CONTEXT, DOCKERFILES, platform, force_delete=not production)
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def web_environment(
@@ -84,7 +171,6 @@ def web_environment(
     environment: dict[str, pulumi.Input[str]] = {
         "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
         "DJANGO_ALLOWED_HOSTS": settings.domain or load_balancer_dns_name,
-        "DJANGO_STATIC_ROOT": STATIC_ROOT,
         "AWS_STORAGE_BUCKET_NAME": media_bucket_name,
         "AWS_S3_REGION_NAME": settings.region,
         "EMAIL_HOST": smtp.smtp_host if smtp else "",
@@ -94,6 +180,9 @@ def web_environment(
         "WEB_CONCURRENCY": str(settings.web_concurrency),
         # Only nginx talks to gunicorn, over the task's loopback.
         "GUNICORN_BIND": f"{LOOPBACK}:{WEB_PORT}",
+        # Both off unless the stack opts in: a preloaded apex covers every subdomain of the zone.
+        "DJANGO_HSTS_INCLUDE_SUBDOMAINS": _flag(settings.hsts_include_subdomains),
+        "DJANGO_HSTS_PRELOAD": _flag(settings.hsts_preload),
     }
     if not settings.uses_tls:
         environment["DJANGO_HTTPS"] = "false"
@@ -151,14 +240,13 @@ def web_container(
             start_period=WEB_START_PERIOD,
         ),
         depends_on={"db": "HEALTHY"},
-        mounts=[Mount("static", STATIC_ROOT)],
         user="10001:10001",  # the app user of service/Dockerfile
     )
 
 
 def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpec:
-    """nginx in front of gunicorn, serving /static/; ``real_ip_from`` is the CIDR of the
-    proxy in front of it (the VPC's: the load balancer)."""
+    """nginx in front of gunicorn, serving /static/ from its own image; ``real_ip_from`` is the
+    CIDR of the proxy in front of it (the VPC's: the load balancer)."""
     return ContainerSpec(
         name="nginx",
         image=image,
@@ -167,7 +255,6 @@ def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpe
             "NGINX_LISTEN_PORT": str(NGINX_PORT),
             # Same task, same network namespace: the loopback, never a container name.
             "NGINX_UPSTREAM": f"{LOOPBACK}:{WEB_PORT}",
-            "NGINX_STATIC_ROOT": STATIC_ROOT,
             "NGINX_REAL_IP_FROM": real_ip_from,
         },
         # Liveness of nginx itself (it answers /livez without proxying): a database hiccup must
@@ -176,8 +263,27 @@ def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpe
             command=["CMD-SHELL", f"curl -fsS http://{LOOPBACK}:{NGINX_PORT}/livez || exit 1"]
         ),
         depends_on={"web": "HEALTHY"},
-        mounts=[Mount("static", STATIC_ROOT, read_only=True)],
         user="101:101",  # nginxinc/nginx-unprivileged's nginx user
+    )
+
+
+class Entrance(Protocol):
+    """The load balancer in front of nginx (what PublicEntrance gives)."""
+
+    load_balancer_arn: pulumi.Output[str]
+    target_group_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+
+
+def nginx_target(entrance: Entrance) -> LoadBalancerTarget:
+    """nginx's port in the entrance's target group. With the load balancer's ARN, so that a
+    deployment whose tasks answer 5xx is rolled back."""
+    return LoadBalancerTarget(
+        entrance.target_group_arn,
+        "nginx",
+        NGINX_PORT,
+        entrance.security_group_id,
+        load_balancer_arn=entrance.load_balancer_arn,
     )
 
 
@@ -225,4 +331,76 @@ def exec_command(task: RunningService, region: str) -> pulumi.Output[str]:
     """:func:`exec_command_line` for the task's cluster and service, once they exist."""
     return pulumi.Output.all(region, task.cluster_name, task.service_name).apply(
         lambda names: exec_command_line(*names)
+    )
+
+
+def deploy_events_command_line(region: str, cluster: str, service: str) -> str:
+    """The command that shows why a rollout failed: the service's latest events (tasks that
+    stopped and why, the circuit breaker or an alarm rolling back)."""
+    return (
+        f"aws ecs describe-services --region {region} --cluster {cluster} --services {service} "
+        "--query 'services[0].events[:10].[createdAt,message]' --output text"
+    )
+
+
+def deploy_events_command(task: RunningService, region: str) -> pulumi.Output[str]:
+    """:func:`deploy_events_command_line` for the task's cluster and service."""
+    return pulumi.Output.all(region, task.cluster_name, task.service_name).apply(
+        lambda names: deploy_events_command_line(*names)
+    )
+
+
+class AlarmSettings(Protocol):
+    """The stack settings the alarms follow (stack_settings.StackSettings has them)."""
+
+    region: str
+    efs_throughput_mode: str
+    alarm_email: str
+
+
+class Database(Protocol):
+    """The database's parts the alarms watch (what PersistentPostgres gives)."""
+
+    container_name: str
+    file_system_id: pulumi.Output[str]
+    backup_vault_name: pulumi.Output[str]
+
+
+class Task(RunningService, Protocol):
+    cluster_arn: pulumi.Output[str]
+    log_group_names: dict[str, pulumi.Output[str]]
+
+
+def backup_failure_metric(name: str, task: Task, database: Database) -> LogPatternMetric:
+    """Counts the db container's log lines that say a backup failed (the marker it prints)."""
+    return LogPatternMetric(
+        f"{name}-db-backup-failures",
+        LogPatternMetricArgs(
+            task.log_group_names[database.container_name],
+            BACKUP_FAILURE_MARKER,
+            "PostgresBackupFailures",
+        ),
+    )
+
+
+def alarm_args(
+    settings: AlarmSettings,
+    entrance: Entrance,
+    task: Task,
+    database: Database,
+    backup_failures: LogPatternMetric,
+) -> ServiceAlarmsArgs:
+    """What the stack's alarms watch: the entrance, the service, the database and its backups."""
+    return ServiceAlarmsArgs(
+        region=settings.region,
+        load_balancer_arn=entrance.load_balancer_arn,
+        target_group_arn=entrance.target_group_arn,
+        cluster_arn=task.cluster_arn,
+        cluster_name=task.cluster_name,
+        service_name=task.service_name,
+        file_system_id=database.file_system_id,
+        backup_vault_name=database.backup_vault_name,
+        backup_failure_metric=(backup_failures.namespace, backup_failures.metric_name),
+        efs_bursting=settings.efs_throughput_mode == BURSTING_THROUGHPUT,
+        alarm_email=settings.alarm_email,
     )

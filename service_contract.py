@@ -137,8 +137,10 @@ NGINX = ContainerContract(
         ),
         Variable(
             "NGINX_STATIC_ROOT",
-            "The shared volume collectstatic fills; nginx serves /static/ from it.",
+            "Where nginx serves /static/ from. The nginx image holds the collected files at "
+            "/var/www/static and sets it; `make local` points it at its own directory.",
             NGINX_TEMPLATE,
+            required=False,
         ),
         Variable(
             "NGINX_REAL_IP_FROM",
@@ -199,8 +201,11 @@ WEB = ContainerContract(
         ),
         Variable(
             "DJANGO_STATIC_ROOT",
-            "Where collectstatic writes: the volume nginx serves /static/ from.",
+            "Where the collected static files and their manifest are. The web image collects "
+            "them into /var/www/static at build time and sets it; `make local` collects into "
+            "its own directory.",
             "settings.STATIC_ROOT",
+            required=False,
         ),
         Variable(
             "AWS_STORAGE_BUCKET_NAME",
@@ -253,14 +258,15 @@ WEB = ContainerContract(
             required=False,
         ),
         Variable(
-            "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS",
-            "HSTS for subdomains too (default true).",
+            "DJANGO_HSTS_INCLUDE_SUBDOMAINS",
+            "HSTS for every name under the domain too (default false; the stack's "
+            "hstsIncludeSubdomains).",
             "settings.SECURE_HSTS_INCLUDE_SUBDOMAINS",
             required=False,
         ),
         Variable(
-            "DJANGO_SECURE_HSTS_PRELOAD",
-            "HSTS preload (default true).",
+            "DJANGO_HSTS_PRELOAD",
+            "HSTS preload (default false; the stack's hstsPreload).",
             "settings.SECURE_HSTS_PRELOAD",
             required=False,
         ),

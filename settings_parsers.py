@@ -9,11 +9,14 @@ setting. A check between two settings is written once, in the parser of the sett
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from components.availability_zones import FARGATE_UNSUPPORTED_ZONE_IDS
 from components.dns_names import within_zone
+from components.flow_log_specs import FLOW_LOG_MODES as FLOW_LOG_MODES
 from components.persistent_postgres import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
 from components.private_network import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
 from components.sidecar_task import CPU_ARCHITECTURES as CPU_ARCHITECTURES
@@ -23,6 +26,8 @@ ENVIRONMENTS = (PRODUCTION, DEVELOPMENT)
 # Egress is the stack's choice; the other vocabularies are what the components accept.
 EGRESS_ENDPOINTS, EGRESS_NAT = "endpoints", "nat"
 EGRESS_MODES = (EGRESS_ENDPOINTS, EGRESS_NAT)
+WAF_OFF, WAF_ON = "off", "on"
+WAF_MODES = (WAF_OFF, WAF_ON)
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy, retentionInDays):
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -52,6 +57,10 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _POSTGRES_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_ZONE_ID = re.compile(r"^[a-z]+[0-9]+-az[0-9]+$")
+# Names reserved for documentation (RFC 2606 section 3): a stack still naming one was copied
+# from the example and cannot own it. https://www.rfc-editor.org/rfc/rfc2606#section-3
+EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
 
 Earlier = Mapping[str, Any]
 """The values of the settings parsed so far, by setting name (``"taskCpu"``)."""
@@ -114,6 +123,17 @@ def integer_between(low: int, high: int, unit: str = "") -> Parser:
     return parse
 
 
+_BOOLEANS = {"true": True, "false": False}
+
+
+def boolean(text: str, earlier: Earlier) -> bool:
+    """``true`` or ``false`` (YAML's unquoted booleans reach here as that text)."""
+    value = _BOOLEANS.get(text.strip().lower())
+    if value is None:
+        raise NotAllowed(text, "true | false")
+    return value
+
+
 def is_host_name(value: str) -> bool:
     labels = value.split(".")
     return len(labels) >= 2 and all(_DOMAIN_LABEL.match(label) for label in labels)
@@ -162,6 +182,43 @@ def endpoint_az_count(text: str, earlier: Earlier) -> int:
     return value
 
 
+def availability_zone_ids(text: str, earlier: Earlier) -> tuple[str, ...]:
+    """A YAML list (Pulumi passes it as JSON) or comma-separated text of zone ids; empty:
+    chosen automatically."""
+    needed = max(2, earlier["azCount"])
+    allowed = (
+        f"[] (automatic), or {needed} distinct zone ids such as apne1-az1 (one per public "
+        f"subnet, the first {earlier['azCount']} for the tasks), none of "
+        f"{', '.join(sorted(FARGATE_UNSUPPORTED_ZONE_IDS))} (no Fargate there)"
+    )
+    stripped = text.strip()
+    try:
+        listed = json.loads(stripped) if stripped.startswith("[") else stripped.split(",")
+    except json.JSONDecodeError:
+        raise NotAllowed(text, allowed) from None
+    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+        raise NotAllowed(text, allowed)
+    ids = tuple(item.strip() for item in listed if item.strip())
+    if not ids:
+        return ids
+    if (
+        len(ids) != needed
+        or len(set(ids)) != len(ids)
+        or not all(_ZONE_ID.match(zone_id) for zone_id in ids)
+        or set(ids) & FARGATE_UNSUPPORTED_ZONE_IDS
+    ):
+        raise NotAllowed(list(ids), allowed)
+    return ids
+
+
+def is_example_name(name: str) -> bool:
+    """``name`` (a host, a zone, or the domain of an address) is a documentation example."""
+    host = name.rpartition("@")[2].lower().rstrip(".")
+    return host.endswith(".example") or any(
+        host == domain or host.endswith(f".{domain}") for domain in EXAMPLE_DOMAINS
+    )
+
+
 task_cpu = integer_in(tuple(FARGATE_CPU_MEMORY), " | ")
 
 
@@ -206,6 +263,17 @@ def mail_from(text: str, earlier: Earlier) -> str:
     return address
 
 
+def alarm_email(text: str, earlier: Earlier) -> str:
+    """One address SNS can mail (any domain: the on-call person's); empty: no subscription."""
+    address = text.strip()
+    if not address:
+        return address
+    local, at, mail_domain = address.rpartition("@")
+    if not at or not local or any(c.isspace() for c in local) or not is_host_name(mail_domain):
+        raise NotAllowed(address, 'one e-mail address, e.g. "ops@example.com", or "" for none')
+    return address
+
+
 def postgres_name(text: str, earlier: Earlier) -> str:
     if not _POSTGRES_NAME.match(text):
         raise NotAllowed(text, "lower-case letters, digits, _ (a Postgres name)")
@@ -228,3 +296,28 @@ def time_of_day(text: str, earlier: Earlier) -> str:
             'HH:MM, 24-hour clock, UTC, e.g. "17:00" (quote it: YAML 1.1 reads 17:00 as 1020)',
         )
     return value
+
+
+def hsts_include_subdomains(text: str, earlier: Earlier) -> bool:
+    include = boolean(text, earlier)
+    if include and not earlier["domain"]:
+        raise NotAllowed(text, "false without a domain: HSTS is only sent over HTTPS")
+    return include
+
+
+def hsts_preload(text: str, earlier: Earlier) -> bool:
+    """Preload lists take only sites that also cover their subdomains
+    (https://hstspreload.org/#submission-requirements), and undoing it takes months."""
+    preload = boolean(text, earlier)
+    if preload and not earlier["hstsIncludeSubdomains"]:
+        raise NotAllowed(
+            text, "false unless hstsIncludeSubdomains is true (a preload list requires it)"
+        )
+    return preload
+
+
+def waf_mode(text: str, earlier: Earlier) -> str:
+    """``on`` or ``off``. YAML 1.1 reads a bare on/off as a boolean, which reaches here as
+    ``true``/``false``: taken to mean the same."""
+    value = {"true": WAF_ON, "false": WAF_OFF}.get(text.strip().lower(), text.strip())
+    return one_of(WAF_MODES)(value, earlier)

@@ -11,11 +11,13 @@ plus the provider's ``aws:region``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import yaml
 
 import settings_parsers as accepts
@@ -31,9 +33,13 @@ from settings_parsers import EGRESS_MODES as EGRESS_MODES
 from settings_parsers import EGRESS_NAT as EGRESS_NAT
 from settings_parsers import ENVIRONMENTS as ENVIRONMENTS
 from settings_parsers import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
+from settings_parsers import FLOW_LOG_MODES as FLOW_LOG_MODES
 from settings_parsers import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
 from settings_parsers import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
 from settings_parsers import PRODUCTION as PRODUCTION
+from settings_parsers import WAF_MODES as WAF_MODES
+from settings_parsers import WAF_OFF as WAF_OFF
+from settings_parsers import WAF_ON as WAF_ON
 from settings_parsers import NotAllowed
 
 PROJECT = "django-tw"
@@ -44,8 +50,14 @@ def config_key(name: str) -> str:
     return name if ":" in name else f"{PROJECT}:{name}"
 
 
-class SettingsError(ValueError):
-    """A stack setting is missing or has a value the stack cannot use."""
+class SettingsError(pulumi.RunError, ValueError):
+    """A stack setting is missing or has a value the stack cannot use.
+
+    A :class:`pulumi.RunError`: under ``pulumi up``/``preview`` the Python language host logs
+    a RunError's message as the error and no traceback (``pulumi-language-python-exec``:
+    ``except pulumi.RunError as e: pulumi.log.error(str(e))``), so the operator reads one line.
+    Still a :class:`ValueError` for callers outside Pulumi (``make plan``).
+    """
 
     def __init__(self, setting: str, value: object, allowed: str) -> None:
         key = config_key(setting)
@@ -72,7 +84,8 @@ class Setting:
 
 
 # Every setting, in the order they are read: a setting's parser may look at the ones above it.
-# Pulumi.prod.yaml writes each of them out; tests check that it does.
+# Pulumi.prod.yaml writes each of them out; tests check that it does. Pulumi.yaml's `config:`
+# block (type, description, default) is generated from it: `python -m plan --write-project-config`.
 SETTINGS: tuple[Setting, ...] = (
     Setting("aws:region", "region", None, accepts.aws_region,
             "AWS region of everything, e.g. `ap-northeast-1`"),
@@ -84,10 +97,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("domain", "domain", "", accepts.domain,
             "host name the site answers on over HTTPS, in `hostedZone`; empty: plain HTTP on "
             "the ALB's DNS name (with a warning)"),
+    Setting("hstsIncludeSubdomains", "hsts_include_subdomains", "false",
+            accepts.hsts_include_subdomains,
+            "HSTS `includeSubDomains`: browsers then refuse plain HTTP on every name under "
+            "`domain` too; opt in only when all of them serve HTTPS"),
+    Setting("hstsPreload", "hsts_preload", "false", accepts.hsts_preload,
+            "HSTS `preload` (needs `hstsIncludeSubdomains`): lets `domain` be submitted to the "
+            "browsers' preload lists, which takes months to undo"),
+    Setting("waf", "waf", WAF_OFF, accepts.waf_mode,
+            "`on`: an AWS WAF web ACL on the load balancer (AWS managed common and known-bad-"
+            "input rules, a per-IP rate limit on sign-in, sign-up and password reset); `off`"),
     Setting("vpcCidr", "vpc_cidr", "10.0.0.0/16", accepts.private_network,
             "IPv4 CIDR of the VPC: a private range, /16 to /24"),
     Setting("azCount", "az_count", "2", accepts.az_count,
             "availability zones the subnets span (1 only for `development`)"),
+    Setting("availabilityZoneIds", "availability_zone_ids", "[]", accepts.availability_zone_ids,
+            "the zones by id (`apne1-az4`: the same zone in every account), `max(2, azCount)` of "
+            "them; `[]`: the first zones that run Fargate (never `apne1-az3`)"),
     Setting("egress", "egress", "endpoints", accepts.one_of(EGRESS_MODES),
             "how the private subnets reach AWS: `endpoints` (VPC endpoints, no NAT) or `nat`"),
     Setting("natGateways", "nat_gateways", "single", accepts.one_of(NAT_GATEWAY_MODES),
@@ -103,10 +129,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("webConcurrency", "web_concurrency", "2", accepts.integer_between(1, 32),
             "gunicorn worker processes (`WEB_CONCURRENCY`)"),
     Setting("logRetentionDays", "log_retention_days", "30", accepts.log_retention_days,
-            "retention of every container's log group: a value CloudWatch Logs offers"),
+            "retention of every log group (containers, VPC flow logs, ECS Exec sessions): a "
+            "value CloudWatch Logs offers"),
+    Setting("flowLogs", "flow_logs", "reject", accepts.one_of(FLOW_LOG_MODES),
+            "VPC flow logs to CloudWatch Logs: `reject` (refused connections), `all` (every "
+            "flow, more to pay for) or `off`"),
+    Setting("accessLogRetentionDays", "access_log_retention_days", "90",
+            accepts.integer_between(1, 3650, "days"),
+            "days S3 keeps the load balancer's access logs, days"),
     Setting("mailFrom", "mail_from", "", accepts.mail_from,
             "sender address (`DEFAULT_FROM_EMAIL`) in `hostedZone`, whose domain becomes an SES "
             "identity; empty: no mail"),
+    Setting("smtpKeyGeneration", "smtp_key_generation", "1", accepts.integer_between(1, 9999),
+            "generation of the SES SMTP user's access key: raise it by one to rotate the key "
+            "without downtime (the new key is created and handed to the task before the old one "
+            "is deleted)"),
     Setting("databaseName", "database_name", "django_tw", accepts.postgres_name,
             "the application's Postgres database"),
     Setting("databaseUser", "database_user", "django_tw", accepts.application_role,
@@ -124,6 +161,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("efsThroughputMode", "efs_throughput_mode", "elastic",
             accepts.one_of(EFS_THROUGHPUT_MODES),
             "`elastic` (pay per GB read/written, no burst credits) or `bursting` (credits)"),
+    Setting("alarmEmail", "alarm_email", "", accepts.alarm_email,
+            "who the alarms mail (an SNS e-mail subscription, confirmed from its first "
+            "mail); empty: the alarm topic has no subscriber"),
 )  # fmt: skip
 
 SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
@@ -142,8 +182,12 @@ class StackSettings:
     environment: str
     hosted_zone: str
     domain: str
+    hsts_include_subdomains: bool
+    hsts_preload: bool
+    waf: str
     vpc_cidr: str
     az_count: int
+    availability_zone_ids: tuple[str, ...]
     egress: str
     nat_gateways: str
     endpoint_az_count: int
@@ -152,13 +196,17 @@ class StackSettings:
     cpu_architecture: str
     web_concurrency: int
     log_retention_days: int
+    flow_logs: str
+    access_log_retention_days: int
     mail_from: str
+    smtp_key_generation: int
     database_name: str
     database_user: str
     backup_retention_days: int
     base_backup_time: str
     archive_timeout_seconds: int
     efs_throughput_mode: str
+    alarm_email: str
 
     @property
     def is_production(self) -> bool:
@@ -167,6 +215,10 @@ class StackSettings:
     @property
     def uses_tls(self) -> bool:
         return bool(self.domain)
+
+    @property
+    def uses_waf(self) -> bool:
+        return self.waf == WAF_ON
 
     @property
     def sends_mail(self) -> bool:
@@ -206,6 +258,8 @@ def load_settings(config: Mapping[str, str]) -> StackSettings:
 def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value)  # as Pulumi hands structured values to the program
     return str(value)
 
 
@@ -236,15 +290,68 @@ def read_stack_file(stack: str, root: Path = REPO_ROOT) -> dict[str, str]:
 
 
 def config_from_pulumi() -> dict[str, str]:
-    """The current stack's settings as :func:`load_settings` takes them (inside a Pulumi run)."""
-    from pulumi.runtime.config import get_config
+    """The current stack's settings as :func:`load_settings` takes them (inside a Pulumi run).
 
+    Read through :class:`pulumi.Config`, one bag per namespace (``django-tw``, ``aws``). Pulumi
+    has already merged in the defaults of ``Pulumi.yaml``'s ``config:`` block (the same as
+    :data:`SETTINGS`'). Values stay text: :func:`load_settings` parses and checks every one
+    of them, with a message that says what is allowed; the typed getters (``get_int``...)
+    would refuse less precisely, and could not check a setting against another.
+    """
     values: dict[str, str] = {}
     for name in SETTING_NAMES:
-        value = get_config(config_key(name))
+        namespace, _, key = config_key(name).partition(":")
+        value = pulumi.Config(namespace).get(key)
         if value is not None:
-            values[name] = _as_text(value)
+            values[name] = value
     return values
+
+
+# --- the example values a real deployment must replace --------------------------------------------
+
+
+def example_settings(settings: StackSettings) -> list[tuple[str, str]]:
+    """(setting, value) of every name the stack would use that is still a documentation
+    example (``example.com``, ``example.org``...). ``hostedZone`` counts only when something
+    uses it (a domain or a sender): a stack without either never looks it up."""
+    used = {
+        "domain": settings.domain,
+        "hostedZone": settings.hosted_zone if settings.domain or settings.mail_from else "",
+        "mailFrom": settings.mail_from,
+    }
+    return [(name, value) for name, value in used.items() if accepts.is_example_name(value)]
+
+
+def example_settings_message(found: list[tuple[str, str]]) -> str:
+    """One line naming each setting to change."""
+    named = ", ".join(f"`{config_key(name)}` ({value!r})" for name, value in found)
+    return (
+        f"{named} still name the documentation example, which no AWS account owns: set your "
+        "own in Pulumi.<stack>.yaml (an empty domain and mailFrom serve plain HTTP on the load "
+        "balancer's name, without mail)"
+    )
+
+
+def running_under_mocks() -> bool:
+    """True when the program runs under Pulumi's mocks (the tests, ``make plan``): every path to
+    them, ``pulumi.runtime.set_mocks``, installs a ``MockMonitor`` (the offline recorder
+    subclasses it); the engine of a real ``pulumi preview``/``up`` never does."""
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.settings import get_monitor
+
+    return isinstance(get_monitor(), MockMonitor)
+
+
+def settings_of_this_run() -> StackSettings:
+    """The current stack's settings, checked (inside a Pulumi run, before any resource). A real
+    preview or update also stops, with one line, at example names it would otherwise send to
+    AWS; a run under mocks keeps them, so the tests and the plan run on the example stack."""
+    import pulumi
+
+    settings = load_settings(config_from_pulumi())
+    if not running_under_mocks() and (found := example_settings(settings)):
+        raise pulumi.RunError(example_settings_message(found))
+    return settings
 
 
 # --- the README's settings table ----------------------------------------------------------------

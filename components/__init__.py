@@ -3,6 +3,7 @@
 Import what you need: ``from components import PrivateNetwork, EndpointSet, ...``.
 """
 
+from components.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
 from components.endpoint_set import (
     ENDPOINT_CATALOG,
     NOT_NEEDED,
@@ -22,6 +23,7 @@ from components.postgres_backup_bucket import PostgresBackupBucket, PostgresBack
 from components.postgres_env import BACKUP_FAILURE_MARKER, WalArchive
 from components.private_network import PrivateNetwork, PrivateNetworkArgs
 from components.public_entrance import PublicEntrance, PublicEntranceArgs
+from components.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from components.service_images import ServiceImages, ServiceImagesArgs
 from components.ses_mail import SesMail, SesMailArgs
 from components.sidecar_task import SidecarTask, SidecarTaskArgs
@@ -34,11 +36,14 @@ from components.sidecar_types import (
     Mount,
     Volume,
 )
+from components.web_firewall import WebFirewall, WebFirewallArgs
 
 __all__ = [
     "BACKUP_FAILURE_MARKER",
     "ENDPOINT_CATALOG",
     "NOT_NEEDED",
+    "AccessLogBucket",
+    "AccessLogBucketArgs",
     "ContainerSpec",
     "EfsVolume",
     "EgressRule",
@@ -62,6 +67,8 @@ __all__ = [
     "PrivateNetworkArgs",
     "PublicEntrance",
     "PublicEntranceArgs",
+    "ServiceAlarms",
+    "ServiceAlarmsArgs",
     "ServiceImages",
     "ServiceImagesArgs",
     "SesMail",
@@ -70,5 +77,7 @@ __all__ = [
     "SidecarTaskArgs",
     "Volume",
     "WalArchive",
+    "WebFirewall",
+    "WebFirewallArgs",
     "required_endpoints_of",
 ]

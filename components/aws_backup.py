@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.policy_documents import assume_role_policy
+from components.policy_documents import service_trust_policy
 
 BACKUP_SERVICE = "backup.amazonaws.com"
 # AWS's managed policies for the role AWS Backup assumes: one to take backups, one to restore.
@@ -55,8 +55,13 @@ def declare_daily_backup(
     plan = aws.backup.Plan(
         f"{prefix}-plan", rules=[daily_rule(vault.name, schedule, retention_days)], opts=opts
     )
+    # AWS Backup may assume the role only for this account's jobs (the confused-deputy guard;
+    # aws:SourceAccount is what AWS Backup's trust policy examples condition on).
+    account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOptions(parent=opts.parent))
     role = aws.iam.Role(
-        f"{prefix}-role", assume_role_policy=assume_role_policy(BACKUP_SERVICE), opts=opts
+        f"{prefix}-role",
+        assume_role_policy=service_trust_policy(BACKUP_SERVICE, account_id.account_id),
+        opts=opts,
     )
     for purpose, policy_arn in SERVICE_ROLE_POLICIES.items():
         aws.iam.RolePolicyAttachment(

@@ -14,6 +14,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aliases import with_former_types
+from components.endpoint_policies import interface_policy_statements, s3_gateway_policy_statements
+from components.policy_documents import policy_document
 from components.security_groups import allow_tcp_in, security_group
 from components.sidecar_types import EgressRule
 
@@ -23,6 +25,7 @@ FORMER_COMPONENT_TYPES = ("django-tw:network:EndpointSet",)
 
 ECS_VPC_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html"
 ECR_VPC_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"
+ENDPOINT_POLICIES = "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,9 @@ class EndpointInfo:
     needed_for: str
     reason: str
     source: str
+    takes_policy: bool = True
+    """Whether the endpoint gets an endpoint policy (this account's principals only); False
+    where the service is not reached with AWS-signed requests, so a policy sees no principal."""
 
 
 ENDPOINT_CATALOG: dict[str, EndpointInfo] = {
@@ -93,6 +99,9 @@ ENDPOINT_CATALOG: dict[str, EndpointInfo] = {
             "ECS Exec opens its session channels through Systems Manager's ssmmessages API "
             "(the four ssmmessages actions of the task role).",
             "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html",
+            # The session channels are opened with a token of the Session Manager session, not
+            # a request AWS signs as the task role: left with the default (full access) policy.
+            takes_policy=False,
         ),
         EndpointInfo(
             "email-smtp",
@@ -103,6 +112,8 @@ ENDPOINT_CATALOG: dict[str, EndpointInfo] = {
             "SMTP is not HTTPS, so this endpoint's port is 587, not 443.",
             "https://docs.aws.amazon.com/ses/latest/dg/send-email-set-up-vpc-endpoints.html ; "
             "ports: https://docs.aws.amazon.com/ses/latest/dg/smtp-connect.html",
+            # SMTP authenticates with SMTP credentials, not AWS-signed requests.
+            takes_policy=False,
         ),
     )
 }
@@ -239,6 +250,9 @@ class EndpointSetArgs:
     gateway_only: bool = False
     """Create only the (free) gateway endpoints: a NAT gateway of the subnets carries the
     rest, and :attr:`EndpointSet.client_egress` opens the services' ports to anywhere."""
+    allowed_bucket_arns: Sequence[pulumi.Input[str]] = ()
+    """The S3 buckets (ARNs) the subnets may reach through the S3 gateway endpoint, besides
+    ECR's image layers; any other bucket, another account's above all, is refused there."""
 
     def __post_init__(self) -> None:
         _check_services(self.services)
@@ -282,6 +296,7 @@ class EndpointSet(pulumi.ComponentResource):
         self.endpoint_ids = {}
         self.prefix_list_ids = {}
         self.security_group_id = None
+        account_id = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
 
         for service in args.gateway_services:
             endpoint = aws.ec2.VpcEndpoint(
@@ -290,6 +305,9 @@ class EndpointSet(pulumi.ComponentResource):
                 service_name=f"com.amazonaws.{args.region}.{service}",
                 vpc_endpoint_type="Gateway",
                 route_table_ids=list(args.route_table_ids),
+                policy=policy_document(
+                    *s3_gateway_policy_statements(args.region, args.allowed_bucket_arns, account_id)
+                ),
                 tags={"Name": f"{name}-{service}"},
                 opts=child,
             )
@@ -325,6 +343,9 @@ class EndpointSet(pulumi.ComponentResource):
                     service_name=f"com.amazonaws.{args.region}.{service}",
                     vpc_endpoint_type="Interface",
                     private_dns_enabled=True,
+                    policy=policy_document(*interface_policy_statements(account_id))
+                    if ENDPOINT_CATALOG[service].takes_policy
+                    else None,
                     subnet_ids=subnets,
                     security_group_ids=[group.id],
                     tags={"Name": f"{name}-{service}"},

@@ -36,7 +36,7 @@ from components.postgres_specs import (
     access_point_root,
     data_volume,
     db_container,
-    deny_plain_nfs_statement,
+    file_system_policy_statements,
     task_role_statements,
 )
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
@@ -189,12 +189,6 @@ class PersistentPostgres(pulumi.ComponentResource):
             tags={"Name": f"{name}-data"},
             opts=keep,
         )
-        aws.efs.FileSystemPolicy(
-            f"{name}-efs-policy",
-            file_system_id=file_system.id,
-            policy=policy_document(deny_plain_nfs_statement(file_system.arn)),
-            opts=child,
-        )
         for index, subnet_id in enumerate(args.subnet_ids):
             aws.efs.MountTarget(
                 f"{name}-mount-{index}",
@@ -209,6 +203,14 @@ class PersistentPostgres(pulumi.ComponentResource):
             posix_user=access_point_posix_user(),
             root_directory=access_point_root(),
             tags={"Name": f"{name}-postgres"},
+            opts=child,
+        )
+        aws.efs.FileSystemPolicy(
+            f"{name}-efs-policy",
+            file_system_id=file_system.id,
+            policy=policy_document(
+                *file_system_policy_statements(file_system.arn, access_point.arn)
+            ),
             opts=child,
         )
         vault = declare_daily_backup(

@@ -5,7 +5,6 @@ Statements may hold Outputs (an ARN not known until the resource exists):
 `json.dumps`.
 """
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,18 +19,30 @@ def policy_document(*statements: Mapping[str, Any]) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps({"Version": POLICY_VERSION, "Statement": list(statements)})
 
 
-def assume_role_policy(service: str) -> str:
-    """Trust policy that lets one AWS service principal (``ecs-tasks.amazonaws.com``...) assume a
-    role."""
-    return json.dumps(
-        {
-            "Version": POLICY_VERSION,
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": service},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-    )
+def service_trust_policy(
+    service: str,
+    source_account: pulumi.Input[str],
+    source_arn_like: pulumi.Input[str] | None = None,
+) -> pulumi.Output[str]:
+    """Trust policy that lets one AWS service principal assume a role only on behalf of this
+    account (``aws:SourceAccount``) and, where the service sets it, of resources matching
+    ``source_arn_like`` (``aws:SourceArn``): the IAM confused-deputy guard
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)."""
+    return policy_document(trust_statement(service, source_account, source_arn_like))
+
+
+def trust_statement(
+    service: str,
+    source_account: pulumi.Input[str],
+    source_arn_like: pulumi.Input[str] | None = None,
+) -> dict[str, Any]:
+    """The one statement of :func:`service_trust_policy`, as a plain value."""
+    condition: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": source_account}}
+    if source_arn_like is not None:
+        condition["ArnLike"] = {"aws:SourceArn": source_arn_like}
+    return {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": "sts:AssumeRole",
+        "Condition": condition,
+    }

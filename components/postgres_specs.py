@@ -119,6 +119,39 @@ def deny_plain_nfs_statement(file_system_arn: pulumi.Input[str]) -> dict[str, An
     }
 
 
+# What an NFS client does; AWS Backup copies and restores through the EFS API instead
+# (elasticfilesystem:Backup / Restore in its managed service-role policies), never as a client.
+NFS_CLIENT_ACTIONS = (*EFS_CLIENT_ACTIONS, "elasticfilesystem:ClientRootAccess")
+
+
+def deny_mount_outside_access_point_statement(
+    file_system_arn: pulumi.Input[str], access_point_arn: pulumi.Input[str]
+) -> dict[str, Any]:
+    """Refuse every NFS client (any principal, IAM or anonymous) that does not come through
+    the Postgres access point, which pins uid/gid 999 and the /postgres root: nobody mounts
+    the file system's root, as root or otherwise. A missing key (a mount without an access
+    point) matches StringNotEquals, so it is refused too. AWS Backup is not an NFS client and
+    is not affected."""
+    return {
+        "Sid": "DenyMountOutsidePostgresAccessPoint",
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": list(NFS_CLIENT_ACTIONS),
+        "Resource": file_system_arn,
+        "Condition": {"StringNotEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}},
+    }
+
+
+def file_system_policy_statements(
+    file_system_arn: pulumi.Input[str], access_point_arn: pulumi.Input[str]
+) -> list[dict[str, Any]]:
+    """The file system policy: TLS only, and only through the access point."""
+    return [
+        deny_plain_nfs_statement(file_system_arn),
+        deny_mount_outside_access_point_statement(file_system_arn, access_point_arn),
+    ]
+
+
 def mount_statement(
     file_system_arn: pulumi.Input[str], access_point_arn: pulumi.Input[str]
 ) -> dict[str, Any]:

@@ -7,7 +7,9 @@ exactly the resources it declared before.
 https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
 """
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -22,14 +24,28 @@ class PrivateBucket:
     """``<bucket arn>/*``: every object of the bucket."""
     versioning: aws.s3.BucketVersioning | None
     """What a lifecycle configuration must wait for (None when not versioned)."""
+    policy: aws.s3.BucketPolicy
+    """The bucket policy: what a writer that AWS checks the policy of must wait for."""
+
+
+# The statements a bucket's policy adds to the TLS-only one: a function of the bucket's ARN and
+# its objects' ARN (``<arn>/*``), which are not known before the bucket exists.
+ExtraStatements = Callable[[pulumi.Output[str], pulumi.Output[str]], Sequence[Mapping[str, Any]]]
 
 
 def declare_private_bucket(
-    name: str, parent: pulumi.Resource, *, protect: bool, versioned: bool
+    name: str,
+    parent: pulumi.Resource,
+    *,
+    protect: bool,
+    versioned: bool,
+    extra_statements: ExtraStatements | None = None,
 ) -> PrivateBucket:
     """Declare ``{name}-bucket`` and its baseline children under ``parent``.
 
     ``protect`` protects the bucket and retains it on delete (production data).
+    ``extra_statements`` adds statements to the bucket policy after the TLS-only one (a bucket
+    has one policy, so whoever else may write to the bucket is granted here).
     """
     child = pulumi.ResourceOptions(parent=parent)
     keep = pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=protect)
@@ -73,7 +89,8 @@ def declare_private_bucket(
             ),
             opts=child,
         )
-    aws.s3.BucketPolicy(
+    extra = list(extra_statements(bucket.arn, objects)) if extra_statements else []
+    policy = aws.s3.BucketPolicy(
         f"{name}-policy",
         bucket=bucket.id,
         policy=policy_document(
@@ -84,9 +101,10 @@ def declare_private_bucket(
                 "Action": "s3:*",
                 "Resource": [bucket.arn, objects],
                 "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
+            },
+            *extra,
         ),
         # A bucket policy can only be put once the public access block is in place.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[public_access]),
     )
-    return PrivateBucket(bucket=bucket, objects_arn=objects, versioning=versioning)
+    return PrivateBucket(bucket=bucket, objects_arn=objects, versioning=versioning, policy=policy)

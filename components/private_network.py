@@ -9,6 +9,17 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aliases import with_former_types
+from components.availability_zones import FARGATE_UNSUPPORTED_ZONE_IDS, choose_zones, zones_of
+from components.flow_log_specs import (
+    AGGREGATION_SECONDS,
+    FLOW_LOG_MODES,
+    FLOW_LOGS_REJECT,
+    delivery_statements,
+    delivery_trust_policy,
+    flow_log_group_name,
+    traffic_type,
+)
+from components.policy_documents import policy_document
 
 COMPONENT_TYPE = "django-tw:private_network:PrivateNetwork"
 # Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
@@ -34,7 +45,19 @@ class PrivateNetworkArgs:
     allow_single_az: bool = False
     """Permit ``az_count`` 1. Only for throw-away development stacks."""
     availability_zones: Sequence[str] | None = None
-    """Pin the AZs; by default the first ``az_count`` available ones of the region."""
+    """Pin the AZs by name, used as given (no look-up); by default they are chosen by zone id
+    (``availability_zone_ids``)."""
+    availability_zone_ids: Sequence[str] = ()
+    """The zones by id (``apne1-az4``: the same physical zone in every account), one per public
+    subnet (``max(2, az_count)``), the first ``az_count`` also for the private ones. Empty: the
+    first available zones whose id is not in ``unsupported_zone_ids``."""
+    unsupported_zone_ids: Sequence[str] = tuple(sorted(FARGATE_UNSUPPORTED_ZONE_IDS))
+    """Zone ids never chosen: by default those where Fargate runs no task."""
+    flow_logs: str = FLOW_LOGS_REJECT
+    """VPC flow logs to CloudWatch Logs: ``reject`` (refused connections only, the audit
+    trail of what was kept out), ``all`` (every flow, more to pay for) or ``off``."""
+    flow_log_retention_days: int = 30
+    """Days CloudWatch Logs keeps the flow logs (a value CloudWatch Logs offers)."""
 
     def __post_init__(self) -> None:
         try:
@@ -55,6 +78,19 @@ class PrivateNetworkArgs:
         if self.nat not in NAT_MODES:
             raise ValueError(
                 f"PrivateNetworkArgs.nat is {self.nat!r}; use one of {', '.join(NAT_MODES)}"
+            )
+        if self.flow_logs not in FLOW_LOG_MODES:
+            raise ValueError(
+                f"PrivateNetworkArgs.flow_logs is {self.flow_logs!r}; use one of "
+                f"{', '.join(FLOW_LOG_MODES)}"
+            )
+        if self.flow_log_retention_days < 1:
+            raise ValueError("PrivateNetworkArgs.flow_log_retention_days must be 1 or more")
+        if self.availability_zone_ids and len(self.availability_zone_ids) != self.public_az_count:
+            raise ValueError(
+                f"PrivateNetworkArgs.availability_zone_ids names "
+                f"{len(self.availability_zone_ids)} zones; name {self.public_az_count} (one per "
+                f"public subnet, the first {self.az_count} for the private ones) or none"
             )
         subnet_count = max(2, self.az_count) + self.az_count
         if network.prefixlen + math.ceil(math.log2(subnet_count)) > 28:
@@ -93,6 +129,8 @@ class PrivateNetwork(pulumi.ComponentResource):
     private_subnet_ids: list[pulumi.Output[str]]
     private_route_table_ids: list[pulumi.Output[str]]
     nat_gateway_ids: list[pulumi.Output[str]]
+    flow_log_group_name: pulumi.Output[str] | None
+    """Where the VPC's flow logs go (None: flow logs off)."""
 
     def __init__(
         self, name: str, args: PrivateNetworkArgs, opts: pulumi.ResourceOptions | None = None
@@ -102,11 +140,11 @@ class PrivateNetwork(pulumi.ComponentResource):
         )
         child = pulumi.ResourceOptions(parent=self)
 
-        zones = list(args.availability_zones or self._available_zones(child))
+        zones = list(args.availability_zones or self._chosen_zones(name, args, child))
         if len(zones) < args.public_az_count:
             raise ValueError(
                 f"PrivateNetwork {name!r}: needs {args.public_az_count} availability zones but "
-                f"only {len(zones)} are available ({', '.join(zones)}); lower az_count"
+                f"only {len(zones)} are given ({', '.join(zones)}); lower az_count"
             )
         public_zones = zones[: args.public_az_count]
         zones = zones[: args.az_count]
@@ -217,6 +255,7 @@ class PrivateNetwork(pulumi.ComponentResource):
             )
             private_route_tables.append(table)
 
+        self.flow_log_group_name = self._flow_logs(name, args, vpc.id)
         self.vpc_id = vpc.id
         self.cidr_block = args.cidr_block
         self.availability_zones = zones
@@ -234,11 +273,57 @@ class PrivateNetwork(pulumi.ComponentResource):
                 "private_subnet_ids": self.private_subnet_ids,
                 "private_route_table_ids": self.private_route_table_ids,
                 "nat_gateway_ids": self.nat_gateway_ids,
+                "flow_log_group_name": self.flow_log_group_name,
             }
         )
 
+    def _flow_logs(
+        self, name: str, args: PrivateNetworkArgs, vpc_id: pulumi.Output[str]
+    ) -> pulumi.Output[str] | None:
+        """The VPC's flow log, its log group and the role that delivers to it (FSBP EC2.6)."""
+        traffic = traffic_type(args.flow_logs)
+        if traffic is None:
+            return None
+        child = pulumi.ResourceOptions(parent=self)
+        identity = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self))
+        region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
+        group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs",
+            name=flow_log_group_name(name),
+            retention_in_days=args.flow_log_retention_days,
+            opts=child,
+        )
+        role = aws.iam.Role(
+            f"{name}-flow-logs-role",
+            assume_role_policy=delivery_trust_policy(identity.account_id, region),
+            description="Delivers the VPC's flow logs to their log group",
+            opts=child,
+        )
+        delivery = aws.iam.RolePolicy(
+            f"{name}-flow-logs-policy",
+            role=role.id,
+            policy=policy_document(*delivery_statements(group.arn)),
+            opts=child,
+        )
+        aws.ec2.FlowLog(
+            f"{name}-flow-log",
+            vpc_id=vpc_id,
+            traffic_type=traffic,
+            log_destination_type="cloud-watch-logs",
+            log_destination=group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=AGGREGATION_SECONDS,
+            tags={"Name": f"{name}-flow-log"},
+            # The service checks that it may assume the role and write when the log is created.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[delivery]),
+        )
+        return group.name
+
     @staticmethod
-    def _available_zones(opts: pulumi.ResourceOptions) -> list[str]:
+    def _chosen_zones(
+        name: str, args: PrivateNetworkArgs, opts: pulumi.ResourceOptions
+    ) -> list[str]:
+        """The names of the zones :func:`choose_zones` picks from the region's, by zone id."""
         # Zones that need opting in (Local/Wavelength Zones) cannot host Fargate tasks.
         result = aws.get_availability_zones(
             state="available",
@@ -249,4 +334,13 @@ class PrivateNetwork(pulumi.ComponentResource):
             ],
             opts=pulumi.InvokeOptions(parent=opts.parent),
         )
-        return list(result.names)
+        try:
+            chosen = choose_zones(
+                zones_of(result.names, result.zone_ids),
+                args.public_az_count,
+                wanted_zone_ids=args.availability_zone_ids,
+                unsupported_zone_ids=args.unsupported_zone_ids,
+            )
+        except ValueError as refused:
+            raise ValueError(f"PrivateNetwork {name!r}: {refused}") from None
+        return [zone.name for zone in chosen]

@@ -15,16 +15,21 @@ from components.public_entrance_specs import (
     HTTP_PORT,
     HTTPS_PORT,
     TLS_POLICY,
+    AccessLogTarget,
+    access_log_settings,
     alias_to,
     balancer_settings,
     egress_rule,
+    forward_site_hosts,
     forward_to,
     http_url,
     https_url,
     ingress_rules,
+    not_found,
     option_for,
     plain_http_warning,
     redirect_to_https,
+    site_host_names,
     target_group_settings,
     validated_names,
     validation_record_resource_name,
@@ -63,6 +68,9 @@ class PublicEntranceArgs:
     """Refuse to delete the load balancer (production); off for throwaway stacks."""
     idle_timeout: int = 60
     """Seconds an idle connection stays open."""
+    access_logs: AccessLogTarget | None = None
+    """Where the load balancer writes its access logs (e.g. ``AccessLogBucket.target``);
+    None: no access logs."""
 
     def __post_init__(self) -> None:
         if len(self.public_subnet_ids) < 2:
@@ -91,13 +99,19 @@ class PublicEntranceArgs:
                 f"PublicEntranceArgs.alternative_names {', '.join(map(repr, outside))} not in "
                 f"hosted_zone {self.hosted_zone!r}; the zone must hold their validation records"
             )
+        if self.domain:
+            try:
+                site_host_names(self.domain, self.alternative_names)
+            except ValueError as refused:
+                raise ValueError(f"PublicEntranceArgs.alternative_names: {refused}") from None
         if not self.health_check_path.startswith("/"):
             raise ValueError("PublicEntranceArgs.health_check_path must start with '/'")
 
 
 class PublicEntrance(pulumi.ComponentResource):
-    """ALB (80/443 from anywhere, nothing else), HTTPS with a DNS-validated ACM certificate,
-    80 -> 301 https, an ip target group with a health check, and the Route53 alias."""
+    """ALB (80/443 from anywhere, nothing else), HTTPS with a DNS-validated ACM certificate
+    that forwards only the site's own host names (anything else: 404 from the ALB), 80 -> 301
+    https, an ip target group with a health check, and the Route53 alias."""
 
     url: pulumi.Output[str]
     dns_name: pulumi.Output[str]
@@ -143,6 +157,7 @@ class PublicEntrance(pulumi.ComponentResource):
             f"{name}-alb",
             subnets=list(args.public_subnet_ids),
             security_groups=[group.id],
+            access_logs=access_log_settings(args.access_logs),
             **balancer_settings(
                 deletion_protection=args.deletion_protection, idle_timeout=args.idle_timeout
             ),
@@ -189,16 +204,27 @@ class PublicEntrance(pulumi.ComponentResource):
                 validation_record_fqdns=[record.fqdn for record in records],
                 opts=child,
             )
-            forwarding = aws.lb.Listener(
+            https = aws.lb.Listener(
                 f"{name}-https",
                 load_balancer_arn=balancer.arn,
                 port=HTTPS_PORT,
                 protocol="HTTPS",
                 ssl_policy=TLS_POLICY,
                 certificate_arn=validated.certificate_arn,
-                default_actions=[forward_to(target_group.arn)],
+                default_actions=[not_found()],
                 opts=child,
             )
+            # Only the site's names reach Django: any other Host (scanners, stray DNS names)
+            # would become a DisallowedHost error there.
+            site_rule = aws.lb.ListenerRule(
+                f"{name}-https-site",
+                listener_arn=https.arn,
+                **forward_site_hosts(
+                    site_host_names(args.domain, args.alternative_names), target_group.arn
+                ),
+                opts=child,
+            )
+            forwarding = [https, site_rule]
             aws.lb.Listener(
                 f"{name}-http",
                 load_balancer_arn=balancer.arn,
@@ -218,23 +244,26 @@ class PublicEntrance(pulumi.ComponentResource):
             self.url = pulumi.Output.from_input(https_url(args.domain))
         else:
             pulumi.log.warn(plain_http_warning(name), resource=self)
-            forwarding = aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=balancer.arn,
-                port=HTTP_PORT,
-                protocol="HTTP",
-                default_actions=[forward_to(target_group.arn)],
-                opts=child,
-            )
+            forwarding = [
+                aws.lb.Listener(
+                    f"{name}-http",
+                    load_balancer_arn=balancer.arn,
+                    port=HTTP_PORT,
+                    protocol="HTTP",
+                    default_actions=[forward_to(target_group.arn)],
+                    opts=child,
+                )
+            ]
             self.url = balancer.dns_name.apply(http_url)
 
         self.dns_name = balancer.dns_name
         self.load_balancer_arn = balancer.arn
         # ECS refuses a target group that no listener uses yet: hand the ARN out only once
-        # the forwarding listener exists, so a service built from it waits for the listener.
-        self.target_group_arn = pulumi.Output.all(target_group.arn, forwarding.arn).apply(
-            lambda arns: arns[0]
-        )
+        # what forwards to it exists, so a service built from it waits for the listener (and
+        # its rule).
+        self.target_group_arn = pulumi.Output.all(
+            target_group.arn, *(resource.arn for resource in forwarding)
+        ).apply(lambda arns: arns[0])
         self.security_group_id = group.id
         self.register_outputs(
             {

@@ -22,6 +22,32 @@ TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 # default is 300): every deployment of the one task waits this long for the old one.
 DEREGISTRATION_DELAY = 30
 VALIDATION_RECORD_TTL = 300
+# An ALB rule takes at most five condition values: the host names one rule can forward.
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+MAX_HOSTS_PER_RULE = 5
+# The only rule of the HTTPS listener; rules are evaluated from the lowest priority up.
+SITE_RULE_PRIORITY = 1
+
+
+@dataclass(frozen=True)
+class AccessLogTarget:
+    """Where the load balancer writes its access logs (FSBP ELB.5)."""
+
+    bucket: pulumi.Input[str]
+    """The bucket's name; its policy must already let ELB write (ELB checks on creation)."""
+    prefix: str = ""
+    """Key prefix; ELB adds ``AWSLogs/<account>/elasticloadbalancing/...`` after it."""
+
+
+def access_log_settings(
+    target: AccessLogTarget | None,
+) -> aws.lb.LoadBalancerAccessLogsArgs | None:
+    """The load balancer's ``access_logs``: on, to ``target``; None leaves logging off."""
+    if target is None:
+        return None
+    return aws.lb.LoadBalancerAccessLogsArgs(
+        bucket=target.bucket, prefix=target.prefix or None, enabled=True
+    )
 
 
 @dataclass(frozen=True)
@@ -85,6 +111,48 @@ def target_group_settings(target_port: int, health_check_path: str) -> dict[str,
 
 def forward_to(target_group_arn: pulumi.Input[str]) -> aws.lb.ListenerDefaultActionArgs:
     return aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=target_group_arn)
+
+
+def not_found() -> aws.lb.ListenerDefaultActionArgs:
+    """What the HTTPS listener answers a request for any other host (a scanner trying IPs or
+    stray names): a 404 from the load balancer itself, so it never reaches Django."""
+    return aws.lb.ListenerDefaultActionArgs(
+        type="fixed-response",
+        fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
+            content_type="text/plain", message_body="Not Found", status_code="404"
+        ),
+    )
+
+
+def site_host_names(domain: str, alternative_names: Sequence[str]) -> list[str]:
+    """The Host values the site answers: its domain and the certificate's other names, once
+    each, in order. More than one rule's worth is refused."""
+    names = list(dict.fromkeys([domain, *alternative_names]))
+    if len(names) > MAX_HOSTS_PER_RULE:
+        raise ValueError(
+            f"{len(names)} host names ({', '.join(names)}); one load balancer rule takes at "
+            f"most {MAX_HOSTS_PER_RULE}: give fewer alternative_names"
+        )
+    return names
+
+
+def forward_site_hosts(
+    host_names: Sequence[str], target_group_arn: pulumi.Input[str]
+) -> dict[str, Any]:
+    """The HTTPS listener's rule: a request whose Host is one of the site's names goes to the
+    targets. The target group's health checks go to the targets directly, not through any
+    listener, so they are unaffected (ELB: target group health checks)."""
+    return {
+        "priority": SITE_RULE_PRIORITY,
+        "conditions": [
+            aws.lb.ListenerRuleConditionArgs(
+                host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=list(host_names))
+            )
+        ],
+        "actions": [
+            aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group_arn)
+        ],
+    }
 
 
 def redirect_to_https() -> aws.lb.ListenerDefaultActionArgs:

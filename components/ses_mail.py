@@ -16,6 +16,36 @@ FORMER_COMPONENT_TYPES = ("django-tw:mail:SesMail",)
 
 # STARTTLS on 587. https://docs.aws.amazon.com/ses/latest/dg/smtp-connect.html
 SMTP_PORT = 587
+RECORD_TTL = 600
+# The custom MAIL FROM domain (the envelope sender, where bounces go) needs an MX to SES's
+# feedback endpoint and an SPF record allowing SES: with it, SPF passes for a subdomain of the
+# From domain, so DMARC aligns on SPF as well as on DKIM.
+# https://docs.aws.amazon.com/ses/latest/dg/mail-from.html
+MAIL_FROM_SPF = "v=spf1 include:amazonses.com ~all"
+DMARC_POLICIES = ("none", "quarantine", "reject")
+
+
+def mail_from_mx(region: str) -> str:
+    return f"10 feedback-smtp.{region}.amazonses.com"
+
+
+def dmarc_record(policy: str) -> str:
+    """What receivers do with mail that claims the domain but passes neither aligned SPF nor
+    aligned DKIM (https://dmarc.org/overview/): SES mail always passes (DKIM)."""
+    return f"v=DMARC1; p={policy}"
+
+
+def smtp_key_name(name: str, generation: int) -> str:
+    """The access key's resource name: a new generation is a new resource, which Pulumi
+    creates before it deletes the old one (at the end of the update)."""
+    return f"{name}-smtp-key" if generation == 1 else f"{name}-smtp-key-{generation}"
+
+
+def smtp_secret_name(name: str, purpose: str, generation: int) -> str:
+    """The secrets that hold a generation's user name and password: new ones (new ARNs) make
+    ECS start a task with the new key, while the old task keeps the old key until it stops."""
+    base = f"{name}-smtp-{purpose}"
+    return base if generation == 1 else f"{base}-{generation}"
 
 
 @dataclass(frozen=True)
@@ -28,8 +58,29 @@ class SesMailArgs:
     """Route53 public zone that holds the mail domain (verification and DKIM records)."""
     region: str
     """Region of the SES identity; the SMTP endpoint and password are per region."""
+    smtp_key_generation: int = 1
+    """Raise by one to rotate the SMTP user's access key (see :func:`smtp_key_name`)."""
+    mail_from_subdomain: str = "mail"
+    """The custom MAIL FROM domain is ``<this>.<domain>``; it must send no other mail."""
+    dmarc_policy: str = "quarantine"
+    """The ``_dmarc.<domain>`` record's policy; "" when the domain already publishes one (a
+    zone holds one DMARC record per domain)."""
 
     def __post_init__(self) -> None:
+        if self.smtp_key_generation < 1:
+            raise ValueError(
+                f"SesMailArgs.smtp_key_generation is {self.smtp_key_generation}; start at 1"
+            )
+        if self.dmarc_policy and self.dmarc_policy not in DMARC_POLICIES:
+            raise ValueError(
+                f"SesMailArgs.dmarc_policy {self.dmarc_policy!r} is not one of "
+                f'{", ".join(DMARC_POLICIES)} (or "" for none)'
+            )
+        if not self.mail_from_subdomain or "." in self.mail_from_subdomain:
+            raise ValueError(
+                f"SesMailArgs.mail_from_subdomain {self.mail_from_subdomain!r} must be one "
+                "DNS label, e.g. mail"
+            )
         local, _, domain = self.from_address.rpartition("@")
         if not local or "." not in domain:
             raise ValueError(
@@ -45,11 +96,16 @@ class SesMailArgs:
     def domain(self) -> str:
         return self.from_address.rpartition("@")[2]
 
+    @property
+    def mail_from_domain(self) -> str:
+        return f"{self.mail_from_subdomain}.{self.domain}"
+
 
 class SesMail(pulumi.ComponentResource):
-    """SES domain identity with verification and DKIM records, an IAM user that may only
-    send from that identity, and its SMTP password (derived from the access key) kept in
-    Secrets Manager."""
+    """SES domain identity with verification, DKIM and DMARC records and a custom MAIL FROM
+    domain (MX + SPF), an IAM user that may only send from that identity, and its SMTP
+    password (derived from the access key of the current generation) kept in Secrets
+    Manager."""
 
     smtp_host: str
     smtp_port: int
@@ -74,7 +130,7 @@ class SesMail(pulumi.ComponentResource):
             zone_id=zone.zone_id,
             name=f"_amazonses.{args.domain}",
             type="TXT",
-            ttl=600,
+            ttl=RECORD_TTL,
             records=[identity.verification_token],
             opts=child,
         )
@@ -91,8 +147,40 @@ class SesMail(pulumi.ComponentResource):
                 zone_id=zone.zone_id,
                 name=token.apply(lambda t: f"{t}._domainkey.{args.domain}"),
                 type="CNAME",
-                ttl=600,
+                ttl=RECORD_TTL,
                 records=[token.apply(lambda t: f"{t}.dkim.amazonses.com")],
+                opts=child,
+            )
+
+        aws.ses.MailFrom(
+            f"{name}-mail-from",
+            domain=identity.domain,
+            mail_from_domain=args.mail_from_domain,
+            # If the MX goes missing, SES falls back to amazonses.com instead of refusing mail.
+            behavior_on_mx_failure="UseDefaultValue",
+            opts=child,
+        )
+        for suffix, record_type, value in (
+            ("mail-from-mx", "MX", mail_from_mx(args.region)),
+            ("mail-from-spf", "TXT", MAIL_FROM_SPF),
+        ):
+            aws.route53.Record(
+                f"{name}-{suffix}",
+                zone_id=zone.zone_id,
+                name=args.mail_from_domain,
+                type=record_type,
+                ttl=RECORD_TTL,
+                records=[value],
+                opts=child,
+            )
+        if args.dmarc_policy:
+            aws.route53.Record(
+                f"{name}-dmarc",
+                zone_id=zone.zone_id,
+                name=f"_dmarc.{args.domain}",
+                type="TXT",
+                ttl=RECORD_TTL,
+                records=[dmarc_record(args.dmarc_policy)],
                 opts=child,
             )
 
@@ -112,14 +200,23 @@ class SesMail(pulumi.ComponentResource):
         )
         # The SMTP password is derived from the secret access key for this region:
         # https://docs.aws.amazon.com/ses/latest/dg/smtp-credentials.html
-        key = aws.iam.AccessKey(f"{name}-smtp-key", user=user.name, opts=child)
+        generation = args.smtp_key_generation
+        key = aws.iam.AccessKey(
+            smtp_key_name(name, generation),
+            user=user.name,
+            # A new generation is created first; the old key stays valid until Pulumi deletes
+            # it at the end of the update (an IAM user may hold two keys).
+            opts=pulumi.ResourceOptions(
+                parent=self, delete_before_replace=False, replace_on_changes=["user"]
+            ),
+        )
         username = GeneratedSecret(
-            f"{name}-smtp-username",
+            smtp_secret_name(name, "username", generation),
             GeneratedSecretArgs(description=f"{name}: SES SMTP user name", value=key.id),
             opts=child,
         )
         password = GeneratedSecret(
-            f"{name}-smtp-password",
+            smtp_secret_name(name, "password", generation),
             GeneratedSecretArgs(
                 description=f"{name}: SES SMTP password", value=key.ses_smtp_password_v4
             ),

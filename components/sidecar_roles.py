@@ -6,11 +6,14 @@ statements, plus ECS Exec. Pure functions: statements are plain JSON-shaped dict
 may be Outputs (``policy_document`` waits for them).
 """
 
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
+from components.policy_documents import POLICY_VERSION
 from components.sidecar_types import ContainerSpec
 
 # ECS Exec: the task role needs exactly these (listed, not "ssmmessages:*", which fails AWS
@@ -29,6 +32,16 @@ ECR_PULL_ACTIONS = (
     "ecr:BatchGetImage",
     "ecr:GetDownloadUrlForLayer",
 )
+
+
+ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"
+
+
+def ecs_task_source_arns(region: str, account_id: str) -> str:
+    """What ``aws:SourceArn`` of an ECS task's role assumption matches: this account's ECS
+    resources in this region (the AWS ECS guide's task IAM role trust policy,
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)."""
+    return f"arn:aws:ecs:{region}:{account_id}:*"
 
 
 def referenced_secret_arns(containers: Sequence[ContainerSpec]) -> list[pulumi.Input[str]]:
@@ -84,10 +97,88 @@ def execution_role_statements(
     return statements
 
 
+@dataclass(frozen=True)
+class ExecSessionLogging:
+    """Where ECS Exec sessions are logged: a log group that CloudWatch Logs encrypts with a key
+    of the stack's own (server side: the task needs no KMS permission or endpoint)."""
+
+    log_group_arn: pulumi.Input[str]
+
+
+def exec_log_group_name(task_name: str) -> str:
+    """The group ECS Exec sessions are logged to; outside ``/ecs/<task>/``, where each
+    container has its own group, so no container name can collide with it."""
+    return f"/ecs-exec/{task_name}"
+
+
+def exec_logging_statements(logging: ExecSessionLogging) -> list[dict[str, Any]]:
+    """What the SSM agent in the task needs, as the task role, to log a session to CloudWatch
+    Logs (ECS Exec docs, "Logging and auditing using ECS Exec"). DescribeLogGroups names no
+    group: the agent lists groups to check that the one configured exists and is encrypted."""
+    return [
+        {
+            "Sid": "EcsExecFindLogGroup",
+            "Effect": "Allow",
+            "Action": ["logs:DescribeLogGroups"],
+            "Resource": "*",
+        },
+        {
+            "Sid": "EcsExecSessionLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            "Resource": _streams_of(logging.log_group_arn),
+        },
+    ]
+
+
+def _streams_of(log_group_arn: pulumi.Input[str]) -> pulumi.Input[str]:
+    if isinstance(log_group_arn, str):
+        return log_stream_arn(log_group_arn)
+    return pulumi.Output.from_input(log_group_arn).apply(log_stream_arn)
+
+
+def exec_log_key_policy(account_id: str, region: str, log_group_name: str) -> str:
+    """The exec log key's policy: the account administers it through IAM (the key's default
+    policy), and CloudWatch Logs may use it for this one log group only.
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"""
+    group_arn = f"arn:aws:logs:{region}:{account_id}:log-group:{log_group_name}"
+    return json.dumps(
+        {
+            "Version": POLICY_VERSION,
+            "Statement": [
+                {
+                    "Sid": "AccountAdministersThroughIam",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "CloudWatchLogsEncryptsExecLogs",
+                    "Effect": "Allow",
+                    "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                    "Action": [
+                        "kms:Encrypt*",
+                        "kms:Decrypt*",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:Describe*",
+                    ],
+                    "Resource": "*",
+                    "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group_arn}},
+                },
+            ],
+        }
+    )
+
+
 def task_role_statements(
-    app_statements: Sequence[Mapping[str, Any]], enable_exec: bool
+    app_statements: Sequence[Mapping[str, Any]],
+    enable_exec: bool,
+    exec_logging: ExecSessionLogging | None = None,
 ) -> list[dict[str, Any]]:
-    """The application's statements as given, then ECS Exec's four actions when it is on.
+    """The application's statements as given, then ECS Exec's four actions when it is on, and
+    what logging its sessions takes when they are logged.
 
     Empty when there is nothing to allow: the task role then gets no inline policy.
     """
@@ -102,4 +193,6 @@ def task_role_statements(
                 "Resource": "*",
             }
         )
+        if exec_logging is not None:
+            statements.extend(exec_logging_statements(exec_logging))
     return statements

@@ -1,11 +1,27 @@
 """How a SidecarTask's service runs its tasks: how many, how a deployment replaces them, and
 which load balancer target group they join."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pulumi
 import pulumi_aws as aws
 
+from components.service_alarm_specs import (
+    AlarmSpec,
+    load_balancer_dimension,
+    target_5xx,
+    target_group_dimension,
+)
 from components.sidecar_types import LoadBalancerTarget
+
+# How long `pulumi up` waits for the service to reach a steady state before it fails. The
+# slowest good rollout of a stateful task: the old task stops (stopTimeout, at most 120 s) and
+# leaves the target group (deregistration delay), the new one pulls three images, starts
+# Postgres on EFS (initdb on a first deploy) and passes the grace period and the ALB's checks:
+# about 10 minutes. Twice that, and well inside the deploy job's 60 minutes. The provider waits
+# as long as these timeouts say (hashicorp/terraform-provider-aws#16012, fixed in 4.22.0).
+STEADY_STATE_TIMEOUTS = pulumi.CustomTimeouts(create="30m", update="20m", delete="20m")
 
 
 @dataclass(frozen=True)
@@ -52,3 +68,29 @@ def health_check_grace_period(target: LoadBalancerTarget | None, seconds: int) -
     ECS accepts the setting only for a service with a load balancer, so it is None without one.
     """
     return seconds if target is not None else None
+
+
+def deployment_alarm(target: LoadBalancerTarget | None) -> AlarmSpec | None:
+    """The alarm that rolls a deployment back: the new tasks answer 5xx.
+
+    Only the target group's own 5xx: the load balancer's 503s also count the seconds a
+    stop-then-start deployment has no task, which would roll every deployment back. None
+    without a load balancer ARN to scope the metric to.
+    """
+    if target is None or target.load_balancer_arn is None:
+        return None
+    return target_5xx(
+        pulumi.Output.from_input(target.load_balancer_arn).apply(load_balancer_dimension),
+        pulumi.Output.from_input(target.target_group_arn).apply(target_group_dimension),
+    )
+
+
+def deployment_alarms(alarm_names: Sequence[pulumi.Input[str]]) -> aws.ecs.ServiceAlarmsArgs | None:
+    """The service's ``alarms`` block: any alarm in ALARM during a deployment fails it and
+    rolls back to the last completed one, beside the circuit breaker (which sees only tasks
+    that fail to start or to pass health checks).
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
+    """
+    if not alarm_names:
+        return None
+    return aws.ecs.ServiceAlarmsArgs(alarm_names=list(alarm_names), enable=True, rollback=True)

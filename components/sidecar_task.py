@@ -17,17 +17,23 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aliases import with_former_types
-from components.policy_documents import assume_role_policy, policy_document
+from components.policy_documents import policy_document, service_trust_policy
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_containers import container_definitions, log_group_name, task_volumes
+from components.sidecar_exec import declare_exec_session_logging
 from components.sidecar_roles import (
+    ECS_TASKS_SERVICE,
+    ecs_task_source_arns,
     execution_role_statements,
     log_stream_arn,
     referenced_secret_arns,
     task_role_statements,
 )
 from components.sidecar_service import (
+    STEADY_STATE_TIMEOUTS,
     DeploymentLimits,
+    deployment_alarm,
+    deployment_alarms,
     deployment_limits,
     health_check_grace_period,
     service_load_balancers,
@@ -183,6 +189,9 @@ class SidecarTask(pulumi.ComponentResource):
     task_role_arn: pulumi.Output[str]
     execution_role_arn: pulumi.Output[str]
     deployment: DeploymentLimits
+    deployment_alarm_names: list[pulumi.Output[str]]
+    exec_log_group_name: pulumi.Output[str] | None
+    """Where ECS Exec sessions are logged (None: ECS Exec off)."""
 
     def __init__(
         self, name: str, args: SidecarTaskArgs, opts: pulumi.ResourceOptions | None = None
@@ -194,9 +203,17 @@ class SidecarTask(pulumi.ComponentResource):
         self._args = args
         self.deployment = deployment_limits(args.stateful, args.desired_count)
 
+        exec_logging = None
+        self.exec_log_group_name = None
+        if args.enable_exec:
+            exec_logging = declare_exec_session_logging(
+                name, self, args.region, args.log_retention_days
+            )
+            self.exec_log_group_name = exec_logging.log_group_name
         cluster = aws.ecs.Cluster(
             f"{name}-cluster",
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+            configuration=exec_logging.cluster_configuration if exec_logging else None,
             opts=child,
         )
 
@@ -210,9 +227,18 @@ class SidecarTask(pulumi.ComponentResource):
             for container in args.containers
         }
 
+        # Both roles may be assumed by ECS only for this account's tasks in this region.
+        account_id = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOptions(parent=self)
+        ).account_id
+        ecs_trust = service_trust_policy(
+            ECS_TASKS_SERVICE,
+            account_id,
+            account_id.apply(lambda account: ecs_task_source_arns(args.region, account)),
+        )
         execution_role = aws.iam.Role(
             f"{name}-execution-role",
-            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            assume_role_policy=ecs_trust,
             description="Starts the task: pulls its images, writes its logs, reads its secrets",
             opts=child,
         )
@@ -234,11 +260,15 @@ class SidecarTask(pulumi.ComponentResource):
 
         task_role = aws.iam.Role(
             f"{name}-task-role",
-            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            assume_role_policy=ecs_trust,
             description="What the application inside the task may do",
             opts=child,
         )
-        task_statements = task_role_statements(args.task_role_statements, args.enable_exec)
+        task_statements = task_role_statements(
+            args.task_role_statements,
+            args.enable_exec,
+            exec_logging.permissions if exec_logging else None,
+        )
         if task_statements:
             task_policy = aws.iam.RolePolicy(
                 f"{name}-task-policy",
@@ -296,6 +326,17 @@ class SidecarTask(pulumi.ComponentResource):
             )
             first_task_needs.append(egress)
 
+        # Declared before the service, which names them: ECS reads them during a deployment.
+        # They watch the target group, never the service, so nothing here waits in a circle.
+        alarm_names: list[pulumi.Output[str]] = []
+        rollback_alarm = deployment_alarm(args.load_balancer)
+        if rollback_alarm is not None:
+            alarm_name = f"{name}-deploy-{rollback_alarm.key}"
+            alarm = aws.cloudwatch.MetricAlarm(
+                alarm_name, **rollback_alarm.metric_alarm_args(alarm_name, []), opts=child
+            )
+            alarm_names.append(alarm.name)
+
         service = aws.ecs.Service(
             f"{name}-service",
             cluster=cluster.arn,
@@ -309,6 +350,7 @@ class SidecarTask(pulumi.ComponentResource):
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
                 enable=True, rollback=True
             ),
+            alarms=deployment_alarms(alarm_names),
             enable_execute_command=args.enable_exec,
             health_check_grace_period_seconds=health_check_grace_period(
                 args.load_balancer, args.health_check_grace_seconds
@@ -321,12 +363,17 @@ class SidecarTask(pulumi.ComponentResource):
             load_balancers=service_load_balancers(args.load_balancer),
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
-            wait_for_steady_state=False,
+            # `pulumi up` fails when the rollout does: a first task that cannot start, a
+            # circuit breaker or deployment alarm that rolls back. How to look: the README's
+            # "When a deploy fails" and docs/operations.md.
+            wait_for_steady_state=True,
             # A component in depends_on stands for the children it has declared by then
             # (pulumi/runtime/rpc.py `_add_dependency`, pulumi/pulumi#7732): the components
             # given here declare theirs in their constructors, none inside an apply.
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[*first_task_needs, *args.ready_after]
+                parent=self,
+                depends_on=[*first_task_needs, *args.ready_after],
+                custom_timeouts=STEADY_STATE_TIMEOUTS,
             ),
         )
 
@@ -334,6 +381,7 @@ class SidecarTask(pulumi.ComponentResource):
         self.cluster_arn = cluster.arn
         self.service_name = service.name
         self.task_definition_arn = task_definition.arn
+        self.deployment_alarm_names = alarm_names
         self.security_group_id = task_group.id
         self.log_group_names = {container: group.name for container, group in log_groups.items()}
         self.task_role_arn = task_role.arn
@@ -347,6 +395,7 @@ class SidecarTask(pulumi.ComponentResource):
                 "log_group_names": self.log_group_names,
                 "task_role_arn": self.task_role_arn,
                 "execution_role_arn": self.execution_role_arn,
+                "exec_log_group_name": self.exec_log_group_name,
             }
         )
 

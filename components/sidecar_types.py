@@ -156,6 +156,9 @@ class LoadBalancerTarget:
     container_port: int
     source_security_group_id: pulumi.Input[str]
     """Only this security group (the load balancer's) may reach the port."""
+    load_balancer_arn: pulumi.Input[str] | None = None
+    """The load balancer in front of the target group: given, a deployment whose tasks answer
+    5xx is rolled back (an ECS deployment alarm on the target group's 5xx count)."""
 
 
 @dataclass(frozen=True)

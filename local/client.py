@@ -10,24 +10,40 @@ for is simulated, keeps sending the `Secure` cookies Django sets over the loopba
 from __future__ import annotations
 
 import html
+import ipaddress
 import re
+import secrets
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
+# RFC 2544's network for benchmark tests: never a real client.
+BENCHMARK_NETWORK = ipaddress.ip_network("198.18.0.0/15")
+
+
+def random_client_address() -> str:
+    offset = secrets.randbelow(BENCHMARK_NETWORK.num_addresses - 2) + 1
+    return str(BENCHMARK_NETWORK.network_address + offset)
 
 
 class SiteClient:
     """A logged-out or logged-in visitor of the site behind nginx."""
 
-    def __init__(self, base_url: str, *, https: bool = True) -> None:
+    def __init__(
+        self, base_url: str, *, https: bool = True, client_address: str | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.https = https
         self.session = requests.Session()
         if https:
             self.session.headers["X-Forwarded-Proto"] = "https"
+        # Each visitor comes from an address of its own, as the ALB would report it in
+        # X-Forwarded-For (nginx trusts it from the loopback locally): sign-in limits and
+        # lockouts count per address, and one test's sign-ins must not hold back the next's.
+        self.client_address = client_address or random_client_address()
+        self.session.headers["X-Forwarded-For"] = self.client_address
 
     @property
     def origin(self) -> str:

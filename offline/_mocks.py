@@ -1,5 +1,6 @@
 """The mocks: answer the engine the way AWS would, and remember every resource."""
 
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -20,9 +21,16 @@ class RecordingMocks(pulumi.runtime.Mocks):
     test pass for the wrong reason.
     """
 
-    def __init__(self, region: str = DEFAULT_REGION, account_id: str = ACCOUNT_ID) -> None:
+    def __init__(
+        self,
+        region: str = DEFAULT_REGION,
+        account_id: str = ACCOUNT_ID,
+        availability_zones: Sequence[tuple[str, str]] = (),
+    ) -> None:
         self.region = region
         self.account_id = account_id
+        # (name, zone id) of each zone the account sees; empty: a new account's for the region.
+        self.availability_zones = list(availability_zones)
         self.resources: list[RecordedResource] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
 

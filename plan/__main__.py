@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from plan import readme
+from plan import project_file, readme
 from plan.cost import PRICE_FILE, UnknownRegionError, Usage, load_prices
 from plan.planner import REPO_ROOT, build_plan, read_settings
 from plan.report import (
@@ -51,12 +51,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--alb-lcu", type=float, default=defaults.alb_lcu, help="average ALB LCUs")
     parser.add_argument(
+        "--waf-million-requests",
+        type=float,
+        default=defaults.waf_million_requests,
+        help="requests the web ACL inspects, millions/month (waf: on)",
+    )
+    parser.add_argument(
         "--no-alternatives", action="store_true", help="skip re-running for the alternatives"
     )
     parser.add_argument(
         "--write-readme",
         action="store_true",
         help="also rewrite the README's generated diagram, cost and policy blocks",
+    )
+    parser.add_argument(
+        "--write-project-config",
+        action="store_true",
+        help="only rewrite Pulumi.yaml's config: block from the settings table, then exit",
     )
     parser.add_argument(
         "--traceback", action="store_true", help="show the traceback when the program fails"
@@ -72,11 +83,16 @@ def fail(message: str, status: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.write_project_config:
+        project_file.write()
+        print(f"wrote the config: block of {project_file.PROJECT_FILE}")
+        return 0
     usage = Usage(
         efs_gb=args.efs_gb,
         log_gb=args.log_gb,
         aws_traffic_gb=args.aws_traffic_gb,
         alb_lcu=args.alb_lcu,
+        waf_million_requests=args.waf_million_requests,
     )
     if args.write_readme and (args.stack != "prod" or args.root != REPO_ROOT):
         return fail(

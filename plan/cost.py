@@ -56,6 +56,14 @@ class Prices:
     secrets_manager_secret_month: float
     route53_zone_month: float
     cloudwatch_logs_ingest_gb: float
+    cloudwatch_alarm_month: float
+    cloudwatch_dashboard_month: float
+    cloudwatch_logs_vended_ingest_gb: float
+    cloudwatch_logs_storage_gb_month: float
+    kms_key_month: float
+    waf_web_acl_month: float
+    waf_rule_month: float
+    waf_million_requests: float
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -134,6 +142,12 @@ class StackShape:
     secrets: int = 0
     hosted_zones: int = 0
     log_groups: int = 0
+    alarms: int = 0  # standard-resolution CloudWatch metric alarms
+    dashboards: int = 0
+    flow_logs: int = 0  # VPC flow logs delivered to CloudWatch Logs
+    access_log_buckets: int = 0  # S3 buckets holding load balancer access logs
+    kms_keys: int = 0  # customer managed KMS keys
+    waf_web_acl_rules: tuple[int, ...] = ()  # one entry per AWS WAF web ACL: its rule count
 
 
 @dataclass(frozen=True)
@@ -158,6 +172,17 @@ class Usage:
     processed by the interface endpoints or the NAT gateway (S3 gateway traffic is free)."""
     alb_lcu: float = 1.0
     """Average load balancer capacity units (one LCU: 25 new connections/s or 1 GB/h)."""
+    flow_log_gb: float = 0.5
+    """VPC flow log records delivered per month, GB: rejected traffic only (the default),
+    aggregated over 10 minutes, mostly scans of the load balancer's public addresses; logging
+    all traffic multiplies it with the traffic."""
+    flow_log_stored_gb: float = 0.5
+    """Flow logs kept in CloudWatch Logs, GB: about one month's volume at 30 days' retention
+    (stored compressed, so this is an upper bound)."""
+    access_log_gb: float = 1.0
+    """ALB access logs kept in S3 (gzip), GB: the retention window of a small site's logs."""
+    waf_million_requests: float = 1.0
+    """Requests a web ACL inspects per month, millions (only with a WAF)."""
 
 
 @dataclass(frozen=True)
@@ -362,7 +387,60 @@ def estimate(shape: StackShape, prices: Prices, usage: Usage = Usage()) -> CostE
                 price=prices.cloudwatch_logs_ingest_gb,
             )
         )
+    # List prices without the free tier (10 alarms, 3 dashboards): an account's other stacks
+    # may have spent it. SNS e-mail and AWS service events to EventBridge cost nothing here.
+    for label, count, price in (
+        ("CloudWatch alarms (standard resolution)", shape.alarms, prices.cloudwatch_alarm_month),
+        ("CloudWatch dashboards", shape.dashboards, prices.cloudwatch_dashboard_month),
+    ):
+        if count:
+            lines.append(_priced(label, (count, ""), price=price))
+    lines += _audit_lines(shape, prices, usage)
+    for rules in shape.waf_web_acl_rules:
+        lines.append(_priced("AWS WAF web ACL", (1, ""), price=prices.waf_web_acl_month))
+        lines.append(_priced("AWS WAF rules", (rules, ""), price=prices.waf_rule_month))
+        lines.append(
+            _priced(
+                "AWS WAF requests (stated volume)",
+                (usage.waf_million_requests, "M requests"),
+                price=prices.waf_million_requests,
+            )
+        )
     return CostEstimate(region=shape.region, lines=tuple(lines))
+
+
+def _audit_lines(shape: StackShape, prices: Prices, usage: Usage) -> list[CostLine]:
+    """Flow logs (vended logs: their own ingestion price), access logs in S3 (ELB charges
+    nothing to deliver them, S3 storage only), and the customer managed keys."""
+    lines = []
+    if shape.flow_logs:
+        lines.append(
+            _priced(
+                "VPC flow logs ingestion, vended logs (stated volume)",
+                (usage.flow_log_gb, "GB"),
+                price=prices.cloudwatch_logs_vended_ingest_gb,
+            )
+        )
+        lines.append(
+            _priced(
+                "CloudWatch Logs storage, VPC flow logs (stated size)",
+                (usage.flow_log_stored_gb, "GB"),
+                price=prices.cloudwatch_logs_storage_gb_month,
+            )
+        )
+    if shape.access_log_buckets:
+        lines.append(
+            _priced(
+                "S3 Standard storage, ALB access logs (stated size)",
+                (usage.access_log_gb, "GB"),
+                price=prices.s3_standard_gb_month,
+            )
+        )
+    if shape.kms_keys:
+        lines.append(
+            _priced("KMS customer managed keys", (shape.kms_keys, ""), price=prices.kms_key_month)
+        )
+    return lines
 
 
 def total_line(estimate_: CostEstimate) -> str:

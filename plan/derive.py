@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from components.access_log_bucket import COMPONENT_TYPE as ACCESS_LOG_BUCKET_COMPONENT
 from components.postgres_backup_bucket import COMPONENT_TYPE as BACKUP_BUCKET_COMPONENT
 from components.sidecar_task import X86_64
 from plan.cost import FargateService, InterfaceEndpoint, StackShape
@@ -18,8 +19,10 @@ from policy.aws_types import ELASTIC_IP, HOSTED_ZONE, ROUTE53_RECORD, SECRET
 from policy.model import Resource
 from policy.readers import as_list
 
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 # A child's URN carries its parent's type: "<parent type>$<own type>".
 BACKUP_BUCKET_URN_TYPE = f"{BACKUP_BUCKET_COMPONENT}$aws:s3/bucket:Bucket"
+ACCESS_LOG_BUCKET_URN_TYPE = f"{ACCESS_LOG_BUCKET_COMPONENT}$aws:s3/bucket:Bucket"
 
 
 class Recorded(Protocol):
@@ -158,4 +161,18 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
         secrets=len(of_type(SECRET)),
         hosted_zones=len(zones),
         log_groups=len(of_type(aws_types.LOG_GROUP)),
+        alarms=len(of_type(aws_types.METRIC_ALARM)),
+        dashboards=len(of_type(aws_types.DASHBOARD)),
+        flow_logs=len(
+            [
+                f
+                for f in of_type(aws_types.FLOW_LOG)
+                if f.props.get("logDestinationType", "cloud-watch-logs") == "cloud-watch-logs"
+            ]
+        ),
+        access_log_buckets=len(
+            [b for b in of_type(*aws_types.BUCKETS) if f"::{ACCESS_LOG_BUCKET_URN_TYPE}::" in b.urn]
+        ),
+        kms_keys=len(of_type(aws_types.KMS_KEY)),
+        waf_web_acl_rules=tuple(len(as_list(acl.props.get("rules"))) for acl in of_type(WEB_ACL)),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from plan.derive import Recorded
@@ -24,8 +24,46 @@ def short_type(type_token: str) -> str:
     return type_token.rsplit(":", 1)[-1]
 
 
-def _node_id(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def urn_path(urn: str) -> str:
+    """What tells a resource apart in its stack, read from its URN: the short types of its
+    parents and its own, then its name (``PersistentPostgres_GeneratedSecret__tw-prod-db-url``).
+    A URN is ``urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>``; the
+    stack itself, every resource's root, is left out."""
+    _, _, qualified_type, name = urn.split("::", 3)
+    types = [short_type(t) for t in qualified_type.split("$") if t != STACK_TYPE]
+    return "_".join(types) + "__" + name
+
+
+def unique_ids(wanted: Mapping[Hashable, str]) -> dict[Hashable, str]:
+    """A Mermaid id per key from its wanted text, each unique: Mermaid merges two subgraphs or
+    nodes that share an id. Characters other than letters, digits and ``_`` become ``_``; when
+    two texts end up alike (``tw-prod``, ``tw_prod``), the later in sorted order gets ``_2``."""
+    ids: dict[Hashable, str] = {}
+    taken: set[str] = set()
+    for key, text in sorted(wanted.items(), key=lambda item: (item[1], str(item[0]))):
+        base = re.sub(r"[^A-Za-z0-9_]", "_", text)
+        node, suffix = base, 2
+        while node in taken:
+            node, suffix = f"{base}_{suffix}", suffix + 1
+        taken.add(node)
+        ids[key] = node
+    return ids
+
+
+DECLARATION = re.compile(r"^\s*(?:subgraph\s+)?([A-Za-z0-9_]+)\s*[\[(]")
+
+
+def declared_ids(source: str) -> list[str]:
+    """The id of every node and subgraph the Mermaid ``source`` declares, in order (edges,
+    which only refer to ids, are left out)."""
+    return [
+        match.group(1)
+        for line in source.splitlines()
+        if "--" not in line and (match := DECLARATION.match(line))
+    ]
 
 
 def _label(text: str) -> str:
@@ -45,25 +83,38 @@ class _Group:
         return f"{name} x{self.count}" if self.count > 1 else name
 
 
-def _groups(recorded: Sequence[Recorded], components: dict[str, Recorded]) -> list[_Group]:
-    counts: dict[tuple[str | None, str], int] = defaultdict(int)
+GroupKey = tuple[str | None, str]  # (URN of the enclosing component or None, resource type)
+
+
+def _group_counts(
+    recorded: Sequence[Recorded], components: Mapping[str, Recorded]
+) -> dict[GroupKey, int]:
+    counts: dict[GroupKey, int] = defaultdict(int)
     for resource in recorded:
         if resource.custom or resource.remote:
             parent = resource.parent if resource.parent in components else None
             counts[(parent, resource.type)] += 1
-    groups = []
-    for (parent, type_), count in sorted(
-        counts.items(), key=lambda item: (item[0][0] or "", item[0][1])
-    ):
-        owner = components[parent].name if parent else "stack"
-        groups.append(_Group(_node_id(f"r_{owner}__{short_type(type_)}"), parent, type_, count))
-    return groups
+    return dict(sorted(counts.items(), key=lambda item: (item[0][0] or "", item[0][1])))
+
+
+def _node_ids(
+    components: Mapping[str, Recorded], groups: Sequence[GroupKey]
+) -> dict[Hashable, str]:
+    """Every subgraph's (component URN) and group node's (GroupKey) id, from URNs, unique
+    together: a component's from its own URN, a group's from its component's and its type."""
+    wanted: dict[Hashable, str] = {urn: f"c_{urn_path(urn)}" for urn in components}
+    for parent, type_ in groups:
+        owner = urn_path(parent) if parent else "stack"
+        wanted[(parent, type_)] = f"r_{owner}__{short_type(type_)}"
+    return unique_ids(wanted)
 
 
 def mermaid(recorded: Sequence[Recorded], reaches: Sequence[Reach]) -> str:
     """The diagram as Mermaid ``flowchart`` source (without the Markdown fence)."""
     components = {r.urn: r for r in recorded if not r.custom and not r.remote}
-    groups = _groups(recorded, components)
+    counts = _group_counts(recorded, components)
+    ids = _node_ids(components, list(counts))
+    groups = [_Group(ids[key], key[0], key[1], count) for key, count in counts.items()]
     lines = ["flowchart TB"]
 
     def enclosing(component: Recorded) -> str | None:
@@ -79,9 +130,8 @@ def mermaid(recorded: Sequence[Recorded], reaches: Sequence[Reach]) -> str:
             key=lambda c: (c.type, c.name),
         )
         for component in children:
-            node = _node_id(f"component__{component.name}")
             title = _label(f"{short_type(component.type)}: {component.name}")
-            lines.append(f'{indent}subgraph {node}["{title}"]')
+            lines.append(f'{indent}subgraph {ids[component.urn]}["{title}"]')
             emit(component.urn, depth + 1)
             lines.append(f"{indent}end")
 

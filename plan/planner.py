@@ -29,7 +29,7 @@ from plan.derive import rule_resources, stack_shape
 from policy.evaluator import evaluate
 from policy.model import Resource, RuleResult
 from policy.reach import Reach, services_reached
-from stack_settings import EGRESS_ENDPOINTS, EGRESS_NAT
+from stack_settings import EGRESS_ENDPOINTS, EGRESS_NAT, WAF_OFF, WAF_ON
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,17 @@ CHOICES: tuple[Choice, ...] = (
         {"efsThroughputMode": BURSTING_THROUGHPUT},
         "no per-GB charge, but ~1 MiB/s baseline for a 2 GB file system once burst credits "
         "are spent (checkpoints, base backups, crash recovery)",
+    ),
+    Choice(
+        "AWS WAF on the load balancer",
+        {"waf": WAF_ON},
+        "managed rules and a per-IP rate limit on sign-in, sign-up and password reset; "
+        "$0.60 per million requests inspected (stated volume)",
+    ),
+    Choice(
+        "no AWS WAF",
+        {"waf": WAF_OFF},
+        "nothing in front of Django's own checks: a burst of sign-ins reaches the workers",
     ),
 )
 

@@ -33,7 +33,10 @@ def usage_text(plan: Plan) -> str:
         f"EFS data {u.efs_gb:g} GB, EFS reads {u.efs_read_gb:g} GB/month and writes "
         f"{u.efs_write_gb:g} GB/month (billed with elastic throughput), database backups in S3 "
         f"{u.backup_gb:g} GB, container logs {u.log_gb:g} GB/month, "
-        f"traffic to AWS APIs {u.aws_traffic_gb:g} GB/month, ALB {u.alb_lcu:g} LCU on average"
+        f"traffic to AWS APIs {u.aws_traffic_gb:g} GB/month, ALB {u.alb_lcu:g} LCU on average, "
+        f"VPC flow logs {u.flow_log_gb:g} GB/month ({u.flow_log_stored_gb:g} GB kept), "
+        f"ALB access logs in S3 {u.access_log_gb:g} GB, "
+        f"WAF {u.waf_million_requests:g} M requests/month (with a WAF)"
     )
 
 

@@ -39,6 +39,8 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The client address nginx restored from the ALB's X-Forwarded-For, not nginx's own.
 access_log_format = '%({x-real-ip}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'
+# Password-reset links name a token that signs its holder in: the logger redacts them.
+logger_class = "core.access_log.RedactingLogger"
 
 # Only nginx on the same host may tell us the original scheme and client.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

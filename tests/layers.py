@@ -97,6 +97,12 @@ RULES = (
         forbidden=("pulumi*", "components", "plan", "policy"),
     ),
     Rule(
+        "ops/",
+        "operator tools run against a deployed stack, in CI before anything is installed: "
+        "the standard library only",
+        allowed=("ops",),
+    ),
+    Rule(
         "",
         "tests import the code, never the other way round (the harness and the site client "
         "live in local/)",

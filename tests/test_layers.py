@@ -62,6 +62,8 @@ BAD_IMPORTS = [
     ("local/run.py", "from plan.cost import estimate\n", "local/"),
     ("local/run.py", "from policy import rules\n", "local/"),
     ("local/run.py", "from components.network import Network\n", "local/"),
+    ("ops/smoke_check.py", "import requests\n", "ops/"),
+    ("ops/smoke_check.py", "from local.client import SiteClient\n", "ops/"),
     ("bench/run.py", "from tests.e2e.users import signed_in\n", ""),
     ("plan/planner.py", "def f():\n    import tests.plan.recorded\n", ""),
     ("stack_settings.py", "from tests.infra import conftest\n", ""),

@@ -17,6 +17,7 @@ from offline._answers import (
     efs,
     elb,
     iam,
+    monitoring,
     s3,
     secrets,
     ses,
@@ -49,6 +50,7 @@ RESOURCES: dict[str, ResourceAnswer] = {
     **secrets.RESOURCES,
     **ses.RESOURCES,
     **backup.RESOURCES,
+    **monitoring.RESOURCES,
 }
 
 REMOTE_COMPONENTS: dict[str, RemoteComponentAnswer] = awsx.REMOTE_COMPONENTS

@@ -8,16 +8,41 @@ from offline._answers._common import (
     physical_name,
 )
 
+# (name, zone id) of each zone a new account sees, where the made-up answer needs to be exact.
+# Names map to zone ids per account; ids are the physical zones (apne1-az3 is the one Fargate
+# does not run in, which older accounts still see as a name).
+# https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html
+ZONES: dict[str, list[tuple[str, str]]] = {
+    "ap-northeast-1": [
+        ("ap-northeast-1a", "apne1-az4"),
+        ("ap-northeast-1c", "apne1-az1"),
+        ("ap-northeast-1d", "apne1-az2"),
+    ],
+}
+
+
+def region_zones(region: str) -> list[tuple[str, str]]:
+    """The (name, zone id) pairs a new account sees in ``region``: the table's, else three
+    zones a to c with ids made from the region's initials (``eu-west-1`` -> ``euw1-az1``)."""
+    if region in ZONES:
+        return ZONES[region]
+    area, direction, number = ([*region.split("-"), "", "", ""])[:3]
+    prefix = f"{area}{direction[:1]}{number}"
+    return [(f"{region}{suffix}", f"{prefix}-az{n}") for n, suffix in enumerate("abc", 1)]
+
 
 def _availability_zones(account: Account, args: dict) -> dict:
-    region = account.region
-    suffixes = ("a", "c", "d") if region == "ap-northeast-1" else ("a", "b", "c")
-    names = [f"{region}{suffix}" for suffix in suffixes]
+    """The account's zones (``RecordingMocks.availability_zones`` when a test gives an older
+    account's list), with ``excludeNames``/``excludeZoneIds`` applied as AWS applies them."""
+    zones = getattr(account, "availability_zones", None) or region_zones(account.region)
+    excluded_names = set(args.get("excludeNames") or ())
+    excluded_ids = set(args.get("excludeZoneIds") or ())
+    kept = [(n, i) for n, i in zones if n not in excluded_names and i not in excluded_ids]
     return {
-        "names": names,
-        "zoneIds": [f"apne1-az{n}" for n in (4, 1, 2)][: len(names)],
-        "groupNames": [region] * len(names),
-        "id": region,
+        "names": [name for name, _ in kept],
+        "zoneIds": [zone_id for _, zone_id in kept],
+        "groupNames": [account.region] * len(kept),
+        "id": account.region,
         "state": "available",
     }
 

@@ -5,4 +5,4 @@ order below is the order reports list the rules in (FSBP controls by service, th
 project's own), so a new service module goes in this list.
 """
 
-from policy.rules import ecs, efs, elb, s3, ec2, iam, ecr, logs, project  # noqa: F401, I001
+from policy.rules import ecs, efs, elb, s3, ec2, iam, ecr, logs, cloudwatch, project  # noqa: F401, I001

@@ -13,14 +13,16 @@ from typing import Any
 
 from policy.aws_types import (
     DEFAULT_SECURITY_GROUP,
+    FLOW_LOG,
     INGRESS_RULE,
     SECURITY_GROUP,
     SECURITY_GROUP_RULE,
     SUBNET,
     VPC,
+    VPC_ENDPOINT,
 )
 from policy.model import Enforcement, Resource, resource_rule, stack_rule
-from policy.readers import as_int, as_list, of_type, refers_to
+from policy.readers import as_int, as_list, of_type, refers_to, statements
 
 MANDATORY = Enforcement.MANDATORY
 INGRESS_TYPES = (SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE)
@@ -46,6 +48,21 @@ def check_ec2_2_default_sg_closed(
         for group in mine:
             if as_list(group.props.get("ingress")) or as_list(group.props.get("egress")):
                 findings.append((group, "the default security group has rules"))
+    return findings
+
+
+# FSBP EC2.6 asks for flow logs of rejected traffic at least; ALL includes them.
+FLOW_LOG_TRAFFIC = frozenset({"REJECT", "ALL"})
+
+
+@stack_rule("EC2.6", "every VPC has flow logs", MANDATORY, reads=[VPC, FLOW_LOG])
+def check_ec2_6_flow_logs(resources: Sequence[Resource]) -> list[tuple[Resource | None, str]]:
+    flow_logs = of_type(resources, FLOW_LOG)
+    findings: list[tuple[Resource | None, str]] = []
+    for vpc in of_type(resources, VPC):
+        mine = [f for f in flow_logs if refers_to(f.props.get("vpcId"), vpc)]
+        if not any(str(f.props.get("trafficType", "")).upper() in FLOW_LOG_TRAFFIC for f in mine):
+            findings.append((vpc, "the VPC has no flow log of rejected (or all) traffic"))
     return findings
 
 
@@ -148,3 +165,35 @@ def check_ec2_19_high_risk_ports(resource_type: str, props: Mapping[str, Any]) -
                     + ", ".join(map(str, exposed))
                 )
     return messages
+
+
+# Endpoints whose service is not reached with AWS-signed requests, so an endpoint policy would
+# see no principal to allow: Session Manager's channels (ECS Exec) and SES over SMTP.
+ENDPOINTS_WITHOUT_POLICY = frozenset({"ssmmessages", "email-smtp"})
+
+
+def _allows_anyone(statement: Mapping[str, Any]) -> bool:
+    return (
+        statement.get("Effect") == "Allow"
+        and "*" in as_list(statement.get("Action"))
+        and "*" in as_list(statement.get("Resource"))
+        and not statement.get("Condition")
+    )
+
+
+@resource_rule(
+    "DJTW.ENDPOINT-POLICY",
+    "VPC endpoints have a policy narrower than full access",
+    MANDATORY,
+    [VPC_ENDPOINT],
+)
+def check_endpoint_policy(_type: str, props: Mapping[str, Any]) -> list[str]:
+    service = ".".join(str(props.get("serviceName", "")).split(".")[3:])
+    if service in ENDPOINTS_WITHOUT_POLICY:
+        return []
+    found = statements(props.get("policy"))
+    if not found:
+        return [f"the {service or 'VPC'} endpoint has no policy (the default allows everything)"]
+    if any(_allows_anyone(s) for s in found):
+        return [f"the {service} endpoint's policy allows any action on anything, unconditioned"]
+    return []

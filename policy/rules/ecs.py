@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from policy.aws_types import ECS_CLUSTER, ECS_SERVICE, TASK_DEFINITION
-from policy.model import Enforcement, resource_rule
-from policy.readers import as_list, containers
+from policy.model import Enforcement, Resource, resource_rule, stack_rule
+from policy.readers import as_list, containers, of_type, refers_to
 
 MANDATORY, ADVISORY = Enforcement.MANDATORY, Enforcement.ADVISORY
 
@@ -139,3 +139,38 @@ def check_ecs_20_non_root_user(_type: str, props: Mapping[str, Any]) -> list[str
         elif _ROOT_USERS.match(user):
             messages.append(f"container {container.get('name')!r} runs as {user!r}")
     return messages
+
+
+def _logs_exec_sessions(cluster: Resource) -> bool:
+    exec_config = (cluster.props.get("configuration") or {}).get("executeCommandConfiguration")
+    exec_config = exec_config or {}
+    where = exec_config.get("logConfiguration") or {}
+    return exec_config.get("logging") == "OVERRIDE" and bool(
+        where.get("cloudWatchLogGroupName") or where.get("s3BucketName")
+    )
+
+
+@stack_rule(
+    "DJTW.ECS-EXEC-LOGGING",
+    "a cluster whose services allow ECS Exec logs every session",
+    MANDATORY,
+    reads=[ECS_SERVICE, ECS_CLUSTER],
+)
+def check_exec_sessions_logged(
+    resources: Sequence[Resource],
+) -> list[tuple[Resource | None, str]]:
+    clusters = of_type(resources, ECS_CLUSTER)
+    findings: list[tuple[Resource | None, str]] = []
+    for service in of_type(resources, ECS_SERVICE):
+        if service.props.get("enableExecuteCommand") is not True:
+            continue
+        mine = [c for c in clusters if refers_to(service.props.get("cluster"), c)]
+        if not mine or not all(_logs_exec_sessions(c) for c in mine):
+            findings.append(
+                (
+                    service,
+                    "the service allows ECS Exec but its cluster does not log the sessions "
+                    "(executeCommandConfiguration: logging OVERRIDE with a log group or bucket)",
+                )
+            )
+    return findings

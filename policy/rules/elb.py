@@ -39,6 +39,16 @@ def check_elb_4_drop_invalid_headers(_type: str, props: Mapping[str, Any]) -> li
     return []
 
 
+@resource_rule("ELB.5", "ALBs write access logs", MANDATORY, LOAD_BALANCERS)
+def check_elb_5_access_logs(_type: str, props: Mapping[str, Any]) -> list[str]:
+    if not _is_application(props):
+        return []
+    logs = props.get("accessLogs") or {}
+    if logs.get("enabled") is not True or not logs.get("bucket"):
+        return ["the ALB writes no access logs (set accessLogs with a bucket, enabled)"]
+    return []
+
+
 @resource_rule("ELB.6", "ALBs have deletion protection", MANDATORY, LOAD_BALANCERS)
 def check_elb_6_deletion_protection(_type: str, props: Mapping[str, Any]) -> list[str]:
     if props.get("enableDeletionProtection") is not True:

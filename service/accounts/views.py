@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
@@ -14,6 +13,7 @@ from tweets.timelines import profile_timeline
 from tweets.views import paginate
 
 User = get_user_model()
+SIGN_IN_BACKEND = "tweets.backends.TimelineVersionBackend"
 
 
 @login_not_required
@@ -23,10 +23,17 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        # The first backend in AUTHENTICATION_BACKENDS loads the user together with the versions
-        # of their cached timelines, so a new account's pages cost what a returning user's do.
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # Another sign-up took the username or the address (the database's unique indexes
+            # decide) after this form was checked: check again, and say which.
+            form.full_clean()
+            return render(request, "registration/signup.html", {"form": form}, status=400)
+        # This backend loads the user together with the versions of their cached timelines, so
+        # a new account's pages cost what a returning user's do.
+        login(request, user, backend=SIGN_IN_BACKEND)
         messages.success(
             request, "Welcome! Follow a few people from Explore to fill your timeline."
         )

@@ -66,6 +66,11 @@ def test_a_new_user_posts_follows_reads_and_likes(
     def snap(step: str) -> None:
         page.screenshot(path=str(shots / f"{step}.png"), full_page=True)
 
+    # The pages run under a Content-Security-Policy; chromium reports what it blocks on the
+    # console ("Refused to load ... because it violates the following Content Security Policy").
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+
     # Someone to follow, who has already tweeted.
     author, author_client = signed_in(topology.base_url, "author")
     author_text = f"Hello from {author.username}"
@@ -129,3 +134,8 @@ def test_a_new_user_posts_follows_reads_and_likes(
     expect(liked).to_be_visible()
     expect(liked).to_have_text(re.compile(r"\b1\b"))
     snap("06-liked")
+
+    # Nothing on the way was blocked by the policy, and the policy was there to block it.
+    assert "default-src 'self'" in page.goto("/").headers["content-security-policy"]
+    violations = [text for text in console if "Content Security Policy" in text]
+    assert not violations, violations

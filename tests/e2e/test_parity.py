@@ -150,12 +150,17 @@ def compose_dockerfile(service: Mapping[str, Any]) -> str:
 
 def image_environment_names(dockerfile: str) -> set[str]:
     """Variables the image itself sets with `ENV` (path relative to the repository): every
-    container built from it has them, so neither compose nor the task needs to repeat them."""
+    container built from it has them, so neither compose nor the task needs to repeat them.
+    Only the last stage's count: the image is that stage (its base is never another stage here)."""
     path = REPO_ROOT / dockerfile
     if not path.is_file():
         return set()
     names: set[str] = set()
-    for line in path.read_text().replace("\\\n", " ").splitlines():
+    lines = path.read_text().replace("\\\n", " ").splitlines()
+    last_stage = max(
+        (i for i, line in enumerate(lines) if line.split(None, 1)[:1] == ["FROM"]), default=0
+    )
+    for line in lines[last_stage:]:
         words = line.split(None, 1)
         if len(words) == 2 and words[0].upper() == "ENV":
             tokens = shlex.split(words[1])
@@ -419,6 +424,10 @@ def test_a_drift_is_reported_with_the_name_of_what_differs(prod_stack: StackReco
     assert differences(containers, dockerfiles, mirror) == []
     # What the db image sets itself (`ENV PGDATA=...`) need not be repeated in compose.
     assert "PGDATA" in image_environment_names("service/Dockerfile.db")
+    # Only the image's own stage counts, not the stages that build its static files.
+    nginx_image = image_environment_names("service/Dockerfile.nginx")
+    assert "NGINX_STATIC_ROOT" in nginx_image
+    assert "DJANGO_STATIC_ROOT" not in nginx_image
     without_image_variable = json.loads(json.dumps(mirror))
     del without_image_variable["db"]["environment"]["PGDATA"]
     assert differences(containers, dockerfiles, without_image_variable) == []

@@ -42,7 +42,7 @@ def component_class(module: ModuleType) -> type:
 
 
 def test_the_library_has_its_components():
-    assert len(COMPONENT_MODULES) == 11
+    assert len(COMPONENT_MODULES) == 14
 
 
 @pytest.mark.parametrize("module", COMPONENT_MODULES, ids=lambda m: m.__name__)
@@ -72,11 +72,12 @@ def test_former_type_tokens_are_added_to_the_callers_own_options():
 
 @pytest.fixture(scope="module")
 def prod_aliases() -> dict[str, list]:
-    """Component type -> the alias types of each of its registrations in the prod stack."""
+    """Component type -> the alias types of each of its registrations in the prod stack, with
+    its optional components (the web firewall) turned on."""
     patcher = pytest.MonkeyPatch()
     sent = note_aliases(patcher)
     try:
-        run_main(prod_config())
+        run_main(prod_config(waf="on"))
     finally:
         patcher.undo()
     by_type: dict[str, list] = {}

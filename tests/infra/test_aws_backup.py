@@ -1,5 +1,7 @@
 """A daily AWS Backup plan for one resource, declared under its caller."""
 
+import json
+
 import pulumi
 import pytest
 
@@ -63,3 +65,8 @@ def test_every_resource_is_declared_under_the_callers_parent_and_only_the_vault_
     (rule,) = recording.one("aws:backup/plan:Plan").inputs["rules"]
     assert rule["targetVaultName"] == recording.one("aws:backup/vault:Vault").outputs["name"]
     assert rule["lifecycle"]["deleteAfter"] == 7
+    trust = json.loads(recording.one("aws:iam/role:Role").inputs["assumeRolePolicy"])
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "backup.amazonaws.com"}
+    # Only for this account's backup jobs: the confused-deputy guard.
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}

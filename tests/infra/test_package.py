@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -75,7 +77,7 @@ def test_components_build_as_a_wheel_without_the_offline_runner(tmp_path):
         shutil.copytree(
             REPO_ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__")
         )
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(REPO_ROOT / name, source / name)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), "."],
@@ -87,7 +89,42 @@ def test_components_build_as_a_wheel_without_the_offline_runner(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"components/{p.name}" for p in COMPONENT_FILES} <= names
     assert "components/testing.py" not in names
+    assert "components/py.typed" in names  # PEP 561: the annotations are for type checkers too
+    (metadata,) = [name for name in names if name.endswith(".dist-info/METADATA")]
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert "License-Expression: MIT" in text.splitlines()
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
     assert not any(
         name.startswith(("offline/", "examples/", "service/", "tests/", "__main__"))
         for name in names
     )
+
+
+def pinned_versions() -> dict[str, str]:
+    pins = {}
+    for line in (REPO_ROOT / "requirements.txt").read_text().splitlines():
+        name, separator, version = line.split("#")[0].strip().partition("==")
+        if separator:
+            pins[name.lower()] = version
+    return pins
+
+
+def test_each_dependency_s_lower_bound_is_the_version_the_tests_run():
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    pins = pinned_versions()
+    bounds = {}
+    for requirement in project["dependencies"]:
+        name, lower = re.fullmatch(r"([\w-]+)>=([\d.]+),<\d+", requirement).groups()
+        bounds[name] = lower
+    assert bounds == {name: pins[name] for name in bounds}
+    imported = {root for path in COMPONENT_FILES for root in imported_roots(path)}
+    providers = {root.replace("_", "-") for root in imported if root.startswith("pulumi")}
+    assert providers == set(bounds)
+
+
+def test_the_license_file_and_the_project_s_license_agree():
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT"
+    assert project["license-files"] == ["LICENSE"]
+    assert (REPO_ROOT / "LICENSE").read_text().startswith("MIT License\n")
+    assert (REPO_ROOT / "components" / "py.typed").is_file()

@@ -64,14 +64,20 @@ def build(**kwargs):
     return recording, holder["database"]
 
 
-def test_file_system_is_encrypted_and_refuses_plain_nfs():
+def test_file_system_is_encrypted_and_refuses_plain_nfs_and_mounts_past_the_access_point():
     recording, _ = build()
     file_system = recording.one("aws:efs/fileSystem:FileSystem")
     assert file_system.inputs["encrypted"] is True
     policy = json.loads(recording.one("aws:efs/fileSystemPolicy:FileSystemPolicy").inputs["policy"])
-    (statement,) = policy["Statement"]
-    assert statement["Effect"] == "Deny"
-    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    plain_nfs, outside = policy["Statement"]
+    assert plain_nfs["Effect"] == "Deny"
+    assert plain_nfs["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    access_point = recording.one("aws:efs/accessPoint:AccessPoint")
+    assert outside["Effect"] == "Deny"
+    assert "elasticfilesystem:ClientMount" in outside["Action"]
+    assert outside["Condition"] == {
+        "StringNotEquals": {"elasticfilesystem:AccessPointArn": access_point.outputs["arn"]}
+    }
 
 
 def test_one_mount_target_per_task_subnet_behind_the_mount_group():

@@ -13,7 +13,9 @@ from components.postgres_specs import (
     access_point_root,
     data_volume,
     db_container,
+    deny_mount_outside_access_point_statement,
     deny_plain_nfs_statement,
+    file_system_policy_statements,
     mount_statement,
     task_role_statements,
 )
@@ -97,6 +99,29 @@ def test_the_file_system_refuses_every_client_without_tls():
     assert statement["Action"] == "*"
     assert statement["Resource"] == FILE_SYSTEM_ARN
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_no_nfs_client_gets_past_the_file_system_policy_without_the_access_point():
+    statement = deny_mount_outside_access_point_statement(FILE_SYSTEM_ARN, ACCESS_POINT_ARN)
+    assert (statement["Effect"], statement["Principal"]) == ("Deny", {"AWS": "*"})
+    # NFS client actions only: AWS Backup uses elasticfilesystem:Backup/Restore, never these.
+    assert statement["Action"] == [
+        "elasticfilesystem:ClientMount",
+        "elasticfilesystem:ClientWrite",
+        "elasticfilesystem:ClientRootAccess",
+    ]
+    assert not any("Backup" in a or "Restore" in a for a in statement["Action"])
+    assert statement["Condition"] == {
+        "StringNotEquals": {"elasticfilesystem:AccessPointArn": ACCESS_POINT_ARN}
+    }
+
+
+def test_the_file_system_policy_keeps_tls_only_and_adds_the_access_point_guard():
+    statements = file_system_policy_statements(FILE_SYSTEM_ARN, ACCESS_POINT_ARN)
+    assert [s["Sid"] for s in statements] == [
+        "DenyUnencryptedTransport",
+        "DenyMountOutsidePostgresAccessPoint",
+    ]
 
 
 def test_the_task_may_mount_and_write_only_through_the_access_point():

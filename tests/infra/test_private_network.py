@@ -8,6 +8,7 @@ import pulumi
 import pytest
 
 from components.private_network import PrivateNetwork, PrivateNetworkArgs
+from offline import RecordingMocks, run_program
 from policy.aws_types import NAT_GATEWAY, SUBNET
 from tests.infra.conftest import run_component
 
@@ -128,5 +129,90 @@ def test_bad_args_say_what_to_change(kwargs, message):
 
 
 def test_more_azs_than_the_region_has_fails_clearly():
-    with pytest.raises(ValueError, match=r"needs 4 availability zones but only 3 are available"):
+    with pytest.raises(ValueError, match=r"needs 4 availability zones but only 3 can run"):
         build(az_count=4)
+
+
+# --- flow logs ------------------------------------------------------------------------------
+
+
+def flow_log_network(**kwargs):
+    def program() -> None:
+        network = PrivateNetwork("net", PrivateNetworkArgs(**kwargs))
+        pulumi.export("flow_log_group_name", network.flow_log_group_name)
+
+    return run_component(program)
+
+
+def test_rejected_traffic_is_logged_by_default_to_a_group_with_retention():
+    recording = flow_log_network(flow_log_retention_days=14)
+    flow_log = recording.one("aws:ec2/flowLog:FlowLog")
+    group = recording.one("aws:cloudwatch/logGroup:LogGroup")
+    assert flow_log.inputs["trafficType"] == "REJECT"
+    assert flow_log.inputs["vpcId"] == recording.one("aws:ec2/vpc:Vpc").outputs["id"]
+    assert flow_log.inputs["logDestination"] == group.outputs["arn"]
+    assert group.inputs["retentionInDays"] == 14
+    assert recording.outputs["flow_log_group_name"] == "/vpc/net/flow-logs"
+
+
+def test_the_flow_log_waits_for_its_roles_permissions():
+    recording = flow_log_network()
+    policy = recording.one("aws:iam/rolePolicy:RolePolicy")
+    assert policy.urn in recording.one("aws:ec2/flowLog:FlowLog").dependencies
+
+
+def test_all_traffic_can_be_logged_and_logging_turned_off():
+    assert (
+        flow_log_network(flow_logs="all").one("aws:ec2/flowLog:FlowLog").inputs["trafficType"]
+        == "ALL"
+    )
+    off = flow_log_network(flow_logs="off")
+    assert off.of_type("aws:ec2/flowLog:FlowLog") == []
+    assert off.outputs["flow_log_group_name"] is None
+
+
+def test_an_unknown_flow_logs_mode_is_refused():
+    with pytest.raises(ValueError, match="flow_logs"):
+        PrivateNetworkArgs(flow_logs="accept")
+
+
+# An account old enough to list apne1-az3 (no Fargate) among its first two zones.
+OLD_ACCOUNT_ZONES = [
+    ("ap-northeast-1a", "apne1-az4"),
+    ("ap-northeast-1b", "apne1-az3"),
+    ("ap-northeast-1c", "apne1-az1"),
+    ("ap-northeast-1d", "apne1-az2"),
+]
+
+
+def build_in_old_account(**kwargs):
+    def program() -> None:
+        network = PrivateNetwork("net", PrivateNetworkArgs(**kwargs))
+        pulumi.export("availability_zones", network.availability_zones)
+        pulumi.export("public_zones", network.public_availability_zones)
+
+    mocks = RecordingMocks(availability_zones=OLD_ACCOUNT_ZONES)
+    return run_program(program, config={"aws:region": "ap-northeast-1"}, mocks=mocks)
+
+
+def test_a_zone_where_fargate_does_not_run_is_skipped_by_zone_id():
+    recording = build_in_old_account()
+    assert recording.outputs["availability_zones"] == ["ap-northeast-1a", "ap-northeast-1c"]
+    assert recording.outputs["public_zones"] == ["ap-northeast-1a", "ap-northeast-1c"]
+    zones = {s.inputs["availabilityZone"] for s in recording.of_type(SUBNET)}
+    assert "ap-northeast-1b" not in zones
+
+
+def test_zone_ids_given_are_the_zones_used_whatever_their_names():
+    recording = build_in_old_account(availability_zone_ids=["apne1-az2", "apne1-az1"])
+    assert recording.outputs["availability_zones"] == ["ap-northeast-1d", "ap-northeast-1c"]
+
+
+def test_a_zone_id_given_where_fargate_does_not_run_is_refused():
+    with pytest.raises(ValueError, match=r"PrivateNetwork 'net': .*apne1-az3.* cannot run"):
+        build_in_old_account(availability_zone_ids=["apne1-az3", "apne1-az1"])
+
+
+def test_zone_ids_must_cover_every_public_subnet():
+    with pytest.raises(ValueError, match=r"names 1 zones; name 2"):
+        PrivateNetworkArgs(availability_zone_ids=["apne1-az1"])

@@ -157,3 +157,61 @@ def test_bad_args_say_what_to_change(kwargs, message):
     base = {"vpc_id": "v", "vpc_cidr": "10.0.0.0/16", "public_subnet_ids": ["a", "b"]}
     with pytest.raises(ValueError, match=message):
         PublicEntranceArgs(**{**base, **kwargs})
+
+
+def test_access_logs_go_to_the_given_bucket_and_prefix():
+    from components.public_entrance_specs import AccessLogTarget
+
+    alb = build(access_logs=AccessLogTarget("tw-logs", "alb")).one(
+        "aws:lb/loadBalancer:LoadBalancer"
+    )
+    assert alb.inputs["accessLogs"] == {"bucket": "tw-logs", "prefix": "alb", "enabled": True}
+
+
+def test_without_a_target_the_load_balancer_writes_no_access_logs():
+    assert "accessLogs" not in build().one("aws:lb/loadBalancer:LoadBalancer").inputs
+
+
+RULE = "aws:lb/listenerRule:ListenerRule"
+
+
+def test_https_forwards_only_the_site_s_host_names_and_answers_404_to_the_rest():
+    recording = build(
+        domain="tw.example.com",
+        hosted_zone="example.com",
+        alternative_names=["www.example.com"],
+    )
+    listeners = {lst.inputs["port"]: lst for lst in recording.of_type(LISTENER)}
+    (default,) = listeners[443].inputs["defaultActions"]
+    assert default["type"] == "fixed-response"
+    assert default["fixedResponse"]["statusCode"] == "404"
+    (rule,) = recording.of_type(RULE)
+    assert rule.inputs["listenerArn"] == listeners[443].outputs["arn"]
+    (condition,) = rule.inputs["conditions"]
+    assert condition["hostHeader"]["values"] == ["tw.example.com", "www.example.com"]
+    (forward,) = rule.inputs["actions"]
+    target_group = recording.one("aws:lb/targetGroup:TargetGroup")
+    assert (forward["type"], forward["targetGroupArn"]) == ("forward", target_group.outputs["arn"])
+    # Port 80 still only redirects; the target group's health check is untouched.
+    assert listeners[80].inputs["defaultActions"][0]["type"] == "redirect"
+    assert target_group.inputs["healthCheck"]["path"] == "/healthz"
+
+
+def test_without_domain_every_host_is_forwarded_as_before():
+    recording = build()
+    assert recording.of_type(RULE) == []
+    (listener,) = recording.of_type(LISTENER)
+    assert listener.inputs["defaultActions"][0]["type"] == "forward"
+
+
+def test_more_host_names_than_one_rule_takes_are_refused():
+    names = [f"n{i}.example.com" for i in range(5)]
+    with pytest.raises(ValueError, match="at most 5: give fewer alternative_names"):
+        PublicEntranceArgs(
+            vpc_id="vpc-1",
+            vpc_cidr="10.0.0.0/16",
+            public_subnet_ids=["subnet-pa", "subnet-pc"],
+            domain="tw.example.com",
+            hosted_zone="example.com",
+            alternative_names=names,
+        )

@@ -9,13 +9,16 @@ from components.public_entrance_specs import (
     alias_to,
     balancer_settings,
     egress_rule,
+    forward_site_hosts,
     forward_to,
     http_url,
     https_url,
     ingress_rules,
+    not_found,
     option_for,
     plain_http_warning,
     redirect_to_https,
+    site_host_names,
     target_group_settings,
     target_health_check,
     validated_names,
@@ -162,3 +165,25 @@ def test_each_name_finds_its_own_validation_option():
     assert option_for("*.example.com", options) is options[1]
     with pytest.raises(LookupError, match=r"no validation option for 'api\.example\.com'"):
         option_for("api.example.com", options)
+
+
+def test_other_hosts_get_a_404_from_the_load_balancer_itself():
+    action = not_found()
+    assert action.type == "fixed-response"
+    assert action.fixed_response.status_code == "404"
+
+
+def test_the_site_s_names_are_its_domain_and_other_names_once_each():
+    names = site_host_names("tw.example.com", ["www.example.com", "tw.example.com"])
+    assert names == ["tw.example.com", "www.example.com"]
+    with pytest.raises(ValueError, match="at most 5"):
+        site_host_names("a.example.com", [f"{c}.example.com" for c in "bcdef"])
+
+
+def test_the_site_rule_forwards_its_host_names_to_the_targets():
+    rule = forward_site_hosts(["tw.example.com"], "arn:tg")
+    (condition,) = rule["conditions"]
+    assert condition.host_header.values == ["tw.example.com"]
+    (action,) = rule["actions"]
+    assert (action.type, action.target_group_arn) == ("forward", "arn:tg")
+    assert rule["priority"] == 1

@@ -5,19 +5,23 @@ from dataclasses import dataclass, replace
 import pytest
 
 from components import ContainerSpec
+from paths import REPO_ROOT
 from service_containers import (
     DOCKERFILES,
     LOOPBACK,
     NGINX_PORT,
     STATIC_ROOT,
     WEB_PORT,
+    deploy_events_command_line,
     exec_command_line,
     image_args,
     nginx_container,
+    nginx_target,
     start_grace_seconds,
     task_containers,
     web_container,
     web_environment,
+    web_firewall_args,
     web_secrets,
 )
 from service_contract import DB, NGINX, WEB
@@ -30,6 +34,8 @@ class Settings:
     region: str = "ap-northeast-1"
     mail_from: str = "noreply@example.com"
     web_concurrency: int = 3
+    hsts_include_subdomains: bool = False
+    hsts_preload: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,6 @@ def test_the_web_environment_of_a_site_with_a_domain_and_mail():
     ) == {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_ALLOWED_HOSTS": "tw.example.com",
-        "DJANGO_STATIC_ROOT": STATIC_ROOT,
         "AWS_STORAGE_BUCKET_NAME": "tw-media",
         "AWS_S3_REGION_NAME": "ap-northeast-1",
         "EMAIL_HOST": "email-smtp.ap-northeast-1.amazonaws.com",
@@ -82,7 +87,21 @@ def test_the_web_environment_of_a_site_with_a_domain_and_mail():
         "DEFAULT_FROM_EMAIL": "noreply@example.com",
         "WEB_CONCURRENCY": "3",
         "GUNICORN_BIND": f"127.0.0.1:{WEB_PORT}",
+        "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "false",
+        "DJANGO_HSTS_PRELOAD": "false",
     }
+
+
+def test_hsts_covers_subdomains_and_asks_for_preload_only_when_the_stack_opts_in():
+    opted_in = Settings(hsts_include_subdomains=True, hsts_preload=True)
+    environment = web_environment(
+        opted_in, load_balancer_dns_name="alb", media_bucket_name="tw-media", smtp=None
+    )
+    assert environment["DJANGO_HSTS_INCLUDE_SUBDOMAINS"] == "true"
+    assert environment["DJANGO_HSTS_PRELOAD"] == "true"
+    assert WEB.differences(environment, {}, in_aws=True) == [
+        "web: DATABASE_URL, DJANGO_SECRET_KEY missing (the contract needs it)"
+    ]
 
 
 def test_a_site_without_domain_answers_on_the_load_balancer_over_plain_http():
@@ -122,17 +141,29 @@ def test_web_waits_for_a_healthy_db_and_checks_its_own_liveness():
     assert container.user == "10001:10001"
 
 
-def test_nginx_proxies_to_gunicorn_on_the_loopback_and_serves_static_read_only():
+def test_nginx_proxies_to_gunicorn_on_the_loopback():
     container = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
     assert container.environment == {
         "NGINX_LISTEN_PORT": str(NGINX_PORT),
         "NGINX_UPSTREAM": f"{LOOPBACK}:{WEB_PORT}",
-        "NGINX_STATIC_ROOT": STATIC_ROOT,
         "NGINX_REAL_IP_FROM": "10.0.0.0/16",
     }
     assert NGINX.differences(container.environment, container.secrets, in_aws=True) == []
     assert container.depends_on == {"web": "HEALTHY"}
-    assert [(m.volume, m.read_only) for m in container.mounts] == [("static", True)]
+
+
+def test_static_files_come_from_the_images_not_from_a_shared_volume():
+    # Both images collect the static files at build time to STATIC_ROOT and say so in their ENV:
+    # the task mounts nothing there and does not move them.
+    nginx, django = nginx_container("nginx-image", real_ip_from="10.0.0.0/16"), web()
+    assert list(nginx.mounts) == []
+    assert list(django.mounts) == []
+    assert "NGINX_STATIC_ROOT" not in nginx.environment
+    assert "DJANGO_STATIC_ROOT" not in django.environment
+    images = {name: (REPO_ROOT / path).read_text() for name, path in DOCKERFILES.items()}
+    assert f"NGINX_STATIC_ROOT={STATIC_ROOT}" in images["nginx"]
+    assert f"DJANGO_STATIC_ROOT={STATIC_ROOT}" in images["web"]
+    assert f"COPY --from=static {STATIC_ROOT} {STATIC_ROOT}" in images["nginx"]
 
 
 def test_the_task_takes_the_three_containers_of_the_contract():
@@ -175,3 +206,36 @@ def test_the_exec_command_opens_a_shell_in_the_web_container():
     )
     assert "--service-name tw-service" in command
     assert command.endswith("--container web --interactive --command /bin/bash")
+
+
+def test_the_deploy_events_command_shows_the_services_latest_events():
+    command = deploy_events_command_line("ap-northeast-1", "tw-cluster", "tw-service")
+    assert command.startswith(
+        "aws ecs describe-services --region ap-northeast-1 --cluster tw-cluster "
+        "--services tw-service "
+    )
+    assert "--query 'services[0].events[:10]" in command
+
+
+@dataclass(frozen=True)
+class Entrance:
+    load_balancer_arn: str = "arn:lb"
+    target_group_arn: str = "arn:tg"
+    security_group_id: str = "sg-alb"
+
+
+def test_nginx_joins_the_target_group_with_the_load_balancer_that_scopes_its_rollback():
+    target = nginx_target(Entrance())
+    assert (target.container_name, target.container_port) == ("nginx", NGINX_PORT)
+    assert (target.target_group_arn, target.source_security_group_id) == ("arn:tg", "sg-alb")
+    assert target.load_balancer_arn == "arn:lb"
+
+
+def test_the_web_firewall_rate_limits_the_paths_where_a_request_costs_a_password_hash():
+    args = web_firewall_args("arn:alb")
+    assert args.load_balancer_arn == "arn:alb"
+    assert set(args.rate_limited_paths) == {
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password_reset/",
+    }

@@ -14,7 +14,7 @@ from tests.infra.conftest import run_component
 RECORD = ROUTE53_RECORD
 
 
-def build():
+def build(**kwargs):
     def program() -> None:
         mail = SesMail(
             "mail",
@@ -22,6 +22,7 @@ def build():
                 from_address="noreply@example.com",
                 hosted_zone="example.com",
                 region="ap-northeast-1",
+                **kwargs,
             ),
         )
         pulumi.export("smtp_host", mail.smtp_host)
@@ -36,8 +37,8 @@ def test_domain_identity_is_verified_and_dkim_signed_in_route53():
     identity = recording.one("aws:ses/domainIdentity:DomainIdentity")
     assert identity.inputs["domain"] == "example.com"
     records = recording.of_type(RECORD)
-    txt = next(r for r in records if r.inputs["type"] == "TXT")
-    assert txt.inputs["name"] == "_amazonses.example.com"
+    txt = next(r for r in records if r.inputs["name"] == "_amazonses.example.com")
+    assert txt.inputs["type"] == "TXT"
     assert txt.inputs["records"] == [identity.outputs["verificationToken"]]
     tokens = recording.one("aws:ses/domainDkim:DomainDkim").outputs["dkimTokens"]
     cnames = sorted(
@@ -83,3 +84,45 @@ def test_smtp_endpoint_port_and_endpoint_need():
 def test_bad_sender_says_what_to_change(address, message):
     with pytest.raises(ValueError, match=message):
         SesMailArgs(from_address=address, hosted_zone="example.com", region="ap-northeast-1")
+
+
+def test_a_custom_mail_from_domain_with_its_mx_and_spf_and_a_dmarc_record():
+    recording = build()
+    mail_from = recording.one("aws:ses/mailFrom:MailFrom").inputs
+    assert mail_from["mailFromDomain"] == "mail.example.com"
+    assert mail_from["behaviorOnMxFailure"] == "UseDefaultValue"
+    records = {(r.inputs["name"], r.inputs["type"]): r.inputs for r in recording.of_type(RECORD)}
+    assert records["mail.example.com", "MX"]["records"] == [
+        "10 feedback-smtp.ap-northeast-1.amazonses.com"
+    ]
+    assert records["mail.example.com", "TXT"]["records"] == ["v=spf1 include:amazonses.com ~all"]
+    assert records["_dmarc.example.com", "TXT"]["records"] == ["v=DMARC1; p=quarantine"]
+
+
+def test_a_domain_that_already_publishes_dmarc_gets_no_second_record():
+    names = {r.inputs["name"] for r in build(dmarc_policy="").of_type(RECORD)}
+    assert "_dmarc.example.com" not in names
+    with pytest.raises(ValueError, match="dmarc_policy 'strict' is not one of"):
+        SesMailArgs("noreply@example.com", "example.com", "ap-northeast-1", dmarc_policy="strict")
+
+
+def test_generation_2_s_key_has_a_new_name_and_the_web_secrets_hold_it():
+    """Rotation: raising the generation declares a key under a new name (created before the
+    old one is deleted) and new secrets holding it, which the web container reads."""
+    recording = build(smtp_key_generation=2)
+    (key,) = recording.of_type("aws:iam/accessKey:AccessKey")
+    assert key.name == "mail-smtp-key-2"
+    secrets = {
+        s.name: s.inputs["secretString"]
+        for s in recording.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+    }
+    assert secrets["mail-smtp-username-2-version"] == key.id
+    assert secrets["mail-smtp-password-2-version"] == key.outputs["sesSmtpPasswordV4"]
+    assert "mail-smtp-username-version" not in secrets
+
+
+def test_the_first_generation_keeps_the_names_a_stack_already_holds():
+    (key,) = build().of_type("aws:iam/accessKey:AccessKey")
+    assert key.name == "mail-smtp-key"
+    with pytest.raises(ValueError, match="smtp_key_generation is 0; start at 1"):
+        SesMailArgs("noreply@example.com", "example.com", "ap-northeast-1", smtp_key_generation=0)

@@ -45,6 +45,50 @@ def test_endpoint_az_count_names_the_az_count_even_for_a_value_that_is_no_number
         )
 
 
+def test_availability_zone_ids_take_a_list_or_text_one_per_public_subnet():
+    parse, two = accepts.availability_zone_ids, {"azCount": 2}
+    assert parse("[]", two) == () == parse("", two)
+    assert parse('["apne1-az4", "apne1-az1"]', two) == ("apne1-az4", "apne1-az1")
+    assert parse("apne1-az4, apne1-az1", two) == ("apne1-az4", "apne1-az1")
+    # A development stack with one task AZ still has two public subnets.
+    assert parse("apne1-az1,apne1-az2", {"azCount": 1}) == ("apne1-az1", "apne1-az2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '["apne1-az3", "apne1-az1"]',  # no Fargate in apne1-az3
+        '["apne1-az1"]',  # one short
+        '["apne1-az1", "apne1-az1"]',
+        '["ap-northeast-1a", "ap-northeast-1c"]',  # names, not ids
+        '{"a": 1}',
+        "[apne1-az1",
+    ],
+)
+def test_availability_zone_ids_refused_say_what_is_allowed(text):
+    refused = refusal(accepts.availability_zone_ids, text, {"azCount": 2})
+    assert refused.allowed.startswith("[] (automatic), or 2 distinct zone ids")
+    assert "apne1-az3" in refused.allowed
+
+
+@pytest.mark.parametrize(
+    ("name", "example"),
+    [
+        ("example.com", True),
+        ("tw.example.com", True),
+        ("noreply@example.org", True),
+        ("EXAMPLE.NET.", True),
+        ("shop.example", True),
+        ("", False),
+        ("myexample.com", False),
+        ("example.com.au", False),
+        ("noreply@acme.test", False),
+    ],
+)
+def test_documentation_example_names_are_recognised(name, example):
+    assert accepts.is_example_name(name) is example
+
+
 def test_task_memory_lists_the_sizes_fargate_offers_with_the_task_cpu():
     assert accepts.task_memory("2048", {"taskCpu": 256}) == 2048
     refused = refusal(accepts.task_memory, "4096", {"taskCpu": 256})
@@ -96,3 +140,10 @@ def test_the_settings_offer_exactly_what_the_components_accept():
     assert accepts.CPU_ARCHITECTURES is sidecar_task.CPU_ARCHITECTURES
     assert accepts.EFS_THROUGHPUT_MODES is persistent_postgres.EFS_THROUGHPUT_MODES
     assert set(accepts.NAT_GATEWAY_MODES) == set(private_network.NAT_MODES) - {"none"}
+
+
+def test_alarm_email_is_one_address_or_nothing():
+    assert accepts.alarm_email(" ops@example.org ", {}) == "ops@example.org"
+    assert accepts.alarm_email("", {}) == ""
+    for bad in ("ops", "@example.org", "ops@", "o ps@example.org", "ops@exa mple.org"):
+        assert refusal(accepts.alarm_email, bad, {}).value == bad

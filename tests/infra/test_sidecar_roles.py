@@ -1,8 +1,15 @@
 """What a SidecarTask's execution role and task role may do, from plain inputs."""
 
+import json
+
+from components.policy_documents import trust_statement
 from components.sidecar_roles import (
     ECR_PULL_ACTIONS,
     ECS_EXEC_ACTIONS,
+    ExecSessionLogging,
+    ecs_task_source_arns,
+    exec_log_group_name,
+    exec_log_key_policy,
     execution_role_statements,
     log_stream_arn,
     referenced_secret_arns,
@@ -76,3 +83,59 @@ def test_task_role_without_exec_gets_only_the_app_statements_as_copies():
     assert statements == [APP_STATEMENT]
     assert statements[0] is not APP_STATEMENT
     assert task_role_statements([], enable_exec=False) == []
+
+
+# --- ECS Exec session logging --------------------------------------------------------------
+
+EXEC_GROUP_ARN = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/ecs-exec/svc"
+
+
+def test_logged_exec_sessions_let_the_task_role_write_to_that_group_only():
+    statements = by_sid(task_role_statements([], True, ExecSessionLogging(EXEC_GROUP_ARN)))
+    assert statements["EcsExecSessionLogs"]["Action"] == [
+        "logs:CreateLogStream",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+    ]
+    assert statements["EcsExecSessionLogs"]["Resource"] == f"{EXEC_GROUP_ARN}:*"
+    # The agent checks that the group exists and is encrypted; the action names no group.
+    assert statements["EcsExecFindLogGroup"] == {
+        "Sid": "EcsExecFindLogGroup",
+        "Effect": "Allow",
+        "Action": ["logs:DescribeLogGroups"],
+        "Resource": "*",
+    }
+    assert not any(a.startswith("kms:") for s in statements.values() for a in s["Action"])
+
+
+def test_without_exec_there_is_nothing_to_log():
+    assert task_role_statements([], False, ExecSessionLogging(EXEC_GROUP_ARN)) == []
+
+
+def test_exec_sessions_log_outside_the_containers_groups():
+    assert exec_log_group_name("svc") == "/ecs-exec/svc"
+
+
+def test_the_exec_log_key_serves_cloudwatch_logs_for_that_group_only():
+    policy = json.loads(exec_log_key_policy("123456789012", "ap-northeast-1", "/ecs-exec/svc"))
+    account, logs = policy["Statement"]
+    assert account["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert logs["Principal"] == {"Service": "logs.ap-northeast-1.amazonaws.com"}
+    assert logs["Condition"] == {
+        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": EXEC_GROUP_ARN}
+    }
+    assert "kms:Decrypt*" in logs["Action"]
+
+
+def test_ecs_task_roles_are_assumed_only_for_this_account_s_ecs_resources_in_the_region():
+    assert ecs_task_source_arns("ap-northeast-1", "123456789012") == (
+        "arn:aws:ecs:ap-northeast-1:123456789012:*"
+    )
+
+
+def test_a_service_trust_statement_names_the_account_and_the_source_arns():
+    statement = trust_statement("ecs-tasks.amazonaws.com", "111122223333", "arn:aws:ecs:r:1:*")
+    assert statement["Action"] == "sts:AssumeRole"
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": "111122223333"}
+    assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:aws:ecs:r:1:*"}
+    assert "ArnLike" not in trust_statement("backup.amazonaws.com", "111122223333")["Condition"]

@@ -1,9 +1,14 @@
 """How a SidecarTask's service deploys and which target group it joins."""
 
+import dataclasses
+
 import pytest
 
 from components.sidecar_service import (
+    STEADY_STATE_TIMEOUTS,
     DeploymentLimits,
+    deployment_alarm,
+    deployment_alarms,
     deployment_limits,
     health_check_grace_period,
     service_load_balancers,
@@ -11,6 +16,7 @@ from components.sidecar_service import (
 from components.sidecar_types import LoadBalancerTarget
 
 TARGET = LoadBalancerTarget("arn:tg", "app", 8000, "sg-alb")
+LB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/web/abc"
 
 
 @pytest.mark.parametrize("desired_count", [0, 1, 3])
@@ -36,3 +42,27 @@ def test_the_service_joins_the_target_group_at_the_containers_port():
 def test_grace_period_applies_only_behind_a_load_balancer():
     assert health_check_grace_period(TARGET, 90) == 90
     assert health_check_grace_period(None, 90) is None
+
+
+def test_a_deployment_is_rolled_back_on_the_target_groups_own_5xx_only():
+    assert deployment_alarm(TARGET) is None  # no load balancer ARN to scope the metric to
+    assert deployment_alarm(None) is None
+    spec = deployment_alarm(dataclasses.replace(TARGET, load_balancer_arn=LB_ARN))
+    assert (spec.namespace, spec.metric_name) == ("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count")
+    assert set(spec.dimensions) == {"LoadBalancer", "TargetGroup"}
+
+
+def test_the_alarms_block_enables_rollback_and_is_absent_without_alarms():
+    block = deployment_alarms(["svc-deploy-target-5xx"])
+    assert (block.alarm_names, block.enable, block.rollback) == (
+        ["svc-deploy-target-5xx"],
+        True,
+        True,
+    )
+    assert deployment_alarms([]) is None
+
+
+def test_pulumi_up_waits_for_a_rollout_well_inside_the_deploy_jobs_hour():
+    for timeout in (STEADY_STATE_TIMEOUTS.create, STEADY_STATE_TIMEOUTS.update):
+        minutes = int(timeout.removesuffix("m"))
+        assert 15 <= minutes <= 30

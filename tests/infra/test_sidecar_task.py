@@ -33,6 +33,7 @@ from tests.infra.conftest import (
     run_component,
 )
 
+ROLE = "aws:iam/role:Role"
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
 
 
@@ -91,7 +92,9 @@ def test_task_definition_holds_each_containers_definition_logging_to_its_own_gro
 
 def test_one_log_group_per_container_with_retention():
     recording = build([app(), app(name="side", port=9000)], log_retention_days=14)
-    groups = recording.of_type("aws:cloudwatch/logGroup:LogGroup")
+    groups = [
+        g for g in recording.of_type("aws:cloudwatch/logGroup:LogGroup") if "exec" not in g.name
+    ]
     assert sorted(g.inputs["name"] for g in groups) == ["/ecs/svc/app", "/ecs/svc/side"]
     assert {g.inputs["retentionInDays"] for g in groups} == {14}
     assert recording.outputs["log_group_names"] == {"app": "/ecs/svc/app", "side": "/ecs/svc/side"}
@@ -216,7 +219,7 @@ def test_execution_role_reads_exactly_the_referenced_secrets_and_writes_its_logs
     statements = {s["Sid"]: s for s in policy_statements(recording, "execution-policy")}
     assert statements["TaskSecrets"]["Resource"] == [SECRET_ARN]
     assert statements["EcrPull"]["Resource"] == ["arn:repo"]
-    group = recording.one("aws:cloudwatch/logGroup:LogGroup")
+    group = recording.one("aws:cloudwatch/logGroup:LogGroup", name="svc-app-logs")
     assert statements["Logs"]["Resource"] == [group.outputs["arn"] + ":*"]
     task_definition = recording.one(TASK_DEFINITION).inputs
     role = next(r for r in recording.of_type("aws:iam/role:Role") if "execution-role" in r.name)
@@ -275,3 +278,111 @@ def test_container_definitions_are_valid_json_in_declaration_order():
         c["name"] for c in json.loads(recording.one(TASK_DEFINITION).inputs["containerDefinitions"])
     ]
     assert names == ["first", "second"]
+
+
+TG_ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:targetgroup/web/0123"
+LB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/web/4567"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+
+@pytest.fixture
+def timeouts_sent(monkeypatch) -> dict[str, dict[str, str]]:
+    """Resource name -> the custom timeouts its registration carries."""
+    sent: dict[str, dict[str, str]] = {}
+    set_mocks = pulumi.runtime.set_mocks
+
+    def set_mocks_noting_timeouts(mocks, *args, monitor, **kwargs):
+        register = monitor.RegisterResource
+
+        def register_noting_timeouts(request):
+            timeouts = request.customTimeouts
+            sent[request.name] = {
+                "create": timeouts.create,
+                "update": timeouts.update,
+                "delete": timeouts.delete,
+            }
+            return register(request)
+
+        monitor.RegisterResource = register_noting_timeouts
+        return set_mocks(mocks, *args, monitor=monitor, **kwargs)
+
+    monkeypatch.setattr(pulumi.runtime, "set_mocks", set_mocks_noting_timeouts)
+    return sent
+
+
+def test_pulumi_up_waits_for_steady_state_and_gives_up_after_bounded_minutes(timeouts_sent):
+    recording = build([app()])
+    assert recording.one(SERVICE).inputs["waitForSteadyState"] is True
+    assert timeouts_sent["svc-service"] == {"create": "30m", "update": "20m", "delete": "20m"}
+
+
+def test_a_deployment_alarm_exists_before_the_service_that_rolls_back_on_it():
+    target = LoadBalancerTarget(TG_ARN, "app", 8000, "sg-alb", load_balancer_arn=LB_ARN)
+    recording = build([app()], load_balancer=target)
+    alarm = recording.one(ALARM)
+    service = recording.one(SERVICE)
+    assert service.inputs["alarms"] == {
+        "alarmNames": ["svc-deploy-target-5xx"],
+        "enable": True,
+        "rollback": True,
+    }
+    assert service.inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert alarm.urn in service.dependencies  # created first, so ECS can read it
+    assert service.urn not in alarm.dependencies  # and it never waits for the service
+    assert alarm.inputs["dimensions"] == {
+        "LoadBalancer": "app/web/4567",
+        "TargetGroup": "targetgroup/web/0123",
+    }
+    assert alarm.inputs["metricName"] == "HTTPCode_Target_5XX_Count"
+
+
+def test_without_a_load_balancer_arn_there_is_no_deployment_alarm():
+    recording = build([app()], load_balancer=LoadBalancerTarget(TG_ARN, "app", 8000, "sg-alb"))
+    assert recording.of_type(ALARM) == []
+    assert recording.one(SERVICE).inputs.get("alarms") is None
+
+
+# --- ECS Exec session logging ---------------------------------------------------------------
+
+
+def test_the_cluster_logs_every_exec_session_to_an_encrypted_group():
+    recording = build([app()], log_retention_days=14)
+    exec_config = recording.one("aws:ecs/cluster:Cluster").inputs["configuration"][
+        "executeCommandConfiguration"
+    ]
+    group = recording.one("aws:cloudwatch/logGroup:LogGroup", name="svc-exec-logs")
+    key = recording.one("aws:kms/key:Key")
+    assert exec_config["logging"] == "OVERRIDE"
+    assert exec_config["logConfiguration"] == {
+        "cloudWatchLogGroupName": "/ecs-exec/svc",
+        "cloudWatchEncryptionEnabled": True,
+    }
+    assert group.inputs["kmsKeyId"] == key.outputs["arn"]
+    assert group.inputs["retentionInDays"] == 14
+    assert key.inputs["enableKeyRotation"] is True
+
+
+def test_the_task_role_may_write_the_exec_sessions_log():
+    recording = build([app()])
+    group = recording.one("aws:cloudwatch/logGroup:LogGroup", name="svc-exec-logs")
+    statements = {s["Sid"]: s for s in policy_statements(recording, "task-policy")}
+    assert statements["EcsExecSessionLogs"]["Resource"] == group.outputs["arn"] + ":*"
+
+
+def test_without_exec_no_session_log_key_or_configuration():
+    recording = build([app()], enable_exec=False)
+    assert recording.of_type("aws:kms/key:Key") == []
+    assert "configuration" not in recording.one("aws:ecs/cluster:Cluster").inputs
+
+
+def test_ecs_may_assume_both_roles_only_for_this_account_s_tasks_in_the_region():
+    recording = build([app()])
+    roles = {r.name: json.loads(r.inputs["assumeRolePolicy"]) for r in recording.of_type(ROLE)}
+    assert set(roles) == {"svc-execution-role", "svc-task-role"}
+    for trust in roles.values():
+        (statement,) = trust["Statement"]
+        assert statement["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+        assert statement["Condition"] == {
+            "StringEquals": {"aws:SourceAccount": "123456789012"},
+            "ArnLike": {"aws:SourceArn": "arn:aws:ecs:ap-northeast-1:123456789012:*"},
+        }

@@ -151,6 +151,18 @@ def test_efs_has_a_mount_target_in_every_task_subnet(prod):
     assert len(mounts) == len(task_subnets)
 
 
+def test_the_only_task_volume_is_the_database_on_efs(prod):
+    # Static files are in the web and nginx images: no bind mount whose owner (root, 0755 on
+    # Fargate) decides whether a container can start.
+    volumes = prod.one(TASK_DEFINITION).inputs["volumes"]
+    assert [bool(volume.get("efsVolumeConfiguration")) for volume in volumes] == [True]
+    mounted = {
+        container["name"]: [m["sourceVolume"] for m in container.get("mountPoints") or []]
+        for container in json.loads(prod.one(TASK_DEFINITION).inputs["containerDefinitions"])
+    }
+    assert mounted == {"nginx": [], "web": [], "db": [volumes[0]["name"]]}
+
+
 def test_no_ingress_from_anywhere_except_the_load_balancer_on_80_and_443(prod):
     groups = group_by_id(prod)
     balancer_group = prod.one("aws:lb/loadBalancer:LoadBalancer").inputs["securityGroups"][0]
@@ -192,7 +204,7 @@ def test_web_environment_follows_the_contract(prod):
     env = environment(web)
     assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
     assert env["DJANGO_ALLOWED_HOSTS"] == "tw.example.com"
-    assert env["DJANGO_STATIC_ROOT"] == "/var/www/static"
+    assert "DJANGO_STATIC_ROOT" not in env  # the image's own: it collected them there
     assert env["AWS_STORAGE_BUCKET_NAME"] == prod.outputs["media_bucket_name"]
     assert env["AWS_S3_REGION_NAME"] == "ap-northeast-1"
     assert env["EMAIL_HOST"] == "email-smtp.ap-northeast-1.amazonaws.com"
@@ -211,7 +223,6 @@ def test_nginx_and_db_environment_follow_the_contract(prod):
     assert environment(by_name["nginx"]) == {
         "NGINX_LISTEN_PORT": "8080",
         "NGINX_UPSTREAM": "127.0.0.1:8000",
-        "NGINX_STATIC_ROOT": "/var/www/static",
         "NGINX_REAL_IP_FROM": "10.0.0.0/16",
     }
     assert environment(by_name["db"]) == {
@@ -273,7 +284,7 @@ def test_smtp_port_587_leads_to_the_email_smtp_endpoint_only(prod):
 
 def test_every_container_logs_to_its_own_group_with_retention(prod):
     groups = {g.inputs["name"]: g for g in prod.of_type("aws:cloudwatch/logGroup:LogGroup")}
-    assert len(groups) == 3
+    assert len(groups) == 5  # three containers, the VPC's flow logs, ECS Exec sessions
     for name, container in containers(prod).items():
         log = container["logConfiguration"]
         assert log["logDriver"] == "awslogs"
@@ -351,6 +362,19 @@ def test_target_group_sends_to_nginx_by_ip_and_checks_healthz(prod):
 # --- whole-stack guarantees -------------------------------------------------------------------
 
 
+def test_only_the_site_s_host_name_reaches_the_targets(prod):
+    https = next(
+        lst for lst in prod.of_type("aws:lb/listener:Listener") if lst.inputs["port"] == 443
+    )
+    assert https.inputs["defaultActions"][0]["fixedResponse"]["statusCode"] == "404"
+    (rule,) = prod.of_type("aws:lb/listenerRule:ListenerRule")
+    assert rule.inputs["conditions"][0]["hostHeader"]["values"] == ["tw.example.com"]
+    assert (
+        rule.inputs["actions"][0]["targetGroupArn"]
+        == prod.one("aws:lb/targetGroup:TargetGroup").outputs["arn"]
+    )
+
+
 def _secret_values(recording: StackRecording) -> set[str]:
     values = {
         r.outputs["result"] for r in recording.of_type("random:index/randomPassword:RandomPassword")
@@ -394,7 +418,7 @@ def test_single_writer_postgres_means_one_task_stopped_before_the_next(prod):
 def test_data_is_protected_from_deletion_on_prod(prod):
     kept = [prod.one("aws:efs/fileSystem:FileSystem"), prod.one("aws:backup/vault:Vault")]
     kept += prod.of_type(BUCKET)
-    assert len(kept) == 4  # file system, vault, media and backup buckets
+    assert len(kept) == 5  # file system, vault, media, backup and access log buckets
     for resource in kept:
         assert resource.protect, resource.name
         assert resource.retain_on_delete, resource.name
@@ -414,6 +438,7 @@ def test_outputs_name_everything_an_operator_needs(prod):
         "service_name",
         "log_group_names",
         "exec_command",
+        "deploy_events_command",
         "media_bucket_name",
         "repository_urls",
         "backup_bucket_name",
@@ -495,7 +520,7 @@ def test_development_stack_is_unprotected_and_may_use_one_az():
     assert len([s for s in recording.of_type(SUBNET) if "private" in s.name]) == 1
     assert len([s for s in recording.of_type(SUBNET) if "public" in s.name]) == 2
     assert not recording.one("aws:efs/fileSystem:FileSystem").protect
-    assert len(recording.of_type(BUCKET)) == 2
+    assert len(recording.of_type(BUCKET)) == 3
     assert not any(bucket.protect for bucket in recording.of_type(BUCKET))
     assert (
         recording.one("aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"]
@@ -531,3 +556,71 @@ def test_service_is_created_after_the_listener_that_uses_its_target_group(prod):
         lst for lst in prod.of_type("aws:lb/listener:Listener") if lst.inputs["port"] == 443
     )
     assert https.urn in prod.one(SERVICE).dependencies
+
+
+def test_a_failed_rollout_fails_pulumi_up_and_rolls_back_on_its_5xx(prod):
+    service = prod.one(SERVICE)
+    assert service.inputs["waitForSteadyState"] is True
+    assert service.inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    (alarm,) = [
+        a for a in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if "deploy" in a.name
+    ]
+    assert service.inputs["alarms"] == {
+        "alarmNames": [alarm.inputs["name"]],
+        "enable": True,
+        "rollback": True,
+    }
+    assert alarm.urn in service.dependencies
+    command = prod.outputs["deploy_events_command"]
+    assert f"--cluster {prod.outputs['cluster_name']}" in command
+    assert f"--services {prod.outputs['service_name']}" in command
+
+
+# --- audit logs and containment ---------------------------------------------------------------
+
+
+def test_the_load_balancer_logs_to_its_bucket_once_the_bucket_policy_lets_it(prod):
+    alb = prod.one("aws:lb/loadBalancer:LoadBalancer")
+    bucket = prod.one(BUCKET, name="tw-prod-access-logs-bucket")
+    policy = prod.one("aws:s3/bucketPolicy:BucketPolicy", name="tw-prod-access-logs-policy")
+    assert alb.inputs["accessLogs"] == {
+        "bucket": bucket.outputs["bucket"],
+        "prefix": "alb",
+        "enabled": True,
+    }
+    # ELB checks that it may write when logging is turned on: the policy must exist first.
+    assert policy.urn in alb.dependencies
+    assert prod.outputs["access_log_bucket"] == bucket.outputs["bucket"]
+
+
+def test_the_vpc_logs_rejected_flows_and_exec_sessions_are_logged(prod):
+    assert prod.one("aws:ec2/flowLog:FlowLog").inputs["trafficType"] == "REJECT"
+    assert prod.outputs["audit_log_groups"] == ["/vpc/tw-prod/flow-logs", "/ecs-exec/tw-prod"]
+
+
+def test_the_s3_endpoint_reaches_the_media_and_backup_buckets_for_this_account(prod):
+    endpoint = next(
+        e for e in prod.of_type(VPC_ENDPOINT) if e.inputs["vpcEndpointType"] == "Gateway"
+    )
+    stack_buckets = next(
+        s for s in json.loads(endpoint.inputs["policy"])["Statement"] if s["Sid"] == "StackBuckets"
+    )
+    arns = {
+        prod.one(BUCKET, name=name).outputs["arn"]
+        for name in ("tw-prod-media-bucket", "tw-prod-db-backups-bucket")
+    }
+    assert set(stack_buckets["Resource"]) == arns | {f"{arn}/*" for arn in arns}
+    assert stack_buckets["Condition"] == {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}
+
+
+def test_waf_on_puts_the_web_acl_with_the_sign_in_rate_limit_on_the_load_balancer(prod):
+    assert prod.of_type("aws:wafv2/webAcl:WebAcl") == []  # off by default
+    recording = run_main(prod_config(waf="on"))
+    acl = recording.one("aws:wafv2/webAcl:WebAcl")
+    association = recording.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs
+    balancer = recording.one("aws:lb/loadBalancer:LoadBalancer")
+    assert association == {"resourceArn": balancer.outputs["arn"], "webAclArn": acl.outputs["arn"]}
+    rate = acl.inputs["rules"][-1]["statement"]["rateBasedStatement"]
+    pattern = rate["scopeDownStatement"]["regexMatchStatement"]["regexString"]
+    for path in ("/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"):
+        assert path in pattern

@@ -94,6 +94,10 @@ BAD_VALUES = [
     ("archiveTimeoutSeconds", "3601", r"10 to 3600 \(seconds\)$"),
     ("archiveTimeoutSeconds", "1m", r"10 to 3600 \(seconds\)$"),
     ("efsThroughputMode", "provisioned", r"elastic \| bursting$"),
+    ("hstsIncludeSubdomains", "yes please", r"true \| false$"),
+    ("hstsPreload", "true", r"false unless hstsIncludeSubdomains is true"),
+    ("waf", "maybe", r"off \| on$"),
+    ("smtpKeyGeneration", "0", r"1 to 9999$"),
 ]
 
 
@@ -194,13 +198,37 @@ def test_project_file_runs_python_from_the_repository_virtualenv():
     assert project["runtime"]["options"]["virtualenv"] == ".venv"
 
 
+# Names that only look secret: a counter of which SMTP key is current, not the key.
+NOT_SECRET = {"smtpKeyGeneration"}
+
+
 def test_prod_stack_file_holds_no_secret():
     assert "secure:" not in Path("Pulumi.prod.yaml").read_text()
-    for key in read_stack_file("prod"):
+    for key in set(read_stack_file("prod")) - NOT_SECRET:
         assert not any(word in key.lower() for word in ("password", "secret", "key", "token"))
+    assert read_stack_file("prod")["smtpKeyGeneration"].isdigit()
 
 
 # --- one table: SETTINGS ----------------------------------------------------------------------
+
+
+def test_the_example_stack_names_every_example_setting_it_would_use(prod_config):
+    assert stack_settings.example_settings(load_settings(prod_config)) == [
+        ("domain", "tw.example.com"),
+        ("hostedZone", "example.com"),
+        ("mailFrom", "noreply@example.com"),
+    ]
+
+
+def test_a_stack_without_domain_or_mail_never_uses_its_hosted_zone(prod_config):
+    settings = load_settings({**prod_config, "domain": "", "mailFrom": ""})
+    assert stack_settings.example_settings(settings) == []
+
+
+def test_the_example_message_is_one_line_naming_each_setting():
+    message = stack_settings.example_settings_message([("domain", "tw.example.com")])
+    assert message.startswith("`django-tw:domain` ('tw.example.com') still name")
+    assert "\n" not in message
 
 
 def test_stack_settings_has_one_field_per_setting_in_the_table_s_order():
@@ -213,7 +241,8 @@ def test_every_parsed_value_has_the_type_its_field_declares(prod_config):
     types = typing.get_type_hints(StackSettings)
     for setting in SETTINGS:
         value = getattr(settings, setting.field)
-        assert type(value) is types[setting.field], (setting.name, value)
+        declared = typing.get_origin(types[setting.field]) or types[setting.field]
+        assert type(value) is declared, (setting.name, value)
 
 
 def test_setting_names_are_unique_and_only_the_region_is_required():
@@ -235,19 +264,19 @@ def test_a_stack_file_that_leaves_settings_out_gets_the_table_s_defaults():
     assert (left_out.task_cpu, left_out.base_backup_time, left_out.domain) == (512, "17:00", "")
 
 
-def test_config_from_pulumi_asks_for_every_setting_under_its_stack_file_key(monkeypatch):
-    import pulumi.runtime.config
+def test_config_from_pulumi_reads_every_setting_through_pulumi_config():
+    import contextvars
 
-    stack_file = {"aws:region": "eu-west-1", "django-tw:azCount": 3, "django-tw:egress": "nat"}
-    asked: list[str] = []
+    import pulumi.runtime
 
-    def get_config(key: str):
-        asked.append(key)
-        return stack_file.get(key)
+    stack = {"aws:region": "eu-west-1", "django-tw:azCount": "3", "django-tw:egress": "nat"}
 
-    monkeypatch.setattr(pulumi.runtime.config, "get_config", get_config)
-    assert config_from_pulumi() == {"aws:region": "eu-west-1", "azCount": "3", "egress": "nat"}
-    assert asked == [stack_settings.config_key(setting.name) for setting in SETTINGS]
+    def read_in_a_pulumi_run() -> dict[str, str]:
+        pulumi.runtime.set_all_config({**stack, "other:azCount": "9"}, [])
+        return config_from_pulumi()
+
+    read = contextvars.copy_context().run(read_in_a_pulumi_run)  # leaves the config as it was
+    assert read == {"aws:region": "eu-west-1", "azCount": "3", "egress": "nat"}
 
 
 # --- the README's settings table ---------------------------------------------------------------
@@ -279,3 +308,30 @@ def test_the_network_gets_nat_only_when_egress_goes_through_nat(
 ):
     settings = load_settings({**prod_config, "egress": egress, "natGateways": nat_gateways})
     assert settings.nat == nat
+
+
+def test_hsts_stays_on_the_site_s_own_name_unless_the_stack_opts_in(prod_config):
+    settings = load_settings(prod_config)
+    assert (settings.hsts_include_subdomains, settings.hsts_preload) == (False, False)
+    assert (DEFAULTS["hstsIncludeSubdomains"], DEFAULTS["hstsPreload"]) == ("false", "false")
+    opted_in = {**prod_config, "hstsIncludeSubdomains": "true", "hstsPreload": "true"}
+    settings = load_settings(opted_in)
+    assert (settings.hsts_include_subdomains, settings.hsts_preload) == (True, True)
+
+
+def test_hsts_for_subdomains_needs_https(prod_config):
+    with pytest.raises(SettingsError, match="hstsIncludeSubdomains` has the invalid value 'true'"):
+        load_settings({**prod_config, "domain": "", "hstsIncludeSubdomains": "true"})
+
+
+@pytest.mark.parametrize(("text", "expected"), [("on", True), ("true", True), ("false", False)])
+def test_waf_is_off_unless_turned_on_even_where_yaml_reads_on_as_a_boolean(
+    prod_config, text, expected
+):
+    assert load_settings(prod_config).uses_waf is False
+    assert load_settings({**prod_config, "waf": text}).uses_waf is expected
+
+
+def test_the_smtp_key_starts_at_generation_one(prod_config):
+    assert load_settings(prod_config).smtp_key_generation == 1
+    assert load_settings({**prod_config, "smtpKeyGeneration": "2"}).smtp_key_generation == 2

@@ -186,3 +186,59 @@ def test_shape_and_prices_must_be_for_the_same_region():
 def test_unknown_architecture_is_refused():
     with pytest.raises(ValueError, match="X86_64, ARM64"):
         FargateService("app", 1, 0.5, 1, "RISCV")
+
+
+def test_alarms_dashboards_and_the_topic_key_are_billed_per_month_without_free_tier():
+    """Tokyo, ten alarms, one dashboard, one customer managed key.
+
+    alarms       10 x 0.10 = 1.00
+    dashboard     1 x 3.00 = 3.00
+    KMS key       1 x 1.00 = 1.00
+                     total = 5.00
+    """
+    shape = StackShape(region="ap-northeast-1", alarms=10, dashboards=1, kms_keys=1)
+    result = estimate(shape, load_prices("ap-northeast-1"))
+    assert amounts(result) == {
+        "CloudWatch alarms (standard resolution)": "1.00",
+        "CloudWatch dashboards": "3.00",
+        "KMS customer managed keys": "1.00",
+    }
+    assert result.total == Decimal("5.00")
+
+
+def test_audit_logs_are_priced_from_stated_volumes_and_keys_per_month():
+    """Tokyo, one flow log, one access log bucket, one key; usage: 0.5 GB of flow logs a month
+    and 0.5 GB kept, 1 GB of access logs kept.
+
+        flow log ingestion (vended)  0.5 x 0.76  = 0.38
+        flow log storage             0.5 x 0.033 = 0.02 (0.0165, half up)
+        access logs in S3            1   x 0.025 = 0.03 (0.025, half up)
+        KMS key                      1   x 1.00  = 1.00
+                                           total = 1.43
+    """
+    shape = StackShape(region="ap-northeast-1", flow_logs=1, access_log_buckets=1, kms_keys=1)
+    result = estimate(shape, load_prices("ap-northeast-1"))
+    assert amounts(result) == {
+        "VPC flow logs ingestion, vended logs (stated volume)": "0.38",
+        "CloudWatch Logs storage, VPC flow logs (stated size)": "0.02",
+        "S3 Standard storage, ALB access logs (stated size)": "0.03",
+        "KMS customer managed keys": "1.00",
+    }
+    assert result.total == Decimal("1.43")
+
+
+def test_a_web_acl_costs_5_a_month_plus_1_per_rule_plus_0_60_per_million_requests():
+    shape = StackShape(region="ap-northeast-1", waf_web_acl_rules=(3,))
+    result = estimate(shape, load_prices("ap-northeast-1"), Usage(waf_million_requests=2.0))
+    assert amounts(result) == {
+        "AWS WAF web ACL": "5.00",
+        "AWS WAF rules": "3.00",
+        "AWS WAF requests (stated volume)": "1.20",
+    }
+    assert load_prices("us-east-1").waf_million_requests == 0.60
+    assert "aws.amazon.com/waf/pricing" in load_prices("us-east-1").sources["waf_rule_month"]
+
+
+def test_no_web_acl_no_waf_lines():
+    result = estimate(StackShape(region="ap-northeast-1"), load_prices("ap-northeast-1"))
+    assert not [line for line in result.lines if "WAF" in line.item]

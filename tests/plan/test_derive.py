@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from offline import RecordedResource
 from plan.cost import FargateService, InterfaceEndpoint
 from plan.derive import rule_resources, stack_shape
 
@@ -75,3 +76,39 @@ def test_elastic_file_systems_and_backup_buckets_are_counted_by_what_they_are():
     shape = shape_of(recorded)
     assert (shape.efs_file_systems, shape.efs_elastic_file_systems) == (2, 1)
     assert shape.backup_buckets == 1
+
+
+def test_flow_logs_access_log_buckets_and_keys_are_counted_by_what_they_are():
+    from offline import RecordedResource
+
+    def resource(type_: str, urn_type: str, name: str, **inputs) -> RecordedResource:
+        urn = f"urn:pulumi:prod::django-tw::{urn_type}::{name}"
+        return RecordedResource(type_, name, inputs, {"id": name}, None, urn)
+
+    flow, bucket, key = "aws:ec2/flowLog:FlowLog", "aws:s3/bucket:Bucket", "aws:kms/key:Key"
+    recorded = [
+        *small_stack(),
+        resource(flow, flow, "to-logs", logDestinationType="cloud-watch-logs"),
+        resource(flow, flow, "to-s3", logDestinationType="s3"),
+        resource(
+            bucket,
+            f"django-tw:access_log_bucket:AccessLogBucket${bucket}",
+            "access-logs-bucket",
+        ),
+        resource(bucket, f"django-tw:media_bucket:MediaBucket${bucket}", "media-bucket"),
+        resource(key, key, "exec-key"),
+    ]
+    shape = shape_of(recorded)
+    assert (shape.flow_logs, shape.access_log_buckets, shape.kms_keys) == (1, 1, 1)
+
+
+def test_each_web_acl_is_counted_with_its_rules():
+    acl = RecordedResource(
+        type="aws:wafv2/webAcl:WebAcl",
+        name="waf-acl",
+        inputs={"scope": "REGIONAL", "rules": [{"name": "a"}, {"name": "b"}, {"name": "c"}]},
+        outputs={},
+        parent=None,
+        urn="urn:pulumi:prod::django-tw::aws:wafv2/webAcl:WebAcl::waf-acl",
+    )
+    assert stack_shape(rule_resources([acl]), "ap-northeast-1").waf_web_acl_rules == (3,)

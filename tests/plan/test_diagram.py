@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from plan import readme
 from plan.derive import rule_resources
-from plan.diagram import mermaid
+from plan.diagram import declared_ids, mermaid, unique_ids, urn_path
 from policy.reach import services_reached
 
-from .recorded import small_stack
+from .recorded import component, resource, small_stack
 
 
 def diagram(recorded) -> str:
@@ -17,25 +20,31 @@ def test_components_nest_and_resources_are_grouped_by_type():
     text = diagram(small_stack())
     lines = [line.strip() for line in text.splitlines()]
     assert lines[0] == "flowchart TB"
-    assert 'subgraph component__net["PrivateNetwork: net"]' in lines
-    assert 'r_net__Subnet["Subnet x4"]' in lines
+    assert 'subgraph c_PrivateNetwork__net["PrivateNetwork: net"]' in lines
+    assert 'r_PrivateNetwork__net__Subnet["Subnet x4"]' in lines
     # the endpoint set is drawn inside the network component that parents it
-    network = lines.index('subgraph component__net["PrivateNetwork: net"]')
-    endpoint_set = lines.index('subgraph component__net_endpoints["EndpointSet: net-endpoints"]')
+    network = lines.index('subgraph c_PrivateNetwork__net["PrivateNetwork: net"]')
+    endpoint_set = lines.index(
+        'subgraph c_EndpointSet__net_endpoints["EndpointSet: net-endpoints"]'
+    )
     assert network < endpoint_set < lines.index("end", endpoint_set)
 
 
 def test_traffic_edges_follow_the_reached_services():
     text = diagram(small_stack())
     assert 'internet -->|"HTTPS 443"| r_stack__LoadBalancer' in text
-    assert "r_stack__LoadBalancer --> r_app__Service" in text
+    assert "r_stack__LoadBalancer --> r_SidecarTask__app__Service" in text
     carried = "ecr.api, ecr.dkr, logs, s3, secretsmanager"
-    assert f'r_app__Service -->|"{carried}"| r_net_endpoints__VpcEndpoint' in text
+    assert (
+        f'r_SidecarTask__app__Service -->|"{carried}"| r_EndpointSet__net_endpoints__VpcEndpoint'
+        in text
+    )
 
 
 def test_nat_egress_is_drawn_through_the_nat_gateway():
     text = diagram(small_stack(egress="nat"))
-    assert 'r_app__Service -->|"ecr.api, ecr.dkr, logs, secretsmanager"| r_net__NatGateway' in text
+    carried = "ecr.api, ecr.dkr, logs, secretsmanager"
+    assert f'r_SidecarTask__app__Service -->|"{carried}"| r_PrivateNetwork__net__NatGateway' in text
 
 
 def test_a_service_without_a_route_is_drawn_as_such():
@@ -51,3 +60,44 @@ def test_a_service_without_a_route_is_drawn_as_such():
 
 def test_the_same_stack_always_gives_the_same_text():
     assert diagram(small_stack()) == diagram(list(reversed(small_stack())))
+
+
+# --- ids: one per node and subgraph, from the URN -----------------------------------------------
+
+
+def test_the_readme_diagram_declares_every_id_once():
+    block = readme.read_block(readme.README.read_text(encoding="utf-8"), readme.DIAGRAM)
+    ids = declared_ids(block)
+    assert len(ids) > 20  # the parser found the declarations
+    assert [node for node, count in Counter(ids).items() if count > 1] == []
+
+
+def test_components_that_share_a_name_are_separate_subgraphs():
+    network = component("django-tw:private_network:PrivateNetwork", "tw-prod")
+    task = component("django-tw:sidecar_task:SidecarTask", "tw-prod")
+    images = component("django-tw:service_images:ServiceImages", "tw-prod")
+    recorded = [network, task, images]
+    recorded += [resource("aws:ec2/subnet:Subnet", "tw-prod-a", network)]
+    recorded += [resource("aws:ecr/repository:Repository", "tw-prod-web", images)]
+    ids = declared_ids(diagram(recorded))
+    assert len(ids) == len(set(ids))
+    subgraphs = [line.split()[1] for line in diagram(recorded).splitlines() if "subgraph" in line]
+    assert len(set(subgraphs)) == 3
+
+
+def test_an_id_names_the_types_from_the_urn_without_the_stack():
+    stack = "pulumi:pulumi:Stack"
+    db = "django-tw:persistent_postgres:PersistentPostgres"
+    secret = "django-tw:generated_secret:GeneratedSecret"
+    urn = f"urn:pulumi:prod::django-tw::{stack}${db}${secret}::tw-prod-db-url"
+    assert urn_path(urn) == "PersistentPostgres_GeneratedSecret__tw-prod-db-url"
+
+
+def test_texts_that_sanitize_alike_still_get_distinct_ids():
+    ids = unique_ids({"a": "c_x__tw-prod", "b": "c_x__tw_prod", "c": "c_x__tw_prod_2"})
+    assert ids == {"a": "c_x__tw_prod", "b": "c_x__tw_prod_2", "c": "c_x__tw_prod_2_2"}
+
+
+def test_declared_ids_reads_nodes_and_subgraphs_not_edges():
+    source = 'flowchart TB\n  subgraph s["S"]\n    n["N"]\n  end\n  i(("I"))\n  i -->|"x"| n\n'
+    assert declared_ids(source) == ["s", "n", "i"]

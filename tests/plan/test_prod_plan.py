@@ -121,6 +121,7 @@ def test_every_alternative_is_priced_and_the_current_ones_are_marked(plan):
         "interface endpoints in every AZ",
         "ARM tasks (ARM64, Graviton)",
         "EFS elastic throughput",
+        "no AWS WAF",
     }
     for alternative in plan.alternatives:
         if alternative.current:
@@ -145,8 +146,20 @@ def test_elastic_efs_costs_exactly_its_stated_transfer_more_than_bursting(plan):
     bursting = alternatives["EFS bursting throughput"].estimate
     transfer = [line for line in elastic.lines if line.item.startswith("EFS Elastic throughput")]
     assert len(transfer) == 2
-    assert elastic.total - bursting.total == sum(line.monthly_usd for line in transfer)
+    assert alarms_usd(bursting) - alarms_usd(elastic) == Decimal(
+        str(plan.prices.cloudwatch_alarm_month)
+    )  # its credits
+    assert (elastic.total - alarms_usd(elastic)) - (bursting.total - alarms_usd(bursting)) == sum(
+        line.monthly_usd for line in transfer
+    )
     assert not any(line.item.startswith("EFS Elastic") for line in bursting.lines)
+
+
+def alarms_usd(estimate) -> Decimal:
+    return sum(
+        (line.monthly_usd for line in estimate.lines if line.item.startswith("CloudWatch alarms")),
+        Decimal(0),
+    )
 
 
 def test_the_backup_bucket_is_priced_at_its_stated_size(plan):

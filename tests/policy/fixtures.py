@@ -10,6 +10,7 @@ from __future__ import annotations
 from policy.model import Resource
 
 from .rules import (
+    cloudwatch_fixtures,
     ec2_fixtures,
     ecr_fixtures,
     ecs_fixtures,
@@ -31,5 +32,6 @@ FIXTURES: dict[str, tuple[list[Resource], list[Resource]]] = {
     **iam_fixtures.FIXTURES,
     **ecr_fixtures.FIXTURES,
     **logs_fixtures.FIXTURES,
+    **cloudwatch_fixtures.FIXTURES,
     **project_fixtures.FIXTURES,
 }

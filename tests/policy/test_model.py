@@ -19,13 +19,14 @@ from policy.model import (
 # this project's own). A rule added or dropped changes the pack: change this list with it.
 RULE_IDS = [
     *("ECS.2", "ECS.4", "ECS.5", "ECS.8", "ECS.9", "ECS.12", "ECS.18", "ECS.20"),
+    "DJTW.ECS-EXEC-LOGGING",
     *("EFS.1", "EFS.2", "EFS.3", "EFS.4", "EFS.6"),
-    *("ELB.1", "ELB.4", "ELB.6", "ELB.13", "ELB.17"),
+    *("ELB.1", "ELB.4", "ELB.5", "ELB.6", "ELB.13", "ELB.17"),
     *("S3.1/S3.8", "S3.5", "S3.12"),
-    *("EC2.2", "EC2.15", "EC2.18", "EC2.19"),
+    *("EC2.2", "EC2.6", "EC2.15", "EC2.18", "EC2.19", "DJTW.ENDPOINT-POLICY"),
     *("IAM.1", "IAM.21"),
     *("ECR.1", "ECR.2", "ECR.3"),
-    *("DJTW.LOG-RETENTION", "DJTW.SINGLE-WRITER", "DJTW.PRIVATE-REACH"),
+    *("DJTW.LOG-RETENTION", "DJTW.ALARMS", "DJTW.SINGLE-WRITER", "DJTW.PRIVATE-REACH"),
 ]
 
 

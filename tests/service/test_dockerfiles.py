@@ -2,6 +2,7 @@
 Fargate task relies on (user, health check, entrypoint, ports)."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -73,7 +74,13 @@ def test_the_web_image_runs_gunicorn_through_the_start_script_with_a_health_chec
         line.startswith("HEALTHCHECK") and 'CMD ["python", "/app/healthcheck.py"]' in line
         for line in lines
     )
-    assert 'VOLUME ["/var/www/static"]' in lines
+    # The static files are collected into the image when it is built, owned by root: no
+    # VOLUME for a task to fill, nothing the app user must write at start.
+    assert not [line for line in lines if line.startswith("VOLUME")]
+    env = " ".join(line for line in lines if line.startswith("ENV "))
+    assert "DJANGO_STATIC_ROOT=/var/www/static" in env.split()
+    collect = lines.index("RUN /app/collect-static.sh")
+    assert lines.index("COPY . /app") < collect < lines.index("USER 10001:10001")
 
 
 def test_the_db_image_starts_postgres_behind_the_lock_guard():
@@ -118,8 +125,32 @@ def test_the_db_image_carries_barman_cloud_pinned_as_make_local_installs_it():
     assert any(line.startswith("barman==") for line in pinned)
 
 
+def stages(dockerfile: str) -> list[list[str]]:
+    """The Dockerfile's build stages, each a list of instructions beginning with its FROM."""
+    found: list[list[str]] = []
+    for line in instructions(dockerfile):
+        if line.startswith("FROM "):
+            found.append([])
+        found[-1].append(line)
+    return found
+
+
+def test_the_nginx_image_collects_the_static_files_as_the_web_image_does():
+    web_build, web_runtime = stages("Dockerfile")
+    nginx_build, nginx_static, nginx_runtime = stages("Dockerfile.nginx")
+    # The same dependencies from the same instructions (one cache), the same script: the two
+    # images hold the same hashed names, so the pages Django renders name files nginx has.
+    assert nginx_build == web_build
+    assert nginx_static[0] == "FROM build AS static"
+    assert "RUN /app/collect-static.sh" in nginx_static
+    assert "COPY . /app" in nginx_static
+    assert "RUN /app/collect-static.sh" in web_runtime
+    assert "COPY --from=static /var/www/static /var/www/static" in nginx_runtime
+    assert not [line for line in nginx_runtime if line.startswith("VOLUME")]
+
+
 def test_the_nginx_image_renders_the_template_and_checks_its_own_liveness():
-    lines = instructions("Dockerfile.nginx")
+    lines = stages("Dockerfile.nginx")[-1]
     assert lines[0].startswith("FROM nginxinc/nginx-unprivileged:")
     assert "alpine" not in lines[0]
     assert (
@@ -131,3 +162,43 @@ def test_the_nginx_image_renders_the_template_and_checks_its_own_liveness():
     # Loopback by address: "localhost" may resolve to ::1, where gunicorn does not listen.
     env = " ".join(line for line in lines if line.startswith("ENV "))
     assert "NGINX_UPSTREAM=127.0.0.1:8000" in env.split()
+
+
+# --- base images pinned by digest -------------------------------------------------------------
+
+BUMP = REPO_ROOT / "scripts" / "bump-base-images.sh"
+PINNED_FROM = re.compile(r"^FROM (?:--\S+ )?\S+:\S+@sha256:[0-9a-f]{64}(?: AS \S+)?$")
+
+
+def test_the_bump_script_pins_every_from_line_to_the_digest_its_tag_resolves_to(tmp_path):
+    """With a stand-in for `docker buildx imagetools inspect` answering one digest per tag, the
+    script rewrites each FROM line (stage names kept, an older pin replaced) and nothing else."""
+    digests = {"python:3.11-slim-bookworm": "a" * 64, "postgres:17-bookworm": "b" * 64}
+    fake = tmp_path / "docker"
+    fake.write_text(
+        "#!/usr/bin/env python3\n"
+        "import json, sys\n"
+        f"digests = {digests!r}\n"
+        'print(json.dumps({"digest": "sha256:" + digests[sys.argv[4]]}))\n'
+    )
+    fake.chmod(0o755)
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        "# syntax=docker/dockerfile:1\n"
+        "FROM python:3.11-slim-bookworm AS build\n"
+        "RUN echo FROM python:3.11-slim-bookworm\n"
+        f"FROM postgres:17-bookworm@sha256:{'0' * 64}\n"
+    )
+    result = subprocess.run(
+        [str(BUMP), str(dockerfile)],
+        env={**os.environ, "DOCKER": str(fake)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = dockerfile.read_text().splitlines()
+    assert lines[1] == f"FROM python:3.11-slim-bookworm@sha256:{'a' * 64} AS build"
+    assert lines[2] == "RUN echo FROM python:3.11-slim-bookworm"
+    assert lines[3] == f"FROM postgres:17-bookworm@sha256:{'b' * 64}"
+    assert all(PINNED_FROM.match(line) for line in lines if line.startswith("FROM "))

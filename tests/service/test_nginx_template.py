@@ -61,8 +61,13 @@ class EchoUpstream(http.server.BaseHTTPRequestHandler):
 
 
 class Nginx:
-    def __init__(self, port: int):
+    def __init__(self, port: int, stdout: Path):
         self.port = port
+        self.stdout = stdout
+
+    def access_log(self) -> str:
+        """What nginx wrote to its stdout: the access log, as the container runtime gets it."""
+        return self.stdout.read_text()
 
     def request(self, method: str, path: str, body: bytes | None = None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -115,8 +120,10 @@ def start_nginx(real_ip_from: str, *, upstream_running: bool = True) -> Iterator
         f"events {{}}\nhttp {{\n include /etc/nginx/mime.types;\n access_log off;\n"
         f" {temp_paths}\n include {workdir}/default.conf;\n}}\n"
     )
+    stdout = workdir / "stdout.log"
     process = subprocess.Popen(
         [NGINX, "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-g", "daemon off;"],
+        stdout=stdout.open("wb"),
         stderr=subprocess.PIPE,
     )
     try:
@@ -129,7 +136,7 @@ def start_nginx(real_ip_from: str, *, upstream_running: bool = True) -> Iterator
                 assert process.poll() is None, process.stderr.read()
                 assert time.monotonic() < deadline, "nginx did not start"
                 time.sleep(0.1)
-        yield Nginx(port)
+        yield Nginx(port, stdout)
     finally:
         process.terminate()
         process.wait(timeout=15)

@@ -23,8 +23,20 @@ def manage(environment: dict[str, str], *arguments: str) -> subprocess.Completed
     )
 
 
+# A stack that opts in to HSTS for subdomains and preload (hstsIncludeSubdomains, hstsPreload).
+HSTS_OPTED_IN = {"DJANGO_HSTS_INCLUDE_SUBDOMAINS": "true", "DJANGO_HSTS_PRELOAD": "true"}
+
+
 def test_check_deploy_reports_no_issues(tmp_path):
+    # Only the two HSTS opt-ins are left off on purpose (they reach past this site).
     result = manage(production_environment(tmp_path), "check", "--deploy", "--fail-level", "DEBUG")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (2 silenced)." in result.stdout
+
+
+def test_with_both_hsts_opt_ins_nothing_is_silenced(tmp_path):
+    environment = production_environment(tmp_path, **HSTS_OPTED_IN)
+    result = manage(environment, "check", "--deploy", "--fail-level", "DEBUG")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
@@ -61,7 +73,8 @@ def production_settings(tmp_path, **overrides: str) -> dict:
         "print(json.dumps({k: getattr(settings, k) for k in ["
         "'DEBUG','STORAGES','SECURE_PROXY_SSL_HEADER','SECURE_SSL_REDIRECT',"
         "'SECURE_REDIRECT_EXEMPT','SESSION_COOKIE_SECURE','CSRF_COOKIE_SECURE',"
-        "'SECURE_HSTS_SECONDS','EMAIL_BACKEND','EMAIL_USE_TLS','EMAIL_PORT','STATIC_ROOT',"
+        "'SECURE_HSTS_SECONDS','SECURE_HSTS_INCLUDE_SUBDOMAINS','SECURE_HSTS_PRELOAD',"
+        "'EMAIL_TIMEOUT','EMAIL_BACKEND','EMAIL_USE_TLS','EMAIL_PORT','STATIC_ROOT',"
         "'ALLOWED_HOSTS']} | {'DB': settings.DATABASES['default']}, default=str))"
     )
     result = subprocess.run(
@@ -73,7 +86,8 @@ def production_settings(tmp_path, **overrides: str) -> dict:
         timeout=60,
         check=True,
     )
-    return json.loads(result.stdout)
+    # The last line: apps may log to stdout while Django starts (django-axes does).
+    return json.loads(result.stdout.splitlines()[-1])
 
 
 def test_production_settings_follow_the_environment_contract(tmp_path):
@@ -106,3 +120,24 @@ def test_production_settings_follow_the_environment_contract(tmp_path):
 def test_an_s3_compatible_endpoint_is_optional(tmp_path):
     values = production_settings(tmp_path, AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000")
     assert values["STORAGES"]["default"]["OPTIONS"]["endpoint_url"] == "http://127.0.0.1:9000"
+
+
+def test_hsts_covers_this_host_only_unless_told_otherwise(tmp_path):
+    values = production_settings(tmp_path)
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+    assert values["SECURE_HSTS_PRELOAD"] is False
+
+
+@pytest.mark.parametrize(
+    ("variable", "setting"),
+    [
+        ("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_INCLUDE_SUBDOMAINS"),
+        ("DJANGO_HSTS_PRELOAD", "SECURE_HSTS_PRELOAD"),
+    ],
+)
+def test_each_hsts_extension_is_an_opt_in(tmp_path, variable, setting):
+    assert production_settings(tmp_path, **{variable: "true"})[setting] is True
+
+
+def test_a_password_reset_waits_for_smtp_a_few_seconds_at_most(tmp_path):
+    assert 0 < production_settings(tmp_path)["EMAIL_TIMEOUT"] <= 5

@@ -1,6 +1,7 @@
-"""start.production.sh, the web container's command: migrations under the lock, hashed static
-files, then gunicorn with gunicorn.conf.py; healthcheck.py reports it healthy, and SIGTERM stops
-it gracefully within the ECS stop timeout."""
+"""start.production.sh, the web container's command: migrations under the lock, then gunicorn
+with gunicorn.conf.py, serving pages whose static URLs come from the manifest collect-static.sh
+wrote at image build; healthcheck.py reports it healthy, and SIGTERM stops it gracefully within
+the ECS stop timeout."""
 
 import os
 import runpy
@@ -75,7 +76,17 @@ def stop(web: subprocess.Popen) -> str:
     return output
 
 
-def test_start_production_migrates_collects_static_and_serves(
+def collect_static(static_root, environment: dict[str, str]) -> None:
+    """What the image build runs (service/Dockerfile): collect-static.sh into ``static_root``."""
+    subprocess.run(
+        [str(SERVICE_DIR / "collect-static.sh")],
+        env={**environment, "DJANGO_STATIC_ROOT": str(static_root)},
+        check=True,
+        timeout=120,
+    )
+
+
+def test_start_production_migrates_and_serves_from_a_read_only_static_root(
     tmp_path, empty_database, s3_endpoint
 ):
     port = free_port()
@@ -87,6 +98,11 @@ def test_start_production_migrates_collects_static_and_serves(
         AWS_S3_ENDPOINT_URL=s3_endpoint,
     )
     environment["PATH"] = f"{os.path.dirname(sys.executable)}:{environment['PATH']}"
+    static_root = tmp_path / "static"
+    collect_static(static_root, environment)
+    # In the image the collected files belong to root: the start must not need to write there.
+    for directory in (static_root, static_root / "css"):
+        directory.chmod(0o555)
     # Started from another directory: the script must find its own.
     web = start_until_healthy("start.production.sh", tmp_path, environment, port)
     try:
@@ -98,9 +114,14 @@ def test_start_production_migrates_collects_static_and_serves(
                 )
             }
         assert {"tweets_tweet", "tweets_like", "accounts_follow", "accounts_profile"} <= tables
-        static_root = tmp_path / "static"
-        assert (static_root / "staticfiles.json").exists()
-        assert list((static_root / "css").glob("site.*.css")), "no hashed stylesheet"
+        # A page names the stylesheet by the hashed name the build collected (and nginx has).
+        hashed = next((static_root / "css").glob("site.*.css")).name
+        page = urllib.request.Request(
+            f"http://127.0.0.1:{port}/accounts/login/",
+            headers={"Host": "tw.example.com", "X-Forwarded-Proto": "https"},
+        )
+        with urllib.request.urlopen(page, timeout=10) as response:
+            assert f"/static/css/{hashed}" in response.read().decode()
 
         down = healthcheck(free_port())
         assert down.returncode == 1
@@ -108,10 +129,24 @@ def test_start_production_migrates_collects_static_and_serves(
     finally:
         started_stopping = time.monotonic()
         output = stop(web)
+        for directory in (static_root, static_root / "css"):
+            directory.chmod(0o755)
     assert time.monotonic() - started_stopping < ECS_DEFAULT_STOP_TIMEOUT
     assert web.returncode == 0, output
     assert "Migration lock acquired." in output
     assert '"GET /livez HTTP/1.1" 200' in output  # the access log goes to stdout
+
+
+def test_collect_static_writes_hashed_files_and_their_manifest(tmp_path):
+    environment = {"PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}
+    collect_static(tmp_path / "static", environment)
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    hashed = list((tmp_path / "static" / "css").glob("site.*.css"))
+    assert hashed, "no hashed stylesheet"
+    assert f"css/{hashed[0].name}" in manifest
+    # Twice from the same code: the same names, so the web and nginx images agree.
+    collect_static(tmp_path / "again", environment)
+    assert (tmp_path / "again" / "staticfiles.json").read_text() == manifest
 
 
 def test_gunicorn_settings_come_from_the_environment(monkeypatch):

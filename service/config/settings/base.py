@@ -5,9 +5,12 @@ compose files and the local runner; see the README's "The service" section), rea
 django-environ.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 
 SERVICE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -20,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "core",
     "accounts",
     "tweets",
@@ -30,6 +35,8 @@ MIDDLEWARE = [
     # host validation and the HTTPS redirect.
     "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -39,6 +46,8 @@ MIDDLEWARE = [
     # Every page needs a signed-in user except the ones listed with @login_not_required.
     # https://docs.djangoproject.com/en/5.2/ref/middleware/#django.contrib.auth.middleware.LoginRequiredMiddleware
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -70,7 +79,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The first backend signs users in and loads them with their timeline versions (one query for
 # both); ModelBackend still serves sessions that name it. A password the first one refuses never
 # reaches ModelBackend, so every sign-in hashes once (tweets.backends).
+#
+# AxesStandaloneBackend comes first: it refuses a locked-out client before any password is
+# hashed, and hashes nothing itself (django-axes' AxesBackend would, being a ModelBackend).
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "tweets.backends.TimelineVersionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -83,6 +96,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- repeated failed sign-ins (django-axes) --------------------------------------------------
+# nginx limits how fast one address may try (etc/nginx/templates/default.conf.template); this
+# stops a slow guesser: after AXES_FAILURE_LIMIT failures in a row from one address, or against
+# one account from anywhere, sign-in is refused for AXES_COOLOFF_TIME with a page that says so
+# (429). A success clears the count. Locking an account lets anyone who knows a username keep
+# its owner out for the cool-off; a short cool-off bounds that.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the last counted failure; retrying during it does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address as nginx restored it from the load balancer's X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 
 # --- caches ---------------------------------------------------------------------------------
 # In the memory of each gunicorn worker: nothing else to run or pay for in the task. What is kept
@@ -116,6 +146,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [SERVICE_DIR / "static"]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(SERVICE_DIR / "staticfiles"))
+# Hashed file names (site.3f2a9c.css) and the manifest (staticfiles.json) that maps each name to
+# its hashed one: nginx lets browsers cache them forever. Production serves them and the image
+# builds collect them with it (config.settings.build).
+HASHED_STATIC_FILES = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
 MEDIA_URL = "/media/"
 
 # Uploaded files larger than this go to a temporary file instead of memory while they are checked.
@@ -159,6 +193,44 @@ CARD_CACHE_SECONDS = 60
 # What an uploaded image may be: decoded by Pillow, one of these formats, at most this large.
 IMAGE_UPLOAD_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# Width x height (x frames) at most: 16 megapixels, a 4928 x 3264 photo. Pillow alone refuses
+# only past 2 x MAX_IMAGE_PIXELS (about 179 megapixels), and every viewer's browser decodes it.
+IMAGE_UPLOAD_MAX_PIXELS = 16_000_000
+
+
+def content_security_policy(media_storage: dict) -> dict:
+    """CONTENT_SECURITY_POLICY (django-csp) for pages whose images come from `media_storage`.
+
+    Everything from this site only: no inline script or style (the templates have none), no
+    plugins, no framing, forms post here. Images also from the media bucket, whose signed URLs
+    name the bucket on S3's global host or, after a redirect, its regional one; or from the
+    local S3 stand-in's endpoint.
+    https://django-csp.readthedocs.io/en/latest/configuration.html
+    """
+    images = [SELF]
+    options = media_storage.get("OPTIONS", {})
+    if endpoint := options.get("endpoint_url"):
+        parts = urlsplit(endpoint)
+        images.append(f"{parts.scheme}://{parts.netloc}")
+    elif bucket := options.get("bucket_name"):
+        images.append(f"https://{bucket}.s3.amazonaws.com")
+        if region := options.get("region_name"):
+            images.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "img-src": images,
+            "script-src": [SELF],
+            "style-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+        }
+    }
+
+
+CONTENT_SECURITY_POLICY = content_security_policy({})
 
 
 def s3_media_storage() -> dict:

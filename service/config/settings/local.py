@@ -1,7 +1,7 @@
 """Development settings (`manage.py runserver`, docker-compose.yml). Never deployed."""
 
 from .base import *  # noqa: F403
-from .base import SERVICE_DIR, env, s3_media_storage
+from .base import SERVICE_DIR, content_security_policy, env, s3_media_storage
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env(
@@ -19,6 +19,7 @@ STORAGES = {
     "default": _media,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+CONTENT_SECURITY_POLICY = content_security_policy(STORAGES["default"])
 
 # Password reset mails are printed to the console.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -32,3 +32,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Most tests write rows directly (bulk_create, update) and read pages right after: they test what
 # a page shows, not the cache. tests/service/test_timeline_cache.py turns it on.
 TIMELINE_CACHE_SECONDS = 0
+
+# Most tests sign in through django.contrib.auth.authenticate() without a request, which
+# django-axes refuses. tests/service/test_lockout.py turns it on.
+AXES_ENABLED = False

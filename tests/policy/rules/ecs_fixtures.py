@@ -8,12 +8,25 @@ from policy.model import Resource
 from ..builders import DB, STATEFUL_TASK, container, res, service, task_definition
 
 
-def cluster(container_insights: str) -> Resource:
+def cluster(container_insights: str = "enabled", exec_logging: str = "OVERRIDE") -> Resource:
     return res(
         ECS_CLUSTER,
         "cluster",
+        arn="arn:aws:ecs:ap-northeast-1:123456789012:cluster/cluster",
         settings=[{"name": "containerInsights", "value": container_insights}],
+        configuration={
+            "executeCommandConfiguration": {
+                "logging": exec_logging,
+                "logConfiguration": {
+                    "cloudWatchLogGroupName": "/ecs-exec/app",
+                    "cloudWatchEncryptionEnabled": True,
+                },
+            }
+        },
     )
+
+
+EXEC_SERVICE = service(cluster="arn:aws:ecs:ap-northeast-1:123456789012:cluster/cluster")
 
 
 FIXTURES: dict[str, tuple[list[Resource], list[Resource]]] = {
@@ -49,4 +62,8 @@ FIXTURES: dict[str, tuple[list[Resource], list[Resource]]] = {
         ],
     ),
     "ECS.20": ([task_definition()], [task_definition(container(user=None))]),
+    "DJTW.ECS-EXEC-LOGGING": (
+        [cluster(), EXEC_SERVICE],
+        [cluster(exec_logging="DEFAULT"), EXEC_SERVICE],
+    ),
 }

@@ -13,6 +13,7 @@ ALB = {
     "dropInvalidHeaderFields": True,
     "enableDeletionProtection": True,
     "subnets": ["subnet-pa", "subnet-pb"],
+    "accessLogs": {"bucket": "tw-prod-access-logs", "prefix": "alb", "enabled": True},
 }
 HTTP_REDIRECT = {
     "port": 80,
@@ -47,6 +48,10 @@ FIXTURES: dict[str, tuple[list[Resource], list[Resource]]] = {
     "ELB.4": (
         [res(LOAD_BALANCERS[0], "alb", **ALB)],
         [res(LOAD_BALANCERS[0], "alb", **(ALB | {"dropInvalidHeaderFields": False}))],
+    ),
+    "ELB.5": (
+        [res(LOAD_BALANCERS[0], "alb", **ALB)],
+        [res(LOAD_BALANCERS[0], "alb", **(ALB | {"accessLogs": None}))],
     ),
     "ELB.6": (
         [res(LOAD_BALANCERS[0], "alb", **ALB)],

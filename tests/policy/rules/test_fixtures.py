@@ -8,12 +8,13 @@ import importlib
 
 import pytest
 
-from policy.rules import ec2, ecr, ecs, efs, elb, iam, logs, project, s3
+from policy.rules import cloudwatch, ec2, ecr, ecs, efs, elb, iam, logs, project, s3
 
 from .expect import assert_fails, assert_passes, rule_ids_of
 
 SERVICES = {
-    m.__name__.rsplit(".", 1)[-1]: m for m in (ec2, ecr, ecs, efs, elb, iam, logs, project, s3)
+    m.__name__.rsplit(".", 1)[-1]: m
+    for m in (cloudwatch, ec2, ecr, ecs, efs, elb, iam, logs, project, s3)
 }
 FIXTURES = {
     service: importlib.import_module(f"tests.policy.rules.{service}_fixtures").FIXTURES

@@ -1,0 +1,1 @@
+"""Tools an operator or the deploy workflow runs against a deployed stack; standard library only."""

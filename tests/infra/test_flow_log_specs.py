@@ -1,0 +1,46 @@
+"""VPC flow logs: which traffic, who may deliver them, where."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components.flow_log_specs import (
+    FLOW_LOGS_SERVICE,
+    delivery_statements,
+    delivery_trust_policy,
+    flow_log_group_name,
+    traffic_type,
+)
+
+
+def test_modes_map_to_the_flow_logs_traffic_types():
+    assert traffic_type("reject") == "REJECT"
+    assert traffic_type("all") == "ALL"
+    assert traffic_type("off") is None
+    with pytest.raises(ValueError, match="reject, all, off"):
+        traffic_type("accept")
+
+
+def test_only_this_accounts_flow_logs_may_assume_the_delivery_role():
+    (statement,) = json.loads(delivery_trust_policy("111122223333", "eu-west-1"))["Statement"]
+    assert statement["Principal"] == {"Service": FLOW_LOGS_SERVICE}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "111122223333"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:ec2:eu-west-1:111122223333:vpc-flow-log/*"},
+    }
+
+
+def test_the_role_writes_to_its_one_group_without_creating_groups():
+    (statement,) = delivery_statements("arn:aws:logs:r:1:log-group:/vpc/n/flow-logs")
+    assert statement["Resource"] == [
+        "arn:aws:logs:r:1:log-group:/vpc/n/flow-logs",
+        "arn:aws:logs:r:1:log-group:/vpc/n/flow-logs:*",
+    ]
+    assert "logs:CreateLogGroup" not in statement["Action"]
+    assert "logs:PutLogEvents" in statement["Action"]
+
+
+def test_the_group_is_named_after_the_network():
+    assert flow_log_group_name("tw-prod") == "/vpc/tw-prod/flow-logs"

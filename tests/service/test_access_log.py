@@ -1,0 +1,70 @@
+"""gunicorn's access log names no password-reset token (core.access_log, gunicorn.conf.py):
+the request line, the path and the Referer of a reset link come out redacted."""
+
+import datetime
+import logging
+import runpy
+from types import SimpleNamespace
+
+from gunicorn.config import Config
+
+from core.access_log import RedactingLogger, redacted
+from paths import SERVICE_DIR
+
+TOKEN = "cz8lq4-0f3b2c9d1e8a7b6c5d4e3f2a1b0c9d8e"
+RESET = f"/accounts/reset/MTI/{TOKEN}/"
+
+
+def test_a_reset_link_is_redacted():
+    assert redacted(f"GET {RESET} HTTP/1.1") == "GET /accounts/reset/[redacted]/ HTTP/1.1"
+    assert TOKEN not in redacted(f"https://tw.example.com{RESET}?next=/")
+
+
+def test_the_set_password_step_and_the_done_page_are_told_apart():
+    assert redacted("/accounts/reset/MTI/set-password/") == "/accounts/reset/[redacted]/"
+    assert redacted("/accounts/reset/done/") == "/accounts/reset/done/"
+    assert redacted("/accounts/password_reset/") == "/accounts/password_reset/"
+
+
+def access_line(path: str, referer: str = "-") -> str:
+    """One access-log line as gunicorn writes it with the service's configuration."""
+    settings = runpy.run_path(str(SERVICE_DIR / "gunicorn.conf.py"))
+    config = Config()
+    config.set("logger_class", settings["logger_class"])
+    config.set("access_log_format", settings["access_log_format"])
+    config.set("accesslog", "-")
+    logger_class = config.logger_class
+    assert logger_class is RedactingLogger
+    logger = logger_class(config)
+    lines = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            lines.append(record.getMessage())
+
+    logger.access_log.handlers = [Capture()]
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": referer,
+        "HTTP_USER_AGENT": "test",
+    }
+    request = SimpleNamespace(headers=[("X-REAL-IP", "203.0.113.9"), ("REFERER", referer)])
+    response = SimpleNamespace(status="302 Found", sent=0, headers=[])
+    logger.access(response, request, environ, datetime.timedelta(milliseconds=3))
+    assert len(lines) == 1
+    return lines[0]
+
+
+def test_gunicorns_access_log_has_no_token():
+    line = access_line(RESET, referer=f"https://tw.example.com{RESET}")
+    assert TOKEN not in line
+    assert '"GET /accounts/reset/[redacted]/ HTTP/1.1" 302' in line
+    assert line.startswith("203.0.113.9 ")
+
+
+def test_other_requests_are_logged_as_they_came():
+    assert '"GET /explore/?page=2 HTTP/1.1"' in access_line("/explore/?page=2")

@@ -1,0 +1,91 @@
+"""The nginx template limits sign-in, sign-up and password reset per client address (429 with a
+short page) and logs no password-reset token; everything else passes untouched. The real nginx,
+from the rendered template, in front of the echo upstream (tests/service/test_nginx_template)."""
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from tests.service.test_nginx_template import Nginx, start_nginx
+
+BURST = 10  # limit_req zone=auth_posts burst=10 (one more passes: the rate's own slot)
+
+
+@pytest.fixture
+def nginx() -> Iterator[Nginx]:
+    # A fresh nginx per test: the zones start empty. The test plays the load balancer.
+    yield from start_nginx(real_ip_from="127.0.0.1/32")
+
+
+def post(nginx: Nginx, path: str, client: str):
+    return nginx.request("POST", path, body=b"x=1", headers={"X-Forwarded-For": client})
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"]
+)
+def test_a_burst_of_posts_from_one_address_gets_429_with_a_short_page(nginx, path):
+    statuses = Counter(post(nginx, path, "203.0.113.9")[0].status for _ in range(BURST + 10))
+    assert statuses[200] == BURST + 1
+    assert statuses[429] == 9
+    response, body = post(nginx, path, "203.0.113.9")
+    assert response.status == 429
+    assert b"Too many attempts from your address" in body
+    assert response.getheader("Retry-After") == "60"
+    assert response.getheader("Content-Type") == "text/html"
+
+
+def test_the_reset_confirmation_post_is_limited_too(nginx):
+    path = "/accounts/reset/MTI/set-password/"
+    statuses = [post(nginx, path, "203.0.113.9")[0].status for _ in range(BURST + 3)]
+    assert statuses.count(429) == 2
+
+
+def test_another_address_is_not_held_back(nginx):
+    for _ in range(BURST + 5):
+        post(nginx, "/accounts/login/", "203.0.113.9")
+    assert post(nginx, "/accounts/login/", "198.51.100.7")[0].status == 200
+
+
+def test_a_path_spelled_differently_counts_the_same(nginx):
+    for _ in range(BURST + 1):
+        post(nginx, "/accounts/login/", "203.0.113.9")
+    assert post(nginx, "/accounts//%6Cogin/", "203.0.113.9")[0].status == 429
+
+
+def test_other_pages_and_the_health_check_are_not_limited(nginx):
+    for _ in range(BURST + 5):
+        post(nginx, "/accounts/login/", "203.0.113.9")
+    headers = {"X-Forwarded-For": "203.0.113.9"}
+    for _ in range(40):
+        assert nginx.request("POST", "/tweets/", body=b"x", headers=headers)[0].status == 200
+        assert nginx.request("GET", "/healthz", headers=headers)[0].status == 200
+
+
+def test_the_forms_themselves_have_a_looser_limit(nginx):
+    headers = {"X-Forwarded-For": "203.0.113.9"}
+    statuses = Counter(
+        nginx.request("GET", "/accounts/login/", headers=headers)[0].status for _ in range(40)
+    )
+    assert statuses[200] == 31
+    assert statuses[429] == 9
+
+
+def test_the_access_log_has_no_reset_token(nginx):
+    token = "cz8lq4-0f3b2c9d1e8a7b6c5d4e3f2a1b0c9d8e"
+    nginx.request(
+        "GET",
+        f"/accounts/reset/MTI/{token}/",
+        headers={
+            "X-Forwarded-For": "203.0.113.9",
+            "Referer": f"https://tw.example.com/accounts/reset/MTI/{token}/",
+        },
+    )
+    nginx.request("GET", "/accounts/reset/done/", headers={"X-Forwarded-For": "203.0.113.9"})
+    log = nginx.access_log()
+    assert token not in log
+    assert "203.0.113.9 - - [" in log
+    assert '"GET /accounts/reset/[redacted]/ HTTP/1.1" 200' in log
+    assert '"https://tw.example.com/accounts/reset/[redacted]/"' in log
+    assert '"GET /accounts/reset/done/ HTTP/1.1" 200' in log

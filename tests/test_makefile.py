@@ -1,0 +1,153 @@
+"""`make local` installs only what it runs, read from the Makefile's text (running make here
+would install into the shared virtualenv): its targets, prerequisites and requirements."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from paths import REPO_ROOT
+from tests.layers import imports_of
+
+MAKEFILE = REPO_ROOT / "Makefile"
+# Tools `make local` never runs: the tests' browser and tools, the IaC scanner.
+NOT_FOR_LOCAL = ("checkov", "playwright", "pytest", "ruff", "hadolint", "pulumi")
+
+
+def makefile_rules(text: str) -> dict[str, tuple[list[str], list[str]]]:
+    """target -> (prerequisites, recipe lines), with `NAME := value` variables expanded."""
+    variables: dict[str, str] = {}
+
+    def expand(value: str) -> str:
+        for _ in range(5):  # variables that name variables
+            value = re.sub(r"\$\((\w+)\)", lambda m: variables.get(m[1], m[0]), value)
+        return value
+
+    rules: dict[str, tuple[list[str], list[str]]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("\t") and current is not None:
+            current.append(expand(line.strip()))
+            continue
+        if assignment := re.match(r"^(\w+)\s*[:?]?=\s*(.*)$", line):
+            variables[assignment[1]] = expand(assignment[2])
+            current = None
+        elif rule := re.match(r"^([^\s#:][^:=]*):(?!=)(.*)$", line):
+            prerequisites = expand(rule[2].split("##")[0]).split()
+            current = []
+            for target in expand(rule[1]).split():
+                rules[target] = (prerequisites, current)
+        else:
+            current = None
+    return rules
+
+
+def prerequisites_of(rules, target: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [target]
+    while todo:
+        for prerequisite in rules.get(todo.pop(), ([], []))[0]:
+            if prerequisite not in seen:
+                seen.add(prerequisite)
+                todo.append(prerequisite)
+    return seen
+
+
+def requirement_lines(path: Path) -> list[str]:
+    """The requirement lines of `path` and of the files it includes with `-r`."""
+    lines = []
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line.startswith("-r "):
+            lines += requirement_lines(REPO_ROOT / line.removeprefix("-r ").strip())
+        elif line:
+            lines.append(line)
+    return lines
+
+
+def distribution(requirement: str) -> str:
+    return re.split(r"[\[=<>~!; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return makefile_rules(MAKEFILE.read_text())
+
+
+def test_make_local_installs_the_system_packages_then_only_its_own_virtualenv(rules):
+    _, recipe = rules["local"]
+    assert recipe[0] == "bash local/install-system-packages.sh"  # python3-venv makes .venv
+    assert recipe[1].endswith("$(MAKE) --no-print-directory local-venv")
+    assert recipe[-1].endswith("-m local.run")
+    assert not any(re.search(r"(?<![\w-])venv\s*$", line) for line in recipe)  # the full one
+
+
+def test_local_venv_pulls_in_no_test_tools_no_checkov_and_no_browser(rules):
+    needed = prerequisites_of(rules, "local-venv")
+    assert ".venv/.local-installed" in needed
+    assert ".venv/.installed" not in needed
+    assert not any("checkov" in target for target in needed)
+
+
+def test_the_local_install_shows_pip_s_progress_and_reads_requirements_local(rules):
+    _, recipe = rules[".venv/.local-installed"]
+    installs = [line for line in recipe if "pip install" in line]
+    assert installs == [installs[0]]
+    assert installs[0].endswith("-r requirements-local.txt")
+    assert not re.search(r"(--quiet|\s-q)\b", installs[0])
+    assert any(line.startswith("@echo") for line in recipe)  # says what it is doing first
+
+
+def test_the_full_virtualenv_builds_on_the_local_one(rules):
+    assert ".venv/.local-installed" in rules[".venv/.installed"][0]
+    assert "-r requirements-local.txt" in (REPO_ROOT / "requirements-dev.txt").read_text()
+
+
+def test_requirements_local_names_no_tool_make_local_does_not_run():
+    names = [distribution(line) for line in requirement_lines(REPO_ROOT / "requirements-local.txt")]
+    assert names
+    assert [name for name in names if name.startswith(NOT_FOR_LOCAL)] == []
+
+
+def runtime_modules() -> set[str]:
+    """The modules `make local` imports: local.run and the Procfile's `python -m` entries,
+    followed through the project's own imports."""
+    procfile = (REPO_ROOT / "local" / "Procfile").read_text()
+    todo = ["local.run", *re.findall(r"python -m ([\w.]+)", procfile)]
+    seen: set[str] = set()
+    third_party: set[str] = set()
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        path = REPO_ROOT / (module.replace(".", "/") + ".py")
+        if not path.is_file():
+            path = REPO_ROOT / module.replace(".", "/") / "__init__.py"
+        relative = path.relative_to(REPO_ROOT).as_posix()
+        for imported in imports_of(relative, path.read_text()):
+            root = imported.root
+            if root in ("local", "paths", "service_contract"):
+                todo.append(imported.module)
+            elif root not in sys.stdlib_module_names and root != "__future__":
+                third_party.add(root)
+    return third_party
+
+
+def test_every_package_make_local_imports_is_in_requirements_local():
+    listed = {
+        distribution(line) for line in requirement_lines(REPO_ROOT / "requirements-local.txt")
+    }
+    providers = importlib.metadata.packages_distributions()
+    imported = runtime_modules()
+    assert {"honcho", "moto", "aiosmtpd"} <= imported
+    missing = {
+        module
+        for module in imported
+        if not {name.lower() for name in providers.get(module, [module])} & listed
+    }
+    assert missing == set(), "add them to requirements-local.txt"
