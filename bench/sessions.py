@@ -6,9 +6,10 @@ Run inside the web container's environment with bench.settings (bench/mix.py doe
 
 Signing 1,000 users in through the login form would hash 1,000 passwords (PBKDF2, about a
 second each here); a session is only a row, so this writes the rows Django's login() would
-write: the user's id, the backend that loads them (tweets.backends) and the hash that ties the
-session to the password. Each user also gets a CSRF secret, sent as the `csrftoken` cookie and,
-unmasked, as the form's token (Django accepts either form of the token).
+write: the user's id, the backend that loads them (tweets.backends, the one that signs a
+password in: the first in AUTHENTICATION_BACKENDS only checks lockouts and loads no one) and the
+hash that ties the session to the password. Each user also gets a CSRF secret, sent as the
+`csrftoken` cookie and, unmasked, as the form's token (Django accepts either form of the token).
 https://docs.djangoproject.com/en/5.2/topics/http/sessions/#using-sessions-out-of-views
 
 FILE gets one JSON object per line: username, the Cookie header value, the CSRF token. Prints
@@ -44,14 +45,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
 
+    from tweets.backends import TimelineVersionBackend
     from tweets.models import Tweet
+
+    backend = f"{TimelineVersionBackend.__module__}.{TimelineVersionBackend.__qualname__}"
+    if backend not in settings.AUTHENTICATION_BACKENDS:
+        raise SystemExit(f"{backend} is not in AUTHENTICATION_BACKENDS: sessions need it")
 
     users = get_user_model().objects.filter(username__startswith=USERNAME_PREFIX)
     lines = []
     for user in users.order_by("username"):
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[BACKEND_SESSION_KEY] = backend
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         csrf = _get_new_csrf_string()
