@@ -139,8 +139,9 @@ def _render_cost(mix: MixResults) -> str:
 
 `bench/render_cost.py`: Django's test client in one process, the typical user's home timeline,
 {cost.get("requests", "?")} requests per case. Before each request of the "after a change" cases
-another user likes or unlikes the newest tweet on the page (not timed): its version moves, so
-the page is built again. Full profile: `{cost.get("profile", "?")}` (git-ignored).
+one more user likes the newest tweet on the page (not timed): its version moves, so the page is
+built again, and that card shows a like count it never had, so it is rendered again. Full
+profile: `{cost.get("profile", "?")}` (git-ignored).
 
 """
         + "\n".join(rows)
