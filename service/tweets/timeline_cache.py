@@ -14,8 +14,9 @@ change at once although each worker keeps its own in-memory cache. Reading it is
 lookup, made in the same query that loads the signed-in user (tweets.backends).
 
 On a busy site the versions move all the time (any tweet or like anywhere changes explore), so
-a page is rebuilt often, and rebuilding it must cost little: the timeline query returns each
-tweet's id with what its card shows that can change (tweets.cards.ROW_FIELDS), the cards come
+a page is rebuilt often, and rebuilding it must cost little: the page's ids come from the plain
+timeline (tweets.pages: no count, nothing computed for tweets off the page), one query returns
+each of them with what its card shows that can change (tweets.cards.ROW_FIELDS), the cards come
 from the shared card cache (one card per tweet version for every viewer), and only the cards
 of tweets that changed are rendered. A page after a like renders one card, not fifty.
 
@@ -39,7 +40,6 @@ from hashlib import blake2b
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
-from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -51,13 +51,11 @@ from django.utils.safestring import mark_safe
 from accounts.models import Follow
 from tweets import cards
 from tweets.models import TimelineVersion, Tweet
+from tweets.pages import TimelinePage, decorated, page_ids, paginate
+from tweets.timelines import tweets_for
 
 CACHE_ALIAS = "timelines"
 EXPLORE = 0  # owner_id of the explore timeline's version row
-
-
-def paginate(request: HttpRequest, tweets: QuerySet) -> Page:
-    return Paginator(tweets, settings.TWEETS_PER_PAGE).get_page(request.GET.get("page"))
 
 
 def timeline_page(
@@ -68,12 +66,13 @@ def timeline_page(
     tweets: Callable[[], QuerySet[Tweet]],
     context: Callable[[], dict] = dict,
 ) -> HttpResponse:
-    """The page of `tweets()` (a timeline of tweets.timelines) whose version row is `owner_id`,
-    as seen by request.user: from the cache when nothing on it changed since it was built, else
-    built from the cached cards. `tweets` and `context` (the template's other variables) are
-    only called to build the page: a page served whole builds no queryset. Records what it did
-    in `request.timeline_served` ("page" from the cache, "assembled", or "rendered" with the
-    cache off) and `request.cards_rendered`."""
+    """The page of `tweets()` (a plain timeline of tweets.timelines: which tweets, no
+    annotations) whose version row is `owner_id`, as seen by request.user: from the cache when
+    nothing on it changed since it was built, else built from the cached cards (tweets.pages
+    finds the page's ids; only those are decorated). `tweets` and `context` (the template's
+    other variables) are only called to build the page: a page served whole builds no queryset.
+    Records what it did in `request.timeline_served` ("page" from the cache, "assembled", or
+    "rendered" with the cache off) and `request.cards_rendered`."""
     request.cards_rendered = 0
     if settings.TIMELINE_CACHE_SECONDS <= 0:
         page = paginate(request, tweets())
@@ -86,9 +85,11 @@ def timeline_page(
     key = _key(request, owner_id) if keep else None
     html = cache.get(key) if keep else None
     if html is None:
-        timeline = tweets()
-        page = paginate(request, timeline.values_list(*cards.ROW_FIELDS))
-        assembled, request.cards_rendered = cards.assemble(page, request.user.pk, timeline)
+        number, ids, has_next = page_ids(request, tweets())
+        page = TimelinePage(number, decorated(request.user, ids, *cards.ROW_FIELDS), has_next)
+        assembled, request.cards_rendered = cards.assemble(
+            page, request.user.pk, tweets_for(request.user)
+        )
         shared = keep and settings.CARD_CACHE_SECONDS > 0
         fragments = caches[cards.CACHE_ALIAS] if shared else None
         before, after = _frame(request, template, page, context, fragments)
@@ -102,7 +103,7 @@ def timeline_page(
 
 
 def _frame(
-    request: HttpRequest, template: str, page: Page, context: Callable[[], dict], cache
+    request: HttpRequest, template: str, page: TimelinePage, context: Callable[[], dict], cache
 ) -> tuple[str, str]:
     """The page around its cards, rendered with a placeholder where they go, split there. It
     shows the viewer's name, an empty compose form and the pager, none of which a new version
@@ -110,7 +111,7 @@ def _frame(
     position, for TIMELINE_CACHE_SECONDS."""
     empty = not page.object_list
     path = blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
-    where = f"{page.number}:{page.paginator.num_pages}:{int(empty)}"
+    where = f"{page.number}:{int(page.has_next)}:{int(empty)}"
     key = f"frame:{template}:{request.user.pk}:{path}:{where}"
     frame = cache.get(key) if cache is not None else None
     if frame is None:

@@ -7,12 +7,13 @@ from core.responses import redirect_back, refuse
 from tweets import timeline_cache
 from tweets.forms import TweetForm
 from tweets.models import Like, Tweet
-from tweets.timeline_cache import paginate, timeline_page
-from tweets.timelines import explore_timeline, home_timeline, tweets_for
+from tweets.pages import paginate
+from tweets.timeline_cache import timeline_page
+from tweets.timelines import explore_tweets, home_tweets, tweets_for
 
 
 def _home(request: HttpRequest, form: TweetForm, status: int = 200) -> HttpResponse:
-    page = paginate(request, home_timeline(request.user))
+    page = paginate(request, home_tweets(request.user))
     return render(request, "tweets/home.html", {"form": form, "page": page}, status=status)
 
 
@@ -22,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         owner_id=request.user.pk,
         template="tweets/home.html",
-        tweets=lambda: home_timeline(request.user),
+        tweets=lambda: home_tweets(request.user),
         context=lambda: {"form": TweetForm()},
     )
 
@@ -33,7 +34,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         request,
         owner_id=timeline_cache.EXPLORE,
         template="tweets/explore.html",
-        tweets=lambda: explore_timeline(request.user),
+        tweets=explore_tweets,
     )
 
 
