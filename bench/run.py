@@ -152,6 +152,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     mix.add_arguments(parser)
     args = parser.parse_args(argv)
+    # Bench's Django scripts run in service/: a relative path must not change meaning there.
+    args.artifacts = args.artifacts.resolve()
     if args.small_tweets >= args.tweets:
         parser.error("--small-tweets must be smaller than --tweets")
     mix.check_arguments(parser, args)
