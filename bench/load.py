@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk.lua"
+# The same, but each request carries the next of many sessions' cookies (Endpoint.cookie_file).
+WRK_ROTATING_SCRIPT = Path(__file__).resolve().parent / "wrk_rotating.lua"
 RESULT_PREFIX = "BENCH_RESULT "
 
 
@@ -36,6 +38,8 @@ class Endpoint:
     cookie: str = ""
     origin: str = ""
     through_django: bool = True  # False: nginx answers on its own (static files)
+    # A file of Cookie header values, one per line: the requests take them in turn (many viewers).
+    cookie_file: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,12 @@ class Measurement:
     queries_total: int
     queries_max: int
     label: str = ""
+    # Timeline pages only (X-Timeline-Served, bench.query_count): responses that said how they
+    # were served, how many of them were built rather than served whole from the page cache, and
+    # how many cards they rendered in all.
+    served_counted: int = 0
+    built: int = 0
+    cards_rendered: int = 0
     # 1,000 latency quantiles in ms (wrk's distribution), so rounds can be merged.
     quantiles_ms: tuple[float, ...] = field(default=(), repr=False)
     rounds: int = 1
@@ -64,6 +74,10 @@ class Measurement:
     @property
     def errors(self) -> int:
         return self.socket_errors + self.unexpected_status
+
+    @property
+    def built_share(self) -> float | None:
+        return self.built / self.served_counted if self.served_counted else None
 
     @property
     def queries_mean(self) -> float | None:
@@ -96,7 +110,7 @@ def run(
         f"--connections={connections}",
         f"--duration={max(1, round(seconds))}s",
         f"--timeout={timeout_s}s",
-        f"--script={WRK_SCRIPT}",
+        f"--script={WRK_ROTATING_SCRIPT if endpoint.cookie_file else WRK_SCRIPT}",
         base_url.rstrip("/") + endpoint.path,
     ]
     environment = {
@@ -106,6 +120,8 @@ def run(
         "BENCH_COOKIE": endpoint.cookie,
         "BENCH_ORIGIN": endpoint.origin,
         "BENCH_EXPECT": str(endpoint.expect),
+        "BENCH_COOKIE_FILE": endpoint.cookie_file,
+        "BENCH_WRK_LUA": str(WRK_SCRIPT),
     }
     finished = subprocess.run(
         command,
@@ -141,6 +157,9 @@ def run(
         queries_total=raw["queries"],
         queries_max=raw["max_queries"],
         label=label,
+        served_counted=raw["served_counted"],
+        built=raw["built"],
+        cards_rendered=raw["cards_rendered"],
         quantiles_ms=tuple(value / 1000 for value in raw["quantiles_us"]),
     )
 
@@ -193,6 +212,9 @@ def merge(parts: Sequence[Measurement]) -> Measurement:
         queries_counted=sum(part.queries_counted for part in parts),
         queries_total=sum(part.queries_total for part in parts),
         queries_max=max(part.queries_max for part in parts),
+        served_counted=sum(part.served_counted for part in parts),
+        built=sum(part.built for part in parts),
+        cards_rendered=sum(part.cards_rendered for part in parts),
         quantiles_ms=(),
         rounds=len(parts),
     )

@@ -1,4 +1,5 @@
-"""Count the SQL queries each request runs, and say so in a response header."""
+"""Count the SQL queries each request runs, and say so in a response header; timeline pages
+also say how they were served (tweets.timeline_cache records it on the request)."""
 
 from collections.abc import Callable
 
@@ -6,6 +7,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Query-Count"
+SERVED_HEADER = "X-Timeline-Served"  # "page" (whole, from the cache), "assembled", "rendered"
+CARDS_HEADER = "X-Cards-Rendered"  # how many tweet cards this response rendered
 
 
 class QueryCountMiddleware:
@@ -24,4 +27,8 @@ class QueryCountMiddleware:
         with connection.execute_wrapper(count):
             response = self.get_response(request)
         response[HEADER] = str(executed)
+        served = getattr(request, "timeline_served", None)
+        if served is not None:
+            response[SERVED_HEADER] = served
+            response[CARDS_HEADER] = str(getattr(request, "cards_rendered", 0))
         return response

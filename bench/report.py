@@ -3,6 +3,7 @@ here: every number comes from the Results of the run."""
 
 from __future__ import annotations
 
+from bench import report_mix
 from bench.results import Results, errors_of, ms, queries_of, ratio, rps
 
 THROUGHPUT_TARGET = 0.5  # timeline rps >= 0.5 x /healthz rps at the highest connection count
@@ -18,6 +19,7 @@ def render(results: Results) -> str:
         _dataset(results),
         _table(results, by_key),
         _targets(results, by_key, top),
+        report_mix.render(results.mix) if results.mix else "",
         _plans(results),
         _steps(results, top),
         _gunicorn(results, top),
@@ -377,7 +379,8 @@ make bench
 # the same as:
 .venv/bin/python -m bench --users {o["users"]} --small-tweets {o["small_tweets"]} --tweets {o["tweets"]} \\
     --follows {o["follows"]} --seconds {o["seconds"]:g} --step-seconds {o["step_seconds"]:g} \\
-    --connections {",".join(str(c) for c in o["connections"])} --candidates {",".join(o["candidates"])}
+    --connections {",".join(str(c) for c in o["connections"])} --candidates {",".join(o["candidates"])} \\
+    --viewers {o["viewers"]} --mix-connections {o["mix_connections"]} --mix-seconds {o["mix_seconds"]:g} --post-rate {o["post_rate"]:g} --like-rate {o["like_rate"]:g}
 ```
 
 Needs what `make local` needs, plus wrk (`apt-get install wrk`). It starts its own copy of the

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bench.load import Measurement
+from bench.mix import MixResults
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Results:
     slow_requests: dict[str, tuple[int, int]] = field(default_factory=dict)
     slow_seconds: float = 0.1  # the threshold of slow_requests (SLOW_SECONDS)
     log_dir: str = ""
+    mix: MixResults | None = None  # the busy site (bench/mix.py)
 
 
 # --- how a figure is written ---------------------------------------------------------------------

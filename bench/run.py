@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote_plus
 
-from bench import load, report, web_log
+from bench import load, mix, report, web_log
 from bench.load import Endpoint, Measurement
 from bench.machine import machine_info
 from bench.results import Results
@@ -150,9 +150,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=ARTIFACTS_DIR / "bench" / time.strftime("%Y%m%d-%H%M%S"),
         help="logs and profiler reports (git-ignored)",
     )
+    mix.add_arguments(parser)
     args = parser.parse_args(argv)
+    # Bench's Django scripts run in service/: a relative path must not change meaning there.
+    args.artifacts = args.artifacts.resolve()
     if args.small_tweets >= args.tweets:
         parser.error("--small-tweets must be smaller than --tweets")
+    mix.check_arguments(parser, args)
     return args
 
 
@@ -258,6 +262,10 @@ def run(args: argparse.Namespace) -> Results:
         results.worker_recycles = web_log.worker_recycles(log) - recycled_before
         results.slow_requests = web_log.slow_requests(log, log_offset)
         results.slow_seconds = web_log.SLOW_SECONDS
+
+        results.mix = mix.measure(
+            topology, args, lambda module, *more: _django(topology, module, *more), _say
+        )
     except Exception as error:
         raise BenchError(f"{error}\n{topology.diagnostics()}") from error
     finally:

@@ -28,7 +28,7 @@ function init(args)
   if origin and origin ~= "" then wrk.headers["Origin"] = origin end
   expected = tonumber(os.getenv("BENCH_EXPECT") or "200")
   responses, unexpected, counted, queries, max_queries = 0, 0, 0, 0, 0
-  first_unexpected = 0
+  first_unexpected, served_counted, built, cards_rendered = 0, 0, 0, 0
 end
 
 function response(status, headers, body)
@@ -44,11 +44,19 @@ function response(status, headers, body)
     queries = queries + n
     if n > max_queries then max_queries = n end
   end
+  -- Timeline pages say whether they came whole from the page cache (bench.query_count).
+  local served = headers["X-Timeline-Served"] or headers["x-timeline-served"]
+  if served then
+    served_counted = served_counted + 1
+    if served ~= "page" then built = built + 1 end
+    cards_rendered = cards_rendered + (tonumber(headers["X-Cards-Rendered"] or
+      headers["x-cards-rendered"] or "0") or 0)
+  end
 end
 
 function done(summary, latency, requests)
   local totals = {responses = 0, unexpected = 0, counted = 0, queries = 0, max_queries = 0,
-                  first_unexpected = 0}
+                  first_unexpected = 0, served_counted = 0, built = 0, cards_rendered = 0}
   for _, thread in ipairs(threads) do
     for key, _ in pairs(totals) do
       local value = thread:get(key) or 0
@@ -72,10 +80,12 @@ function done(summary, latency, requests)
     '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f, ' ..
     '"connect_errors": %d, "read_errors": %d, "write_errors": %d, "timeouts": %d, ' ..
     '"status_errors": %d, "responses": %d, "unexpected": %d, "first_unexpected": %d, ' ..
-    '"counted": %d, "queries": %d, "max_queries": %d, "quantiles_us": [%s]}\n',
+    '"counted": %d, "queries": %d, "max_queries": %d, "served_counted": %d, "built": %d, ' ..
+    '"cards_rendered": %d, "quantiles_us": [%s]}\n',
     summary.requests, summary.duration, summary.bytes,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
     latency.mean, e.connect, e.read, e.write, e.timeout, e.status,
     totals.responses, totals.unexpected, totals.first_unexpected,
-    totals.counted, totals.queries, totals.max_queries, table.concat(quantiles, ",")))
+    totals.counted, totals.queries, totals.max_queries, totals.served_counted, totals.built,
+    totals.cards_rendered, table.concat(quantiles, ",")))
 end

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.forms import ProfileForm, SignupForm
 from accounts.models import Follow
 from core.responses import redirect_back, refuse
-from tweets.timelines import profile_timeline
-from tweets.views import paginate
+from tweets.pages import paginate
+from tweets.timelines import profile_tweets
 
 User = get_user_model()
 SIGN_IN_BACKEND = "tweets.backends.TimelineVersionBackend"
@@ -47,7 +47,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     author = get_object_or_404(User.objects.select_related("profile"), username=username)
     context = {
         "author": author,
-        "page": paginate(request, profile_timeline(request.user, author)),
+        "page": paginate(request, profile_tweets(author)),
         "follower_count": Follow.objects.filter(followee=author).count(),
         "following_count": Follow.objects.filter(follower=author).count(),
         "viewer_follows": Follow.objects.filter(follower=request.user, followee=author).exists(),

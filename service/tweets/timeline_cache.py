@@ -1,8 +1,6 @@
 """Timeline pages, cached per viewer and thrown away as soon as what they show changes.
 
-Rendering fifty tweet cards is most of what a timeline request costs (template rendering, URL
-reversing, signed image URLs); the page changes far less often than it is read. So the rendered
-page is kept in the "timelines" cache under a key that holds:
+Two layers. The whole page is kept per viewer in the "timelines" cache, under a key that holds:
 - the viewer (the page greets them, shows whether they liked each tweet and offers them Delete
   on their own);
 - the timeline's version, a counter in the database (TimelineVersion) that every change to what
@@ -15,14 +13,24 @@ The counter lives in Postgres, not in the cache, so every gunicorn worker (and e
 change at once although each worker keeps its own in-memory cache. Reading it is one primary-key
 lookup, made in the same query that loads the signed-in user (tweets.backends).
 
-Not in the key, on purpose:
-- The CSRF token: the page is rendered with a placeholder that each response replaces with a
-  freshly masked token, so a cached page survives a login (which rotates the secret) and no two
-  responses carry the same token (the BREACH mitigation Django's masking exists for).
-- Time: "5 minutes ago" ages while cached; TIMELINE_CACHE_SECONDS bounds by how much.
-A page with a one-off message ("Welcome!") or a form with errors is rendered, never cached.
+On a busy site the versions move all the time (any tweet or like anywhere changes explore), so
+a page is rebuilt often, and rebuilding it must cost little: the page's ids come from the plain
+timeline (tweets.pages: no count, nothing computed for tweets off the page), one query returns
+each of them with what its card shows that can change (tweets.cards.ROW_FIELDS), the cards come
+from the shared card cache (one card per tweet version for every viewer), and only the cards
+of tweets that changed are rendered. A page after a like renders one card, not fifty.
 
-TIMELINE_CACHE_SECONDS = 0 turns caching off (every request renders, no version lookup).
+Not in the key, on purpose:
+- The CSRF token and the path in the cards' forms: the page is rendered with placeholders
+  (random per process, tweets.cards) that each response replaces, so a cached page survives a
+  login (which rotates the secret) and no two responses carry the same token (the BREACH
+  mitigation Django's masking exists for).
+- Time: "5 minutes ago" ages while cached; CARD_CACHE_SECONDS + TIMELINE_CACHE_SECONDS bound by
+  how much.
+A page with a one-off message ("Welcome!") is built from the cards but never cached.
+
+TIMELINE_CACHE_SECONDS = 0 turns both layers off (every request renders every card, no version
+lookup); CARD_CACHE_SECONDS = 0 only the card cache (a page rebuilt renders all its cards).
 https://docs.djangoproject.com/en/5.2/topics/cache/#the-low-level-cache-api
 """
 
@@ -38,14 +46,16 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from accounts.models import Follow
-from tweets.models import TimelineVersion
+from tweets import cards
+from tweets.models import TimelineVersion, Tweet
+from tweets.pages import TimelinePage, decorated, page_ids, paginate
+from tweets.timelines import tweets_for
 
 CACHE_ALIAS = "timelines"
 EXPLORE = 0  # owner_id of the explore timeline's version row
-# Letters and digits only, so template escaping leaves it as it is.
-CSRF_PLACEHOLDER = "csrfPlaceholderReplacedOnEveryResponse"
 
 
 def timeline_page(
@@ -53,24 +63,71 @@ def timeline_page(
     *,
     owner_id: int,
     template: str,
-    context: Callable[[], dict],
+    tweets: Callable[[], QuerySet[Tweet]],
+    context: Callable[[], dict] = dict,
 ) -> HttpResponse:
-    """The page of the timeline whose version row is `owner_id`, as seen by request.user; from
-    the cache when nothing on it changed since it was rendered. `context` builds the template's
-    context (it paginates the timeline's queryset) and is only called to render."""
-    seconds = settings.TIMELINE_CACHE_SECONDS
-    if seconds <= 0 or len(messages.get_messages(request)):
-        # A one-off message ("Welcome!") belongs to this response only. len() leaves it unread.
-        return render(request, template, context())
+    """The page of `tweets()` (a plain timeline of tweets.timelines: which tweets, no
+    annotations) whose version row is `owner_id`, as seen by request.user: from the cache when
+    nothing on it changed since it was built, else built from the cached cards (tweets.pages
+    finds the page's ids; only those are decorated). `tweets` and `context` (the template's
+    other variables) are only called to build the page: a page served whole builds no queryset.
+    Records what it did in `request.timeline_served` ("page" from the cache, "assembled", or
+    "rendered" with the cache off) and `request.cards_rendered`."""
+    request.cards_rendered = 0
+    if settings.TIMELINE_CACHE_SECONDS <= 0:
+        page = paginate(request, tweets())
+        request.timeline_served = "rendered"
+        request.cards_rendered = len(page)
+        return render(request, template, {**context(), "page": page})
+    # A one-off message ("Welcome!") belongs to this response only. len() leaves it unread.
+    keep = not len(messages.get_messages(request))
     cache = caches[CACHE_ALIAS]
-    key = _key(request, owner_id)
-    html = cache.get(key)
+    key = _key(request, owner_id) if keep else None
+    html = cache.get(key) if keep else None
     if html is None:
-        # An explicit csrf_token wins over the one RequestContext would provide.
-        page_context = {**context(), "csrf_token": CSRF_PLACEHOLDER}
+        number, ids, has_next = page_ids(request, tweets())
+        page = TimelinePage(number, decorated(request.user, ids, *cards.ROW_FIELDS), has_next)
+        assembled, request.cards_rendered = cards.assemble(
+            page, request.user.pk, tweets_for(request.user)
+        )
+        shared = keep and settings.CARD_CACHE_SECONDS > 0
+        fragments = caches[cards.CACHE_ALIAS] if shared else None
+        before, after = _frame(request, template, page, context, fragments)
+        html = before + assembled + after
+        if keep:
+            cache.set(key, html, settings.TIMELINE_CACHE_SECONDS)
+        request.timeline_served = "assembled"
+    else:
+        request.timeline_served = "page"
+    return HttpResponse(cards.personalise(html, get_token(request), request.get_full_path()))
+
+
+def _frame(
+    request: HttpRequest, template: str, page: TimelinePage, context: Callable[[], dict], cache
+) -> tuple[str, str]:
+    """The page around its cards, rendered with a placeholder where they go, split there. It
+    shows the viewer's name, an empty compose form and the pager, none of which a new version
+    changes: it is kept in `cache` (the cards' cache, unless None) per viewer, path and pager
+    position, for TIMELINE_CACHE_SECONDS."""
+    empty = not page.object_list
+    path = blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+    where = f"{page.number}:{int(page.has_next)}:{int(empty)}"
+    key = f"frame:{template}:{request.user.pk}:{path}:{where}"
+    frame = cache.get(key) if cache is not None else None
+    if frame is None:
+        # An explicit csrf_token wins over the one RequestContext would provide. An empty page
+        # has no cards: the template says so itself.
+        page_context = {
+            **context(),
+            "page": page,
+            "cards": "" if empty else mark_safe(cards.VIEWER_SLOT),  # noqa: S308 (a nonce)
+            "csrf_token": cards.CSRF_SLOT,
+        }
         html = render_to_string(template, page_context, request=request)
-        cache.set(key, html, seconds)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+        frame = (html, "") if empty else tuple(html.split(cards.VIEWER_SLOT))
+        if cache is not None:
+            cache.set(key, frame, settings.TIMELINE_CACHE_SECONDS)
+    return frame
 
 
 def _key(request: HttpRequest, owner_id: int) -> str:

@@ -1,7 +1,4 @@
-from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
@@ -10,16 +7,13 @@ from core.responses import redirect_back, refuse
 from tweets import timeline_cache
 from tweets.forms import TweetForm
 from tweets.models import Like, Tweet
+from tweets.pages import paginate
 from tweets.timeline_cache import timeline_page
-from tweets.timelines import explore_timeline, home_timeline, tweets_for
-
-
-def paginate(request: HttpRequest, tweets: QuerySet[Tweet]) -> Page:
-    return Paginator(tweets, settings.TWEETS_PER_PAGE).get_page(request.GET.get("page"))
+from tweets.timelines import explore_tweets, home_tweets, tweets_for
 
 
 def _home(request: HttpRequest, form: TweetForm, status: int = 200) -> HttpResponse:
-    page = paginate(request, home_timeline(request.user))
+    page = paginate(request, home_tweets(request.user))
     return render(request, "tweets/home.html", {"form": form, "page": page}, status=status)
 
 
@@ -29,10 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         owner_id=request.user.pk,
         template="tweets/home.html",
-        context=lambda: {
-            "form": TweetForm(),
-            "page": paginate(request, home_timeline(request.user)),
-        },
+        tweets=lambda: home_tweets(request.user),
+        context=lambda: {"form": TweetForm()},
     )
 
 
@@ -42,7 +34,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         request,
         owner_id=timeline_cache.EXPLORE,
         template="tweets/explore.html",
-        context=lambda: {"page": paginate(request, explore_timeline(request.user))},
+        tweets=explore_tweets,
     )
 
 

@@ -3,6 +3,10 @@
 This checks that every step runs and that the report holds a measured row for every endpoint at
 every connection count with no errors. It asserts nothing about speed: the figures of a real run
 are in docs/benchmarks.md, written by `make bench`.
+
+Sized for a loaded two-core CI machine (about two minutes): each wrk run of the busy site lasts
+several seconds at two connections, so even a page that takes a second to build under the
+writers completes within it; 1-second runs at ten connections could end before any did.
 """
 
 from __future__ import annotations
@@ -18,17 +22,25 @@ from bench.run import ENDPOINT_ORDER, parse_args, run
 pytestmark = pytest.mark.e2e
 
 CONNECTIONS = (1, 3)
+MIX_ROUNDS = 2  # --rounds, shared with the table
+MIX_ROUND_SECONDS = 3
 TINY = [
     "--users=30",
     "--small-tweets=60",
     "--tweets=240",
     "--follows=8",
     "--seconds=2",
-    "--rounds=2",
+    f"--rounds={MIX_ROUNDS}",
     "--step-seconds=1",
     f"--connections={','.join(str(n) for n in CONNECTIONS)}",
     "--candidates=2x1",
     "--profile-requests=2",
+    "--viewers=5",
+    "--mix-connections=2",
+    f"--mix-seconds={MIX_ROUNDS * MIX_ROUND_SECONDS}",
+    "--post-rate=1",
+    "--like-rate=1",
+    "--render-requests=2",
 ]
 
 
@@ -92,3 +104,36 @@ def test_the_report_states_the_figures_it_measured(tiny_run):
     assert results.slow_requests["/"][0] > 0  # gunicorn's access log was read
     for section in (results.queries_small, results.queries):
         assert section["plans"]["/"]["execution_ms"] is not None
+
+
+def test_the_busy_site_is_measured_read_only_and_under_the_writers(tiny_run):
+    results, text = tiny_run
+    mix = results.mix
+    assert set(mix.read_only) == set(mix.busy) == {"home", "explore", "healthz"}
+    for measured in (*mix.read_only.values(), *mix.busy.values()):
+        # Every endpoint had its turns, each as long as asked (wrk's own clock), and answered.
+        assert measured.rounds == MIX_ROUNDS, measured
+        assert measured.seconds >= 0.9 * MIX_ROUNDS * MIX_ROUND_SECONDS, measured
+        assert measured.requests > 0, measured
+        assert measured.errors == 0, measured
+    # Timeline pages say how they were served; every viewer had its own session.
+    assert mix.busy["home"].served_counted == mix.busy["home"].requests
+    assert mix.busy["healthz"].served_counted == 0
+    assert [check.action for check in mix.rates] == ["post", "like"]
+    assert all(check.done > 0 and check.failed == 0 for check in mix.rates)
+    assert mix.worker_rss_mib, "no gunicorn worker was sampled"
+    assert "## A busy site: 5 viewers" in text
+    assert re.search(r"home throughput busy >= 0.5x read-only .* \*\*(met|missed)", text)
+    assert re.search(r"the writers held the asked rates .* \*\*(met|missed)", text)
+
+
+def test_a_page_after_a_change_is_measured_against_one_from_the_cache(tiny_run):
+    results, text = tiny_run
+    cost = results.mix.render_cost
+    assert cost["whole page from the cache"]["cards_rendered_per_request"] == 0
+    assert cost["after a change"]["cards_rendered_per_request"] >= 1
+    assert (
+        cost["after a change, card cache off"]["cards_rendered_per_request"]
+        > cost["after a change"]["cards_rendered_per_request"]
+    )
+    assert re.search(r"a page after a change <= 4x .* \*\*(met|missed)", text)

@@ -11,8 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Follow, Profile
+from tweets.cards import CACHE_ALIAS as CARDS_ALIAS
+from tweets.cards import CSRF_SLOT, NEXT_SLOT
 from tweets.models import Like, Tweet
-from tweets.timeline_cache import CACHE_ALIAS, CSRF_PLACEHOLDER
+from tweets.timeline_cache import CACHE_ALIAS
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +25,10 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 def timeline_cache_on(settings):
     settings.TIMELINE_CACHE_SECONDS = 60
     caches[CACHE_ALIAS].clear()
+    caches[CARDS_ALIAS].clear()
     yield
     caches[CACHE_ALIAS].clear()
+    caches[CARDS_ALIAS].clear()
 
 
 @pytest.fixture
@@ -63,7 +67,8 @@ def test_a_timeline_seen_again_is_served_from_the_cache(
     assert "tweets_tweet" not in statements, "the second view ran the timeline query again"
     # The session, then the user with the timeline's version (tweets.backends): nothing else.
     assert len(again.captured_queries) == 2, statements
-    assert CSRF_PLACEHOLDER not in second
+    assert CSRF_SLOT not in second
+    assert NEXT_SLOT not in second
 
 
 def test_a_new_account_is_signed_in_through_the_versioned_backend(client):

@@ -91,3 +91,33 @@ def test_explore_and_profile_pages_do_not_grow_with_the_page_either(
     at_10_tweets = queries()
     Tweet.objects.bulk_create(Tweet(author=authors[0], text=f"more {n}") for n in range(200))
     assert queries() == at_10_tweets
+
+
+@pytest.mark.parametrize("cards_cached", [False, True], ids=["cards rendered", "cards cached"])
+def test_a_page_assembled_from_cards_stays_within_the_bound(
+    alice_client, alice, make_user, settings, cards_cached
+):
+    """With the caches on, a page whose version changed is assembled: the ids and card keys
+    (one query), then the tweets whose card is missing (one more)."""
+    from django.core.cache import caches
+
+    from tweets import cards
+    from tweets.timeline_cache import CACHE_ALIAS
+
+    settings.TIMELINE_CACHE_SECONDS = 60
+    settings.CARD_CACHE_SECONDS = 60
+    for alias in (CACHE_ALIAS, cards.CACHE_ALIAS):
+        caches[alias].clear()
+    authors = [make_user(f"author{n}") for n in range(5)]
+    fill_home_timeline(alice, authors, 50)
+    home_page_queries(alice_client)  # the version row exists from now on
+    if not cards_cached:
+        caches[cards.CACHE_ALIAS].clear()
+    caches[CACHE_ALIAS].clear()
+
+    count, page, statements = home_page_queries(alice_client)
+
+    assert page.count('class="tweet"') == 50
+    assert page.count('class="liked"') == 25
+    assert count <= MAX_QUERIES, "\n".join(statements)
+    assert count == (4 if cards_cached else 5), "\n".join(statements)

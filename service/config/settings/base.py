@@ -116,16 +116,23 @@ AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 
 # --- caches ---------------------------------------------------------------------------------
 # In the memory of each gunicorn worker: nothing else to run or pay for in the task. What is kept
-# here is only ever reused under a version read from the database (tweets.timeline_cache), so
-# workers never disagree about what is current. A rendered timeline page is about 60 kB: 300 of
-# them bound a worker's cache to ~20 MB.
+# here is only ever reused under a key that changes with what it shows (a version read from the
+# database, tweets.timeline_cache; what a card shows, tweets.cards), so workers never disagree
+# about what is current. Memory per worker is bounded by the entry counts: a timeline page is
+# about 60 kB (500 pages: ~30 MB); a card's five pieces about 2.5 kB, the page around the cards
+# a few kB (5,000 of them: ~20 MB).
 # https://docs.djangoproject.com/en/5.2/topics/cache/#local-memory-caching
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "timelines": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "timelines",
-        "OPTIONS": {"MAX_ENTRIES": 300},
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+    "cards": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cards",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
 
@@ -179,6 +186,10 @@ TWEETS_PER_PAGE = 50
 # change to what a timeline shows replaces it at once, so this only bounds how far "5 minutes ago"
 # can lag. 0 turns the cache off.
 TIMELINE_CACHE_SECONDS = 60
+# Tweet cards are cached for every viewer for at most this long (tweets.cards), and a page built
+# from them for TIMELINE_CACHE_SECONDS more: together well below the lifetime of the signed image
+# URLs they carry (querystring_expire below, 3600 s). 0 turns the card cache off.
+CARD_CACHE_SECONDS = 60
 # What an uploaded image may be: decoded by Pillow, one of these formats, at most this large.
 IMAGE_UPLOAD_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024

@@ -1,0 +1,174 @@
+"""What a home timeline page costs served whole from the cache, and after something on it
+changed, measured in one process (no nginx, no gunicorn) with cProfile.
+
+Run inside the web container's environment with bench.settings (bench/mix.py does that):
+
+    python -m bench.render_cost --user bench-user-0001 --requests 30 --output FILE
+
+Three cases, `--requests` requests each, after one warm-up request:
+- "whole page from the cache": nothing changes between requests (a repeat visit);
+- "after a change": before every request one more user likes the newest tweet on the page
+  (outside the timed part), so the page's version moves and that card's like count is one it
+  never had: the page is assembled from the cached cards and renders that one card (a like
+  undone would bring back a count whose card is still cached);
+- "after a change, card cache off": the same with CARD_CACHE_SECONDS=0: every card of the page
+  is rendered again, as every cache miss did before cards were shared.
+The cases are timed without the profiler, then profiled separately with cProfile; the full
+profile of the "after a change" requests goes to FILE. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bench.profile import AREAS, OTHER, QUERY_COUNT_HEADER
+
+CASES = ("whole page from the cache", "after a change", "after a change, card cache off")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    print(json.dumps(measure(args.user, args.requests, args.output)), flush=True)
+    return 0
+
+
+def measure(username: str, requests: int, output: Path) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from tweets.models import Like
+    from tweets.timelines import home_timeline
+
+    user_model = get_user_model()
+    viewer = user_model.objects.get(username=username)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(viewer)
+    newest = home_timeline(viewer).values_list("pk", flat=True).first()
+    likers = list(
+        user_model.objects.exclude(pk=viewer.pk)
+        .exclude(likes__tweet_id=newest)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    liked: list[int] = []
+
+    def new_like() -> None:
+        # A real change through the signals: the like count of one card and the versions move.
+        if not likers:
+            # Everyone likes it already: start over (the first counts come back, cached).
+            Like.objects.filter(tweet_id=newest, user_id__in=liked).delete()
+            likers.extend(liked)
+            liked.clear()
+        liker = likers.pop(0)
+        Like.objects.create(user_id=liker, tweet_id=newest)
+        liked.append(liker)
+
+    def nothing() -> None:
+        pass
+
+    result: dict = {"requests": requests}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    for case, before, card_seconds in (
+        (CASES[0], nothing, 60),
+        (CASES[1], new_like, 60),
+        (CASES[2], new_like, 0),
+    ):
+        with override_settings(TIMELINE_CACHE_SECONDS=60, CARD_CACHE_SECONDS=card_seconds):
+            _get(client)  # warm-up: the page and its cards are cached from here on
+            timed = _timed(client, before, requests)
+            profile = cProfile.Profile()
+            _timed(client, before, requests, profile)
+        stats = pstats.Stats(profile)
+        result[case] = {**timed, "areas": shares_by_area(stats), "hot": hot_functions(stats)}
+        if case == CASES[1]:
+            text = io.StringIO()
+            pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(40)
+            output.write_text(text.getvalue())
+    result["profile"] = str(output)
+    return result
+
+
+def _get(client):
+    response = client.get("/")
+    if response.status_code != 200:
+        raise SystemExit(f"GET / answered {response.status_code}")
+    return response
+
+
+def _timed(
+    client, before: Callable[[], None], requests: int, profile: cProfile.Profile | None = None
+) -> dict:
+    elapsed = 0.0
+    queries: set[int] = set()
+    cards: list[int] = []
+    for _ in range(requests):
+        before()
+        started = time.perf_counter()
+        if profile is not None:
+            profile.enable()
+        response = _get(client)
+        if profile is not None:
+            profile.disable()
+        elapsed += time.perf_counter() - started
+        queries.add(int(response[QUERY_COUNT_HEADER]))
+        cards.append(response.wsgi_request.cards_rendered)
+    return {
+        "ms_per_request": round(elapsed / requests * 1000, 2),
+        "queries": sorted(queries),
+        "cards_rendered_per_request": round(sum(cards) / requests, 1),
+    }
+
+
+def _where(key: tuple[str, int, str]) -> str:
+    file_name, _line, function = key
+    return f"{file_name}:{function}"
+
+
+def _area_of(key: tuple[str, int, str]) -> str:
+    where = _where(key)
+    for area, markers in AREAS:
+        if any(marker in where for marker in markers):
+            return area
+    return OTHER
+
+
+def shares_by_area(stats: pstats.Stats) -> dict[str, float]:
+    """Self time (cProfile's tottime) summed by part of the stack, as percentages."""
+    totals: dict[str, float] = defaultdict(float)
+    for key, (_calls, _primitive, self_time, _cumulative, _callers) in stats.stats.items():
+        totals[_area_of(key)] += self_time
+    whole = sum(totals.values()) or 1.0
+    ordered = sorted(totals.items(), key=lambda item: item[1], reverse=True)
+    return {area: round(100 * seconds / whole, 1) for area, seconds in ordered}
+
+
+def hot_functions(stats: pstats.Stats, count: int = 6) -> list[tuple[str, float]]:
+    entries = [(key, values[2]) for key, values in stats.stats.items()]
+    whole = sum(seconds for _, seconds in entries) or 1.0
+    entries.sort(key=lambda item: item[1], reverse=True)
+    return [
+        (f"{function} ({Path(file_name).name}:{line})", round(100 * seconds / whole, 1))
+        for (file_name, line, function), seconds in entries[:count]
+    ]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

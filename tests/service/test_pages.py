@@ -1,0 +1,115 @@
+"""A timeline page is found without counting the timeline, and only its own tweets are
+decorated with like and reply counts (tweets.pages)."""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from tweets import cards
+from tweets.models import Like, Tweet
+from tweets.pages import MAX_PAGE_NUMBER, TimelinePage, page_number
+from tweets.timeline_cache import CACHE_ALIAS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["rendered", "assembled"])
+def served(request, settings) -> str:
+    """Both ways a page is built: without the caches, and assembled from the card cache."""
+    settings.TIMELINE_CACHE_SECONDS = 60 if request.param == "assembled" else 0
+    settings.CARD_CACHE_SECONDS = 60
+    for alias in (CACHE_ALIAS, cards.CACHE_ALIAS):
+        caches[alias].clear()
+    return request.param
+
+
+def pager(html: str) -> tuple[bool, bool]:
+    """Whether the page links to newer and to older tweets."""
+    return "Newer</a>" in html, "Older &rarr;</a>" in html
+
+
+def test_the_pager_links_newer_and_older_pages_only_where_they_exist(
+    alice_client, alice, settings, served
+):
+    settings.TWEETS_PER_PAGE = 5
+    Tweet.objects.bulk_create(Tweet(author=alice, text=f"tweet-{n:02d}") for n in range(12))
+
+    pages = [alice_client.get(f"/?page={n}").content.decode() for n in (1, 2, 3)]
+
+    assert [page.count('class="tweet"') for page in pages] == [5, 5, 2]
+    assert [pager(page) for page in pages] == [(False, True), (True, True), (True, False)]
+    assert [f"Page {n}</span>" in page for n, page in enumerate(pages, 1)] == [True] * 3
+    assert "tweet-11" in pages[0]  # newest first
+    assert "tweet-00" in pages[2]
+
+
+def test_a_timeline_that_fits_one_page_has_no_pager(alice_client, alice, served):
+    Tweet.objects.create(author=alice, text="only one")
+    assert 'class="pager"' not in alice_client.get("/").content.decode()
+
+
+def test_a_page_past_the_end_is_empty_and_links_back(alice_client, alice, served):
+    Tweet.objects.create(author=alice, text="only one")
+    html = alice_client.get("/?page=9").content.decode()
+    assert 'class="tweet"' not in html
+    assert "No tweets yet." in html
+    assert pager(html) == (True, False)
+
+
+def test_no_query_counts_the_timeline_or_decorates_tweets_off_the_page(
+    alice_client, alice, bob, settings, served
+):
+    settings.TWEETS_PER_PAGE = 5
+    tweets = Tweet.objects.bulk_create(Tweet(author=alice, text=f"t{n}") for n in range(12))
+    Like.objects.bulk_create(Like(user=bob, tweet=tweet) for tweet in tweets)
+
+    with CaptureQueriesContext(connection) as captured:
+        html = alice_client.get("/?page=2").content.decode()
+
+    assert html.count("&#9825; 1</button>") == 5  # the like counts are there
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in statements if "COUNT(*)" in sql], statements
+    counting_likes = [sql for sql in statements if '"tweets_like"' in sql]
+    assert counting_likes, statements
+    for sql in counting_likes:
+        # Decorated by primary key: the page's ids, not an OFFSET into the timeline.
+        assert '"tweets_tweet"."id" IN (' in sql, sql
+        assert "OFFSET" not in sql, sql
+
+
+def test_the_profile_page_is_paged_the_same_way(alice_client, bob, settings):
+    settings.TWEETS_PER_PAGE = 5
+    Tweet.objects.bulk_create(Tweet(author=bob, text=f"bob-{n:02d}") for n in range(7))
+    first = alice_client.get("/u/bob/").content.decode()
+    second = alice_client.get("/u/bob/?page=2").content.decode()
+    assert (first.count('class="tweet"'), second.count('class="tweet"')) == (5, 2)
+    assert (pager(first), pager(second)) == ((False, True), (True, False))
+
+
+@pytest.mark.parametrize(
+    ("asked", "number"),
+    [
+        (None, 1),
+        ("2", 2),
+        ("0", 1),
+        ("-3", 1),
+        ("two", 1),
+        ("", 1),
+        (str(10**30), MAX_PAGE_NUMBER),
+    ],
+)
+def test_the_page_number_comes_from_the_query_string(asked, number):
+    query = {} if asked is None else {"page": asked}
+    assert page_number(RequestFactory().get("/", query)) == number
+
+
+def test_a_page_says_which_pages_are_around_it():
+    first = TimelinePage(number=1, object_list=[1, 2], has_next=True)
+    last = TimelinePage(number=3, object_list=[5], has_next=False)
+    only = TimelinePage(number=1, object_list=[], has_next=False)
+    assert (first.has_previous, first.has_other_pages, first.next_page_number) == (False, True, 2)
+    assert (last.has_previous, last.has_other_pages, last.previous_page_number) == (True, True, 2)
+    assert not only.has_other_pages
+    assert (len(first), list(first), len(only)) == (2, [1, 2], 0)
