@@ -3,7 +3,6 @@ per test session, and the users and images the specifications talk about."""
 
 import io
 import os
-import shutil
 from collections.abc import Iterator
 
 import boto3
@@ -13,7 +12,7 @@ from moto.server import ThreadedMotoServer
 from PIL import Image
 from pytest_postgresql.executors import PostgreSQLExecutor
 
-from tests.service.postgres import free_port, pg_ctl_wrapper, server_owned_tempdir
+from tests.service.postgres import free_port, running_server
 
 MEDIA_BUCKET = "django-tw-test-media"
 MEDIA_REGION = "ap-northeast-1"
@@ -23,25 +22,9 @@ MEDIA_REGION = "ap-northeast-1"
 @pytest.fixture(scope="session")
 def postgresql_server() -> Iterator[PostgreSQLExecutor]:
     """One PostgreSQL server for the session, trusted on 127.0.0.1, tuned for speed not safety."""
-    base = server_owned_tempdir("django-tw-test-pg-")
-    executor = PostgreSQLExecutor(
-        executable=str(pg_ctl_wrapper(base)),
-        host="127.0.0.1",
-        port=free_port(),
-        datadir=str(base / "data"),
-        unixsocketdir=str(base),
-        logfile=str(base / "postgresql.log"),
-        startparams="-w",
-        dbname="django_tw",
-        user="postgres",
-        postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-    )
-    executor.start()
-    try:
+    options = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    with running_server("django-tw-test-pg-", "django_tw", options) as executor:
         yield executor
-    finally:
-        executor.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,13 @@ otherwise it runs as the current user.
 import shutil
 import socket
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # One way to find the server and to tell root, shared with `make local`: PG_BIN overrides it.
+from pytest_postgresql.executors import PostgreSQLExecutor
+
 from local.system import as_postgres_user, postgres_bin_dir, running_as_root
 from local.topology import new_data_dir
 
@@ -68,3 +72,27 @@ def pg_ctl_wrapper(directory: Path) -> Path:
     wrapper.write_text(f'#!/bin/sh\ncd / || exit 1\n{prefix}"{pg_ctl}" "$@"\n')
     wrapper.chmod(0o755)
     return wrapper
+
+
+@contextmanager
+def running_server(prefix: str, dbname: str, options: str) -> Iterator[PostgreSQLExecutor]:
+    """A throwaway PostgreSQL server on 127.0.0.1 (pg_ctl as the server's user), removed after."""
+    base = server_owned_tempdir(prefix)
+    executor = PostgreSQLExecutor(
+        executable=str(pg_ctl_wrapper(base)),
+        host="127.0.0.1",
+        port=free_port(),
+        datadir=str(base / "data"),
+        unixsocketdir=str(base),
+        logfile=str(base / "postgresql.log"),
+        startparams="-w",
+        dbname=dbname,
+        user="postgres",
+        postgres_options=options,
+    )
+    executor.start()
+    try:
+        yield executor
+    finally:
+        executor.stop()
+        shutil.rmtree(base, ignore_errors=True)

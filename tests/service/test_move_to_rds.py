@@ -5,18 +5,16 @@ same users and tweets, and takes new ones."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import psycopg
 import pytest
-from pytest_postgresql.executors import PostgreSQLExecutor
 
 from local.client import SiteClient
 from local.system import postgres_bin_dir
 from paths import SERVICE_DIR
 from tests.service.app_servers import app_server, fresh_database, manage, migrate
-from tests.service.postgres import free_port, pg_ctl_wrapper, server_owned_tempdir
+from tests.service.postgres import running_server
 
 PASSWORD = "correct-horse-battery-staple-42"
 APP_PASSWORD = "a" * 40
@@ -41,25 +39,8 @@ TWEETS = (
 @pytest.fixture(scope="module")
 def rds_stand_in():
     """A second server: the instance the stack's ManagedPostgres would create."""
-    base = server_owned_tempdir("django-tw-test-rds-")
-    executor = PostgreSQLExecutor(
-        executable=str(pg_ctl_wrapper(base)),
-        host="127.0.0.1",
-        port=free_port(),
-        datadir=str(base / "data"),
-        unixsocketdir=str(base),
-        logfile=str(base / "postgresql.log"),
-        startparams="-w",
-        dbname="postgres",
-        user="postgres",
-        postgres_options="-c fsync=off",
-    )
-    executor.start()
-    try:
+    with running_server("django-tw-test-rds-", "postgres", "-c fsync=off") as executor:
         yield executor
-    finally:
-        executor.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def run(*command: str) -> str:
