@@ -1,33 +1,38 @@
-"""Tweet cards rendered once per version of the tweet and shared by every viewer.
+"""Tweet cards rendered once per tweet and shared by every viewer, their counts filled in per page.
 
 A card shows the tweet (text, image, time, the tweet it answers), its author (username, display
 name, avatar), its like and reply counts, and three things that belong to the viewer: whether
 they like it (the like or the unlike form), a Delete form on their own tweets, and their CSRF
 token and page path in those forms. The shared part is rendered with the template once and kept
-in the "cards" cache as five strings: the card before the viewer's forms, the like form, the
-unlike form, the Delete form, the card after them. A page picks the pieces for its viewer and
-joins them: string work, no template.
+in the "cards" cache as the strings between the places that change (Card): the reply count, the
+viewer's forms and the like count in them. A page picks the pieces for its viewer, puts in the
+counts of its own query and joins them: string work, no template.
 
-The key of a card is made of the tweet's id and time (an id alone could come back after a
-restore) and everything the shared part shows that can change: the like and reply counts, the
-tweet it answers (cleared when that one is deleted), the author's username, display name and
-avatar. The timeline query returns these in the same row as the tweet id
-(ROW_FIELDS), so a page knows the key of every card before reading the cache: a like makes a new
-key for that one card, a profile change new keys for that author's cards, and only those are
-rendered again. Old keys are never read again and age out (CARD_CACHE_SECONDS, MAX_ENTRIES).
+The counts change all the time on a busy site (every like), so they are not part of what is
+rendered: a like or a reply renders no card, only the page's query reads the new count. The key
+of a card is made of the tweet's id and time (an id alone could come back after a restore) and
+what the rendered part shows that can change: the tweet it answers (cleared when that one is
+deleted) and the author's username, display name and avatar. The timeline query returns these
+in the same row as the tweet id (ROW_FIELDS), so a page knows the key of every card before
+reading the cache: a profile change makes new keys for that author's cards, a new tweet a card
+never seen, and only those are rendered. Old keys are never read again and age out
+(CARD_CACHE_SECONDS, MAX_ENTRIES).
 
 Each card carries its own signed image URLs: CARD_CACHE_SECONDS plus TIMELINE_CACHE_SECONDS (a
 page assembled from a card is cached that long) must stay below the signature's lifetime
 (`querystring_expire`, config.settings.base), which tests/service/test_cards.py checks.
 
 The per-viewer values go in as placeholders made of a random value drawn when the process
-starts: no tweet text can guess it, so none can smuggle a token or path into a page.
+starts, and the counts are rendered as random numbers drawn then too: no tweet text can guess
+them, so none can smuggle a token, a path or a count into a page.
 """
 
+import copy
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from hashlib import blake2b
-from secrets import token_hex
+from secrets import randbelow, token_hex
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
@@ -36,6 +41,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 
 from tweets.models import Tweet
+from tweets.templatetags.tweet_counts import replies_label
 
 CACHE_ALIAS = "cards"
 _NONCE = token_hex(16)
@@ -43,8 +49,12 @@ _NONCE = token_hex(16)
 CSRF_SLOT = f"csrf{_NONCE}"
 NEXT_SLOT = f"next{_NONCE}"
 VIEWER_SLOT = f"viewer{_NONCE}"
+# The counts a card is rendered with, found again in the HTML and cut out: 18 random digits.
+_RENDERED_LIKES = 10**17 + randbelow(9 * 10**17)
+_RENDERED_REPLIES = 10**17 + randbelow(9 * 10**17)
 
-# What the timeline query returns per tweet to pick (or render) its card for a viewer.
+# What the timeline query returns per tweet to pick (or render) its card for a viewer
+# (tweets.pages.page_rows returns the same columns in this order).
 ROW_FIELDS = (
     "pk",
     "created_at",
@@ -57,8 +67,22 @@ ROW_FIELDS = (
     "reply_count",
     "liked_by_viewer",
 )
-AUTHOR, LIKED = ROW_FIELDS.index("author_id"), ROW_FIELDS.index("liked_by_viewer")
-Card = tuple[str, str, str, str, str]  # before, like form, unlike form, Delete form, after
+AUTHOR, LIKES, REPLIES, LIKED = (
+    ROW_FIELDS.index(name) for name in ("author_id", "like_count", "reply_count", "liked_by_viewer")
+)
+
+
+class Card(NamedTuple):
+    """A rendered card cut where the counts and the viewer's forms go."""
+
+    before_replies: str  # the card up to its reply count
+    before_forms: str  # after the reply count, up to the viewer's forms
+    like: str  # the like form up to its count
+    like_end: str
+    unlike: str  # the unlike form up to its count
+    unlike_end: str
+    delete: str  # the Delete form, for the author
+    after: str  # the rest of the card
 
 
 def card_key(
@@ -68,18 +92,14 @@ def card_key(
     display_name: str,
     avatar: str,
     reply_to_id: int | None,
-    like_count: int,
-    reply_count: int,
 ) -> str:
     author = blake2b(f"{username}\0{display_name}\0{avatar}".encode(), digest_size=9).hexdigest()
-    return f"card:{pk}:{created_at.timestamp()}:{like_count}:{reply_count}:{reply_to_id}:{author}"
+    return f"card:{pk}:{created_at.timestamp()}:{reply_to_id}:{author}"
 
 
 def key_of_row(row: Sequence) -> str:
-    pk, created_at, _author, username, display_name, avatar, reply_to_id, likes, replies, _ = row
-    return card_key(
-        pk, created_at, username, display_name, avatar or "", reply_to_id, likes, replies
-    )
+    pk, created_at, _author, username, display_name, avatar, reply_to_id, *_counts = row
+    return card_key(pk, created_at, username, display_name, avatar or "", reply_to_id)
 
 
 def key_of_tweet(tweet: Tweet) -> str:
@@ -91,23 +111,35 @@ def key_of_tweet(tweet: Tweet) -> str:
         profile.display_name,
         profile.avatar.name or "",
         tweet.reply_to_id,
-        tweet.like_count,
-        tweet.reply_count,
     )
+
+
+def _cut(html: str, marker: str, what: str) -> tuple[str, str]:
+    # The last occurrence: counts come after the tweet's text in a card.
+    head, found, tail = html.rpartition(marker)
+    if not found:
+        raise RuntimeError(f"the card template no longer shows {what}: tweets.cards cannot cut it")
+    return head, tail
 
 
 def render_card(tweet: Tweet) -> Card:
     """The shared part of one card, from a tweet of tweets.timelines (annotated)."""
-    html = render_to_string("tweets/_tweet.html", {"tweet": tweet, "card_slot": VIEWER_SLOT})
-    before, after = html.split(VIEWER_SLOT)
-    forms = {"tweet": tweet, "csrf_token": CSRF_SLOT, "next_path": NEXT_SLOT}
-    return (
-        before,
-        render_to_string("tweets/_tweet_like.html", {**forms, "liked": False}),
-        render_to_string("tweets/_tweet_like.html", {**forms, "liked": True}),
-        render_to_string("tweets/_tweet_delete.html", forms),
-        after,
+    shown = copy.copy(tweet)
+    shown.like_count, shown.reply_count = _RENDERED_LIKES, _RENDERED_REPLIES
+    html = render_to_string("tweets/_tweet.html", {"tweet": shown, "card_slot": VIEWER_SLOT})
+    before, after = _cut(html, VIEWER_SLOT, "the viewer's forms")
+    before_replies, before_forms = _cut(before, replies_label(_RENDERED_REPLIES), "a reply count")
+    forms = {"tweet": shown, "csrf_token": CSRF_SLOT, "next_path": NEXT_SLOT}
+    like, unlike = (
+        _cut(
+            render_to_string("tweets/_tweet_like.html", {**forms, "liked": liked}),
+            str(_RENDERED_LIKES),
+            "a like count",
+        )
+        for liked in (False, True)
     )
+    delete = render_to_string("tweets/_tweet_delete.html", forms)
+    return Card(before_replies, before_forms, *like, *unlike, delete, after)
 
 
 def assemble(rows: Iterable[Sequence], viewer_id: int, tweets: QuerySet[Tweet]) -> tuple[str, int]:
@@ -136,12 +168,15 @@ def assemble(rows: Iterable[Sequence], viewer_id: int, tweets: QuerySet[Tweet]) 
         card = found.get(key) or rendered.get(row[0])
         if card is None:
             continue  # deleted between the two queries
-        before, like, unlike, delete, after = card
-        parts.append(before)
-        parts.append(unlike if row[LIKED] else like)
+        likes = str(row[LIKES])
+        parts += (card.before_replies, replies_label(row[REPLIES]), card.before_forms)
+        if row[LIKED]:
+            parts += (card.unlike, likes, card.unlike_end)
+        else:
+            parts += (card.like, likes, card.like_end)
         if row[AUTHOR] == viewer_id:
-            parts.append(delete)
-        parts.append(after)
+            parts.append(card.delete)
+        parts.append(card.after)
     return "".join(parts), len(rendered)
 
 

@@ -4,27 +4,39 @@ A home timeline holds thousands of tweets (about 15,000 for a user following a h
 `make bench`'s data set) and grows with every post. Django's Paginator counts them all for
 "Page X of Y" (a COUNT over the whole timeline on every page built, about 7-10 ms there), and an
 OFFSET page of the decorated timeline computes the like and reply counts of every tweet it skips
-before it keeps fifty. Here a page costs two queries whose work does not grow with the timeline:
+before it keeps fifty. Here the work of a page does not grow with the timeline:
 1. the ids of the page's tweets plus one, newest first, from the plain timeline (the filter and
    the order only, served by the indexes `tweet_newest` and `tweet_author_newest`): the extra id
    says whether an older page exists;
-2. what the cards show for those ids only (tweets.timelines.tweets_for, annotated), none when
-   the page is empty.
+2. what the cards show for those ids only: authors, counts, the viewer's likes.
 The pager shows "Newer", "Page X" and "Older": no total, so nothing to count.
+
+A cached timeline page is rebuilt whenever its version moves, which on a busy site is nearly
+every request of explore (tweets.timeline_cache). `page_rows` does both steps in ONE query, the
+first as a WITH clause compiled from the plain timeline (the ORM stays the one definition of
+which tweets a timeline holds) and the second in SQL written here: building the decorated
+queryset with the ORM cost more Python time than Postgres spends on the query. It returns the
+columns of tweets.cards.ROW_FIELDS; tests/service/test_pages.py holds it to the ORM's
+`tweets_for` (tweets.timelines), which the pages not cached still use.
 https://docs.djangoproject.com/en/5.2/topics/pagination/ (what Paginator counts),
 https://www.postgresql.org/docs/15/queries-limit.html ("the rows skipped by an OFFSET clause
-still have to be computed inside the server").
+still have to be computed inside the server"),
+https://docs.djangoproject.com/en/5.2/topics/db/sql/#executing-custom-sql-directly
 """
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from tweets.models import Tweet
+from accounts.models import Profile
+from tweets.models import Like, Tweet
 from tweets.timelines import NEWEST_FIRST, tweets_for
 
 # Deeper pages are read as the last one: keeps OFFSET far inside Postgres' bigint.
@@ -72,26 +84,79 @@ def page_number(request: HttpRequest) -> int:
     return min(max(number, 1), MAX_PAGE_NUMBER)
 
 
+def _ids_of_page(number: int, timeline: QuerySet[Tweet]) -> QuerySet:
+    """The ids of page `number` of `timeline` (plain) newest first, plus the next one."""
+    size = settings.TWEETS_PER_PAGE
+    start = (number - 1) * size
+    return timeline.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[start : start + size + 1]
+
+
 def page_ids(request: HttpRequest, timeline: QuerySet[Tweet]) -> tuple[int, list[int], bool]:
     """The requested page's number, its tweet ids newest first, and whether an older page
     exists. `timeline` is a plain timeline of tweets.timelines (a filter, no annotations): one
     query over the index, however long the timeline."""
     number = page_number(request)
+    ids = list(_ids_of_page(number, timeline))
     size = settings.TWEETS_PER_PAGE
-    start = (number - 1) * size
-    ids = list(
-        timeline.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[start : start + size + 1]
-    )
     return number, ids[:size], len(ids) > size
 
 
-def decorated(viewer: AbstractBaseUser, ids: Sequence[int], *fields: str) -> list:
-    """The tweets `ids` as their cards show them to `viewer`, newest first: annotated tweets,
-    or rows of `fields` when given. No query when `ids` is empty."""
+def page_rows(request: HttpRequest, timeline: QuerySet[Tweet]) -> TimelinePage:
+    """The requested page of `timeline` (plain) as rows of tweets.cards.ROW_FIELDS for
+    request.user, newest first: one query."""
+    number = page_number(request)
+    ids_sql, ids_params = _ids_of_page(number, timeline).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_rows_sql(ids_sql), (*ids_params, request.user.pk))
+        rows = cursor.fetchall()
+    size = settings.TWEETS_PER_PAGE
+    return TimelinePage(number, rows[:size], len(rows) > size)
+
+
+def _column(model: type[Model], field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+def _rows_sql(ids_sql: str) -> str:
+    before, after = _rows_sql_around()
+    return before + ids_sql + after
+
+
+@cache
+def _rows_sql_around() -> tuple[str, str]:
+    """What tweets.timelines.tweets_for selects as ROW_FIELDS, for the tweets whose ids a
+    query put between the two parts returns. Counted with subqueries, as there: likes and
+    replies never multiply each other's rows."""
+    user_model = get_user_model()
+    tweet, like, user, profile = (
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (Tweet, Like, user_model, Profile)
+    )
+    t_id, t_created, t_author, t_reply_to = (
+        f"t.{_column(Tweet, field)}" for field in ("id", "created_at", "author", "reply_to")
+    )
+    like_tweet, like_user = (_column(Like, field) for field in ("tweet", "user"))
+    # Table and column names from the models, no input: nothing to inject.
+    after = f""")
+        SELECT {t_id}, {t_created}, {t_author}, u.{_column(user_model, "username")},
+               p.{_column(Profile, "display_name")}, p.{_column(Profile, "avatar")}, {t_reply_to},
+               (SELECT count(*) FROM {like} l WHERE l.{like_tweet} = {t_id}),
+               (SELECT count(*) FROM {tweet} r WHERE r.{_column(Tweet, "reply_to")} = {t_id}),
+               EXISTS (SELECT 1 FROM {like} l WHERE l.{like_tweet} = {t_id} AND l.{like_user} = %s)
+        FROM page
+        JOIN {tweet} t ON {t_id} = page.id
+        JOIN {user} u ON u.{_column(user_model, "id")} = {t_author}
+        LEFT JOIN {profile} p ON p.{_column(Profile, "user")} = {t_author}
+        ORDER BY {t_created} DESC, {t_id} DESC"""  # noqa: S608
+    return "WITH page(id) AS (", after
+
+
+def decorated(viewer: AbstractBaseUser, ids: Sequence[int]) -> list[Tweet]:
+    """The tweets `ids` as their cards show them to `viewer` (annotated), newest first. No
+    query when `ids` is empty."""
     if not ids:
         return []
-    tweets = tweets_for(viewer).filter(pk__in=ids)
-    return list(tweets.values_list(*fields) if fields else tweets)
+    return list(tweets_for(viewer).filter(pk__in=ids))
 
 
 def paginate(request: HttpRequest, timeline: QuerySet[Tweet]) -> TimelinePage:

@@ -14,11 +14,12 @@ change at once although each worker keeps its own in-memory cache. Reading it is
 lookup, made in the same query that loads the signed-in user (tweets.backends).
 
 On a busy site the versions move all the time (any tweet or like anywhere changes explore), so
-a page is rebuilt often, and rebuilding it must cost little: the page's ids come from the plain
-timeline (tweets.pages: no count, nothing computed for tweets off the page), one query returns
-each of them with what its card shows that can change (tweets.cards.ROW_FIELDS), the cards come
-from the shared card cache (one card per tweet version for every viewer), and only the cards
-of tweets that changed are rendered. A page after a like renders one card, not fifty.
+a page is rebuilt often, and rebuilding it must cost little: one query (tweets.pages.page_rows)
+finds the page's ids in the plain timeline (no count, nothing computed for tweets off the page)
+and returns each with what its card shows that can change (tweets.cards.ROW_FIELDS), the cards
+come from the shared card cache (one card per tweet for every viewer, its counts filled in from
+the row), and only the cards of new or changed tweets are rendered. A page after a like or a
+reply renders no card; after a new tweet, one.
 
 Not in the key, on purpose:
 - The CSRF token and the path in the cards' forms: the page is rendered with placeholders
@@ -51,7 +52,7 @@ from django.utils.safestring import mark_safe
 from accounts.models import Follow
 from tweets import cards
 from tweets.models import TimelineVersion, Tweet
-from tweets.pages import TimelinePage, decorated, page_ids, paginate
+from tweets.pages import TimelinePage, page_rows, paginate
 from tweets.timelines import tweets_for
 
 CACHE_ALIAS = "timelines"
@@ -85,8 +86,7 @@ def timeline_page(
     key = _key(request, owner_id) if keep else None
     html = cache.get(key) if keep else None
     if html is None:
-        number, ids, has_next = page_ids(request, tweets())
-        page = TimelinePage(number, decorated(request.user, ids, *cards.ROW_FIELDS), has_next)
+        page = page_rows(request, tweets())
         assembled, request.cards_rendered = cards.assemble(
             page, request.user.pk, tweets_for(request.user)
         )

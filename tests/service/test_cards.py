@@ -19,6 +19,7 @@ from config.settings.base import s3_media_storage
 from paths import REPO_ROOT, SERVICE_DIR
 from tweets import cards
 from tweets.models import Tweet
+from tweets.templatetags.tweet_counts import replies_label
 from tweets.timeline_cache import CACHE_ALIAS
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -91,18 +92,82 @@ def test_the_second_viewer_is_served_the_card_the_first_one_rendered(alice, bob)
 
 
 @pytest.mark.django_db
-def test_a_like_renders_only_the_card_it_changes(alice, bob, make_user):
+def test_a_like_or_a_reply_renders_no_card_and_shows_its_new_count(alice, bob, make_user):
     carol = make_user("carol")
     tweets = [Tweet.objects.create(author=bob, text=f"tweet {n}") for n in range(5)]
     alice_client = client_for(alice)
     assert get(alice_client, "/explore/").wsgi_request.cards_rendered == 5
 
     client_for(carol).post(f"/tweets/{tweets[2].pk}/like/")
-
     response = get(alice_client, "/explore/")
     assert response.wsgi_request.timeline_served == "assembled"
-    assert response.wsgi_request.cards_rendered == 1
+    assert response.wsgi_request.cards_rendered == 0
     assert "&#9825; 1<" in card_of(response.content.decode(), tweets[2])
+
+    client_for(carol).post("/tweets/", {"text": "carol answers", "reply_to": tweets[3].pk})
+    response = get(alice_client, "/explore/")
+    # The reply itself is a card never seen; the tweet it answers only shows a new count.
+    assert response.wsgi_request.cards_rendered == 1
+    page = response.content.decode()
+    assert ">1 reply<" in card_of(page, tweets[3])
+    assert ">0 replies<" in card_of(page, tweets[2])
+
+
+@pytest.mark.django_db
+def test_counts_go_into_the_card_the_viewer_sees_like_or_unlike(alice, bob, make_user):
+    tweet = Tweet.objects.create(author=bob, text="counted")
+    for name in ("carol", "dave"):
+        client_for(make_user(name)).post(f"/tweets/{tweet.pk}/like/")
+    client_for(alice).post(f"/tweets/{tweet.pk}/like/")
+
+    alice_card = card_of(get(client_for(alice), "/explore/").content.decode(), tweet)
+    bob_card = card_of(get(client_for(bob), "/explore/").content.decode(), tweet)
+
+    assert 'class="liked">&#9829; 3<' in alice_card
+    assert "&#9825; 3<" in bob_card
+    assert shared_part(alice_card) == shared_part(bob_card)
+
+
+@pytest.mark.django_db
+def test_a_card_assembled_from_the_cache_is_the_card_the_template_renders(alice, bob, settings):
+    """The cut-and-filled card equals the plain template's output for the same viewer."""
+    question = Tweet.objects.create(author=alice, text="question")
+    Tweet.objects.create(author=bob, text="answer", reply_to=question)
+    client_for(bob).post(f"/tweets/{question.pk}/like/")
+    viewer = client_for(bob)
+    get(viewer, "/explore/")  # cards cached
+    assembled = get(viewer, "/explore/").content.decode()
+
+    settings.TIMELINE_CACHE_SECONDS = 0  # every card from the template, nothing cut
+    rendered = get(viewer, "/explore/").content.decode()
+
+    for tweet in Tweet.objects.all():
+        assert without_tokens(card_of(assembled, tweet)) == without_tokens(card_of(rendered, tweet))
+
+
+def without_tokens(card: str) -> str:
+    return re.sub(r">\s+<", "><", CSRF_INPUT.sub("", card))
+
+
+@pytest.mark.django_db
+def test_a_tweet_cannot_name_the_numbers_cards_are_rendered_with(alice, bob):
+    """The counts are cut out of the last place a rendered number appears; text before it,
+    even a number that looks like one, stays as typed."""
+    text = f"{cards._RENDERED_REPLIES} replies and {cards._RENDERED_LIKES}"
+    tweet = Tweet.objects.create(author=bob, text=text)
+    card = card_of(get(client_for(alice), "/explore/").content.decode(), tweet)
+    assert f'<p class="text">{text}</p>' in card
+    assert ">0 replies<" in card
+    assert "&#9825; 0<" in card
+
+
+def test_the_reply_label_counts_one_reply_and_many_replies():
+    assert [replies_label(n) for n in (0, 1, 2, 11)] == [
+        "0 replies",
+        "1 reply",
+        "2 replies",
+        "11 replies",
+    ]
 
 
 @pytest.mark.django_db
