@@ -87,6 +87,8 @@ AUTHENTICATION_BACKENDS = [
     "tweets.backends.TimelineVersionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Sessions in Postgres, as Django's default, read with one query written once (core.sessions).
+SESSION_ENGINE = "core.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
