@@ -36,7 +36,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
@@ -114,6 +113,10 @@ def key_of_tweet(tweet: Tweet) -> str:
     )
 
 
+# What a card shows besides the tweet itself (its counts come from the page's row).
+SHOWN_WITH = ("author__profile", "reply_to__author")
+
+
 def _cut(html: str, marker: str, what: str) -> tuple[str, str]:
     # The last occurrence: counts come after the tweet's text in a card.
     head, found, tail = html.rpartition(marker)
@@ -123,7 +126,7 @@ def _cut(html: str, marker: str, what: str) -> tuple[str, str]:
 
 
 def render_card(tweet: Tweet) -> Card:
-    """The shared part of one card, from a tweet of tweets.timelines (annotated)."""
+    """The shared part of one card, from a tweet loaded with SHOWN_WITH."""
     shown = copy.copy(tweet)
     shown.like_count, shown.reply_count = _RENDERED_LIKES, _RENDERED_REPLIES
     html = render_to_string("tweets/_tweet.html", {"tweet": shown, "card_slot": VIEWER_SLOT})
@@ -142,10 +145,10 @@ def render_card(tweet: Tweet) -> Card:
     return Card(before_replies, before_forms, *like, *unlike, delete, after)
 
 
-def assemble(rows: Iterable[Sequence], viewer_id: int, tweets: QuerySet[Tweet]) -> tuple[str, int]:
+def assemble(rows: Iterable[Sequence], viewer_id: int) -> tuple[str, int]:
     """The cards of `rows` (ROW_FIELDS, in page order) as `viewer_id` sees them, with the
-    placeholders still in, and how many cards had to be rendered. `tweets` is the timeline's
-    queryset (tweets.timelines), used to load the tweets whose card is not cached: one query."""
+    placeholders still in, and how many cards had to be rendered (the tweets whose card is not
+    cached are loaded in one query)."""
     rows = list(rows)
     seconds = settings.CARD_CACHE_SECONDS
     cache = caches[CACHE_ALIAS]
@@ -155,7 +158,7 @@ def assemble(rows: Iterable[Sequence], viewer_id: int, tweets: QuerySet[Tweet]) 
     rendered: dict[int, Card] = {}
     if missing:
         fresh: dict[str, Card] = {}
-        for tweet in tweets.filter(pk__in=missing):
+        for tweet in Tweet.objects.select_related(*SHOWN_WITH).filter(pk__in=missing):
             # Keyed by what was rendered: should the tweet have changed since the page's query,
             # the card is stored under its new key, never under the old one.
             card = render_card(tweet)

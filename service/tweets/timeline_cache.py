@@ -53,7 +53,6 @@ from accounts.models import Follow
 from tweets import cards
 from tweets.models import TimelineVersion, Tweet
 from tweets.pages import TimelinePage, page_rows, paginate
-from tweets.timelines import tweets_for
 
 CACHE_ALIAS = "timelines"
 EXPLORE = 0  # owner_id of the explore timeline's version row
@@ -87,9 +86,7 @@ def timeline_page(
     html = cache.get(key) if keep else None
     if html is None:
         page = page_rows(request, tweets())
-        assembled, request.cards_rendered = cards.assemble(
-            page, request.user.pk, tweets_for(request.user)
-        )
+        assembled, request.cards_rendered = cards.assemble(page, request.user.pk)
         shared = keep and settings.CARD_CACHE_SECONDS > 0
         fragments = caches[cards.CACHE_ALIAS] if shared else None
         before, after = _frame(request, template, page, context, fragments)
