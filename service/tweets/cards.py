@@ -12,10 +12,11 @@ The counts change all the time on a busy site (every like), so they are not part
 rendered: a like or a reply renders no card, only the page's query reads the new count. The key
 of a card is made of the tweet's id and time (an id alone could come back after a restore) and
 what the rendered part shows that can change: the tweet it answers (cleared when that one is
-deleted) and the author's username, display name and avatar. The timeline query returns these
-in the same row as the tweet id (ROW_FIELDS), so a page knows the key of every card before
-reading the cache: a profile change makes new keys for that author's cards, a new tweet a card
-never seen, and only those are rendered. Old keys are never read again and age out
+deleted) and its author, and the author's username, display name and avatar. The timeline query
+returns all a card shows in the same row as the tweet id (ROW_FIELDS), so a page knows the key
+of every card before reading the cache and renders a missing one from its row: a profile change
+makes new keys for that author's cards, a new tweet a card never seen, and only those are
+rendered. Old keys are never read again and age out
 (CARD_CACHE_SECONDS, MAX_ENTRIES).
 
 Each card carries its own signed image URLs: CARD_CACHE_SECONDS plus TIMELINE_CACHE_SECONDS (a
@@ -29,19 +30,21 @@ them, so none can smuggle a token, a path or a count into a page.
 
 import copy
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from hashlib import blake2b
 from secrets import randbelow, token_hex
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
+from accounts.models import Profile
 from tweets.models import Tweet
 from tweets.templatetags.tweet_counts import replies_label
 
+User = get_user_model()
 CACHE_ALIAS = "cards"
 _NONCE = token_hex(16)
 # Letters and digits only, so template escaping leaves them as they are.
@@ -52,7 +55,8 @@ VIEWER_SLOT = f"viewer{_NONCE}"
 _RENDERED_LIKES = 10**17 + randbelow(9 * 10**17)
 _RENDERED_REPLIES = 10**17 + randbelow(9 * 10**17)
 
-# What the timeline query returns per tweet to pick (or render) its card for a viewer
+# What the timeline query returns per tweet: all a card shows, so that a page knows the key of
+# every card before reading the cache and renders a missing one without another query
 # (tweets.pages.page_rows returns the same columns in this order).
 ROW_FIELDS = (
     "pk",
@@ -62,6 +66,9 @@ ROW_FIELDS = (
     "author__profile__display_name",
     "author__profile__avatar",
     "reply_to_id",
+    "reply_to__author__username",
+    "text",
+    "image",
     "like_count",
     "reply_count",
     "liked_by_viewer",
@@ -84,37 +91,28 @@ class Card(NamedTuple):
     after: str  # the rest of the card
 
 
-def card_key(
-    pk: int,
-    created_at: datetime,
-    username: str,
-    display_name: str,
-    avatar: str,
-    reply_to_id: int | None,
-) -> str:
-    author = blake2b(f"{username}\0{display_name}\0{avatar}".encode(), digest_size=9).hexdigest()
-    return f"card:{pk}:{created_at.timestamp()}:{reply_to_id}:{author}"
-
-
 def key_of_row(row: Sequence) -> str:
-    pk, created_at, _author, username, display_name, avatar, reply_to_id, *_counts = row
-    return card_key(pk, created_at, username, display_name, avatar or "", reply_to_id)
+    """The cache key of a row's card: the tweet (its id and time: an id alone could come back
+    after a restore) and what its card shows that can change."""
+    pk, created_at, _author, username, display_name, avatar, reply_to_id, replied_to = row[:8]
+    shown = f"{username}\0{display_name}\0{avatar}\0{replied_to}"
+    digest = blake2b(shown.encode(), digest_size=9).hexdigest()
+    return f"card:{pk}:{created_at.timestamp()}:{reply_to_id}:{digest}"
 
 
-def key_of_tweet(tweet: Tweet) -> str:
-    profile = tweet.author.profile
-    return card_key(
-        tweet.pk,
-        tweet.created_at,
-        tweet.author.username,
-        profile.display_name,
-        profile.avatar.name or "",
-        tweet.reply_to_id,
+def tweet_of_row(row: Sequence) -> Tweet:
+    """The tweet of a row with what its card shows (author, profile, the tweet it answers), as
+    unsaved instances: enough for the template, no query."""
+    pk, created_at, author_id, username, display_name, avatar, reply_to_id, replied_to = row[:8]
+    text, image = row[8:10]
+    author = User(id=author_id, username=username)
+    author.profile = Profile(user=author, display_name=display_name or "", avatar=avatar or "")
+    replied = None
+    if reply_to_id is not None:
+        replied = Tweet(id=reply_to_id, author=User(username=replied_to or ""))
+    return Tweet(
+        id=pk, author=author, text=text, image=image, reply_to=replied, created_at=created_at
     )
-
-
-# What a card shows besides the tweet itself (its counts come from the page's row).
-SHOWN_WITH = ("author__profile", "reply_to__author")
 
 
 def _cut(html: str, marker: str, what: str) -> tuple[str, str]:
@@ -126,7 +124,8 @@ def _cut(html: str, marker: str, what: str) -> tuple[str, str]:
 
 
 def render_card(tweet: Tweet) -> Card:
-    """The shared part of one card, from a tweet loaded with SHOWN_WITH."""
+    """The shared part of one card (tweet_of_row, or a tweet with its author, profile and the
+    tweet it answers loaded)."""
     shown = copy.copy(tweet)
     shown.like_count, shown.reply_count = _RENDERED_LIKES, _RENDERED_REPLIES
     html = render_to_string("tweets/_tweet.html", {"tweet": shown, "card_slot": VIEWER_SLOT})
@@ -145,32 +144,28 @@ def render_card(tweet: Tweet) -> Card:
     return Card(before_replies, before_forms, *like, *unlike, delete, after)
 
 
-def assemble(rows: Iterable[Sequence], viewer_id: int) -> tuple[str, int]:
-    """The cards of `rows` (ROW_FIELDS, in page order) as `viewer_id` sees them, with the
-    placeholders still in, and how many cards had to be rendered (the tweets whose card is not
-    cached are loaded in one query)."""
-    rows = list(rows)
+def cards_for(rows: Sequence[Sequence]) -> tuple[list[Card], int]:
+    """The card of each of `rows` (ROW_FIELDS) and how many had to be rendered: the cached ones
+    in one read of the cache, the others rendered from their rows."""
     seconds = settings.CARD_CACHE_SECONDS
     cache = caches[CACHE_ALIAS]
     keys = [key_of_row(row) for row in rows]
     found: dict[str, Card] = cache.get_many(keys) if seconds > 0 else {}
-    missing = [row[0] for row, key in zip(rows, keys, strict=True) if key not in found]
-    rendered: dict[int, Card] = {}
-    if missing:
-        fresh: dict[str, Card] = {}
-        for tweet in Tweet.objects.select_related(*SHOWN_WITH).filter(pk__in=missing):
-            # Keyed by what was rendered: should the tweet have changed since the page's query,
-            # the card is stored under its new key, never under the old one.
-            card = render_card(tweet)
-            rendered[tweet.pk] = card
-            fresh[key_of_tweet(tweet)] = card
-        if seconds > 0:
-            cache.set_many(fresh, seconds)
+    fresh = {
+        key: render_card(tweet_of_row(row))
+        for row, key in zip(rows, keys, strict=True)
+        if key not in found
+    }
+    if fresh and seconds > 0:
+        cache.set_many(fresh, seconds)
+    return [found.get(key) or fresh[key] for key in keys], len(fresh)
+
+
+def join(rows: Iterable[Sequence], shown: Iterable[Card], viewer_id: int) -> str:
+    """The cards of `rows` (ROW_FIELDS, in page order; `shown` from cards_for) as `viewer_id`
+    sees them, with the placeholders still in: string work only."""
     parts: list[str] = []
-    for row, key in zip(rows, keys, strict=True):
-        card = found.get(key) or rendered.get(row[0])
-        if card is None:
-            continue  # deleted between the two queries
+    for row, card in zip(rows, shown, strict=True):
         likes = str(row[LIKES])
         parts += (card.before_replies, replies_label(row[REPLIES]), card.before_forms)
         if row[LIKED]:
@@ -180,7 +175,7 @@ def assemble(rows: Iterable[Sequence], viewer_id: int) -> tuple[str, int]:
         if row[AUTHOR] == viewer_id:
             parts.append(card.delete)
         parts.append(card.after)
-    return "".join(parts), len(rendered)
+    return "".join(parts)
 
 
 def personalise(html: str, csrf_token: str, full_path: str) -> str:

@@ -52,10 +52,14 @@ from django.utils.safestring import mark_safe
 from accounts.models import Follow
 from tweets import cards
 from tweets.models import TimelineVersion, Tweet
-from tweets.pages import TimelinePage, page_rows, paginate
+from tweets.pages import TimelinePage, page_number, page_rows, paginate, with_likes_of
 
 CACHE_ALIAS = "timelines"
+SHARED_ALIAS = "shared_pages"
 EXPLORE = 0  # owner_id of the explore timeline's version row
+# Timelines whose tweets, counts and cards are the same for every viewer: only the viewer's likes
+# and Delete buttons differ.
+SHARED = frozenset({EXPLORE})
 
 
 def timeline_page(
@@ -82,21 +86,46 @@ def timeline_page(
     # A one-off message ("Welcome!") belongs to this response only. len() leaves it unread.
     keep = not len(messages.get_messages(request))
     cache = caches[CACHE_ALIAS]
-    key = _key(request, owner_id) if keep else None
+    version = _version_for(request, owner_id)
+    key = _key(request, owner_id, version) if keep else None
     html = cache.get(key) if keep else None
     if html is None:
-        page = page_rows(request, tweets())
-        assembled, request.cards_rendered = cards.assemble(page, request.user.pk)
-        shared = keep and settings.CARD_CACHE_SECONDS > 0
-        fragments = caches[cards.CACHE_ALIAS] if shared else None
+        cards_on = keep and settings.CARD_CACHE_SECONDS > 0
+        page, shown = _page_and_cards(request, owner_id, version, tweets, shareable=cards_on)
+        fragments = caches[cards.CACHE_ALIAS] if cards_on else None
         before, after = _frame(request, template, page, context, fragments)
-        html = before + assembled + after
+        html = before + cards.join(page.object_list, shown, request.user.pk) + after
         if keep:
             cache.set(key, html, settings.TIMELINE_CACHE_SECONDS)
-        request.timeline_served = "assembled"
     else:
         request.timeline_served = "page"
     return HttpResponse(cards.personalise(html, get_token(request), request.get_full_path()))
+
+
+def _page_and_cards(
+    request: HttpRequest,
+    owner_id: int,
+    version: int,
+    tweets: Callable[[], QuerySet[Tweet]],
+    *,
+    shareable: bool,
+) -> tuple[TimelinePage, list]:
+    """The rows of the requested page for request.user and their cards. A timeline every viewer
+    sees alike (SHARED) is built once per version and page number in each process, and every
+    other viewer only reads which of its tweets they like."""
+    shared = shareable and owner_id in SHARED
+    key = f"shared:{owner_id}:{version}:{page_number(request)}"
+    entry = caches[SHARED_ALIAS].get(key) if shared else None
+    if entry is not None:
+        page, shown = entry
+        request.timeline_served = "shared"
+        return with_likes_of(request.user.pk, page), shown
+    page = page_rows(request, tweets())
+    shown, request.cards_rendered = cards.cards_for(page.object_list)
+    if shared:
+        caches[SHARED_ALIAS].set(key, (page, shown), settings.TIMELINE_CACHE_SECONDS)
+    request.timeline_served = "assembled"
+    return page, shown
 
 
 def _frame(
@@ -127,9 +156,9 @@ def _frame(
     return frame
 
 
-def _key(request: HttpRequest, owner_id: int) -> str:
+def _key(request: HttpRequest, owner_id: int, version: int) -> str:
     path = blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
-    return f"timeline:{owner_id}:{_version_for(request, owner_id)}:{request.user.pk}:{path}"
+    return f"timeline:{owner_id}:{version}:{request.user.pk}:{path}"
 
 
 def _version_for(request: HttpRequest, owner_id: int) -> int:

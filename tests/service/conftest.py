@@ -19,6 +19,20 @@ MEDIA_REGION = "ap-northeast-1"
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def every_cache_empty():
+    """Each test starts and ends with empty caches: the test database starts over for every
+    test, so its timeline versions repeat, and an entry kept under one test's version must not
+    be served in the next."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture(scope="session")
 def postgresql_server() -> Iterator[PostgreSQLExecutor]:
     """One PostgreSQL server for the session, trusted on 127.0.0.1, tuned for speed not safety."""

@@ -4,7 +4,6 @@ decorated with like and reply counts (tweets.pages)."""
 import re
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +12,6 @@ from accounts.models import Follow, Profile
 from tweets import cards
 from tweets.models import Like, Tweet
 from tweets.pages import MAX_PAGE_NUMBER, TimelinePage, page_number, page_rows
-from tweets.timeline_cache import CACHE_ALIAS
 from tweets.timelines import explore_tweets, home_timeline, home_tweets, tweets_for
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +24,6 @@ def served(request, settings) -> str:
     """Both ways a page is built: without the caches, and assembled from the card cache."""
     settings.TIMELINE_CACHE_SECONDS = 60 if request.param == "assembled" else 0
     settings.CARD_CACHE_SECONDS = 60
-    for alias in (CACHE_ALIAS, cards.CACHE_ALIAS):
-        caches[alias].clear()
     return request.param
 
 

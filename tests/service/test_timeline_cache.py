@@ -5,16 +5,13 @@ the page shows on the very next request."""
 import re
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Follow, Profile
-from tweets.cards import CACHE_ALIAS as CARDS_ALIAS
 from tweets.cards import CSRF_SLOT, NEXT_SLOT
 from tweets.models import Like, Tweet
-from tweets.timeline_cache import CACHE_ALIAS
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +21,6 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 @pytest.fixture(autouse=True)
 def timeline_cache_on(settings):
     settings.TIMELINE_CACHE_SECONDS = 60
-    caches[CACHE_ALIAS].clear()
-    caches[CARDS_ALIAS].clear()
-    yield
-    caches[CACHE_ALIAS].clear()
-    caches[CARDS_ALIAS].clear()
 
 
 @pytest.fixture

@@ -121,8 +121,10 @@ AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # here is only ever reused under a key that changes with what it shows (a version read from the
 # database, tweets.timeline_cache; what a card shows, tweets.cards), so workers never disagree
 # about what is current. Memory per worker is bounded by the entry counts: a timeline page is
-# about 60 kB (500 pages: ~30 MB); a card's five pieces about 2.5 kB, the page around the cards
-# a few kB (5,000 of them: ~20 MB).
+# about 60 kB (500 pages: ~30 MB); a card's pieces about 2.5 kB, the page around the cards a few
+# kB (5,000 of them: ~20 MB); a page of explore with its cards, shared by every viewer of one
+# version, about 140 kB (50 of them: ~7 MB; a busy site makes a new version many times a second,
+# and old ones are never read again).
 # https://docs.djangoproject.com/en/5.2/topics/cache/#local-memory-caching
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -135,6 +137,11 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "cards",
         "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "shared_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "shared_pages",
+        "OPTIONS": {"MAX_ENTRIES": 50},
     },
 }
 
