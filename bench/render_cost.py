@@ -5,16 +5,17 @@ Run inside the web container's environment with bench.settings (bench/mix.py doe
 
     python -m bench.render_cost --user bench-user-0001 --requests 30 --output FILE
 
-Three cases, `--requests` requests each, after one warm-up request:
+Four cases, `--requests` requests each, after one warm-up request:
 - "whole page from the cache": nothing changes between requests (a repeat visit);
-- "after a change": before every request one more user likes the newest tweet on the page
-  (outside the timed part), so the page's version moves and that card's like count is one it
-  never had: the page is assembled from the cached cards and renders that one card (a like
-  undone would bring back a count whose card is still cached);
-- "after a change, card cache off": the same with CARD_CACHE_SECONDS=0: every card of the page
-  is rendered again, as every cache miss did before cards were shared.
+- "after a like": before every request one more user likes the newest tweet on the page
+  (outside the timed part): the page's version moves, so the page is built again from the
+  cached cards with the new count, rendering none;
+- "after a new tweet": before every request someone the user follows posts: the page is built
+  again and renders the one new card;
+- "after a new tweet, card cache off": the same with CARD_CACHE_SECONDS=0: every card of the
+  page is rendered again, as every page built did before cards were shared.
 The cases are timed without the profiler, then profiled separately with cProfile; the full
-profile of the "after a change" requests goes to FILE. Prints one JSON line.
+profiles of the two "after a" cases with the cards cached go to FILE. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -32,7 +33,13 @@ from pathlib import Path
 
 from bench.profile import AREAS, OTHER, QUERY_COUNT_HEADER
 
-CASES = ("whole page from the cache", "after a change", "after a change, card cache off")
+CASES = (
+    "whole page from the cache",
+    "after a like",
+    "after a new tweet",
+    "after a new tweet, card cache off",
+)
+CHANGED = CASES[1:3]  # what the "a page after a change" target is judged on
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,7 +61,8 @@ def measure(username: str, requests: int, output: Path) -> dict:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from tweets.models import Like
+    from accounts.models import Follow
+    from tweets.models import Like, Tweet
     from tweets.timelines import home_timeline
 
     user_model = get_user_model()
@@ -81,15 +89,24 @@ def measure(username: str, requests: int, output: Path) -> dict:
         Like.objects.create(user_id=liker, tweet_id=newest)
         liked.append(liker)
 
+    followed = Follow.objects.filter(follower=viewer).values_list("followee", flat=True)[0]
+    posted = [0]
+
+    def new_tweet() -> None:
+        posted[0] += 1
+        Tweet.objects.create(author_id=followed, text=f"render cost {posted[0]}")
+
     def nothing() -> None:
         pass
 
     result: dict = {"requests": requests}
     output.parent.mkdir(parents=True, exist_ok=True)
+    profiles = io.StringIO()
     for case, before, card_seconds in (
         (CASES[0], nothing, 60),
         (CASES[1], new_like, 60),
-        (CASES[2], new_like, 0),
+        (CASES[2], new_tweet, 60),
+        (CASES[3], new_tweet, 0),
     ):
         with override_settings(TIMELINE_CACHE_SECONDS=60, CARD_CACHE_SECONDS=card_seconds):
             _get(client)  # warm-up: the page and its cards are cached from here on
@@ -98,10 +115,10 @@ def measure(username: str, requests: int, output: Path) -> dict:
             _timed(client, before, requests, profile)
         stats = pstats.Stats(profile)
         result[case] = {**timed, "areas": shares_by_area(stats), "hot": hot_functions(stats)}
-        if case == CASES[1]:
-            text = io.StringIO()
-            pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(40)
-            output.write_text(text.getvalue())
+        if case in CHANGED:
+            profiles.write(f"=== {case} ===\n")
+            pstats.Stats(profile, stream=profiles).sort_stats("tottime").print_stats(40)
+    output.write_text(profiles.getvalue())
     result["profile"] = str(output)
     return result
 

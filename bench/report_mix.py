@@ -4,6 +4,7 @@ in here: every number comes from the run."""
 from __future__ import annotations
 
 from bench.mix import MixResults
+from bench.render_cost import CASES, CHANGED
 from bench.results import errors_of, ms, ratio, rps
 from bench.writers import HELD_SHARE
 
@@ -55,9 +56,9 @@ with their own session (`bench/sessions.py`) and each following about a tenth of
 (`bench/wrk_rotating.lua`). Home, explore and /healthz take turns, {mix.seconds:g} s each in
 all, first read-only (after a warm-up that builds every viewer's pages once), then again while
 random users post and like at fixed rates through nginx (`bench/writers.py`). Every post
-changes the home timelines of the author's followers and explore; every like changes one card
+changes the home timelines of the author's followers and explore; every like changes one count
 on those timelines. "Pages built": the share of responses not served whole from the page cache
-(assembled from cached cards, rendering only the cards that changed), from the
+(assembled from cached cards, rendering only the cards of new tweets), from the
 `X-Timeline-Served` and `X-Cards-Rendered` headers of `bench/settings.py`.
 
 """ + "\n".join(rows)
@@ -69,8 +70,11 @@ def _targets(mix: MixResults) -> str:
     explore_share = ratio(explore.rps, mix.read_only["explore"].rps)
     p99 = ratio(home.p99_ms, healthz.p99_ms)
     cost = mix.render_cost
-    cached = cost.get("whole page from the cache", {}).get("ms_per_request", 0.0)
-    changed = cost.get("after a change", {}).get("ms_per_request", 0.0)
+    cached = cost.get(CASES[0], {}).get("ms_per_request", 0.0)
+    case, changed = max(
+        ((case, cost.get(case, {}).get("ms_per_request", 0.0)) for case in CHANGED),
+        key=lambda item: item[1],
+    )
     after = ratio(changed, cached)
     held = all(check.held for check in mix.rates)
     rates = "; ".join(
@@ -86,7 +90,7 @@ def _targets(mix: MixResults) -> str:
 |---|---|---|
 | home throughput busy >= {t}x read-only | {rps(home.rps)} / {rps(mix.read_only["home"].rps)} requests/s = **{home_share:.2f}x** | {verdict(home_share >= t, f"short by {t - home_share:.2f}x")} |
 | explore throughput busy >= {t}x read-only | {rps(explore.rps)} / {rps(mix.read_only["explore"].rps)} requests/s = **{explore_share:.2f}x** | {verdict(explore_share >= t, f"short by {t - explore_share:.2f}x")} |
-| a page after a change <= {AFTER_CHANGE_TARGET:g}x a page served whole (one process) | {changed} / {cached} ms = **{after:.2f}x** | {verdict(0 < after <= AFTER_CHANGE_TARGET, f"over by {after - AFTER_CHANGE_TARGET:.2f}x")} |
+| a page after a change <= {AFTER_CHANGE_TARGET:g}x a page served whole (one process; the costlier of {" and ".join(f'"{c}"' for c in CHANGED)}: {case}) | {changed} / {cached} ms = **{after:.2f}x** | {verdict(0 < after <= AFTER_CHANGE_TARGET, f"over by {after - AFTER_CHANGE_TARGET:.2f}x")} |
 | home p99 busy <= {BUSY_P99_TARGET:g}x /healthz p99 busy | {ms(home.p99_ms)} / {ms(healthz.p99_ms)} ms = **{p99:.2f}x** | {verdict(p99 <= BUSY_P99_TARGET, f"over by {p99 - BUSY_P99_TARGET:.2f}x")} |
 | the writers held the asked rates (>= {100 * HELD_SHARE:.0f}%) | {rates} | {verdict(held, "the server did not keep up: the load was lighter than asked")} |
 | memory per gunicorn worker bounded | at most {most:.0f} MiB resident under the mix (each worker: {", ".join(f"{v:.0f}" for v in mix.worker_rss_mib) or "-"} MiB) | caches bounded by entry count: {PAGE_CACHE_MAX_ENTRIES} pages (~60 kB) + {CARD_CACHE_MAX_ENTRIES:,} cards (~2.5 kB) per worker |
@@ -138,10 +142,12 @@ def _render_cost(mix: MixResults) -> str:
 ### A page after a change, in one process
 
 `bench/render_cost.py`: Django's test client in one process, the typical user's home timeline,
-{cost.get("requests", "?")} requests per case. Before each request of the "after a change" cases
-one more user likes the newest tweet on the page (not timed): its version moves, so the page is
-built again, and that card shows a like count it never had, so it is rendered again. Full
-profile: `{cost.get("profile", "?")}` (git-ignored).
+{cost.get("requests", "?")} requests per case. Before each request of "after a like" one more
+user likes the newest tweet on the page, and before each request of "after a new tweet" someone
+the user follows posts (neither timed): the page's version moves, so the page is built again
+from the cached cards. A like renders no card (the counts come from the page's query and go into
+the cached card), a new tweet renders one; with the card cache off, the page renders all of
+them. Full profiles: `{cost.get("profile", "?")}` (git-ignored).
 
 """
         + "\n".join(rows)
