@@ -58,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--post-rate", type=float, default=5.0, help="posts per second")
     group.add_argument("--like-rate", type=float, default=10.0, help="likes per second")
-    group.add_argument("--render-requests", type=int, default=30, help="per in-process case")
+    group.add_argument("--render-requests", type=int, default=60, help="per in-process case")
 
 
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

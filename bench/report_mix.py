@@ -122,7 +122,7 @@ the ones timelines show.
 def _render_cost(mix: MixResults) -> str:
     cost = mix.render_cost
     rows = [
-        "| home timeline page | ms per request | SQL queries | cards rendered per request |",
+        "| home timeline page | ms per request (median) | SQL queries | cards rendered each |",
         "|---|---:|---|---:|",
     ]
     cases = [(case, data) for case, data in cost.items() if isinstance(data, dict)]

@@ -12,12 +12,12 @@ before it keeps fifty. Here the work of a page does not grow with the timeline:
 The pager shows "Newer", "Page X" and "Older": no total, so nothing to count.
 
 A cached timeline page is rebuilt whenever its version moves, which on a busy site is nearly
-every request of explore (tweets.timeline_cache). `page_rows` does both steps in ONE query, the
-first as a WITH clause compiled from the plain timeline (the ORM stays the one definition of
-which tweets a timeline holds) and the second in SQL written here: building the decorated
-queryset with the ORM cost more Python time than Postgres spends on the query. It returns the
-columns of tweets.cards.ROW_FIELDS; tests/service/test_pages.py holds it to the ORM's
-`tweets_for` (tweets.timelines), which the pages not cached still use.
+every request of explore (tweets.timeline_cache). `page_rows` does both steps in ONE query
+written in SQL, the first as a WITH clause over the timeline's condition (tweets.timelines,
+`home_sql` and `explore_sql`): building and compiling the ORM's querysets cost more Python time
+than Postgres spends on the query. It returns the columns of tweets.cards.ROW_FIELDS;
+tests/service/test_pages.py holds every page of it to the ORM's plain timelines and `tweets_for`
+(tweets.timelines), which the pages not cached still use.
 https://docs.djangoproject.com/en/5.2/topics/pagination/ (what Paginator counts),
 https://www.postgresql.org/docs/15/queries-limit.html ("the rows skipped by an OFFSET clause
 still have to be computed inside the server"),
@@ -38,7 +38,7 @@ from django.http import HttpRequest
 from accounts.models import Profile
 from tweets.cards import LIKED
 from tweets.models import Like, Tweet
-from tweets.timelines import NEWEST_FIRST, tweets_for
+from tweets.timelines import NEWEST_FIRST, TimelineSql, tweets_for
 
 # Deeper pages are read as the last one: keeps OFFSET far inside Postgres' bigint.
 MAX_PAGE_NUMBER = 1_000_000
@@ -102,15 +102,17 @@ def page_ids(request: HttpRequest, timeline: QuerySet[Tweet]) -> tuple[int, list
     return number, ids[:size], len(ids) > size
 
 
-def page_rows(request: HttpRequest, timeline: QuerySet[Tweet]) -> TimelinePage:
-    """The requested page of `timeline` (plain) as rows of tweets.cards.ROW_FIELDS for
-    request.user, newest first: one query."""
+def page_rows(request: HttpRequest, timeline: TimelineSql) -> TimelinePage:
+    """The requested page of `timeline` as rows of tweets.cards.ROW_FIELDS for request.user,
+    newest first: one query."""
     number = page_number(request)
-    ids_sql, ids_params = _ids_of_page(number, timeline).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(_rows_sql(ids_sql), (*ids_params, request.user.pk))
-        rows = cursor.fetchall()
     size = settings.TWEETS_PER_PAGE
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _rows_sql(timeline.condition),
+            (*timeline.params, size + 1, (number - 1) * size, request.user.pk),
+        )
+        rows = cursor.fetchall()
     return TimelinePage(number, rows[:size], len(rows) > size)
 
 
@@ -139,16 +141,16 @@ def _column(model: type[Model], field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
 
 
-def _rows_sql(ids_sql: str) -> str:
+def _rows_sql(condition: str) -> str:
     before, after = _rows_sql_around()
-    return before + ids_sql + after
+    return before + condition + after
 
 
 @cache
 def _rows_sql_around() -> tuple[str, str]:
-    """What tweets.timelines.tweets_for selects as ROW_FIELDS, for the tweets whose ids a
-    query put between the two parts returns. Counted with subqueries, as there: likes and
-    replies never multiply each other's rows."""
+    """What tweets.timelines.tweets_for selects as ROW_FIELDS, for one page (LIMIT and OFFSET
+    parameters) of the tweets meeting a condition put between the two parts. Counted with
+    subqueries, as there: likes and replies never multiply each other's rows."""
     user_model = get_user_model()
     tweet, like, user, profile = (
         connection.ops.quote_name(model._meta.db_table)
@@ -177,7 +179,11 @@ def _rows_sql_around() -> tuple[str, str]:
         JOIN {user} u ON u.{user_id} = {t_author}
         LEFT JOIN {profile} p ON p.{_column(Profile, "user")} = {t_author}
         ORDER BY {t_created} DESC, {t_id} DESC"""  # noqa: S608
-    return "WITH page(id) AS (", after
+    before = f"""WITH page(id) AS (
+        SELECT {t_id} FROM {tweet} t WHERE ("""  # noqa: S608
+    ids_end = f""")
+        ORDER BY {t_created} DESC, {t_id} DESC LIMIT %s OFFSET %s"""
+    return before, ids_end + after
 
 
 def decorated(viewer: AbstractBaseUser, ids: Sequence[int]) -> list[Tweet]:

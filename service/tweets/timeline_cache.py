@@ -53,6 +53,7 @@ from accounts.models import Follow
 from tweets import cards
 from tweets.models import TimelineVersion, Tweet
 from tweets.pages import TimelinePage, page_number, page_rows, paginate, with_likes_of
+from tweets.timelines import TimelineSql
 
 CACHE_ALIAS = "timelines"
 SHARED_ALIAS = "shared_pages"
@@ -68,13 +69,14 @@ def timeline_page(
     owner_id: int,
     template: str,
     tweets: Callable[[], QuerySet[Tweet]],
+    sql: TimelineSql,
     context: Callable[[], dict] = dict,
 ) -> HttpResponse:
-    """The page of `tweets()` (a plain timeline of tweets.timelines: which tweets, no
-    annotations) whose version row is `owner_id`, as seen by request.user: from the cache when
-    nothing on it changed since it was built, else built from the cached cards (tweets.pages
-    finds the page's ids; only those are decorated). `tweets` and `context` (the template's
-    other variables) are only called to build the page: a page served whole builds no queryset.
+    """The page of a timeline whose version row is `owner_id`, as seen by request.user: from the
+    cache when nothing on it changed since it was built, else built from the cached cards with
+    one query over `sql` (tweets.pages.page_rows). `tweets()` (the same timeline, plain, from
+    tweets.timelines) renders it with the caches off. `context` (the template's other
+    variables) is only called to build the page.
     Records what it did in `request.timeline_served` ("page" from the cache, "assembled", or
     "rendered" with the cache off) and `request.cards_rendered`."""
     request.cards_rendered = 0
@@ -91,7 +93,7 @@ def timeline_page(
     html = cache.get(key) if keep else None
     if html is None:
         cards_on = keep and settings.CARD_CACHE_SECONDS > 0
-        page, shown = _page_and_cards(request, owner_id, version, tweets, shareable=cards_on)
+        page, shown = _page_and_cards(request, owner_id, version, sql, shareable=cards_on)
         fragments = caches[cards.CACHE_ALIAS] if cards_on else None
         before, after = _frame(request, template, page, context, fragments)
         html = before + cards.join(page.object_list, shown, request.user.pk) + after
@@ -106,7 +108,7 @@ def _page_and_cards(
     request: HttpRequest,
     owner_id: int,
     version: int,
-    tweets: Callable[[], QuerySet[Tweet]],
+    sql: TimelineSql,
     *,
     shareable: bool,
 ) -> tuple[TimelinePage, list]:
@@ -120,7 +122,7 @@ def _page_and_cards(
         page, shown = entry
         request.timeline_served = "shared"
         return with_likes_of(request.user.pk, page), shown
-    page = page_rows(request, tweets())
+    page = page_rows(request, sql)
     shown, request.cards_rendered = cards.cards_for(page.object_list)
     if shared:
         caches[SHARED_ALIAS].set(key, (page, shown), settings.TIMELINE_CACHE_SECONDS)

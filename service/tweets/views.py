@@ -9,7 +9,7 @@ from tweets.forms import TweetForm
 from tweets.models import Like, Tweet
 from tweets.pages import paginate
 from tweets.timeline_cache import timeline_page
-from tweets.timelines import explore_tweets, home_tweets, tweets_for
+from tweets.timelines import explore_sql, explore_tweets, home_sql, home_tweets, tweets_for
 
 
 def _home(request: HttpRequest, form: TweetForm, status: int = 200) -> HttpResponse:
@@ -24,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         owner_id=request.user.pk,
         template="tweets/home.html",
         tweets=lambda: home_tweets(request.user),
+        sql=home_sql(request.user.pk),
         context=lambda: {"form": TweetForm()},
     )
 
@@ -35,6 +36,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         owner_id=timeline_cache.EXPLORE,
         template="tweets/explore.html",
         tweets=explore_tweets,
+        sql=explore_sql(),
     )
 
 

@@ -12,7 +12,14 @@ from accounts.models import Follow, Profile
 from tweets import cards
 from tweets.models import Like, Tweet
 from tweets.pages import MAX_PAGE_NUMBER, TimelinePage, page_number, page_rows
-from tweets.timelines import explore_tweets, home_timeline, home_tweets, tweets_for
+from tweets.timelines import (
+    explore_sql,
+    explore_tweets,
+    home_sql,
+    home_timeline,
+    home_tweets,
+    tweets_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +98,9 @@ def test_no_query_counts_the_timeline_or_decorates_tweets_off_the_page(
 def test_a_page_built_for_the_cache_shows_what_the_orm_timeline_shows(
     alice, bob, make_user, settings
 ):
-    """tweets.pages.page_rows is SQL written by hand for speed; tweets.timelines.tweets_for is
-    the definition it must match, row for row, on every page."""
+    """tweets.pages.page_rows and the timelines' conditions (home_sql, explore_sql) are SQL
+    written by hand for speed; the ORM's plain timelines and tweets_for are the definition they
+    must match, row for row, on every page."""
     settings.TWEETS_PER_PAGE = 4
     carol = make_user("carol")
     Follow.objects.create(follower=alice, followee=bob)
@@ -106,9 +114,9 @@ def test_a_page_built_for_the_cache_shows_what_the_orm_timeline_shows(
         Like.objects.bulk_create(Like(user=liker, tweet=tweet) for tweet in tweets[3::2])
     Like.objects.create(user=alice, tweet=first)
 
-    for timeline, expected in (
-        (home_tweets(alice), home_timeline(alice)),
-        (explore_tweets(), tweets_for(alice)),
+    for timeline, plain, expected in (
+        (home_sql(alice.pk), home_tweets(alice), home_timeline(alice)),
+        (explore_sql(), explore_tweets(), tweets_for(alice)),
     ):
         ours = []
         for number in (1, 2, 3, 4):
@@ -121,6 +129,7 @@ def test_a_page_built_for_the_cache_shows_what_the_orm_timeline_shows(
             (everything[start : start + 4], len(everything) > start + 4) for start in (0, 4, 8, 12)
         ]
         assert ours == theirs
+        assert [row[0] for row in everything] == list(plain.values_list("pk", flat=True))
     # The data had something of every kind a row shows.
     rows = list(tweets_for(alice).values_list(*cards.ROW_FIELDS))
     assert {row[cards.LIKED] for row in rows} == {True, False}
