@@ -3,9 +3,9 @@ changed, measured in one process (no nginx, no gunicorn) with cProfile.
 
 Run inside the web container's environment with bench.settings (bench/mix.py does that):
 
-    python -m bench.render_cost --user bench-user-0001 --requests 30 --output FILE
+    python -m bench.render_cost --user bench-user-0001 --requests 60 --output FILE
 
-Four cases, `--requests` requests each (the median is reported), after one warm-up request:
+Four cases, `--requests` requests each, timed in turns (the median is reported):
 - "whole page from the cache": nothing changes between requests (a repeat visit);
 - "after a like": before every request one more user likes the newest tweet on the page
   (outside the timed part): the page's version moves, so the page is built again from the
@@ -14,7 +14,7 @@ Four cases, `--requests` requests each (the median is reported), after one warm-
   again and renders the one new card;
 - "after a new tweet, card cache off": the same with CARD_CACHE_SECONDS=0: every card of the
   page is rendered again, as every page built did before cards were shared.
-The cases are timed without the profiler, then profiled separately with cProfile; the full
+The cases are timed without the profiler, then profiled one after the other with cProfile; the full
 profiles of the two "after a" cases with the cards cached go to FILE. Prints one JSON line.
 """
 
@@ -30,9 +30,13 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.profile import AREAS, OTHER, QUERY_COUNT_HEADER
+
+# Makes the changes: its own thread, so its own database connection (Django has one per thread).
+other_client = ThreadPoolExecutor(max_workers=1, thread_name_prefix="other-user")
 
 CASES = (
     "whole page from the cache",
@@ -59,11 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def measure(username: str, requests: int, output: Path) -> dict:
     from django.contrib.auth import get_user_model
+    from django.core.cache import caches
     from django.test import Client
     from django.test.utils import override_settings
 
     from accounts.models import Follow
     from tweets.models import Like, Tweet
+    from tweets.timeline_cache import CACHE_ALIAS
     from tweets.timelines import home_timeline
 
     user_model = get_user_model()
@@ -102,20 +108,41 @@ def measure(username: str, requests: int, output: Path) -> dict:
 
     result: dict = {"requests": requests}
     output.parent.mkdir(parents=True, exist_ok=True)
-    profiles = io.StringIO()
-    for case, before, card_seconds in (
+    plan = (
         (CASES[0], nothing, 60),
         (CASES[1], new_like, 60),
         (CASES[2], new_tweet, 60),
         (CASES[3], new_tweet, 0),
-    ):
+    )
+    # Timed in turns, one request of each case per round, so that whatever else the machine
+    # does weighs on every case alike; a page served whole is first rebuilt (not timed) after
+    # the other cases' changes.
+    timings: dict[str, list[tuple[float, int, int]]] = {case: [] for case, *_ in plan}
+    for _ in range(requests):
+        for case, before, card_seconds in plan:
+            with override_settings(TIMELINE_CACHE_SECONDS=60, CARD_CACHE_SECONDS=card_seconds):
+                _get(client)
+                timings[case].append(_timed_once(client, before))
+            if not card_seconds:
+                # Its page was built without caching the new card: the next case starts from a
+                # page built with every card cached, as a busy site's pages are.
+                caches[CACHE_ALIAS].clear()
+    profiles = io.StringIO()
+    for case, before, card_seconds in plan:
         with override_settings(TIMELINE_CACHE_SECONDS=60, CARD_CACHE_SECONDS=card_seconds):
-            _get(client)  # warm-up: the page and its cards are cached from here on
-            timed = _timed(client, before, requests)
+            _get(client)
             profile = cProfile.Profile()
-            _timed(client, before, requests, profile)
+            for _ in range(requests):
+                _timed_once(client, before, profile)
         stats = pstats.Stats(profile)
-        result[case] = {**timed, "areas": shares_by_area(stats), "hot": hot_functions(stats)}
+        times, queries, cards = zip(*timings[case], strict=True)
+        result[case] = {
+            "ms_per_request": round(statistics.median(times) * 1000, 2),
+            "queries": sorted(set(queries)),
+            "cards_rendered_per_request": round(sum(cards) / requests, 1),
+            "areas": shares_by_area(stats),
+            "hot": hot_functions(stats),
+        }
         if case in CHANGED:
             profiles.write(f"=== {case} ===\n")
             pstats.Stats(profile, stream=profiles).sort_stats("tottime").print_stats(40)
@@ -131,30 +158,21 @@ def _get(client):
     return response
 
 
-def _timed(
-    client, before: Callable[[], None], requests: int, profile: cProfile.Profile | None = None
-) -> dict:
-    """The median time of a request (one slow request, a garbage collection or another process
-    taking the core, moves a mean of a few milliseconds far more than the median)."""
-    times: list[float] = []
-    queries: set[int] = set()
-    cards: list[int] = []
-    for _ in range(requests):
-        before()
-        started = time.perf_counter()
-        if profile is not None:
-            profile.enable()
-        response = _get(client)
-        if profile is not None:
-            profile.disable()
-        times.append(time.perf_counter() - started)
-        queries.add(int(response[QUERY_COUNT_HEADER]))
-        cards.append(response.wsgi_request.cards_rendered)
-    return {
-        "ms_per_request": round(statistics.median(times) * 1000, 2),
-        "queries": sorted(queries),
-        "cards_rendered_per_request": round(sum(cards) / requests, 1),
-    }
+def _timed_once(
+    client, before: Callable[[], None], profile: cProfile.Profile | None = None
+) -> tuple[float, int, int]:
+    """One request after `before()`: its seconds, SQL queries and cards rendered. The change
+    is made by another thread, so through another database connection, as another user's
+    request in another worker would make it."""
+    other_client.submit(before).result()
+    started = time.perf_counter()
+    if profile is not None:
+        profile.enable()
+    response = _get(client)
+    if profile is not None:
+        profile.disable()
+    elapsed = time.perf_counter() - started
+    return elapsed, int(response[QUERY_COUNT_HEADER]), response.wsgi_request.cards_rendered
 
 
 def _where(key: tuple[str, int, str]) -> str:

@@ -142,12 +142,14 @@ def _render_cost(mix: MixResults) -> str:
 ### A page after a change, in one process
 
 `bench/render_cost.py`: Django's test client in one process, the typical user's home timeline,
-{cost.get("requests", "?")} requests per case. Before each request of "after a like" one more
-user likes the newest tweet on the page, and before each request of "after a new tweet" someone
-the user follows posts (neither timed): the page's version moves, so the page is built again
-from the cached cards. A like renders no card (the counts come from the page's query and go into
-the cached card), a new tweet renders one; with the card cache off, the page renders all of
-them. Full profiles: `{cost.get("profile", "?")}` (git-ignored).
+{cost.get("requests", "?")} requests per case, the cases in turns (one request of each per
+round, so the machine's other work weighs on all alike), the median reported. Before each
+request of "after a like" one more user likes the newest tweet on the page, and before each
+request of "after a new tweet" someone the user follows posts, each through its own database
+connection as another worker would (neither timed): the page's version moves, so the page is
+built again from the cached cards. A like renders no card (the counts come from the page's query
+and go into the cached card), a new tweet renders one; with the card cache off, the page renders
+all of them. Full profiles: `{cost.get("profile", "?")}` (git-ignored).
 
 """
         + "\n".join(rows)
