@@ -106,29 +106,36 @@ def profile(username: str, path: str, requests: int, cache_seconds: int, report:
 
 
 def query_plans(username: str) -> dict:
-    """EXPLAIN ANALYZE of the first page of each timeline: how long Postgres takes and which
+    """EXPLAIN ANALYZE of the first page of each timeline as a page whose version moved builds
+    it (tweets.pages.page_rows, one query): how long Postgres takes to plan and run it and which
     indexes it uses, to show they keep working as the data grows."""
-    from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.db import connection
 
-    from tweets.timelines import explore_timeline, home_timeline
+    from tweets.pages import page_rows_query
+    from tweets.timelines import explore_sql, home_sql
 
     viewer = get_user_model().objects.get(username=username)
     plans = {}
-    for name, queryset in (
-        ("/", home_timeline(viewer)),
-        ("/explore/", explore_timeline(viewer)),
-    ):
-        text = queryset[: settings.TWEETS_PER_PAGE].explain(analyze=True)
-        match = re.search(r"Execution Time: ([\d.]+) ms", text)
+    for name, timeline in (("/", home_sql(viewer.pk)), ("/explore/", explore_sql())):
+        sql, params = page_rows_query(timeline, 1, viewer.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE) {sql}", params)
+            text = "\n".join(row[0] for row in cursor.fetchall())
         plans[name] = {
-            "execution_ms": float(match.group(1)) if match else None,
+            "planning_ms": _milliseconds(r"Planning Time: ([\d.]+) ms", text),
+            "execution_ms": _milliseconds(r"Execution Time: ([\d.]+) ms", text),
             "indexes": sorted(
                 set(re.findall(r"(?:Index|Index Only) Scan(?: Backward)? using (\w+)", text))
             ),
             "sequential_scans": sorted(set(re.findall(r"Seq Scan on (\w+)", text))),
         }
     return plans
+
+
+def _milliseconds(pattern: str, text: str) -> float | None:
+    match = re.search(pattern, text)
+    return float(match.group(1)) if match else None
 
 
 def profile_healthz(requests: int) -> dict:

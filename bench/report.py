@@ -273,8 +273,8 @@ def _pages(profile: dict) -> list[tuple[str, dict]]:
 
 def _plans(results: Results) -> str:
     rows = [
-        "| page | tweets | execution ms | indexes used | sequential scans |",
-        "|---|---:|---:|---|---|",
+        "| page | tweets | planning ms | execution ms | indexes used | sequential scans |",
+        "|---|---:|---:|---:|---|---|",
     ]
     for dataset, profile in (
         (results.dataset_small, results.queries_small),
@@ -284,13 +284,15 @@ def _plans(results: Results) -> str:
             indexes = ", ".join(plan["indexes"]) or "-"
             scans = ", ".join(plan["sequential_scans"]) or "-"
             rows.append(
-                f"| {page} | {dataset['tweets']:,} | {plan['execution_ms']} | {indexes} | {scans} |"
+                f"| {page} | {dataset['tweets']:,} | {plan.get('planning_ms', '-')} | "
+                f"{plan['execution_ms']} | {indexes} | {scans} |"
             )
     return """
 ## Query plans
 
 `EXPLAIN ANALYZE` of the first page of each timeline for the typical user (bench/profile.py), at
-both sizes of the data set: what Postgres itself spends on the one query that fetches a page.
+both sizes of the data set: what Postgres itself spends on the one query that builds a page whose
+version moved (`tweets/pages.py`, `page_rows`: the page's ids and everything their cards show).
 
 """ + "\n".join(rows)
 

@@ -13,6 +13,7 @@ AFTER_CHANGE_TARGET = 4.0  # a page after a change <= 4 x a page served whole, i
 BUSY_P99_TARGET = 3.0  # home p99 under the mix <= 3 x /healthz p99 under the mix
 CARD_CACHE_MAX_ENTRIES = 5000  # config.settings.base CACHES["cards"]
 PAGE_CACHE_MAX_ENTRIES = 500  # config.settings.base CACHES["timelines"]
+SHARED_PAGE_MAX_ENTRIES = 50  # config.settings.base CACHES["shared_pages"]
 
 
 def verdict(met: bool, how: str) -> str:
@@ -93,7 +94,7 @@ def _targets(mix: MixResults) -> str:
 | a page after a change <= {AFTER_CHANGE_TARGET:g}x a page served whole (one process; the costlier of {" and ".join(f'"{c}"' for c in CHANGED)}: {case}) | {changed} / {cached} ms = **{after:.2f}x** | {verdict(0 < after <= AFTER_CHANGE_TARGET, f"over by {after - AFTER_CHANGE_TARGET:.2f}x")} |
 | home p99 busy <= {BUSY_P99_TARGET:g}x /healthz p99 busy | {ms(home.p99_ms)} / {ms(healthz.p99_ms)} ms = **{p99:.2f}x** | {verdict(p99 <= BUSY_P99_TARGET, f"over by {p99 - BUSY_P99_TARGET:.2f}x")} |
 | the writers held the asked rates (>= {100 * HELD_SHARE:.0f}%) | {rates} | {verdict(held, "the server did not keep up: the load was lighter than asked")} |
-| memory per gunicorn worker bounded | at most {most:.0f} MiB resident under the mix (each worker: {", ".join(f"{v:.0f}" for v in mix.worker_rss_mib) or "-"} MiB) | caches bounded by entry count: {PAGE_CACHE_MAX_ENTRIES} pages (~60 kB) + {CARD_CACHE_MAX_ENTRIES:,} cards (~2.5 kB) per worker |
+| memory per gunicorn worker bounded | at most {most:.0f} MiB resident under the mix (each worker: {", ".join(f"{v:.0f}" for v in mix.worker_rss_mib) or "-"} MiB) | caches bounded by entry count: {PAGE_CACHE_MAX_ENTRIES} pages (~60 kB) + {CARD_CACHE_MAX_ENTRIES:,} cards (~2.5 kB) + {SHARED_PAGE_MAX_ENTRIES} shared explore pages (~140 kB) per worker, about 57 MB |
 """  # noqa: E501
 
 

@@ -106,14 +106,20 @@ def page_rows(request: HttpRequest, timeline: TimelineSql) -> TimelinePage:
     """The requested page of `timeline` as rows of tweets.cards.ROW_FIELDS for request.user,
     newest first: one query."""
     number = page_number(request)
-    size = settings.TWEETS_PER_PAGE
     with connection.cursor() as cursor:
-        cursor.execute(
-            _rows_sql(timeline.condition),
-            (*timeline.params, size + 1, (number - 1) * size, request.user.pk),
-        )
+        cursor.execute(*page_rows_query(timeline, number, request.user.pk))
         rows = cursor.fetchall()
+    size = settings.TWEETS_PER_PAGE
     return TimelinePage(number, rows[:size], len(rows) > size)
+
+
+def page_rows_query(timeline: TimelineSql, number: int, viewer_id: int) -> tuple[str, tuple]:
+    """The SQL and parameters of page `number` of `timeline` for `viewer_id` (page_rows; `make
+    bench` explains it)."""
+    size = settings.TWEETS_PER_PAGE
+    before, after = _rows_sql_around()
+    params = (*timeline.params, size + 1, (number - 1) * size, viewer_id)
+    return before + timeline.condition + after, params
 
 
 def with_likes_of(viewer_id: int, page: TimelinePage) -> TimelinePage:
@@ -139,11 +145,6 @@ def _liked_sql() -> str:
 
 def _column(model: type[Model], field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
-
-
-def _rows_sql(condition: str) -> str:
-    before, after = _rows_sql_around()
-    return before + condition + after
 
 
 @cache

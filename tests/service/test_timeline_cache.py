@@ -238,3 +238,18 @@ def test_a_one_off_message_is_shown_once_and_never_cached(client, bob):
     assert "Welcome!" in first
     assert "Welcome!" not in again
     assert "welcome aboard" in again
+
+
+def test_the_benchmark_report_states_the_cache_bounds_the_settings_set(settings):
+    from bench import report_mix
+
+    bounds = {
+        alias: cache["OPTIONS"]["MAX_ENTRIES"]
+        for alias, cache in settings.CACHES.items()
+        if "OPTIONS" in cache
+    }
+    assert bounds == {
+        "timelines": report_mix.PAGE_CACHE_MAX_ENTRIES,
+        "cards": report_mix.CARD_CACHE_MAX_ENTRIES,
+        "shared_pages": report_mix.SHARED_PAGE_MAX_ENTRIES,
+    }
