@@ -19,8 +19,9 @@ makes new keys for that author's cards, a new tweet a card never seen, and only 
 rendered. Old keys are never read again and age out
 (CARD_CACHE_SECONDS, MAX_ENTRIES).
 
-Each card carries its own signed image URLs: CARD_CACHE_SECONDS plus TIMELINE_CACHE_SECONDS (a
-page assembled from a card is cached that long) must stay below the signature's lifetime
+Each card carries its own signed image URLs: CARD_CACHE_SECONDS plus twice
+TIMELINE_CACHE_SECONDS (a shared explore page is kept that long with its cards, and a viewer's
+page built from it that long again) must stay below the signature's lifetime
 (`querystring_expire`, config.settings.base), which tests/service/test_cards.py checks.
 
 The per-viewer values go in as placeholders made of a random value drawn when the process

@@ -195,9 +195,10 @@ TWEETS_PER_PAGE = 50
 # change to what a timeline shows replaces it at once, so this only bounds how far "5 minutes ago"
 # can lag. 0 turns the cache off.
 TIMELINE_CACHE_SECONDS = 60
-# Tweet cards are cached for every viewer for at most this long (tweets.cards), and a page built
-# from them for TIMELINE_CACHE_SECONDS more: together well below the lifetime of the signed image
-# URLs they carry (querystring_expire below, 3600 s). 0 turns the card cache off.
+# Tweet cards are cached for every viewer for at most this long (tweets.cards), a shared explore
+# page holding them for TIMELINE_CACHE_SECONDS more and a viewer's page built from it as long
+# again: together well below the lifetime of the signed image URLs they carry
+# (querystring_expire below, 3600 s). 0 turns the card cache off.
 CARD_CACHE_SECONDS = 60
 # What an uploaded image may be: decoded by Pillow, one of these formats, at most this large.
 IMAGE_UPLOAD_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
