@@ -350,8 +350,10 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
     if explore is not None:
         notes.append(
             f"- Explore ({rps(explore.rps)} requests/s) is cached per viewer too, but every tweet "
-            "or like anywhere invalidates it, so on a busy site it renders far more often than "
-            "here, where nothing else changes while it is measured."
+            "or like anywhere moves its version, so on a busy site nearly every request builds "
+            "it again: each process builds a version's page once and shares it, and every other "
+            "viewer adds only which tweets they like (one query). The busy-site section below "
+            "measures it."
         )
     recycling = next((row for row in results.steps if "GUNICORN_MAX_REQUESTS" in row[0]), None)
     deployed = next((row for row in results.steps if "as deployed" in row[0]), None)
