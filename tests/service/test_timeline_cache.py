@@ -176,6 +176,19 @@ def test_a_new_display_name_shows_on_the_cards_at_once(alice_client, bob, alice_
     assert "Robert Tables" in page_of(alice_client)
 
 
+def test_a_new_avatar_shows_on_home_and_explore_at_once(alice_client, bob, alice_follows_bob):
+    Tweet.objects.create(author=bob, text="with a face")
+    for path in ("/", "/explore/"):
+        assert "avatars/bob-new.png" not in page_of(alice_client, path)
+
+    profile = Profile.objects.get(user=bob)
+    profile.avatar = "avatars/bob-new.png"
+    profile.save()
+
+    for path in ("/", "/explore/"):
+        assert "avatars/bob-new.png" in page_of(alice_client, path)
+
+
 def test_each_viewer_gets_their_own_page(alice, bob):
     Tweet.objects.create(author=alice, text="alice's own")
     alice_explore = page_of(client_for(alice), "/explore/")
