@@ -7,7 +7,9 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Query-Count"
-SERVED_HEADER = "X-Timeline-Served"  # "page" (whole, from the cache), "assembled", "rendered"
+# "page" (whole, from the cache), "assembled", "shared" (explore, built by another viewer's
+# request for the same version), "rendered" (the caches off)
+SERVED_HEADER = "X-Timeline-Served"
 CARDS_HEADER = "X-Cards-Rendered"  # how many tweet cards this response rendered
 
 

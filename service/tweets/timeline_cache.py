@@ -77,8 +77,9 @@ def timeline_page(
     one query over `sql` (tweets.pages.page_rows). `tweets()` (the same timeline, plain, from
     tweets.timelines) renders it with the caches off. `context` (the template's other
     variables) is only called to build the page.
-    Records what it did in `request.timeline_served` ("page" from the cache, "assembled", or
-    "rendered" with the cache off) and `request.cards_rendered`."""
+    Records what it did in `request.timeline_served` ("page" from the cache, "assembled",
+    "shared" from another viewer's build of the same version, or "rendered" with the cache off)
+    and `request.cards_rendered`."""
     request.cards_rendered = 0
     if settings.TIMELINE_CACHE_SECONDS <= 0:
         page = paginate(request, tweets())
