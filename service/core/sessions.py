@@ -14,8 +14,9 @@ from functools import cache
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
+
+from core.sql import column, table
 
 
 class SessionStore(DatabaseSessionStore):
@@ -29,9 +30,5 @@ class SessionStore(DatabaseSessionStore):
 
 @cache
 def _session_sql() -> str:
-    quote = connection.ops.quote_name
-    key, expiry = (
-        quote(Session._meta.get_field(name).column) for name in ("session_key", "expire_date")
-    )
-    # Table and column names from the model, no input: nothing to inject.
-    return f"SELECT * FROM {quote(Session._meta.db_table)} WHERE {key} = %s AND {expiry} > %s"  # noqa: S608
+    key, expiry = (column(Session, name) for name in ("session_key", "expire_date"))
+    return f"SELECT * FROM {table(Session)} WHERE {key} = %s AND {expiry} > %s"  # noqa: S608

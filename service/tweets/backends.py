@@ -25,8 +25,8 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 
+from core.sql import column, table
 from tweets.models import TimelineVersion
 
 EXPLORE = 0  # owner_id of the explore timeline's version row (tweets.timeline_cache.EXPLORE)
@@ -54,18 +54,14 @@ class TimelineVersionBackend(ModelBackend):
 
 @cache
 def _user_with_versions_sql() -> str:
-    quote = connection.ops.quote_name
     user_model = get_user_model()
-    versions = quote(TimelineVersion._meta.db_table)
-    owner, version = (
-        quote(TimelineVersion._meta.get_field(f).column) for f in ("owner_id", "version")
-    )
-    user_id = quote(user_model._meta.pk.column)
-    # Table and column names from the models, no input: nothing to inject.
+    versions = table(TimelineVersion)
+    owner, version = (column(TimelineVersion, name) for name in ("owner_id", "version"))
+    user_id = column(user_model, user_model._meta.pk.name)
     return (
         f"SELECT u.*,"  # noqa: S608
         f" (SELECT {version} FROM {versions} WHERE {owner} = u.{user_id}) AS home_timeline_version,"
         f" (SELECT {version} FROM {versions} WHERE {owner} = {EXPLORE})"
         f" AS explore_timeline_version"
-        f" FROM {quote(user_model._meta.db_table)} u WHERE u.{user_id} = %s"
+        f" FROM {table(user_model)} u WHERE u.{user_id} = %s"
     )

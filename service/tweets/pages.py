@@ -32,10 +32,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import Profile
+from core.sql import column, table
 from tweets.cards import LIKED
 from tweets.models import Like, Tweet
 from tweets.timelines import NEWEST_FIRST, TimelineSql, tweets_for
@@ -85,20 +86,16 @@ def page_number(request: HttpRequest) -> int:
     return min(max(number, 1), MAX_PAGE_NUMBER)
 
 
-def _ids_of_page(number: int, timeline: QuerySet[Tweet]) -> QuerySet:
-    """The ids of page `number` of `timeline` (plain) newest first, plus the next one."""
-    size = settings.TWEETS_PER_PAGE
-    start = (number - 1) * size
-    return timeline.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[start : start + size + 1]
-
-
 def page_ids(request: HttpRequest, timeline: QuerySet[Tweet]) -> tuple[int, list[int], bool]:
     """The requested page's number, its tweet ids newest first, and whether an older page
     exists. `timeline` is a plain timeline of tweets.timelines (a filter, no annotations): one
     query over the index, however long the timeline."""
     number = page_number(request)
-    ids = list(_ids_of_page(number, timeline))
     size = settings.TWEETS_PER_PAGE
+    start = (number - 1) * size
+    ids = list(
+        timeline.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[start : start + size + 1]
+    )
     return number, ids[:size], len(ids) > size
 
 
@@ -137,14 +134,8 @@ def with_likes_of(viewer_id: int, page: TimelinePage) -> TimelinePage:
 
 @cache
 def _liked_sql() -> str:
-    like = connection.ops.quote_name(Like._meta.db_table)
-    tweet, user = (_column(Like, field) for field in ("tweet", "user"))
-    # Table and column names from the model, no input: nothing to inject.
-    return f"SELECT {tweet} FROM {like} WHERE {user} = %s AND {tweet} = ANY(%s)"  # noqa: S608
-
-
-def _column(model: type[Model], field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
+    tweet, user = (column(Like, field) for field in ("tweet", "user"))
+    return f"SELECT {tweet} FROM {table(Like)} WHERE {user} = %s AND {tweet} = ANY(%s)"  # noqa: S608
 
 
 @cache
@@ -153,32 +144,28 @@ def _rows_sql_around() -> tuple[str, str]:
     parameters) of the tweets meeting a condition put between the two parts. Counted with
     subqueries, as there: likes and replies never multiply each other's rows."""
     user_model = get_user_model()
-    tweet, like, user, profile = (
-        connection.ops.quote_name(model._meta.db_table)
-        for model in (Tweet, Like, user_model, Profile)
-    )
+    tweet, like, user, profile = (table(model) for model in (Tweet, Like, user_model, Profile))
     t_id, t_created, t_author, t_reply_to = (
-        f"t.{_column(Tweet, field)}" for field in ("id", "created_at", "author", "reply_to")
+        f"t.{column(Tweet, field)}" for field in ("id", "created_at", "author", "reply_to")
     )
-    like_tweet, like_user = (_column(Like, field) for field in ("tweet", "user"))
-    user_id = _column(user_model, "id")
-    # Table and column names from the models, no input: nothing to inject.
+    like_tweet, like_user = (column(Like, field) for field in ("tweet", "user"))
+    user_id = column(user_model, "id")
     # The replied-to author as a scalar subquery rather than two more joins: Postgres plans it
     # in half the time, and planning was most of what the query cost.
     after = f""")
-        SELECT {t_id}, {t_created}, {t_author}, u.{_column(user_model, "username")},
-               p.{_column(Profile, "display_name")}, p.{_column(Profile, "avatar")}, {t_reply_to},
-               (SELECT ru.{_column(user_model, "username")} FROM {tweet} rt
-                JOIN {user} ru ON ru.{user_id} = rt.{_column(Tweet, "author")}
-                WHERE rt.{_column(Tweet, "id")} = {t_reply_to}),
-               t.{_column(Tweet, "text")}, t.{_column(Tweet, "image")},
+        SELECT {t_id}, {t_created}, {t_author}, u.{column(user_model, "username")},
+               p.{column(Profile, "display_name")}, p.{column(Profile, "avatar")}, {t_reply_to},
+               (SELECT ru.{column(user_model, "username")} FROM {tweet} rt
+                JOIN {user} ru ON ru.{user_id} = rt.{column(Tweet, "author")}
+                WHERE rt.{column(Tweet, "id")} = {t_reply_to}),
+               t.{column(Tweet, "text")}, t.{column(Tweet, "image")},
                (SELECT count(*) FROM {like} l WHERE l.{like_tweet} = {t_id}),
-               (SELECT count(*) FROM {tweet} r WHERE r.{_column(Tweet, "reply_to")} = {t_id}),
+               (SELECT count(*) FROM {tweet} r WHERE r.{column(Tweet, "reply_to")} = {t_id}),
                EXISTS (SELECT 1 FROM {like} l WHERE l.{like_tweet} = {t_id} AND l.{like_user} = %s)
         FROM page
         JOIN {tweet} t ON {t_id} = page.id
         JOIN {user} u ON u.{user_id} = {t_author}
-        LEFT JOIN {profile} p ON p.{_column(Profile, "user")} = {t_author}
+        LEFT JOIN {profile} p ON p.{column(Profile, "user")} = {t_author}
         ORDER BY {t_created} DESC, {t_id} DESC"""  # noqa: S608
     before = f"""WITH page(id) AS (
         SELECT {t_id} FROM {tweet} t WHERE ("""  # noqa: S608

@@ -117,7 +117,7 @@ def _page_and_cards(
     sees alike (SHARED) is built once per version and page number in each process, and every
     other viewer only reads which of its tweets they like."""
     shared = shareable and owner_id in SHARED
-    key = f"shared:{owner_id}:{version}:{page_number(request)}"
+    key = f"shared:{owner_id}:{version}:{page_number(request)}" if shared else None
     entry = caches[SHARED_ALIAS].get(key) if shared else None
     if entry is not None:
         page, shown = entry

@@ -13,13 +13,14 @@
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Follow
+from core.sql import column, table
 from tweets.models import Like, Tweet
 
 
@@ -89,18 +90,18 @@ class TimelineSql:
     params: tuple = ()
 
 
-def _quoted(model, field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
-
-
 def home_sql(viewer_id: int) -> TimelineSql:
     """home_tweets: the viewer's own tweets and those of everyone they follow."""
-    author = _quoted(Tweet, "author")
-    follows = connection.ops.quote_name(Follow._meta.db_table)
-    followee, follower = (_quoted(Follow, field) for field in ("followee", "follower"))
-    # Table and column names from the models, no input: nothing to inject.
-    followed = f"SELECT {followee} FROM {follows} WHERE {follower} = %s"  # noqa: S608
-    return TimelineSql(f"t.{author} = %s OR t.{author} IN ({followed})", (viewer_id, viewer_id))
+    return TimelineSql(_home_condition(), (viewer_id, viewer_id))
+
+
+@cache
+def _home_condition() -> str:
+    # Written once per process: the views ask for it on every request, cached page or not.
+    author = column(Tweet, "author")
+    followee, follower = (column(Follow, field) for field in ("followee", "follower"))
+    followed = f"SELECT {followee} FROM {table(Follow)} WHERE {follower} = %s"  # noqa: S608
+    return f"t.{author} = %s OR t.{author} IN ({followed})"
 
 
 def explore_sql() -> TimelineSql:
