@@ -365,3 +365,10 @@ def test_a_change_made_through_one_worker_shows_on_the_next_request_to_another(
     bob_client.post(f"/tweets/{tweet.pk}/delete/")
     assert "seen by two workers" not in other_worker("alice")
     assert "seen by two workers" not in other_worker("alice", "/explore/")
+
+
+def test_a_card_template_without_a_count_is_refused_with_what_is_missing():
+    """A template change that drops what a card is cut at fails loudly (a 500 the 5xx alarms
+    count), never as a card with another viewer's forms or a wrong count."""
+    with pytest.raises(RuntimeError, match="no longer shows a like count"):
+        cards._cut("<button>&#9825;</button>", str(cards._RENDERED_LIKES), "a like count")
