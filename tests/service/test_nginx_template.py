@@ -65,9 +65,16 @@ class Nginx:
         self.port = port
         self.stdout = stdout
 
-    def access_log(self) -> str:
-        """What nginx wrote to its stdout: the access log, as the container runtime gets it."""
-        return self.stdout.read_text()
+    def access_log(self, lines: int, timeout: float = 10) -> str:
+        """What nginx wrote to its stdout: the access log, as the container runtime gets it,
+        once it holds `lines` lines. nginx logs a request after it has sent the response, so
+        the client can read the log before the last line is there."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.stdout.read_text()
+            if text.count("\n") >= lines or time.monotonic() > deadline:
+                return text
+            time.sleep(0.05)
 
     def request(self, method: str, path: str, body: bytes | None = None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
