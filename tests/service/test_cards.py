@@ -80,6 +80,23 @@ def test_one_card_for_two_viewers_differs_only_in_their_own_forms(alice, bob):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/explore/"])
+def test_the_header_around_the_cards_names_the_viewer_who_asked(alice, bob, make_user, path):
+    """The page around the cards is kept too; its header (the viewer's name, their profile
+    link) is the viewer's own, even when another viewer asked for the same page first."""
+    Tweet.objects.create(author=make_user("carol"), text="on explore")
+    get(client_for(alice), path)
+    bob_page = get(client_for(bob), path).content.decode()
+
+    header = re.search(r"<nav>.*?</nav>", bob_page, re.S)
+    assert header, "the page has no header"
+    nav = header.group(0)
+    assert "@bob" in nav
+    assert 'href="/u/bob/"' in nav
+    assert "alice" not in nav
+
+
+@pytest.mark.django_db
 def test_the_second_viewer_is_served_the_card_the_first_one_rendered(alice, bob):
     Tweet.objects.create(author=alice, text="render me once")
     assert get(client_for(alice), "/explore/").wsgi_request.cards_rendered == 1
