@@ -1,5 +1,6 @@
 """Sessions (core.sessions) are Django's database sessions read with one query written once: a
-live session signs its user in, and one past its expiry, unknown or deleted signs no one in."""
+live session signs its active user in, and one past its expiry, unknown or deleted, or one of a
+user deactivated since, signs no one in."""
 
 from datetime import timedelta
 
@@ -24,6 +25,14 @@ def test_a_live_session_signs_its_user_in(alice_client):
 
 def test_a_session_past_its_expiry_signs_no_one_in(alice_client):
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = alice_client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_user_deactivated_after_signing_in_is_signed_out_on_the_next_request(alice, alice_client):
+    alice.is_active = False
+    alice.save()
     response = alice_client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
