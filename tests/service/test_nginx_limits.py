@@ -2,6 +2,7 @@
 short page) and logs no password-reset token; everything else passes untouched. The real nginx,
 from the rendered template, in front of the echo upstream (tests/service/test_nginx_template)."""
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 
@@ -10,6 +11,7 @@ import pytest
 from tests.service.test_nginx_template import Nginx, start_nginx
 
 BURST = 10  # limit_req zone=auth_posts burst=10 (one more passes: the rate's own slot)
+PER_MINUTE = 10  # limit_req_zone ... zone=auth_posts rate=10r/m: a slot frees every 6 s
 
 
 @pytest.fixture
@@ -34,6 +36,17 @@ def test_a_burst_of_posts_from_one_address_gets_429_with_a_short_page(nginx, pat
     assert b"Too many attempts from your address" in body
     assert response.getheader("Retry-After") == "60"
     assert response.getheader("Content-Type") == "text/html"
+
+
+def test_after_a_burst_a_slot_frees_only_at_the_rate_of_ten_a_minute(nginx):
+    """A quarter of the interval between two slots later (1.5 s of 6 s) the address is still
+    held back; at ten times the rate a slot would have freed twice over by then. Only a machine
+    stalled for the other 4.5 s could let this request through."""
+    for _ in range(BURST + 1):
+        assert post(nginx, "/accounts/login/", "203.0.113.9")[0].status == 200
+    assert post(nginx, "/accounts/login/", "203.0.113.9")[0].status == 429
+    time.sleep(60 / PER_MINUTE / 4)
+    assert post(nginx, "/accounts/login/", "203.0.113.9")[0].status == 429
 
 
 def test_the_reset_confirmation_post_is_limited_too(nginx):
