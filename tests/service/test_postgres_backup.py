@@ -1,13 +1,17 @@
 """db/postgres_backup.py, the db container's backup step: its settings, its schedule, how it picks a
 backup for a target time, and what it adds to the server command. (The restores themselves run
-against real Postgres and S3 in tests/e2e/test_backup_restore.py.)"""
+against real Postgres and S3 in tests/e2e/test_backup_restore.py; here barman-cloud and the
+server are stood in for by scripts that record how they were called.)"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +41,46 @@ def run(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
         timeout=30,
         check=False,
     )
+
+
+class StandIns:
+    """Programs the backup step runs (barman-cloud-*, postgres, psql), stood in for by scripts
+    in one directory put first on PATH. Each records its name and arguments, runs `then` (sh),
+    prints `stdout` and exits with `status`."""
+
+    def __init__(self, root: Path) -> None:
+        self.bin = root / "bin"
+        self.bin.mkdir()
+        self.log = root / "calls.jsonl"
+        self.path = f"{self.bin}:/usr/bin:/bin"  # not /usr/local/bin: no real postgres
+
+    def add(self, name: str, *, status: int = 0, stdout: str = "", then: str = "") -> None:
+        output = self.bin / f"{name}.stdout"
+        output.write_text(stdout)
+        record = "import json, sys; print(json.dumps(sys.argv[1:]))"
+        script = self.bin / name
+        script.write_text(
+            "#!/bin/sh\n"
+            f'{shlex.quote(sys.executable)} -c {shlex.quote(record)} {shlex.quote(name)} "$@"'
+            f" >> {shlex.quote(str(self.log))}\n"
+            f"{then}\n"
+            f"cat {shlex.quote(str(output))}\n"
+            f"exit {status}\n"
+        )
+        script.chmod(0o755)
+
+    def calls(self) -> list[list[str]]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text().splitlines()]
+
+    def names_called(self) -> list[str]:
+        return [call[0] for call in self.calls()]
+
+
+@pytest.fixture
+def stand_ins(tmp_path) -> StandIns:
+    return StandIns(tmp_path)
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -83,6 +127,30 @@ def test_the_next_base_backup_is_later_today_or_tomorrow_in_utc():
     assert (
         postgres_backup.seconds_until(dt.datetime(2026, 12, 2, 1, 0, tzinfo=tokyo), "17:00") == 3600
     )
+
+
+def test_an_empty_archive_gets_its_first_base_backup_now_and_one_with_a_backup_waits(
+    stand_ins, monkeypatch
+):
+    """WAL alone restores nothing: with no completed base backup in the archive (none at all,
+    or only a failed one) the schedule takes one at once; with one, it waits for the daily
+    BASE_BACKUP_TIME."""
+    monkeypatch.setenv("PATH", stand_ins.path)
+    in_six_hours = (dt.datetime.now(UTC) + dt.timedelta(hours=6)).strftime("%H:%M")
+    daily = settings(BASE_BACKUP_TIME=in_six_hours)
+
+    def no_retry(seconds: float) -> bool:
+        raise AssertionError(f"the listing answered; nothing to wait {seconds} s for")
+
+    for archive in ({"backups_list": []}, {"backups_list": LISTING["backups_list"][2:]}):
+        stand_ins.add("barman-cloud-backup-list", stdout=json.dumps(archive))
+        assert postgres_backup._first_wait(daily, no_retry) == 0.0
+
+    stand_ins.add("barman-cloud-backup-list", stdout=json.dumps(LISTING))
+    wait = postgres_backup._first_wait(daily, no_retry)
+    six_hours = dt.timedelta(hours=6).total_seconds()
+    # BASE_BACKUP_TIME is whole minutes: the next run is up to a minute under six hours away.
+    assert six_hours - 120 < wait <= six_hours
 
 
 # --- choosing what to restore ----------------------------------------------------------------
