@@ -262,6 +262,28 @@ def test_a_failed_archive_is_one_line_an_alarm_can_count_and_a_nonzero_status():
     assert "Postgres keeps the segment and tries again" in result.stderr
 
 
+def test_the_archive_command_succeeds_only_when_barman_archived_the_segment(stand_ins):
+    """On a zero exit Postgres "will assume that the file has been successfully archived, and
+    will remove or recycle it": a failed upload must exit non-zero, or the segment never
+    reaches the archive and no restore can replay past it.
+    https://www.postgresql.org/docs/17/continuous-archiving.html#BACKUP-ARCHIVING-WAL"""
+    wal = "pg_wal/000000010000000000000007"
+    stand_ins.add("barman-cloud-wal-archive", status=1)
+    result = run("archive-wal", wal, **DESTINATION, PATH=stand_ins.path)
+    assert result.returncode != 0
+    assert result.stderr.startswith(
+        "postgres-backup: FAILED to archive WAL 000000010000000000000007 to "
+        "s3://bucket/postgres (barman-cloud-wal-archive exit 1)"
+    )
+
+    stand_ins.add("barman-cloud-wal-archive", status=0)
+    result = run("archive-wal", wal, **DESTINATION, PATH=stand_ins.path)
+    assert result.returncode == 0
+    assert "FAILED" not in result.stderr
+    expected = ["barman-cloud-wal-archive", "--gzip", "s3://bucket/postgres", "postgres", wal]
+    assert stand_ins.calls() == [expected, expected]
+
+
 def test_a_refused_restore_is_not_counted_as_a_failure():
     result = run("restore", "--target-time", "2026-12-01 10:00:00", **DESTINATION,
                  PGDATA="/nonexistent/pgdata")  # fmt: skip
