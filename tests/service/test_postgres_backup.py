@@ -292,6 +292,24 @@ def test_a_refused_restore_is_not_counted_as_a_failure():
     assert "FAILED" not in result.stderr
 
 
+def test_a_restore_never_writes_over_a_data_directory_that_holds_anything(stand_ins, tmp_path):
+    """Even with a backup to restore, a PGDATA that is not empty (a live server's, say) is left
+    as it is: the restore is refused before anything is fetched into it."""
+    pgdata = tmp_path / "pgdata"
+    pgdata.mkdir()
+    (pgdata / "PG_VERSION").write_text("17\n")
+    stand_ins.add("barman-cloud-backup-list", stdout=json.dumps(LISTING))
+    stand_ins.add("barman-cloud-restore", then=f"touch {shlex.quote(str(pgdata))}/fetched")
+
+    result = run("restore", **DESTINATION, PGDATA=str(pgdata), PATH=stand_ins.path)
+
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"postgres-backup: refused: {pgdata} is not empty")
+    assert "barman-cloud-restore" not in stand_ins.names_called()
+    assert [path.name for path in pgdata.iterdir()] == ["PG_VERSION"]
+    assert (pgdata / "PG_VERSION").read_text() == "17\n"
+
+
 @pytest.mark.parametrize(
     "command", [["archive-wal", "pg_wal/000000010000000000000007"], ["base-backup"]]
 )
