@@ -40,6 +40,7 @@ def test_the_request_label_joins_the_arn_suffixes_of_balancer_and_target_group()
     [
         ({"min_tasks": 0}, "1 <= min_tasks < max_tasks"),
         ({"min_tasks": 4, "max_tasks": 4}, "equal bounds"),
+        ({"min_tasks": 5, "max_tasks": 3}, "min_tasks 5, max_tasks 3; give 1 <= min_tasks < max"),
         ({"requests_per_task": 0}, "requests_per_task"),
         ({"cpu_percent": 95}, "10..90"),
         ({"scale_in_cooldown_seconds": -1}, "cooldowns"),
