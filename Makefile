@@ -55,8 +55,11 @@ local-venv: $(VENV)/.local-installed $(BARMAN_TOOLS)
 backup: local-venv ## a base backup of the running `make local` database, now
 	$(PY) -m local.backup take
 
+# TARGET_TIME reaches the recipe as an environment variable that the shell expands as one word of
+# data: pasted into the recipe's text, a quote in it would end the word and run the rest.
+export TARGET_TIME
 restore: local-venv ## restore the stopped `make local` database: latest, or TARGET_TIME="2026-12-01 10:00:00+00"
-	$(PY) -m local.backup restore $(if $(TARGET_TIME),--target-time "$(TARGET_TIME)")
+	$(PY) -m local.backup restore $${TARGET_TIME:+--target-time "$$TARGET_TIME"}
 
 bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md (~5 min)
 	bash local/install-system-packages.sh

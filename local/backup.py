@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import shutil
@@ -135,13 +136,29 @@ def restore(topology: LocalTopology, target_time: str | None) -> int:
     return 0
 
 
+def target_time(text: str) -> str:
+    """``--target-time``, refused before anything is touched unless it is a timestamp with a time
+    zone (the restore in the container parses it again, with the same rule)."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a timestamp: use e.g. '2026-12-01 10:00:00+00'"
+        ) from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no time zone: add one, e.g. '+00'")
+    return text.strip()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.backup", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("take", help="a base backup of the running local database")
     restore_parser = commands.add_parser("restore", help="restore the stopped local database")
     restore_parser.add_argument(
-        "--target-time", help="point in time, e.g. '2026-12-01 10:00:00+00' (default: latest)"
+        "--target-time",
+        type=target_time,
+        help="point in time, e.g. '2026-12-01 10:00:00+00' (default: latest)",
     )
     arguments = parser.parse_args(argv)
     topology = LocalTopology.from_environment()

@@ -1,10 +1,13 @@
 """`make local` installs only what it runs, read from the Makefile's text (running make here
-would install into the shared virtualenv): its targets, prerequisites and requirements."""
+would install into the shared virtualenv): its targets, prerequisites and requirements. `make
+restore` is run for real, with its install skipped (`-o local-venv`) and a stand-in Python."""
 
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -151,3 +154,41 @@ def test_every_package_make_local_imports_is_in_requirements_local():
         if not {name.lower() for name in providers.get(module, [module])} & listed
     }
     assert missing == set(), "add them to requirements-local.txt"
+
+
+INJECTION = '2026-12-01 10:00:00+00" ; touch {marker} ; echo "'
+
+
+@pytest.mark.parametrize("how", ["command line", "environment"])
+def test_make_restore_hands_target_time_over_as_one_argument_never_as_shell_text(tmp_path, how):
+    """A quote in TARGET_TIME ends nothing: the program gets the whole text as one argument
+    and no command inside it runs. `-o local-venv` skips the install; a stand-in for the
+    virtualenv's Python records what it was given."""
+    marker = tmp_path / "injected"
+    recorded = tmp_path / "arguments"
+    stand_in = tmp_path / "python"
+    stand_in.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > {recorded}\n")
+    stand_in.chmod(0o755)
+    value = INJECTION.format(marker=marker)
+    command = ["make", "--no-print-directory", "-o", "local-venv", "restore", f"PY={stand_in}"]
+    environment = {k: v for k, v in os.environ.items() if k != "TARGET_TIME"}
+    if how == "command line":
+        command.append(f"TARGET_TIME={value}")
+    else:
+        environment["TARGET_TIME"] = value
+    subprocess.run(command, cwd=REPO_ROOT, env=environment, check=True, capture_output=True)
+    assert not marker.exists()
+    assert recorded.read_text().splitlines() == [
+        "-m", "local.backup", "restore", "--target-time", value,
+    ]  # fmt: skip
+
+
+def test_make_restore_without_target_time_restores_the_latest(tmp_path):
+    recorded = tmp_path / "arguments"
+    stand_in = tmp_path / "python"
+    stand_in.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > {recorded}\n")
+    stand_in.chmod(0o755)
+    environment = {k: v for k, v in os.environ.items() if k != "TARGET_TIME"}
+    command = ["make", "--no-print-directory", "-o", "local-venv", "restore", f"PY={stand_in}"]
+    subprocess.run(command, cwd=REPO_ROOT, env=environment, check=True, capture_output=True)
+    assert recorded.read_text().splitlines() == ["-m", "local.backup", "restore"]
