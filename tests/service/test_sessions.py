@@ -46,6 +46,7 @@ def test_a_deleted_session_signs_no_one_in(alice_client):
 def test_an_unknown_key_loads_nothing_and_is_replaced_when_saved():
     store = SessionStore(session_key="x" * 32)
     assert store.load() == {}
+    assert store.session_key is None  # a key the client chose is never kept (session fixation)
     store["seen"] = True
     store.save()
     assert store.session_key != "x" * 32
