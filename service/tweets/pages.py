@@ -33,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from accounts.models import Profile
 from core.sql import column, table
@@ -41,8 +41,10 @@ from tweets.cards import LIKED
 from tweets.models import Like, Tweet
 from tweets.timelines import NEWEST_FIRST, TimelineSql, tweets_for
 
-# Deeper pages are read as the last one: keeps OFFSET far inside Postgres' bigint.
-MAX_PAGE_NUMBER = 1_000_000
+# The deepest page served: 100 pages of 50 tweets, further back than anyone pages by hand. A
+# deeper one answers 404 before any query, since Postgres computes every row an OFFSET skips (the
+# docs above): `?page=1000000` would otherwise make any visitor's request walk the whole table.
+MAX_PAGE_NUMBER = 100
 
 
 @dataclass(frozen=True)
@@ -78,12 +80,23 @@ class TimelinePage:
 
 
 def page_number(request: HttpRequest) -> int:
-    """The `page` query parameter as a page number: 1 when missing, not a number or below 1."""
+    """The `page` query parameter as a page number: 1 when missing, not a number or below 1;
+    Http404 past MAX_PAGE_NUMBER."""
     try:
         number = int(request.GET.get("page", 1))
     except ValueError:
         return 1
-    return min(max(number, 1), MAX_PAGE_NUMBER)
+    if number > MAX_PAGE_NUMBER:
+        raise Http404(f"timelines are served to page {MAX_PAGE_NUMBER}")
+    return max(number, 1)
+
+
+def checked_page(number: int, rows: Sequence, size: int) -> tuple[Sequence, bool]:
+    """A page's `size` rows and whether an older page is offered, from the `size + 1` rows read
+    for page `number`; Http404 for an empty page past the first (past the timeline's end)."""
+    if number > 1 and not rows:
+        raise Http404("no tweets on this page: the timeline ends before it")
+    return rows[:size], len(rows) > size and number < MAX_PAGE_NUMBER
 
 
 def page_ids(request: HttpRequest, timeline: QuerySet[Tweet]) -> tuple[int, list[int], bool]:
@@ -96,7 +109,8 @@ def page_ids(request: HttpRequest, timeline: QuerySet[Tweet]) -> tuple[int, list
     ids = list(
         timeline.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[start : start + size + 1]
     )
-    return number, ids[:size], len(ids) > size
+    shown, has_next = checked_page(number, ids, size)
+    return number, list(shown), has_next
 
 
 def page_rows(request: HttpRequest, timeline: TimelineSql) -> TimelinePage:
@@ -106,8 +120,7 @@ def page_rows(request: HttpRequest, timeline: TimelineSql) -> TimelinePage:
     with connection.cursor() as cursor:
         cursor.execute(*page_rows_query(timeline, number, request.user.pk))
         rows = cursor.fetchall()
-    size = settings.TWEETS_PER_PAGE
-    return TimelinePage(number, rows[:size], len(rows) > size)
+    return TimelinePage(number, *checked_page(number, rows, settings.TWEETS_PER_PAGE))
 
 
 def page_rows_query(timeline: TimelineSql, number: int, viewer_id: int) -> tuple[str, tuple]:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
@@ -59,12 +60,28 @@ def test_a_timeline_that_fits_one_page_has_no_pager(alice_client, alice, served)
     assert 'class="pager"' not in alice_client.get("/").content.decode()
 
 
-def test_a_page_past_the_end_is_empty_and_links_back(alice_client, alice, served):
+@pytest.mark.parametrize("path", ["/", "/explore/", "/u/alice/"])
+def test_a_page_past_the_end_is_not_found(alice_client, alice, served, path):
     Tweet.objects.create(author=alice, text="only one")
-    html = alice_client.get("/?page=9").content.decode()
-    assert 'class="tweet"' not in html
-    assert "No tweets yet." in html
-    assert pager(html) == (True, False)
+    assert alice_client.get(f"{path}?page=9").status_code == 404
+    assert alice_client.get(f"{path}?page=1").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/explore/", "/u/alice/"])
+def test_a_page_past_the_deepest_is_not_found_without_a_query(alice_client, alice, path):
+    Tweet.objects.create(author=alice, text="only one")
+    alice_client.get(path)  # the session and the user are read once and cached per request
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.get(f"{path}?page={MAX_PAGE_NUMBER + 1}")
+    assert response.status_code == 404
+    assert not any("OFFSET" in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_deepest_page_offers_no_older_one(alice_client, alice, settings):
+    settings.TWEETS_PER_PAGE = 1
+    Tweet.objects.bulk_create(Tweet(author=alice, text=f"t{n}") for n in range(MAX_PAGE_NUMBER + 2))
+    assert pager(alice_client.get(f"/?page={MAX_PAGE_NUMBER - 1}").content.decode())[1]
+    assert pager(alice_client.get(f"/?page={MAX_PAGE_NUMBER}").content.decode()) == (True, False)
 
 
 def test_no_query_counts_the_timeline_or_decorates_tweets_off_the_page(
@@ -118,16 +135,20 @@ def test_a_page_built_for_the_cache_shows_what_the_orm_timeline_shows(
         (home_sql(alice.pk), home_tweets(alice), home_timeline(alice)),
         (explore_sql(), explore_tweets(), tweets_for(alice)),
     ):
+        everything = list(expected.values_list(*cards.ROW_FIELDS))
+        starts = range(0, len(everything), 4)
+        theirs = [(everything[start : start + 4], len(everything) > start + 4) for start in starts]
         ours = []
-        for number in (1, 2, 3, 4):
+        for number in range(1, len(starts) + 2):
             request = RequestFactory().get("/", {"page": number})
             request.user = alice
+            if number > len(starts):
+                with pytest.raises(Http404):
+                    page_rows(request, timeline)
+                continue
             page = page_rows(request, timeline)
             ours.append((list(page.object_list), page.has_next))
-        everything = list(expected.values_list(*cards.ROW_FIELDS))
-        theirs = [
-            (everything[start : start + 4], len(everything) > start + 4) for start in (0, 4, 8, 12)
-        ]
+        assert len(theirs) >= 2
         assert ours == theirs
         assert [row[0] for row in everything] == list(plain.values_list("pk", flat=True))
     # The data had something of every kind a row shows.
@@ -155,12 +176,18 @@ def test_the_profile_page_is_paged_the_same_way(alice_client, bob, settings):
         ("-3", 1),
         ("two", 1),
         ("", 1),
-        (str(10**30), MAX_PAGE_NUMBER),
+        (str(MAX_PAGE_NUMBER), MAX_PAGE_NUMBER),
     ],
 )
 def test_the_page_number_comes_from_the_query_string(asked, number):
     query = {} if asked is None else {"page": asked}
     assert page_number(RequestFactory().get("/", query)) == number
+
+
+@pytest.mark.parametrize("asked", [str(MAX_PAGE_NUMBER + 1), "1000000", str(10**30)])
+def test_a_page_number_past_the_deepest_is_not_found(asked):
+    with pytest.raises(Http404):
+        page_number(RequestFactory().get("/", {"page": asked}))
 
 
 def test_a_page_says_which_pages_are_around_it():
