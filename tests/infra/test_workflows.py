@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
+from components import ServiceImagesArgs
 from paths import REPO_ROOT
+from service_containers import image_args
+from stack_settings import StackSettings, load_settings, read_stack_file
 
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 
@@ -48,13 +53,12 @@ def test_pull_requests_run_make_test_through_the_ci_entry_point():
     assert "make test" in (REPO_ROOT / ".ci" / "run").read_text()
 
 
-def test_pull_requests_get_a_pulumi_preview_of_prod_with_oidc_credentials():
+def test_pull_requests_get_a_pulumi_preview_with_oidc_credentials():
     workflow = load("preview.yml")
     assert "pull_request" in workflow["on"]
-    assert workflow["permissions"]["id-token"] == "write"
+    assert workflow["jobs"]["preview"]["permissions"]["id-token"] == "write"
     pulumi = action(workflow, "preview", "pulumi/actions@")
     assert pulumi["with"]["command"] == "preview"
-    assert pulumi["with"]["stack-name"] == "prod"
     credentials = action(workflow, "preview", "aws-actions/configure-aws-credentials@")
     assert "role-to-assume" in credentials["with"]
     assert "aws-access-key-id" not in credentials["with"]
@@ -63,7 +67,7 @@ def test_pull_requests_get_a_pulumi_preview_of_prod_with_oidc_credentials():
 def test_main_is_deployed_with_pulumi_up_after_the_tests_pass():
     workflow = load("deploy.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
-    assert workflow["permissions"]["id-token"] == "write"
+    assert workflow["jobs"]["deploy"]["permissions"]["id-token"] == "write"
     assert workflow["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
     assert "workflow_call" in load("test.yml")["on"]
     assert workflow["jobs"]["deploy"]["needs"] == "test"
@@ -204,3 +208,203 @@ def test_the_readme_trusts_each_role_for_exactly_one_subject_and_audience():
     readme = (REPO_ROOT / "README.md").read_text()
     assert ":*`" not in readme
     assert "AWS_PREVIEW_ROLE_ARN" in readme
+
+
+# --- the images, built where the task runs -----------------------------------------------------
+
+# GitHub's standard hosted runners by architecture: the "Architecture" and "Workflow label"
+# columns of https://docs.github.com/en/actions/reference/runners/github-hosted-runners (x64:
+# ubuntu-24.04; arm64: ubuntu-24.04-arm).
+NATIVE_RUNNERS = {"linux/amd64": "ubuntu-24.04", "linux/arm64": "ubuntu-24.04-arm"}
+MATRIX_VALUE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+SHELL_VARIABLE = re.compile(r"\$\{?(\w+)\}?")
+
+
+def workflows() -> dict[str, dict]:
+    return {path.name: load(path.name) for path in sorted(WORKFLOWS.glob("*.yml"))}
+
+
+def shipped_stacks() -> dict[str, StackSettings]:
+    """Every Pulumi.<stack>.yaml, with the defaults of stack_settings.SETTINGS where it is
+    silent (as Pulumi.yaml's config block gives them to the program)."""
+    names = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO_ROOT.glob("Pulumi.*.yaml"))
+    return {name: load_settings(read_stack_file(name)) for name in names}
+
+
+def images_of(settings: StackSettings) -> ServiceImagesArgs:
+    """The images `pulumi up` of this stack builds (what __main__.py gives ServiceImages)."""
+    return image_args(settings.cpu_architecture, settings.is_production, settings.managed_database)
+
+
+@dataclass(frozen=True)
+class ImageBuild:
+    """One `docker buildx build` a job runs, its matrix and environment filled in."""
+
+    where: str
+    runner: str
+    argv: tuple[str, ...]
+
+    def option(self, *names: str) -> str | None:
+        for i, word in enumerate(self.argv):
+            for name in names:
+                if word == name:
+                    return self.argv[i + 1]
+                if word.startswith(name + "="):
+                    return word[len(name) + 1 :]
+        return None
+
+    @property
+    def key(self) -> tuple[str | None, str | None, str]:
+        """(Dockerfile, platform, context), as ServiceImagesArgs names them."""
+        return self.option("--file", "-f"), self.option("--platform"), self.argv[-1]
+
+
+def matrix_entries(job: dict) -> list[dict]:
+    matrix = job.get("strategy", {}).get("matrix", {})
+    assert set(matrix) <= {"include"}, "these tests expand `include:` matrices only"
+    return matrix.get("include") or [{}]
+
+
+def filled(text: str, entry: dict) -> str:
+    return MATRIX_VALUE.sub(lambda m: str(entry[m[1]]), text)
+
+
+def expanded(word: str, env: dict[str, str]) -> str:
+    """A shell word with the step's variables in it replaced (a missing one raises KeyError)."""
+    return SHELL_VARIABLE.sub(lambda m: env[m[1]], word)
+
+
+def image_builds() -> list[ImageBuild]:
+    """Every image build of the workflows that pull requests run."""
+    builds = []
+    for name, workflow in workflows().items():
+        if "pull_request" not in workflow["on"]:
+            continue
+        for job_name, job in workflow["jobs"].items():
+            for entry in matrix_entries(job):
+                for step in job.get("steps", []):
+                    run = step.get("run", "")
+                    if not re.search(r"\bdocker (buildx )?build\b", run):
+                        continue
+                    env = {k: filled(str(v), entry) for k, v in step.get("env", {}).items()}
+                    words = shlex.split(filled(run, entry))
+                    argv = [expanded(word, env) for word in words]
+                    runner = filled(str(job["runs-on"]), entry)
+                    builds.append(ImageBuild(f"{name}:{job_name}", runner, tuple(argv)))
+    return builds
+
+
+def test_pull_requests_build_every_image_the_shipped_stacks_deploy():
+    expected = {
+        (dockerfile, images.platform, images.context)
+        for settings in shipped_stacks().values()
+        for images in [images_of(settings)]
+        for dockerfile in images.dockerfiles.values()
+    }
+    assert {build.key for build in image_builds()} == expected
+
+
+def test_each_image_is_built_on_a_runner_of_its_own_architecture():
+    builds = image_builds()
+    assert builds, "no pull-request workflow builds an image"
+    for build in builds:
+        assert build.runner == NATIVE_RUNNERS[build.option("--platform")], build.where
+
+
+def test_pulumi_up_builds_the_images_on_a_runner_of_the_tasks_architecture():
+    workflow = load("deploy.yml")
+    stack = action(workflow, "deploy", "pulumi/actions@")["with"]["stack-name"]
+    platform = images_of(shipped_stacks()[stack]).platform
+    assert workflow["jobs"]["deploy"]["runs-on"] == NATIVE_RUNNERS[platform]
+
+
+def test_no_workflow_emulates_another_architecture():
+    for name, workflow in workflows().items():
+        for job in workflow["jobs"].values():
+            for step in job.get("steps", []):
+                assert not step.get("uses", "").startswith("docker/setup-qemu-action@"), name
+                assert "binfmt" not in step.get("run", ""), name
+
+
+def test_image_builds_push_nothing_and_log_in_nowhere():
+    builds = image_builds()
+    assert builds
+    for build in builds:
+        assert "--push" not in build.argv, build.where
+        # cacheonly: the build runs and exports nothing (https://docs.docker.com/build/exporters/)
+        assert build.option("--output", "-o") == "type=cacheonly", build.where
+    for name, workflow in workflows().items():
+        for job_name, job in workflow["jobs"].items():
+            if any(build.where == f"{name}:{job_name}" for build in builds):
+                text = yaml.safe_dump(job)
+                assert "secrets." not in text, f"{name}:{job_name}"
+                for login in ("docker/login-action", "amazon-ecr-login", "configure-aws-cred"):
+                    assert login not in text, f"{name}:{job_name}"
+
+
+# --- what pull-request code may hold -----------------------------------------------------------
+
+SECRET_REFERENCE = re.compile(r"\bsecrets\b(\s*\.\s*(\w+))?")
+DEPLOY_ROLE_REFERENCE = re.compile(r"\bvars\s*\.\s*AWS_DEPLOY_ROLE_ARN\b")
+PRODUCTION_TOKEN = "PULUMI_ACCESS_TOKEN"  # the secret's name; the CLI's variable has it too
+
+
+def test_pull_requests_preview_a_development_stack_with_the_preview_token():
+    workflow = load("preview.yml")
+    pulumi = action(workflow, "preview", "pulumi/actions@")
+    stack = pulumi["with"]["stack-name"]
+    assert not shipped_stacks()[stack].is_production, f"preview.yml previews {stack}"
+    # The CLI reads PULUMI_ACCESS_TOKEN; what it is given is the preview team's token.
+    assert pulumi["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_PREVIEW_TOKEN }}"
+    levels = REPO_ROOT / "policy" / f"config.{stack}.json"
+    expected = f"policy/config.{stack}.json" if levels.is_file() else None
+    assert pulumi["with"].get("policyPackConfigs") == expected
+
+
+def test_production_credentials_reach_only_the_production_environment():
+    holders = []
+    for name, workflow in workflows().items():
+        assert "pull_request_target" not in workflow["on"], name
+        for job_name, job in workflow["jobs"].items():
+            text = yaml.safe_dump(job)
+            names = {m[2] for m in SECRET_REFERENCE.finditer(text)}
+            production = job.get("environment") == "production"
+            if production:
+                assert "pull_request" not in workflow["on"], name
+            else:
+                # `secrets: inherit`, `toJSON(secrets)` or secrets[...] would hand over all.
+                assert "secrets" not in job, f"{name}:{job_name}"
+                assert None not in names, f"{name}:{job_name}"
+                assert names <= {"PULUMI_PREVIEW_TOKEN", "GITHUB_TOKEN"}, f"{name}:{job_name}"
+            if PRODUCTION_TOKEN in names or DEPLOY_ROLE_REFERENCE.search(text):
+                holders.append((name, job_name, production))
+    assert holders == [("deploy.yml", "deploy", True)]
+
+
+def test_pull_requests_from_forks_skip_the_preview_instead_of_failing_it():
+    # A fork's pull_request run gets no secret and no OIDC token.
+    preview = load("preview.yml")["jobs"]["preview"]
+    assert preview["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+
+
+def uses(job: dict, prefix: str) -> bool:
+    return any(step.get("uses", "").startswith(prefix) for step in job.get("steps", []))
+
+
+def test_each_job_holds_only_the_permissions_it_uses():
+    jobs = []
+    for name, workflow in workflows().items():
+        default = workflow["permissions"]
+        assert "write" not in dict(default).values(), f"{name}: grant writes per job"
+        jobs += [(f"{name}:{job_name}", job, default) for job_name, job in workflow["jobs"].items()]
+    for job_name, job, default in jobs:
+        granted = job.get("permissions", default)
+        assert isinstance(granted, dict), f"{job_name}: permissions as a mapping"
+        assert set(granted.values()) <= {"read", "write", "none"}, job_name
+        needed = set()
+        if uses(job, "aws-actions/configure-aws-credentials@"):
+            needed.add("id-token")
+        if any(step.get("with", {}).get("comment-on-pr") for step in job.get("steps", [])):
+            needed.add("pull-requests")
+        assert {scope for scope, level in granted.items() if level == "write"} == needed, job_name
+        assert set(granted) <= {"contents", *needed}, job_name
