@@ -356,6 +356,7 @@ def test_pull_requests_preview_a_development_stack_with_the_preview_token():
     assert not shipped_stacks()[stack].is_production, f"preview.yml previews {stack}"
     # The CLI reads PULUMI_ACCESS_TOKEN; what it is given is the preview team's token.
     assert pulumi["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_PREVIEW_TOKEN }}"
+    assert "`PULUMI_PREVIEW_TOKEN`" in (REPO_ROOT / "README.md").read_text(), "say how to make it"
     levels = REPO_ROOT / "policy" / f"config.{stack}.json"
     expected = f"policy/config.{stack}.json" if levels.is_file() else None
     assert pulumi["with"].get("policyPackConfigs") == expected
