@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,24 +13,7 @@ from components import ServiceImagesArgs
 from paths import REPO_ROOT
 from service_containers import image_args
 from stack_settings import StackSettings, load_settings, read_stack_file
-
-WORKFLOWS = REPO_ROOT / ".github" / "workflows"
-
-
-def load(name: str) -> dict:
-    document = yaml.safe_load((WORKFLOWS / name).read_text())
-    # YAML 1.1 reads the key `on` as True.
-    document["on"] = document.pop(True, document.get("on"))
-    return document
-
-
-def steps(workflow: dict, job: str) -> list[dict]:
-    return workflow["jobs"][job]["steps"]
-
-
-def action(workflow: dict, job: str, prefix: str) -> dict:
-    (found,) = [s for s in steps(workflow, job) if s.get("uses", "").startswith(prefix)]
-    return found
+from tests.infra.workflow_files import WORKFLOWS, action, image_builds, load, steps, uses, workflows
 
 
 @pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.yml")), ids=lambda p: p.name)
@@ -216,12 +197,6 @@ def test_the_readme_trusts_each_role_for_exactly_one_subject_and_audience():
 # columns of https://docs.github.com/en/actions/reference/runners/github-hosted-runners (x64:
 # ubuntu-24.04; arm64: ubuntu-24.04-arm).
 NATIVE_RUNNERS = {"linux/amd64": "ubuntu-24.04", "linux/arm64": "ubuntu-24.04-arm"}
-MATRIX_VALUE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
-SHELL_VARIABLE = re.compile(r"\$\{?(\w+)\}?")
-
-
-def workflows() -> dict[str, dict]:
-    return {path.name: load(path.name) for path in sorted(WORKFLOWS.glob("*.yml"))}
 
 
 def shipped_stacks() -> dict[str, StackSettings]:
@@ -234,64 +209,6 @@ def shipped_stacks() -> dict[str, StackSettings]:
 def images_of(settings: StackSettings) -> ServiceImagesArgs:
     """The images `pulumi up` of this stack builds (what __main__.py gives ServiceImages)."""
     return image_args(settings.cpu_architecture, settings.is_production, settings.managed_database)
-
-
-@dataclass(frozen=True)
-class ImageBuild:
-    """One `docker buildx build` a job runs, its matrix and environment filled in."""
-
-    where: str
-    runner: str
-    argv: tuple[str, ...]
-
-    def option(self, *names: str) -> str | None:
-        for i, word in enumerate(self.argv):
-            for name in names:
-                if word == name:
-                    return self.argv[i + 1]
-                if word.startswith(name + "="):
-                    return word[len(name) + 1 :]
-        return None
-
-    @property
-    def key(self) -> tuple[str | None, str | None, str]:
-        """(Dockerfile, platform, context), as ServiceImagesArgs names them."""
-        return self.option("--file", "-f"), self.option("--platform"), self.argv[-1]
-
-
-def matrix_entries(job: dict) -> list[dict]:
-    matrix = job.get("strategy", {}).get("matrix", {})
-    assert set(matrix) <= {"include"}, "these tests expand `include:` matrices only"
-    return matrix.get("include") or [{}]
-
-
-def filled(text: str, entry: dict) -> str:
-    return MATRIX_VALUE.sub(lambda m: str(entry[m[1]]), text)
-
-
-def expanded(word: str, env: dict[str, str]) -> str:
-    """A shell word with the step's variables in it replaced (a missing one raises KeyError)."""
-    return SHELL_VARIABLE.sub(lambda m: env[m[1]], word)
-
-
-def image_builds() -> list[ImageBuild]:
-    """Every image build of the workflows that pull requests run."""
-    builds = []
-    for name, workflow in workflows().items():
-        if "pull_request" not in workflow["on"]:
-            continue
-        for job_name, job in workflow["jobs"].items():
-            for entry in matrix_entries(job):
-                for step in job.get("steps", []):
-                    run = step.get("run", "")
-                    if not re.search(r"\bdocker (buildx )?build\b", run):
-                        continue
-                    env = {k: filled(str(v), entry) for k, v in step.get("env", {}).items()}
-                    words = shlex.split(filled(run, entry))
-                    argv = [expanded(word, env) for word in words]
-                    runner = filled(str(job["runs-on"]), entry)
-                    builds.append(ImageBuild(f"{name}:{job_name}", runner, tuple(argv)))
-    return builds
 
 
 def test_pull_requests_build_every_image_the_shipped_stacks_deploy():
@@ -386,10 +303,6 @@ def test_pull_requests_from_forks_skip_the_preview_instead_of_failing_it():
     # A fork's pull_request run gets no secret and no OIDC token.
     preview = load("preview.yml")["jobs"]["preview"]
     assert preview["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
-
-
-def uses(job: dict, prefix: str) -> bool:
-    return any(step.get("uses", "").startswith(prefix) for step in job.get("steps", []))
 
 
 def test_each_job_holds_only_the_permissions_it_uses():
