@@ -44,14 +44,20 @@ def declare_daily_backup(
     retention_days: int,
     opts: pulumi.ResourceOptions,
     vault_opts: pulumi.ResourceOptions,
+    force_destroy: bool = False,
 ) -> aws.backup.Vault:
     """Back ``resources`` (ARNs) up daily: ``{prefix}-vault``, ``-plan``, ``-role`` with the two
     managed policies attached (``-role-backup``, ``-role-restores``) and ``-selection``.
 
     ``opts`` parents everything to the caller; ``vault_opts`` may also protect the vault, whose
-    recovery points outlive whatever was backed up.
+    recovery points outlive whatever was backed up. ``force_destroy`` (for a vault nothing
+    protects) lets ``pulumi destroy`` delete its recovery points, then the vault.
     """
-    vault = aws.backup.Vault(f"{prefix}-vault", opts=vault_opts)
+    # AWS Backup refuses to delete a vault that holds recovery points, and the first daily job
+    # makes one. With force_destroy the provider deletes each (ListRecoveryPointsByBackupVault,
+    # DeleteRecoveryPoint, waiting until it is gone) before DeleteBackupVault
+    # (terraform-provider-aws internal/service/backup/vault.go resourceVaultDelete).
+    vault = aws.backup.Vault(f"{prefix}-vault", force_destroy=force_destroy, opts=vault_opts)
     plan = aws.backup.Plan(
         f"{prefix}-plan", rules=[daily_rule(vault.name, schedule, retention_days)], opts=opts
     )

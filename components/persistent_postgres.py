@@ -232,6 +232,7 @@ class PersistentPostgres(pulumi.ComponentResource):
             retention_days=args.backup_retention_days,
             opts=child,
             vault_opts=keep,
+            force_destroy=not args.protect,
         )
 
         superuser_password = GeneratedSecret(

@@ -43,13 +43,20 @@ def declare_private_bucket(
 ) -> PrivateBucket:
     """Declare ``{name}-bucket`` and its baseline children under ``parent``.
 
-    ``protect`` protects the bucket and retains it on delete (production data).
+    ``protect`` protects the bucket and retains it on delete (production data); without it
+    the bucket is ``force_destroy``: ``pulumi destroy`` empties it first (below).
     ``extra_statements`` adds statements to the bucket policy after the TLS-only one (a bucket
     has one policy, so whoever else may write to the bucket is granted here).
     """
     child = pulumi.ResourceOptions(parent=parent)
     keep = pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=protect)
-    bucket = aws.s3.Bucket(f"{name}-bucket", force_destroy=False, opts=keep)
+    # S3 refuses to delete a bucket that holds anything (BucketNotEmpty), and every bucket here
+    # soon does: ELB writes a test object as access logging is enabled, WAL arrives in minutes.
+    # With force_destroy the provider answers BucketNotEmpty by deleting every object version
+    # and delete marker, then the bucket (terraform-provider-aws internal/service/s3/bucket.go
+    # resourceBucketDelete -> emptyBucket). Only where nothing is protected: it takes effect
+    # once a `pulumi up` has stored it, so lifting protection (README's teardown) arms it too.
+    bucket = aws.s3.Bucket(f"{name}-bucket", force_destroy=not protect, opts=keep)
     objects = bucket.arn.apply(lambda arn: f"{arn}/*")
     public_access = aws.s3.BucketPublicAccessBlock(
         f"{name}-public-access-block",

@@ -81,6 +81,15 @@ def test_logs_expire_after_the_retention():
     assert rule["status"] == "Enabled"
 
 
+@pytest.mark.parametrize("protect", [True, False])
+def test_a_protected_bucket_is_kept_and_an_unprotected_one_is_emptied_on_destroy(protect):
+    # ELB writes a test object as soon as logging is on: unprotected, the bucket is never empty
+    # when `pulumi destroy` reaches it, so the provider must empty it first.
+    bucket = build(protect=protect).one("aws:s3/bucket:Bucket")
+    assert (bucket.protect, bucket.retain_on_delete) == (protect, protect)
+    assert bucket.inputs["forceDestroy"] is (not protect)
+
+
 def test_the_target_names_the_bucket_and_prefix():
     recording = build(prefix="web/alb")
     assert (

@@ -32,6 +32,27 @@ def test_the_role_may_back_up_and_restore_through_aws_managed_policies():
     )
 
 
+def declare(**kwargs) -> None:
+    owner = pulumi.ComponentResource("test:index:Owner", "owner")
+    declare_daily_backup(
+        "owner-backup",
+        [FILE_SYSTEM_ARN],
+        schedule="cron(0 18 * * ? *)",
+        retention_days=7,
+        opts=pulumi.ResourceOptions(parent=owner),
+        vault_opts=pulumi.ResourceOptions(parent=owner),
+        **kwargs,
+    )
+
+
+def test_a_vault_keeps_its_recovery_points_unless_told_it_may_delete_them():
+    kept = run_component(declare).one("aws:backup/vault:Vault")
+    assert kept.inputs.get("forceDestroy", False) is False
+    deletable = run_component(lambda: declare(force_destroy=True)).one("aws:backup/vault:Vault")
+    # `pulumi destroy` then deletes the recovery points the daily job made, then the vault.
+    assert deletable.inputs["forceDestroy"] is True
+
+
 def test_every_resource_is_declared_under_the_callers_parent_and_only_the_vault_is_kept():
     def program() -> None:
         owner = pulumi.ComponentResource("test:index:Owner", "owner")

@@ -61,11 +61,12 @@ def test_role_statements_are_scoped_to_this_bucket():
 
 
 @pytest.mark.parametrize("protect", [True, False])
-def test_protection_follows_the_arg(protect):
+def test_protection_follows_the_arg_and_an_unprotected_bucket_can_be_destroyed(protect):
     bucket = build(protect=protect).one("aws:s3/bucket:Bucket")
     assert bucket.protect is protect
     assert bucket.retain_on_delete is protect
-    assert bucket.inputs["forceDestroy"] is False
+    # Unprotected, `pulumi destroy` empties the bucket (every version) before deleting it.
+    assert bucket.inputs["forceDestroy"] is (not protect)
 
 
 def test_versioning_keeps_old_versions_for_a_while():

@@ -198,6 +198,8 @@ def test_file_system_and_vault_protection_follows_the_arg(protect):
     for type_ in ("aws:efs/fileSystem:FileSystem", "aws:backup/vault:Vault"):
         assert recording.one(type_).protect is protect
         assert recording.one(type_).retain_on_delete is protect
+    # Unprotected, `pulumi destroy` deletes the daily recovery points, then the vault.
+    assert recording.one("aws:backup/vault:Vault").inputs["forceDestroy"] is (not protect)
 
 
 @pytest.mark.parametrize("mode", ["elastic", "bursting"])

@@ -101,11 +101,12 @@ def test_role_statements_follow_another_prefix_when_asked():
 
 
 @pytest.mark.parametrize("protect", [True, False])
-def test_protection_follows_the_arg(protect):
+def test_protection_follows_the_arg_and_an_unprotected_bucket_can_be_destroyed(protect):
     bucket = build(protect=protect).one("aws:s3/bucket:Bucket")
     assert bucket.protect is protect
     assert bucket.retain_on_delete is protect
-    assert bucket.inputs["forceDestroy"] is False
+    # Unprotected, `pulumi destroy` empties the bucket (every version) before deleting it.
+    assert bucket.inputs["forceDestroy"] is (not protect)
 
 
 def test_every_resource_is_a_child_of_the_component():
