@@ -77,6 +77,26 @@ def capacity_provider_strategies(
     ]
 
 
+def forces_new_deployment(stateful: bool) -> bool:
+    """Whether the service sets ``force_new_deployment``: every stateless service does.
+
+    A stateless service may move between the launch type and a capacity provider strategy
+    (Spot on or off), and the provider refuses to plan a strategy change of an existing service
+    unless the new configuration has ``force_new_deployment`` true: "force_new_deployment
+    should be true when capacity_provider_strategy is being updated" (terraform-provider-aws
+    internal/service/ecs/service.go ``capacityProviderStrategyCustomizeDiff``). The change
+    that removes the strategy needs it too, so it cannot follow the strategy; it stays on. A
+    new strategy does not itself start a deployment ("This parameter doesn't trigger a new
+    service deployment",
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html): the
+    forced one moves the running tasks onto it. The provider then forces a deployment with
+    every UpdateService (``resourceServiceUpdate``), which a stateless service rolls at full
+    capacity. A stateful service never has a strategy (Spot is refused for it), and a forced
+    deployment would stop its only task for changes that need none.
+    """
+    return not stateful
+
+
 def declare_spot_capacity(
     name: str, cluster_name: pulumi.Input[str], opts: pulumi.ResourceOptions
 ) -> aws.ecs.ClusterCapacityProviders:

@@ -37,6 +37,7 @@ from components.sidecar_service import (
     deployment_alarm,
     deployment_alarms,
     deployment_limits,
+    forces_new_deployment,
     health_check_grace_period,
     service_load_balancers,
 )
@@ -344,6 +345,8 @@ class SidecarTask(pulumi.ComponentResource):
             task_definition=task_definition.arn,
             launch_type=None if args.fargate_spot else "FARGATE",
             capacity_provider_strategies=capacity_provider_strategies(args.fargate_spot),
+            # Left unset (not false) where it is off: what the service was declared with before.
+            force_new_deployment=forces_new_deployment(args.stateful) or None,
             # 1.4.0+ is what mounts EFS; LATEST keeps getting security fixes.
             platform_version="LATEST",
             desired_count=self.deployment.desired_count,

@@ -14,6 +14,7 @@ from components.sidecar_service import (
     deployment_alarm,
     deployment_alarms,
     deployment_limits,
+    forces_new_deployment,
     health_check_grace_period,
     service_load_balancers,
 )
@@ -47,6 +48,15 @@ def test_with_spot_the_first_task_is_on_demand_and_the_rest_split_evenly():
     assert spot.capacity_provider == FARGATE_SPOT
     assert spot.base is None  # only one provider of a strategy may have a base
     assert on_demand.weight == spot.weight > 0
+
+
+def test_a_stateless_service_forces_a_deployment_so_its_strategy_may_change_in_place():
+    # The provider refuses a strategy change (Spot on or off) without force_new_deployment.
+    assert forces_new_deployment(stateful=False) is True
+
+
+def test_a_stateful_service_is_never_forced_to_stop_its_only_task():
+    assert forces_new_deployment(stateful=True) is False
 
 
 def test_the_service_joins_the_target_group_at_the_containers_port():

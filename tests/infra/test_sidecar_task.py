@@ -217,6 +217,19 @@ def test_with_spot_the_cluster_offers_both_providers_before_the_service_names_th
     assert association.urn in service.dependencies
 
 
+@pytest.mark.parametrize("fargate_spot", [False, True])
+def test_a_stateless_service_may_turn_spot_on_or_off_in_place(fargate_spot):
+    # Both switches change the strategy, which the provider plans only with the flag set in
+    # the configuration that makes the change.
+    service = build([app()], desired_count=2, fargate_spot=fargate_spot).one(SERVICE)
+    assert service.inputs["forceNewDeployment"] is True
+
+
+def test_a_stateful_service_is_not_forced_into_new_deployments():
+    service = build([app(stateful=True)]).one(SERVICE)
+    assert service.inputs.get("forceNewDeployment", False) is False
+
+
 def test_cluster_turns_container_insights_on():
     cluster = build([app()]).one("aws:ecs/cluster:Cluster")
     assert cluster.inputs["settings"] == [{"name": "containerInsights", "value": "enabled"}]
