@@ -379,6 +379,17 @@ def db_multi_az(text: str, earlier: Earlier) -> bool:
     return value == "true"
 
 
+def db_apply_immediately(text: str, earlier: Earlier) -> bool:
+    """true | false; empty: RDS applies changes at once on development, in the maintenance
+    window on production."""
+    value = text.strip().lower()
+    if value == "":
+        return earlier["environment"] != PRODUCTION
+    if value not in ("true", "false"):
+        raise NotAllowed(text, 'true | false | "" (production: false, development: true)')
+    return value == "true"
+
+
 def min_tasks(text: str, earlier: Earlier) -> int:
     if earlier["database"] == DATABASE_EFS:
         allowed = f"1 with database: {DATABASE_EFS} (one writer on the file system)"

@@ -35,6 +35,7 @@ class DatabaseSettings(Protocol):
     db_max_allocated_storage_gb: int
     db_multi_az: bool
     db_backup_retention_days: int
+    db_apply_immediately: bool
     log_retention_days: int
 
     @property
@@ -124,12 +125,14 @@ def _managed(settings: DatabaseSettings, name: str, network: Any) -> StackDataba
             max_allocated_storage_gib=settings.db_max_allocated_storage_gb,
             multi_az=settings.db_multi_az,
             backup_retention_days=settings.db_backup_retention_days,
+            apply_immediately=settings.db_apply_immediately,
             protect=settings.is_production,
             log_retention_days=settings.log_retention_days,
         ),
     )
     exports = {
         "database_address": database.address,
+        "database_identifier": database.instance_identifier,
         "database_master_secret_arn": database.master_user_secret_arn,
         "database_app_password_secret_arn": database.app_password_secret_arn,
     }

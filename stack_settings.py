@@ -188,6 +188,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dbBackupRetentionDays", "db_backup_retention_days", "7",
             accepts.db_backup_retention_days,
             "with `database: rds`: days of automated backups (the point-in-time window), 7..35"),
+    Setting("dbApplyImmediately", "db_apply_immediately", "", accepts.db_apply_immediately,
+            "with `database: rds`: apply instance changes (class, storage, Multi-AZ) at once, "
+            "with a restart or failover, instead of in the weekly maintenance window; empty: "
+            "`false` for production, `true` for development"),
     Setting("minTasks", "min_tasks", "1", accepts.min_tasks,
             "tasks always running (1 with `database: efs`)"),
     Setting("maxTasks", "max_tasks", "1", accepts.max_tasks,
@@ -245,6 +249,7 @@ class StackSettings:
     db_max_allocated_storage_gb: int
     db_multi_az: bool
     db_backup_retention_days: int
+    db_apply_immediately: bool
     min_tasks: int
     max_tasks: int
     fargate_spot: str

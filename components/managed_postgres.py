@@ -77,6 +77,9 @@ class ManagedPostgresArgs:
     """A synchronous standby in a second AZ that RDS fails over to (doubles the instance price)."""
     backup_retention_days: int = 7
     """Days of automated backups, the point-in-time recovery window (1..35)."""
+    apply_immediately: bool = False
+    """Apply a change of the instance (class, storage, Multi-AZ, identifier) at once, with the
+    restart or failover it needs; False leaves it pending until the maintenance window."""
     protect: bool = True
     """Deletion protection, Pulumi protect and retain_on_delete (production)."""
     log_retention_days: int = 30
@@ -198,6 +201,12 @@ class ManagedPostgres(pulumi.ComponentResource):
             username=MASTER_USERNAME,
             manage_master_user_password=True,
             multi_az=args.multi_az,
+            # Without it ModifyDBInstance leaves most changes pending until the maintenance
+            # window, and until then every `pulumi up` shows the same diff again: the provider
+            # reads the instance's current class and storage back, not the pending ones
+            # (terraform-provider-aws internal/service/rds/instance.go resourceInstanceUpdate,
+            # resourceInstanceRead; docs/operations.md "Changing the RDS instance").
+            apply_immediately=args.apply_immediately,
             backup_retention_period=args.backup_retention_days,
             copy_tags_to_snapshot=True,
             deletion_protection=args.protect,

@@ -120,6 +120,13 @@ def test_production_keeps_backups_snapshots_and_the_instance(built):
     assert instance.retain_on_delete
 
 
+def test_instance_changes_wait_for_the_maintenance_window_unless_asked(built):
+    recording, _ = built
+    assert recording.one(INSTANCE).inputs.get("applyImmediately", False) is False
+    now, _ = build(apply_immediately=True)
+    assert now.one(INSTANCE).inputs["applyImmediately"] is True
+
+
 def test_development_can_be_single_az_and_unprotected():
     recording, _ = build(protect=False, multi_az=False, backup_retention_days=1)
     instance = recording.one(INSTANCE)

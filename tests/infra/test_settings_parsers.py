@@ -200,6 +200,15 @@ def test_multi_az_follows_the_environment_unless_set():
         accepts.db_multi_az("yes", {"environment": "production"})
 
 
+def test_rds_changes_wait_for_the_window_on_production_unless_set():
+    assert accepts.db_apply_immediately("", {"environment": "production"}) is False
+    assert accepts.db_apply_immediately("", {"environment": "development"}) is True
+    assert accepts.db_apply_immediately("true", {"environment": "production"}) is True
+    assert accepts.db_apply_immediately("False", {"environment": "development"}) is False
+    with pytest.raises(accepts.NotAllowed, match=r"true \| false"):
+        accepts.db_apply_immediately("now", {"environment": "production"})
+
+
 def test_storage_autoscaling_grows_above_the_allocated_storage_or_is_off():
     earlier = {"dbAllocatedStorageGb": 50}
     assert accepts.db_max_allocated_storage("0", earlier) == 0

@@ -123,6 +123,7 @@ def test_without_a_range_there_is_no_auto_scaling():
 def test_the_outputs_name_the_database_instead_of_efs(scale):
     instance = scale.one(INSTANCE)
     assert scale.outputs["database_address"] == instance.outputs["address"]
+    assert scale.outputs["database_identifier"] == instance.outputs["identifier"]
     assert scale.outputs["database_master_secret_arn"].startswith("arn:aws:secretsmanager:")
     assert "efs_file_system_id" not in scale.outputs
     assert "backup_bucket_name" not in scale.outputs
@@ -167,6 +168,14 @@ def test_spot_is_off_by_default_and_mixed_puts_tasks_beyond_the_first_half_on_sp
     # Spot's interruption or shortage never touches deploys: the service still rolls 100/200.
     limits = (service["deploymentMinimumHealthyPercent"], service["deploymentMaximumPercent"])
     assert limits == (100, 200)
+
+
+def test_rds_changes_wait_for_the_window_on_production_and_apply_at_once_on_development(scale):
+    assert scale.one(INSTANCE).inputs["applyImmediately"] is False
+    development = run_main(scale_config(environment="development"))
+    assert development.one(INSTANCE).inputs["applyImmediately"] is True
+    chosen = run_main(scale_config(dbApplyImmediately="true"))
+    assert chosen.one(INSTANCE).inputs["applyImmediately"] is True
 
 
 def test_the_in_task_database_refuses_spot():

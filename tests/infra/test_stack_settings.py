@@ -323,6 +323,7 @@ def test_the_scale_stack_is_rds_and_scales_with_multi_az_by_default():
     assert settings.autoscales
     assert settings.db_multi_az is True  # production's default
     assert settings.db_backup_retention_days == 7
+    assert settings.db_apply_immediately is False  # production waits for the window
 
 
 def test_prod_keeps_postgres_on_efs_in_one_task(prod_config):
