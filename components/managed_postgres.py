@@ -25,6 +25,7 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from components.aliases import with_former_types
 from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
@@ -32,6 +33,7 @@ from components.managed_postgres_specs import (
     ENGINE,
     ENGINE_MAJOR_VERSION,
     FORCE_SSL_PARAMETER,
+    IDENTIFIER_SUFFIX_BYTES,
     LOG_EXPORTS,
     MASTER_USERNAME,
     PARAMETER_GROUP_FAMILY,
@@ -43,6 +45,7 @@ from components.managed_postgres_specs import (
     check_storage,
     database_url_output,
     final_snapshot_identifier,
+    instance_identifier,
     log_group_names,
     performance_insights_retention,
 )
@@ -169,16 +172,20 @@ class ManagedPostgres(pulumi.ComponentResource):
             parameters=[aws.rds.ParameterGroupParameterArgs(**FORCE_SSL_PARAMETER)],
             opts=child,
         )
+        # Drawn once per creation and kept in the state: the instance's name and its log
+        # groups' are new each time the stack is created, never those a retained instance of
+        # an earlier creation still holds (DBInstanceAlreadyExists, ResourceAlreadyExists).
+        suffix = random.RandomId(f"{name}-id", byte_length=IDENTIFIER_SUFFIX_BYTES, opts=child)
+        identifier = suffix.hex.apply(lambda hex_: instance_identifier(name, hex_))
         # Declared before the instance, with retention: RDS would create them with none.
-        identifier = name
         log_groups = [
             aws.cloudwatch.LogGroup(
                 f"{name}-{log}-logs",
-                name=group_name,
+                name=identifier.apply(lambda value, index=index: log_group_names(value)[index]),
                 retention_in_days=args.log_retention_days,
                 opts=child,
             )
-            for log, group_name in zip(LOG_EXPORTS, log_group_names(identifier), strict=True)
+            for index, log in enumerate(LOG_EXPORTS)
         ]
         insights_days = performance_insights_retention(args.instance_class)
         instance = aws.rds.Instance(
@@ -211,7 +218,7 @@ class ManagedPostgres(pulumi.ComponentResource):
             copy_tags_to_snapshot=True,
             deletion_protection=args.protect,
             skip_final_snapshot=False,
-            final_snapshot_identifier=final_snapshot_identifier(name),
+            final_snapshot_identifier=identifier.apply(final_snapshot_identifier),
             performance_insights_enabled=insights_days is not None,
             performance_insights_retention_period=insights_days,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),

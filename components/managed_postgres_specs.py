@@ -19,11 +19,17 @@ Facts relied on, with their sources:
   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html
 - General Purpose (gp3) storage is 20..65536 GiB for RDS for PostgreSQL:
   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html
+- A DB instance identifier is 1..63 letters, digits and hyphens, begins with a letter, has no
+  two hyphens in a row and does not end with one; RDS stores it in lower case; a snapshot
+  identifier follows the same rules, up to 255 characters:
+  https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints
+  https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html
 - Each class's memory (https://aws.amazon.com/rds/instance-types/), and the default
   ``max_connections`` of RDS for PostgreSQL, ``LEAST({DBInstanceClassMemory/9531392}, 5000)``:
   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.MaxConnections
 """
 
+import re
 from urllib.parse import quote
 
 import pulumi
@@ -51,6 +57,10 @@ RDS_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem"
 # The master user RDS creates; its password lives in a secret that RDS manages and rotates.
 MASTER_USERNAME = "rds_admin"
 FORCE_SSL_PARAMETER = {"name": "rds.force_ssl", "value": "1"}
+# Bytes of the random suffix each creation of an instance draws (8 hex digits).
+IDENTIFIER_SUFFIX_BYTES = 4
+MAX_IDENTIFIER_LENGTH, MAX_SNAPSHOT_IDENTIFIER_LENGTH = 63, 255
+_IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]*(?<!-)$")
 
 
 def check_instance_class(instance_class: str) -> None:
@@ -104,10 +114,28 @@ def log_group_names(identifier: str) -> list[str]:
     return [f"/aws/rds/instance/{identifier}/{log}" for log in LOG_EXPORTS]
 
 
-def final_snapshot_identifier(name: str) -> str:
-    """The snapshot RDS takes when the instance is deleted: letters, digits and hyphens."""
-    cleaned = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
-    return f"{cleaned}-final"[:255]
+def instance_identifier(name: str, suffix: str) -> str:
+    """``<name>-<suffix>`` in lower case: the instance's name, new with every creation.
+
+    A retained instance (production's ``retain_on_delete``) keeps its name after ``pulumi
+    destroy``, and RDS keeps writing its log groups; a stack re-created under the same name
+    draws another ``suffix``, so its instance and log groups are new names.
+    """
+    identifier = f"{name}-{suffix}".lower()
+    if len(identifier) > MAX_IDENTIFIER_LENGTH or not _IDENTIFIER.match(identifier):
+        raise ValueError(
+            f"RDS instance identifier {identifier!r}: use at most {MAX_IDENTIFIER_LENGTH} "
+            "letters, digits and single hyphens, starting with a letter (a shorter name)"
+        )
+    return identifier
+
+
+def final_snapshot_identifier(identifier: str) -> str:
+    """The snapshot RDS takes when the instance ``identifier`` is deleted: as unique as the
+    identifier, so a stack destroyed, re-created and destroyed again makes a second one
+    instead of failing with ``DBSnapshotAlreadyExists``."""
+    cleaned = "".join(c if c.isalnum() else "-" for c in identifier.lower()).strip("-")
+    return f"{cleaned}-final"[:MAX_SNAPSHOT_IDENTIFIER_LENGTH]
 
 
 def verified_url(

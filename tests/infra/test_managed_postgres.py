@@ -15,6 +15,12 @@ from tests.infra.conftest import EGRESS_RULE, INGRESS_RULE, SECURITY_GROUP, run_
 
 SUBNETS = ["subnet-a", "subnet-c"]
 INSTANCE = "aws:rds/instance:Instance"
+RANDOM_ID = "random:index/randomId:RandomId"
+
+
+def drawn_identifier(recording) -> str:
+    """``pg-<hex>``: the component's name and the suffix drawn for this creation."""
+    return f"pg-{recording.one(RANDOM_ID).outputs['hex']}"
 
 
 def build(**kwargs):
@@ -115,9 +121,24 @@ def test_production_keeps_backups_snapshots_and_the_instance(built):
     assert instance.inputs["multiAz"] is True
     assert instance.inputs["deletionProtection"] is True
     assert instance.inputs["skipFinalSnapshot"] is False
-    assert instance.inputs["finalSnapshotIdentifier"] == "pg-final"
+    assert instance.inputs["finalSnapshotIdentifier"] == f"{drawn_identifier(recording)}-final"
     assert instance.protect
     assert instance.retain_on_delete
+
+
+def test_each_creation_names_its_instance_and_final_snapshot_anew(built):
+    recording, _ = built
+    suffix = recording.one(RANDOM_ID)
+    # Deleted with the stack even where the instance is retained: a stack created again under
+    # the same name draws another suffix, so no name of a retained instance is reused.
+    assert not suffix.protect
+    assert not suffix.retain_on_delete
+    assert suffix.inputs["byteLength"] == 4
+    instance = recording.one(INSTANCE)
+    assert instance.inputs["identifier"] == drawn_identifier(recording)
+    assert instance.inputs["identifier"] != "pg"
+    assert instance.inputs["finalSnapshotIdentifier"].startswith(instance.inputs["identifier"])
+    assert suffix.urn in instance.dependencies
 
 
 def test_instance_changes_wait_for_the_maintenance_window_unless_asked(built):
@@ -139,13 +160,14 @@ def test_development_can_be_single_az_and_unprotected():
 def test_each_exported_log_has_its_group_first_with_retention(built):
     recording, _ = built
     groups = recording.of_type("aws:cloudwatch/logGroup:LogGroup")
+    identifier = drawn_identifier(recording)
     assert sorted(g.inputs["name"] for g in groups) == [
-        "/aws/rds/instance/pg/postgresql",
-        "/aws/rds/instance/pg/upgrade",
+        f"/aws/rds/instance/{identifier}/postgresql",
+        f"/aws/rds/instance/{identifier}/upgrade",
     ]
     assert {g.inputs["retentionInDays"] for g in groups} == {30}
     instance = recording.one(INSTANCE)
-    assert instance.inputs["identifier"] == "pg"
+    assert instance.inputs["identifier"] == identifier
     assert {g.urn for g in groups} <= set(instance.dependencies)
 
 

@@ -13,6 +13,7 @@ from components.managed_postgres_specs import (
     check_storage,
     default_max_connections,
     final_snapshot_identifier,
+    instance_identifier,
     performance_insights_retention,
     verified_url,
 )
@@ -82,3 +83,23 @@ def test_automated_backups_stay_on():
 
 def test_the_final_snapshot_name_uses_only_what_rds_accepts():
     assert final_snapshot_identifier("tw-scale_db") == "tw-scale-db-final"
+
+
+def test_each_suffix_names_another_instance_and_so_another_final_snapshot():
+    first, second = (
+        instance_identifier("tw-scale-rds", "0a1b"),
+        instance_identifier("tw-scale-rds", "9f8e"),
+    )
+    assert first == "tw-scale-rds-0a1b"
+    assert first != second
+    assert final_snapshot_identifier(first) != final_snapshot_identifier(second)
+
+
+def test_an_instance_identifier_is_lower_case_as_rds_stores_it():
+    assert instance_identifier("tw-Scale-rds", "AB12") == "tw-scale-rds-ab12"
+
+
+@pytest.mark.parametrize("name", ["1tw-rds", "tw--rds", "tw_rds", "t" * 60])
+def test_an_identifier_rds_refuses_says_what_to_change(name):
+    with pytest.raises(ValueError, match="letters, digits and single hyphens"):
+        instance_identifier(name, "0a1b2c3d")
