@@ -8,13 +8,20 @@ resource it keeps and says how to empty it.
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from offline import StackRecording
+from paths import REPO_ROOT
 from stack_settings import read_stack_file
 from tests.infra.conftest import BUCKET, run_main
 
 VAULT = "aws:backup/vault:Vault"
+RECORDING = Path(__file__).with_name("prod_stack.json")
+TEARDOWN_HEADING = "### Teardown: data a stack operation never deletes"
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +51,61 @@ def test_production_keeps_every_bucket_and_vault_and_never_empties_one(prod):
         assert resource.protect, resource.name
         assert resource.retain_on_delete, resource.name
         assert resource.inputs.get("forceDestroy", False) is False, resource.name
+
+
+def teardown_rows() -> dict[str, list[str]]:
+    """The README teardown table's rows by the Pulumi name they start with (`tw-<stack>-...`)."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split(TEARDOWN_HEADING, 1)[1].split("\n### ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        found = re.match(r"^\| `(tw-<stack>-[a-z0-9-]+)`", line)
+        if found:
+            rows[found.group(1)] = [cell.strip() for cell in line.strip("|").split("|")]
+    return rows
+
+
+def as_documented(name: str) -> str:
+    """``tw-prod-media-bucket`` -> ``tw-<stack>-media-bucket``: the name without the stack's."""
+    return re.sub(r"^tw-[a-z0-9]+-", "tw-<stack>-", name)
+
+
+def kept_names(urns_and_flags) -> set[str]:
+    return {as_documented(urn.rsplit("::", 1)[1]) for urn, kept in urns_and_flags if kept}
+
+
+def test_the_readme_teardown_names_every_resource_the_prod_stack_keeps(prod):
+    recorded = json.loads(RECORDING.read_text())
+    kept = kept_names((e["urn"], e["protect"] or e["retain_on_delete"]) for e in recorded)
+    # The running program and its recording agree (test_recorded_prod_stack keeps them so).
+    assert kept == kept_names((r.urn, r.protect or r.retain_on_delete) for r in prod.resources)
+    assert len(kept) >= 5
+    assert kept - set(teardown_rows()) == set()
+
+
+def test_the_readme_teardown_names_what_the_rds_stack_keeps_too(scale):
+    kept = kept_names((r.urn, r.protect or r.retain_on_delete) for r in scale.resources)
+    assert "tw-<stack>-rds-instance" in kept
+    assert kept - set(teardown_rows()) == set()
+
+
+def test_each_kept_resource_says_how_to_empty_it_before_destroy(prod, scale):
+    rows = teardown_rows()
+    for stack in (prod, scale):
+        for resource in stack.resources:
+            if resource.protect or resource.retain_on_delete:
+                how = rows[as_documented(resource.name)][-1]
+                emptied_by = "empty_vault" if resource.type == VAULT else "empty_bucket"
+                if resource.type in (BUCKET, VAULT):
+                    assert how.startswith(f"`{emptied_by} "), resource.name
+                else:
+                    assert how.startswith("nothing: "), resource.name
+
+
+def test_the_readme_defines_the_functions_the_table_uses():
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split(TEARDOWN_HEADING, 1)[1].split("\n### ", 1)[0]
+    for function in ("empty_bucket", "empty_vault"):
+        assert f"\n{function}() {{" in section, function
+    # A versioned bucket is empty only without its versions and delete markers.
+    assert "for kind in Versions DeleteMarkers" in section
