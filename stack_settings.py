@@ -11,16 +11,15 @@ plus the provider's ``aws:region``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 
 import settings_parsers as accepts
+import stack_config
 from components.private_network import NAT_NONE
 from paths import REPO_ROOT
 
@@ -48,6 +47,7 @@ from settings_parsers import WAF_MODES as WAF_MODES
 from settings_parsers import WAF_OFF as WAF_OFF
 from settings_parsers import WAF_ON as WAF_ON
 from settings_parsers import NotAllowed
+from stack_names import check_stack_name
 
 PROJECT = "django-tw"
 
@@ -88,6 +88,13 @@ class Setting:
     """Text (and the settings before this one) -> typed value, or :class:`NotAllowed`."""
     doc: str
     """What it means, one line of Markdown (the README's settings table)."""
+    items: str | None = None
+    """A list's item type (``Pulumi.yaml`` declares it ``type: array``); None: one value."""
+
+    @property
+    def config_type(self) -> stack_config.ConfigType:
+        """What ``Pulumi.yaml`` declares and the Pulumi CLI checks (``stack_config``)."""
+        return stack_config.declared_type(self.default, self.items)
 
 
 # Every setting, in the order they are read: a setting's parser may look at the ones above it.
@@ -120,7 +127,7 @@ SETTINGS: tuple[Setting, ...] = (
             "availability zones the subnets span (1 only for `development`)"),
     Setting("availabilityZoneIds", "availability_zone_ids", "[]", accepts.availability_zone_ids,
             "the zones by id (`apne1-az4`: the same zone in every account), `max(2, azCount)` of "
-            "them; `[]`: the first zones that run Fargate (never `apne1-az3`)"),
+            "them; `[]`: the first zones that run Fargate (never `apne1-az3`)", items="string"),
     Setting("egress", "egress", "endpoints", accepts.one_of(EGRESS_MODES),
             "how the private subnets reach AWS: `endpoints` (VPC endpoints, no NAT) or `nat`"),
     Setting("natGateways", "nat_gateways", "single", accepts.one_of(NAT_GATEWAY_MODES),
@@ -314,21 +321,21 @@ def load_settings(config: Mapping[str, str]) -> StackSettings:
     return StackSettings(**{setting.field: values[setting.name] for setting in SETTINGS})
 
 
-def as_text(value: Any) -> str:
-    """A YAML value as the program receives it from Pulumi: text."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value)  # as Pulumi hands structured values to the program
-    return str(value)
+def declared_config() -> dict[str, stack_config.ConfigType]:
+    """``Pulumi.yaml``'s declarations, key -> type: one per setting of the project's own
+    namespace (``aws:region`` belongs to the provider, which Pulumi leaves undeclared)."""
+    return {config_key(s.name): s.config_type for s in SETTINGS if ":" not in s.name}
 
 
 def read_stack_file(stack: str, root: Path = REPO_ROOT) -> dict[str, str]:
-    """The ``config:`` of ``Pulumi.<stack>.yaml`` as plain strings.
+    """The ``config:`` of ``Pulumi.<stack>.yaml``, checked as the Pulumi CLI checks it before
+    a run (``stack_config``), as the text the program then receives.
 
     Keys of this project lose their ``django-tw:`` prefix; other namespaces (``aws:region``)
-    keep theirs. Encrypted values (``secure:``) are left out: they cannot be read offline.
+    keep theirs, and lose their encrypted values (``secure:``), which cannot be read offline.
+    Raises :class:`stack_config.StackConfigError` (a ValueError) on the first refused value.
     """
+    check_stack_name(stack)
     path = Path(root) / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         files = Path(root).glob("Pulumi.*.yaml")
@@ -336,17 +343,13 @@ def read_stack_file(stack: str, root: Path = REPO_ROOT) -> dict[str, str]:
         raise FileNotFoundError(
             f"unknown stack {stack!r}: {path} does not exist; known stacks: {known}"
         )
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    config = document.get("config") or {}
-    if not isinstance(config, dict):
-        raise ValueError(f"{path}: `config:` must be a mapping of setting names to values")
-    settings: dict[str, str] = {}
-    for key, value in config.items():
-        if isinstance(value, dict) and "secure" in value:
-            continue
-        name = key.removeprefix(f"{PROJECT}:")
-        settings[name] = as_text(value)
-    return settings
+    values = stack_config.read_config(path.read_text(encoding="utf-8"), str(path))
+    stack_config.check(stack, PROJECT, declared_config(), values)
+    return {
+        key.removeprefix(f"{PROJECT}:"): stack_config.program_text(value)
+        for key, value in values.items()
+        if not value.secure
+    }
 
 
 def config_from_pulumi() -> dict[str, str]:
@@ -408,6 +411,7 @@ def settings_of_this_run() -> StackSettings:
     AWS; a run under mocks keeps them, so the tests and the plan run on the example stack."""
     import pulumi
 
+    check_stack_name(pulumi.get_stack())
     settings = load_settings(config_from_pulumi())
     if not running_under_mocks() and (found := example_settings(settings)):
         raise pulumi.RunError(example_settings_message(found))

@@ -3,9 +3,21 @@ setting, its default as a stack file would write it, and what it means."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import yaml
 
-from stack_settings import SETTINGS, as_text
+from stack_settings import SETTINGS
+
+
+def as_text(value: Any) -> str:
+    """A YAML value as text, structured values as JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return str(value)
 
 
 def default_in_yaml(default: str | None) -> str:

@@ -48,9 +48,9 @@ def test_read_stack_file_fails_clearly_for_unknown_stack():
         read_stack_file("nope")
 
 
-def test_read_stack_file_leaves_out_encrypted_values(tmp_path: Path):
+def test_read_stack_file_leaves_out_encrypted_values_of_other_namespaces(tmp_path: Path):
     (tmp_path / "Pulumi.dev.yaml").write_text(
-        "config:\n  django-tw:azCount: 1\n  django-tw:token:\n    secure: AAABBB\n"
+        "config:\n  django-tw:azCount: 1\n  aws:secretKey:\n    secure: AAABBB\n"
     )
     assert read_stack_file("dev", root=tmp_path) == {"azCount": "1"}
 
@@ -122,11 +122,16 @@ def test_prod_backs_up_to_s3_with_the_documented_defaults(prod_config):
     ) == (14, "17:00", 60, "elastic")
 
 
-def test_an_unquoted_yaml_time_is_refused_with_a_hint_to_quote_it(tmp_path: Path):
+def test_an_unquoted_time_reaches_the_program_as_the_pulumi_cli_reads_it(tmp_path: Path):
+    """go-yaml v3, which the CLI reads stack files with, has no base-60 numbers: an unquoted
+    17:00 is the text 17:00 (YAML 1.1 readers such as PyYAML would make it 1020)."""
     (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  django-tw:baseBackupTime: 17:00\n")
-    config = {"aws:region": "ap-northeast-1", **read_stack_file("dev", root=tmp_path)}
+    assert read_stack_file("dev", root=tmp_path) == {"baseBackupTime": "17:00"}
+
+
+def test_a_time_the_program_reads_as_a_number_is_refused_with_a_hint_to_quote_it(prod_config):
     with pytest.raises(SettingsError, match=r"invalid value '1020'.*quote it"):
-        load_settings(config)
+        load_settings({**prod_config, "baseBackupTime": "1020"})
 
 
 @pytest.mark.parametrize(

@@ -13,16 +13,9 @@ import yaml
 
 from paths import REPO_ROOT
 from plan import project_file
-from plan.project_file import (
-    COMMAND,
-    PROJECT_CONFIG_TYPES,
-    accepts,
-    config_type,
-    in_project_namespace,
-    project_config,
-    typed_value,
-)
-from stack_settings import SETTINGS, Setting, config_key, load_settings, read_stack_file
+from plan.project_file import COMMAND, declaration, in_project_namespace, project_config
+from stack_config import TYPES, ConfigType, go_json, typed_default, validate_config_value
+from stack_settings import SETTINGS, Setting, config_key, load_settings
 
 REGENERATE = f"Pulumi.yaml's config: block is out of date: run `.venv/bin/{COMMAND}`"
 STACK_FILES = sorted(path.name for path in REPO_ROOT.glob("Pulumi.*.yaml"))
@@ -48,63 +41,71 @@ def test_each_entry_has_the_table_s_type_description_and_default(setting):
         assert config_key(setting.name) not in declared()
         return
     entry = declared()[config_key(setting.name)]
-    assert entry["type"] == config_type(setting), REGENERATE
+    kind = setting.config_type
+    assert {k: entry[k] for k in ("type", "items") if k in entry} == declaration(kind), REGENERATE
     assert entry["description"] == setting.doc, REGENERATE
     if setting.default is None:
         assert "default" not in entry, REGENERATE
     else:
-        assert entry["default"] == typed_value(entry["type"], setting.default), REGENERATE
+        assert entry["default"] == typed_default(kind, setting.default), REGENERATE
+
+
+def items_of(entry: dict) -> ConfigType | None:
+    items = entry.get("items")
+    return None if items is None else ConfigType(items["type"], items_of(items))
 
 
 def test_entries_follow_pulumi_s_rules_for_project_config():
-    """sdk/go/common/workspace/project.go (Validate): only the project's own keys have a type
-    or default, the type is one Pulumi knows, and a default must be of its type."""
+    """`Project.Validate` (sdk/go/common/workspace/project.go): only the project's own keys
+    have a type or default, an array names its `items`, and `ValidateConfigValue` takes the
+    default for its type; the type is one of the schema's (project.json, simpleConfigType)."""
     for key, entry in declared().items():
         namespace, _, name = key.partition(":")
         assert namespace == "django-tw", key
         assert name, key
         assert ":" not in name, key
-        assert set(entry) <= {"type", "description", "default"}, key
-        assert entry["type"] in PROJECT_CONFIG_TYPES, key
+        assert set(entry) <= {"type", "items", "description", "default"}, key
+        assert entry["type"] in TYPES, key
+        assert (entry["type"] == "array") == ("items" in entry), key
         if "default" in entry:
-            python_type = {"string": str, "integer": int, "boolean": bool}[entry["type"]]
-            assert type(entry["default"]) is python_type, key
+            kind = ConfigType(entry["type"], items_of(entry))
+            assert validate_config_value(kind, entry["default"]), key
 
 
-@pytest.mark.parametrize("stack_file", STACK_FILES)
-def test_every_stack_file_value_has_the_type_pulumi_will_check(stack_file):
-    """Pulumi refuses a stack whose value does not match the declared type before the program
-    runs ("Stack ... with configuration key ... must be of type ...")."""
-    stack = stack_file.removeprefix("Pulumi.").removesuffix(".yaml")
-    types = {key: entry["type"] for key, entry in declared().items()}
-    for name, text in read_stack_file(stack).items():
-        kind = types.get(config_key(name))
-        if kind is not None:
-            assert accepts(kind, text), f"{stack_file}: {name}: {text!r} is not a Pulumi {kind}"
+def test_a_list_setting_is_declared_an_array_of_strings():
+    """A list in a stack file is an *object* value to the CLI, which only an `array` takes."""
+    entry = declared()["django-tw:availabilityZoneIds"]
+    assert (entry["type"], entry["items"], entry["default"]) == ("array", {"type": "string"}, [])
 
 
 def test_a_stack_that_leaves_everything_out_gets_the_same_settings_from_pulumi_s_defaults():
-    """Pulumi hands the program each default as text (`fmt.Sprintf("%v")`: 2 -> "2", true ->
-    "true"): the settings it gives must be those load_settings' own defaults give."""
-    as_pulumi_passes = {
-        key.removeprefix("django-tw:"): str(entry["default"]).lower()
-        if isinstance(entry["default"], bool)
-        else str(entry["default"])
+    """Pulumi hands the program each default as text (`createConfigValue`, pkg/workspace/
+    config.go: `fmt.Sprintf("%v")` for a string, number or boolean, JSON for a list): the
+    settings it gives must be those load_settings' own defaults give."""
+
+    def as_pulumi_passes(default: object) -> str:
+        if isinstance(default, bool):
+            return str(default).lower()
+        return go_json(default) if isinstance(default, list) else str(default)
+
+    defaults = {
+        key.removeprefix("django-tw:"): as_pulumi_passes(entry["default"])
         for key, entry in declared().items()
         if "default" in entry
     }
     region = {"aws:region": "ap-northeast-1"}
-    assert load_settings({**as_pulumi_passes, **region}) == load_settings(region)
+    assert load_settings({**defaults, **region}) == load_settings(region)
 
 
 @pytest.mark.parametrize(
-    ("default", "kind"),
-    [("2", "integer"), ("0", "integer"), ("true", "boolean"), ("false", "boolean"),
-     ("", "string"), ("17:00", "string"), ("10.0.0.0/16", "string"), (None, "string")],
+    ("default", "items", "kind"),
+    [("2", None, "integer"), ("0", None, "integer"), ("true", None, "boolean"),
+     ("false", None, "boolean"), ("", None, "string"), ("17:00", None, "string"),
+     ("10.0.0.0/16", None, "string"), (None, None, "string"), ("[]", "string", "array")],
 )  # fmt: skip
-def test_the_type_is_read_from_the_default(default, kind):
-    setting = Setting("x", "x", default, SETTINGS[0].parse, "x")
-    assert config_type(setting) == kind
+def test_the_type_is_read_from_the_default_unless_the_setting_is_a_list(default, items, kind):
+    setting = Setting("x", "x", default, SETTINGS[0].parse, "x", items=items)
+    assert setting.config_type.type == kind
 
 
 def test_writing_keeps_the_hand_written_head_and_replaces_the_block(tmp_path: Path):
