@@ -70,3 +70,22 @@ def test_write_readme_is_only_for_this_repository_s_prod_stack(tmp_path):
     stack_file(tmp_path, "dev", "config:\n  aws:region: ap-northeast-1\n")
     result = run_plan("--root", str(tmp_path), "--stack", "dev", "--write-readme")
     assert_one_clear_line(result, "--write-readme", "--stack prod")
+
+
+@pytest.mark.parametrize(
+    ("line", "fragments"),
+    [
+        ("django-tw:availabilityZoneIds: apne1-az1", ("'django-tw:availabilityZoneIds' must be "
+         "of type 'array<string>'", "write a YAML list")),
+        ("django-tw:azCount: [2]", ("'django-tw:azCount' must be of type 'integer'",)),
+        ("django-tw:azcount: 1", ("`django-tw:azcount` is not a setting",
+         "did you mean `django-tw:azCount`")),
+        ("django-tw:domain: {secure: AAAB}", ("`django-tw:domain` is encrypted",)),
+    ],
+)  # fmt: skip
+def test_a_stack_file_the_pulumi_cli_would_refuse_stops_the_plan_with_one_line(
+    tmp_path, line, fragments
+):
+    stack_file(tmp_path, "bad", f"config:\n  aws:region: ap-northeast-1\n  {line}\n")
+    result = run_plan("--root", str(tmp_path), "--stack", "bad")
+    assert_one_clear_line(result, "Pulumi.bad.yaml", *fragments)
