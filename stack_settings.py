@@ -357,9 +357,11 @@ def config_from_pulumi() -> dict[str, str]:
 
     Read through :class:`pulumi.Config`, one bag per namespace (``django-tw``, ``aws``). Pulumi
     has already merged in the defaults of ``Pulumi.yaml``'s ``config:`` block (the same as
-    :data:`SETTINGS`'). Values stay text: :func:`load_settings` parses and checks every one
-    of them, with a message that says what is allowed; the typed getters (``get_int``...)
-    would refuse less precisely, and could not check a setting against another.
+    :data:`SETTINGS`'). Values stay text, a list (``availabilityZoneIds``) as its JSON
+    (``Plaintext.marshalText``, pulumi's sdk/go/common/resource/config/plaintext.go):
+    :func:`load_settings` parses and checks every one of them, with a message that says what
+    is allowed; the typed getters (``get_int``...) would refuse less precisely, and could not
+    check a setting against another.
     """
     values: dict[str, str] = {}
     for name in SETTING_NAMES:
