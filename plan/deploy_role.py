@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         sys.stdout.write(policy_text(policy_document(declared_by_stack(args.stack))))
-    except (UnknownTypeError, SettingsError, FileNotFoundError) as error:
+    except (UnknownTypeError, SettingsError, FileNotFoundError, ValueError) as error:
         print(f"python -m plan.deploy_role: {error}", file=sys.stderr)
         return 2
     return 0

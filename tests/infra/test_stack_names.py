@@ -115,3 +115,13 @@ def test_make_plan_refuses_the_name_with_one_line(stack, tmp_path):
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"plan: stack {stack!r}: stack name {stack!r}")
     assert RULE in line
+
+
+@pytest.mark.parametrize("stack", ["a" * (MAX_LENGTH + 1), "Prod"])
+def test_the_deploy_role_generator_refuses_the_name_with_one_line(stack, capsys):
+    from plan.deploy_role import main
+
+    assert main(["--stack", stack]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"python -m plan.deploy_role: stack name {stack!r}")
+    assert RULE in line
