@@ -109,6 +109,23 @@ class GoYamlLoader(yaml.SafeLoader):
 
     yaml_implicit_resolvers: dict = {}  # noqa: RUF012 (PyYAML's class-level table, replaced)
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        """go-yaml v3 refuses a key written twice in one mapping (``decoder.mapping`` with
+        ``uniqueKeys``, decode.go), where YAML 1.1 readers keep the last."""
+        seen: dict[str, int] = {}
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                line = key.start_mark.line + 1
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f'line {line}: mapping key "{key.value}" already defined at line '
+                        f"{seen[key.value]}",
+                    )
+                seen[key.value] = line
+        return super().construct_mapping(node, deep)
+
 
 GoYamlLoader.add_implicit_resolver(_PLAIN, re.compile(r"^(?!<<$).*$", re.DOTALL), None)
 GoYamlLoader.add_implicit_resolver(_PLAIN, re.compile(r"^$"), [""])
@@ -214,10 +231,13 @@ def read_config(text: str, source: str) -> dict[str, ConfigValue]:
         return {}
     if not isinstance(config, dict):
         raise ValueError(f"{source}: `config:` must be a mapping of setting names to values")
-    try:
-        return {parse_key(key): config_value(value) for key, value in config.items()}
-    except StackConfigError as error:
-        raise StackConfigError(error.key, f"{source}: {error}") from None
+    values: dict[str, ConfigValue] = {}
+    for key, value in config.items():
+        try:
+            values[parse_key(key)] = config_value(value)
+        except ValueError as error:  # a key ParseKey refuses, a number JSON cannot hold
+            raise StackConfigError(str(key), f"{source}: {key}: {error}") from None
+    return values
 
 
 # --- checking: validateStackConfigValue / ValidateConfigValue -----------------------------------

@@ -187,6 +187,18 @@ def test_a_key_without_a_namespace_is_refused_as_parsekey_does():
         read_config("config:\n  azCount: 2\n", "Pulumi.bad.yaml")
 
 
+def test_a_key_written_twice_is_refused_as_go_yaml_v3_refuses_it():
+    """`decoder.mapping` with `uniqueKeys` (go-yaml v3 decode.go); YAML 1.1 keeps the last."""
+    body = "config:\n  django-tw:azCount: 2\n  django-tw:azCount: 3\n"
+    with pytest.raises(yaml.YAMLError, match=r'line 3: mapping key "django-tw:azCount" already'):
+        read_config(body, "Pulumi.bad.yaml")
+
+
+def test_a_number_json_cannot_hold_is_refused_naming_the_key():
+    with pytest.raises(StackConfigError, match=r"Pulumi.bad.yaml: django-tw:azCount: json"):
+        read_config("config:\n  django-tw:azCount: .nan\n", "Pulumi.bad.yaml")
+
+
 def test_keys_of_other_namespaces_are_neither_typed_nor_refused():
     values = read_config(
         "config:\n  aws:region: ap-northeast-1\n  aws:profile: [x]\n"
