@@ -144,7 +144,8 @@ def load_yaml(text: str) -> Any:
 
 @dataclass(frozen=True)
 class ConfigValue:
-    """A stack file's value as the CLI holds it: ``config.Value{value, secure, object}``."""
+    """A stack file's value as the CLI holds it: ``config.Value{value, secure, object}``. The
+    program receives ``text`` (``Plaintext.marshalText``: a list or mapping as compact JSON)."""
 
     text: str
     secure: bool = False
@@ -328,12 +329,6 @@ def check_against_project(
                 f"'{kind.name}' (the Pulumi CLI stops there, before the program runs): it is "
                 f"{found}; write {_how_to_write(kind)}",
             )
-
-
-def program_text(value: ConfigValue) -> str:
-    """The text the program receives for a value (``Plaintext.marshalText``): its own text,
-    or compact JSON for a list or mapping (what ``go_json`` already made)."""
-    return value.text
 
 
 # --- the declarations of a settings table, and this project's own rules -------------------------

@@ -346,7 +346,7 @@ def read_stack_file(stack: str, root: Path = REPO_ROOT) -> dict[str, str]:
     values = stack_config.read_config(path.read_text(encoding="utf-8"), str(path))
     stack_config.check(stack, PROJECT, declared_config(), values)
     return {
-        key.removeprefix(f"{PROJECT}:"): stack_config.program_text(value)
+        key.removeprefix(f"{PROJECT}:"): value.text
         for key, value in values.items()
         if not value.secure
     }
