@@ -72,6 +72,9 @@ FARGATE_CPU_MEMORY: dict[int, tuple[int, ...]] = {
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_BOUNDARY = re.compile(
+    r"^([\w+=,.@-]{1,128}|arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy/[\w+=,.@/-]+)$"
+)
 _POSTGRES_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _ZONE_ID = re.compile(r"^[a-z]+[0-9]+-az[0-9]+$")
@@ -289,6 +292,17 @@ def alarm_email(text: str, earlier: Earlier) -> str:
     if not at or not local or any(c.isspace() for c in local) or not is_host_name(mail_domain):
         raise NotAllowed(address, 'one e-mail address, e.g. "ops@example.com", or "" for none')
     return address
+
+
+def permissions_boundary(text: str, earlier: Earlier) -> str:
+    """An IAM managed policy: its name (1..128 of ``[A-Za-z0-9+=,.@_-]``) or its ARN; empty:
+    the stack's default name."""
+    policy = text.strip()
+    if policy and not _BOUNDARY.match(policy):
+        raise NotAllowed(
+            policy, 'an IAM policy name or ARN, e.g. "tw-prod-permissions-boundary", or ""'
+        )
+    return policy
 
 
 def postgres_name(text: str, earlier: Earlier) -> str:

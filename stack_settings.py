@@ -207,6 +207,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fargateSpot", "fargate_spot", FARGATE_SPOT_OFF, accepts.fargate_spot,
             "`off`, or `mixed` with `database: rds`: the first task on Fargate, the tasks "
             "beyond it half on Fargate Spot (cheaper, stopped at two minutes' notice)"),
+    Setting("permissionsBoundary", "permissions_boundary", "", accepts.permissions_boundary,
+            "the managed policy (name in this account, or ARN) every IAM role and user of the "
+            "stack carries as its permissions boundary; empty: `tw-<stack>-permissions-boundary`, "
+            "the one `python -m plan.deploy_role` generates and its deploy role requires"),
 )  # fmt: skip
 
 SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
@@ -260,6 +264,7 @@ class StackSettings:
     min_tasks: int
     max_tasks: int
     fargate_spot: str
+    permissions_boundary: str
 
     @property
     def is_production(self) -> bool:

@@ -149,6 +149,14 @@ def test_alarm_email_is_one_address_or_nothing():
         assert refusal(accepts.alarm_email, bad, {}).value == bad
 
 
+def test_permissions_boundary_is_a_policy_name_an_arn_or_nothing():
+    arn = "arn:aws:iam::123456789012:policy/org/deploy-boundary"
+    for good in ("", "tw-prod-permissions-boundary", arn):
+        assert accepts.permissions_boundary(good, {}) == good
+    for bad in ("two words", "arn:aws:iam::123:policy/x", "x" * 129, "policy/x*"):
+        assert refusal(accepts.permissions_boundary, bad, {}).value == bad
+
+
 def test_rds_needs_two_azs_and_blames_the_az_count():
     assert accepts.database("rds", {"azCount": 2}) == "rds"
     assert accepts.database("efs", {"azCount": 1}) == "efs"
