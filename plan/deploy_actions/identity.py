@@ -23,10 +23,14 @@ NEEDS: dict[str, Needs] = {
         source="hashicorp/terraform-provider-random internal/provider/resource_password.go",
     ),
     "aws:iam/role:Role": Needs(
+        # Read lists and reads the inline policies; update puts the boundary on a role made
+        # before it (PutRolePermissionsBoundary) and changes the description.
         _tagged("iam", "CreateRole", "DeleteRole", "GetRole", "UpdateRole",
-                "UpdateAssumeRolePolicy", "TagRole", "UntagRole", "ListRolePolicies",
+                "UpdateRoleDescription", "UpdateAssumeRolePolicy", "PutRolePermissionsBoundary",
+                "TagRole", "UntagRole", "ListRolePolicies", "GetRolePolicy",
                 "ListAttachedRolePolicies", "ListInstanceProfilesForRole"),
-        source=_crud("iam/role.go", "Role"),
+        source=_crud("iam/role.go", "Role", "DeleteRole", "readRoleInlinePolicies",
+                     commit="0040ea6911af00bea2cca6dbb14e86829826ad8e"),
     ),
     "aws:iam/rolePolicy:RolePolicy": Needs(
         _tagged("iam", "PutRolePolicy", "GetRolePolicy", "DeleteRolePolicy"),
@@ -37,9 +41,9 @@ NEEDS: dict[str, Needs] = {
         source=_crud("iam/role_policy_attachment.go", "RolePolicyAttachment"),
     ),
     "aws:iam/user:User": Needs(
-        _tagged("iam", "CreateUser", "DeleteUser", "GetUser", "TagUser", "UntagUser",
-                "ListGroupsForUser", "ListUserPolicies", "ListAttachedUserPolicies",
-                "ListAccessKeys"),
+        _tagged("iam", "CreateUser", "DeleteUser", "GetUser", "UpdateUser",
+                "PutUserPermissionsBoundary", "TagUser", "UntagUser", "ListGroupsForUser",
+                "ListUserPolicies", "ListAttachedUserPolicies", "ListAccessKeys"),
         source=_crud("iam/user.go", "User"),
     ),
     "aws:iam/userPolicy:UserPolicy": Needs(

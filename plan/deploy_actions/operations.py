@@ -53,7 +53,9 @@ NEEDS: dict[str, Needs] = {
     # --- Application Auto Scaling (maxTasks > minTasks) -----------------------------------------
     "aws:appautoscaling/target:Target": Needs(
         # RegisterScalableTarget on an ECS service reads it (ecs:DescribeServices) and, with
-        # no role_arn, uses the service-linked role it creates on first use.
+        # no role_arn, uses the service-linked role it creates on first use; the ECS and
+        # CloudWatch actions are those AWS lists for service auto scaling:
+        # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/auto-scaling-IAM.html
         _tagged("application-autoscaling", "RegisterScalableTarget",
                 "DescribeScalableTargets", "DeregisterScalableTarget", "TagResource",
                 "UntagResource", "ListTagsForResource")
@@ -69,6 +71,7 @@ NEEDS: dict[str, Needs] = {
         _tagged("application-autoscaling", "PutScalingPolicy", "DescribeScalingPolicies",
                 "DeleteScalingPolicy")
         + _tagged("cloudwatch", "DescribeAlarms", "PutMetricAlarm", "DeleteAlarms"),
-        source=_crud("appautoscaling/policy.go", "Policy", "FindScalingPolicyByFourPartKey"),
+        source=_crud("appautoscaling/policy.go", "Policy", "getPolicy",
+                     commit="048320e88399c508ae6481be5d8ef6fd6f71a9f6"),
     ),
 }  # fmt: skip

@@ -126,8 +126,11 @@ NEEDS: dict[str, Needs] = {
         + _tagged("secretsmanager", "CreateSecret", "TagResource", "RotateSecret")
         + ("kms:DescribeKey",),
         RDS_SERVICE,
-        source=_crud("rds/instance.go", "Instance", "waitDBInstanceAvailable",
-                     "findDBInstanceByID"),
+        # The stored revision predates manage_master_user_password; its calls are the same
+        # (CreateDBInstance with ManageMasterUserPassword), the secret is RDS's doing.
+        source=_crud("rds/instance.go", "Instance", "FindDBInstanceByID",
+                     "waitUntilDBInstanceAvailableAfterUpdate",
+                     commit="552c04685ba292dfddee527549fd43a1fd5db195"),
     ),
     "aws:rds/parameterGroup:ParameterGroup": Needs(
         _tagged("rds", "CreateDBParameterGroup", "DescribeDBParameterGroups",
