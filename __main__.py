@@ -12,32 +12,19 @@ Wiring only: containers in service_containers.py, alarms and scaling in stack_op
 import dataclasses
 
 import pulumi
-import pulumi_aws as aws
 
 import components
 import service_containers as service
 import stack_operations as operations
 from components import PublicEntrance, PublicEntranceArgs
-from components.permissions_boundary import (
-    bound_identities,
-    boundary_policy_arn,
-    default_boundary_name,
-    partition_of,
-)
 from stack_database import database_for
 from stack_settings import EGRESS_NAT, settings_of_this_run
 
 settings = settings_of_this_run()  # every setting checked before any resource
 name = f"tw-{pulumi.get_stack()}"
 production = settings.is_production
-# Every IAM role and user below carries the boundary the deploy role requires (one place, so a
-# component cannot forget it): plan/deploy_boundary.py generates that policy.
-boundary = boundary_policy_arn(
-    settings.permissions_boundary or default_boundary_name(name),
-    partition_of(settings.region),
-    aws.get_caller_identity().account_id,
-)
-pulumi.runtime.register_stack_transformation(bound_identities(boundary))
+# Every IAM role and user carries the boundary the deploy role requires (plan/deploy_boundary.py)
+components.bound_every_identity(name, settings.permissions_boundary, settings.region)
 
 # --- the network and its public entrance ---------------------------------------------------
 network = components.PrivateNetwork(

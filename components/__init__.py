@@ -15,6 +15,7 @@ from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
 from components.log_pattern_metric import LogPatternMetric, LogPatternMetricArgs
 from components.managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from components.media_bucket import MediaBucket, MediaBucketArgs
+from components.permissions_boundary import bound_every_identity
 from components.persistent_postgres import (
     PersistentPostgres,
     PersistentPostgresArgs,
@@ -85,5 +86,6 @@ __all__ = [
     "WalArchive",
     "WebFirewall",
     "WebFirewallArgs",
+    "bound_every_identity",
     "required_endpoints_of",
 ]

@@ -7,11 +7,10 @@ one with more than the boundary allows. :func:`bound_identities` is a stack tran
 every ``aws.iam.Role`` and ``aws.iam.User`` any component declares gets it.
 """
 
-from __future__ import annotations
-
 import re
 
 import pulumi
+import pulumi_aws as aws
 
 BOUNDED_TYPES = ("aws:iam/role:Role", "aws:iam/user:User")
 _POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")  # IAM CreatePolicy's PolicyName
@@ -53,3 +52,16 @@ def bound_identities(boundary_arn: pulumi.Input[str]) -> pulumi.ResourceTransfor
         )
 
     return transform
+
+
+def bound_every_identity(prefix: str, policy: str, region: str) -> str:
+    """Give every IAM role and user declared after this call the boundary ``policy`` (a name
+    in this account, or an ARN; empty: :func:`default_boundary_name` of ``prefix``), and return
+    its ARN. Call it before the first resource: a stack transformation applies only to the
+    resources registered after it."""
+    account_id = aws.get_caller_identity().account_id
+    arn = boundary_policy_arn(
+        policy or default_boundary_name(prefix), partition_of(region), account_id
+    )
+    pulumi.runtime.register_stack_transformation(bound_identities(arn))
+    return arn

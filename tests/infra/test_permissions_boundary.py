@@ -7,6 +7,7 @@ import pulumi_aws as aws
 import pytest
 
 from components.permissions_boundary import (
+    bound_every_identity,
     bound_identities,
     boundary_policy_arn,
     default_boundary_name,
@@ -57,3 +58,15 @@ def test_the_stack_transformation_bounds_roles_and_users_and_nothing_else():
     assert boundaries["user"] == BOUNDARY
     assert boundaries["kept"] == "arn:aws:iam::123456789012:policy/its-own"
     assert boundaries["bucket"] is None
+
+
+def test_bound_every_identity_names_the_default_policy_in_the_account_and_region():
+    def program() -> None:
+        arn = bound_every_identity("tw-x", "", "cn-north-1")
+        pulumi.export("boundary", arn)
+        aws.iam.Role("role", assume_role_policy=TRUST)
+
+    recording = run_program(program, config={"aws:region": "cn-north-1"})
+    role = next(r for r in recording.resources if r.name == "role")
+    expected = "arn:aws-cn:iam::123456789012:policy/tw-x-permissions-boundary"
+    assert role.inputs["permissionsBoundary"] == expected
