@@ -20,12 +20,15 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 # What the AWS Backup role does with the two managed policies it holds, for what the stack
 # backs up (EFS): back up, restore to a new file system, find resources by tag, use the vault's
 # key. https://docs.aws.amazon.com/aws-backup/latest/devguide/security-iam-awsmanpol.html
+# (the EFS and KMS statements of AWSBackupServiceRolePolicyForBackup and ...ForRestores). A job
+# the boundary stops fails with a StatusMessage naming the action (post-deploy check backup-job).
 _BACKUP = (
     "backup:DescribeBackupVault", "backup:CopyIntoBackupVault",
     "elasticfilesystem:Backup", "elasticfilesystem:DescribeTags", "elasticfilesystem:Restore",
     "elasticfilesystem:CreateFilesystem", "elasticfilesystem:DescribeFilesystems",
     "elasticfilesystem:DeleteFilesystem", "elasticfilesystem:TagResource", "tag:GetResources",
-    "kms:DescribeKey", "kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt",
+    "kms:DescribeKey", "kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt",
+    "kms:ReEncryptFrom", "kms:ReEncryptTo",
 )  # fmt: skip
 MANAGED_POLICY_ACTIONS: dict[str, tuple[str, ...]] = {
     "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup": _BACKUP,
