@@ -48,6 +48,10 @@ NEEDS: dict[str, Needs] = {
     "aws:backup/vault:Vault": Needs(
         _tagged("backup", "CreateBackupVault", "DeleteBackupVault", "DescribeBackupVault",
                 "ListTags", "TagResource", "UntagResource")
+        # force_destroy (development stacks): resourceVaultDelete lists the recovery points,
+        # deletes each and waits for it (waitRecoveryPointDeleted: DescribeRecoveryPoint).
+        + _tagged("backup", "ListRecoveryPointsByBackupVault", "DeleteRecoveryPoint",
+                  "DescribeRecoveryPoint")
         # A vault mounts its storage and takes a grant on the default key.
         + _tagged("backup-storage", "MountCapsule")
         + _tagged("kms", "CreateGrant", "DescribeKey", "GenerateDataKey", "Decrypt",

@@ -105,6 +105,18 @@ def test_the_service_s_steady_state_wait_may_read_its_deployments(stacks, label)
     assert {"ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"} <= grants
 
 
+def test_a_development_stack_may_empty_its_backup_vault_when_destroyed(stacks):
+    # dev's vault is force_destroy: internal/service/backup/vault.go, resourceVaultDelete lists
+    # the recovery points, deletes each and waits (waitRecoveryPointDeleted) before the vault.
+    grants = allowed(policies_of(stacks, "dev"))
+    assert {
+        "backup:ListRecoveryPointsByBackupVault",
+        "backup:DeleteRecoveryPoint",
+        "backup:DescribeRecoveryPoint",
+        "backup:DeleteBackupVault",
+    } <= grants
+
+
 def test_scale_s_database_and_scaling_are_covered_with_their_linked_roles(stacks):
     policies = policies_of(stacks, "scale")
     grants = allowed(policies)
