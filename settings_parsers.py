@@ -26,6 +26,7 @@ from components.managed_postgres_specs import (
 from components.persistent_postgres import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
 from components.private_network import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
 from components.sidecar_task import CPU_ARCHITECTURES as CPU_ARCHITECTURES
+from components.subnet_layout import MAX_AZS, larger_prefix_for, zone_slots
 
 PRODUCTION, DEVELOPMENT = "production", "development"
 ENVIRONMENTS = (PRODUCTION, DEVELOPMENT)
@@ -178,7 +179,8 @@ def private_network(text: str, earlier: Earlier) -> str:
         network = ipaddress.ip_network(text, strict=True)
     except ValueError:
         raise NotAllowed(text, allowed) from None
-    # AWS VPCs take /16 to /28; each AZ needs two subnets of at least /28, hence /24 at most.
+    # AWS VPCs take /16 to /28; each AZ needs two subnets of at least /26
+    # (components.subnet_layout), hence /24 at most.
     # https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
     if network.version != 4 or not 16 <= network.prefixlen <= 24 or not network.is_private:
         raise NotAllowed(text, allowed)
@@ -186,11 +188,19 @@ def private_network(text: str, earlier: Earlier) -> str:
 
 
 def az_count(text: str, earlier: Earlier) -> int:
-    allowed = f"2 to 6 (1 only with environment: {DEVELOPMENT})"
+    allowed = f"2 to {MAX_AZS} (1 only with environment: {DEVELOPMENT})"
     value = integer(text, allowed)
     lowest = 2 if earlier["environment"] == PRODUCTION else 1
-    if not lowest <= value <= 6:
+    if not lowest <= value <= MAX_AZS:
         raise NotAllowed(value, allowed)
+    # The public subnets span max(2, azCount) zones; the VPC must have a slot for each.
+    slots = zone_slots(earlier["vpcCidr"])
+    if max(2, value) > slots:
+        raise NotAllowed(
+            value,
+            f"at most {slots} with vpcCidr {earlier['vpcCidr']} (subnets of /26 or more; "
+            f"a /{larger_prefix_for(max(2, value))} or larger VPC holds {max(2, value)})",
+        )
     return value
 
 

@@ -122,12 +122,16 @@ SETTINGS: tuple[Setting, ...] = (
             "`on`: an AWS WAF web ACL on the load balancer (AWS managed common and known-bad-"
             "input rules, a per-IP rate limit on sign-in, sign-up and password reset); `off`"),
     Setting("vpcCidr", "vpc_cidr", "10.0.0.0/16", accepts.private_network,
-            "IPv4 CIDR of the VPC: a private range, /16 to /24"),
+            "IPv4 CIDR of the VPC: a private range, /16 to /24 (a /24 holds two zones, a /23 "
+            "four, a /22 or larger six); create-time only (a new one replaces the network)"),
     Setting("azCount", "az_count", "2", accepts.az_count,
-            "availability zones the subnets span (1 only for `development`)"),
+            "availability zones the subnets span (1 only for `development`); raising it later "
+            "only adds subnets, lowering it deletes the last zone's"),
     Setting("availabilityZoneIds", "availability_zone_ids", "[]", accepts.availability_zone_ids,
             "the zones by id (`apne1-az4`: the same zone in every account), `max(2, azCount)` of "
-            "them; `[]`: the first zones that run Fargate (never `apne1-az3`)", items="string"),
+            "them; `[]`: the first zones that run Fargate (never `apne1-az3`); create-time only "
+            "for the zones in use: changing one replaces its subnets, appending one is fine",
+            items="string"),
     Setting("egress", "egress", "endpoints", accepts.one_of(EGRESS_MODES),
             "how the private subnets reach AWS: `endpoints` (VPC endpoints, no NAT) or `nat`"),
     Setting("natGateways", "nat_gateways", "single", accepts.one_of(NAT_GATEWAY_MODES),

@@ -1,7 +1,6 @@
 """PrivateNetwork: a VPC whose workloads live in private subnets, spread over several AZs."""
 
 import ipaddress
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from components.flow_log_specs import (
     traffic_type,
 )
 from components.policy_documents import policy_document
+from components.subnet_layout import MAX_AZS, subnet_blocks
 
 COMPONENT_TYPE = "django-tw:private_network:PrivateNetwork"
 # Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
@@ -36,9 +36,12 @@ class PrivateNetworkArgs:
     """A VPC with public subnets for load balancers and private subnets for tasks."""
 
     cidr_block: str = "10.0.0.0/16"
-    """IPv4 CIDR of the VPC. It is split into 2 x ``az_count`` equal subnets."""
+    """IPv4 CIDR of the VPC. Each subnet gets a fixed slot of it (:mod:`components.subnet_layout`):
+    a /16 holds /20 subnets for up to six zones, a /24 /26 subnets for two. Create-time only:
+    a new CIDR replaces the VPC and everything in it."""
     az_count: int = 2
-    """Availability zones to span. Two or more keeps the site up when one AZ fails."""
+    """Availability zones to span. Two or more keeps the site up when one AZ fails. Raising it
+    later only adds subnets; lowering it deletes the last ones (and what runs in them)."""
     nat: str = NAT_NONE
     """``none``: private subnets have no internet route (reach AWS through VPC endpoints);
     ``single``: one NAT gateway for all AZs; ``per-az``: one NAT gateway per AZ."""
@@ -92,12 +95,14 @@ class PrivateNetworkArgs:
                 f"{len(self.availability_zone_ids)} zones; name {self.public_az_count} (one per "
                 f"public subnet, the first {self.az_count} for the private ones) or none"
             )
-        subnet_count = max(2, self.az_count) + self.az_count
-        if network.prefixlen + math.ceil(math.log2(subnet_count)) > 28:
+        if self.az_count > MAX_AZS:
             raise ValueError(
-                f"PrivateNetworkArgs.cidr_block {self.cidr_block} is too small for "
-                f"{subnet_count} subnets of at least /28; use a larger block"
+                f"PrivateNetworkArgs.az_count is {self.az_count}; use {MAX_AZS} or fewer"
             )
+        try:
+            self.subnet_blocks()
+        except ValueError as refused:
+            raise ValueError(f"PrivateNetworkArgs.cidr_block: {refused}") from None
 
     @property
     def public_az_count(self) -> int:
@@ -105,12 +110,8 @@ class PrivateNetworkArgs:
         return max(2, self.az_count)
 
     def subnet_blocks(self) -> tuple[list[str], list[str]]:
-        """(public, private) subnet CIDRs in AZ order, all of one size."""
-        network = ipaddress.ip_network(self.cidr_block)
-        count = self.public_az_count + self.az_count
-        bits = math.ceil(math.log2(count))
-        blocks = [str(block) for block in network.subnets(prefixlen_diff=bits)]
-        return blocks[: self.public_az_count], blocks[self.public_az_count : count]
+        """(public, private) subnet CIDRs in AZ order, each at its index's fixed slot."""
+        return subnet_blocks(self.cidr_block, self.public_az_count, self.az_count)
 
 
 class PrivateNetwork(pulumi.ComponentResource):

@@ -58,6 +58,15 @@ def test_subnets_span_the_requested_azs_and_do_not_overlap():
     ]
 
 
+def test_a_third_zone_adds_subnets_and_leaves_the_first_two_where_they_were():
+    def cidrs(recording) -> dict[str, str]:
+        return {s.name: s.inputs["cidrBlock"] for s in recording.of_type(SUBNET)}
+
+    two, three = cidrs(build(az_count=2)), cidrs(build(az_count=3))
+    assert set(three) - set(two) == {"net-public-2", "net-private-2"}
+    assert {name: three[name] for name in two} == two
+
+
 def test_public_subnets_route_to_the_internet_gateway_but_hand_out_no_public_ips():
     recording = build()
     gateway = recording.one("aws:ec2/internetGateway:InternetGateway")
@@ -119,7 +128,8 @@ def test_single_az_needs_explicit_permission_and_still_gets_two_public_subnets()
     [
         ({"az_count": 1}, r"az_count is 1; use 2 or more"),
         ({"nat": "gateway"}, r"nat is 'gateway'; use one of none, single, per-az"),
-        ({"cidr_block": "10.0.0.0/27"}, r"too small for 4 subnets of at least /28"),
+        ({"cidr_block": "10.0.0.0/25"}, r"cidr_block: VPC 10.0.0.0/25 holds .*\(/24 or larger"),
+        ({"az_count": 7}, r"az_count is 7; use 6 or fewer"),
         ({"cidr_block": "10.0.0.1/16"}, r"is not a network in CIDR form"),
     ],
 )

@@ -29,11 +29,22 @@ def test_integer_between_shows_a_number_as_a_number_and_other_text_as_text():
 
 
 def test_az_count_needs_two_azs_in_production_only():
-    production, development = {"environment": "production"}, {"environment": "development"}
+    production = {"environment": "production", "vpcCidr": "10.0.0.0/16"}
+    development = {"environment": "development", "vpcCidr": "10.0.0.0/16"}
     assert accepts.az_count("1", development) == 1
     refused = refusal(accepts.az_count, "1", production)
     assert refused.allowed == "2 to 6 (1 only with environment: development)"
     assert refusal(accepts.az_count, "7", development).value == 7
+
+
+def test_az_count_is_refused_when_the_vpc_has_no_slot_for_that_many_zones():
+    small = {"environment": "production", "vpcCidr": "10.0.0.0/24"}
+    assert accepts.az_count("2", small) == 2
+    refused = refusal(accepts.az_count, "3", small)
+    assert (refused.value, refused.allowed) == (
+        3,
+        "at most 2 with vpcCidr 10.0.0.0/24 (subnets of /26 or more; a /23 or larger VPC holds 3)",
+    )
 
 
 def test_endpoint_az_count_names_the_az_count_even_for_a_value_that_is_no_number():
