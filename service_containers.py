@@ -120,6 +120,12 @@ class EdgeSettings(Protocol):
     @property
     def smtp_key_generation(self) -> int: ...
 
+    @property
+    def mail_from_subdomain(self) -> str: ...
+
+    @property
+    def dmarc_policy(self) -> str: ...
+
 
 def web_firewall_args(load_balancer_arn: pulumi.Input[str]) -> WebFirewallArgs:
     """Managed rules, and the sign-in paths rate-limited per IP (the firewall's defaults)."""
@@ -148,6 +154,8 @@ def ses_mail(name: str, settings: EdgeSettings) -> SesMail | None:
             settings.hosted_zone,
             settings.region,
             smtp_key_generation=settings.smtp_key_generation,
+            mail_from_subdomain=settings.mail_from_subdomain,
+            dmarc_policy=settings.dmarc_policy,
         ),
     )
 

@@ -25,6 +25,7 @@ from components.managed_postgres_specs import (
 )
 from components.persistent_postgres import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
 from components.private_network import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
+from components.ses_mail import DMARC_POLICIES as DMARC_POLICIES
 from components.sidecar_task import CPU_ARCHITECTURES as CPU_ARCHITECTURES
 from components.subnet_layout import MAX_AZS, larger_prefix_for, zone_slots
 
@@ -291,6 +292,32 @@ def mail_from(text: str, earlier: Earlier) -> str:
             else '"" (mail needs hostedZone for its DKIM records)',
         )
     return address
+
+
+def mail_from_subdomain(text: str, earlier: Earlier) -> str:
+    """One DNS label under the mail domain; empty: no custom MAIL FROM domain."""
+    label = text.strip()
+    if not label:
+        return label
+    if not earlier["mailFrom"]:
+        raise NotAllowed(label, '"" (there is no mailFrom to send from)')
+    if not _DOMAIN_LABEL.match(label) or label != label.lower():
+        domain = earlier["mailFrom"].rpartition("@")[2]
+        raise NotAllowed(label, f'one lower-case DNS label such as mail (mail.{domain}), or ""')
+    return label
+
+
+def dmarc_policy(text: str, earlier: Earlier) -> str:
+    """The DMARC policy to publish for the mail domain; empty: its ``_dmarc`` record is left
+    alone."""
+    policy = text.strip()
+    if not policy:
+        return policy
+    if not earlier["mailFrom"]:
+        raise NotAllowed(policy, '"" (there is no mailFrom to send from)')
+    if policy not in DMARC_POLICIES:
+        raise NotAllowed(policy, f'{" | ".join(DMARC_POLICIES)}, or "" (leave _dmarc alone)')
+    return policy
 
 
 def alarm_email(text: str, earlier: Earlier) -> str:

@@ -162,6 +162,13 @@ SETTINGS: tuple[Setting, ...] = (
             "generation of the SES SMTP user's access key: raise it by one to rotate the key "
             "without downtime (the new key is created and handed to the task before the old one "
             "is deleted)"),
+    Setting("mailFromSubdomain", "mail_from_subdomain", "", accepts.mail_from_subdomain,
+            "custom MAIL FROM (bounce) domain `<label>.<mail domain>`: its MX and SPF records "
+            "are created, so the name must hold no record yet; empty: none (SES's own, DMARC "
+            "aligns on DKIM). One stack per mail domain per account and region"),
+    Setting("dmarcPolicy", "dmarc_policy", "", accepts.dmarc_policy,
+            "publish `_dmarc.<mail domain>` with `p=` `none`, `quarantine` or `reject` (it "
+            "governs every sender of that domain; a zone holds one); empty: leave it alone"),
     Setting("databaseName", "database_name", "django_tw", accepts.postgres_name,
             "the application's Postgres database"),
     Setting("databaseUser", "database_user", "django_tw", accepts.application_role,
@@ -251,6 +258,8 @@ class StackSettings:
     access_log_retention_days: int
     mail_from: str
     smtp_key_generation: int
+    mail_from_subdomain: str
+    dmarc_policy: str
     database_name: str
     database_user: str
     backup_retention_days: int

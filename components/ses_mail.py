@@ -1,5 +1,6 @@
 """SesMail: send mail through Amazon SES over SMTP from a verified, DKIM-signed domain."""
 
+import re
 from dataclasses import dataclass
 
 import pulumi
@@ -23,6 +24,10 @@ RECORD_TTL = 600
 # https://docs.aws.amazon.com/ses/latest/dg/mail-from.html
 MAIL_FROM_SPF = "v=spf1 include:amazonses.com ~all"
 DMARC_POLICIES = ("none", "quarantine", "reject")
+# Easy DKIM gives three tokens, one CNAME each.
+# https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-dkim-easy.html
+DKIM_TOKEN_COUNT = 3
+_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 def mail_from_mx(region: str) -> str:
@@ -60,11 +65,14 @@ class SesMailArgs:
     """Region of the SES identity; the SMTP endpoint and password are per region."""
     smtp_key_generation: int = 1
     """Raise by one to rotate the SMTP user's access key (see :func:`smtp_key_name`)."""
-    mail_from_subdomain: str = "mail"
-    """The custom MAIL FROM domain is ``<this>.<domain>``; it must send no other mail."""
-    dmarc_policy: str = "quarantine"
-    """The ``_dmarc.<domain>`` record's policy; "" when the domain already publishes one (a
-    zone holds one DMARC record per domain)."""
+    mail_from_subdomain: str = ""
+    """The custom MAIL FROM domain is ``<this>.<domain>`` (its MX and SPF records are
+    created; the name must hold no other record); "" (the default): none, SES uses its own
+    ``amazonses.com`` envelope sender and DMARC aligns on DKIM."""
+    dmarc_policy: str = ""
+    """The ``_dmarc.<domain>`` record's policy (``none``, ``quarantine``, ``reject``); ""
+    (the default): no record is managed, as the domain may already publish one (a zone holds
+    one DMARC record per domain) and it applies to every sender of the domain."""
 
     def __post_init__(self) -> None:
         if self.smtp_key_generation < 1:
@@ -76,10 +84,10 @@ class SesMailArgs:
                 f"SesMailArgs.dmarc_policy {self.dmarc_policy!r} is not one of "
                 f'{", ".join(DMARC_POLICIES)} (or "" for none)'
             )
-        if not self.mail_from_subdomain or "." in self.mail_from_subdomain:
+        if self.mail_from_subdomain and not _DNS_LABEL.match(self.mail_from_subdomain):
             raise ValueError(
                 f"SesMailArgs.mail_from_subdomain {self.mail_from_subdomain!r} must be one "
-                "DNS label, e.g. mail"
+                'lower-case DNS label, e.g. mail (or "" for none)'
             )
         local, _, domain = self.from_address.rpartition("@")
         if not local or "." not in domain:
@@ -102,10 +110,14 @@ class SesMailArgs:
 
 
 class SesMail(pulumi.ComponentResource):
-    """SES domain identity with verification, DKIM and DMARC records and a custom MAIL FROM
-    domain (MX + SPF), an IAM user that may only send from that identity, and its SMTP
-    password (derived from the access key of the current generation) kept in Secrets
-    Manager."""
+    """SES v2 domain identity verified by its Easy DKIM records, optionally a DMARC record
+    and a custom MAIL FROM domain (MX + SPF), an IAM user that may only send from that
+    identity, and its SMTP password (derived from the access key of the current generation)
+    kept in Secrets Manager.
+
+    One stack per mail domain per account and region: the identity is the account's, so a
+    second stack with the same domain would collide with it (and destroying either deletes it).
+    """
 
     smtp_host: str
     smtp_port: int
@@ -124,24 +136,16 @@ class SesMail(pulumi.ComponentResource):
             name=args.hosted_zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self)
         )
 
-        identity = aws.ses.DomainIdentity(f"{name}-identity", domain=args.domain, opts=child)
-        verification_record = aws.route53.Record(
-            f"{name}-verification",
-            zone_id=zone.zone_id,
-            name=f"_amazonses.{args.domain}",
-            type="TXT",
-            ttl=RECORD_TTL,
-            records=[identity.verification_token],
-            opts=child,
+        # SES v2 verifies a domain by its Easy DKIM records alone: "Your domain is verified
+        # when Amazon SES detects these records in the DNS configuration for your domain"
+        # (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentity.html),
+        # so no `_amazonses` TXT record (which a domain verified elsewhere already holds).
+        identity = aws.sesv2.EmailIdentity(
+            f"{name}-identity", email_identity=args.domain, opts=child
         )
-        aws.ses.DomainIdentityVerification(
-            f"{name}-verified",
-            domain=identity.domain,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[verification_record]),
-        )
-        dkim = aws.ses.DomainDkim(f"{name}-dkim", domain=identity.domain, opts=child)
-        for index in range(3):  # SES Easy DKIM always returns three tokens
-            token = dkim.dkim_tokens[index]
+        tokens = identity.dkim_signing_attributes.apply(lambda dkim: list(dkim.tokens or []))
+        for index in range(DKIM_TOKEN_COUNT):
+            token = tokens[index]
             aws.route53.Record(
                 f"{name}-dkim-{index}",
                 zone_id=zone.zone_id,
@@ -152,27 +156,28 @@ class SesMail(pulumi.ComponentResource):
                 opts=child,
             )
 
-        aws.ses.MailFrom(
-            f"{name}-mail-from",
-            domain=identity.domain,
-            mail_from_domain=args.mail_from_domain,
-            # If the MX goes missing, SES falls back to amazonses.com instead of refusing mail.
-            behavior_on_mx_failure="UseDefaultValue",
-            opts=child,
-        )
-        for suffix, record_type, value in (
-            ("mail-from-mx", "MX", mail_from_mx(args.region)),
-            ("mail-from-spf", "TXT", MAIL_FROM_SPF),
-        ):
-            aws.route53.Record(
-                f"{name}-{suffix}",
-                zone_id=zone.zone_id,
-                name=args.mail_from_domain,
-                type=record_type,
-                ttl=RECORD_TTL,
-                records=[value],
+        if args.mail_from_subdomain:
+            aws.sesv2.EmailIdentityMailFromAttributes(
+                f"{name}-mail-from",
+                email_identity=identity.email_identity,
+                mail_from_domain=args.mail_from_domain,
+                # If the MX goes missing, SES falls back to amazonses.com instead of refusing.
+                behavior_on_mx_failure="USE_DEFAULT_VALUE",
                 opts=child,
             )
+            for suffix, record_type, value in (
+                ("mail-from-mx", "MX", mail_from_mx(args.region)),
+                ("mail-from-spf", "TXT", MAIL_FROM_SPF),
+            ):
+                aws.route53.Record(
+                    f"{name}-{suffix}",
+                    zone_id=zone.zone_id,
+                    name=args.mail_from_domain,
+                    type=record_type,
+                    ttl=RECORD_TTL,
+                    records=[value],
+                    opts=child,
+                )
         if args.dmarc_policy:
             aws.route53.Record(
                 f"{name}-dmarc",

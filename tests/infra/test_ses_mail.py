@@ -32,26 +32,37 @@ def build(**kwargs):
     return run_component(program)
 
 
-def test_domain_identity_is_verified_and_dkim_signed_in_route53():
+IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
+MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
+
+
+def test_the_v2_identity_is_verified_by_its_dkim_cnames_alone():
     recording = build()
-    identity = recording.one("aws:ses/domainIdentity:DomainIdentity")
-    assert identity.inputs["domain"] == "example.com"
+    identity = recording.one(IDENTITY)
+    assert identity.inputs["emailIdentity"] == "example.com"
+    tokens = identity.outputs["dkimSigningAttributes"]["tokens"]
+    assert len(tokens) == 3
     records = recording.of_type(RECORD)
-    txt = next(r for r in records if r.inputs["name"] == "_amazonses.example.com")
-    assert txt.inputs["type"] == "TXT"
-    assert txt.inputs["records"] == [identity.outputs["verificationToken"]]
-    tokens = recording.one("aws:ses/domainDkim:DomainDkim").outputs["dkimTokens"]
     cnames = sorted(
         (r.inputs["name"], r.inputs["records"][0]) for r in records if r.inputs["type"] == "CNAME"
     )
     assert cnames == sorted(
         (f"{t}._domainkey.example.com", f"{t}.dkim.amazonses.com") for t in tokens
     )
+    assert [r.inputs["type"] for r in records] == ["CNAME"] * 3
+
+
+def test_by_default_no_record_a_real_zone_may_already_hold_is_created():
+    recording = build()
+    names = {r.inputs["name"] for r in recording.of_type(RECORD)}
+    assert not names & {"_amazonses.example.com", "_dmarc.example.com", "mail.example.com"}
+    assert not recording.of_type(MAIL_FROM)
+    assert not [r for r in recording.resources if r.type.startswith("aws:ses/")]
 
 
 def test_smtp_user_may_only_send_as_the_sender_from_the_identity():
     recording = build()
-    identity = recording.one("aws:ses/domainIdentity:DomainIdentity")
+    identity = recording.one(IDENTITY)
     (statement,) = json.loads(recording.one("aws:iam/userPolicy:UserPolicy").inputs["policy"])[
         "Statement"
     ]
@@ -86,24 +97,38 @@ def test_bad_sender_says_what_to_change(address, message):
         SesMailArgs(from_address=address, hosted_zone="example.com", region="ap-northeast-1")
 
 
-def test_a_custom_mail_from_domain_with_its_mx_and_spf_and_a_dmarc_record():
-    recording = build()
-    mail_from = recording.one("aws:ses/mailFrom:MailFrom").inputs
-    assert mail_from["mailFromDomain"] == "mail.example.com"
-    assert mail_from["behaviorOnMxFailure"] == "UseDefaultValue"
+def test_a_custom_mail_from_domain_with_its_mx_and_spf_when_a_label_is_given():
+    recording = build(mail_from_subdomain="bounce")
+    identity, mail_from = recording.one(IDENTITY), recording.one(MAIL_FROM).inputs
+    assert mail_from["emailIdentity"] == identity.outputs["emailIdentity"]
+    assert mail_from["mailFromDomain"] == "bounce.example.com"
+    assert mail_from["behaviorOnMxFailure"] == "USE_DEFAULT_VALUE"
     records = {(r.inputs["name"], r.inputs["type"]): r.inputs for r in recording.of_type(RECORD)}
-    assert records["mail.example.com", "MX"]["records"] == [
+    assert records["bounce.example.com", "MX"]["records"] == [
         "10 feedback-smtp.ap-northeast-1.amazonses.com"
     ]
-    assert records["mail.example.com", "TXT"]["records"] == ["v=spf1 include:amazonses.com ~all"]
-    assert records["_dmarc.example.com", "TXT"]["records"] == ["v=DMARC1; p=quarantine"]
+    assert records["bounce.example.com", "TXT"]["records"] == ["v=spf1 include:amazonses.com ~all"]
+    assert "_dmarc.example.com" not in {name for name, _ in records}
 
 
-def test_a_domain_that_already_publishes_dmarc_gets_no_second_record():
-    names = {r.inputs["name"] for r in build(dmarc_policy="").of_type(RECORD)}
-    assert "_dmarc.example.com" not in names
-    with pytest.raises(ValueError, match="dmarc_policy 'strict' is not one of"):
-        SesMailArgs("noreply@example.com", "example.com", "ap-northeast-1", dmarc_policy="strict")
+@pytest.mark.parametrize("policy", ["none", "quarantine", "reject"])
+def test_a_dmarc_record_only_with_the_policy_asked_for(policy):
+    records = {r.inputs["name"]: r.inputs for r in build(dmarc_policy=policy).of_type(RECORD)}
+    assert records["_dmarc.example.com"]["records"] == [f"v=DMARC1; p={policy}"]
+    assert "mail.example.com" not in records
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"dmarc_policy": "strict"}, "dmarc_policy 'strict' is not one of"),
+        ({"mail_from_subdomain": "mail.out"}, "must be one lower-case DNS label"),
+        ({"mail_from_subdomain": "Mail"}, "must be one lower-case DNS label"),
+    ],
+)
+def test_bad_mail_settings_say_what_to_change(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SesMailArgs("noreply@example.com", "example.com", "ap-northeast-1", **kwargs)
 
 
 def test_generation_2_s_key_has_a_new_name_and_the_web_secrets_hold_it():

@@ -250,3 +250,31 @@ def test_rds_backups_keep_at_least_the_week_fsbp_asks_for():
     for text in ("6", "36"):
         with pytest.raises(accepts.NotAllowed, match=r"7 to 35"):
             accepts.db_backup_retention_days(text, {})
+
+
+def test_mail_from_subdomain_is_one_label_and_only_with_a_sender():
+    sender = {"mailFrom": "noreply@example.com"}
+    assert accepts.mail_from_subdomain("", sender) == ""
+    assert accepts.mail_from_subdomain("bounce", sender) == "bounce"
+    for text in ("mail.out", "Mail", "-mail"):
+        assert refusal(accepts.mail_from_subdomain, text, sender).allowed == (
+            'one lower-case DNS label such as mail (mail.example.com), or ""'
+        )
+    no_mail = refusal(accepts.mail_from_subdomain, "mail", {"mailFrom": ""})
+    assert no_mail.allowed == '"" (there is no mailFrom to send from)'
+
+
+def test_dmarc_policy_is_empty_or_a_dmarc_p_value_and_only_with_a_sender():
+    sender = {"mailFrom": "noreply@example.com"}
+    assert accepts.dmarc_policy("", sender) == ""
+    assert [accepts.dmarc_policy(p, sender) for p in ("none", "quarantine", "reject")] == [
+        "none",
+        "quarantine",
+        "reject",
+    ]
+    assert refusal(accepts.dmarc_policy, "strict", sender).allowed == (
+        'none | quarantine | reject, or "" (leave _dmarc alone)'
+    )
+    assert refusal(accepts.dmarc_policy, "none", {"mailFrom": ""}).allowed == (
+        '"" (there is no mailFrom to send from)'
+    )

@@ -511,7 +511,7 @@ def test_without_domain_the_site_is_plain_http_with_a_warning():
     assert env["DJANGO_ALLOWED_HOSTS"] == recording.outputs["alb_dns_name"]
     assert env["DJANGO_HTTPS"] == "false"
     # no mail: no SES, no email-smtp endpoint (the endpoint set follows the parts)
-    assert not recording.of_type("aws:ses/domainIdentity:DomainIdentity")
+    assert not recording.of_type("aws:sesv2/emailIdentity:EmailIdentity")
     assert "email-smtp" not in recording.outputs["vpc_endpoints"]
 
 
@@ -624,3 +624,29 @@ def test_waf_on_puts_the_web_acl_with_the_sign_in_rate_limit_on_the_load_balance
     pattern = rate["scopeDownStatement"]["regexMatchStatement"]["regexString"]
     for path in ("/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"):
         assert path in pattern
+
+
+def test_by_default_the_mail_domain_s_existing_dns_is_left_alone(prod):
+    """prod sends mail but sets neither dmarcPolicy nor mailFromSubdomain: only the DKIM
+    CNAMEs of the SES v2 identity are created in the zone."""
+    identity = prod.one("aws:sesv2/emailIdentity:EmailIdentity")
+    assert identity.inputs["emailIdentity"] == "example.com"
+    records = [r for r in prod.of_type("aws:route53/record:Record") if "mail" in r.name]
+    assert sorted(r.inputs["type"] for r in records) == ["CNAME"] * 3
+    assert not prod.of_type(
+        "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
+    )
+
+
+def test_dmarc_policy_and_mail_from_subdomain_settings_reach_the_mail_records():
+    recording = run_main(prod_config(dmarcPolicy="reject", mailFromSubdomain="bounce"))
+    records = {
+        (r.inputs["name"], r.inputs["type"]): r.inputs.get("records")
+        for r in recording.of_type("aws:route53/record:Record")
+    }
+    assert records["_dmarc.example.com", "TXT"] == ["v=DMARC1; p=reject"]
+    assert ("bounce.example.com", "MX") in records
+    mail_from = recording.one(
+        "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
+    )
+    assert mail_from.inputs["mailFromDomain"] == "bounce.example.com"
