@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.policy_documents import service_trust_policy
+from components.policy_documents import policy_document
 
 BACKUP_SERVICE = "backup.amazonaws.com"
 # AWS's managed policies for the role AWS Backup assumes: one to take backups, one to restore.
@@ -33,6 +33,20 @@ def daily_rule(
         target_vault_name=vault_name,
         schedule=schedule,
         lifecycle=aws.backup.PlanRuleLifecycleArgs(delete_after=retention_days),
+    )
+
+
+def backup_trust_policy() -> pulumi.Output[str]:
+    """AWS Backup may assume the role: the trust policy AWS Backup's "IAM service roles" page
+    gives, without conditions, as it documents no ``aws:SourceAccount`` or ``aws:SourceArn``
+    for assuming a selection's role (its confused-deputy page conditions resource policies:
+    vault, KMS key, SNS topic).
+    https://docs.aws.amazon.com/aws-backup/latest/devguide/iam-service-roles.html
+    https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-service-confused-deputy-prevention.html
+    Only a principal of this account may pass the role to a backup selection (``iam:PassRole``),
+    so no other account's jobs can use it."""
+    return policy_document(
+        {"Effect": "Allow", "Principal": {"Service": BACKUP_SERVICE}, "Action": "sts:AssumeRole"}
     )
 
 
@@ -61,14 +75,7 @@ def declare_daily_backup(
     plan = aws.backup.Plan(
         f"{prefix}-plan", rules=[daily_rule(vault.name, schedule, retention_days)], opts=opts
     )
-    # AWS Backup may assume the role only for this account's jobs (the confused-deputy guard;
-    # aws:SourceAccount is what AWS Backup's trust policy examples condition on).
-    account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOptions(parent=opts.parent))
-    role = aws.iam.Role(
-        f"{prefix}-role",
-        assume_role_policy=service_trust_policy(BACKUP_SERVICE, account_id.account_id),
-        opts=opts,
-    )
+    role = aws.iam.Role(f"{prefix}-role", assume_role_policy=backup_trust_policy(), opts=opts)
     for purpose, policy_arn in SERVICE_ROLE_POLICIES.items():
         aws.iam.RolePolicyAttachment(
             f"{prefix}-role-{purpose}", role=role.name, policy_arn=policy_arn, opts=opts

@@ -31,7 +31,9 @@ def flow_log_group_name(network_name: str) -> str:
 
 def delivery_trust_policy(account_id: str, region: str) -> str:
     """Only the flow logs service may assume the role, and only for this account's flow logs
-    in this region (the confused-deputy conditions of the page above)."""
+    in this region: the page above recommends ``aws:SourceAccount`` (the flow log's owner)
+    and ``aws:SourceArn`` (``arn:aws:ec2:region:account_id:vpc-flow-log/flow-log-id``, with
+    ``*`` for an id not yet known)."""
     return json.dumps(
         {
             "Version": POLICY_VERSION,
@@ -52,21 +54,31 @@ def delivery_trust_policy(account_id: str, region: str) -> str:
     )
 
 
+# Each action on the resources it accepts (Service Authorization Reference, "Actions defined by
+# Amazon CloudWatch Logs",
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html):
+# DescribeLogGroups lists no resource type, so it takes "*" only; CreateLogStream and
+# DescribeLogStreams act on the log group, PutLogEvents on its streams. The group exists
+# already, so no logs:CreateLogGroup (of the page above's list).
+ACCOUNT_WIDE_ACTIONS = ("logs:DescribeLogGroups",)
+GROUP_ACTIONS = ("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents")
+
+
 def delivery_statements(log_group_arn: Any) -> list[dict[str, Any]]:
-    """What the role may do: write to this one log group (its streams), nothing else. The
-    group exists already, so no logs:CreateLogGroup."""
+    """What the role may do: write to this one log group (its streams), and find it."""
     return [
+        {
+            "Sid": "FlowLogGroupLookup",
+            "Effect": "Allow",
+            "Action": list(ACCOUNT_WIDE_ACTIONS),
+            "Resource": "*",
+        },
         {
             "Sid": "FlowLogDelivery",
             "Effect": "Allow",
-            "Action": [
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-                "logs:DescribeLogGroups",
-                "logs:DescribeLogStreams",
-            ],
+            "Action": list(GROUP_ACTIONS),
             "Resource": [log_group_arn, _streams_of(log_group_arn)],
-        }
+        },
     ]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pulumi
 
-from components.policy_documents import POLICY_VERSION
+from components.policy_documents import POLICY_VERSION, service_trust_policy
 from components.sidecar_types import ContainerSpec
 
 # ECS Exec: the task role needs exactly these (listed, not "ssmmessages:*", which fails AWS
@@ -42,6 +42,30 @@ def ecs_task_source_arns(region: str, account_id: str) -> str:
     resources in this region (the AWS ECS guide's task IAM role trust policy,
     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)."""
     return f"arn:aws:ecs:{region}:{account_id}:*"
+
+
+def task_trust_policy(account_id: pulumi.Input[str], region: str) -> pulumi.Output[str]:
+    """The task role's trust: ECS tasks of this account, and (``aws:SourceArn``) of its ECS
+    resources in this region, the two conditions the task role page recommends
+    (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)."""
+    return service_trust_policy(
+        ECS_TASKS_SERVICE,
+        account_id,
+        pulumi.Output.from_input(account_id).apply(
+            lambda account: ecs_task_source_arns(region, account)
+        ),
+    )
+
+
+def execution_trust_policy(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The execution role's trust: ECS tasks of this account (``aws:SourceAccount``) only.
+    The task execution role page gives its trust policy without conditions and documents no
+    ``aws:SourceArn`` for the agent that assumes it
+    (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html),
+    and a condition on a key the request lacks fails closed (the task would never start);
+    ``aws:SourceAccount`` alone is the confused-deputy guard IAM recommends for service
+    principals (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)."""
+    return service_trust_policy(ECS_TASKS_SERVICE, account_id)
 
 
 def referenced_secret_arns(containers: Sequence[ContainerSpec]) -> list[pulumi.Input[str]]:

@@ -17,17 +17,17 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aliases import with_former_types
-from components.policy_documents import policy_document, service_trust_policy
+from components.policy_documents import policy_document
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_containers import container_definitions, log_group_name, task_volumes
 from components.sidecar_exec import declare_exec_session_logging
 from components.sidecar_roles import (
-    ECS_TASKS_SERVICE,
-    ecs_task_source_arns,
     execution_role_statements,
+    execution_trust_policy,
     log_stream_arn,
     referenced_secret_arns,
     task_role_statements,
+    task_trust_policy,
 )
 from components.sidecar_service import (
     STEADY_STATE_TIMEOUTS,
@@ -227,18 +227,13 @@ class SidecarTask(pulumi.ComponentResource):
             for container in args.containers
         }
 
-        # Both roles may be assumed by ECS only for this account's tasks in this region.
+        # ECS may assume the roles only for this account's tasks (the confused-deputy guard).
         account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOptions(parent=self)
         ).account_id
-        ecs_trust = service_trust_policy(
-            ECS_TASKS_SERVICE,
-            account_id,
-            account_id.apply(lambda account: ecs_task_source_arns(args.region, account)),
-        )
         execution_role = aws.iam.Role(
             f"{name}-execution-role",
-            assume_role_policy=ecs_trust,
+            assume_role_policy=execution_trust_policy(account_id),
             description="Starts the task: pulls its images, writes its logs, reads its secrets",
             opts=child,
         )
@@ -262,7 +257,7 @@ class SidecarTask(pulumi.ComponentResource):
 
         task_role = aws.iam.Role(
             f"{name}-task-role",
-            assume_role_policy=ecs_trust,
+            assume_role_policy=task_trust_policy(account_id, args.region),
             description="What the application inside the task may do",
             opts=child,
         )

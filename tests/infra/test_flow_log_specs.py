@@ -33,13 +33,29 @@ def test_only_this_accounts_flow_logs_may_assume_the_delivery_role():
 
 
 def test_the_role_writes_to_its_one_group_without_creating_groups():
-    (statement,) = delivery_statements("arn:aws:logs:r:1:log-group:/vpc/n/flow-logs")
-    assert statement["Resource"] == [
+    statements = delivery_statements("arn:aws:logs:r:1:log-group:/vpc/n/flow-logs")
+    group = next(s for s in statements if s["Resource"] != "*")
+    assert group["Resource"] == [
         "arn:aws:logs:r:1:log-group:/vpc/n/flow-logs",
         "arn:aws:logs:r:1:log-group:/vpc/n/flow-logs:*",
     ]
-    assert "logs:CreateLogGroup" not in statement["Action"]
-    assert "logs:PutLogEvents" in statement["Action"]
+    assert sorted(group["Action"]) == [
+        "logs:CreateLogStream",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+    ]
+    assert all("logs:CreateLogGroup" not in s["Action"] for s in statements)
+
+
+def test_describe_log_groups_is_granted_on_star_the_only_resource_it_takes():
+    """The Service Authorization Reference lists no resource type for DescribeLogGroups."""
+    by_action = {
+        action: s["Resource"]
+        for s in delivery_statements("arn:aws:logs:r:1:log-group:/vpc/n/flow-logs")
+        for action in s["Action"]
+    }
+    assert by_action["logs:DescribeLogGroups"] == "*"
+    assert by_action["logs:PutLogEvents"] != "*"
 
 
 def test_the_group_is_named_after_the_network():

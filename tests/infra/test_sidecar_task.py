@@ -414,14 +414,19 @@ def test_without_exec_no_session_log_key_or_configuration():
     assert "configuration" not in recording.one("aws:ecs/cluster:Cluster").inputs
 
 
-def test_ecs_may_assume_both_roles_only_for_this_account_s_tasks_in_the_region():
+def test_ecs_may_assume_each_role_only_under_the_conditions_aws_documents_for_it():
+    """The task role: this account and its ECS resources in the region (the task role page);
+    the execution role: this account only (its page documents no aws:SourceArn)."""
     recording = build([app()])
     roles = {r.name: json.loads(r.inputs["assumeRolePolicy"]) for r in recording.of_type(ROLE)}
     assert set(roles) == {"svc-execution-role", "svc-task-role"}
     for trust in roles.values():
         (statement,) = trust["Statement"]
         assert statement["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
-        assert statement["Condition"] == {
-            "StringEquals": {"aws:SourceAccount": "123456789012"},
-            "ArnLike": {"aws:SourceArn": "arn:aws:ecs:ap-northeast-1:123456789012:*"},
-        }
+    (task,) = roles["svc-task-role"]["Statement"]
+    assert task["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "123456789012"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:ecs:ap-northeast-1:123456789012:*"},
+    }
+    (execution,) = roles["svc-execution-role"]["Statement"]
+    assert execution["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
