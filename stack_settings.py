@@ -157,7 +157,7 @@ SETTINGS: tuple[Setting, ...] = (
             "days S3 keeps the load balancer's access logs, days"),
     Setting("mailFrom", "mail_from", "", accepts.mail_from,
             "sender address (`DEFAULT_FROM_EMAIL`) in `hostedZone`, whose domain becomes an SES "
-            "identity; empty: no mail"),
+            "identity (one stack per mail domain per account and region); empty: no mail"),
     Setting("smtpKeyGeneration", "smtp_key_generation", "1", accepts.integer_between(1, 9999),
             "generation of the SES SMTP user's access key: raise it by one to rotate the key "
             "without downtime (the new key is created and handed to the task before the old one "
@@ -165,7 +165,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mailFromSubdomain", "mail_from_subdomain", "", accepts.mail_from_subdomain,
             "custom MAIL FROM (bounce) domain `<label>.<mail domain>`: its MX and SPF records "
             "are created, so the name must hold no record yet; empty: none (SES's own, DMARC "
-            "aligns on DKIM). One stack per mail domain per account and region"),
+            "aligns on DKIM)"),
     Setting("dmarcPolicy", "dmarc_policy", "", accepts.dmarc_policy,
             "publish `_dmarc.<mail domain>` with `p=` `none`, `quarantine` or `reject` (it "
             "governs every sender of that domain; a zone holds one); empty: leave it alone"),
