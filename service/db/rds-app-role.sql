@@ -1,23 +1,14 @@
--- The application's own role on a managed Postgres (RDS): run once after the first deploy, and
--- again after the application password changes, as the master user RDS created:
---
---   psql "host=ENDPOINT dbname=DB user=MASTER sslmode=verify-full sslrootcert=global-bundle.pem" \
---     -v app_user=django_tw -v app_password="$APP_PASSWORD" -v db_name=django_tw \
---     -f service/db/rds-app-role.sql
+-- The application's own role on a managed Postgres (RDS), run by service/db/rds_app_role.py as
+-- the master user RDS created, in one transaction, at every start of a web task (its db-init
+-- container). The runner hands the values over as transaction-local settings
+-- (django_tw.app_user, django_tw.app_password, django_tw.db_name), so this file holds plain SQL.
 --
 -- The master user is not a superuser on RDS (rds_superuser: CREATEROLE, CREATEDB), so this
 -- needs nothing more. It makes the role if missing (LOGIN and nothing else: no SUPERUSER,
--- CREATEDB, CREATEROLE, REPLICATION), sets its password, and hands it the database and the
--- database's public schema (PostgreSQL 15+: owned by the database owner). Django's migrations
--- then run as that role. Safe to run again: every step checks first.
-\set ON_ERROR_STOP on
-\set QUIET on
-
--- psql variables do not reach inside a DO block: hand them over as session settings.
-SELECT set_config('django_tw.app_user', :'app_user', false),
-       set_config('django_tw.app_password', :'app_password', false),
-       set_config('django_tw.db_name', :'db_name', false) \gset
-
+-- CREATEDB, CREATEROLE, REPLICATION, BYPASSRLS), sets its password (so a changed password takes
+-- effect at the next start), and hands it the database and the database's public schema
+-- (PostgreSQL 15+: owned by the database owner). Django's migrations then run as that role.
+-- Safe to run again, and by several tasks at once: every step checks first, under one lock.
 DO $$
 DECLARE
     app_user text := current_setting('django_tw.app_user');
@@ -25,6 +16,8 @@ DECLARE
     db_name text := current_setting('django_tw.db_name');
     unsafe text;
 BEGIN
+    -- Tasks that start together take turns: CREATE ROLE and ALTER ROLE of one role race.
+    PERFORM pg_advisory_xact_lock(hashtext('django_tw.rds_app_role'));
     IF app_user IN ('postgres', 'rdsadmin', current_user) THEN
         RAISE EXCEPTION 'app_user % is an administrator; give the application its own role',
             app_user;
@@ -54,6 +47,3 @@ BEGIN
     EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', db_name, app_user);
 END
 $$;
-
-SELECT set_config('django_tw.app_password', '', false) \gset
-\echo application role :app_user owns database :db_name

@@ -1,11 +1,13 @@
 """The move from `database: efs` to `database: rds` (docs/operations.md): a logical dump of the
 database in the task, restored into a second PostgreSQL that stands in for RDS (an administrator
-that is not a superuser, the application role made by service/db/rds-app-role.sql), serves the
-same users and tweets, and takes new ones."""
+that is not a superuser, the application role made by service/db/rds_app_role.py as the web
+task's db-init container makes it), serves the same users and tweets, and takes new ones."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 
 import psycopg
 import pytest
@@ -55,15 +57,26 @@ def prepare_like_rds(server) -> str:
     with psycopg.connect(root, autocommit=True) as connection:
         connection.execute("CREATE ROLE rds_admin LOGIN CREATEROLE CREATEDB")
         connection.execute("CREATE DATABASE django_tw OWNER rds_admin")
-    run(
-        str(postgres_bin_dir() / "psql"),
-        f"host={server.host} port={server.port} dbname=django_tw user=rds_admin",
-        "--no-psqlrc",
-        "-v", "app_user=django_tw",
-        "-v", f"app_password={APP_PASSWORD}",
-        "-v", "db_name=django_tw",
-        "-f", str(SERVICE_DIR / "db" / "rds-app-role.sql"),
-    )  # fmt: skip
+    # The db-init container's command, with the variables the task gives it.
+    result = subprocess.run(
+        [sys.executable, str(SERVICE_DIR / "db" / "rds_app_role.py")],
+        env={
+            "PATH": os.environ["PATH"],
+            "PGHOST": server.host,
+            "PGPORT": str(server.port),
+            "PGDATABASE": "django_tw",
+            "PGUSER": "rds_admin",
+            "PGPASSWORD": "trusted-here",
+            "PGSSLMODE": "disable",
+            "APP_DB_USER": "django_tw",
+            "APP_DB_PASSWORD": APP_PASSWORD,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
     return f"postgres://django_tw@{server.host}:{server.port}/django_tw"
 
 
