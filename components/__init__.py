@@ -37,6 +37,7 @@ from components.sidecar_types import (
     HealthCheck,
     LoadBalancerTarget,
     Mount,
+    SecretKey,
     Volume,
 )
 from components.web_firewall import WebFirewall, WebFirewallArgs
@@ -72,6 +73,7 @@ __all__ = [
     "PrivateNetworkArgs",
     "PublicEntrance",
     "PublicEntranceArgs",
+    "SecretKey",
     "ServiceAlarms",
     "ServiceAlarmsArgs",
     "ServiceAutoscaling",

@@ -11,9 +11,11 @@ stateless and its service may run several copies and roll with full capacity.
 - kept: automated backups (point-in-time recovery within the retention), a final snapshot on
   deletion, deletion protection plus Pulumi ``protect``/``retain_on_delete`` on production;
 - two roles: the master user, whose password RDS generates and keeps in a secret of its own
-  (``manage_master_user_password``), and the application's role (no SUPERUSER, CREATEDB,
-  CREATEROLE), made once by ``service/db/rds-app-role.sql`` (docs/operations.md), whose
-  generated password is in ``DATABASE_URL``.
+  (``manage_master_user_password``; ``master_username``/``master_password`` are its two keys,
+  for a container's ``secrets``), and the application's role (no SUPERUSER, CREATEDB,
+  CREATEROLE), whose generated password is in ``app_password_secret_arn`` and ``DATABASE_URL``.
+  Only the master user can make that role: the client runs that step (the django-tw stack's
+  web task does, in its db-init container, at every start).
 
 Pure parts (allowed sizes, URL, names) are in :mod:`components.managed_postgres_specs`.
 https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html
@@ -35,6 +37,8 @@ from components.managed_postgres_specs import (
     FORCE_SSL_PARAMETER,
     IDENTIFIER_SUFFIX_BYTES,
     LOG_EXPORTS,
+    MASTER_SECRET_PASSWORD_KEY,
+    MASTER_SECRET_USERNAME_KEY,
     MASTER_USERNAME,
     PARAMETER_GROUP_FAMILY,
     POSTGRES_PORT,
@@ -51,7 +55,7 @@ from components.managed_postgres_specs import (
 )
 from components.postgres_env import SUPERUSER
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
-from components.sidecar_types import ContainerSpec, Volume
+from components.sidecar_types import ContainerSpec, SecretKey, Volume
 
 COMPONENT_TYPE = "django-tw:managed_postgres:ManagedPostgres"
 FORMER_COMPONENT_TYPES: tuple[str, ...] = ()
@@ -117,6 +121,14 @@ class ManagedPostgres(pulumi.ComponentResource):
     database_url_secret_arn: pulumi.Output[str]
     app_password_secret_arn: pulumi.Output[str]
     master_user_secret_arn: pulumi.Output[str]
+    master_username: SecretKey
+    """The master user's name in its RDS-managed secret (for a container's ``secrets``)."""
+    master_password: SecretKey
+    """The master user's password in its RDS-managed secret, rotated by RDS."""
+    port: int
+    """The instance's Postgres port."""
+    ca_bundle_path: str
+    """Where the client image keeps the RDS CA bundle (``sslrootcert``)."""
     client_security_group_id: pulumi.Output[str]
     address: pulumi.Output[str]
     instance_identifier: pulumi.Output[str]
@@ -256,6 +268,10 @@ class ManagedPostgres(pulumi.ComponentResource):
         self.master_user_secret_arn = instance.master_user_secrets.apply(
             lambda secrets: secrets[0].secret_arn if secrets else ""
         )
+        self.master_username = SecretKey(self.master_user_secret_arn, MASTER_SECRET_USERNAME_KEY)
+        self.master_password = SecretKey(self.master_user_secret_arn, MASTER_SECRET_PASSWORD_KEY)
+        self.port = POSTGRES_PORT
+        self.ca_bundle_path = args.ca_bundle_path
         self.client_security_group_id = client_group.id
         self.address = instance.address
         self.instance_identifier = instance.identifier

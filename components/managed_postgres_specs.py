@@ -61,6 +61,13 @@ FORCE_SSL_PARAMETER = {"name": "rds.force_ssl", "value": "1"}
 IDENTIFIER_SUFFIX_BYTES = 4
 MAX_IDENTIFIER_LENGTH, MAX_SNAPSHOT_IDENTIFIER_LENGTH = 63, 255
 _IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]*(?<!-)$")
+# The JSON keys of the secret RDS keeps the master user's credentials in, and the KMS key it
+# encrypts that secret with when the instance names none (master_user_secret_kms_key_id unset):
+# the AWS managed aws/secretsmanager key, which any principal of the account allowed
+# GetSecretValue may decrypt through Secrets Manager, so a reader needs no kms:Decrypt.
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+MASTER_SECRET_USERNAME_KEY, MASTER_SECRET_PASSWORD_KEY = "username", "password"
 
 
 def check_instance_class(instance_class: str) -> None:

@@ -12,7 +12,21 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.sidecar_types import ContainerSpec, Volume
+from components.sidecar_types import ContainerSpec, SecretKey, SecretRef, Volume
+
+
+def value_from(secret: SecretRef) -> pulumi.Input[str]:
+    """A secret's ``valueFrom``: its ARN, or for one key of a JSON secret ``<arn>:<key>::``
+    (the ECS guide's form ``arn:...:secret:name:json-key:version-stage:version-id``, the last
+    two empty for the current version).
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+    """
+    if not isinstance(secret, SecretKey):
+        return secret
+    suffix = f":{secret.key}::"
+    if isinstance(secret.secret_arn, str):
+        return secret.secret_arn + suffix
+    return pulumi.Output.concat(secret.secret_arn, suffix)
 
 
 def log_group_name(task_name: str, container_name: str) -> str:
@@ -37,7 +51,8 @@ def container_definition(
             for key in sorted(container.environment)
         ],
         "secrets": [
-            {"name": key, "valueFrom": container.secrets[key]} for key in sorted(container.secrets)
+            {"name": key, "valueFrom": value_from(container.secrets[key])}
+            for key in sorted(container.secrets)
         ],
         "portMappings": (
             [{"containerPort": container.port, "protocol": "tcp", "name": container.name}]
@@ -65,6 +80,8 @@ def container_definition(
     # Absent, not null: ECS then applies its own defaults (no check, 30 s, the image's USER).
     if container.health_check is not None:
         definition["healthCheck"] = container.health_check.to_ecs()
+    if container.command is not None:
+        definition["command"] = list(container.command)
     if container.stop_timeout is not None:
         definition["stopTimeout"] = container.stop_timeout
     if container.user is not None:

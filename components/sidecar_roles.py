@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 
 from components.policy_documents import POLICY_VERSION, service_trust_policy
-from components.sidecar_types import ContainerSpec
+from components.sidecar_types import ContainerSpec, SecretKey, SecretRef
 
 # ECS Exec: the task role needs exactly these (listed, not "ssmmessages:*", which fails AWS
 # Security Hub control IAM.21). https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
@@ -68,9 +68,27 @@ def execution_trust_policy(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
     return service_trust_policy(ECS_TASKS_SERVICE, account_id)
 
 
+# A secret's ARN has seven colon-separated parts (arn:aws:secretsmanager:region:account:secret:
+# name-suffix); a valueFrom may add :json-key:version-stage:version-id.
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+SECRET_ARN_PARTS = 7
+
+
+def secret_arn(secret: SecretRef) -> pulumi.Input[str]:
+    """The secret a reference reads: GetSecretValue is allowed on the secret's own ARN, also
+    when the container gets only one of its JSON keys (a ``SecretKey``, or a plain string
+    ``<arn>:<key>::``; an Output is taken as the whole secret's ARN)."""
+    if isinstance(secret, SecretKey):
+        return secret.secret_arn
+    if isinstance(secret, str) and secret.startswith("arn:"):
+        return ":".join(secret.split(":")[:SECRET_ARN_PARTS])
+    return secret
+
+
 def referenced_secret_arns(containers: Sequence[ContainerSpec]) -> list[pulumi.Input[str]]:
-    """Every secret some container injects, once each, in first-use order."""
-    return list(dict.fromkeys(arn for c in containers for arn in c.secrets.values()))
+    """Every secret some container injects, once each, in first-use order (two keys of one
+    secret: the secret once)."""
+    return list(dict.fromkeys(secret_arn(ref) for c in containers for ref in c.secrets.values()))
 
 
 def log_stream_arn(log_group_arn: str) -> str:

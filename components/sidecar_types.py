@@ -21,6 +21,9 @@ MAX_STOP_TIMEOUT = 120
 MAX_HEALTH_START_PERIOD = 300
 
 DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
+# Conditions on a container that exits: ECS refuses them on an essential container.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html
+EXIT_CONDITIONS = ("COMPLETE", "SUCCESS")
 
 # Environment names that must never carry a value in plain text: they go in `secrets`.
 _SECRET_LOOKING_NAME = re.compile(
@@ -87,6 +90,30 @@ class Volume:
 
 
 @dataclass(frozen=True)
+class SecretKey:
+    """One key of a secret that holds JSON, e.g. ``password`` of the secret RDS keeps a master
+    user's credentials in. ECS injects only that key's value: ``valueFrom`` is the secret's ARN
+    followed by ``:<key>::`` (no version stage or id: the current version).
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+    """
+
+    secret_arn: pulumi.Input[str]
+    """The secret's ARN (what the execution role is allowed to read)."""
+    key: str
+    """The JSON key whose value the container gets."""
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", self.key):
+            raise ValueError(
+                f"SecretKey.key {self.key!r}: give a JSON key of letters, digits, _ . and -"
+            )
+
+
+SecretRef = pulumi.Input[str] | SecretKey
+"""What a container's secret names: a whole secret (its ARN) or one key of a JSON secret."""
+
+
+@dataclass(frozen=True)
 class ContainerSpec:
     """One container of the task."""
 
@@ -96,8 +123,11 @@ class ContainerSpec:
     """Port the container listens on (awsvpc: the same port on the task's IP and localhost)."""
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Plain, non-secret settings. Secret-looking names are refused: use ``secrets``."""
-    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Environment name -> Secrets Manager ARN (``valueFrom``); injected at start."""
+    secrets: Mapping[str, SecretRef] = field(default_factory=dict)
+    """Environment name -> Secrets Manager ARN, or one key of a JSON secret (``SecretKey``, or
+    the string ``<arn>:<key>::``); injected at start (``valueFrom``)."""
+    command: Sequence[str] | None = None
+    """Overrides the image's CMD (None: the image's own)."""
     health_check: HealthCheck | None = None
     depends_on: Mapping[str, str] = field(default_factory=dict)
     """Container name -> condition (``HEALTHY`` needs that container's health check)."""
@@ -204,6 +234,12 @@ def check_task_containers(containers: Sequence[ContainerSpec], volumes: Sequence
                 raise ValueError(
                     f"container {container.name!r} depends on {target!r}, which is not a "
                     f"container of this task ({', '.join(names)})"
+                )
+            if condition in EXIT_CONDITIONS and by_name[target].essential:
+                raise ValueError(
+                    f"container {container.name!r} waits for {target!r} to {condition}, which "
+                    f"ECS allows only on a container that may exit; make {target!r} "
+                    "essential=False"
                 )
             if condition == "HEALTHY" and by_name[target].health_check is None:
                 raise ValueError(

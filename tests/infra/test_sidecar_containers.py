@@ -11,7 +11,14 @@ from components.sidecar_containers import (
     task_volume,
     task_volumes,
 )
-from components.sidecar_types import ContainerSpec, EfsVolume, HealthCheck, Mount, Volume
+from components.sidecar_types import (
+    ContainerSpec,
+    EfsVolume,
+    HealthCheck,
+    Mount,
+    SecretKey,
+    Volume,
+)
 
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
 REGION = "ap-northeast-1"
@@ -79,6 +86,24 @@ def test_environment_and_secrets_are_sorted_so_their_order_never_changes_the_tas
     definition = container_definition(spec, "/ecs/svc/app", REGION)
     assert [item["name"] for item in definition["environment"]] == ["A", "B"]
     assert [item["name"] for item in definition["secrets"]] == ["A_KEY", "Z_KEY"]
+
+
+def test_one_key_of_a_json_secret_is_injected_by_its_value_from():
+    # ECS: arn:...:secret:name:json-key:version-stage:version-id, the last two empty for the
+    # current version.
+    secret = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-1-AbCdEf"
+    spec = app(secrets={"PGPASSWORD": SecretKey(secret, "password"), "KEY": "arn:key"})
+    definition = container_definition(spec, "/ecs/svc/app", REGION)
+    assert definition["secrets"] == [
+        {"name": "KEY", "valueFrom": "arn:key"},
+        {"name": "PGPASSWORD", "valueFrom": f"{secret}:password::"},
+    ]
+
+
+def test_a_command_overrides_the_image_s_cmd_and_is_left_out_otherwise():
+    definition = container_definition(app(command=("python", "x.py")), "/ecs/svc/app", REGION)
+    assert definition["command"] == ["python", "x.py"]
+    assert "command" not in container_definition(app(), "/ecs/svc/app", REGION)
 
 
 def test_container_definitions_are_json_in_declaration_order_each_with_its_log_group():

@@ -13,9 +13,10 @@ from components.sidecar_roles import (
     execution_role_statements,
     log_stream_arn,
     referenced_secret_arns,
+    secret_arn,
     task_role_statements,
 )
-from components.sidecar_types import ContainerSpec
+from components.sidecar_types import ContainerSpec, SecretKey
 
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
 OTHER_SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-pw-GhIjKl"
@@ -39,6 +40,18 @@ def test_referenced_secrets_are_listed_once_in_first_use_order():
     ]
     assert referenced_secret_arns(containers) == [OTHER_SECRET_ARN, SECRET_ARN]
     assert referenced_secret_arns([ContainerSpec("nginx", "img")]) == []
+
+
+def test_keys_of_one_json_secret_are_read_as_that_secret_once():
+    username, password = SecretKey(SECRET_ARN, "username"), SecretKey(SECRET_ARN, "password")
+    containers = [
+        ContainerSpec("init", "img", secrets={"PGUSER": username, "PGPASSWORD": password}),
+        ContainerSpec("web", "img", secrets={"KEY": f"{OTHER_SECRET_ARN}:key::"}),
+    ]
+    assert referenced_secret_arns(containers) == [SECRET_ARN, OTHER_SECRET_ARN]
+    # The ECS form arn:...:secret:name:json-key:version-stage:version-id, cut to the secret.
+    assert secret_arn(f"{SECRET_ARN}:password:AWSCURRENT:") == SECRET_ARN
+    assert secret_arn(SECRET_ARN) == SECRET_ARN
 
 
 def test_execution_role_reads_exactly_the_referenced_secrets_and_writes_its_logs():

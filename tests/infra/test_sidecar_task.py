@@ -20,6 +20,7 @@ from components.sidecar_types import (
     HealthCheck,
     LoadBalancerTarget,
     Mount,
+    SecretKey,
     Volume,
 )
 from tests.infra.conftest import (
@@ -263,6 +264,30 @@ def test_execution_role_reads_exactly_the_referenced_secrets_and_writes_its_logs
     assert task_definition["executionRoleArn"] == role.outputs["arn"]
 
 
+def test_a_container_reads_keys_of_a_json_secret_that_the_execution_role_reads_whole():
+    username, password = SecretKey(SECRET_ARN, "username"), SecretKey(SECRET_ARN, "password")
+    init = app(
+        name="init",
+        port=None,
+        essential=False,
+        command=["python", "/init.py"],
+        secrets={"PGUSER": username, "PGPASSWORD": password},
+    )
+    web = app(depends_on={"init": "SUCCESS"})
+    recording = build([init, web])
+    definitions = json.loads(recording.one(TASK_DEFINITION).inputs["containerDefinitions"])
+    by_name = {c["name"]: c for c in definitions}
+    assert by_name["init"]["secrets"] == [
+        {"name": "PGPASSWORD", "valueFrom": f"{SECRET_ARN}:password::"},
+        {"name": "PGUSER", "valueFrom": f"{SECRET_ARN}:username::"},
+    ]
+    assert by_name["init"]["command"] == ["python", "/init.py"]
+    assert by_name["init"]["essential"] is False
+    assert by_name["app"]["dependsOn"] == [{"containerName": "init", "condition": "SUCCESS"}]
+    statements = {s["Sid"]: s for s in policy_statements(recording, "execution-policy")}
+    assert statements["TaskSecrets"]["Resource"] == [SECRET_ARN]
+
+
 def test_required_endpoints_follow_what_the_task_uses():
     assert build([app()]).outputs["required_endpoints"] == [
         "ecr.api",
@@ -295,6 +320,16 @@ def test_children_are_parented_to_the_component():
             [app(depends_on={"db": "HEALTHY"}), app(name="db", port=5432)],
             {},
             r"waits for 'db' to be HEALTHY, but 'db' has no health_check",
+        ),
+        (
+            [app(depends_on={"init": "SUCCESS"}), app(name="init", port=None)],
+            {},
+            r"waits for 'init' to SUCCESS, which ECS allows only .* make 'init' essential=False",
+        ),
+        (
+            [app(depends_on={"init": "COMPLETE"}), app(name="init", port=None)],
+            {},
+            r"make 'init' essential=False",
         ),
         ([app(mounts=[Mount("data", "/d")])], {}, r"mounts volume 'data'; declare it"),
         ([app(), app(name="two")], {}, r"each needs its own port"),

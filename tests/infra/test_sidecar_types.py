@@ -7,6 +7,7 @@ from components.sidecar_types import (
     ContainerSpec,
     EgressRule,
     HealthCheck,
+    SecretKey,
 )
 
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
@@ -44,6 +45,12 @@ def test_a_container_spec_within_the_limits_is_accepted():
         user="999:999",
     )
     assert (spec.stop_timeout, spec.user) == (120, "999:999")
+
+
+@pytest.mark.parametrize("key", ["", "pass word", "a:b"])
+def test_a_secret_key_is_a_plain_json_key(key):
+    with pytest.raises(ValueError, match="give a JSON key of letters"):
+        SecretKey(SECRET_ARN, key)
 
 
 def test_health_check_must_be_ecs_form():
