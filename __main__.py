@@ -70,7 +70,7 @@ secret_key = components.GeneratedSecret(
     f"{name}-django-secret-key", components.GeneratedSecretArgs("Django SECRET_KEY", length=64)
 )
 mail = service.ses_mail(f"{name}-mail", settings)  # None, with a warning, without mailFrom
-# --- the task: nginx -> web (-> db) ----------------------------------------------------------
+# --- the task: nginx -> web (-> db, or after db-init) -----------------------------------------
 containers = service.task_containers(
     service.nginx_container(images.image_uris["nginx"], real_ip_from=settings.vpc_cidr),
     service.web_container(
@@ -81,9 +81,9 @@ containers = service.task_containers(
         smtp=mail,
         secret_key_arn=secret_key.arn,
         database_url_secret_arn=database.database_url_secret_arn,
-        database_container=data.container_name,
+        waits_for=data.web_waits_for,  # db HEALTHY, or db-init (the RDS role) SUCCESS
     ),
-    *database.containers,
+    *data.containers,
     managed_database=settings.managed_database,
 )
 task_args = components.SidecarTaskArgs(

@@ -1,11 +1,11 @@
 """The Django service's containers as the task runs them, from service_contract.py.
 
-nginx and web are specified here; the db container comes from PersistentPostgres and is only
-checked against the contract, like the other two. Pure functions of the stack's values: their
-tests call them with plain strings.
+nginx, web and (with a managed database) db-init are specified here; the db container comes
+from PersistentPostgres and is only checked against the contract, like the others. Pure
+functions of the stack's values: their tests call them with plain strings.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 import pulumi
@@ -14,6 +14,7 @@ from components import (
     ContainerSpec,
     HealthCheck,
     LoadBalancerTarget,
+    SecretKey,
     ServiceImagesArgs,
     SesMail,
     SesMailArgs,
@@ -21,7 +22,7 @@ from components import (
     WebFirewallArgs,
 )
 from components.sidecar_task import ARM64
-from service_contract import CONTRACTS, DB
+from service_contract import DB, DB_INIT, TASK_CONTRACTS
 
 NGINX_PORT, WEB_PORT = 8080, 8000
 # Containers of the task share one loopback. By address: "localhost" may resolve to ::1 first,
@@ -237,10 +238,11 @@ def web_container(
     smtp: SmtpRelay | None,
     secret_key_arn: pulumi.Input[str],
     database_url_secret_arn: pulumi.Input[str],
-    database_container: str | None = DB.container,
+    waits_for: Mapping[str, str] | None = None,
 ) -> ContainerSpec:
-    """gunicorn + Django on the loopback, after the database container (if the task has one:
-    ``database_container`` None for a managed database) is healthy."""
+    """gunicorn + Django on the loopback, after what the database needs first: by default the
+    db container HEALTHY; with a managed database the db-init container's SUCCESS
+    (``stack_database.StackDatabase.web_waits_for``)."""
     return ContainerSpec(
         name="web",
         image=image,
@@ -261,9 +263,59 @@ def web_container(
             command=["CMD-SHELL", "python /app/healthcheck.py || exit 1"],
             start_period=WEB_START_PERIOD,
         ),
-        depends_on={database_container: "HEALTHY"} if database_container else {},
+        depends_on=dict(waits_for) if waits_for is not None else {DB.container: "HEALTHY"},
         stop_timeout=WEB_STOP_TIMEOUT,  # gunicorn's graceful_timeout, then SIGKILL
         user="10001:10001",  # the app user of service/Dockerfile
+    )
+
+
+class ManagedDatabase(Protocol):
+    """Where the db-init container connects, and as whom (what ManagedPostgres gives)."""
+
+    address: pulumi.Input[str]
+    port: int
+    master_username: SecretKey
+    master_password: SecretKey
+    app_password_secret_arn: pulumi.Input[str]
+    ca_bundle_path: str
+    """Where the client image keeps the RDS CA bundle (the web image: service/Dockerfile)."""
+
+
+# The command of the db-init container: the role runner the web image holds (service/ is /app).
+DB_INIT_COMMAND = ("python", "/app/db/rds_app_role.py")
+
+
+def db_init_container(
+    image: pulumi.Input[str], database: ManagedDatabase, *, database_name: str, app_user: str
+) -> ContainerSpec:
+    """Before web starts in every task: makes the application role on RDS as the master user,
+    over TLS verified against the RDS CA bundle, then exits (service/db/rds_app_role.py).
+
+    Not essential, so its exit does not stop the task, and web waits for its SUCCESS (a zero
+    exit code): a failure leaves web unstarted and the task stops, as a failed migration would
+    (ECS: a SUCCESS dependency is allowed only on a non-essential container,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html).
+    Its credentials are secrets the execution role reads at start: the master user's two keys
+    of the secret RDS manages, and the application role's password."""
+    return ContainerSpec(
+        name=DB_INIT.container,
+        image=image,
+        command=DB_INIT_COMMAND,
+        essential=False,
+        environment={
+            "PGHOST": database.address,
+            "PGPORT": str(database.port),
+            "PGDATABASE": database_name,
+            "PGSSLMODE": "verify-full",
+            "PGSSLROOTCERT": database.ca_bundle_path,
+            "APP_DB_USER": app_user,
+        },
+        secrets={
+            "PGUSER": database.master_username,
+            "PGPASSWORD": database.master_password,
+            "APP_DB_PASSWORD": database.app_password_secret_arn,
+        },
+        user="10001:10001",  # the app user of service/Dockerfile, as in web
     )
 
 
@@ -313,24 +365,30 @@ def nginx_target(entrance: Entrance) -> LoadBalancerTarget:
 def task_containers(
     *containers: ContainerSpec, managed_database: bool = False
 ) -> list[ContainerSpec]:
-    """The task's containers, each checked against its contract (service_contract.py): the
-    contract's containers (without db when ``managed_database``: Postgres runs outside the
-    task), each with exactly the variables the contract allows in AWS."""
+    """The task's containers, each checked against its contract (service_contract.py): nginx,
+    web and db, or with ``managed_database`` (Postgres outside the task) nginx, web and
+    db-init, each with exactly the variables the contract allows in AWS."""
     names = sorted(c.name for c in containers)
-    expected = sorted(n for n in CONTRACTS if not (managed_database and n == DB.container))
+    left_out = DB.container if managed_database else DB_INIT.container
+    expected = sorted(n for n in TASK_CONTRACTS if n != left_out)
     if names != expected:
         raise ValueError(
             f"the task has the containers {names}; service_contract.py declares {expected}"
-            + (" (db is outside the task with a managed database)" if managed_database else "")
+            + (
+                " (with a managed database db is outside the task and db-init makes the "
+                "application role)"
+                if managed_database
+                else ""
+            )
         )
     for container in containers:
-        CONTRACTS[container.name].checked(
+        TASK_CONTRACTS[container.name].checked(
             "the stack", container.environment, container.secrets, in_aws=True
         )
     return list(containers)
 
 
 def start_grace_seconds(containers: Sequence[ContainerSpec]) -> int:
-    """The containers start one after another (db, web, nginx): the load balancer may judge
-    the task only once all of them may have."""
+    """The containers start one after another (db or db-init, web, nginx): the load balancer
+    may judge the task only once all of them may have."""
     return sum(c.health_check.start_period for c in containers if c.health_check)

@@ -1,4 +1,5 @@
-"""The environment contract of the task's three containers (nginx, web, db), declared once.
+"""The environment contract of the task's containers (nginx, web, and db or db-init), declared
+once.
 
 For every variable a container reads: its name, whether it is a secret (the task passes it from
 Secrets Manager, never as plain environment), what it means and what reads it (for the web
@@ -386,4 +387,56 @@ DB = ContainerContract(
     ),
 )
 
+# With a managed database (RDS) the task has no db container: a db-init container (the web
+# image, service/db/rds_app_role.py) makes the application's role as the master user, then
+# exits. It runs only in AWS, so compose and `make local` know only the three above.
+DB_INIT_SCRIPT = "service/db/rds_app_role.py"
+
+DB_INIT = ContainerContract(
+    "db-init",
+    (
+        Variable("PGHOST", "The RDS instance's address.", f"libpq ({DB_INIT_SCRIPT})"),
+        Variable("PGPORT", "The instance's Postgres port.", f"libpq ({DB_INIT_SCRIPT})"),
+        Variable(
+            "PGDATABASE",
+            "The application's database, which RDS created; the role is given it.",
+            f"libpq, {DB_INIT_SCRIPT}",
+        ),
+        Variable(
+            "PGSSLMODE",
+            "verify-full: the chain against PGSSLROOTCERT and the host name (RDS forces TLS).",
+            f"libpq ({DB_INIT_SCRIPT})",
+        ),
+        Variable(
+            "PGSSLROOTCERT",
+            "The RDS CA bundle in the web image (/etc/ssl/certs/rds-global-bundle.pem).",
+            f"libpq ({DB_INIT_SCRIPT})",
+        ),
+        Variable(
+            "PGUSER",
+            "The master user, from the secret RDS manages (its username key).",
+            f"libpq ({DB_INIT_SCRIPT})",
+            secret=True,
+        ),
+        Variable(
+            "PGPASSWORD",
+            "The master user's password, from the secret RDS manages and rotates.",
+            f"libpq ({DB_INIT_SCRIPT})",
+            secret=True,
+        ),
+        Variable("APP_DB_USER", "The application's role, made if missing.", DB_INIT_SCRIPT),
+        Variable(
+            "APP_DB_PASSWORD",
+            "The application role's password (also inside the web container's DATABASE_URL), "
+            "set at every start.",
+            DB_INIT_SCRIPT,
+            secret=True,
+        ),
+    ),
+)
+
 CONTRACTS: dict[str, ContainerContract] = {c.container: c for c in (NGINX, WEB, DB)}
+"""The containers every place runs (the task, compose, `make local`)."""
+
+TASK_CONTRACTS: dict[str, ContainerContract] = {**CONTRACTS, DB_INIT.container: DB_INIT}
+"""Every container a task may hold: db with Postgres in the task, db-init with RDS."""

@@ -3,9 +3,11 @@
 ``efs``: a container of the one task with its data on EFS (PersistentPostgres) and its WAL
 archive in a bucket (PostgresBackupBucket); a failed backup prints a marker that a metric
 counts. ``rds``: RDS for PostgreSQL (ManagedPostgres); the task is stateless, so its service
-rolls with full capacity and may scale. Both give the composition the same
+rolls with full capacity and may scale, and its db-init container makes the application role
+before web starts. Both give the composition the same
 :class:`components.PostgresDatabase` surface; what differs (the parts to wait for, what to
-watch once the task exists, what to export) is answered here, so ``__main__.py`` has no branch.
+watch once the task exists, what to export, which containers the task adds and what web waits
+for) is answered here, so ``__main__.py`` has no branch.
 """
 
 from collections.abc import Mapping
@@ -15,7 +17,8 @@ from typing import Any, Protocol
 import pulumi
 
 import components
-from components import BACKUP_FAILURE_MARKER
+import service_containers
+from components import BACKUP_FAILURE_MARKER, ContainerSpec
 from components.rds_alarm_specs import DbInstance
 
 
@@ -67,6 +70,11 @@ class StackDatabase:
     """(namespace, metric name) counting the db container's failed backups, once watched."""
     db_instance: DbInstance | None = None
     """The RDS instance the alarms watch (rds only; None with Postgres in the task)."""
+    containers: list[ContainerSpec] = field(default_factory=list)
+    """The task's containers for the database: db (efs), or db-init (rds), which makes the
+    application role before web starts."""
+    web_waits_for: dict[str, str] = field(default_factory=dict)
+    """The web container's ``depends_on``: db HEALTHY, or db-init SUCCESS."""
 
     @property
     def bucket_arns(self) -> list[pulumi.Output[str]]:
@@ -106,13 +114,14 @@ class StackDatabase:
 
 def database_for(settings: DatabaseSettings, name: str, network: Any, images: Any) -> StackDatabase:
     """The database ``settings.database`` names, in the network's private subnets. ``images``
-    must hold a ``db`` image for ``efs`` (ServiceImages.image_uris)."""
+    (ServiceImages.image_uris) must hold a ``db`` image for ``efs``, the ``web`` image (which
+    runs db-init) for ``rds``."""
     if settings.managed_database:
-        return _managed(settings, name, network)
+        return _managed(settings, name, network, images)
     return _in_task(settings, name, network, images)
 
 
-def _managed(settings: DatabaseSettings, name: str, network: Any) -> StackDatabase:
+def _managed(settings: DatabaseSettings, name: str, network: Any, images: Any) -> StackDatabase:
     database = components.ManagedPostgres(
         f"{name}-rds",
         components.ManagedPostgresArgs(
@@ -141,7 +150,22 @@ def _managed(settings: DatabaseSettings, name: str, network: Any) -> StackDataba
         instance_class=settings.db_instance_class,
         allocated_storage_gib=settings.db_allocated_storage_gb,
     )
-    return StackDatabase(database, container_name=None, exports=exports, db_instance=instance)
+    # Only the master user can make the application's role: the task does it at every start,
+    # before web, so the first deploy needs no step by hand and a new password takes over.
+    init = service_containers.db_init_container(
+        images.image_uris["web"],
+        database,
+        database_name=settings.database_name,
+        app_user=settings.database_user,
+    )
+    return StackDatabase(
+        database,
+        container_name=None,
+        exports=exports,
+        db_instance=instance,
+        containers=[init],
+        web_waits_for={init.name: "SUCCESS"},
+    )
 
 
 def _in_task(settings: DatabaseSettings, name: str, network: Any, images: Any) -> StackDatabase:
@@ -176,4 +200,11 @@ def _in_task(settings: DatabaseSettings, name: str, network: Any, images: Any) -
         "backup_bucket_name": backups.bucket_name,
         "backup_destination_url": backups.destination_url,
     }
-    return StackDatabase(database, database.container_name, backups, exports)
+    return StackDatabase(
+        database,
+        database.container_name,
+        backups,
+        exports,
+        containers=list(database.containers),
+        web_waits_for={database.container_name: "HEALTHY"},
+    )

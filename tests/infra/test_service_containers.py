@@ -5,9 +5,9 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from components import ContainerSpec
+from components import ContainerSpec, SecretKey
 from components.public_entrance_specs import target_health_check
-from paths import REPO_ROOT
+from paths import REPO_ROOT, SERVICE_DIR
 from service_containers import (
     DEREGISTRATION_DELAY,
     DOCKERFILES,
@@ -18,6 +18,7 @@ from service_containers import (
     WEB_PORT,
     WEB_START_PERIOD,
     WEB_STOP_TIMEOUT,
+    db_init_container,
     image_args,
     nginx_container,
     nginx_target,
@@ -28,7 +29,7 @@ from service_containers import (
     web_firewall_args,
     web_secrets,
 )
-from service_contract import DB, NGINX, WEB
+from service_contract import DB, DB_INIT, NGINX, WEB
 
 
 @dataclass(frozen=True)
@@ -194,9 +195,7 @@ def test_the_grace_period_lets_the_load_balancer_take_in_a_slow_starting_web_tas
     check = target_health_check("/healthz")
     taken_in = check.healthy_threshold * check.interval  # two passes, 15 s apart
     nginx = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
-    assert start_grace_seconds([nginx, web(database_container=None)]) >= (
-        WEB_START_PERIOD + taken_in
-    )
+    assert start_grace_seconds([nginx, web(waits_for={})]) >= (WEB_START_PERIOD + taken_in)
 
 
 def test_the_grace_period_covers_every_start_period_in_turn():
@@ -265,14 +264,58 @@ def test_the_web_firewall_rate_limits_the_paths_where_a_request_costs_a_password
     }
 
 
-def test_with_a_managed_database_the_task_is_nginx_and_web_only():
+MASTER_SECRET = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-1-AbCdEf"
+MASTER_USERNAME = SecretKey(MASTER_SECRET, "username")
+MASTER_PASSWORD = SecretKey(MASTER_SECRET, "password")
+
+
+@dataclass(frozen=True)
+class Rds:
+    """What ManagedPostgres gives the db-init container."""
+
+    address: str = "tw-rds.abc.ap-northeast-1.rds.amazonaws.com"
+    port: int = 5432
+    master_username: SecretKey = MASTER_USERNAME
+    master_password: SecretKey = MASTER_PASSWORD
+    app_password_secret_arn: str = "arn:app-password"
+    ca_bundle_path: str = "/etc/ssl/certs/rds-global-bundle.pem"
+
+
+def db_init() -> ContainerSpec:
+    return db_init_container("web-image", Rds(), database_name="django_tw", app_user="django_tw")
+
+
+def test_db_init_makes_the_app_role_as_the_master_user_then_exits():
+    init = db_init()
+    assert init.name == "db-init"
+    assert init.essential is False  # its exit must not stop the task
+    assert list(init.command) == ["python", "/app/db/rds_app_role.py"]
+    assert (SERVICE_DIR / "db" / "rds_app_role.py").is_file()  # /app is service/ in the image
+    assert init.environment["PGSSLMODE"] == "verify-full"
+    assert init.environment["PGSSLROOTCERT"] == Rds().ca_bundle_path
+    assert init.secrets == {
+        "PGUSER": MASTER_USERNAME,
+        "PGPASSWORD": MASTER_PASSWORD,
+        "APP_DB_PASSWORD": "arn:app-password",
+    }
+    assert DB_INIT.differences(init.environment, init.secrets, in_aws=True) == []
+    assert init.user == web().user
+
+
+def test_with_a_managed_database_the_task_is_nginx_web_and_db_init():
     nginx = nginx_container("nginx-image", real_ip_from="10.0.0.0/16")
-    stateless_web = web(database_container=None)
-    assert stateless_web.depends_on == {}
-    names = [c.name for c in task_containers(nginx, stateless_web, managed_database=True)]
-    assert names == ["nginx", "web"]
-    with pytest.raises(ValueError, match="db is outside the task"):
+    stateless_web = web(waits_for={"db-init": "SUCCESS"})
+    assert stateless_web.depends_on == {"db-init": "SUCCESS"}
+    names = [
+        c.name for c in task_containers(nginx, stateless_web, db_init(), managed_database=True)
+    ]
+    assert names == ["nginx", "web", "db-init"]
+    with pytest.raises(ValueError, match="db is outside the task and db-init makes"):
         task_containers(nginx, stateless_web, db(), managed_database=True)
+    with pytest.raises(ValueError, match="db is outside the task and db-init makes"):
+        task_containers(nginx, stateless_web, managed_database=True)
+    with pytest.raises(ValueError, match=r"declares \['db', 'nginx', 'web'\]"):
+        task_containers(nginx, web(), db(), db_init())
     assert sorted(image_args("ARM64", production=True, managed_database=True).dockerfiles) == [
         "nginx",
         "web",

@@ -7,6 +7,7 @@ Run from __main__.py like tests/infra/test_stack.py; prod (`database: efs`) is t
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pulumi
 import pytest
@@ -16,8 +17,11 @@ from tests.infra.conftest import (
     SERVICE,
     TASK_DEFINITION,
     containers,
+    environment,
+    policy_statements,
     run_main,
     scale_config,
+    secret_value,
     secrets,
 )
 
@@ -35,12 +39,73 @@ IN_TASK_DATABASE_TYPES = [
 ]
 
 
-def test_the_task_holds_nginx_and_web_only_and_web_waits_for_no_database(scale):
+def test_the_task_holds_nginx_web_and_a_db_init_that_web_waits_to_succeed(scale, prod):
     by_name = containers(scale)
-    assert sorted(by_name) == ["nginx", "web"]
-    assert "dependsOn" not in by_name["web"] or by_name["web"]["dependsOn"] == []
+    assert sorted(by_name) == ["db-init", "nginx", "web"]
+    init = by_name["db-init"]
+    # SUCCESS: db-init exited 0; ECS allows it only on a container that is not essential
+    # (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html).
+    assert by_name["web"]["dependsOn"] == [{"containerName": "db-init", "condition": "SUCCESS"}]
+    assert init["essential"] is False
+    assert init["command"] == ["python", "/app/db/rds_app_role.py"]
+    assert init["image"] == by_name["web"]["image"]  # the web image holds the runner and CA
+    assert init["user"] == by_name["web"]["user"]
+    assert "healthCheck" not in init
+    assert init["portMappings"] == []
     volumes = json.dumps(scale.one(TASK_DEFINITION).inputs.get("volumes", []))
     assert "efsVolumeConfiguration" not in volumes
+    # With Postgres in the task (prod) the task is unchanged: web waits for db to be healthy.
+    assert "db-init" not in containers(prod)
+    assert containers(prod)["web"]["dependsOn"] == [{"containerName": "db", "condition": "HEALTHY"}]
+
+
+def test_db_init_logs_in_as_the_master_user_over_verified_tls(scale):
+    init = containers(scale)["db-init"]
+    plain, hidden = environment(init), secrets(init)
+    instance = scale.one(INSTANCE)
+    master = scale.outputs["database_master_secret_arn"]
+    assert plain == {
+        "PGHOST": instance.outputs["address"],
+        "PGPORT": str(instance.outputs["port"]),
+        "PGDATABASE": instance.inputs["dbName"],
+        "PGSSLMODE": "verify-full",
+        "PGSSLROOTCERT": "/etc/ssl/certs/rds-global-bundle.pem",
+        "APP_DB_USER": "django_tw",
+    }
+    # The two keys of the secret RDS manages, by valueFrom `<arn>:<json-key>::`
+    # (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html).
+    assert hidden == {
+        "PGUSER": f"{master}:username::",
+        "PGPASSWORD": f"{master}:password::",
+        "APP_DB_PASSWORD": scale.outputs["database_app_password_secret_arn"],
+    }
+    # The app role's password is the one inside web's DATABASE_URL.
+    url = urlsplit(secret_value(scale, secrets(containers(scale)["web"])["DATABASE_URL"]))
+    assert url.username == plain["APP_DB_USER"]
+    assert url.password == secret_value(scale, hidden["APP_DB_PASSWORD"])
+    assert master not in json.dumps(plain)
+    # The first task starts once the instance, and so the secret RDS made with it, exists.
+    assert instance.urn in scale.one(SERVICE).dependencies
+
+
+def test_the_execution_role_reads_the_master_secret_by_its_arn_and_needs_no_key(scale):
+    (statement,) = [
+        s for s in policy_statements(scale, "execution-policy") if s["Sid"] == "TaskSecrets"
+    ]
+    master = scale.outputs["database_master_secret_arn"]
+    referenced = {
+        ref.removesuffix(":username::").removesuffix(":password::")
+        for c in containers(scale).values()
+        for ref in secrets(c).values()
+    }
+    assert master in referenced
+    assert sorted(statement["Resource"]) == sorted(referenced)  # each secret once, no suffix
+    assert statement["Action"] == ["secretsmanager:GetSecretValue"]
+    # The secret RDS manages is encrypted with aws/secretsmanager unless the instance names a
+    # key, so reading it takes no kms:Decrypt (ECS guide, "Required IAM permissions").
+    assert "masterUserSecretKmsKeyId" not in scale.one(INSTANCE).inputs
+    actions = [a for s in policy_statements(scale, "execution-policy") for a in s["Action"]]
+    assert not [a for a in actions if a.startswith("kms:")]
 
 
 def test_nothing_of_the_in_task_database_is_declared(scale):
