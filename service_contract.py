@@ -387,48 +387,26 @@ DB = ContainerContract(
     ),
 )
 
-# With a managed database (RDS) the task has no db container: a db-init container (the web
-# image, service/db/rds_app_role.py) makes the application's role as the master user, then
-# exits. It runs only in AWS, so compose and `make local` know only the three above.
+# With a managed database (RDS) the task has no db container: db-init (the web image) makes the
+# application's role as the master user, then exits. It runs only in AWS: compose and `make
+# local` know only the three above. libpq reads the PG* variables.
 DB_INIT_SCRIPT = "service/db/rds_app_role.py"
+_LIBPQ = f"libpq ({DB_INIT_SCRIPT})"
 
 DB_INIT = ContainerContract(
     "db-init",
     (
-        Variable("PGHOST", "The RDS instance's address.", f"libpq ({DB_INIT_SCRIPT})"),
-        Variable("PGPORT", "The instance's Postgres port.", f"libpq ({DB_INIT_SCRIPT})"),
-        Variable(
-            "PGDATABASE",
-            "The application's database, which RDS created; the role is given it.",
-            f"libpq, {DB_INIT_SCRIPT}",
-        ),
-        Variable(
-            "PGSSLMODE",
-            "verify-full: the chain against PGSSLROOTCERT and the host name (RDS forces TLS).",
-            f"libpq ({DB_INIT_SCRIPT})",
-        ),
-        Variable(
-            "PGSSLROOTCERT",
-            "The RDS CA bundle in the web image (/etc/ssl/certs/rds-global-bundle.pem).",
-            f"libpq ({DB_INIT_SCRIPT})",
-        ),
-        Variable(
-            "PGUSER",
-            "The master user, from the secret RDS manages (its username key).",
-            f"libpq ({DB_INIT_SCRIPT})",
-            secret=True,
-        ),
-        Variable(
-            "PGPASSWORD",
-            "The master user's password, from the secret RDS manages and rotates.",
-            f"libpq ({DB_INIT_SCRIPT})",
-            secret=True,
-        ),
+        Variable("PGHOST", "The RDS instance's address.", _LIBPQ),
+        Variable("PGPORT", "The instance's Postgres port.", _LIBPQ),
+        Variable("PGDATABASE", "The application's database (RDS made it).", _LIBPQ),
+        Variable("PGSSLMODE", "verify-full: the CA chain and the host name.", _LIBPQ),
+        Variable("PGSSLROOTCERT", "The RDS CA bundle in the web image.", _LIBPQ),
+        Variable("PGUSER", "The master user (RDS's secret, username).", _LIBPQ, secret=True),
+        Variable("PGPASSWORD", "Its password (RDS's secret, rotated).", _LIBPQ, secret=True),
         Variable("APP_DB_USER", "The application's role, made if missing.", DB_INIT_SCRIPT),
         Variable(
             "APP_DB_PASSWORD",
-            "The application role's password (also inside the web container's DATABASE_URL), "
-            "set at every start.",
+            "The role's password (as in web's DATABASE_URL), set at every start.",
             DB_INIT_SCRIPT,
             secret=True,
         ),
