@@ -1,5 +1,6 @@
 """service_containers.py: the nginx and web containers of the task, from the contract."""
 
+import fnmatch
 import runpy
 from dataclasses import dataclass, replace
 
@@ -290,7 +291,15 @@ def test_db_init_makes_the_app_role_as_the_master_user_then_exits():
     assert init.name == "db-init"
     assert init.essential is False  # its exit must not stop the task
     assert list(init.command) == ["python", "/app/db/rds_app_role.py"]
-    assert (SERVICE_DIR / "db" / "rds_app_role.py").is_file()  # /app is service/ in the image
+    # service/ is /app in the web image (COPY . /app), less what .dockerignore leaves out.
+    ignored = [
+        line.strip()
+        for line in (SERVICE_DIR / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for name in ("db/rds_app_role.py", "db/rds-app-role.sql"):
+        assert (SERVICE_DIR / name).is_file(), name
+        assert not [p for p in ignored if fnmatch.fnmatch(name, p.removeprefix("**/"))], name
     assert init.environment["PGSSLMODE"] == "verify-full"
     assert init.environment["PGSSLROOTCERT"] == Rds().ca_bundle_path
     assert init.secrets == {
