@@ -149,7 +149,6 @@ def test_a_non_superuser_admin_gives_the_application_a_plain_role_that_can_migra
         app.execute("ALTER TABLE migrated ADD COLUMN email text")
         app.execute("ALTER TABLE migrated ADD PRIMARY KEY (id)")
         app.execute("CREATE UNIQUE INDEX migrated_email ON migrated (lower(email))")
-        app.execute("CREATE EXTENSION IF NOT EXISTS plpgsql")
         app.execute("DROP TABLE migrated")
     for secret in (PASSWORD, ADMIN_PASSWORD):
         assert secret not in result.stdout + result.stderr
