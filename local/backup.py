@@ -142,11 +142,11 @@ def target_time(text: str) -> str:
     try:
         value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(
+        raise ValueError(
             f"{text!r} is not a timestamp: use e.g. '2026-12-01 10:00:00+00'"
         ) from None
     if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{text!r} has no time zone: add one, e.g. '+00'")
+        raise ValueError(f"{text!r} has no time zone: add one, e.g. '+00'")
     return text.strip()
 
 
@@ -157,16 +157,22 @@ def main(argv: list[str] | None = None) -> int:
     restore_parser = commands.add_parser("restore", help="restore the stopped local database")
     restore_parser.add_argument(
         "--target-time",
-        type=target_time,
         help="point in time, e.g. '2026-12-01 10:00:00+00' (default: latest)",
     )
     arguments = parser.parse_args(argv)
     topology = LocalTopology.from_environment()
     name = "make backup" if arguments.command == "take" else "make restore"
     try:
+        given = getattr(arguments, "target_time", None)
+        target = target_time(given) if given else None
+    except ValueError as error:
+        # 64, as the container's own restore answers a bad target (EX_USAGE): nothing touched.
+        print(f"{name}: --target-time {error}", file=sys.stderr)
+        return 64
+    try:
         if arguments.command == "take":
             return take(topology)
-        return restore(topology, arguments.target_time or None)
+        return restore(topology, target)
     except LocalSetupError as error:
         print(f"{name}: {error}", file=sys.stderr)
         return 1
