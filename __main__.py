@@ -41,7 +41,12 @@ network = components.PrivateNetwork(
 )
 access_logs = components.AccessLogBucket(
     f"{name}-access-logs",
-    components.AccessLogBucketArgs(settings.access_log_retention_days, protect=production),
+    components.AccessLogBucketArgs(
+        settings.access_log_retention_days,
+        protect=production,
+        # ELB writes the logs and nobody in the task reads them: only the break-glass role may.
+        reader_role_names=(settings.break_glass_role(name),),
+    ),
 )
 entrance = PublicEntrance(
     f"{name}-web",
