@@ -11,6 +11,7 @@ other principal; the log delivery only puts objects, which that statement leaves
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +113,7 @@ class AccessLogBucketArgs:
     """Key prefix the load balancer writes under; ELB adds ``AWSLogs/<account>/...``."""
     protect: bool = True
     """Refuse deletion and keep the bucket if the stack forgets it (audit evidence)."""
-    reader_role_names: tuple[str, ...] = ()
+    reader_role_names: Sequence[str] = ()
     """The only IAM roles (a trailing ``*`` matches a random suffix) that may read the logs,
     e.g. a break-glass role; empty: whoever IAM lets."""
 

@@ -18,6 +18,7 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,13 +79,13 @@ class PostgresBackupBucketArgs:
     """Objects are kept retention_days + this; see :func:`safety_expiry_days`."""
     protect: bool = True
     """Refuse deletion and keep the bucket if the stack forgets it (production)."""
-    writer_role_names: tuple[str, ...] = ()
+    writer_role_names: Sequence[str] = ()
     """IAM role names (a trailing ``*`` matches Pulumi's random suffix) of the backup tool: the
     bucket policy refuses them every delete and every change to what S3 keeps. They may read
     (a restore does)."""
-    reader_role_names: tuple[str, ...] = ()
+    reader_role_names: Sequence[str] = ()
     """Roles besides the writers that may read the objects (a break-glass role). When either
-    tuple is set, the bucket policy refuses object reads to every other principal."""
+    list is set, the bucket policy refuses object reads to every other principal."""
 
     def __post_init__(self) -> None:
         if not _PREFIX.match(self.prefix):
@@ -164,7 +165,7 @@ def guard_statements(args: PostgresBackupBucketArgs, parent: pulumi.Resource):
 
 class PostgresBackupBucket(pulumi.ComponentResource):
     """Private (all four public access blocks, owner-enforced objects), SSE-S3 encrypted,
-    versioned, TLS-only bucket whose lifecycle follows the backup tool's retention."""
+    versioned, TLS-only bucket whose lifecycle is the backups' retention."""
 
     bucket_name: pulumi.Output[str]
     bucket_arn: pulumi.Output[str]
