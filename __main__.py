@@ -40,13 +40,7 @@ network = components.PrivateNetwork(
     ),
 )
 access_logs = components.AccessLogBucket(
-    f"{name}-access-logs",
-    components.AccessLogBucketArgs(
-        settings.access_log_retention_days,
-        protect=production,
-        # ELB writes the logs and nobody in the task reads them: only the break-glass role may.
-        reader_role_names=(settings.break_glass_role(name),),
-    ),
+    f"{name}-access-logs", operations.access_log_args(settings, name)
 )
 entrance = PublicEntrance(
     f"{name}-web",
