@@ -42,13 +42,8 @@ import sys
 from typing import Any
 
 from plan.deploy_actions import NEEDS
-from plan.deploy_role import (
-    Declared,
-    UnknownTypeError,
-    declared_by_stack,
-    missing_types,
-    policy_text,
-)
+from plan.deploy_policies import Declared, UnknownTypeError, missing_types
+from plan.deploy_role import declared_by_stack, policy_text
 
 ROLE_NAME = "django-tw-pr-preview"
 # Verbs of calls that describe a resource; what they return is checked against NEVER.
