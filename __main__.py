@@ -40,8 +40,7 @@ network = components.PrivateNetwork(
     ),
 )
 access_logs = components.AccessLogBucket(
-    f"{name}-access-logs",
-    components.AccessLogBucketArgs(settings.access_log_retention_days, protect=production),
+    f"{name}-access-logs", operations.access_log_args(settings, name)
 )
 entrance = PublicEntrance(
     f"{name}-web",

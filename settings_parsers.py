@@ -80,6 +80,8 @@ _BOUNDARY = re.compile(
 _POSTGRES_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _ZONE_ID = re.compile(r"^[a-z]+[0-9]+-az[0-9]+$")
+# https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName)
+_IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 # Names reserved for documentation (RFC 2606 section 3): a stack still naming one was copied
 # from the example and cannot own it. https://www.rfc-editor.org/rfc/rfc2606#section-3
 EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
@@ -354,6 +356,14 @@ def application_role(text: str, earlier: Earlier) -> str:
         # The image's bootstrap superuser is "postgres"; the application gets its own role.
         raise NotAllowed(role, "a role other than postgres (the superuser), e.g. django_tw")
     return role
+
+
+def iam_role_name(text: str, earlier: Earlier) -> str:
+    """An IAM role name, or "" (the stack then derives one)."""
+    value = text.strip()
+    if value and not _IAM_ROLE_NAME.match(value):
+        raise NotAllowed(text, 'an IAM role name: 1 to 64 letters, digits or +=,.@_-, or ""')
+    return value
 
 
 def time_of_day(text: str, earlier: Earlier) -> str:

@@ -32,6 +32,7 @@ class DatabaseSettings(Protocol):
     backup_retention_days: int
     base_backup_time: str
     archive_timeout_seconds: int
+    break_glass_role_name: str
     efs_throughput_mode: str
     db_instance_class: str
     db_allocated_storage_gb: int
@@ -46,6 +47,8 @@ class DatabaseSettings(Protocol):
 
     @property
     def managed_database(self) -> bool: ...
+
+    def break_glass_role(self, name: str) -> str: ...
 
 
 class TaskLogs(Protocol):
@@ -172,7 +175,14 @@ def _in_task(settings: DatabaseSettings, name: str, network: Any, images: Any) -
     production = settings.is_production
     backups = components.PostgresBackupBucket(
         f"{name}-db-backups",
-        components.PostgresBackupBucketArgs(settings.backup_retention_days, protect=production),
+        components.PostgresBackupBucketArgs(
+            settings.backup_retention_days,
+            protect=production,
+            # The task archives and restores; nothing in it may delete. Its role is named
+            # by the task this stack declares under the same name.
+            writer_role_names=(components.task_role_name_pattern(name),),
+            reader_role_names=(settings.break_glass_role(name),),
+        ),
     )
     database = components.PersistentPostgres(
         f"{name}-db",

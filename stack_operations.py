@@ -1,6 +1,6 @@
-"""What the stack adds around the running service, for its operators: the alarms that watch
-it, the auto scaling of a stateless task, and the commands its outputs hand an operator (a shell
-in the web container, the service's latest events).
+"""What the stack adds around the running service, for its operators: the access logs, the
+alarms that watch it, the auto scaling of a stateless task, and the commands its outputs hand an
+operator (a shell in the web container, the service's latest events).
 
 Pure functions of the stack's settings and of what the components give; their tests call them
 with plain stand-ins. ``__main__.py`` passes their results to the components.
@@ -10,13 +10,34 @@ from typing import Protocol
 
 import pulumi
 
-from components import ServiceAlarmsArgs, ServiceAutoscalingArgs
+from components import AccessLogBucketArgs, ServiceAlarmsArgs, ServiceAutoscalingArgs
 from components.persistent_postgres import BURSTING_THROUGHPUT
 from components.rds_alarm_specs import DbInstance
 from service_contract import WEB
 
 # Auto scaling's target of ALBRequestCountPerTarget (requests per task per minute): 50 a second.
 REQUESTS_PER_TASK_PER_MINUTE = 3000
+
+
+class AccessLogSettings(Protocol):
+    """The stack settings the access logs follow (stack_settings.StackSettings has them)."""
+
+    access_log_retention_days: int
+
+    @property
+    def is_production(self) -> bool: ...
+
+    def break_glass_role(self, name: str) -> str: ...
+
+
+def access_log_args(settings: AccessLogSettings, name: str) -> AccessLogBucketArgs:
+    """The load balancer's access-log bucket of the stack named ``name``: ELB writes the logs
+    (every request URL) and nothing in the task reads them, so only the break-glass role may."""
+    return AccessLogBucketArgs(
+        settings.access_log_retention_days,
+        protect=settings.is_production,
+        reader_role_names=(settings.break_glass_role(name),),
+    )
 
 
 class Entrance(Protocol):

@@ -183,6 +183,10 @@ SETTINGS: tuple[Setting, ...] = (
             accepts.integer_between(10, 3600, "seconds"),
             "Postgres `archive_timeout`: the longest a written change waits before it reaches "
             "S3, so the most a lost EFS copy can take with it"),
+    Setting("breakGlassRoleName", "break_glass_role_name", "", accepts.iam_role_name,
+            "the one IAM role besides the task's that may read the backups and the access logs, "
+            "created by an administrator only when needed (docs/operations.md); empty: "
+            "`tw-<stack>-break-glass`"),
     Setting("efsThroughputMode", "efs_throughput_mode", "elastic",
             accepts.one_of(EFS_THROUGHPUT_MODES),
             "`elastic` (pay per GB read/written, no burst credits) or `bursting` (credits)"),
@@ -265,6 +269,7 @@ class StackSettings:
     backup_retention_days: int
     base_backup_time: str
     archive_timeout_seconds: int
+    break_glass_role_name: str
     efs_throughput_mode: str
     alarm_email: str
     database: str
@@ -282,6 +287,11 @@ class StackSettings:
     @property
     def is_production(self) -> bool:
         return self.environment == PRODUCTION
+
+    def break_glass_role(self, name: str) -> str:
+        """The break-glass role's name for the stack whose resources are named ``name``
+        (``tw-prod``): the setting, or ``<name>-break-glass``."""
+        return self.break_glass_role_name or f"{name}-break-glass"
 
     @property
     def uses_tls(self) -> bool:

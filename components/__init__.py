@@ -29,6 +29,7 @@ from components.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from components.service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
 from components.service_images import ServiceImages, ServiceImagesArgs
 from components.ses_mail import SesMail, SesMailArgs
+from components.sidecar_roles import task_role_name_pattern
 from components.sidecar_task import SidecarTask, SidecarTaskArgs
 from components.sidecar_types import (
     ContainerSpec,
@@ -90,4 +91,5 @@ __all__ = [
     "WebFirewallArgs",
     "bound_every_identity",
     "required_endpoints_of",
+    "task_role_name_pattern",
 ]

@@ -5,10 +5,13 @@ server-side encryption option that's supported is Amazon S3-managed keys (SSE-S3
 (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html),
 which is the baseline of :mod:`components.private_bucket`. The bucket policy lets the load
 balancers of this account write under one prefix and nothing else; S3 expires the logs after
-the retention. Who writes depends on the region (:func:`log_delivery_principal`).
+the retention. Who writes depends on the region (:func:`log_delivery_principal`). The logs
+hold every request URL, so when readers are named the policy refuses object reads to every
+other principal; the log delivery only puts objects, which that statement leaves alone.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aliases import with_former_types
+from components.bucket_guards import deny_object_reads_statement, role_arn_patterns
 from components.private_bucket import declare_private_bucket
 from components.public_entrance_specs import AccessLogTarget
 
@@ -109,6 +113,9 @@ class AccessLogBucketArgs:
     """Key prefix the load balancer writes under; ELB adds ``AWSLogs/<account>/...``."""
     protect: bool = True
     """Refuse deletion and keep the bucket if the stack forgets it (audit evidence)."""
+    reader_role_names: Sequence[str] = ()
+    """The only IAM roles (a trailing ``*`` matches a random suffix) that may read the logs,
+    e.g. a break-glass role; empty: whoever IAM lets."""
 
     def __post_init__(self) -> None:
         if self.retention_days < 1:
@@ -120,6 +127,10 @@ class AccessLogBucketArgs:
                 f"AccessLogBucketArgs.prefix {self.prefix!r}: use lower-case letters, digits, "
                 "'.', '_', '-' and inner '/', without 'AWSLogs' (ELB adds it)"
             )
+        try:
+            role_arn_patterns("0", self.reader_role_names)
+        except ValueError as error:
+            raise ValueError(f"AccessLogBucketArgs.reader_role_names: {error}") from None
 
 
 class AccessLogBucket(pulumi.ComponentResource):
@@ -146,9 +157,13 @@ class AccessLogBucket(pulumi.ComponentResource):
         # bucket in its own region). It decides who the policy lets write.
         region = aws.get_region(opts=invoke).region
 
-        def delivery(bucket_arn: pulumi.Output[str], _objects: pulumi.Output[str]) -> list:
+        def delivery(bucket_arn: pulumi.Output[str], objects: pulumi.Output[str]) -> list:
             writable = log_objects_arn(bucket_arn, args.prefix, account_id)
-            return [log_delivery_statement(region, writable)]
+            statements = [log_delivery_statement(region, writable)]
+            if args.reader_role_names:
+                readers = role_arn_patterns(account_id, args.reader_role_names)
+                statements.append(deny_object_reads_statement(objects, readers))
+            return statements
 
         private = declare_private_bucket(
             name, self, protect=args.protect, versioned=False, extra_statements=delivery

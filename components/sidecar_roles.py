@@ -37,6 +37,18 @@ ECR_PULL_ACTIONS = (
 ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"
 
 
+def task_role_logical_name(task_name: str) -> str:
+    """The logical name of a SidecarTask's task role."""
+    return f"{task_name}-task-role"
+
+
+def task_role_name_pattern(task_name: str) -> str:
+    """The physical name of that role as a pattern: Pulumi names it from the logical name, a
+    hyphen and a random suffix (``tw-prod-task-role-1a2b3c4``), so a bucket policy written
+    before the role exists can name it."""
+    return f"{task_role_logical_name(task_name)}-*"
+
+
 def ecs_task_source_arns(region: str, account_id: str) -> str:
     """What ``aws:SourceArn`` of an ECS task's role assumption matches: this account's ECS
     resources in this region (the AWS ECS guide's task IAM role trust policy,

@@ -26,6 +26,7 @@ from components.sidecar_roles import (
     execution_trust_policy,
     log_stream_arn,
     referenced_secret_arns,
+    task_role_logical_name,
     task_role_statements,
     task_trust_policy,
 )
@@ -256,7 +257,7 @@ class SidecarTask(pulumi.ComponentResource):
         first_task_needs.append(execution_policy)
 
         task_role = aws.iam.Role(
-            f"{name}-task-role",
+            task_role_logical_name(name),
             assume_role_policy=task_trust_policy(account_id, args.region),
             description="What the application inside the task may do",
             opts=child,

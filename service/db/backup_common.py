@@ -3,7 +3,8 @@
 Environment (names are the contract with the stack and the local topology):
     BACKUP_DESTINATION_URL   s3://bucket/prefix; unset: no archiving (a loud warning at start)
     BACKUP_SERVER_NAME       folder of this server under the prefix (default "postgres")
-    BACKUP_RETENTION_DAYS    recovery window kept by the retention policy (default 14)
+    BACKUP_RETENTION_DAYS    recovery window the bucket's lifecycle keeps (default 14); only
+                             logged: the task deletes nothing
     BASE_BACKUP_TIME         HH:MM (UTC) of the daily base backup, or "off" (default 17:00)
     ARCHIVE_TIMEOUT_SECONDS  a WAL segment is archived at least this often (default 60): the most
                              committed data a total loss of the task and its volume can take

@@ -4,7 +4,7 @@
     postgres-backup wrap COMMAND...        entrypoint step: adds the archive settings to the server
                                            command, starts the base-backup schedule, execs COMMAND
     postgres-backup archive-wal PATH       Postgres' archive_command: one WAL segment to S3
-    postgres-backup base-backup            a base backup now, then the retention policy
+    postgres-backup base-backup            a base backup now (the bucket expires old ones)
     postgres-backup list                   the base backups in the archive
     postgres-backup restore [--target-time T]
                                            fills an empty PGDATA from the archive, replays WAL to
@@ -203,7 +203,13 @@ def _answers(url: str) -> bool:
 
 
 def base_backup(settings: Settings) -> dict:
-    """Take a base backup over 127.0.0.1 as the superuser, then apply the retention policy."""
+    """Take a base backup over 127.0.0.1 as the superuser.
+
+    Nothing is deleted: the bucket refuses the task's role every delete, so a compromised
+    container cannot destroy the backups, and its lifecycle expires each object once it is
+    older than the recovery window plus a margin (components/postgres_backup_bucket.py). So no
+    barman-cloud-backup-delete, which would only be refused.
+    """
     require_destination(settings)
     started = time.monotonic()
     user = os.environ.get("POSTGRES_USER", "postgres")
@@ -221,13 +227,10 @@ def base_backup(settings: Settings) -> dict:
         f"base backup {newest['backup_id']} done in {time.monotonic() - started:.1f} s "
         f"(WAL {newest.get('begin_wal')} .. {newest.get('end_wal')})"
     )
-    policy = f"RECOVERY WINDOW OF {settings.retention_days} DAYS"
-    deleted = barman(
-        "backup-delete", *settings.barman_args(), "--retention-policy", policy,
-        *settings.location(),
-    )  # fmt: skip
-    if deleted.returncode != 0:
-        failed(f"to apply the retention policy ({policy}); older backups stay")
+    log(
+        f"older backups are the bucket's to expire (recovery window {settings.retention_days} "
+        "days); this task deletes nothing"
+    )
     return newest
 
 

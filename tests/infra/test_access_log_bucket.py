@@ -99,12 +99,31 @@ def test_the_target_names_the_bucket_and_prefix():
     assert recording.outputs["target_prefix"] == "web/alb"
 
 
+def test_only_the_named_readers_may_read_the_logs_and_elb_still_writes():
+    """The logs hold every request URL: with a reader named, every other principal is refused
+    object reads (a request without aws:PrincipalArn too); the log delivery only puts."""
+    recording = build(reader_role_names=("tw-x-break-glass",))
+    arn = recording.one("aws:s3/bucket:Bucket").outputs["arn"]
+    policy = json.loads(recording.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    by_sid = {statement["Sid"]: statement for statement in policy["Statement"]}
+    deny = by_sid["DenyObjectReadsToOthers"]
+    assert (deny["Effect"], deny["Principal"], deny["Resource"]) == ("Deny", "*", f"{arn}/*")
+    assert {"s3:GetObject", "s3:GetObjectVersion"} <= set(deny["Action"])
+    assert deny["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/tw-x-break-glass"]}
+    }
+    delivery = by_sid["ElbAccessLogDelivery"]
+    assert delivery["Action"] == "s3:PutObject"
+    assert "s3:PutObject" not in deny["Action"]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "says"),
     [
         ({"retention_days": 0}, "retention_days"),
         ({"prefix": "AWSLogs"}, "AWSLogs"),
         ({"prefix": "/alb"}, "prefix"),
+        ({"reader_role_names": ("a b",)}, "reader_role_names: role name 'a b'"),
     ],
 )
 def test_bad_arguments_say_what_to_change(kwargs, says):

@@ -16,6 +16,8 @@ from components.postgres_backup_bucket import (
 from tests.infra.conftest import run_component
 
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+ACCOUNT = "123456789012"  # the account the recording mocks answer for
+WRITER, BREAK_GLASS = "tw-x-task-role-*", "tw-x-break-glass"
 
 
 def build(prefix_for_statements: str | None = None, **kwargs):
@@ -80,14 +82,75 @@ def test_destination_url_names_the_bucket_and_the_prefix():
     )
 
 
-def test_role_may_list_read_write_and_delete_under_the_prefix_only():
+def policy_statements(recording) -> dict[str, dict]:
+    policy = json.loads(recording.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    return {statement["Sid"]: statement for statement in policy["Statement"]}
+
+
+def guarded():
+    return build(writer_role_names=(WRITER,), reader_role_names=(BREAK_GLASS,))
+
+
+def test_old_versions_are_kept_as_long_as_the_retention_unless_told_otherwise():
+    """An object the writer overwrote stays an old version for as long as the original would
+    have lived: an overwrite shortens nothing a restore can reach."""
+    (rule,) = build(retention_days=10, safety_margin_days=5).one(LIFECYCLE).inputs["rules"]
+    assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 15
+    assert rule["expiration"]["days"] == 15
+
+
+def test_only_the_writer_and_the_break_glass_role_may_read_objects():
+    recording = guarded()
+    arn = recording.one("aws:s3/bucket:Bucket").outputs["arn"]
+    deny = policy_statements(recording)["DenyObjectReadsToOthers"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Principal"] == "*"
+    assert {"s3:GetObject", "s3:GetObjectVersion"} <= set(deny["Action"])
+    assert deny["Resource"] == f"{arn}/*"
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+    assert deny["Condition"] == {
+        "ArnNotLike": {
+            "aws:PrincipalArn": [
+                f"arn:aws:iam::{ACCOUNT}:role/{WRITER}",
+                f"arn:aws:iam::{ACCOUNT}:role/{BREAK_GLASS}",
+            ]
+        }
+    }
+
+
+def test_the_writer_may_neither_delete_nor_change_what_s3_keeps():
+    recording = guarded()
+    arn = recording.one("aws:s3/bucket:Bucket").outputs["arn"]
+    deny = policy_statements(recording)["DenyDestructionToTheWriter"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Principal"] == "*"
+    for action in (
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+        "s3:PutLifecycleConfiguration",
+        "s3:PutBucketVersioning",
+        "s3:PutBucketPolicy",
+        "s3:DeleteBucketPolicy",
+    ):
+        assert action in deny["Action"], action
+    assert deny["Resource"] == [arn, f"{arn}/*"]
+    assert deny["Condition"] == {
+        "ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/{WRITER}"]}
+    }
+
+
+def test_without_named_roles_the_policy_only_requires_tls():
+    assert list(policy_statements(build())) == ["DenyInsecureTransport"]
+
+
+def test_role_may_list_read_and_write_under_the_prefix_only_and_never_delete():
     recording = build()
     arn = recording.one("aws:s3/bucket:Bucket").outputs["arn"]
     listing, objects = recording.outputs["statements"]
     assert listing["Action"] == ["s3:ListBucket"]
     assert listing["Resource"] == arn
     assert listing["Condition"] == {"StringLikeIfExists": {"s3:prefix": ["postgres", "postgres/*"]}}
-    assert sorted(objects["Action"]) == ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    assert sorted(objects["Action"]) == ["s3:GetObject", "s3:PutObject"]
     assert objects["Resource"] == f"{arn}/postgres/*"
     assert recording.outputs["required_endpoints"] == ["s3"]
 
@@ -131,6 +194,8 @@ def test_safety_expiry_is_the_retention_plus_the_margin():
         ({"retention_days": 0}, r"retention_days is 0; use 1 or more"),
         ({"safety_margin_days": 1}, r"margin_days is 1; use more than 1"),
         ({"noncurrent_version_days": 0}, r"noncurrent_version_days must be 1 or more"),
+        ({"writer_role_names": ("role/x",)}, r"role name 'role/x'"),
+        ({"reader_role_names": ("",)}, r"role name ''"),
     ],
 )
 def test_bad_args_say_what_to_change(kwargs, message):

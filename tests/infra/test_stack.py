@@ -593,6 +593,18 @@ def test_the_load_balancer_logs_to_its_bucket_once_the_bucket_policy_lets_it(pro
     assert prod.outputs["access_log_bucket"] == bucket.outputs["bucket"]
 
 
+def test_only_the_break_glass_role_may_read_the_access_logs(prod):
+    """They hold every request URL; ELB writes them and nothing in the task reads them."""
+    policy = prod.one("aws:s3/bucketPolicy:BucketPolicy", name="tw-prod-access-logs-policy")
+    by_sid = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+    deny = by_sid["DenyObjectReadsToOthers"]
+    assert {"s3:GetObject", "s3:GetObjectVersion"} <= set(deny["Action"])
+    assert deny["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/tw-prod-break-glass"]}
+    }
+    assert by_sid["ElbAccessLogDelivery"]["Action"] == "s3:PutObject"
+
+
 def test_the_vpc_logs_rejected_flows_and_exec_sessions_are_logged(prod):
     assert prod.one("aws:ec2/flowLog:FlowLog").inputs["trafficType"] == "REJECT"
     assert prod.outputs["audit_log_groups"] == ["/vpc/tw-prod/flow-logs", "/ecs-exec/tw-prod"]

@@ -5,6 +5,7 @@ Run from __main__.py with Pulumi.prod.yaml's settings, like tests/infra/test_sta
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from urllib.parse import urlsplit
 
@@ -63,7 +64,8 @@ def test_backup_bucket_is_versioned_encrypted_tls_only_and_expires_deleted_backu
         "sseAlgorithm": "AES256"
     }
     (policy,) = children(prod, component, "aws:s3/bucketPolicy:BucketPolicy")
-    (deny,) = json.loads(policy.inputs["policy"])["Statement"]
+    statements = json.loads(policy.inputs["policy"])["Statement"]
+    deny = next(s for s in statements if s["Sid"] == "DenyInsecureTransport")
     assert (deny["Effect"], deny["Condition"]) == (
         "Deny",
         {"Bool": {"aws:SecureTransport": "false"}},
@@ -75,8 +77,9 @@ def test_backup_bucket_is_versioned_encrypted_tls_only_and_expires_deleted_backu
     )
     (rule,) = lifecycle.inputs["rules"]
     assert rule["filter"] == {"prefix": "postgres/"}
-    assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 7
-    assert rule["expiration"]["days"] == 14 + 7  # the retention plus a margin
+    # The retention plus a margin, for current objects and for what an overwrite left behind.
+    assert rule["expiration"]["days"] == 14 + 7
+    assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 14 + 7
     assert bucket.protect
     assert bucket.retain_on_delete
 
@@ -99,10 +102,52 @@ def test_task_role_reaches_only_the_backup_prefix_of_the_backup_bucket(prod):
     assert listing["Condition"] == {"StringLikeIfExists": {"s3:prefix": ["postgres", "postgres/*"]}}
     objects = next(s for s in on_backups if s["Sid"] == "PostgresBackupObjects")
     assert objects["Resource"] == f"{arn}/postgres/*"
-    assert sorted(objects["Action"]) == ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    assert sorted(objects["Action"]) == ["s3:GetObject", "s3:PutObject"]
     actions = [a for s in statements for a in as_list(s["Action"])]
     assert "s3:ListBucket" in actions
     assert not any("Version" in action for action in actions)  # old versions stay out of reach
+    on_backups_actions = [a for s in on_backups for a in as_list(s["Action"])]
+    assert not any("Delete" in a for a in on_backups_actions)  # the lifecycle expires backups
+
+
+def backup_bucket_policy(recording: StackRecording) -> dict[str, dict]:
+    component = next(r for r in recording.resources if r.type == BACKUP_BUCKET_COMPONENT)
+    (policy,) = children(recording, component, "aws:s3/bucketPolicy:BucketPolicy")
+    return {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+
+
+def role_names(arn_patterns: list[str]) -> list[str]:
+    """``arn:aws:iam::<account>:role/<name>`` -> ``<name>``, for this account only."""
+    assert all(p.startswith("arn:aws:iam::123456789012:role/") for p in arn_patterns)
+    return [p.rpartition(":role/")[2] for p in arn_patterns]
+
+
+def test_only_the_task_role_and_the_break_glass_role_may_read_the_backups(prod):
+    task_role = prod.one("aws:iam/role:Role", name="tw-prod-task-role")
+    deny = backup_bucket_policy(prod)["DenyObjectReadsToOthers"]
+    assert {"s3:GetObject", "s3:GetObjectVersion"} <= set(deny["Action"])
+    readers = role_names(deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"])
+    assert len(readers) == 2
+    # Pulumi names the role from its logical name, a hyphen and a random suffix.
+    assert fnmatch.fnmatchcase(f"{task_role.name}-1a2b3c4", readers[0])
+    assert not fnmatch.fnmatchcase("tw-prod-execution-role-1a2b3c4", readers[0])
+    assert readers[1] == "tw-prod-break-glass"  # breakGlassRoleName's default
+
+
+def test_the_task_role_may_not_delete_backups_or_change_their_lifecycle(prod):
+    task_role = prod.one("aws:iam/role:Role", name="tw-prod-task-role")
+    deny = backup_bucket_policy(prod)["DenyDestructionToTheWriter"]
+    (writer,) = role_names(deny["Condition"]["ArnLike"]["aws:PrincipalArn"])
+    assert fnmatch.fnmatchcase(f"{task_role.name}-1a2b3c4", writer)
+    for action in ("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration"):
+        assert action in deny["Action"], action
+
+
+def test_the_break_glass_role_is_a_setting():
+    recording = run_main(prod_config(breakGlassRoleName="ops-incident-reader"))
+    deny = backup_bucket_policy(recording)["DenyObjectReadsToOthers"]
+    readers = role_names(deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"])
+    assert readers[1] == "ops-incident-reader"
 
 
 def test_failed_backups_are_counted_from_the_db_log(prod):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from components.rds_alarm_specs import DbInstance
 from stack_operations import (
     REQUESTS_PER_TASK_PER_MINUTE,
+    access_log_args,
     alarm_args,
     autoscaling_args,
     deploy_events_command_line,
@@ -50,6 +51,24 @@ MANAGED = InTaskDatabase(
     backup_failure_metric=None,
     db_instance=DbInstance("tw-rds", "db.t4g.small", 20),
 )
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    access_log_retention_days: int = 30
+    is_production: bool = True
+    break_glass_role_name: str = ""
+
+    def break_glass_role(self, name: str) -> str:
+        return self.break_glass_role_name or f"{name}-break-glass"
+
+
+def test_only_the_break_glass_role_may_read_the_access_logs():
+    args = access_log_args(LogSettings(), "tw-x")
+    assert args.reader_role_names == ("tw-x-break-glass",)
+    assert (args.retention_days, args.protect) == (30, True)
+    named = access_log_args(LogSettings(is_production=False, break_glass_role_name="ops"), "tw-x")
+    assert (named.reader_role_names, named.protect) == (("ops",), False)
 
 
 def test_the_exec_command_opens_a_shell_in_the_web_container():

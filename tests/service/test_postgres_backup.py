@@ -153,6 +153,23 @@ def test_an_empty_archive_gets_its_first_base_backup_now_and_one_with_a_backup_w
     assert six_hours - 120 < wait <= six_hours
 
 
+def test_a_base_backup_deletes_nothing_the_buckets_lifecycle_expires_old_ones(
+    stand_ins, monkeypatch
+):
+    """The bucket refuses the task's role every delete (write-once backups), so the backup step
+    never runs barman-cloud-backup-delete: retention is the bucket lifecycle's."""
+    monkeypatch.setenv("PATH", stand_ins.path)
+    stand_ins.add("barman-cloud-backup")
+    stand_ins.add("barman-cloud-backup-list", stdout=json.dumps(LISTING))
+    stand_ins.add("barman-cloud-backup-delete")
+
+    newest = postgres_backup.base_backup(settings())
+
+    assert newest["backup_id"] == "B2"
+    assert "barman-cloud-backup" in stand_ins.names_called()
+    assert "barman-cloud-backup-delete" not in stand_ins.names_called()
+
+
 # --- choosing what to restore ----------------------------------------------------------------
 LISTING = {
     "backups_list": [
