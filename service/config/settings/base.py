@@ -92,6 +92,10 @@ SESSION_ENGINE = "core.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A reset link signs its holder in until it is used: an hour, not Django's default three days,
+# bounds how long a mail that lands in the wrong place is worth anything.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#password-reset-timeout
+PASSWORD_RESET_TIMEOUT = 3600
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
