@@ -97,7 +97,12 @@ class SmtpRelay(Protocol):
 
 # Where every request costs the server a password hash (or an e-mail): the paths the web
 # firewall rate-limits per client IP.
-AUTH_PATHS = ("/accounts/login/", "/accounts/signup/", "/accounts/password_reset/")
+AUTH_PATHS = (
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password_change/",
+    "/accounts/password_reset/",
+)
 
 
 class EdgeSettings(Protocol):

@@ -6,6 +6,8 @@ from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 
 from accounts import views as account_views
+from accounts.password_change import ChangePasswordView
+from accounts.password_reset import ResetCodeView, SetPasswordView
 from core import views as core_views
 from tweets import views as tweet_views
 
@@ -16,6 +18,15 @@ urlpatterns = [
     path("livez", core_views.livez, name="livez"),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/profile/", account_views.edit_profile, name="edit_profile"),
+    # Before Django's own: a wrong current password counts as a failed sign-in, and the reset
+    # token travels in a form body, never in a URL (accounts.password_change, .password_reset).
+    path("accounts/password_change/", ChangePasswordView.as_view(), name="password_change"),
+    path("accounts/reset/", ResetCodeView.as_view(), name="password_reset_code"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        SetPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", tweet_views.home, name="home"),
     path("explore/", tweet_views.explore, name="explore"),

@@ -1,9 +1,11 @@
 """gunicorn's access log without password-reset tokens.
 
-A reset link (`/accounts/reset/<uidb64>/<token>/`) signs its holder in as the account's owner
-until it is used or PASSWORD_RESET_TIMEOUT passes, so whoever reads the logs must not find one
-there. Every value the access log format can show (the request line, the path, the Referer,
-any header) goes through `redacted` first. nginx's log has the same rule
+A reset token signs its holder in as the account's owner until it is used or
+PASSWORD_RESET_TIMEOUT passes, so whoever reads the logs must not find one there. The site never
+puts one in a URL (accounts.password_reset), but a link of the older form
+(`/accounts/reset/<uidb64>/<token>/`, with or without the final slash) may still be typed in.
+Every value the access log format can show (the request line, the path, the Referer, any
+header) goes through `redacted` first. nginx's log has the same rule
 (etc/nginx/templates/default.conf.template, `$loggable_request_uri`).
 https://docs.gunicorn.org/en/stable/settings.html#logger-class
 """
@@ -13,8 +15,8 @@ import re
 from gunicorn.glogging import Logger
 
 # Two path segments after /accounts/reset/: the uid and the token (or Django's "set-password"
-# stand-in for it); `/accounts/reset/done/` has one and stays readable.
-RESET_LINK = re.compile(r"/accounts/reset/[^/?#\s\"]+/[^/?#\s\"]+/")
+# stand-in for it), the final slash optional; `/accounts/reset/done/` has one and stays readable.
+RESET_LINK = re.compile(r"/+accounts/+reset/+[^/?#\s\"]+/+[^/?#\s\"]+/?")
 REDACTED = "/accounts/reset/[redacted]/"
 
 

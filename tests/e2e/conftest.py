@@ -1,7 +1,12 @@
-"""One local topology (nginx, gunicorn + Django, Postgres, S3 and SMTP stand-ins) per test session.
+"""One local topology (nginx, gunicorn + Django, Postgres, S3 and SMTP stand-ins) per test session,
+and a real browser for the tests that need one.
 
 It runs on free ports in a fresh data directory, beside any `make local`. Logs and screenshots
 are kept under artifacts/e2e/<time>/ (git-ignored) for after the run.
+
+The browser is Debian's chromium driven by Playwright (Playwright's own browser downloads are
+not used). It acts as if it reached nginx through the ALB (`X-Forwarded-Proto: https`), so
+Django runs with its deployed settings.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from local.harness import RunningTopology
 from paths import ARTIFACTS_DIR
@@ -48,3 +54,41 @@ def topology(running_topology: RunningTopology) -> RunningTopology:
             running_topology.start(name)
     running_topology.wait_ready(timeout=120)
     return running_topology
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    # We run as root in CI, where chromium's sandbox cannot start.
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: apt-get install chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, topology: RunningTopology) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=topology.base_url,
+        extra_http_headers={"X-Forwarded-Proto": "https"},
+        viewport={"width": 1000, "height": 900},
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

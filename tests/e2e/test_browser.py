@@ -1,60 +1,20 @@
-"""A person in a real browser (Debian's chromium, driven by Playwright) uses the site.
-
-Playwright's own browser downloads are not used: the test drives /usr/bin/chromium. The browser
-acts as if it reached nginx through the ALB (`X-Forwarded-Proto: https`), so Django runs with its
-deployed settings. Screenshots of every step are kept under artifacts/e2e/<time>/browser/.
+"""A person in a real browser (Debian's chromium, driven by Playwright: the `page` fixture of
+tests/e2e/conftest.py) uses the site. Screenshots of every step are kept under
+artifacts/e2e/<time>/browser/.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from local.harness import RunningTopology
 from tests.e2e.users import new_user, png_image, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(180)]
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    # We run as root in CI, where chromium's sandbox cannot start.
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-default-apps",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, topology: RunningTopology) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=topology.base_url,
-        extra_http_headers={"X-Forwarded-Proto": "https"},
-        viewport={"width": 1000, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_a_new_user_posts_follows_reads_and_likes(

@@ -261,6 +261,7 @@ def test_the_web_firewall_rate_limits_the_paths_where_a_request_costs_a_password
     assert set(args.rate_limited_paths) == {
         "/accounts/login/",
         "/accounts/signup/",
+        "/accounts/password_change/",
         "/accounts/password_reset/",
     }
 

@@ -6,6 +6,7 @@ import logging
 import runpy
 from types import SimpleNamespace
 
+import pytest
 from gunicorn.config import Config
 
 from core.access_log import RedactingLogger, redacted
@@ -20,10 +21,25 @@ def test_a_reset_link_is_redacted():
     assert TOKEN not in redacted(f"https://tw.example.com{RESET}?next=/")
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/accounts/reset/MTI/{TOKEN}",
+        f"/accounts/reset/MTI/{TOKEN}?next=/",
+        f"//accounts/reset/MTI/{TOKEN}/",
+        f"/accounts//reset/MTI//{TOKEN}/",
+    ],
+)
+def test_a_reset_link_without_its_final_slash_or_with_doubled_ones_is_redacted(path):
+    assert TOKEN not in redacted(f"GET {path} HTTP/1.1")
+    assert TOKEN not in access_line(path, referer=f"https://tw.example.com{path}")
+
+
 def test_the_set_password_step_and_the_done_page_are_told_apart():
     assert redacted("/accounts/reset/MTI/set-password/") == "/accounts/reset/[redacted]/"
     assert redacted("/accounts/reset/done/") == "/accounts/reset/done/"
     assert redacted("/accounts/password_reset/") == "/accounts/password_reset/"
+    assert redacted("/accounts/reset/") == "/accounts/reset/"
 
 
 def access_line(path: str, referer: str = "-") -> str:

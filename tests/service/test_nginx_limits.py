@@ -1,5 +1,6 @@
-"""The nginx template limits sign-in, sign-up and password reset per client address (429 with a
-short page) and logs no password-reset token; everything else passes untouched. The real nginx,
+"""The nginx template limits sign-in, sign-up, password change and reset per client address, all
+in one zone (429 with a short page), and logs no password-reset token; everything else passes
+untouched. The real nginx,
 from the rendered template, in front of the echo upstream (tests/service/test_nginx_template)."""
 
 import time
@@ -25,7 +26,14 @@ def post(nginx: Nginx, path: str, client: str):
 
 
 @pytest.mark.parametrize(
-    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"]
+    "path",
+    [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password_change/",
+        "/accounts/password_reset/",
+        "/accounts/reset/",
+    ],
 )
 def test_a_burst_of_posts_from_one_address_gets_429_with_a_short_page(nginx, path):
     statuses = Counter(post(nginx, path, "203.0.113.9")[0].status for _ in range(BURST + 10))
@@ -53,6 +61,17 @@ def test_the_reset_confirmation_post_is_limited_too(nginx):
     path = "/accounts/reset/MTI/set-password/"
     statuses = [post(nginx, path, "203.0.113.9")[0].status for _ in range(BURST + 3)]
     assert statuses.count(429) == 2
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/signup/", "/accounts/password_change/", "/accounts/reset/"]
+)
+def test_sign_in_and_the_other_password_forms_share_one_budget(nginx, path):
+    """Changing a password hashes as signing in does: a client who spent its burst on one
+    cannot go on guessing at the other."""
+    for _ in range(BURST + 1):
+        assert post(nginx, "/accounts/login/", "203.0.113.9")[0].status == 200
+    assert post(nginx, path, "203.0.113.9")[0].status == 429
 
 
 def test_another_address_is_not_held_back(nginx):
@@ -85,20 +104,23 @@ def test_the_forms_themselves_have_a_looser_limit(nginx):
     assert statuses[429] == 9
 
 
-def test_the_access_log_has_no_reset_token(nginx):
+@pytest.mark.parametrize("final", ["/", "", "/?next=/"])
+@pytest.mark.parametrize("start", ["/accounts/reset/", "//accounts/reset/", "/accounts//reset/"])
+def test_the_access_log_has_no_reset_token(nginx, start, final):
+    """The site never mails such a link (the token rides after "#"), but one may be typed in."""
     token = "cz8lq4-0f3b2c9d1e8a7b6c5d4e3f2a1b0c9d8e"
     nginx.request(
         "GET",
-        f"/accounts/reset/MTI/{token}/",
+        f"{start}MTI/{token}{final}",
         headers={
             "X-Forwarded-For": "203.0.113.9",
-            "Referer": f"https://tw.example.com/accounts/reset/MTI/{token}/",
+            "Referer": f"https://tw.example.com{start}MTI/{token}{final}",
         },
     )
     nginx.request("GET", "/accounts/reset/done/", headers={"X-Forwarded-For": "203.0.113.9"})
     log = nginx.access_log(lines=2)
     assert token not in log
     assert "203.0.113.9 - - [" in log
-    assert '"GET /accounts/reset/[redacted]/ HTTP/1.1" 200' in log
-    assert '"https://tw.example.com/accounts/reset/[redacted]/"' in log
+    assert '"GET /accounts/reset/[redacted]/' in log
+    assert '"https://tw.example.com/accounts/reset/[redacted]/' in log
     assert '"GET /accounts/reset/done/ HTTP/1.1" 200' in log

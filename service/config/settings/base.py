@@ -92,6 +92,10 @@ SESSION_ENGINE = "core.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A reset link signs its holder in until it is used: an hour, not Django's default three days,
+# bounds how long a mail that lands in the wrong place is worth anything.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#password-reset-timeout
+PASSWORD_RESET_TIMEOUT = 3600
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -101,14 +105,20 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- repeated failed sign-ins (django-axes) --------------------------------------------------
 # nginx limits how fast one address may try (etc/nginx/templates/default.conf.template); this
-# stops a slow guesser: after AXES_FAILURE_LIMIT failures in a row from one address, or against
-# one account from anywhere, sign-in is refused for AXES_COOLOFF_TIME with a page that says so
-# (429). A success clears the count. Locking an account lets anyone who knows a username keep
-# its owner out for the cool-off; a short cool-off bounds that.
+# stops a slow guesser. Failures are counted per account *at one address* and per address
+# (accounts.lockout): after AXES_FAILURE_LIMIT failures in a row for one account from one
+# address, that address may not sign in to that account for AXES_COOLOFF_TIME; after
+# ACCOUNTS_ADDRESS_FAILURE_LIMIT for any accounts, it may not sign in at all. Either way a page
+# says so (429). Failures from other addresses never lock the owner out, so knowing a username
+# is not enough to keep its owner away. A success clears that account's count at that address;
+# a password reset clears the account's everywhere (accounts.password_reset). Wrong current
+# passwords on the change-password form count as failures too (accounts.password_change).
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AXES_FAILURE_LIMIT = 10
+ACCOUNTS_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
+AXES_HANDLER = "accounts.lockout.AccountAtAddressHandler"
 AXES_RESET_ON_SUCCESS = True
 # The cool-off runs from the last counted failure; retrying during it does not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
