@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator, Mapping
 
 from local.launch import ready_to_start
-from local.system import LocalSetupError, as_postgres_user
+from local.system import LocalSetupError, as_account, topology_account
 from local.topology import LocalTopology
 
 
@@ -44,9 +44,10 @@ def postgres_is_running(topology: LocalTopology) -> bool:
 def run_backup_tool(
     topology: LocalTopology, environment: Mapping[str, str], *arguments: str
 ) -> int:
-    """service/db/postgres_backup.py as the Postgres account; its lines go straight through."""
-    command = [*as_postgres_user(), str(topology.backup_script), *arguments]
-    # The Postgres account may not enter the checkout: run from the data directory.
+    """service/db/postgres_backup.py as the account Postgres runs as; its lines go straight
+    through."""
+    command = [*as_account(topology_account(environment)), str(topology.backup_script), *arguments]
+    # That account may not enter the checkout: run from the data directory.
     return subprocess.run(
         command, env=dict(environment), cwd=topology.data_dir, check=False
     ).returncode
@@ -179,5 +180,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    os.umask(0o022)
+    # What a restore writes (the restored cluster, the S3 stand-in's recording) stays private.
+    os.umask(0o077)
     sys.exit(main())

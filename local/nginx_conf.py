@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from local.system import LocalSetupError, running_as_root
+from local.system import LocalSetupError
 from local.topology import LocalTopology
 from paths import SERVICE_DIR
 
@@ -31,12 +31,12 @@ TEMPLATE_VARIABLES = (
     "NGINX_STATIC_ROOT",
     "NGINX_REAL_IP_FROM",
 )
-# Debian's nginx package runs its workers as www-data; a root master needs a worker account.
-WORKER_ACCOUNT = "www-data"
 
+# No `user` directive: nginx never starts as root here (local/bin/unprivileged), so master and
+# worker run as the account that owns the private data directory and its static files.
 MAIN_CONF = """\
 # Written by local/nginx_conf.py; every run rewrites it.
-{user_line}worker_processes 1;
+worker_processes 1;
 daemon off;
 pid {nginx_dir}/nginx.pid;
 error_log stderr notice;
@@ -99,8 +99,7 @@ def write_config(nginx_dir: Path, environ: Mapping[str, str]) -> Path:
             render_template(template, environ)
         )
     main = nginx_dir / "nginx.conf"
-    user_line = f"user {WORKER_ACCOUNT};\n" if running_as_root() else ""
-    main.write_text(MAIN_CONF.format(nginx_dir=nginx_dir, user_line=user_line))
+    main.write_text(MAIN_CONF.format(nginx_dir=nginx_dir))
     return main
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from local import backup_tools
 from local.ports import Ports
-from local.system import postgres_bin_dir
+from local.shared_venv import RUNTIME
+from local.system import postgres_bin_dir, topology_account
 from paths import REPO_ROOT
 from service_contract import DB, NGINX, WEB
 
@@ -43,8 +44,9 @@ GENERATED_SECRETS = ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "POSTGRES_APP_PAS
 
 
 def new_data_dir(prefix: str = "django-tw-") -> Path:
-    """A fresh temporary data directory. mkdtemp makes it 0700; 0755 lets the Postgres account
-    through when we are root."""
+    """A fresh temporary data directory. mkdtemp makes it 0700; 0755 lets another account through
+    when we are root (the service tests' Postgres). A topology's preparation makes its own data
+    directory private to the account its processes run as (local/prepare.py)."""
     path = Path(tempfile.mkdtemp(prefix=prefix))
     path.chmod(0o755)
     return path
@@ -130,7 +132,7 @@ class LocalTopology:
 
         A file from an older checkout gets the keys it lacks appended; existing values never
         change (the cluster holds them)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(self.secrets_file, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "r+") as handle:
             handle.seek(0)
@@ -151,12 +153,11 @@ class LocalTopology:
         """The environment every Procfile process runs with."""
         secret = self.secrets()
         ports = self.ports
-        venv_bin = REPO_ROOT / ".venv" / "bin"
-        # barman's virtualenv after the project's: its python3 is what the Postgres account
-        # finds (it cannot enter a venv under /root), while `python` stays the project's.
+        # As root, the processes run unprivileged: from a virtualenv every account can run
+        # (local/shared_venv.py), not the project's .venv. barman's after it: its tools only.
         path = os.pathsep.join(
             [
-                str(venv_bin),
+                str(RUNTIME.bin()),
                 str(postgres_bin_dir()),
                 str(backup_tools.tools_bin()),
                 base.get("PATH", os.defpath),
@@ -207,13 +208,17 @@ class LocalTopology:
         # 127.0.0.1 as in the task, not localhost: nginx would try ::1 first, where gunicorn
         # does not listen.
         nginx = {
-            "NGINX_LISTEN_PORT": str(ports.http),
+            # The template's `listen ${NGINX_LISTEN_PORT};` takes an address:port as well: in the
+            # task the bare port is reachable only through the ALB; here it would be the LAN's.
+            "NGINX_LISTEN_PORT": f"127.0.0.1:{ports.http}",
             "NGINX_UPSTREAM": f"127.0.0.1:{ports.web}",
             "NGINX_STATIC_ROOT": str(self.static_root),
             "NGINX_REAL_IP_FROM": "127.0.0.1/32",
         }
         for contract, values in ((DB, db), (WEB, web), (NGINX, nginx)):
             contract.checked("make local", values)
+        # local/bin/unprivileged runs every Procfile entry as this account when we are root.
+        account = topology_account(base)
         env = dict(base)
         env.update(
             {
@@ -221,6 +226,7 @@ class LocalTopology:
                 "PYTHONUNBUFFERED": "1",
                 "REPO_ROOT": str(REPO_ROOT),
                 "LOCAL_DIR": str(self.data_dir),
+                "LOCAL_RUN_AS": "" if account is None else f"{account.pw_uid}:{account.pw_gid}",
                 **ports.as_environment(),
                 # local/bin/db's steps and port: in the image they are its entrypoint and 5432.
                 "POSTGRES_GUARD": str(self.guard_script),

@@ -19,7 +19,7 @@ import requests
 
 from local.client import SiteClient
 from local.harness import RunningTopology, TopologyError, wait_until
-from local.system import as_postgres_user
+from local.system import as_account, topology_account
 from paths import REPO_ROOT
 from tests.e2e.users import signed_in
 
@@ -172,7 +172,7 @@ def test_a_second_postgres_on_the_same_data_refuses_while_the_first_serves(
     environment = {**topology.environment, "PG_LOCK_WAIT_SECONDS": "0"}
     second = subprocess.run(
         [
-            *as_postgres_user(),
+            *as_account(topology_account(environment)),
             environment[
                 "POSTGRES_GUARD"
             ],  # service/db/postgres-guard.sh, as the db process runs it

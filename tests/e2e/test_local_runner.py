@@ -33,7 +33,8 @@ def test_the_nginx_template_renders_to_a_configuration_nginx_accepts(fresh_topol
     rendered = (fresh_topology.nginx_dir / "conf.d" / "default.conf").read_text()
     for variable in TEMPLATE_VARIABLES:
         assert "${" + variable + "}" not in rendered
-    assert f"listen {fresh_topology.ports.http};" in rendered
+    # Loopback only: the local site has no TLS and trusts `Host: localhost`.
+    assert f"listen 127.0.0.1:{fresh_topology.ports.http};" in rendered
     # nginx's own variables are left for nginx: envsubst got the list of ours only.
     assert "$http_x_forwarded_proto" in rendered
     # The container health check's liveness answer is nginx's own, as in the image.

@@ -1,0 +1,190 @@
+"""The local topology keeps to this machine: every socket it listens on is on 127.0.0.1, none of
+its processes runs as root (even when started as root), and its data directory (database, WAL
+archive and base backups, media, mail with reset links, secrets) is readable by its owner only.
+
+Read from the outside, as another user of the machine would see it: /proc's socket tables and
+process status, and the modes of the files in the data directory.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from local.client import SiteClient
+from local.harness import RunningTopology
+from paths import REPO_ROOT
+from tests.e2e.users import new_user, png_image
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+LISTEN = "0A"  # TCP_LISTEN in /proc/net/tcp's `st` column (include/net/tcp_states.h)
+
+
+@dataclass(frozen=True)
+class Socket:
+    table: str  # tcp, tcp6, udp, udp6
+    address: str
+    port: int
+    inode: int
+
+
+def decode_address(hex_address: str) -> str:
+    """/proc/net/tcp{,6} print addresses as the kernel stores them: 32-bit words in host order."""
+    raw = bytes.fromhex(hex_address)
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+    return str(ipaddress.ip_address(words))
+
+
+def bound_sockets() -> dict[int, Socket]:
+    """inode -> socket, for every listening TCP socket and every bound UDP socket."""
+    found = {}
+    for table in ("tcp", "tcp6", "udp", "udp6"):
+        lines = Path(f"/proc/net/{table}").read_text().splitlines()[1:]
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], int(fields[9])
+            hex_address, hex_port = local.split(":")
+            port = int(hex_port, 16)
+            if (table.startswith("tcp") and state != LISTEN) or port == 0:
+                continue
+            found[inode] = Socket(table, decode_address(hex_address), port, inode)
+    return found
+
+
+def process_group(pid: int) -> int | None:
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name may hold spaces and parentheses: the fields start after the last ")".
+    return int(stat_line.rsplit(")", 1)[1].split()[2])
+
+
+def topology_processes(topology: RunningTopology) -> dict[int, str]:
+    """pid -> Procfile entry, for every live process of the topology (each entry is started in a
+    process group of its own, whose id is the entry's pid)."""
+    groups = {process.pid: name for name, process in topology.processes.items()}
+    found = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        group = process_group(int(entry.name))
+        if group in groups:
+            found[int(entry.name)] = groups[group]
+    return found
+
+
+def socket_inodes(pid: int) -> set[int]:
+    inodes = set()
+    try:
+        links = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return inodes
+    for link in links:
+        try:
+            target = os.readlink(link)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[len("socket:[") : -1]))
+    return inodes
+
+
+def uids(pid: int) -> tuple[int, ...]:
+    """Real, effective, saved and filesystem uid of `pid`."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Uid:"):
+            return tuple(int(value) for value in line.split()[1:])
+    raise AssertionError(f"no Uid line for {pid}")
+
+
+def command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+
+
+def test_every_socket_of_the_topology_is_on_the_loopback_address(topology: RunningTopology):
+    sockets = bound_sockets()
+    listening: dict[str, list[Socket]] = {}
+    for pid, name in topology_processes(topology).items():
+        for inode in socket_inodes(pid):
+            if inode in sockets:
+                listening.setdefault(name, []).append(sockets[inode])
+    exposed = {
+        name: [f"{s.table} {s.address}:{s.port}" for s in found if s.address != "127.0.0.1"]
+        for name, found in listening.items()
+    }
+    assert not any(exposed.values()), f"listening beyond 127.0.0.1: {exposed}"
+    # Each process was seen on its own port: the check above looked at the real sockets.
+    ports = {name: {s.port for s in found} for name, found in listening.items()}
+    expected = {"nginx": "http", "web": "web", "db": "db", "s3": "s3", "mail": "smtp"}
+    for name, port_name in expected.items():
+        assert topology.ports.as_dict()[port_name] in ports.get(name, set()), (name, ports)
+
+
+def test_no_process_of_the_topology_runs_as_root(topology: RunningTopology):
+    processes = topology_processes(topology)
+    gunicorn = [pid for pid, name in processes.items() if "gunicorn" in command_line(pid)]
+    assert gunicorn, f"no gunicorn among {sorted(set(processes.values()))}"
+    assert {processes[pid] for pid in gunicorn} == {"web"}
+    assert set(processes.values()) == set(topology.commands), processes
+    # This suite runs as root in CI and here, where the drop is what is being tested; run as
+    # anyone else, every process stays that account.
+    allowed = (lambda uid: uid != 0) if os.geteuid() == 0 else (lambda uid: uid == os.geteuid())
+    wrong = {
+        f"{processes[pid]} {pid} {command_line(pid)[:60]}": uids(pid)
+        for pid in processes
+        if not all(allowed(uid) for uid in uids(pid))
+    }
+    assert not wrong, f"processes running as root (uids real, effective, saved, fs): {wrong}"
+
+
+def group_or_other_bits(root: Path) -> list[str]:
+    found = []
+    for path in [root, *root.rglob("*")]:
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            continue
+        if mode & 0o077:
+            found.append(f"{stat.filemode(mode)} {path.relative_to(root.parent)}")
+    return found
+
+
+def test_the_data_directory_is_private_after_an_upload_a_reset_mail_and_a_backup(
+    topology: RunningTopology,
+):
+    user = new_user("private")
+    client = SiteClient(topology.base_url)
+    client.sign_up(user.username, user.email, user.password)
+    client.log_in(user.username, user.password)
+    posted = client.post_tweet("kept private", ("private.png", png_image(24, 16), "image/png"))
+    assert posted.status_code in (302, 303), posted.text[:2000]
+    mailed = SiteClient(topology.base_url).post("/accounts/password_reset/", {"email": user.email})
+    assert mailed.status_code in (302, 303), mailed.status_code
+    backup = subprocess.run(
+        [sys.executable, "-m", "local.backup", "take"],
+        cwd=REPO_ROOT,
+        env=topology.environment,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert backup.returncode == 0, backup.stderr
+    data_dir = topology.data_dir
+    # What the walk must cover: the S3 stand-in's recording (the upload, the WAL archive and the
+    # base backup), the mail, the database cluster, the secrets and nginx's files.
+    local = topology.topology
+    recording = local.s3_recording.read_text()
+    assert topology.environment["AWS_STORAGE_BUCKET_NAME"] in recording, "no upload recorded"
+    assert "/base/" in recording, "no base backup in the recording"
+    assert any((local.mail_dir / "new").iterdir()), "no reset mail kept"
+    for kept in (local.pgdata, local.secrets_file, local.nginx_dir, local.static_root):
+        assert kept.exists(), kept
+    leaks = group_or_other_bits(data_dir)
+    assert not leaks, "readable beyond its owner:\n" + "\n".join(leaks[:40])
