@@ -272,6 +272,13 @@ WEB = ContainerContract(
             required=False,
         ),
         Variable(
+            "DJANGO_ADMIN_PATH",
+            "Where Django's admin lives, for staff only (e.g. team/desk/; never admin/). Default "
+            "staff-<20 hex digits>/, derived from the secret key; createstaff prints it.",
+            "settings.ADMIN_PATH",
+            required=False,
+        ),
+        Variable(
             "DJANGO_LOG_LEVEL",
             "The root logger's level (default INFO).",
             "settings.LOGGING",

@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.conf.urls.static import static
+from django.contrib import admin
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.password_change import ChangePasswordView
 from accounts.password_reset import ResetCodeView, SetPasswordView
+from accounts.staff_admin import admin_path
 from core import views as core_views
 from tweets import views as tweet_views
 
@@ -38,6 +40,8 @@ urlpatterns = [
     path("u/<str:username>/", account_views.profile, name="profile"),
     path("u/<str:username>/follow/", account_views.follow, name="follow"),
     path("u/<str:username>/unfollow/", account_views.unfollow, name="unfollow"),
+    # Last: the site's own pages win over a chosen DJANGO_ADMIN_PATH. Staff only; 404 otherwise.
+    path(admin_path(settings.ADMIN_PATH, settings.SECRET_KEY), admin.site.urls),
 ]
 
 # Development only (both are empty lists unless DEBUG): static files straight from the apps and

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's admin as `admin.site`, for staff only, at ADMIN_PATH (accounts.staff_admin).
+    "accounts.staff_admin.StaffAdminConfig",
     "axes",
     "csp",
     "core",
@@ -102,6 +104,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- the admin, for staff accounts (accounts.staff_admin) --------------------------------------
+# Where it lives, e.g. "team/desk/"; unset: "staff-<20 hex digits>/", derived from SECRET_KEY so
+# that every deployment has its own. `python manage.py createstaff` prints it. Never "admin/".
+ADMIN_PATH = env("DJANGO_ADMIN_PATH", default="")
 
 # --- repeated failed sign-ins (django-axes) --------------------------------------------------
 # nginx limits how fast one address may try (etc/nginx/templates/default.conf.template); this
