@@ -6,6 +6,7 @@ site's, limited by nginx and locked out by django-axes like anyone's."""
 from __future__ import annotations
 
 import html
+import os
 import re
 import subprocess
 import sys
@@ -165,3 +166,26 @@ def test_guessing_at_a_staff_account_locks_that_address_out(topology: RunningTop
     owner = SiteClient(topology.base_url)
     owner.log_in(user.username, user.password)
     assert owner.get(admin).status_code == 200
+
+
+def test_local_manage_runs_createstaff_beside_a_running_topology(topology: RunningTopology):
+    """`python -m local.manage`, the local stand-in for ECS Exec into the web container, with
+    the password on standard input."""
+    user = new_user("localstaff")
+    environment = {
+        **os.environ,
+        "LOCAL_DIR": str(topology.data_dir),
+        **topology.ports.as_environment(),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "local.manage", "createstaff", "--username", user.username,
+         "--email", user.email, "--password-stdin", "--site", urlsplit(topology.base_url).netloc],
+        input=user.password + "\n", env=environment, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert user.password not in result.stdout + result.stderr
+    admin = result.stdout.rpartition("?next=")[2].strip()
+    client = SiteClient(topology.base_url)
+    client.log_in(user.username, user.password)
+    assert client.get(admin).status_code == 200
