@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -35,8 +36,14 @@ def test_static_files_come_from_nginx_with_long_lived_caching(topology: RunningT
     # A file Django has never heard of: only nginx, reading the static volume, can serve it.
     probe = static_root / "e2e-probe.txt"
     probe.write_text("served by nginx\n")
-    probe.chmod(0o644)
-    response = requests.get(f"{topology.base_url}/static/e2e-probe.txt", timeout=5)
+    # Kept as the data directory keeps every file: its owner's (nginx runs as that account).
+    owner = static_root.stat()
+    os.chown(probe, owner.st_uid, owner.st_gid)
+    probe.chmod(0o600)
+    try:
+        response = requests.get(f"{topology.base_url}/static/e2e-probe.txt", timeout=5)
+    finally:
+        probe.unlink()
     assert response.status_code == 200
     assert response.text == "served by nginx\n"
 
