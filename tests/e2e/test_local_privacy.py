@@ -8,12 +8,10 @@ process status, and the modes of the files in the data directory.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,51 +19,17 @@ import pytest
 from local.client import SiteClient
 from local.harness import RunningTopology
 from paths import REPO_ROOT
+from tests.e2e.processes import (
+    Socket,
+    bound_sockets,
+    command_line,
+    process_group,
+    socket_inodes,
+    uids,
+)
 from tests.e2e.users import new_user, png_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
-
-LISTEN = "0A"  # TCP_LISTEN in /proc/net/tcp's `st` column (include/net/tcp_states.h)
-
-
-@dataclass(frozen=True)
-class Socket:
-    table: str  # tcp, tcp6, udp, udp6
-    address: str
-    port: int
-    inode: int
-
-
-def decode_address(hex_address: str) -> str:
-    """/proc/net/tcp{,6} print addresses as the kernel stores them: 32-bit words in host order."""
-    raw = bytes.fromhex(hex_address)
-    words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
-    return str(ipaddress.ip_address(words))
-
-
-def bound_sockets() -> dict[int, Socket]:
-    """inode -> socket, for every listening TCP socket and every bound UDP socket."""
-    found = {}
-    for table in ("tcp", "tcp6", "udp", "udp6"):
-        lines = Path(f"/proc/net/{table}").read_text().splitlines()[1:]
-        for line in lines:
-            fields = line.split()
-            local, state, inode = fields[1], fields[3], int(fields[9])
-            hex_address, hex_port = local.split(":")
-            port = int(hex_port, 16)
-            if (table.startswith("tcp") and state != LISTEN) or port == 0:
-                continue
-            found[inode] = Socket(table, decode_address(hex_address), port, inode)
-    return found
-
-
-def process_group(pid: int) -> int | None:
-    try:
-        stat_line = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    # The command name may hold spaces and parentheses: the fields start after the last ")".
-    return int(stat_line.rsplit(")", 1)[1].split()[2])
 
 
 def topology_processes(topology: RunningTopology) -> dict[int, str]:
@@ -78,34 +42,6 @@ def topology_processes(topology: RunningTopology) -> dict[int, str]:
         if group in groups:
             found[int(entry.name)] = groups[group]
     return found
-
-
-def socket_inodes(pid: int) -> set[int]:
-    inodes = set()
-    try:
-        links = list(Path(f"/proc/{pid}/fd").iterdir())
-    except OSError:
-        return inodes
-    for link in links:
-        try:
-            target = os.readlink(link)
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(int(target[len("socket:[") : -1]))
-    return inodes
-
-
-def uids(pid: int) -> tuple[int, ...]:
-    """Real, effective, saved and filesystem uid of `pid`."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("Uid:"):
-            return tuple(int(value) for value in line.split()[1:])
-    raise AssertionError(f"no Uid line for {pid}")
-
-
-def command_line(pid: int) -> str:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
 
 
 def test_every_socket_of_the_topology_is_on_the_loopback_address(topology: RunningTopology):

@@ -4,6 +4,7 @@ cleanly, and the next `make local` finds the users, tweets and images of the las
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import signal
@@ -18,6 +19,7 @@ from local.harness import port_open
 from local.measure_startup import make_local
 from local.ports import Ports
 from local.topology import new_data_dir
+from tests.e2e.processes import command_line, descendants, exposed_sockets, uids
 from tests.e2e.users import new_user, png_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -60,6 +62,14 @@ def test_ctrl_c_stops_everything_and_data_survives_a_restart(data_dir: Path, art
 
     with make_local(data_dir, ports, log) as first:
         first.wait_healthy(timeout=180)
+        # Under honcho as under the harness: loopback only, and Django never as root (the
+        # runners above it, make, local.run and honcho, hold no socket and serve nothing).
+        processes = descendants(first.process.pid)
+        assert not exposed_sockets(processes), exposed_sockets(processes)
+        gunicorn = [pid for pid in processes if "gunicorn" in command_line(pid)]
+        assert gunicorn, [command_line(pid)[:60] for pid in processes]
+        if os.geteuid() == 0:
+            assert all(0 not in uids(pid) for pid in gunicorn), {p: uids(p) for p in gunicorn}
         # Plain http, no load balancer in front: pages answer without an HTTPS redirect.
         client = SiteClient(first.url, https=False)
         assert client.get("/accounts/login/").status_code == 200
