@@ -14,6 +14,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from local.client import SiteClient
 from local.harness import RunningTopology
@@ -189,3 +190,28 @@ def test_local_manage_runs_createstaff_beside_a_running_topology(topology: Runni
     client = SiteClient(topology.base_url)
     client.log_in(user.username, user.password)
     assert client.get(admin).status_code == 200
+
+
+@pytest.mark.browser
+def test_in_a_browser_staff_reach_the_admin_and_its_pages_break_no_policy(
+    page: Page, topology: RunningTopology, staff
+):
+    """Chromium reports on its console what the Content-Security-Policy blocks; the admin's
+    scripts and styles are static files, so nothing is."""
+    user, admin, _ = staff
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(f"/accounts/login/?next={admin}")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", user.password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"**{admin}")
+    expect(page.locator("#site-name")).to_contain_text("django-tw staff")
+    page.click(f"a[href='{admin}auth/user/']")
+    page.wait_for_url(f"**{admin}auth/user/")
+    page.click(f"#result_list a:text-is('{user.username}')")
+    page.wait_for_url(f"**{admin}auth/user/*/change/")
+    expect(page.locator("input[name=username]")).to_have_value(user.username)
+    text = page.inner_text("body")
+    assert not [mark for mark in TEMPLATE_SYNTAX if mark in text]
+    assert not [line for line in console if "Content Security Policy" in line], console
