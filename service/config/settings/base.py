@@ -216,6 +216,12 @@ IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 # Width x height (x frames) at most: 16 megapixels, a 4928 x 3264 photo. Pillow alone refuses
 # only past 2 x MAX_IMAGE_PIXELS (about 179 megapixels), and every viewer's browser decodes it.
 IMAGE_UPLOAD_MAX_PIXELS = 16_000_000
+# Frames at most (a GIF of 200,000 one-pixel frames fits in 5 MB and costs a worker half a minute),
+# and the wall time decoding may take, checked between frames: well inside gunicorn's 30 s timeout
+# on the task's 0.5 vCPU. Pillow refuses, on opening and on each frame, a canvas above twice
+# IMAGE_UPLOAD_MAX_PIXELS (core.apps).
+IMAGE_UPLOAD_MAX_FRAMES = 200
+IMAGE_UPLOAD_MAX_DECODE_SECONDS = 10.0
 
 
 def content_security_policy(media_storage: dict) -> dict:
