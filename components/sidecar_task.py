@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aliases import with_former_types
+from components.container_memory import memory_split
 from components.policy_documents import policy_document
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_containers import container_definitions, log_group_name, task_volumes
@@ -114,6 +115,7 @@ class SidecarTaskArgs:
 
     def __post_init__(self) -> None:
         check_task_containers(self.containers, self.volumes)
+        memory_split(self.memory, {c.name: c.memory for c in self.containers})  # fits, or says
         by_name = {container.name: container for container in self.containers}
         if self.cpu_architecture not in CPU_ARCHITECTURES:
             raise ValueError(
@@ -280,6 +282,7 @@ class SidecarTask(pulumi.ComponentResource):
             args.containers,
             {container: group.name for container, group in log_groups.items()},
             args.region,
+            task_memory=args.memory,
         )
         task_definition = aws.ecs.TaskDefinition(
             f"{name}-taskdef",

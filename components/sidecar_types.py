@@ -12,6 +12,8 @@ from typing import Any
 
 import pulumi
 
+from components.container_memory import SMALL_CONTAINER, MemoryNeed
+
 # Fargate's hard limit for stopTimeout.
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
 MAX_STOP_TIMEOUT = 120
@@ -143,6 +145,8 @@ class ContainerSpec:
     user: str | None = None
     """``uid:gid`` the container runs as. Say it even when the image's USER matches, so the
     task definition shows no container runs as root (FSBP ECS.20)."""
+    memory: MemoryNeed = SMALL_CONTAINER
+    """Its part of the task's memory (``container_memory``): a small fixed limit unless said."""
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}", self.name):
