@@ -91,6 +91,11 @@ def container_definition(
         definition["stopTimeout"] = container.stop_timeout
     if container.user is not None:
         definition["user"] = container.user
+    # The provider decodes the JSON into the SDK's ContainerDefinition (Memory,
+    # MemoryReservation) and compares definitions without defaulting either
+    # (terraform-provider-aws internal/service/ecs/container_definitions.go:
+    # expandContainerDefinitions, containerDefinitionsAreEquivalent): a changed limit is a new
+    # revision.
     if memory is not None:
         definition |= memory.to_ecs()
     return definition
