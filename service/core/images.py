@@ -134,6 +134,20 @@ class UploadedImageField(forms.ImageField):
 
     default_validators: ClassVar[list] = []
 
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except ValidationError as refused:
+            # Pillow's own check (core.apps) refused to open it: say why, not "not an image".
+            if isinstance(refused.__cause__, Image.DecompressionBombError):
+                limit = settings.IMAGE_UPLOAD_MAX_PIXELS
+                raise ValidationError(
+                    f"The image is more than {2 * limit // 1_000_000} megapixels; "
+                    f"the limit is {limit // 1_000_000} megapixels in all.",
+                    code="image_too_many_pixels",
+                ) from refused.__cause__
+            raise
+
     def clean(self, data, initial=None):
         value = super().clean(data, initial)
         if isinstance(value, UploadedFile):

@@ -130,3 +130,18 @@ def test_an_avatar_is_held_to_the_frame_limit_too(alice_client, alice):
     assert "frames; the limit is" in response.content.decode()
     alice.profile.refresh_from_db()
     assert not alice.profile.avatar
+
+
+def test_an_image_pillow_will_not_open_is_refused_with_the_reason(alice_client, bucket_keys):
+    # Past twice IMAGE_UPLOAD_MAX_PIXELS Pillow refuses to open the file at all (core.apps):
+    # the header alone is read.
+    buffer = io.BytesIO()
+    Image.new("1", (6000, 6000)).save(buffer, format="PNG")
+    before = bucket_keys()
+    response = post_image(alice_client, buffer.getvalue(), "huge.png")
+    assert response.status_code == 400
+    assert (
+        "The image is more than 32 megapixels; the limit is 16 megapixels in all."
+        in response.content.decode()
+    )
+    assert bucket_keys() == before
