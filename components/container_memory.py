@@ -22,17 +22,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class MemoryNeed:
-    """What one container asks of the task's memory, MiB.
-
-    reservation: what it needs to run (``memoryReservation``).
-    limit: a fixed hard limit, for a small container whose use does not grow with the task;
-        None: a share of what the fixed containers leave.
-    share: its weight among the containers without a fixed limit.
-    """
+    """What one container asks of the task's memory, MiB."""
 
     reservation: int
+    """What it needs to run: its ``memoryReservation``."""
     limit: int | None = None
+    """A fixed hard limit, for a small container whose use does not grow with the task; None:
+    a share of what the fixed containers leave."""
     share: int = 0
+    """Its weight among the containers without a fixed limit."""
 
     def __post_init__(self) -> None:
         if self.reservation < MIN_RESERVATION:
