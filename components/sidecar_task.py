@@ -115,7 +115,7 @@ class SidecarTaskArgs:
 
     def __post_init__(self) -> None:
         check_task_containers(self.containers, self.volumes)
-        memory_split(self.memory, {c.name: c.memory for c in self.containers})  # fits, or says
+        memory_split(self.memory, {c.name: c.memory for c in self.containers})  # refuses too small
         by_name = {container.name: container for container in self.containers}
         if self.cpu_architecture not in CPU_ARCHITECTURES:
             raise ValueError(
