@@ -17,7 +17,6 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aliases import with_former_types
-from components.container_memory import memory_split
 from components.policy_documents import policy_document
 from components.security_groups import allow_tcp_in, allow_tcp_out, security_group
 from components.sidecar_containers import container_definitions, log_group_name, task_volumes
@@ -35,6 +34,7 @@ from components.sidecar_service import (
     STEADY_STATE_TIMEOUTS,
     DeploymentLimits,
     capacity_provider_strategies,
+    check_scheduling,
     declare_spot_capacity,
     deployment_alarm,
     deployment_alarms,
@@ -114,8 +114,7 @@ class SidecarTaskArgs:
     a first task that starts too early fails, and a first deployment has nothing to roll back to."""
 
     def __post_init__(self) -> None:
-        check_task_containers(self.containers, self.volumes)
-        memory_split(self.memory, {c.name: c.memory for c in self.containers})  # refuses too small
+        check_task_containers(self.containers, self.volumes, self.memory)
         by_name = {container.name: container for container in self.containers}
         if self.cpu_architecture not in CPU_ARCHITECTURES:
             raise ValueError(
@@ -132,16 +131,7 @@ class SidecarTaskArgs:
                 )
         if self.desired_count < 0:
             raise ValueError("SidecarTaskArgs.desired_count must be 0 or more")
-        if self.autoscaled and self.stateful:
-            raise ValueError(
-                "SidecarTaskArgs.autoscaled with a stateful container: a task that holds data "
-                "must never run twice; move the data out of the task or turn auto scaling off"
-            )
-        if self.fargate_spot and self.stateful:
-            raise ValueError(
-                "SidecarTaskArgs.fargate_spot with a stateful container: Spot may stop the one "
-                "task that holds the data at two minutes' notice; turn fargate_spot off"
-            )
+        check_scheduling(self.stateful, self.autoscaled, self.fargate_spot)
         not_resources = [
             repr(item) for item in self.ready_after if not isinstance(item, pulumi.Resource)
         ]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from components.container_memory import SMALL_CONTAINER, MemoryNeed
+from components.container_memory import SMALL_CONTAINER, MemoryNeed, memory_split
 
 # Fargate's hard limit for stopTimeout.
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
@@ -214,10 +214,14 @@ class EgressRule:
             )
 
 
-def check_task_containers(containers: Sequence[ContainerSpec], volumes: Sequence[Volume]) -> None:
+def check_task_containers(
+    containers: Sequence[ContainerSpec], volumes: Sequence[Volume], task_memory: int
+) -> None:
     """The containers of one task against each other: names and ports once each, every
     ``depends_on`` a container of the task (with a health check for ``HEALTHY``), every mount a
-    declared volume. Raises ValueError naming what to change."""
+    declared volume, their memory needs within the task's ``task_memory`` MiB
+    (``container_memory.memory_split`` refuses a task too small). Raises ValueError naming what
+    to change."""
     names = [container.name for container in containers]
     if not names:
         raise ValueError("SidecarTaskArgs.containers is empty; give at least one container")
@@ -256,3 +260,4 @@ def check_task_containers(containers: Sequence[ContainerSpec], volumes: Sequence
                     f"container {container.name!r} mounts volume {mount.volume!r}; declare "
                     f"it in SidecarTaskArgs.volumes (declared: {sorted(volume_names)})"
                 )
+    memory_split(task_memory, {container.name: container.memory for container in containers})
