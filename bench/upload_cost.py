@@ -2,11 +2,17 @@
 re-encoding it (core.images.UploadedImageField, as the tweet and profile forms run it), each
 case in a fresh process so that its peak is its own.
 
-    PYTHONPATH=.:service python -m bench.upload_cost
+    PYTHONPATH=.:service python -m bench.upload_cost [CASE ...]
+    PYTHONPATH=.:service python -m bench.upload_cost --service OTHER_TREE/service [CASE ...]
 
 Cases: the largest accepted image of each kind (16 megapixels in all, IMAGE_UPLOAD_MAX_FRAMES
-frames for the animations) and the refused one-pixel animation of 215,000 frames. "baseline" is
-Django and Pillow loaded, nothing decoded. Prints one JSON line per case.
+frames for the animations) and the refused one-pixel animations: the GIF of 215,000 frames and
+an APNG and an animated WebP of as many frames as fit in IMAGE_UPLOAD_MAX_BYTES
+(bench.one_pixel_animations); ``<gif|apng|webp>-<N>-one-pixel-frames`` gives N frames.
+"baseline" is Django and Pillow loaded, nothing decoded.
+``--service`` measures another checkout's upload code (its ``service`` directory) with the same
+inputs. Prints one JSON line per case: ``seconds`` is the field's clean alone, ``wall_seconds``
+the whole child process, ``peak_rss_mib`` the child's peak from wait4.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,16 +35,25 @@ CASES = (
     "apng-200-frames-16mp",
     "webp-200-frames-16mp",
     "gif-215000-one-pixel-frames",
+    "apng-one-pixel-frames-5mb",
+    "webp-one-pixel-frames-5mb",
 )
+ONE_PIXEL_FORMATS = {"gif": "GIF", "apng": "PNG", "webp": "WEBP"}
+ONE_PIXEL = re.compile(r"(gif|apng|webp)-[0-9]+-one-pixel-frames")
 
 
-def content(case: str) -> bytes:
+def content(case: str, max_bytes: int = 5 * 1024 * 1024) -> bytes:
+    """The upload of `case`; `max_bytes` is the upload cap the one-pixel APNG and WebP fill
+    (IMAGE_UPLOAD_MAX_BYTES)."""
     from PIL import Image, ImageDraw
 
-    from tests.service.gif_bytes import one_pixel_frames
+    from bench.one_pixel_animations import BUILDERS, largest_within
 
-    if case == "gif-215000-one-pixel-frames":
-        return one_pixel_frames(215_000)
+    kind, _, size = case.partition("-")
+    if case.endswith("-one-pixel-frames-5mb"):
+        return largest_within(ONE_PIXEL_FORMATS[kind], max_bytes)
+    if case.endswith("-one-pixel-frames"):  # <kind>-<frames>-one-pixel-frames
+        return BUILDERS[ONE_PIXEL_FORMATS[kind]](int(size.split("-")[0]))
     still = {"jpeg-16mp": "JPEG", "png-16mp": "PNG", "webp-16mp": "WEBP"}
     if case in still:
         # A photo-like picture: gradients and shapes, so every encoder works for its bytes.
@@ -94,23 +110,31 @@ def measure_here(case: str, path: str) -> dict[str, object]:
     return {"case": case, "bytes": len(data), "seconds": round(seconds, 2), "outcome": outcome}
 
 
-def measure(case: str, directory: str) -> dict[str, object]:
-    """In the parent: the upload written to a file by one child, then measured by another, its
-    peak RSS from wait4's rusage. The parent makes nothing itself: Linux starts a child's peak
-    RSS at its parent's size (the copy fork made), so a parent that had built a 16-megapixel
-    image would raise every child's figure."""
+def measure(case: str, directory: str, service: str = "service") -> dict[str, object]:
+    """In the parent: the upload written to a file by one child, then measured by another
+    that imports the upload code of `service`, its peak RSS from wait4's rusage. Linux starts a
+    child's peak RSS at its parent's size (the copy fork made), so the parent makes nothing
+    itself: a parent that had built a 16-megapixel image would raise every child's figure. And
+    each child's own rusage is read, not getrusage(RUSAGE_CHILDREN), whose ru_maxrss is the
+    largest of every child waited for so far (the writers included)."""
     path = os.path.join(directory, case)
     subprocess.run([sys.executable, "-m", "bench.upload_cost", "--write", case, path], check=True)
+    environment = os.environ | {"PYTHONPATH": os.pathsep.join([os.getcwd(), service])}
+    started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "bench.upload_cost", "--child", case, path], stdout=subprocess.PIPE
+        [sys.executable, "-m", "bench.upload_cost", "--child", case, path],
+        stdout=subprocess.PIPE,
+        env=environment,
     )
     assert child.stdout is not None
     line = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         raise SystemExit(f"case {case} failed ({child.returncode})")
     result = json.loads(line)
+    result["wall_seconds"] = round(wall, 2)
     result["peak_rss_mib"] = round(usage.ru_maxrss / 1024)  # kilobytes on Linux
     return result
 
@@ -123,9 +147,15 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--child"]:
         print(json.dumps(measure_here(argv[1], argv[2])))
         return 0
+    service = "service"
+    if argv[:1] == ["--service"]:
+        service, argv = os.path.abspath(argv[1]), argv[2:]
+    unknown = [case for case in argv if case not in CASES and not ONE_PIXEL.fullmatch(case)]
+    if unknown:
+        raise SystemExit(f"unknown case(s) {', '.join(unknown)}; the cases: {', '.join(CASES)}")
     with tempfile.TemporaryDirectory() as directory:
         for case in argv or CASES:
-            print(json.dumps(measure(case, directory)), flush=True)
+            print(json.dumps(measure(case, directory, service)), flush=True)
     return 0
 
 
