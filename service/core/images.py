@@ -4,7 +4,7 @@ included, reaches other users) and stored under a fresh name."""
 
 import io
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
 from typing import ClassVar
 
@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps
 
 from core.image_frames import DecodeLimits, bounded_frames, clean_frame, too_many_pixels
+from core.renditions import Rendition, rendered, stored_name
 
 _EXTENSION_BY_FORMAT = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 _CONTENT_TYPE_BY_FORMAT = {
@@ -26,9 +27,12 @@ _CONTENT_TYPE_BY_FORMAT = {
 }
 
 
-def clean_uploaded_image(upload: UploadedFile) -> UploadedFile:
+def clean_uploaded_image(
+    upload: UploadedFile, renditions: Sequence[Rendition] = ()
+) -> UploadedFile:
     """Check a file that forms.ImageField has already opened with Pillow; return it
-    re-encoded (`reencoded`) under a new name.
+    re-encoded (`reencoded`) under a new name that says its size (core.renditions), each of
+    `renditions` made from it in `.renditions` for core.renditions.save_renditions.
 
     forms.ImageField refuses what Pillow cannot open and verify, and leaves the opened image
     on `upload.image`. Pillow reads many more formats than browsers show, so the format is
@@ -50,12 +54,16 @@ def clean_uploaded_image(upload: UploadedFile) -> UploadedFile:
             f"(this file is {image_format or 'not an image'}).",
             code="image_format",
         )
+    content = reencoded(upload, image_format)
+    with Image.open(io.BytesIO(content), formats=[image_format]) as stored:
+        size = stored.size
     # Stored under a name we choose: never trust the client's file name.
-    return SimpleUploadedFile(
-        f"{uuid.uuid4().hex}.{_EXTENSION_BY_FORMAT[image_format]}",
-        reencoded(upload, image_format),
-        content_type=_CONTENT_TYPE_BY_FORMAT[image_format],
-    )
+    name = stored_name(uuid.uuid4().hex, size, _EXTENSION_BY_FORMAT[image_format])
+    cleaned = SimpleUploadedFile(name, content, content_type=_CONTENT_TYPE_BY_FORMAT[image_format])
+    cleaned.renditions = [
+        (rendition, rendered(content, image_format, rendition)) for rendition in renditions
+    ]
+    return cleaned
 
 
 def check_pixel_count(width: int, height: int) -> None:
@@ -85,20 +93,26 @@ def reencoded(upload: UploadedFile, image_format: str) -> bytes:
     # Only the plugin of the format already recognised may parse the file a second time.
     with Image.open(upload, formats=[image_format]) as original:
         check_pixel_count(original.width, original.height)
-        if getattr(original, "is_animated", False):
+        animated = getattr(original, "is_animated", False)
+        if animated:
             frames = bounded_frames(original, DecodeLimits.from_settings())
-            first = next(frames)
-            options = _animation_options(first, frames, image_format)
         else:
             # One frame, already within IMAGE_UPLOAD_MAX_PIXELS: decoded once and turned in
             # place, never copied (a 16-megapixel copy is 64 MB), then cleaned like a frame.
             ImageOps.exif_transpose(original, in_place=True)
-            first = clean_frame(original)
-            options = {}
-        if image_format == "JPEG":
-            options |= {"quality": 90, "optimize": True}
-        buffer = io.BytesIO()
-        first.save(buffer, format=image_format, **(first.info | options))
+            frames = iter([clean_frame(original)])
+        return save_frames(frames, image_format, animated)
+
+
+def save_frames(frames: Iterator[Image.Image], image_format: str, animated: bool) -> bytes:
+    """`frames` encoded in `image_format`: one image, or with `animated` an animation of all
+    of them, each saved with only what its `info` holds and what is passed here."""
+    first = next(frames)
+    options = _animation_options(first, frames, image_format) if animated else {}
+    if image_format == "JPEG":
+        options |= {"quality": 90, "optimize": True}
+    buffer = io.BytesIO()
+    first.save(buffer, format=image_format, **(first.info | options))
     return buffer.getvalue()
 
 
@@ -134,6 +148,11 @@ class UploadedImageField(forms.ImageField):
 
     default_validators: ClassVar[list] = []
 
+    def __init__(self, *, renditions: Sequence[Rendition] = (), **kwargs) -> None:
+        super().__init__(**kwargs)
+        # The sizes the pages show this image at (core.renditions), made when it is cleaned.
+        self.renditions = tuple(renditions)
+
     def to_python(self, data):
         try:
             return super().to_python(data)
@@ -151,5 +170,5 @@ class UploadedImageField(forms.ImageField):
     def clean(self, data, initial=None):
         value = super().clean(data, initial)
         if isinstance(value, UploadedFile):
-            return clean_uploaded_image(value)
+            return clean_uploaded_image(value, self.renditions)
         return value
