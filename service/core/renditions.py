@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from PIL import Image, ImageOps
+from PIL import Image
 
 from core.image_frames import KEPT_INFO, DecodeLimits, bounded_frames
 
@@ -112,10 +112,30 @@ def rendered(content: bytes, image_format: str, rendition: Rendition) -> bytes:
         if animated:
             frames = bounded_frames(original, DecodeLimits.from_settings())
         else:
+            # A JPEG decoder can scale by 1/2, 1/4 or 1/8 as it decodes, to no less than asked.
+            # https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.Image.draft
+            original.draft(original.mode, _covering(original.size, size))
             original.load()
             frames = iter([original])
         smaller = _resized(frames, size, crop=rendition.height is not None)
         return save_frames(smaller, image_format, animated)
+
+
+def _covering(original: tuple[int, int], size: tuple[int, int]) -> tuple[int, int]:
+    """The least size, with the original's aspect, whose crop to `size`'s aspect still holds
+    `size`: what a decoder may scale down to without losing a pixel of the rendition."""
+    scale = max(size[0] / original[0], size[1] / original[1])
+    return (max(1, round(original[0] * scale)), max(1, round(original[1] * scale)))
+
+
+def _centred_box(width: int, height: int, aspect: float) -> tuple[int, int, int, int]:
+    """The largest box of `aspect` (width / height) in the middle of a `width` x `height`
+    image, as ImageOps.fit crops."""
+    if width / height > aspect:
+        inner = round(height * aspect)
+        return ((width - inner) // 2, 0, (width - inner) // 2 + inner, height)
+    inner = round(width / aspect)
+    return (0, (height - inner) // 2, width, (height - inner) // 2 + inner)
 
 
 def _resized(frames: Iterator[Image.Image], size: tuple[int, int], crop: bool):
@@ -126,10 +146,11 @@ def _resized(frames: Iterator[Image.Image], size: tuple[int, int], crop: bool):
             # transparent index becomes alpha.
             frame = frame.convert("RGBA")
             kept.pop("transparency", None)
-        if crop:
-            smaller = ImageOps.fit(frame, size, Image.Resampling.LANCZOS)
-        else:
-            smaller = frame.resize(size, Image.Resampling.LANCZOS)
+        box = _centred_box(*frame.size, size[0] / size[1]) if crop else None
+        # reducing_gap: a fast integer reduction first, then Lanczos for the last factor of 3;
+        # the same look, several times faster for a large downscale.
+        # https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.Image.resize
+        smaller = frame.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
         smaller.info = kept
         yield smaller
 
