@@ -1,6 +1,7 @@
 """What one image upload costs the web container: wall seconds and peak RSS of checking and
-re-encoding it (core.images.UploadedImageField, as the tweet and profile forms run it), each
-case in a fresh process so that its peak is its own.
+re-encoding it in the tweet form's image field (core.images.UploadedImageField, with the
+renditions where the checkout makes them), each case in a fresh process so that its peak is its
+own.
 
     PYTHONPATH=.:service python -m bench.upload_cost [CASE ...]
     PYTHONPATH=.:service python -m bench.upload_cost --service OTHER_TREE/service [CASE ...]
@@ -93,7 +94,7 @@ def measure_here(case: str, path: str) -> dict[str, object]:
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from core.images import UploadedImageField
+    from tweets.forms import TweetForm
 
     if case == "baseline":
         return {"case": case}
@@ -102,7 +103,7 @@ def measure_here(case: str, path: str) -> dict[str, object]:
     upload = SimpleUploadedFile("upload", data, content_type="application/octet-stream")
     started = time.perf_counter()
     try:
-        stored = UploadedImageField().clean(upload)
+        stored = TweetForm.base_fields["image"].clean(upload)
         outcome = f"accepted, stored {stored.size} bytes"
     except ValidationError as refused:
         outcome = f"refused: {' '.join(refused.messages)}"

@@ -80,7 +80,11 @@ def test_another_trees_upload_code_is_measured_with_service(tmp_path):
             (tmp_path / entry.name).symlink_to(entry)
     shutil.copytree(ROOT / "service" / "core", tmp_path / "core")
     with (tmp_path / "core" / "images.py").open("a") as images:
-        images.write("\n\nclass UploadedImageField(forms.FileField):\n    pass\n")
+        images.write(
+            "\n\nclass UploadedImageField(forms.FileField):\n"
+            "    def __init__(self, renditions=(), **kwargs):\n"
+            "        super().__init__(**kwargs)\n"
+        )
     [result] = run_script("--service", str(tmp_path), "gif-300-one-pixel-frames")
     assert result["outcome"] == f"accepted, stored {result['bytes']} bytes"
 
