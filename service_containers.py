@@ -21,6 +21,7 @@ from components import (
     WebFirewall,
     WebFirewallArgs,
 )
+from components.container_memory import MemoryNeed
 from components.sidecar_task import ARM64
 from service_contract import DB, DB_INIT, TASK_CONTRACTS
 
@@ -45,6 +46,12 @@ SHUTDOWN_MARGIN = 10
 WEB_STOP_TIMEOUT = GRACEFUL_TIMEOUT + SHUTDOWN_MARGIN
 DEREGISTRATION_DELAY = GRACEFUL_TIMEOUT + SHUTDOWN_MARGIN
 SETTINGS_MODULE = "config.settings.production"
+# The task's memory (components/container_memory.py): nginx a small fixed part (its rate-limit
+# zones are 10 MiB each), web and the database (if in the task) the rest in equal shares, so
+# neither can take the other's. web runs on about 150 MiB with one worker; a worker past the
+# web container's limit is killed alone and gunicorn starts another.
+NGINX_MEMORY = MemoryNeed(reservation=32, limit=64)
+WEB_MEMORY = MemoryNeed(reservation=160, share=1)
 # EMAIL_PORT of a site that sends no mail: SES's STARTTLS port, the settings' own default.
 SMTP_PORT = 587
 # The images: one build context, one Dockerfile per container.
@@ -271,6 +278,7 @@ def web_container(
         depends_on=dict(waits_for) if waits_for is not None else {DB.container: "HEALTHY"},
         stop_timeout=WEB_STOP_TIMEOUT,  # gunicorn's graceful_timeout, then SIGKILL
         user="10001:10001",  # the app user of service/Dockerfile
+        memory=WEB_MEMORY,
     )
 
 
@@ -344,6 +352,7 @@ def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpe
         ),
         depends_on={"web": "HEALTHY"},
         user="101:101",  # nginxinc/nginx-unprivileged's nginx user
+        memory=NGINX_MEMORY,
     )
 
 

@@ -4,6 +4,7 @@ Import what you need: ``from components import PrivateNetwork, EndpointSet, ...`
 """
 
 from components.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
+from components.container_memory import MemoryNeed
 from components.endpoint_set import (
     ENDPOINT_CATALOG,
     NOT_NEEDED,
@@ -64,6 +65,7 @@ __all__ = [
     "ManagedPostgresArgs",
     "MediaBucket",
     "MediaBucketArgs",
+    "MemoryNeed",
     "Mount",
     "PersistentPostgres",
     "PersistentPostgresArgs",

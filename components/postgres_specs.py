@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.container_memory import MemoryNeed
 from components.postgres_env import (
     APP_PASSWORD,
     POSTGRES_PORT,
@@ -48,6 +49,10 @@ HEALTH_COMMAND = (
 # replays WAL from the last checkpoint over NFS. Either can take minutes, and a db container
 # marked UNHEALTHY meanwhile makes ECS kill the task and start the same work again.
 DB_START_PERIOD = MAX_HEALTH_START_PERIOD
+# An equal share with web of what the task's small containers leave (service_containers.py):
+# shared_buffers (128 MiB by default) and a few backends fit in the least of it, 224 MiB in a
+# 512 MiB task.
+DB_MEMORY = MemoryNeed(reservation=160, share=1)
 # NFS, the only port between the task and the file system's mount targets.
 NFS_PORT = 2049
 # What the task may do on the file system, and only through the access point.
@@ -80,6 +85,7 @@ def db_container(
         stop_timeout=MAX_STOP_TIMEOUT,
         stateful=True,
         user=f"{POSTGRES_UID}:{POSTGRES_UID}",
+        memory=DB_MEMORY,
     )
 
 

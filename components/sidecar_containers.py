@@ -12,6 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.container_memory import ContainerMemory, memory_split
 from components.sidecar_types import ContainerSpec, SecretKey, SecretRef, Volume
 
 
@@ -35,9 +36,13 @@ def log_group_name(task_name: str, container_name: str) -> str:
 
 
 def container_definition(
-    container: ContainerSpec, log_group: pulumi.Input[str], region: str
+    container: ContainerSpec,
+    log_group: pulumi.Input[str],
+    region: str,
+    memory: ContainerMemory | None = None,
 ) -> dict[str, Any]:
-    """The ECS container definition of one spec, logging to ``log_group`` through awslogs.
+    """The ECS container definition of one spec, logging to ``log_group`` through awslogs,
+    limited to ``memory`` (None: no container limit).
 
     Environment and secrets are sorted by name so the JSON, and so the task definition, does
     not change when only the order of a mapping does.
@@ -86,6 +91,13 @@ def container_definition(
         definition["stopTimeout"] = container.stop_timeout
     if container.user is not None:
         definition["user"] = container.user
+    # The provider decodes the JSON into the SDK's ContainerDefinition (Memory,
+    # MemoryReservation) and compares definitions without defaulting either
+    # (terraform-provider-aws internal/service/ecs/container_definitions.go:
+    # expandContainerDefinitions, containerDefinitionsAreEquivalent): a changed limit is a new
+    # revision.
+    if memory is not None:
+        definition |= memory.to_ecs()
     return definition
 
 
@@ -93,13 +105,22 @@ def container_definitions(
     containers: Sequence[ContainerSpec],
     log_groups: Mapping[str, pulumi.Input[str]],
     region: str,
+    task_memory: int | None = None,
 ) -> list[dict[str, Any]]:
     """Every container's definition, in declaration order; ``log_groups`` maps each container's
-    name to the name of its log group."""
+    name to the name of its log group. With ``task_memory`` (MiB), each container gets its part
+    of it by its ``memory`` need (``container_memory.memory_split``)."""
     missing = [c.name for c in containers if c.name not in log_groups]
     if missing:
         raise ValueError(f"no log group given for container(s) {', '.join(missing)}")
-    return [container_definition(c, log_groups[c.name], region) for c in containers]
+    split = (
+        memory_split(task_memory, {c.name: c.memory for c in containers})
+        if task_memory is not None
+        else {}
+    )
+    return [
+        container_definition(c, log_groups[c.name], region, split.get(c.name)) for c in containers
+    ]
 
 
 def task_volume(volume: Volume) -> aws.ecs.TaskDefinitionVolumeArgs:

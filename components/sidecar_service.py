@@ -59,6 +59,22 @@ def deployment_limits(stateful: bool, desired_count: int) -> DeploymentLimits:
     return DeploymentLimits(desired_count, minimum_healthy_percent=100, maximum_percent=200)
 
 
+def check_scheduling(stateful: bool, autoscaled: bool, fargate_spot: bool) -> None:
+    """Refuse a way of running a task that a task holding data cannot take: auto scaling may
+    start a second copy of it, Spot may stop the only one. Raises ValueError saying what to turn
+    off."""
+    if autoscaled and stateful:
+        raise ValueError(
+            "SidecarTaskArgs.autoscaled with a stateful container: a task that holds data "
+            "must never run twice; move the data out of the task or turn auto scaling off"
+        )
+    if fargate_spot and stateful:
+        raise ValueError(
+            "SidecarTaskArgs.fargate_spot with a stateful container: Spot may stop the one "
+            "task that holds the data at two minutes' notice; turn fargate_spot off"
+        )
+
+
 def capacity_provider_strategies(
     fargate_spot: bool,
 ) -> list[aws.ecs.ServiceCapacityProviderStrategyArgs] | None:

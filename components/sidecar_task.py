@@ -34,6 +34,7 @@ from components.sidecar_service import (
     STEADY_STATE_TIMEOUTS,
     DeploymentLimits,
     capacity_provider_strategies,
+    check_scheduling,
     declare_spot_capacity,
     deployment_alarm,
     deployment_alarms,
@@ -113,7 +114,7 @@ class SidecarTaskArgs:
     a first task that starts too early fails, and a first deployment has nothing to roll back to."""
 
     def __post_init__(self) -> None:
-        check_task_containers(self.containers, self.volumes)
+        check_task_containers(self.containers, self.volumes, self.memory)
         by_name = {container.name: container for container in self.containers}
         if self.cpu_architecture not in CPU_ARCHITECTURES:
             raise ValueError(
@@ -130,16 +131,7 @@ class SidecarTaskArgs:
                 )
         if self.desired_count < 0:
             raise ValueError("SidecarTaskArgs.desired_count must be 0 or more")
-        if self.autoscaled and self.stateful:
-            raise ValueError(
-                "SidecarTaskArgs.autoscaled with a stateful container: a task that holds data "
-                "must never run twice; move the data out of the task or turn auto scaling off"
-            )
-        if self.fargate_spot and self.stateful:
-            raise ValueError(
-                "SidecarTaskArgs.fargate_spot with a stateful container: Spot may stop the one "
-                "task that holds the data at two minutes' notice; turn fargate_spot off"
-            )
+        check_scheduling(self.stateful, self.autoscaled, self.fargate_spot)
         not_resources = [
             repr(item) for item in self.ready_after if not isinstance(item, pulumi.Resource)
         ]
@@ -280,6 +272,7 @@ class SidecarTask(pulumi.ComponentResource):
             args.containers,
             {container: group.name for container, group in log_groups.items()},
             args.region,
+            task_memory=args.memory,
         )
         task_definition = aws.ecs.TaskDefinition(
             f"{name}-taskdef",

@@ -12,6 +12,8 @@ from typing import Any
 
 import pulumi
 
+from components.container_memory import SMALL_CONTAINER, MemoryNeed, memory_split
+
 # Fargate's hard limit for stopTimeout.
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
 MAX_STOP_TIMEOUT = 120
@@ -143,6 +145,8 @@ class ContainerSpec:
     user: str | None = None
     """``uid:gid`` the container runs as. Say it even when the image's USER matches, so the
     task definition shows no container runs as root (FSBP ECS.20)."""
+    memory: MemoryNeed = SMALL_CONTAINER
+    """Its part of the task's memory (``container_memory``): a small fixed limit unless said."""
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}", self.name):
@@ -210,10 +214,14 @@ class EgressRule:
             )
 
 
-def check_task_containers(containers: Sequence[ContainerSpec], volumes: Sequence[Volume]) -> None:
+def check_task_containers(
+    containers: Sequence[ContainerSpec], volumes: Sequence[Volume], task_memory: int
+) -> None:
     """The containers of one task against each other: names and ports once each, every
     ``depends_on`` a container of the task (with a health check for ``HEALTHY``), every mount a
-    declared volume. Raises ValueError naming what to change."""
+    declared volume, their memory needs within the task's ``task_memory`` MiB
+    (``container_memory.memory_split`` refuses a task too small). Raises ValueError naming what
+    to change."""
     names = [container.name for container in containers]
     if not names:
         raise ValueError("SidecarTaskArgs.containers is empty; give at least one container")
@@ -252,3 +260,4 @@ def check_task_containers(containers: Sequence[ContainerSpec], volumes: Sequence
                     f"container {container.name!r} mounts volume {mount.volume!r}; declare "
                     f"it in SidecarTaskArgs.volumes (declared: {sorted(volume_names)})"
                 )
+    memory_split(task_memory, {container.name: container.memory for container in containers})

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserCreationForm
 
 from accounts.models import Profile
 from core.images import UploadedImageField
+from core.renditions import AVATAR_RENDITIONS
 
 
 class SignupForm(UserCreationForm):
@@ -23,7 +24,7 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    avatar = UploadedImageField(required=False)
+    avatar = UploadedImageField(required=False, renditions=AVATAR_RENDITIONS)
 
     class Meta:
         model = Profile

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.forms import ProfileForm, SignupForm
 from accounts.models import Follow
+from core.renditions import delete_with_renditions, store_renditions
 from core.responses import redirect_back, refuse
 from tweets.pages import paginate
 from tweets.timelines import profile_tweets
@@ -88,10 +89,11 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
             # so a failure in between cannot leave a cached page with the old profile.
             with transaction.atomic():
                 form.save()
+                store_renditions(profile.avatar, form.cleaned_data.get("avatar"))
             if previous_avatar and previous_avatar != profile.avatar.name:
                 # The replaced (or cleared) avatar leaves the bucket once the change is saved.
                 storage = profile.avatar.storage
-                transaction.on_commit(lambda: storage.delete(previous_avatar))
+                transaction.on_commit(lambda: delete_with_renditions(storage, previous_avatar))
             messages.success(request, "Profile saved.")
             return redirect("profile", username=request.user.get_username())
         return render(request, "accounts/edit_profile.html", {"form": form}, status=400)

@@ -1,6 +1,7 @@
 from django import forms
 
 from core.images import UploadedImageField
+from core.renditions import ATTACHMENT_RENDITIONS
 from tweets.models import TWEET_MAX_LENGTH, Tweet
 
 
@@ -8,7 +9,7 @@ class TweetForm(forms.ModelForm):
     """POST /tweets/: text (1-280 characters), an optional image, and for a reply the tweet
     it answers (`reply_to`, a tweet id)."""
 
-    image = UploadedImageField(required=False)
+    image = UploadedImageField(required=False, renditions=ATTACHMENT_RENDITIONS)
     reply_to = forms.ModelChoiceField(
         queryset=Tweet.objects.all(), required=False, widget=forms.HiddenInput
     )

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
+from core.renditions import delete_with_renditions, store_renditions
 from core.responses import redirect_back, refuse
 from tweets import timeline_cache
 from tweets.forms import TweetForm
@@ -60,6 +61,8 @@ def create_tweet(request: HttpRequest) -> HttpResponse:
     # together: a failure in between must not leave a stored tweet behind an error response.
     with transaction.atomic():
         tweet.save()
+        # Before the tweet commits, so no page shows it without its rendition.
+        store_renditions(tweet.image, form.cleaned_data.get("image"))
     if tweet.reply_to_id:
         return redirect_back(request, default=tweet.reply_to.get_absolute_url())
     return redirect_back(request)
@@ -74,7 +77,7 @@ def delete_tweet(request: HttpRequest, tweet_id: int) -> HttpResponse:
     tweet.delete()
     if image:
         # The object in the bucket goes only once the row is really gone.
-        transaction.on_commit(lambda: image.storage.delete(image.name))
+        transaction.on_commit(lambda: delete_with_renditions(image.storage, image.name))
     return redirect_back(request)
 
 

@@ -6,6 +6,7 @@ import html
 import io
 import os
 import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -83,6 +84,41 @@ def test_tweet_with_image_is_stored_in_the_media_bucket_and_served_from_it(
     assert fetched.status_code == 200, fetched.text[:500]
     assert urlsplit(sources[0]).port == topology.ports.s3
     assert Image.open(io.BytesIO(fetched.content)).size == (80, 60)
+
+
+def test_an_image_keeps_one_url_across_pages_and_the_browser_may_keep_it(
+    topology: RunningTopology,
+):
+    # core.renditions and core.media_storage: the timeline links to the rendition at its size,
+    # every page of one signing window links to the same signed URL, and the bucket answers it
+    # with a Cache-Control that lets the browser keep it as long as the URL works.
+    user, client = signed_in(topology.base_url, "cache")
+    response = client.post_tweet("cached", ("wide.png", png_image(1400, 700), "image/png"))
+    assert response.status_code in (302, 303), response.text[:2000]
+
+    def attachments(path: str) -> list[str]:
+        page = client.get(path)
+        assert page.status_code == 200
+        return re.findall(r'<img class="attachment"[^>]*>', page.text)
+
+    [first] = attachments(f"/u/{user.username}/")
+    time.sleep(1.1)  # a URL signed at the time of the request would say a later second now
+    [again] = attachments(f"/u/{user.username}/")
+    [home] = attachments("/")
+    assert first == again == home
+    assert 'width="508" height="254"' in first
+    source = html.unescape(re.search(r'src="([^"]+)"', first)[1])
+    assert ".w508.png?" in source
+
+    fetched = requests.get(source, timeout=10)
+    assert fetched.status_code == 200, fetched.text[:500]
+    assert Image.open(io.BytesIO(fetched.content)).size == (1016, 508)
+    signed = dict(part.split("=", 1) for part in urlsplit(source).query.split("&"))
+    lifetime = int(signed["X-Amz-Expires"])
+    assert lifetime >= 24 * 3600
+    cache_control = fetched.headers.get("Cache-Control", "")
+    assert f"max-age={lifetime}" in cache_control, cache_control
+    assert "private" in cache_control, cache_control  # never kept by a shared cache
 
 
 def test_an_upload_over_ten_megabytes_is_refused_by_nginx(topology: RunningTopology):

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from components.container_memory import ContainerMemory, MemoryNeed
 from components.sidecar_containers import (
     container_definition,
     container_definitions,
@@ -141,3 +142,22 @@ def test_efs_volume_is_encrypted_in_transit_and_authorized_by_iam():
 def test_volumes_keep_their_declaration_order():
     volumes = task_volumes([Volume("b"), Volume("a", efs=EfsVolume("fs-1", "fsap-1"))])
     assert [volume.name for volume in volumes] == ["b", "a"]
+
+
+def test_a_container_is_given_its_memory_limits():
+    definition = container_definition(app(), "/ecs/svc/app", REGION, ContainerMemory(448, 160))
+    assert (definition["memory"], definition["memoryReservation"]) == (448, 160)
+
+
+def test_without_a_split_no_container_limit_is_written():
+    assert "memory" not in container_definition(app(), "/ecs/svc/app", REGION)
+
+
+def test_the_task_memory_is_split_by_each_containers_need():
+    specs = [
+        app(memory=MemoryNeed(reservation=100, share=1)),
+        app(name="side", port=9000, memory=MemoryNeed(reservation=16, limit=64)),
+    ]
+    groups = {"app": "/ecs/svc/app", "side": "/ecs/svc/side"}
+    definitions = container_definitions(specs, groups, REGION, task_memory=512)
+    assert [(d["memory"], d["memoryReservation"]) for d in definitions] == [(448, 100), (64, 16)]

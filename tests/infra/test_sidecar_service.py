@@ -11,6 +11,7 @@ from components.sidecar_service import (
     STEADY_STATE_TIMEOUTS,
     DeploymentLimits,
     capacity_provider_strategies,
+    check_scheduling,
     deployment_alarm,
     deployment_alarms,
     deployment_limits,
@@ -93,3 +94,20 @@ def test_pulumi_up_waits_for_a_rollout_well_inside_the_deploy_jobs_hour():
     for timeout in (STEADY_STATE_TIMEOUTS.create, STEADY_STATE_TIMEOUTS.update):
         minutes = int(timeout.removesuffix("m"))
         assert 15 <= minutes <= 30
+
+
+@pytest.mark.parametrize(
+    ("autoscaled", "fargate_spot"), [(True, True), (True, False), (False, True)]
+)
+def test_a_stateless_task_may_scale_and_run_on_spot(autoscaled, fargate_spot):
+    check_scheduling(stateful=False, autoscaled=autoscaled, fargate_spot=fargate_spot)
+
+
+@pytest.mark.parametrize(
+    ("autoscaled", "fargate_spot", "says"),
+    [(True, False, "must never run twice"), (False, True, "Spot may stop the one task")],
+)
+def test_a_task_that_holds_data_neither_scales_nor_runs_on_spot(autoscaled, fargate_spot, says):
+    check_scheduling(stateful=True, autoscaled=False, fargate_spot=False)
+    with pytest.raises(ValueError, match=says):
+        check_scheduling(stateful=True, autoscaled=autoscaled, fargate_spot=fargate_spot)

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
+from components.container_memory import SMALL_CONTAINER, MemoryNeed
 from components.sidecar_containers import container_definitions
 from components.sidecar_roles import ECS_EXEC_ACTIONS
 from components.sidecar_service import deployment_limits
@@ -88,8 +89,35 @@ def test_task_definition_holds_each_containers_definition_logging_to_its_own_gro
     ]
     recording = build(specs, volumes=[Volume("scratch")])
     groups = {"app": "/ecs/svc/app", "side": "/ecs/svc/side"}
-    expected = json.loads(json.dumps(container_definitions(specs, groups, "ap-northeast-1")))
+    task_memory = 1024  # SidecarTaskArgs' default
+    expected = json.loads(
+        json.dumps(container_definitions(specs, groups, "ap-northeast-1", task_memory))
+    )
     assert list(containers(recording).values()) == expected
+
+
+def test_every_container_has_a_hard_and_a_soft_memory_limit_within_the_task():
+    specs = [
+        app(memory=MemoryNeed(reservation=100, share=1)),
+        app(name="side", port=9000),  # says nothing: a small fixed part
+    ]
+    definitions = containers(build(specs, memory=2048))
+    assert set(definitions) == {"app", "side"}
+    for definition in definitions.values():
+        assert definition["memory"] > definition["memoryReservation"] > 0
+    assert sum(definition["memory"] for definition in definitions.values()) <= 2048
+    assert definitions["app"]["memory"] == 2048 - SMALL_CONTAINER.limit
+
+
+def test_a_task_too_small_for_its_containers_is_refused():
+    with pytest.raises(ValueError, match="set taskMemory to at least"):
+        SidecarTaskArgs(
+            vpc_id="vpc-1",
+            subnet_ids=["subnet-a"],
+            region="ap-northeast-1",
+            containers=[app(memory=MemoryNeed(reservation=600, share=1))],
+            memory=512,
+        )
 
 
 def test_one_log_group_per_container_with_retention():

@@ -92,12 +92,12 @@ def s3_client(s3_endpoint: str):
 
 @pytest.fixture(scope="session", autouse=True)
 def media_in_s3(s3_endpoint: str, s3_client) -> Iterator[None]:
-    """Every test stores media through django-storages' S3 backend into the moto bucket."""
+    """Every test stores media through the settings' S3 backend into the moto bucket."""
     from django.conf import settings
 
     storages = dict(settings.STORAGES)
     storages["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": settings.STORAGES["default"]["BACKEND"],
         "OPTIONS": {
             **settings.STORAGES["default"]["OPTIONS"],
             "bucket_name": MEDIA_BUCKET,

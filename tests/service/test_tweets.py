@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from PIL import Image
 
+from core.renditions import ATTACHMENT, rendition_name
 from tests.service.conftest import image_bytes, upload
 from tweets.models import Like, Tweet
 
@@ -38,7 +39,9 @@ def test_an_image_goes_to_the_media_bucket_under_a_generated_name(
     assert tweet.image.name.startswith("tweets/")
     assert tweet.image.name.endswith(".png")
     assert "passwd" not in tweet.image.name
-    assert bucket_keys() - before == {tweet.image.name}
+    # Beside it, its rendition for the timeline (core.renditions): nothing else.
+    name = tweet.image.name
+    assert bucket_keys() - before == {name, rendition_name(name, ATTACHMENT)}
     page = alice_client.get("/").content.decode()
     # The page links to a signed URL on the S3 endpoint (the bucket stays private).
     assert settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] in page

@@ -214,15 +214,26 @@ TWEETS_PER_PAGE = 50
 TIMELINE_CACHE_SECONDS = 60
 # Tweet cards are cached for every viewer for at most this long (tweets.cards), a shared explore
 # page holding them for TIMELINE_CACHE_SECONDS more and a viewer's page built from it as long
-# again: together well below the lifetime of the signed image URLs they carry
-# (querystring_expire below, 3600 s). 0 turns the card cache off.
+# again: together well below how long a signed image URL works past its signing window
+# (MEDIA_SIGNING_MARGIN, 3600 s). 0 turns the card cache off.
 CARD_CACHE_SECONDS = 60
+# Signed media URLs (core.media_storage): one URL per object for MEDIA_SIGNING_WINDOW seconds,
+# valid MEDIA_SIGNING_MARGIN seconds past it; browsers keep the object as long as the URL works.
+MEDIA_SIGNING_WINDOW = 24 * 3600
+MEDIA_SIGNING_MARGIN = 3600
+MEDIA_CACHE_CONTROL = f"private, max-age={MEDIA_SIGNING_WINDOW + MEDIA_SIGNING_MARGIN}, immutable"
 # What an uploaded image may be: decoded by Pillow, one of these formats, at most this large.
 IMAGE_UPLOAD_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 # Width x height (x frames) at most: 16 megapixels, a 4928 x 3264 photo. Pillow alone refuses
 # only past 2 x MAX_IMAGE_PIXELS (about 179 megapixels), and every viewer's browser decodes it.
 IMAGE_UPLOAD_MAX_PIXELS = 16_000_000
+# Frames at most (a GIF of 200,000 one-pixel frames fits in 5 MB and costs a worker half a minute),
+# and the wall time decoding may take, checked between frames: well inside gunicorn's 30 s timeout
+# on the task's 0.5 vCPU. Pillow refuses, on opening and on each frame, a canvas above twice
+# IMAGE_UPLOAD_MAX_PIXELS (core.apps).
+IMAGE_UPLOAD_MAX_FRAMES = 200
+IMAGE_UPLOAD_MAX_DECODE_SECONDS = 10.0
 
 
 def content_security_policy(media_storage: dict) -> dict:
@@ -273,18 +284,23 @@ def s3_media_storage() -> dict:
     options = {
         "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
         "region_name": env("AWS_S3_REGION_NAME"),
-        # The bucket stays private: pages link to short-lived signed URLs.
+        # The bucket stays private: pages link to signed URLs, the same one for a day
+        # (core.media_storage) so browsers keep the image, each valid an hour past its day.
         "querystring_auth": True,
         "querystring_expire": 3600,
+        "signing_window": MEDIA_SIGNING_WINDOW,
+        "signing_margin": MEDIA_SIGNING_MARGIN,
         # Signature V4: V2 signed URLs are deprecated and refused by regions opened since 2014.
         # https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
         "signature_version": "s3v4",
         # Uploads get generated names; never silently replace an existing object.
         "file_overwrite": False,
-        "object_parameters": {"CacheControl": "private, max-age=3600"},
+        # Every object's name is new and its bytes never change: a browser may keep it for
+        # as long as a URL to it works, without asking again.
+        "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
     }
     if endpoint_url:
         # A local S3-compatible server (moto in tests) answers on one host name only.
         options["endpoint_url"] = endpoint_url
         options["addressing_style"] = "path"
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    return {"BACKEND": "core.media_storage.StableUrlS3Storage", "OPTIONS": options}

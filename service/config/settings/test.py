@@ -2,7 +2,7 @@
 by tests/service/conftest.py once it has started PostgreSQL and the S3 server."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import MEDIA_CACHE_CONTROL, MEDIA_SIGNING_MARGIN, MEDIA_SIGNING_WINDOW, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-a-secret-0123456789abcdefghijklmnop"  # noqa: S105
@@ -10,7 +10,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 STORAGES = {
     "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "core.media_storage.StableUrlS3Storage",
         "OPTIONS": {
             "bucket_name": env("AWS_STORAGE_BUCKET_NAME", default="django-tw-test-media"),
             "region_name": "ap-northeast-1",
@@ -19,6 +19,9 @@ STORAGES = {
             "querystring_auth": True,
             "signature_version": "s3v4",
             "file_overwrite": False,
+            "signing_window": MEDIA_SIGNING_WINDOW,
+            "signing_margin": MEDIA_SIGNING_MARGIN,
+            "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
         },
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
