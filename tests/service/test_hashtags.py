@@ -32,6 +32,7 @@ def test_the_page_shows_the_tagged_tweets_newest_first(alice_client, alice, bob)
     assert page.index("newer one") < page.index("older one")
     assert "not tagged" not in page
     assert alice_client.get("/tags/DJANGO/").status_code == 200
+    assert alice_client.get("/tags/123/").status_code == 404  # digits only: no hashtag
 
 
 def test_the_page_is_paginated_and_ends(alice_client, alice, settings):
@@ -43,10 +44,6 @@ def test_the_page_is_paginated_and_ends(alice_client, alice, settings):
     assert alice_client.get("/tags/x/?page=2").content.decode().count('class="tweet"') == 1
     assert alice_client.get("/tags/x/?page=3").status_code == 404
     assert alice_client.get(f"/tags/x/?page={MAX_PAGE_NUMBER + 1}").status_code == 404
-
-
-def test_a_tag_that_is_no_hashtag_is_not_found(alice_client):
-    assert alice_client.get("/tags/123/").status_code == 404
 
 
 def test_the_page_reads_the_tags_through_their_index(alice):

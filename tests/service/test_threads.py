@@ -46,10 +46,13 @@ def test_a_long_chain_is_cut_and_links_further_up(alice_client, alice):
 
 
 def test_the_queries_do_not_grow_with_the_chain(alice_client, alice):
-    def queries(tweet: Tweet) -> int:
+    def shown(tweet: Tweet) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as captured:
-            assert alice_client.get(f"/tweets/{tweet.pk}/").status_code == 200
-        return len(captured)
+            response = alice_client.get(f"/tweets/{tweet.pk}/")
+        assert response.status_code == 200
+        return len(captured), response.content.decode().count('class="tweet"')
 
     short, long = chain(alice, 2), chain(alice, threads.MAX_ANCESTORS + 5)
-    assert queries(short[-1]) == queries(long[-1])
+    (at_short, cards_short), (at_long, cards_long) = shown(short[-1]), shown(long[-1])
+    assert (cards_short, cards_long) == (2, threads.MAX_ANCESTORS + 1)
+    assert at_short == at_long
