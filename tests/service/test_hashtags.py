@@ -56,6 +56,7 @@ def test_the_page_reads_the_tags_through_their_index(alice):
     query = Tweet.objects.filter(hashtags__contains=["tag7"]).order_by("-created_at", "-id")
 
     plan = query.values("pk")[:51].explain()
+    print(plan)
 
     assert "tweet_hashtags" in plan, plan
     assert "Seq Scan" not in plan, plan

@@ -86,6 +86,7 @@ def test_the_tweet_search_uses_the_full_text_index(alice):
         cursor.execute("ANALYZE tweets_tweet")
 
     plan = search.matching_tweet_ids("topic7")[:51].explain()
+    print(plan)
 
     assert "tweet_text_search" in plan, plan
     assert "Seq Scan" not in plan, plan
