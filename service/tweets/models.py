@@ -37,7 +37,10 @@ class Tweet(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # What tweets.tokens finds in the text, stored when the tweet is saved so that the hashtag
     # page and "which tweets mention this user" are GIN index scans, not scans of every text.
-    # Rows written without save() (bulk_create) must fill them: with_tokens().
+    # Rows written without save() (bulk_create) must fill them: with_tokens(). GIN's built-in
+    # array_ops serve @> and &&, no extension needed:
+    # https://www.postgresql.org/docs/15/gin-builtin-opclasses.html,
+    # https://docs.djangoproject.com/en/5.2/ref/contrib/postgres/fields/#arrayfield
     # The database default covers rows copied in (bench.dataset): such texts carry no tokens.
     hashtags = ArrayField(
         models.CharField(max_length=tokens.HASHTAG_MAX_LENGTH),
