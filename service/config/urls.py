@@ -11,6 +11,7 @@ from accounts.password_change import ChangePasswordView
 from accounts.password_reset import ResetCodeView, SetPasswordView
 from accounts.staff_admin import admin_path
 from core import views as core_views
+from tweets import finding
 from tweets import views as tweet_views
 
 urlpatterns = [
@@ -37,6 +38,8 @@ urlpatterns = [
     path("tweets/<int:tweet_id>/delete/", tweet_views.delete_tweet, name="delete_tweet"),
     path("tweets/<int:tweet_id>/like/", tweet_views.like_tweet, name="like_tweet"),
     path("tweets/<int:tweet_id>/unlike/", tweet_views.unlike_tweet, name="unlike_tweet"),
+    path("tags/<str:tag>/", finding.hashtag, name="hashtag"),
+    path("search/", finding.search_page, name="search"),
     path("u/<str:username>/", account_views.profile, name="profile"),
     path("u/<str:username>/follow/", account_views.follow, name="follow"),
     path("u/<str:username>/unfollow/", account_views.unfollow, name="unfollow"),

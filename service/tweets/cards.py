@@ -12,7 +12,10 @@ The counts change all the time on a busy site (every like), so they are not part
 rendered: a like or a reply renders no card, only the page's query reads the new count. The key
 of a card is made of the tweet's id and time (an id alone could come back after a restore) and
 what the rendered part shows that can change: the tweet it answers (cleared when that one is
-deleted) and its author, and the author's username, display name and avatar. The timeline query
+deleted) and its author, the author's username, display name and avatar, and which of the
+users the text mentions exist (a mention links to its profile only then, tweets.templatetags.
+tweet_text; the signup of a mentioned user gives the card a new key and its timelines a new
+version, tweets.signals). The timeline query
 returns all a card shows in the same row as the tweet id (ROW_FIELDS), so a page knows the key
 of every card before reading the cache and renders a missing one from its row: a profile change
 makes new keys for that author's cards, a new tweet a card never seen, and only those are
@@ -70,12 +73,14 @@ ROW_FIELDS = (
     "reply_to__author__username",
     "text",
     "image",
+    "known_mentions",
     "like_count",
     "reply_count",
     "liked_by_viewer",
 )
-AUTHOR, LIKES, REPLIES, LIKED = (
-    ROW_FIELDS.index(name) for name in ("author_id", "like_count", "reply_count", "liked_by_viewer")
+AUTHOR, KNOWN_MENTIONS, LIKES, REPLIES, LIKED = (
+    ROW_FIELDS.index(name)
+    for name in ("author_id", "known_mentions", "like_count", "reply_count", "liked_by_viewer")
 )
 
 
@@ -96,7 +101,8 @@ def key_of_row(row: Sequence) -> str:
     """The cache key of a row's card: the tweet (its id and time: an id alone could come back
     after a restore) and what its card shows that can change."""
     pk, created_at, _author, username, display_name, avatar, reply_to_id, replied_to = row[:8]
-    shown = f"{username}\0{display_name}\0{avatar}\0{replied_to}"
+    mentioned = "\0".join(sorted(row[KNOWN_MENTIONS] or ()))
+    shown = f"{username}\0{display_name}\0{avatar}\0{replied_to}\0\0{mentioned}"
     digest = blake2b(shown.encode(), digest_size=9).hexdigest()
     return f"card:{pk}:{created_at.timestamp()}:{reply_to_id}:{digest}"
 
@@ -111,9 +117,11 @@ def tweet_of_row(row: Sequence) -> Tweet:
     replied = None
     if reply_to_id is not None:
         replied = Tweet(id=reply_to_id, author=User(username=replied_to or ""))
-    return Tweet(
+    tweet = Tweet(
         id=pk, author=author, text=text, image=image, reply_to=replied, created_at=created_at
     )
+    tweet.known_mentions = row[KNOWN_MENTIONS]
+    return tweet
 
 
 def _cut(html: str, marker: str, what: str) -> tuple[str, str]:

@@ -1,10 +1,23 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
 
 from core.images import upload_path
+from tweets import tokens
 
 TWEET_MAX_LENGTH = 280
+# The text search configuration of the search page and of its index (tweet_text_search): the
+# query must name the same one as the index expression, or Postgres cannot use the index.
+SEARCH_CONFIG = "english"
+
+
+def text_search_vector() -> SearchVector:
+    """The tweet text as a tsvector: the expression of the index tweet_text_search and of the
+    search page's filter, the same on both (tweets.search)."""
+    return SearchVector("text", config=SEARCH_CONFIG)
 
 
 def tweet_image_upload_to(tweet: "Tweet", filename: str) -> str:
@@ -22,6 +35,20 @@ class Tweet(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # What tweets.tokens finds in the text, stored when the tweet is saved so that the hashtag
+    # page and "which tweets mention this user" are GIN index scans, not scans of every text.
+    # Rows written without save() (bulk_create) must fill them: with_tokens(). GIN's built-in
+    # array_ops serve @> and &&, no extension needed:
+    # https://www.postgresql.org/docs/15/gin-builtin-opclasses.html,
+    # https://docs.djangoproject.com/en/5.2/ref/contrib/postgres/fields/#arrayfield
+    # The database default covers rows copied in (bench.dataset): such texts carry no tokens.
+    hashtags = ArrayField(
+        models.CharField(max_length=tokens.HASHTAG_MAX_LENGTH),
+        default=list,
+        db_default=[],
+        blank=True,
+    )
+    mentions = ArrayField(models.CharField(max_length=150), default=list, db_default=[], blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -30,6 +57,11 @@ class Tweet(models.Model):
             models.Index(fields=["author", "-created_at", "-id"], name="tweet_author_newest"),
             # Explore: everyone's newest tweets first.
             models.Index(fields=["-created_at", "-id"], name="tweet_newest"),
+            # The hashtag page (hashtags @> ARRAY[tag]) and the tweets mentioning a user.
+            GinIndex(fields=["hashtags"], name="tweet_hashtags"),
+            GinIndex(fields=["mentions"], name="tweet_mentions"),
+            # The search page: to_tsvector('english', text) @@ websearch_to_tsquery(...).
+            GinIndex(text_search_vector(), name="tweet_text_search"),
         ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(text=""), name="tweet_text_not_empty"),
@@ -38,8 +70,21 @@ class Tweet(models.Model):
     def __str__(self) -> str:
         return f"{self.author_id}: {self.text[:40]}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.with_tokens()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "hashtags", "mentions"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("tweet_detail", args=[self.pk])
+
+    def with_tokens(self) -> "Tweet":
+        """This tweet with `hashtags` and `mentions` read from its text (save() calls it)."""
+        self.hashtags = tokens.hashtags(self.text)
+        self.mentions = tokens.mentioned_usernames(self.text)
+        return self
 
 
 class Like(models.Model):

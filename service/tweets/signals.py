@@ -4,7 +4,8 @@ The receivers run inside the transaction of the change (post_save / post_delete)
 never sees the new version without the change. See tweets.timeline_cache.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from accounts.models import Follow, Profile
@@ -51,3 +52,48 @@ def follow_changed(sender, instance: Follow, **kwargs) -> None:
 def profile_saved(sender, instance: Profile, **kwargs) -> None:
     # Cards show the author's display name and avatar.
     timeline_cache.authors_changed([instance.user_id])
+
+
+# --- mentions: a card links a mention only while that user exists (tweets.cards) -------------
+
+User = get_user_model()
+
+
+def _mentioning_authors_changed(usernames: list[str]) -> None:
+    """Cards mentioning these usernames link differently now: their timelines are out of date
+    (the cards themselves get new keys from their rows, tweets.cards.key_of_row)."""
+    names = [name for name in usernames if name]
+    if names:
+        timeline_cache.authors_changed(
+            Tweet.objects.filter(mentions__overlap=names).values("author")
+        )
+
+
+def _username_may_change(instance, update_fields) -> bool:
+    # Sign-in saves last_login only: no lookup then.
+    return update_fields is None or "username" in update_fields
+
+
+@receiver(pre_save, sender=User, dispatch_uid="tweets.user_saving")
+def user_saving(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
+    if raw or instance.pk is None or not _username_may_change(instance, update_fields):
+        return
+    instance._username_before = (
+        User.objects.filter(pk=instance.pk).values_list("username", flat=True).first()
+    )
+
+
+@receiver(post_save, sender=User, dispatch_uid="tweets.user_saved")
+def user_saved(sender, instance, created: bool, raw: bool = False, update_fields=None, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_username_before", None)
+    if created:
+        _mentioning_authors_changed([instance.get_username()])
+    elif before is not None and before != instance.get_username():
+        _mentioning_authors_changed([before, instance.get_username()])
+
+
+@receiver(post_delete, sender=User, dispatch_uid="tweets.user_deleted")
+def user_deleted(sender, instance, **kwargs) -> None:
+    _mentioning_authors_changed([instance.get_username()])

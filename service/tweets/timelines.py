@@ -15,8 +15,22 @@
 from dataclasses import dataclass
 from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.models import Follow
@@ -39,11 +53,27 @@ def _count_of(model_queryset: QuerySet, field: str) -> Coalesce:
 NEWEST_FIRST = ("-created_at", "-id")
 
 
+class _EqualsAny(Func):
+    """`a = ANY(b)`: the exact lookup would put the ANY in parentheses, which Postgres refuses."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def known_mentions() -> ArraySubquery:
+    """The usernames a tweet mentions that belong to a user, sorted: the mentions its card
+    links (a subquery over the unique username index, in the tweet's row)."""
+    users = get_user_model().objects.filter(_EqualsAny(F("username"), OuterRef("mentions")))
+    return ArraySubquery(users.order_by("username").values("username"))
+
+
 def tweets_for(viewer: AbstractBaseUser) -> QuerySet[Tweet]:
     """Every tweet, decorated with what a tweet card shows to `viewer`, newest first."""
     return (
         Tweet.objects.select_related("author__profile", "reply_to__author")
         .annotate(
+            known_mentions=known_mentions(),
             like_count=_count_of(Like.objects.all(), "tweet"),
             reply_count=_count_of(Tweet.objects.all(), "reply_to"),
             liked_by_viewer=Exists(Like.objects.filter(tweet=OuterRef("pk"), user=viewer.pk)),

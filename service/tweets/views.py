@@ -5,12 +5,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.renditions import delete_with_renditions, store_renditions
 from core.responses import redirect_back, refuse
-from tweets import timeline_cache
+from tweets import threads, timeline_cache
 from tweets.forms import TweetForm
 from tweets.models import Like, Tweet
 from tweets.pages import paginate
 from tweets.timeline_cache import timeline_page
 from tweets.timelines import explore_sql, explore_tweets, home_sql, home_tweets, tweets_for
+
+MAX_REPLIES_SHOWN = 100
 
 
 def _home(request: HttpRequest, form: TweetForm, status: int = 200) -> HttpResponse:
@@ -45,9 +47,19 @@ def explore(request: HttpRequest) -> HttpResponse:
 def tweet_detail(request: HttpRequest, tweet_id: int) -> HttpResponse:
     viewer_tweets = tweets_for(request.user)
     tweet = get_object_or_404(viewer_tweets, pk=tweet_id)
+    # The thread: the parent chain above (bounded, threads.MAX_ANCESTORS), the first
+    # MAX_REPLIES_SHOWN replies below, oldest first; a constant number of queries.
+    above = threads.ancestors(request.user, tweet)
     replies = viewer_tweets.filter(reply_to=tweet).order_by("created_at", "id")
     form = TweetForm(initial={"reply_to": tweet.pk})
-    return render(request, "tweets/detail.html", {"tweet": tweet, "replies": replies, "form": form})
+    context = {
+        "tweet": tweet,
+        "ancestors": above,
+        "earlier": above[0].reply_to_id if above else None,
+        "replies": replies[:MAX_REPLIES_SHOWN],
+        "form": form,
+    }
+    return render(request, "tweets/detail.html", context)
 
 
 @require_POST

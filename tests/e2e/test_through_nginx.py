@@ -174,3 +174,31 @@ def test_https_from_the_load_balancer_is_honoured_without_a_redirect_loop(
     location = urlsplit(response.headers["Location"])
     assert location.scheme == "https"
     assert location.path == "/accounts/login/"
+
+
+def test_a_tweets_mention_hashtag_and_link_lead_to_pages_that_answer(topology: RunningTopology):
+    user, client = signed_in(topology.base_url, "links")
+    tag = f"e2e{user.username.replace('-', '').replace('_', '')}"
+    text = f"hello @{user.username} #{tag} {topology.base_url}/explore/"
+    assert client.post_tweet(text).status_code in (302, 303)
+
+    page = client.get(f"/u/{user.username}/")
+    assert page.status_code == 200
+    card = page.text[max(0, page.text.index(f"#{tag}") - 2000) :]
+    mention = re.search(r'<a class="mention" href="([^"]+)">@', card)
+    hashtag = re.search(r'<a class="hashtag" href="([^"]+)">#', card)
+    link = re.search(r'<a href="([^"]+)" rel="nofollow noopener">', card)
+    assert mention, card[:3000]
+    assert hashtag, card[:3000]
+    assert link, card[:3000]
+    assert mention.group(1) == f"/u/{user.username}/"
+    assert html.unescape(link.group(1)) == f"{topology.base_url}/explore/"
+
+    tagged = client.get(html.unescape(hashtag.group(1)))
+    assert tagged.status_code == 200
+    assert f"#{tag}" in tagged.text
+    assert client.get(mention.group(1)).status_code == 200
+    assert client.get(urlsplit(html.unescape(link.group(1))).path).status_code == 200
+    found = client.get("/search/", params={"q": tag})
+    assert found.status_code == 200
+    assert 'class="tweet"' in found.text

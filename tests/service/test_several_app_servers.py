@@ -67,3 +67,24 @@ def test_a_change_through_one_server_is_seen_at_once_through_the_other(database)
         page = second.get("/explore/").text
         assert "posted through the first again" in page
         assert "written past the application" in page
+
+
+def test_a_mention_links_on_the_other_server_once_the_user_signs_up(database):
+    """A card is cached per process; a mentioned user's signup through one server gives the
+    card a new key and its timelines a new version, so the other server links the mention."""
+    migrate(database)
+    with app_server(database) as first_url, app_server(database) as second_url:
+        first = SiteClient(first_url, https=False)
+        first.sign_up("alice", "alice@example.com", PASSWORD)
+        second = SiteClient(second_url, https=False)
+        second.session.cookies.update(first.session.cookies)
+        assert first.post_tweet("waiting for @carol").status_code in (302, 303)
+        second.get("/explore/")  # the card, cached in the second server
+        page = second.get("/explore/").text
+        assert "waiting for @carol" in page
+        assert 'href="/u/carol/"' not in page
+
+        SiteClient(first_url, https=False).sign_up("carol", "carol@example.com", PASSWORD)
+
+        page = second.get("/explore/").text
+        assert '<a class="mention" href="/u/carol/">@carol</a>' in page

@@ -5,6 +5,7 @@ the page shows on the very next request."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -266,3 +267,27 @@ def test_the_benchmark_report_states_the_cache_bounds_the_settings_set(settings)
         "cards": report_mix.CARD_CACHE_MAX_ENTRIES,
         "shared_pages": report_mix.SHARED_PAGE_MAX_ENTRIES,
     }
+
+
+def test_a_mention_links_once_the_mentioned_user_signs_up(alice_client, bob, alice_follows_bob):
+    Tweet.objects.create(author=bob, text="where is @dave?")
+    for path in ("/", "/explore/"):
+        page_of(alice_client, path)  # cached from now on
+        assert 'href="/u/dave/"' not in page_of(alice_client, path)
+
+    dave = get_user_model().objects.create_user("dave", "dave@example.com", "x")
+
+    for path in ("/", "/explore/"):
+        assert '<a class="mention" href="/u/dave/">@dave</a>' in page_of(alice_client, path)
+
+    dave.username = "david"
+    dave.save()
+
+    for path in ("/", "/explore/"):
+        page = page_of(alice_client, path)
+        assert 'href="/u/dave/"' not in page
+        assert "where is @dave?" in page
+
+    dave.delete()
+    get_user_model().objects.create_user("dave", "dave2@example.com", "x")
+    assert 'href="/u/dave/"' in page_of(alice_client, "/explore/")
