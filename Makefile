@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv local-venv test lint format local backup restore plan bench
+.PHONY: help venv browser-deps screens local-venv test lint format local backup restore plan bench
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -41,7 +41,16 @@ $(BARMAN_TOOLS): service/db/requirements-barman.txt $(VENV)/.local-installed
 
 venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(BARMAN_TOOLS) ## create .venv with every Python dependency
 
-test: venv ## run every test CI runs (infra, service, e2e, browser)
+# axe-core, the accessibility engine the browser sweep injects (tests/e2e/sweep.py), from the lock
+# file: `npm ci` installs exactly what package-lock.json pins.
+BROWSER_DEPS := tests/browser/node_modules/.package-lock.json
+$(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $@
+
+browser-deps: $(BROWSER_DEPS) ## the browser checks' npm packages (axe-core), from the lock file
+
+test: venv browser-deps ## run every test CI runs (infra, service, e2e, browser)
 	$(PY) -m pytest
 
 local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; data stays in .local/)

@@ -1,0 +1,113 @@
+"""Every page, as a person sees it: signed out and signed in, on a laptop and on a phone, each
+page found by following the links and forms the pages offer (tests/e2e/sweep.py). A page fails
+on template syntax in its text, a broken link or form, a page wider than the screen, a console
+error or a blocked resource under the site's CSP, or a serious or critical WCAG 2.1 A/AA
+violation found by axe-core.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext
+
+from local.client import random_client_address
+from local.demo_data import DemoSite, seed
+from local.harness import RunningTopology
+from tests.e2e.sweep import axe_source_present, check_post_targets, crawl
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(600)]
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIGNED_OUT_START = [
+    "/",
+    "/explore/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password_reset/",
+]
+SIGNED_IN_START = ["/", "/explore/", "/accounts/profile/", "/accounts/password_change/"]
+
+
+@pytest.fixture(scope="module")
+def site(running_topology: RunningTopology) -> DemoSite:
+    return seed(running_topology.base_url)
+
+
+def new_context(browser: Browser, base_url: str, viewport: dict, **options) -> BrowserContext:
+    context = browser.new_context(
+        base_url=base_url,
+        # As the ALB would report it: HTTPS, and a client address of this sweep's own, so its
+        # sign-ins count apart from other tests' (see local.client).
+        extra_http_headers={
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": random_client_address(),
+        },
+        viewport=viewport,
+        **options,
+    )
+    context.set_default_timeout(15_000)
+    return context
+
+
+def sign_in(context: BrowserContext, username: str, password: str) -> None:
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=str)
+@pytest.mark.parametrize("signed_in", [False, True], ids=["signed-out", "signed-in"])
+def test_every_page_offered_is_whole_readable_and_accessible(
+    browser: Browser,
+    topology: RunningTopology,
+    site: DemoSite,
+    artifacts_dir: Path,
+    signed_in: bool,
+    viewport: str,
+):
+    axe_source_present()
+    base = topology.base_url
+    checked = new_context(browser, base, VIEWPORTS[viewport])
+    start = SIGNED_OUT_START
+    if signed_in:
+        sign_in(checked, site.reader.username, site.reader.password)
+        start = SIGNED_IN_START
+    writer = site.writer
+    start = [
+        *start,
+        f"/u/{writer.username}/",
+        *(f"/tweets/{tweet_id}/" for tweet_id in (site.reply_id, writer.tweet_ids[1])),
+    ]
+    audited = new_context(
+        browser, base, VIEWPORTS[viewport], bypass_csp=True, storage_state=checked.storage_state()
+    )
+    try:
+        sweep = crawl(checked, audited, base.rstrip("/"), start)
+        check_post_targets(checked, sweep)
+    finally:
+        audited.close()
+        checked.close()
+
+    name = f"sweep-{'signed-in' if signed_in else 'signed-out'}-{viewport}.json"
+    (artifacts_dir / name).write_text(
+        json.dumps(
+            {
+                "visited": sweep.visited,
+                "post_targets": sorted(sweep.post_targets),
+                "axe": {rule: sorted(urls) for rule, urls in sweep.axe_violations.items()},
+                "findings": [f"{f.url}: {f.what}" for f in sweep.findings],
+            },
+            indent=2,
+        )
+    )
+    # It really went round the site: every start page, and pages found only by following links.
+    assert {base.rstrip("/") + path for path in start} <= set(sweep.visited), sweep.visited
+    assert not sweep.findings, sweep.report()
