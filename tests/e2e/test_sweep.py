@@ -111,3 +111,40 @@ def test_every_page_offered_is_whole_readable_and_accessible(
     # It really went round the site: every start page, and pages found only by following links.
     assert {base.rstrip("/") + path for path in start} <= set(sweep.visited), sweep.visited
     assert not sweep.findings, sweep.report()
+
+
+# Two more header items of the length a search and a notifications link would have.
+ADD_TWO_ITEMS = """
+() => {
+  const nav = document.querySelector('header.topbar nav');
+  for (const text of ['Search', 'Notifications 99']) {
+    const link = document.createElement('a');
+    link.href = '/'; link.textContent = text;
+    nav.insertBefore(link, nav.querySelector('form'));
+  }
+}
+"""
+OFF_SCREEN_ITEMS = """
+() => [...document.querySelectorAll('header.topbar a, header.topbar button')]
+  .map(e => [e.textContent.trim(), e.getBoundingClientRect()])
+  .filter(([, box]) => box.left < 0 || box.right > window.innerWidth || box.width === 0)
+  .map(([text, box]) => `${text}: ${Math.round(box.left)}..${Math.round(box.right)} px`)
+"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_the_header_shows_every_item_on_screen_with_room_for_two_more(
+    browser: Browser, topology: RunningTopology, site: DemoSite, width: int
+):
+    context = new_context(browser, topology.base_url, {"width": width, "height": 700})
+    try:
+        sign_in(context, site.reader.username, site.reader.password)
+        page = context.new_page()
+        page.goto("/")
+        for step in ("as served", "with two more items"):
+            assert page.evaluate(OFF_SCREEN_ITEMS) == [], step
+            scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert scroll_width <= width, f"{step}: the page is {scroll_width} px wide"
+            page.evaluate(ADD_TWO_ITEMS)
+    finally:
+        context.close()
