@@ -70,6 +70,10 @@ export TARGET_TIME
 restore: local-venv ## restore the stopped `make local` database: latest, or TARGET_TIME="2026-12-01 10:00:00+00"
 	$(PY) -m local.backup restore $${TARGET_TIME:+--target-time "$$TARGET_TIME"}
 
+screens: venv browser-deps ## screenshots of the main pages at 1280x800 and 390x844 into docs/screens/
+	bash local/install-system-packages.sh
+	$(PY) -m local.screens
+
 bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md (~5 min)
 	bash local/install-system-packages.sh
 	bash bench/install-wrk.sh
