@@ -16,7 +16,15 @@ from playwright.sync_api import Browser, BrowserContext
 from local.client import random_client_address
 from local.demo_data import DemoSite, seed
 from local.harness import RunningTopology
-from tests.e2e.sweep import axe_source_present, check_post_targets, crawl
+from tests.e2e.sweep import (
+    RECORD_CSP,
+    Finding,
+    axe_source_present,
+    axe_violations,
+    check_post_targets,
+    crawl,
+    page_problems,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -27,6 +35,7 @@ SIGNED_OUT_START = [
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password_reset/",
+    "/accounts/reset/",  # the reset code's form, reached from the mail only
 ]
 SIGNED_IN_START = ["/", "/explore/", "/accounts/profile/", "/accounts/password_change/"]
 
@@ -63,6 +72,40 @@ def sign_in(context: BrowserContext, username: str, password: str) -> None:
     page.close()
 
 
+def failed_reply_findings(
+    checked: BrowserContext, audited: BrowserContext, thread: str
+) -> list[Finding]:
+    """The page a failed reply answers with (a page no link leads to), checked like the others."""
+    findings = []
+    for context in (checked, audited):
+        page = context.new_page()
+        page.add_init_script(RECORD_CSP)
+        page.goto(thread)
+        page.fill("form.compose textarea[name=text]", "   ")  # passes `required`, not the form
+        with page.expect_navigation() as navigation:
+            page.click("form.compose button[type=submit]")
+        status = navigation.value.status if navigation.value else 0
+        text = page.inner_text("main")
+        where = f"{thread} (a failed reply)"
+        if status != 400 or "Write something first." not in text:
+            findings.append(Finding(where, f"answered {status} without the form's error"))
+        # It stays on the thread: the tweet answered above its replies, the form still answering it
+        # (Home shows that tweet too, to a follower, so its card alone proves nothing).
+        answered = thread.strip("/").rsplit("/", 1)[-1]
+        reply_to = page.locator("form.compose input[name=reply_to]")
+        on_thread = page.locator(f"article#tweet-{answered} + section.replies").count() == 1
+        if not on_thread or reply_to.get_attribute("value") != answered:
+            findings.append(Finding(where, f"left the thread for {page.title()!r}"))
+        if context is checked:
+            findings += [Finding(where, problem) for problem in page_problems(page)]
+        else:
+            findings += [
+                Finding(where, f"axe {v['impact']} {v['id']}") for v in axe_violations(page)
+            ]
+        page.close()
+    return findings
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=str)
 @pytest.mark.parametrize("signed_in", [False, True], ids=["signed-out", "signed-in"])
 def test_every_page_offered_is_whole_readable_and_accessible(
@@ -92,6 +135,8 @@ def test_every_page_offered_is_whole_readable_and_accessible(
     try:
         sweep = crawl(checked, audited, base.rstrip("/"), start)
         check_post_targets(checked, sweep)
+        if signed_in:
+            sweep.findings += failed_reply_findings(checked, audited, start[-1])
     finally:
         audited.close()
         checked.close()
