@@ -11,7 +11,10 @@ being listed here.
 - axe-core runs in a second context with `bypass_csp=True`: its script is injected as a
   `<script>` element, which the site's policy (no inline script) rightly blocks. Playwright:
   "bypass_csp: Toggles bypassing page's Content-Security-Policy"
-  (https://playwright.dev/python/docs/api/class-browser#browser-new-context-option-bypass-csp).
+  (https://playwright.dev/python/docs/api/class-browser#browser-new-context-option-bypass-csp;
+  playwright-python's own tests/async/test_browsercontext.py,
+  test_page_event_should_bypass_csp_header, show add_script_tag refused under `default-src
+  'self'` and working with it). tests/e2e/test_sweep.py checks that the site's policy refuses it.
 """
 
 from __future__ import annotations

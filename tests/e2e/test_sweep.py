@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Error as PlaywrightError
 
 from local.client import random_client_address
 from local.demo_data import DemoSite, seed
@@ -193,3 +194,25 @@ def test_the_header_shows_every_item_on_screen_with_room_for_two_more(
             page.evaluate(ADD_TWO_ITEMS)
     finally:
         context.close()
+
+
+def test_the_site_policy_refuses_an_injected_script_so_axe_runs_where_it_is_bypassed(
+    browser: Browser, topology: RunningTopology
+):
+    """Why the sweep audits in a second context: under the site's policy axe-core cannot be
+    injected at all, and lifting the policy for the checks too would hide the app's own
+    violations."""
+    enforced = new_context(browser, topology.base_url, VIEWPORTS["desktop"])
+    bypassed = new_context(browser, topology.base_url, VIEWPORTS["desktop"], bypass_csp=True)
+    try:
+        page = enforced.new_page()
+        page.goto("/accounts/login/")
+        with pytest.raises(PlaywrightError):
+            page.add_script_tag(path=str(axe_source_present()))
+        assert page.evaluate("() => typeof window.axe") == "undefined"
+        audit = bypassed.new_page()
+        audit.goto("/accounts/login/")
+        assert axe_violations(audit) == []
+    finally:
+        enforced.close()
+        bypassed.close()
