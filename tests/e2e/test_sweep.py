@@ -186,7 +186,18 @@ def test_the_header_shows_every_item_on_screen_with_room_for_two_more(
     try:
         sign_in(context, site.reader.username, site.reader.password)
         page = context.new_page()
-        page.goto("/")
+        writer = site.writer
+        for path in (
+            f"/u/{writer.username}/",
+            f"/tweets/{writer.tweet_ids[1]}/",
+            "/explore/",
+            "/accounts/profile/",
+            "/accounts/password_change/",
+            "/",
+        ):
+            page.goto(path)
+            scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert scroll_width <= width, f"{path} is {scroll_width} px wide"
         for step in ("as served", "with two more items"):
             assert page.evaluate(OFF_SCREEN_ITEMS) == [], step
             scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
