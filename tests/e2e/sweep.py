@@ -71,6 +71,7 @@ class Sweep:
     origin: str
     visited: list[str] = field(default_factory=list)
     post_targets: set[str] = field(default_factory=set)
+    links: set[str] = field(default_factory=set)  # every same-origin link and GET form offered
     findings: list[Finding] = field(default_factory=list)
     axe_violations: dict[str, set[str]] = field(default_factory=dict)  # rule -> urls
 
@@ -148,11 +149,13 @@ def crawl(checked: BrowserContext, audited: BrowserContext, origin: str, start: 
         for link in offered["links"]:
             if same_origin(origin, link):
                 queue.append(link)
+                sweep.links.add(link.split("#")[0])
         for form in offered["forms"]:
             if not same_origin(origin, form["action"]):
                 sweep.findings.append(Finding(url, f"form posts off-site: {form['action']}"))
             elif form["method"] == "get":
                 queue.append(form["action"])
+                sweep.links.add(form["action"].split("#")[0])
             else:
                 sweep.post_targets.add(form["action"].split("?")[0])
         audit.goto(url)
@@ -165,6 +168,15 @@ def crawl(checked: BrowserContext, audited: BrowserContext, origin: str, start: 
     page.close()
     audit.close()
     return sweep
+
+
+def check_links_not_visited(context: BrowserContext, sweep: Sweep) -> None:
+    """Every link the pages offered that the crawl left out (past PAGES_OF_A_KIND) must
+    answer too: a GET, redirects followed."""
+    for link in sorted(sweep.links - set(sweep.visited)):
+        status = context.request.get(link).status
+        if status >= 400:
+            sweep.findings.append(Finding(link, f"linked, answered {status}"))
 
 
 def check_post_targets(context: BrowserContext, sweep: Sweep) -> None:

@@ -22,6 +22,7 @@ from tests.e2e.sweep import (
     Finding,
     axe_source_present,
     axe_violations,
+    check_links_not_visited,
     check_post_targets,
     crawl,
     page_problems,
@@ -136,6 +137,7 @@ def test_every_page_offered_is_whole_readable_and_accessible(
     try:
         sweep = crawl(checked, audited, base.rstrip("/"), start)
         check_post_targets(checked, sweep)
+        check_links_not_visited(checked, sweep)
         if signed_in:
             sweep.findings += failed_reply_findings(checked, audited, start[-1])
     finally:
@@ -147,6 +149,7 @@ def test_every_page_offered_is_whole_readable_and_accessible(
         json.dumps(
             {
                 "visited": sweep.visited,
+                "links": sorted(sweep.links),
                 "post_targets": sorted(sweep.post_targets),
                 "axe": {rule: sorted(urls) for rule, urls in sweep.axe_violations.items()},
                 "findings": [f"{f.url}: {f.what}" for f in sweep.findings],
