@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv local-venv test lint format local backup restore plan bench
+.PHONY: help venv browser-deps screens local-venv test lint format local backup restore plan bench
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -41,7 +41,16 @@ $(BARMAN_TOOLS): service/db/requirements-barman.txt $(VENV)/.local-installed
 
 venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(BARMAN_TOOLS) ## create .venv with every Python dependency
 
-test: venv ## run every test CI runs (infra, service, e2e, browser)
+# axe-core, the accessibility engine the browser sweep injects (tests/e2e/sweep.py), from the lock
+# file: `npm ci` installs exactly what package-lock.json pins.
+BROWSER_DEPS := tests/browser/node_modules/.package-lock.json
+$(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $@
+
+browser-deps: $(BROWSER_DEPS) ## the browser checks' npm packages (axe-core), from the lock file
+
+test: venv browser-deps ## run every test CI runs (infra, service, e2e, browser)
 	$(PY) -m pytest
 
 local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; data stays in .local/)
@@ -60,6 +69,10 @@ backup: local-venv ## a base backup of the running `make local` database, now
 export TARGET_TIME
 restore: local-venv ## restore the stopped `make local` database: latest, or TARGET_TIME="2026-12-01 10:00:00+00"
 	$(PY) -m local.backup restore $${TARGET_TIME:+--target-time "$$TARGET_TIME"}
+
+screens: venv browser-deps ## screenshots of the main pages at 1280x800 and 390x844 into docs/screens/
+	bash local/install-system-packages.sh
+	$(PY) -m local.screens
 
 bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md (~5 min)
 	bash local/install-system-packages.sh

@@ -192,3 +192,23 @@ def test_make_restore_without_target_time_restores_the_latest(tmp_path):
     command = ["make", "--no-print-directory", "-o", "local-venv", "restore", f"PY={stand_in}"]
     subprocess.run(command, cwd=REPO_ROOT, env=environment, check=True, capture_output=True)
     assert recorded.read_text().splitlines() == ["-m", "local.backup", "restore"]
+
+
+def test_make_test_installs_the_browser_checks_npm_packages_from_their_lock_file(rules):
+    # The browser sweep injects axe-core from tests/browser/node_modules (tests/e2e/sweep.py).
+    assert "browser-deps" in rules["test"][0]
+    assert "browser-deps" in rules["screens"][0]
+    lock_stamp = "tests/browser/node_modules/.package-lock.json"
+    assert lock_stamp in rules["browser-deps"][0]
+    prerequisites, recipe = rules[lock_stamp]
+    assert set(prerequisites) == {"tests/browser/package.json", "tests/browser/package-lock.json"}
+    # `npm ci` installs exactly the lock file's versions and fails if it disagrees with
+    # package.json; `npm install` would rewrite it.
+    assert any(line.startswith("npm ci --prefix tests/browser") for line in recipe), recipe
+    assert (REPO_ROOT / "tests" / "browser" / "package-lock.json").exists()
+
+
+def test_ci_installs_npm_when_the_machine_lacks_it():
+    ci = (REPO_ROOT / ".ci" / "run").read_text()
+    assert "command -v npm >/dev/null || needed+=(nodejs npm)" in ci
+    assert ci.index("needed+=(nodejs npm)") < ci.index("\nmake test")

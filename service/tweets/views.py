@@ -43,15 +43,21 @@ def explore(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-def tweet_detail(request: HttpRequest, tweet_id: int) -> HttpResponse:
+def _thread(
+    request: HttpRequest, tweet_id: int, form: TweetForm | None = None, status: int = 200
+) -> HttpResponse:
+    """A tweet, its replies and the reply form: empty, or the one that failed with its errors."""
     viewer_tweets = tweets_for(request.user)
     tweet = get_object_or_404(viewer_tweets, pk=tweet_id)
     # The thread: the parent chain above (bounded, threads.MAX_ANCESTORS), the first
     # MAX_REPLIES_SHOWN replies below, oldest first; a constant number of queries.
     above = threads.ancestors(request.user, tweet)
     replies = viewer_tweets.filter(reply_to=tweet).order_by("created_at", "id")
-    form = TweetForm(initial={"reply_to": tweet.pk})
+    if form is None:
+        form = TweetForm(initial={"reply_to": tweet.pk})
+    else:
+        # The form's hidden field keeps the tweet answered, and its button says Reply.
+        form.initial["reply_to"] = tweet.pk
     context = {
         "tweet": tweet,
         "ancestors": above,
@@ -59,13 +65,22 @@ def tweet_detail(request: HttpRequest, tweet_id: int) -> HttpResponse:
         "replies": replies[:MAX_REPLIES_SHOWN],
         "form": form,
     }
-    return render(request, "tweets/detail.html", context)
+    return render(request, "tweets/detail.html", context, status=status)
+
+
+@require_safe
+def tweet_detail(request: HttpRequest, tweet_id: int) -> HttpResponse:
+    return _thread(request, tweet_id)
 
 
 @require_POST
 def create_tweet(request: HttpRequest) -> HttpResponse:
     form = TweetForm(request.POST, request.FILES)
     if not form.is_valid():
+        # A reply that fails stays on its thread with the error, where the person was writing.
+        replied = form.cleaned_data.get("reply_to")
+        if replied is not None:
+            return _thread(request, replied.pk, form, status=400)
         return _home(request, form, status=400)
     tweet = form.save(commit=False)
     tweet.author = request.user
