@@ -95,7 +95,7 @@ def failed_reply_findings(
         # (Home shows that tweet too, to a follower, so its card alone proves nothing).
         answered = thread.strip("/").rsplit("/", 1)[-1]
         reply_to = page.locator("form.compose input[name=reply_to]")
-        on_thread = page.locator(f"article#tweet-{answered} + section.replies").count() == 1
+        on_thread = page.locator(f".focus:has(#tweet-{answered}) + section.replies").count() == 1
         if not on_thread or reply_to.get_attribute("value") != answered:
             findings.append(Finding(where, f"left the thread for {page.title()!r}"))
         if context is checked:
