@@ -10,12 +10,12 @@ import subprocess
 from pathlib import Path
 
 from local import backup_tools
+from local.postgres_server import postgres_bin_dir
 from local.system import (
     POSTGRES_SYSTEM_USER,
     LocalSetupError,
     as_postgres_user,
     postgres_account,
-    postgres_bin_dir,
     running_as_root,
 )
 from local.topology import DATABASE_SUPERUSER, LocalTopology

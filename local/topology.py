@@ -20,7 +20,7 @@ from pathlib import Path
 
 from local import backup_tools
 from local.ports import Ports
-from local.system import postgres_bin_dir
+from local.postgres_server import postgres_bin_dir
 from paths import REPO_ROOT
 from service_contract import DB, NGINX, WEB
 
