@@ -86,8 +86,10 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 # Only this account reaches the socket directory, and no server listens on TCP.
 printf 'local all all trust\nlocal replication all trust\n' >"$work/pg_hba.conf"
+# No archiving from these temporary servers, and no JIT (the carried previous major has its
+# LLVM provider but not necessarily the LLVM it was built with).
 private=(-c "listen_addresses=" -c "unix_socket_directories=$work" -c "hba_file=$work/pg_hba.conf"
-  -c archive_mode=off)
+  -c archive_mode=off -c jit=off)
 
 # 3. The old server: what the new cluster must match, and a base backup.
 log "PostgreSQL $old_major -> $new_major on $PGDATA ($mode); starting the old server"
