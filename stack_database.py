@@ -20,6 +20,7 @@ import components
 import service_containers
 from components import BACKUP_FAILURE_MARKER, ContainerSpec
 from components.rds_alarm_specs import DbInstance
+from postgres_version import POSTGRES_MAJOR
 
 
 class DatabaseSettings(Protocol):
@@ -140,6 +141,7 @@ def _managed(settings: DatabaseSettings, name: str, network: Any, images: Any) -
             apply_immediately=settings.db_apply_immediately,
             protect=settings.is_production,
             log_retention_days=settings.log_retention_days,
+            engine_major_version=str(POSTGRES_MAJOR),
         ),
     )
     exports = {

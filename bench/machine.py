@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from bench import load
-from local.system import postgres_bin_dir
+from local.postgres_server import postgres_bin_dir
 
 
 def machine_info() -> dict:

@@ -59,6 +59,9 @@ class Writes:
     archived: str = ""  # the newest segment pg_stat_archiver reported before the kill
     killed: threading.Event = field(default_factory=threading.Event)
     errors: list[str] = field(default_factory=list)  # anything that failed before the kill
+    # The most seconds, seen once a second, since pg_stat_archiver's last archived segment: the
+    # age of the newest commit a total loss at that moment keeps (the RPO actually reached).
+    worst_archive_lag: float = 0.0
 
 
 def answers(environment: dict[str, str]) -> bool:
@@ -97,8 +100,12 @@ def watch_archiver(stop: threading.Event, environment: dict, writes: Writes) -> 
     try:
         with superuser_connection(environment) as connection:
             while not stop.is_set():
-                wal = connection.execute("SELECT last_archived_wal FROM pg_stat_archiver")
-                writes.archived = wal.fetchone()[0] or writes.archived
+                wal, lag = connection.execute(
+                    "SELECT last_archived_wal, "
+                    "extract(epoch FROM now() - last_archived_time)::float FROM pg_stat_archiver"
+                ).fetchone()
+                writes.archived = wal or writes.archived
+                writes.worst_archive_lag = max(writes.worst_archive_lag, lag or 0.0)
                 time.sleep(1)
     except psycopg.Error as error:
         if not writes.killed.is_set():
@@ -197,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             "lost_in_total": len(lost),
             "seconds_of_commits_lost": round(killed_at - min(w[2] for w in lost), 1) if lost else 0,
             "last_archived_segment_before_kill": writes.archived,
+            "worst_archive_lag_seconds": round(writes.worst_archive_lag, 1),
         }
     finally:
         topology.stop_all()

@@ -1,4 +1,4 @@
-"""ManagedPostgres: RDS for PostgreSQL 17 behind the same surface as PersistentPostgres.
+"""ManagedPostgres: RDS for PostgreSQL behind the same surface as PersistentPostgres.
 
 The composition reads a :class:`~components.persistent_postgres.PostgresDatabase` and does not
 care which provider it got: this one adds no container and no volume to the task, so the task is
@@ -40,17 +40,18 @@ from components.managed_postgres_specs import (
     MASTER_SECRET_PASSWORD_KEY,
     MASTER_SECRET_USERNAME_KEY,
     MASTER_USERNAME,
-    PARAMETER_GROUP_FAMILY,
     POSTGRES_PORT,
     RDS_CA_BUNDLE_PATH,
     STORAGE_TYPE,
     check_backup_retention,
+    check_engine_major_version,
     check_instance_class,
     check_storage,
     database_url_output,
     final_snapshot_identifier,
     instance_identifier,
     log_group_names,
+    parameter_group_family,
     performance_insights_retention,
 )
 from components.postgres_env import SUPERUSER
@@ -93,6 +94,13 @@ class ManagedPostgresArgs:
     """Retention of the instance's `postgresql` log group in CloudWatch Logs."""
     ca_bundle_path: str = RDS_CA_BUNDLE_PATH
     """Where the client image keeps the RDS CA bundle (``sslrootcert`` in the URL)."""
+    engine_major_version: str = ENGINE_MAJOR_VERSION
+    """The PostgreSQL major (RDS keeps it on the newest minor). Raising it is a major-version
+    upgrade: the parameter group of the new family is created before the instance switches to
+    it, in the same ModifyDBInstance as the new version (docs/operations.md)."""
+    allow_major_version_upgrade: bool = True
+    """Let a change of ``engine_major_version`` upgrade the instance in that `pulumi up`; False
+    makes RDS refuse it. Only a change of the major upgrades anything, and the preview shows it."""
 
     def __post_init__(self) -> None:
         if len(self.subnet_ids) < 2:
@@ -109,6 +117,7 @@ class ManagedPostgresArgs:
             check_instance_class(self.instance_class)
             check_storage(self.allocated_storage_gib, self.max_allocated_storage_gib)
             check_backup_retention(self.backup_retention_days)
+            check_engine_major_version(self.engine_major_version)
         except ValueError as error:
             raise ValueError(f"ManagedPostgresArgs: {error}") from None
 
@@ -179,9 +188,14 @@ class ManagedPostgres(pulumi.ComponentResource):
         )
         parameters = aws.rds.ParameterGroup(
             f"{name}-params",
-            family=PARAMETER_GROUP_FAMILY,
+            family=parameter_group_family(args.engine_major_version),
             description=f"{name}: TLS required",
             parameters=[aws.rds.ParameterGroupParameterArgs(**FORCE_SSL_PARAMETER)],
+            # A new family replaces the group; it is auto-named, so the new one is created
+            # first (Pulumi's default for replacements), the instance is modified to use it
+            # with the new engine version in one ModifyDBInstance (terraform-provider-aws
+            # internal/service/rds/instance.go resourceInstanceUpdate), and the old group is
+            # deleted once nothing uses it.
             opts=child,
         )
         # Drawn once per creation and kept in the state: the instance's name and its log
@@ -204,8 +218,12 @@ class ManagedPostgres(pulumi.ComponentResource):
             f"{name}-instance",
             identifier=identifier,
             engine=ENGINE,
-            engine_version=ENGINE_MAJOR_VERSION,
+            engine_version=args.engine_major_version,
             auto_minor_version_upgrade=True,
+            # Sent with a changed engine_version only (resourceInstanceUpdate, as above); RDS
+            # refuses a major upgrade without it:
+            # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html
+            allow_major_version_upgrade=args.allow_major_version_upgrade,
             instance_class=args.instance_class,
             allocated_storage=args.allocated_storage_gib,
             max_allocated_storage=args.max_allocated_storage_gib or None,

@@ -35,8 +35,10 @@ from urllib.parse import quote
 import pulumi
 
 ENGINE = "postgres"
-ENGINE_MAJOR_VERSION = "17"
-PARAMETER_GROUP_FAMILY = f"postgres{ENGINE_MAJOR_VERSION}"
+# The default major (a project passes its own; django-tw's is postgres_version.POSTGRES_MAJOR,
+# which tests/infra/test_postgres_version.py holds equal to this). RDS for PostgreSQL offers 18
+# from 18.1: https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-versions.html
+ENGINE_MAJOR_VERSION = "18"
 POSTGRES_PORT = 5432
 STORAGE_TYPE = "gp3"
 MIN_STORAGE_GIB, MAX_STORAGE_GIB = 20, 65536
@@ -186,3 +188,18 @@ def database_url_output(
         )
     )
     return pulumi.Output.secret(url)
+
+
+def check_engine_major_version(major: str) -> None:
+    """ValueError unless ``major`` is a PostgreSQL major as RDS names it (``"18"``)."""
+    if not re.fullmatch(r"1[0-9]|[2-9][0-9]", major):
+        raise ValueError(
+            f"engine major version {major!r} is not a PostgreSQL major; use e.g. "
+            f"{ENGINE_MAJOR_VERSION!r} (RDS picks the newest minor of it)"
+        )
+
+
+def parameter_group_family(major: str) -> str:
+    """RDS's parameter group family for a PostgreSQL major: ``postgres18``."""
+    check_engine_major_version(major)
+    return f"postgres{major}"

@@ -11,12 +11,12 @@ import subprocess
 from pathlib import Path
 
 from local import backup_tools
+from local.postgres_server import postgres_bin_dir
 from local.shared_venv import RUNTIME
 from local.system import (
     LOCAL_USER_VARIABLE,
     LocalSetupError,
     as_account,
-    postgres_bin_dir,
     topology_account,
 )
 from local.topology import DATABASE_SUPERUSER, LocalTopology

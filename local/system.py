@@ -1,13 +1,11 @@
-"""Facts about this machine that every part of the local topology shares: who we run as, which
-account its processes drop to, and where the PostgreSQL server is installed."""
+"""Facts about this machine that every part of the local topology shares: who we run as and
+which account its processes drop to. Which PostgreSQL server runs is local/postgres_server.py's
+(the pinned wheels)."""
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
-import re
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -26,27 +24,6 @@ def running_as_root() -> bool:
     return os.geteuid() == 0
 
 
-def postgres_bin_dir() -> Path:
-    """The newest installed PostgreSQL server's bin directory (Debian layout), or PG_BIN."""
-    if os.environ.get("PG_BIN"):
-        return Path(os.environ["PG_BIN"])
-    candidates = glob.glob("/usr/lib/postgresql/*/bin/postgres")
-    if not candidates:
-        found = shutil.which("postgres")
-        if found:
-            return Path(found).parent
-        raise LocalSetupError(
-            "no PostgreSQL server found: install it with `apt-get install postgresql` "
-            "(or set PG_BIN to the directory that holds `postgres` and `initdb`)"
-        )
-
-    def major(path: str) -> int:
-        match = re.search(r"/postgresql/(\d+)/", path)
-        return int(match.group(1)) if match else 0
-
-    return Path(max(candidates, key=major)).parent
-
-
 def postgres_account() -> pwd.struct_passwd:
     """The system account Postgres runs as when we are root; an error says how to get it."""
     try:
@@ -54,7 +31,7 @@ def postgres_account() -> pwd.struct_passwd:
     except KeyError as missing:
         raise LocalSetupError(
             f"running as root needs the `{POSTGRES_SYSTEM_USER}` system account to run the "
-            "service tests' Postgres: install the postgresql package (`apt-get install postgresql`)"
+            "service tests' Postgres: `bash local/install-system-packages.sh` creates it"
         ) from missing
 
 

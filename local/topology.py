@@ -20,8 +20,9 @@ from pathlib import Path
 
 from local import backup_tools
 from local.ports import Ports
+from local.postgres_server import postgres_bin_dir
 from local.shared_venv import RUNTIME
-from local.system import postgres_bin_dir, topology_account
+from local.system import topology_account
 from paths import REPO_ROOT
 from service_contract import DB, NGINX, WEB
 

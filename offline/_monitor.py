@@ -76,6 +76,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 dependencies=tuple(request.dependencies),
+                delete_before_replace=bool(request.deleteBeforeReplace),
             )
         )
         serialized = _sync_await(rpc.serialize_properties(state, {}))

@@ -27,6 +27,8 @@ class RecordedResource:
     protect: bool = False
     retain_on_delete: bool = False
     dependencies: tuple[str, ...] = ()
+    delete_before_replace: bool = False
+    """The resource option: a replacement deletes the old one first (default: creates first)."""
 
     @property
     def id(self) -> str:

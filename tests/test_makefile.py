@@ -134,7 +134,7 @@ def runtime_modules() -> set[str]:
         relative = path.relative_to(REPO_ROOT).as_posix()
         for imported in imports_of(relative, path.read_text()):
             root = imported.root
-            if root in ("local", "paths", "service_contract"):
+            if root in ("local", "paths", "postgres_version", "service_contract"):
                 todo.append(imported.module)
             elif root not in sys.stdlib_module_names and root != "__future__":
                 third_party.add(root)

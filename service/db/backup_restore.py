@@ -209,12 +209,13 @@ def _replay(settings: Settings, pgdata: Path) -> RecoveryOutcome:
 
 
 # Exact row counts of the largest tables (by pages: the statistics are empty after a restore),
-# whatever the application: one query, no schema needed.
+# whatever the application, no schema needed: one query writes a count query per table and
+# psql's \gexec runs each (no XML functions, which a server built without libxml lacks).
 ROW_COUNTS = """
-SELECT format('%s=%s', s.relname, (xpath('/row/n/text()', query_to_xml(
-         format('SELECT count(*) AS n FROM %I.%I', s.schemaname, s.relname), false, true, '')))[1])
+SELECT format('SELECT %L || ''='' || count(*) FROM %I.%I', s.relname, s.schemaname, s.relname)
 FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
 ORDER BY c.relpages DESC, s.relname LIMIT 8
+\\gexec
 """
 
 
@@ -223,9 +224,12 @@ def _report_rows(socket_dir: str) -> None:
     environment = {**os.environ, "PGPASSWORD": os.environ.get("POSTGRES_PASSWORD", "")}
     query = [
         "psql", "-h", socket_dir, "-U", os.environ.get("POSTGRES_USER", "postgres"),
-        "-d", os.environ.get("POSTGRES_DB", "postgres"), "-Atc", ROW_COUNTS,
+        "-d", os.environ.get("POSTGRES_DB", "postgres"), "-At", "-v", "ON_ERROR_STOP=1",
+        "-f", "-",
     ]  # fmt: skip
-    result = subprocess.run(query, capture_output=True, text=True, env=environment, check=False)
+    result = subprocess.run(
+        query, input=ROW_COUNTS, capture_output=True, text=True, env=environment, check=False
+    )
     if result.returncode == 0:
         log("rows: " + (" ".join(result.stdout.split()) or "no tables"))
     else:

@@ -222,7 +222,20 @@ run_single() {
   rm -f "$errors"
 }
 
+# A data directory of another major cannot start on this server (FATAL "database files are
+# incompatible with server"); say what to do instead. The image's db/postgres-upgrade.sh moves it.
+check_major() {
+  local data server
+  data="$(cat "$PGDATA/PG_VERSION")"
+  server="$(postgres --version | sed -E 's/.*\(PostgreSQL\) ([0-9]+).*/\1/')"
+  if [ "$data" != "$server" ]; then
+    fail "$PGDATA is a PostgreSQL $data cluster and this server is PostgreSQL $server: run $(
+      )postgres-upgrade once before starting it (docs/operations.md \"Upgrading PostgreSQL\")"
+  fi
+}
+
 prepare_existing_cluster() {
+  check_major
   harden_hba
   local missing
   roles_sql | run_single postgres >/dev/null

@@ -38,9 +38,13 @@ BEGIN
             app_user, unsafe;
     END IF;
     EXECUTE format('ALTER ROLE %I WITH LOGIN PASSWORD %L', app_user, app_password);
-    -- Handing an object to a role needs membership in it (PostgreSQL 16+).
-    IF NOT pg_has_role(current_user, app_user, 'MEMBER') THEN
-        EXECUTE format('GRANT %I TO %I', app_user, current_user);
+    -- Handing an object to a role needs the right to SET ROLE to it (PostgreSQL 16+). The
+    -- creator of a role is a member WITH ADMIN OPTION but, unless createrole_self_grant says
+    -- otherwise, without SET, so membership alone is not enough:
+    -- https://www.postgresql.org/docs/18/sql-alterdatabase.html
+    -- https://www.postgresql.org/docs/18/runtime-config-client.html#GUC-CREATEROLE-SELF-GRANT
+    IF NOT pg_has_role(current_user, app_user, 'SET') THEN
+        EXECUTE format('GRANT %I TO %I WITH SET TRUE, INHERIT FALSE', app_user, current_user);
     END IF;
     EXECUTE format('ALTER DATABASE %I OWNER TO %I', db_name, app_user);
     EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', db_name);

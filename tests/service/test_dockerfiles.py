@@ -195,6 +195,7 @@ def test_the_pinned_images_are_the_tags_the_docs_name():
     assert {line.split()[1].split("@")[0] for line in froms} == {
         "python:3.11-slim-bookworm",
         "postgres:17-bookworm",
+        "postgres:18-bookworm",
     }
 
 

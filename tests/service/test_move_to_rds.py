@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from local.client import SiteClient
-from local.system import postgres_bin_dir
+from local.postgres_server import postgres_bin_dir
 from paths import SERVICE_DIR
 from tests.service.app_servers import app_server, fresh_database, manage, migrate
 from tests.service.postgres import running_server

@@ -11,7 +11,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bench.upgrade import Volume
 from paths import SERVICE_DIR
+from postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
 from tests.service.postgres import (
     as_server_user,
     free_port,
@@ -305,3 +307,19 @@ def test_a_missing_database_is_created_for_the_application(volume):
     after initdb leaves a cluster without POSTGRES_DB for good."""
     result = prepare(volume)
     assert "postgres-prepare: created the database django_tw, owned by django_tw" in result.stderr
+
+
+def test_a_cluster_of_the_previous_major_is_refused_with_the_way_to_upgrade():
+    """The server cannot start on it; the message names the upgrade instead of Postgres' FATAL."""
+    old = Volume.fresh()
+    try:
+        old.initdb(PREVIOUS_MAJOR)
+        result = prepare(old.root)
+        assert result.returncode == 78, result.stderr
+        assert (
+            f"is a PostgreSQL {PREVIOUS_MAJOR} cluster and this server is PostgreSQL "
+            f"{POSTGRES_MAJOR}: run postgres-upgrade once"
+        ) in result.stderr
+        assert result.stdout == ""
+    finally:
+        shutil.rmtree(old.root, ignore_errors=True)

@@ -1,0 +1,157 @@
+"""db/postgres-upgrade.sh, the db image's major-version upgrade: a data directory of the previous
+major (postgres_version.PREVIOUS_MAJOR, with the bench data set in it) becomes one of
+POSTGRES_MAJOR with every row and sequence, the application works on it, the old directory and a
+base backup are kept, and nothing happens outside the single-writer guard. bench.upgrade runs the
+same steps on the full 50,000-tweet set and prints the time they take."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from bench.upgrade import (
+    UPGRADE,
+    Volume,
+    django,
+    free_port,
+    load,
+    server_command,
+    snapshot,
+)
+from local.postgres_server import postgres_bin_dir
+from paths import SERVICE_DIR
+from postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
+
+EX_USAGE = 64
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def upgraded():
+    """A previous-major cluster with 3,000 tweets, read, upgraded and started again."""
+    volume = Volume.fresh()
+    port = free_port()
+    media = volume.root / "media"
+    volume.initdb(PREVIOUS_MAJOR)
+    volume.start(PREVIOUS_MAJOR, port)
+    try:
+        load(port, media, users=150, tweets=3000)
+        before = snapshot(port)
+        volume.stop(PREVIOUS_MAJOR)
+        result, _ = volume.upgrade()
+        if result.returncode == 0:
+            volume.start(POSTGRES_MAJOR, port)
+        yield {"volume": volume, "port": port, "media": media, "before": before, "result": result}
+    finally:
+        for major in (POSTGRES_MAJOR, PREVIOUS_MAJOR):
+            subprocess.run(
+                server_command([str(postgres_bin_dir(major) / "pg_ctl"), "-D",
+                                str(volume.pgdata), "-m", "immediate", "stop"]),
+                capture_output=True, cwd="/", check=False,
+            )  # fmt: skip
+        shutil.rmtree(volume.root, ignore_errors=True)
+
+
+def test_the_upgrade_succeeds_and_says_what_it_did(upgraded):
+    result = upgraded["result"]
+    assert result.returncode == 0, result.stderr
+    assert f"PostgreSQL {PREVIOUS_MAJOR} -> {POSTGRES_MAJOR}" in result.stderr
+    assert "pg_upgrade --link done" in result.stderr
+    assert (upgraded["volume"].pgdata / "PG_VERSION").read_text().strip() == str(POSTGRES_MAJOR)
+
+
+def test_every_row_every_tweet_and_every_sequence_survive(upgraded):
+    before, after = upgraded["before"], snapshot(upgraded["port"])
+    assert (before["major"], after["major"]) == (PREVIOUS_MAJOR, POSTGRES_MAJOR)
+    assert before["counts"]["tweets_tweet"] == 3000
+    assert after["counts"] == before["counts"]
+    assert after["tweets_md5"] == before["tweets_md5"]
+    assert after["sequences"] == before["sequences"]
+
+
+def test_the_application_reads_and_writes_on_the_upgraded_directory(upgraded):
+    """Django sees its schema as migrated and a new tweet takes the next id (sequences)."""
+    port, media = upgraded["port"], upgraded["media"]
+    django(port, media, "migrate", "--check", "--no-input")
+    code = (
+        "from django.contrib.auth import get_user_model; from tweets.models import Tweet; "
+        "user = get_user_model().objects.order_by('id').first(); "
+        "tweet = Tweet.objects.create(author=user, text='after the upgrade'); "
+        "print(tweet.id, Tweet.objects.count())"
+    )
+    printed = django(port, media, "shell", "-c", code).strip().splitlines()[-1]  # after the logs
+    new_id, count = map(int, printed.split())
+    assert count == upgraded["before"]["counts"]["tweets_tweet"] + 1
+    assert new_id == upgraded["before"]["sequences"]["tweets_tweet_id_seq"] + 1
+
+
+def test_the_old_directory_and_a_base_backup_of_it_are_kept(upgraded):
+    root = upgraded["volume"].root
+    kept = list(root.glob(f"pgdata.{PREVIOUS_MAJOR}-before-upgrade-*"))
+    backups = list(root.glob(f"pgdata.{PREVIOUS_MAJOR}.base-backup-*"))
+    assert len(kept) == len(backups) == 1
+    assert (kept[0] / "PG_VERSION").read_text().strip() == str(PREVIOUS_MAJOR)
+    # pg_upgrade --link disables the old cluster's control file so it cannot start by mistake
+    assert (kept[0] / "global" / "pg_control.old").exists()
+    assert (backups[0] / "base.tar.gz").stat().st_size > 0
+    assert f"kept: {kept[0]}" in upgraded["result"].stderr
+
+
+def test_an_upgraded_directory_is_left_alone(upgraded):
+    upgraded_volume = upgraded["volume"]
+    subprocess.run(
+        server_command([str(postgres_bin_dir() / "pg_ctl"), "-D", str(upgraded_volume.pgdata),
+                        "-w", "-m", "fast", "stop"]),
+        check=True, capture_output=True, cwd="/",
+    )  # fmt: skip
+    try:
+        result, _ = upgraded_volume.upgrade()
+        assert result.returncode == 0, result.stderr
+        assert f"already PostgreSQL {POSTGRES_MAJOR}; nothing to do" in result.stderr
+    finally:
+        upgraded_volume.start(POSTGRES_MAJOR, upgraded["port"])
+
+
+@pytest.fixture
+def old_cluster():
+    volume = Volume.fresh()
+    volume.initdb(PREVIOUS_MAJOR)
+    yield volume
+    shutil.rmtree(volume.root, ignore_errors=True)
+
+
+def test_outside_the_single_writer_guard_it_refuses_and_changes_nothing(old_cluster):
+    result, _ = old_cluster.upgrade(guarded=False)
+    assert result.returncode == EX_USAGE
+    assert "run this through postgres-guard.sh" in result.stderr
+    assert (old_cluster.pgdata / "PG_VERSION").read_text().strip() == str(PREVIOUS_MAJOR)
+    assert sorted(path.name for path in old_cluster.root.iterdir()) == ["pgdata"]
+
+
+def test_while_another_server_holds_the_volume_it_does_not_start(old_cluster):
+    """The guard in front of it waits for the lock (here: not at all) and refuses."""
+    lock = old_cluster.root / "postgres.lock"
+    holder = subprocess.Popen(
+        server_command(["flock", "--exclusive", str(lock), "sleep", "60"]), cwd="/"
+    )
+    try:
+        subprocess.run(
+            server_command(["sh", "-c", f"until ! flock -n {lock} true; do sleep 0.1; done"]),
+            check=True, timeout=10, cwd="/",
+        )  # fmt: skip
+        result, _ = old_cluster.upgrade()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 75, result.stderr
+    assert "refusing to start" in result.stderr
+    assert (old_cluster.pgdata / "PG_VERSION").read_text().strip() == str(PREVIOUS_MAJOR)
+
+
+def test_the_db_image_carries_the_upgrade_as_a_command():
+    dockerfile = (SERVICE_DIR / "Dockerfile.db").read_text()
+    assert "COPY --chmod=0755 db/postgres-upgrade.sh /usr/local/bin/postgres-upgrade" in dockerfile
+    assert UPGRADE.stat().st_mode & 0o111
