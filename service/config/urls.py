@@ -5,10 +5,12 @@ from django.conf.urls.static import static
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 
+from accounts import follow_lists
 from accounts import views as account_views
 from accounts.password_change import ChangePasswordView
 from accounts.password_reset import ResetCodeView, SetPasswordView
 from core import views as core_views
+from notifications import views as notification_views
 from tweets import views as tweet_views
 
 urlpatterns = [
@@ -38,6 +40,9 @@ urlpatterns = [
     path("u/<str:username>/", account_views.profile, name="profile"),
     path("u/<str:username>/follow/", account_views.follow, name="follow"),
     path("u/<str:username>/unfollow/", account_views.unfollow, name="unfollow"),
+    path("u/<str:username>/followers/", follow_lists.followers, name="followers"),
+    path("u/<str:username>/following/", follow_lists.following, name="following"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
 ]
 
 # Development only (both are empty lists unless DEBUG): static files straight from the apps and

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "tweets",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The header's "Notifications" link with the unread count (notifications.header).
+                "notifications.header.notifications_link",
             ],
         },
     },
