@@ -222,3 +222,17 @@ def test_follower_lists_paginate_and_stop_where_timelines_do(alice, settings):
     assert client.get("/u/alice/followers/?page=3").status_code == 404
     assert client.get(f"/u/alice/following/?page={MAX_PAGE_NUMBER + 1}").status_code == 404
     assert client.get("/u/nobody/followers/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "table"),
+    [("/u/alice/followers/", "accounts_follow"), ("/notifications/", "notifications_notification")],
+)
+def test_a_page_past_the_cap_is_refused_before_any_query_of_the_list(alice, path, table):
+    client = client_for(alice)
+    with CaptureQueriesContext(connection) as deep:
+        response = client.get(f"{path}?page={MAX_PAGE_NUMBER + 1}")
+    assert response.status_code == 404
+    statements = [q["sql"] for q in deep.captured_queries]
+    assert statements, "the request should at least load the session and the user"
+    assert not [sql for sql in statements if table in sql and "unread" not in sql], statements
