@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from local.backup_tools import SHARED_ROOT
+from local.shared_venv import SHARED_ROOT
 from local.system import LocalSetupError, running_as_root
 from paths import REPO_ROOT
 from postgres_version import POSTGRES_MAJOR

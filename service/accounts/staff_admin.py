@@ -32,7 +32,10 @@ from django.urls import URLPattern, URLResolver, reverse
 # One or more path segments of URL-safe characters, relative, ending in "/".
 ADMIN_PATH_FORMAT = re.compile(r"^([A-Za-z0-9._~-]+/)+$")
 # First segments the admin may not take: Django's default (what scanners try), the site's own.
-RESERVED_SEGMENTS = frozenset({"admin", "accounts", "static", "media", "healthz", "livez"})
+RESERVED_SEGMENTS = frozenset(
+    {"admin", "accounts", "static", "media", "healthz", "livez", "explore", "tweets", "tags"}
+    | {"search", "u", "notifications"}
+)
 DERIVED_PREFIX = "staff-"
 DERIVED_DIGITS = 20  # 80 bits: not found by trying
 

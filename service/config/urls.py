@@ -6,11 +6,13 @@ from django.contrib import admin
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 
+from accounts import follow_lists
 from accounts import views as account_views
 from accounts.password_change import ChangePasswordView
 from accounts.password_reset import ResetCodeView, SetPasswordView
 from accounts.staff_admin import admin_path
 from core import views as core_views
+from notifications import views as notification_views
 from tweets import finding
 from tweets import views as tweet_views
 
@@ -43,6 +45,9 @@ urlpatterns = [
     path("u/<str:username>/", account_views.profile, name="profile"),
     path("u/<str:username>/follow/", account_views.follow, name="follow"),
     path("u/<str:username>/unfollow/", account_views.unfollow, name="unfollow"),
+    path("u/<str:username>/followers/", follow_lists.followers, name="followers"),
+    path("u/<str:username>/following/", follow_lists.following, name="following"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
     # Last: the site's own pages win over a chosen DJANGO_ADMIN_PATH. Staff only; 404 otherwise.
     path(admin_path(settings.ADMIN_PATH, settings.SECRET_KEY), admin.site.urls),
 ]

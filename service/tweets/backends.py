@@ -27,6 +27,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from core.sql import column, table
+from notifications.header import unread_count_sql
 from tweets.models import TimelineVersion
 
 EXPLORE = 0  # owner_id of the explore timeline's version row (tweets.timeline_cache.EXPLORE)
@@ -34,7 +35,8 @@ EXPLORE = 0  # owner_id of the explore timeline's version row (tweets.timeline_c
 
 class TimelineVersionBackend(ModelBackend):
     """ModelBackend whose users carry `home_timeline_version` and `explore_timeline_version`
-    (None until that timeline has been cached once)."""
+    (None until that timeline has been cached once), and `unread_notifications` for the header
+    (notifications.header)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         """ModelBackend's check, final: a username and password it refuses are refused by every
@@ -62,6 +64,7 @@ def _user_with_versions_sql() -> str:
         f"SELECT u.*,"  # noqa: S608
         f" (SELECT {version} FROM {versions} WHERE {owner} = u.{user_id}) AS home_timeline_version,"
         f" (SELECT {version} FROM {versions} WHERE {owner} = {EXPLORE})"
-        f" AS explore_timeline_version"
+        f" AS explore_timeline_version,"
+        f" {unread_count_sql(f'u.{user_id}')} AS unread_notifications"
         f" FROM {table(user_model)} u WHERE u.{user_id} = %s"
     )

@@ -9,6 +9,8 @@ Two layers. The whole page is kept per viewer in the "timelines" cache, under a 
   viewer following or unfollowing someone. A new version means a new key: stale pages are never
   read again and simply age out;
 - the requested path (the page number, and the "next" fields the forms carry).
+The header's unread notification count is not in the key either: the page keeps a placeholder
+there and every response puts in the count loaded with the user (notifications.header).
 The counter lives in Postgres, not in the cache, so every gunicorn worker (and every task) sees a
 change at once although each worker keeps its own in-memory cache. Reading it is one primary-key
 lookup, made in the same query that loads the signed-in user (tweets.backends).
@@ -50,6 +52,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from accounts.models import Follow
+from notifications import header
 from tweets import cards
 from tweets.models import TimelineVersion, Tweet
 from tweets.pages import TimelinePage, page_number, page_rows, paginate, with_likes_of
@@ -102,7 +105,8 @@ def timeline_page(
             cache.set(key, html, settings.TIMELINE_CACHE_SECONDS)
     else:
         request.timeline_served = "page"
-    return HttpResponse(cards.personalise(html, get_token(request), request.get_full_path()))
+    html = cards.personalise(html, get_token(request), request.get_full_path())
+    return HttpResponse(header.personalise(html, request))
 
 
 def _page_and_cards(
@@ -151,6 +155,8 @@ def _frame(
             "page": page,
             "cards": "" if empty else mark_safe(cards.VIEWER_SLOT),  # noqa: S308 (a nonce)
             "csrf_token": cards.CSRF_SLOT,
+            # The unread count changes without a new version: each response puts in its own.
+            "notifications_link": mark_safe(header.SLOT),  # noqa: S308 (a nonce)
         }
         html = render_to_string(template, page_context, request=request)
         frame = (html, "") if empty else tuple(html.split(cards.VIEWER_SLOT))

@@ -202,3 +202,22 @@ def test_a_tweets_mention_hashtag_and_link_lead_to_pages_that_answer(topology: R
     found = client.get("/search/", params={"q": tag})
     assert found.status_code == 200
     assert 'class="tweet"' in found.text
+
+
+def test_a_mention_shows_in_the_mentioned_users_header_and_notifications(
+    topology: RunningTopology,
+):
+    alice, alice_client = signed_in(topology.base_url, "alice")
+    bob, bob_client = signed_in(topology.base_url, "bob")
+    assert "unread" not in alice_client.get("/").text
+
+    response = bob_client.post_tweet(f"hello @{alice.username}, welcome")
+    assert response.status_code in (302, 303), response.text[:2000]
+
+    assert 'aria-label="Notifications, 1 unread"' in alice_client.get("/").text
+    listing = alice_client.get("/notifications/")
+    assert listing.status_code == 200
+    assert f"@{bob.username}</span> mentioned you" in listing.text
+    assert f"hello @{alice.username}, welcome" in html.unescape(listing.text)
+    # Seen: the count is gone from the next page.
+    assert "unread" not in alice_client.get("/").text

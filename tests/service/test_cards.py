@@ -385,6 +385,31 @@ def test_a_change_made_through_one_worker_shows_on_the_next_request_to_another(
     assert "seen by two workers" not in other_worker("alice", "/explore/")
 
 
+def test_the_unread_count_moves_on_the_next_request_to_another_worker(other_worker, alice, bob):
+    """Home and explore served whole from the other worker's cache (a follow or a mention of
+    alice changes neither of alice's pages) still carry the count of the moment."""
+    tweet = Tweet.objects.create(author=alice, text="alice's tweet")
+    for path in ("/", "/explore/"):
+        assert "unread" not in other_worker("alice", path)
+        assert "unread" not in other_worker("alice", path)  # now cached there
+
+    bob_client = client_for(bob)
+    changes = [
+        lambda: bob_client.post("/u/alice/follow/"),
+        lambda: bob_client.post(f"/tweets/{tweet.pk}/like/"),
+        lambda: bob_client.post("/tweets/", {"text": "hello @alice"}),
+        lambda: bob_client.post("/tweets/", {"text": "an answer", "reply_to": tweet.pk}),
+    ]
+    for unread, change in enumerate(changes, start=1):
+        assert change().status_code == 302
+        for path in ("/", "/explore/"):
+            assert f'aria-label="Notifications, {unread} unread"' in other_worker("alice", path)
+
+    client_for(alice).get("/notifications/")
+    for path in ("/", "/explore/"):
+        assert "unread" not in other_worker("alice", path)
+
+
 def test_a_card_template_without_a_count_is_refused_with_what_is_missing():
     """A template change that drops what a card is cut at fails loudly (a 500 the 5xx alarms
     count), never as a card with another viewer's forms or a wrong count."""

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "tweets",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The header's "Notifications" link with the unread count (notifications.header).
+                "notifications.header.notifications_link",
             ],
         },
     },
