@@ -42,21 +42,22 @@ def tweet_posted(tweet: Tweet) -> None:
         )
 
 
+def _notify_once(**fields: object) -> None:
+    """One INSERT; a notification of the same cause that already exists is left as it is (the
+    model's unique constraints), so liking or following again notifies no one twice."""
+    Notification.objects.bulk_create([Notification(**fields)], ignore_conflicts=True)
+
+
 def liked(like: Like) -> None:
     author_id = like.tweet.author_id
     if author_id == like.user_id:
         return
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=author_id,
-                actor_id=like.user_id,
-                kind=Kind.LIKE,
-                tweet_id=like.tweet_id,
-                created_at=like.created_at,
-            )
-        ],
-        ignore_conflicts=True,
+    _notify_once(
+        recipient_id=author_id,
+        actor_id=like.user_id,
+        kind=Kind.LIKE,
+        tweet_id=like.tweet_id,
+        created_at=like.created_at,
     )
 
 
@@ -67,16 +68,11 @@ def unliked(like: Like) -> None:
 
 
 def followed(follow: Follow) -> None:
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=follow.followee_id,
-                actor_id=follow.follower_id,
-                kind=Kind.FOLLOW,
-                created_at=follow.created_at,
-            )
-        ],
-        ignore_conflicts=True,
+    _notify_once(
+        recipient_id=follow.followee_id,
+        actor_id=follow.follower_id,
+        kind=Kind.FOLLOW,
+        created_at=follow.created_at,
     )
 
 
