@@ -93,6 +93,16 @@ class Volume:
     def stop(self, major: int) -> None:
         self.pg_ctl(major, "-w", "-m", "fast", "stop")
 
+    def discard(self) -> None:
+        """Stop whichever server still runs on the volume, at once, and delete it."""
+        for major in (POSTGRES_MAJOR, PREVIOUS_MAJOR):
+            subprocess.run(
+                server_command([str(postgres_bin_dir(major) / "pg_ctl"), "-D",
+                                str(self.pgdata), "-m", "immediate", "stop"]),
+                capture_output=True, cwd="/", check=False,
+            )  # fmt: skip
+        shutil.rmtree(self.root, ignore_errors=True)
+
     def upgrade(self, extra_environment: dict[str, str] | None = None, *, guarded: bool = True):
         """The db image's one-off upgrade run: guard -> postgres-upgrade, new major on PATH."""
         environment = {
@@ -200,13 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         after = snapshot(port)
         volume.stop(POSTGRES_MAJOR)
     finally:
-        for major in (POSTGRES_MAJOR, PREVIOUS_MAJOR):
-            subprocess.run(
-                server_command([str(postgres_bin_dir(major) / "pg_ctl"), "-D",
-                                str(volume.pgdata), "-m", "immediate", "stop"]),
-                capture_output=True, cwd="/", check=False,
-            )  # fmt: skip
-        shutil.rmtree(volume.root, ignore_errors=True)
+        volume.discard()
     same = {key: before[key] == after[key] for key in ("counts", "tweets_md5", "sequences")}
     figures = {
         "from_major": before["major"], "to_major": after["major"],

@@ -46,13 +46,7 @@ def upgraded():
             volume.start(POSTGRES_MAJOR, port)
         yield {"volume": volume, "port": port, "media": media, "before": before, "result": result}
     finally:
-        for major in (POSTGRES_MAJOR, PREVIOUS_MAJOR):
-            subprocess.run(
-                server_command([str(postgres_bin_dir(major) / "pg_ctl"), "-D",
-                                str(volume.pgdata), "-m", "immediate", "stop"]),
-                capture_output=True, cwd="/", check=False,
-            )  # fmt: skip
-        shutil.rmtree(volume.root, ignore_errors=True)
+        volume.discard()
 
 
 def test_the_upgrade_succeeds_and_says_what_it_did(upgraded):
