@@ -60,6 +60,8 @@ def sign_in(context: BrowserContext, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
+    if "/accounts/login/" in page.url:
+        raise RuntimeError(f"{username} could not sign in")
     page.close()
 
 

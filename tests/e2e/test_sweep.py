@@ -17,6 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from local.client import random_client_address
 from local.demo_data import DemoSite, seed
 from local.harness import RunningTopology
+from local.screens import sign_in
 from tests.e2e.sweep import (
     RECORD_CSP,
     Finding,
@@ -61,17 +62,6 @@ def new_context(browser: Browser, base_url: str, viewport: dict, **options) -> B
     )
     context.set_default_timeout(15_000)
     return context
-
-
-def sign_in(context: BrowserContext, username: str, password: str) -> None:
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
-    page.close()
 
 
 def failed_reply_findings(
