@@ -13,8 +13,8 @@ characters, unless ``name``/``bucket`` is set):
 - S3: ``arn:aws:s3:::<bucket>`` and its objects ``<bucket>/*``; ``CreateBucket`` takes the
   bucket ARN too (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
 - KMS: key ARNs are random, so the stack's keys carry a ``Name`` tag and the key operations
-  require it (``aws:ResourceTag/Name``), reads of a key's settings do not
-  (:data:`KMS_READS`); ``CreateKey`` takes no resource and ``TagResource``
+  require it (``aws:ResourceTag/Name``), reads of a key's settings and turning rotation on do
+  not (:data:`KMS_READS`); ``CreateKey`` takes no resource and ``TagResource``
   on a new key must not be limited to keys, so both require the new tag
   (``aws:RequestTag/Name``, ``aws:TagKeys``), and retagging a key another stack named is
   denied. https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html,
@@ -44,12 +44,15 @@ S3_OBJECT_ACTIONS = frozenset({"s3:DeleteObject", "s3:DeleteObjectVersion"})
 # KMS actions that take no resource (Service Authorization Reference, KMS): on ``*``.
 KMS_UNSCOPED = frozenset({"kms:ListAliases"})
 KMS_ON_CREATE = ("kms:CreateKey", "kms:TagResource")
-# Reads of a key's settings (no data, no change) go to every key of the account: KMS may take
-# up to five minutes to authorize by a new key's tags, and the provider reads the key right
-# after creating it (https://docs.aws.amazon.com/kms/latest/developerguide/abac.html).
+# Reads of a key's settings (no data) and turning its rotation on (it only adds key material)
+# go to every key of the account: KMS may take up to five minutes to authorize by a new key's
+# tags (https://docs.aws.amazon.com/kms/latest/developerguide/abac.html), and the provider
+# enables rotation and reads the key right after CreateKey, retrying only NotFound
+# (internal/service/kms/key.go: resourceKeyCreate -> updateKeyRotationEnabled, findKeyInfo).
 KMS_READS = frozenset(
-    {"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"}
-)
+    {"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags",
+     "kms:EnableKeyRotation"}
+)  # fmt: skip
 TAG = "Name"
 # The services that use an AWS managed key with the deploying caller's permissions, by the
 # type that makes them do it; their kms actions are allowed only through that service.
@@ -147,7 +150,7 @@ def _key_statements(declared: Any, target: Any) -> list[dict]:
         }
         statements += [
             _allow("StackKeys", key_ops, f"{kms}key/*", tagged),
-            _allow("ReadKeySettings", reads, f"{kms}key/*"),
+            _allow("AnyKeysSettingsAndRotation", reads, f"{kms}key/*"),
             _allow("CreateStackKeys", list(KMS_ON_CREATE), "*", on_create),
             {
                 "Sid": "NeverRenameAnotherKey",

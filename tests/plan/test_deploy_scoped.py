@@ -32,10 +32,12 @@ OBJECT_ACTIONS = {"s3:DeleteObject", "s3:DeleteObjectVersion"}
 # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
 # https://docs.aws.amazon.com/kms/latest/developerguide/tag-permissions.html
 KMS_ON_ANY = {"kms:ListAliases", "kms:CreateKey", "kms:TagResource"}
-# Reads of any key's settings (no data, no change): KMS authorizes by a new key's tags only
-# after up to five minutes (https://docs.aws.amazon.com/kms/latest/developerguide/abac.html).
+# Reads of any key's settings (no data) and turning rotation on, which the provider does right
+# after CreateKey (internal/service/kms/key.go: resourceKeyCreate): KMS authorizes by a new
+# key's tags only after up to five minutes
+# (https://docs.aws.amazon.com/kms/latest/developerguide/abac.html).
 KMS_READS = {"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
-             "kms:ListResourceTags"}  # fmt: skip
+             "kms:ListResourceTags", "kms:EnableKeyRotation"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
