@@ -111,6 +111,8 @@ class ServiceAlarms(pulumi.ComponentResource):
             enable_key_rotation=True,
             deletion_window_in_days=7,
             policy=policy_document(*topic_key_policy_statements(account)),
+            # The deploy role uses only keys carrying the stack's Name tags.
+            tags={"Name": f"{name}-topic-key"},
             opts=child,
         )
         topic = aws.sns.Topic(f"{name}-topic", kms_master_key_id=key.arn, opts=child)

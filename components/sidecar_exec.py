@@ -41,6 +41,8 @@ def declare_exec_session_logging(
         enable_key_rotation=True,
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
         policy=exec_log_key_policy(account_id, region, group_name),
+        # The deploy role uses only keys carrying the stack's Name tags.
+        tags={"Name": f"{task_name}-exec-key"},
         opts=child,
     )
     group = aws.cloudwatch.LogGroup(

@@ -4,7 +4,10 @@ Pure functions of :class:`Declared` and :class:`Target` (account, partition, sta
 resource type, remote component and data source is looked up in
 :data:`plan.deploy_actions.NEEDS`, and the policies grant those actions and no others:
 
-- the actions of every type on ``*``, one policy per group of AWS services (:data:`GROUPS`);
+- the actions of every type on ``*``, one policy per group of AWS services (:data:`GROUPS`),
+  but Secrets Manager, S3, KMS, log groups, RDS and the backup vault, which
+  ``tw-<stack>-deploy-data`` grants on the stack's own secrets, buckets, keys, log groups,
+  database and vault only (:mod:`plan.deploy_scoped`, :mod:`plan.deploy_named`);
 - IAM only on the stack's own roles and user, by ARN as IAM builds it (path and name:
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns);
   creating one, or changing its policies, only with the stack's permissions boundary
@@ -29,6 +32,8 @@ from typing import Any
 
 from components.permissions_boundary import default_boundary_name, partition_of
 from plan.deploy_actions import NEEDS
+from plan.deploy_named import named_statements
+from plan.deploy_scoped import scoped_statements
 
 __all__ = ["partition_of"]
 
@@ -93,6 +98,8 @@ class Target:
     stack: str
     account: str = "*"
     partition: str = "aws"
+    region: str = "*"
+    """The stack's region, in the Secrets Manager, KMS and logs ARNs; ``*`` matches any."""
     boundary_name: str = ""
     """The permissions boundary's policy name; empty: :func:`boundary_policy_name`."""
 
@@ -234,6 +241,19 @@ def _split(name: str, actions: list[str]) -> list[tuple[str, list[str]]]:
     return [*_split(f"{name}-1", actions[:half]), *_split(f"{name}-2", actions[half:])]
 
 
+def _split_statements(name: str, statements: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The statements in one policy, or in halves (``-1``, ``-2``) until each fits."""
+    if not statements:
+        return []
+    if minified_size(_document(statements)) <= MANAGED_POLICY_LIMIT or len(statements) < 2:
+        return [(name, statements)]
+    half = len(statements) // 2
+    return [
+        *_split_statements(f"{name}-1", statements[:half]),
+        *_split_statements(f"{name}-2", statements[half:]),
+    ]
+
+
 def deploy_policies(declared: Declared, target: Target) -> dict[str, dict[str, Any]]:
     """The deploy role's managed policies by name (``tw-prod-deploy-network``...), in order."""
     types = declared.types
@@ -246,15 +266,21 @@ def deploy_policies(declared: Declared, target: Target) -> dict[str, dict[str, A
     services = {action.split(":")[0] for action in actions}
     if unknown := sorted(services - set(GROUPS)):
         raise UnknownTypeError(f"plan.deploy_policies.GROUPS has no group for {unknown}")
+    scoped, granted = scoped_statements(declared, target, actions)
+    named, also = named_statements(declared, target)
+    scoped, granted = scoped + named, granted | also
     grouped: dict[str, list[str]] = {}
-    for action in sorted(actions):
+    for action in sorted(actions - granted):
         group = GROUPS[action.split(":")[0]]
         if not action.startswith("iam:"):
             grouped.setdefault(group, []).append(action)
     policies: dict[str, dict[str, Any]] = {}
-    for group in sorted(set(GROUPS.values())):
+    for group in sorted(set(GROUPS.values()) | {"data"}):
         name = f"{target.prefix}-deploy-{group}"
-        if group == "identity":  # one policy: its statements refer to each other
+        if group == "data":
+            for part_name, part in _split_statements(name, scoped):
+                policies[part_name] = _document(part)
+        elif group == "identity":  # one policy: its statements refer to each other
             own = [_declared(grouped[group])] if grouped.get(group) else []
             policies[name] = _document(own + identity_statements(declared, target, actions))
         elif grouped.get(group):

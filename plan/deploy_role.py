@@ -84,7 +84,9 @@ def target_of(stack: str, account: str = "*", root: Path = REPO_ROOT) -> Target:
 
     settings = load_settings(read_stack_file(stack, root))
     name = settings.permissions_boundary or boundary_policy_name(stack)
-    return Target(stack, account, partition_of(settings.region), name.split("/")[-1])
+    return Target(
+        stack, account, partition_of(settings.region), settings.region, name.split("/")[-1]
+    )
 
 
 def generate(stack: str, account: str = "*") -> tuple[dict[str, dict], str, dict]:
