@@ -31,6 +31,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 DEFAULT_NAMESPACE = "django-tw/database"
 FIGURES_DATABASE = "postgres"
@@ -164,7 +165,7 @@ def loop(server_pid: int) -> int:
             if time.monotonic() - last_figures >= figures_every:
                 publish_figures()
                 last_figures = time.monotonic()
-        except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
+        except (OSError, RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
             # Not yet up, or restarting: the alarms on missing data say so if it lasts.
             print(f"postgres-db-signals: not measured ({error})", file=sys.stderr, flush=True)
         time.sleep(interval)
@@ -172,13 +173,19 @@ def loop(server_pid: int) -> int:
 
 
 def _alive(pid: int) -> bool:
+    """The server still runs: exists and is no zombie (an exited server stays one until its
+    parent, the guard, collects it)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
 
 
 def main(argv: list[str]) -> int:
