@@ -195,9 +195,14 @@ class Scratch:
         """Recover and promote; the server log so far. No archive_mode: the drill never writes
         to the archive (its role may only read it)."""
         self.socket_dir.mkdir(mode=0o700)
+        # Its own pg_hba.conf: trust on the private socket only (a 0700 directory of the drill's
+        # account, no TCP listener), so the drill needs no database password.
+        hba = self.root / "pg_hba.conf"
+        hba.write_text("local all all trust\n")
         command = [
             "postgres", "-D", str(self.pgdata), "-p", self.port, "-c", "listen_addresses=",
             "-c", f"unix_socket_directories={self.socket_dir}", "-c", "archive_mode=off",
+            "-c", f"hba_file={hba}",
         ]  # fmt: skip
         with self.log_path.open("w") as server_log:
             self.server = subprocess.Popen(command, stdout=server_log, stderr=subprocess.STDOUT)
