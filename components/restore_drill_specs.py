@@ -1,5 +1,8 @@
-"""What RestoreDrill declares, as data: its schedule, its task's container, its three roles'
-statements and its two alarms. Pure functions; ``restore_drill.py`` declares resources from them.
+"""The scheduled restore drill, as data: its schedule, its task's container, its roles'
+statements and its two alarms. Pure functions, not yet declared by the stack: EventBridge
+(a rule's ECS target, or Scheduler) starts a task only through a role that may ``iam:PassRole``
+the task's roles to ECS (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html),
+and the deploy boundary (plan/deploy_boundary.py) gives no role of the stack any IAM action.
 
 The drill is the db image run with ``postgres-restore-drill`` (service/db/restore_drill.py): it
 restores the backup bucket's newest base backup and WAL into the task's ephemeral storage and
@@ -7,8 +10,6 @@ prints one CloudWatch embedded-metric line, which the awslogs driver ships to Cl
 where the metrics are extracted: no endpoint beyond the logs one the task already uses.
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Generation_PutLogEvents.html
 """
-
-from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
