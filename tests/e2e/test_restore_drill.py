@@ -81,6 +81,11 @@ def several_segments(database: Database, count: int) -> None:
     database.wait_until_archived()
 
 
+def test_a_new_local_cluster_has_data_checksums_on(database):
+    """As the db image's POSTGRES_INITDB_ARGS: a damaged page is an error on read."""
+    assert database.query("SHOW data_checksums")[0] == "on"
+
+
 def test_the_drill_restores_the_archive_beside_the_live_database_and_reports_metrics(database):
     database.post([f"first batch {n}" for n in range(20)])
     assert database.make("take").returncode == 0
