@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv browser-deps screens local-venv test lint format local backup restore plan bench
+.PHONY: help venv browser-deps screens local-venv test lint format local backup restore restore-drill plan bench
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -75,6 +75,9 @@ backup: local-venv ## a base backup of the running `make local` database, now
 # TARGET_TIME reaches the recipe as an environment variable that the shell expands as one word of
 # data: pasted into the recipe's text, a quote in it would end the word and run the rest.
 export TARGET_TIME
+restore-drill: local-venv ## the scheduled restore drill against the `make local` archive (running or not)
+	$(PY) -m local.backup drill
+
 restore: local-venv ## restore the stopped `make local` database: latest, or TARGET_TIME="2026-12-01 10:00:00+00"
 	$(PY) -m local.backup restore $${TARGET_TIME:+--target-time "$$TARGET_TIME"}
 

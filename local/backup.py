@@ -2,6 +2,7 @@
 
     python -m local.backup take                          a base backup of the running database
     python -m local.backup restore [--target-time T]     the stopped database, from the archive
+    python -m local.backup drill                         the restore drill, into scratch space
 
 Both run service/db/postgres_backup.py (installed in the data directory) as the Postgres account,
 with the environment `make local` gives the db process: the same barman-cloud commands and
@@ -137,6 +138,24 @@ def restore(topology: LocalTopology, target_time: str | None) -> int:
     return 0
 
 
+def drill(topology: LocalTopology) -> int:
+    """service/db/restore_drill.py, as the scheduled task runs it in AWS, against this archive:
+    the live database (running or not) is never touched."""
+    from local.harness import port_open
+
+    running = port_open(topology.ports.s3)
+    environment = topology.environment() if running else ready_to_start(topology).environment
+    command = [*as_postgres_user(), str(topology.backup_script.with_name("restore_drill.py"))]
+    started = time.monotonic()
+    with contextlib.nullcontext() if running else s3_stand_in(topology, environment):
+        status = subprocess.run(
+            command, env=dict(environment), cwd=topology.data_dir, check=False
+        ).returncode
+    print(f"make restore-drill: {'passed' if status == 0 else 'FAILED'} in "
+          f"{time.monotonic() - started:.1f} s", file=sys.stderr)  # fmt: skip
+    return status
+
+
 def target_time(text: str) -> str:
     """``--target-time``, refused before anything is touched unless it is a timestamp with a time
     zone (the restore in the container parses it again, with the same rule)."""
@@ -160,9 +179,12 @@ def main(argv: list[str] | None = None) -> int:
         "--target-time",
         help="point in time, e.g. '2026-12-01 10:00:00+00' (default: latest)",
     )
+    commands.add_parser("drill", help="restore the archive into scratch space and check it")
     arguments = parser.parse_args(argv)
     topology = LocalTopology.from_environment()
-    name = "make backup" if arguments.command == "take" else "make restore"
+    name = {"take": "make backup", "drill": "make restore-drill"}.get(
+        arguments.command, "make restore"
+    )
     try:
         given = getattr(arguments, "target_time", None)
         target = target_time(given) if given else None
@@ -173,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.command == "take":
             return take(topology)
+        if arguments.command == "drill":
+            return drill(topology)
         return restore(topology, target)
     except LocalSetupError as error:
         print(f"{name}: {error}", file=sys.stderr)

@@ -26,7 +26,7 @@ GUARD_SOURCE = SERVICE_DIR / "db" / "postgres-guard.sh"
 PREPARE_SOURCE = SERVICE_DIR / "db" / "postgres-prepare.sh"
 BACKUP_SOURCE = SERVICE_DIR / "db" / "postgres_backup.py"
 # The backup step's modules, imported from the script's own directory.
-BACKUP_MODULES = ("backup_common.py", "backup_restore.py")
+BACKUP_MODULES = ("backup_common.py", "backup_restore.py", "restore_drill.py", "db_signals.py")
 # What the processes read from the checkout once they no longer run as root.
 CHECKOUT_PROBES = (("-r", REPO_ROOT / "service" / "manage.py"),)
 
@@ -115,6 +115,9 @@ def prepare(topology: LocalTopology) -> bool:
                 f"--pwfile={password_file}",
                 "--auth-host=scram-sha-256",
                 "--auth-local=scram-sha-256",
+                # Every page carries a checksum: a restore drill's pg_amcheck then reads a
+                # corrupted page as an error, not as data. As Dockerfile.db's POSTGRES_INITDB_ARGS.
+                "--data-checksums",
                 "--encoding=UTF8",
                 "--locale=C.UTF-8",
             ],

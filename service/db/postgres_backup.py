@@ -74,6 +74,10 @@ def wrap(settings: Settings, command: list[str]) -> int:
     if not is_server_command(command):
         # A one-off command in the db container (a restore, a shell) runs untouched.
         os.execvp(command[0], command)
+    if os.environ.get("DB_SIGNALS_NAMESPACE"):
+        # The health metrics (db_signals.py) beside the server, detached as the schedule is.
+        signals = str(Path(sys.argv[0]).resolve().with_name("db_signals.py"))
+        _start_detached([signals, "loop", str(os.getpid())])
     if not settings.destination:
         log("WARNING: BACKUP_DESTINATION_URL is not set: WAL archiving and base backups are OFF")
         os.execvp(command[0], command)
@@ -95,12 +99,17 @@ def wrap(settings: Settings, command: list[str]) -> int:
 
 
 def _start_schedule(program: str, server_pid: int) -> None:
-    """The schedule runs detached (double fork): a child of the postmaster that exits would be
-    taken for a crashed backend, and the postmaster would restart every connection."""
+    _start_detached([program, "schedule", str(server_pid)])
+
+
+def _start_detached(arguments: list[str]) -> None:
+    """A helper beside the server runs detached (double fork): a child of the postmaster that
+    exits would be taken for a crashed backend, and the postmaster would restart every
+    connection."""
     if os.fork() == 0:
         os.setsid()
         if os.fork() == 0:
-            os.execv(sys.executable, [sys.executable, program, "schedule", str(server_pid)])
+            os.execv(sys.executable, [sys.executable, *arguments])
         os._exit(0)
     os.wait()
 

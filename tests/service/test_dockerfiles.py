@@ -105,8 +105,16 @@ def test_the_db_image_starts_postgres_behind_the_lock_guard():
         '"docker-entrypoint.sh"]'
     ) in lines
     assert (
-        'ENV POSTGRES_INITDB_ARGS="--auth-host=scram-sha-256 --auth-local=scram-sha-256"' in lines
-    )
+        'ENV POSTGRES_INITDB_ARGS="--auth-host=scram-sha-256 --auth-local=scram-sha-256 '
+        '--data-checksums"'
+    ) in lines
+    assert (
+        "COPY --chmod=0755 db/restore_drill.py db/db_signals.py /usr/local/lib/postgres-backup/"
+    ) in lines
+    assert (
+        "RUN ln -s /usr/local/lib/postgres-backup/restore_drill.py "
+        "/usr/local/bin/postgres-restore-drill"
+    ) in lines
     assert 'CMD ["postgres"]' in lines
     assert "ENV PGDATA=/var/lib/postgresql/data/pgdata" in lines
     healthcheck = next(line for line in lines if line.startswith("HEALTHCHECK"))

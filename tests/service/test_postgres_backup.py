@@ -372,3 +372,17 @@ def test_a_missing_barman_is_a_failure_an_alarm_counts_not_a_traceback(command):
     assert result.stderr.splitlines()[-1].startswith("postgres-backup: FAILED barman-cloud-")
     assert "is not on PATH" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_wrap_starts_the_health_metrics_beside_the_server_when_the_stack_asks():
+    """With DB_SIGNALS_NAMESPACE (the task definition sets it) db_signals.py runs detached beside
+    the server until it exits; here the "server" is a shell that lives a second and a half."""
+    unreachable = str(free_port())
+    server = ["sh", "-c", 'echo "$0"; sleep 1.5', "postgres"]
+    result = run("wrap", *server, DB_SIGNALS_NAMESPACE="tw-test/database",
+                 DB_SIGNALS_INTERVAL_SECONDS="1", PGPORT=unreachable)  # fmt: skip
+    assert result.stdout.split() == ["postgres"]
+    assert "postgres-db-signals: not measured" in result.stderr
+
+    without = run("wrap", *server, PGPORT=unreachable)
+    assert "postgres-db-signals" not in without.stderr
