@@ -145,7 +145,8 @@ def drill(topology: LocalTopology) -> int:
 
     running = port_open(topology.ports.s3)
     environment = topology.environment() if running else ready_to_start(topology).environment
-    command = [*as_postgres_user(), str(topology.backup_script.with_name("restore_drill.py"))]
+    drill_script = topology.backup_script.with_name("restore_drill.py")
+    command = [*as_account(topology_account(environment)), str(drill_script)]
     started = time.monotonic()
     with contextlib.nullcontext() if running else s3_stand_in(topology, environment):
         status = subprocess.run(
