@@ -2,7 +2,7 @@
 alternating black and white, as fit in the upload cap, in each animated format the site accepts.
 Written byte by byte: Pillow's writers would take minutes and gigabytes to make them.
 
-GIF: tests.service.gif_bytes (23 bytes a frame, 215,000 frames in 4.9 MB).
+GIF: bench.gif_bytes (23 bytes a frame, 215,000 frames in 4.9 MB).
 APNG: an fcTL and an fdAT chunk a frame (64 bytes), https://www.w3.org/TR/png-3/#apng-frame-control
 WebP: an ANMF chunk a frame holding a lossless 1 x 1 bitstream,
 https://developers.google.com/speed/webp/docs/riff_container#animation
@@ -16,7 +16,7 @@ import zlib
 
 from PIL import Image
 
-from tests.service.gif_bytes import one_pixel_frames as gif_frames
+from bench.gif_bytes import one_pixel_frames as gif_frames
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DELAY_MS = 100
