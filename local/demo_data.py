@@ -86,4 +86,9 @@ def seed(base_url: str) -> DemoSite:
         f"/tweets/{photo}/like/", {"next": "/"}, form_path=f"/tweets/{photo}/"
     )
     assert liked.status_code in (302, 303), f"like: {liked.status_code}"
+    # A mention (the reader's first notification), a hashtag page and a link to follow.
+    _tweet(
+        writer,
+        f"Welcome, @{reader.username}! Tea in the #garden at four: https://www.djangoproject.com/",
+    )
     return DemoSite(reader=reader, writer=writer, reply_id=reply_id)

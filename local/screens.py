@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
@@ -39,6 +40,9 @@ def signed_in_pages(site: DemoSite) -> dict[str, str]:
         "reply": f"/tweets/{site.reply_id}/",
         "edit-profile": "/accounts/profile/",
         "password-change": "/accounts/password_change/",
+        "search": "/search/?q=garden",
+        "hashtag": "/tags/garden/",
+        "followers": f"/u/{writer.username}/followers/",
     }
 
 
@@ -73,7 +77,7 @@ def header_pages(context: BrowserContext, known: dict[str, str]) -> dict[str, st
         "header.topbar a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
     )
     page.close()
-    taken = set(known.values())
+    taken = {urlsplit(path).path for path in known.values()}
     return {
         re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "root": path
         for path in paths
