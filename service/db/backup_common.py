@@ -146,3 +146,14 @@ def list_backups(settings: Settings) -> list[dict]:
 def require_destination(settings: Settings) -> None:
     if not settings.destination:
         raise BackupError("BACKUP_DESTINATION_URL is not set: nowhere to back up to", 64)
+
+
+# Exact row counts of every table of a database, one `name=count` line each, by name: one query
+# writes a count query per table and psql's \gexec runs each (read through `psql -f -`; a server
+# built without libxml, as the test suite's is, has no query_to_xml). Statistics are empty after a
+# restore, so the rows are counted, not estimated.
+EXACT_ROW_COUNTS = """
+SELECT format('SELECT %L || ''='' || count(*) FROM %I.%I', s.relname, s.schemaname, s.relname)
+FROM pg_stat_user_tables s ORDER BY s.relname
+\\gexec
+"""

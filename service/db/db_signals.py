@@ -33,6 +33,8 @@ import sys
 import time
 from pathlib import Path
 
+from backup_common import EXACT_ROW_COUNTS
+
 DEFAULT_NAMESPACE = "django-tw/database"
 FIGURES_DATABASE = "postgres"
 
@@ -59,12 +61,6 @@ DELETE FROM restore_drill.figures WHERE taken_at < now() - interval '2 days';
 INSERT INTO restore_drill.figures (relname, rows, taken_at)
 SELECT split_part(pair, '=', 1), split_part(pair, '=', 2)::bigint, now()
 FROM unnest(string_to_array(:'counts', ' ')) AS pair WHERE pair <> '';
-"""
-ROW_COUNTS = """
-SELECT string_agg(format('%s=%s', s.relname, (xpath('/row/n/text()', query_to_xml(
-         format('SELECT count(*) AS n FROM %I.%I', s.schemaname, s.relname), false, true,
-         '')))[1]), ' ')
-FROM pg_stat_user_tables s
 """
 
 
@@ -140,7 +136,7 @@ def sample() -> dict:
 
 def publish_figures() -> None:
     """Row counts of the application's tables into the ``postgres`` database (see above)."""
-    counts = _query(ROW_COUNTS)
+    counts = " ".join(_query(EXACT_ROW_COUNTS).split())
     _psql(FIGURES_DATABASE, PUBLISH_FIGURES, "-v", f"counts={counts}")
 
 

@@ -49,7 +49,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backup_common import BackupError, Settings, barman, list_backups, log, require_destination
+from backup_common import (
+    EXACT_ROW_COUNTS,
+    BackupError,
+    Settings,
+    barman,
+    list_backups,
+    log,
+    require_destination,
+)
 from backup_restore import choose_backup, read_recovery_log, recovery_block
 
 DEFAULT_NAMESPACE = "django-tw/restore-drill"
@@ -187,9 +195,10 @@ class Scratch:
     def psql(self, database: str, sql: str) -> subprocess.CompletedProcess:
         command = ["psql", "-X", "-h", str(self.socket_dir), "-p", self.port,
                    "-U", os.environ.get("POSTGRES_USER", "postgres"), "-d", database,
-                   "-v", "ON_ERROR_STOP=1", "-Atc", sql]  # fmt: skip
+                   "-v", "ON_ERROR_STOP=1", "-At", "-f", "-"]  # fmt: skip
         environment = {**os.environ, "PGPASSWORD": os.environ.get("POSTGRES_PASSWORD", "")}
-        return subprocess.run(command, capture_output=True, text=True, env=environment)
+        # On stdin, not -c: psql runs meta-commands such as \gexec only from a script.
+        return subprocess.run(command, input=sql, capture_output=True, text=True, env=environment)
 
     def start(self, timeout: float = 600) -> str:
         """Recover and promote; the server log so far. No archive_mode: the drill never writes
@@ -294,13 +303,6 @@ def _amcheck(scratch: Scratch) -> list[str]:
     return []
 
 
-# Exact row counts of every table of the application's database (statistics are empty after a
-# restore: counted, not estimated).
-ROW_COUNTS = """
-SELECT format('%s=%s', s.relname, (xpath('/row/n/text()', query_to_xml(
-         format('SELECT count(*) AS n FROM %I.%I', s.schemaname, s.relname), false, true, '')))[1])
-FROM pg_stat_user_tables s ORDER BY s.relname
-"""
 LATEST_FIGURES = """
 SELECT format('%s=%s', relname, rows) FROM restore_drill.figures
 WHERE taken_at = (SELECT max(taken_at) FROM restore_drill.figures)
@@ -312,7 +314,7 @@ def _pairs(text: str) -> dict[str, int]:
 
 
 def _row_counts(scratch: Scratch) -> dict[str, int]:
-    counted = scratch.psql(os.environ.get("POSTGRES_DB", "postgres"), ROW_COUNTS)
+    counted = scratch.psql(os.environ.get("POSTGRES_DB", "postgres"), EXACT_ROW_COUNTS)
     if counted.returncode != 0:
         raise BackupError(f"cannot count the restored rows: {counted.stderr.strip()}")
     rows = _pairs(counted.stdout)
