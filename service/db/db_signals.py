@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from backup_common import EXACT_ROW_COUNTS
+from backup_common import EXACT_ROW_COUNTS, emf_document
 
 DEFAULT_NAMESPACE = "django-tw/database"
 FIGURES_DATABASE = "postgres"
@@ -94,21 +94,8 @@ UNITS = {
 
 
 def emf(values: dict, namespace: str, server: str, now: dt.datetime) -> dict:
-    """One embedded-metric-format document (the specification linked above)."""
-    return {
-        "_aws": {
-            "Timestamp": int(now.timestamp() * 1000),
-            "CloudWatchMetrics": [
-                {
-                    "Namespace": namespace,
-                    "Dimensions": [["Server"]],
-                    "Metrics": [{"Name": name, "Unit": UNITS[name]} for name in values],
-                }
-            ],
-        },
-        "Server": server,
-        **values,
-    }
+    """One embedded-metric-format document of the signals (the specification linked above)."""
+    return emf_document(values, UNITS, namespace, server, now)
 
 
 def _psql(database: str, sql: str, *variables: str) -> str:

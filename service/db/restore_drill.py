@@ -54,6 +54,7 @@ from backup_common import (
     BackupError,
     Settings,
     barman,
+    emf_document,
     list_backups,
     log,
     require_destination,
@@ -147,24 +148,8 @@ def metrics_line(
     }
     if age is not None:
         values["RecoveryPointAgeSeconds"] = round(max(age, 0.0), 1)
-    units = {"DrillSucceeded": "Count"}
-    return {
-        "_aws": {
-            "Timestamp": int(now.timestamp() * 1000),
-            "CloudWatchMetrics": [
-                {
-                    "Namespace": namespace,
-                    "Dimensions": [["Server"]],
-                    "Metrics": [
-                        {"Name": name, "Unit": units.get(name, "Seconds")} for name in values
-                    ],
-                }
-            ],
-        },
-        "Server": server,
-        **values,
-        "problems": result.problems,
-    }
+    units = {name: "Count" if name == "DrillSucceeded" else "Seconds" for name in values}
+    return {**emf_document(values, units, namespace, server, now), "problems": result.problems}
 
 
 def _archived_wal_names(settings: Settings) -> list[str]:
