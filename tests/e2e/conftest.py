@@ -15,12 +15,16 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from local.harness import RunningTopology
 from paths import ARTIFACTS_DIR
+
+if TYPE_CHECKING:
+    from tests.e2e.test_backup_restore import Database
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +96,22 @@ def page(browser: Browser, topology: RunningTopology) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def database(artifacts_dir: Path, request) -> Iterator[Database]:
+    """A local db process (guard, prepare, backup step) archiving to its own S3 stand-in, with a
+    probe table whose rows the backup and drill tests write and count."""
+    from tests.e2e.test_backup_restore import Database
+
+    database = Database(artifacts_dir / "logs" / request.node.name)
+    database.start()
+    database.query(
+        "CREATE TABLE probe_tweet (id bigserial PRIMARY KEY, text text NOT NULL, "
+        "created_at timestamptz NOT NULL DEFAULT clock_timestamp())"
+    )
+    try:
+        yield database
+    finally:
+        database.stop()
+        shutil.rmtree(database.topology.data_dir, ignore_errors=True)

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -108,21 +107,6 @@ class Database:
             timeout=300,
             check=False,
         )
-
-
-@pytest.fixture
-def database(artifacts_dir: Path, request) -> Iterator[Database]:
-    database = Database(artifacts_dir / "logs" / request.node.name)
-    database.start()
-    database.query(
-        "CREATE TABLE probe_tweet (id bigserial PRIMARY KEY, text text NOT NULL, "
-        "created_at timestamptz NOT NULL DEFAULT clock_timestamp())"
-    )
-    try:
-        yield database
-    finally:
-        database.stop()
-        shutil.rmtree(database.topology.data_dir, ignore_errors=True)
 
 
 def test_a_total_loss_restores_every_acknowledged_write_and_any_point_in_time(database):

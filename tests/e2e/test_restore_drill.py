@@ -7,11 +7,8 @@ backup."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
@@ -23,21 +20,6 @@ from tests.e2e.test_backup_restore import Database
 pytestmark = pytest.mark.e2e
 
 SIGNALS = SERVICE_DIR / "db" / "db_signals.py"
-
-
-@pytest.fixture
-def database(artifacts_dir: Path, request) -> Iterator[Database]:
-    database = Database(artifacts_dir / "logs" / request.node.name)
-    database.start()
-    database.query(
-        "CREATE TABLE probe_tweet (id bigserial PRIMARY KEY, text text NOT NULL, "
-        "created_at timestamptz NOT NULL DEFAULT clock_timestamp())"
-    )
-    try:
-        yield database
-    finally:
-        database.stop()
-        shutil.rmtree(database.topology.data_dir, ignore_errors=True)
 
 
 def publish_figures(database: Database) -> None:
