@@ -6,14 +6,9 @@ from __future__ import annotations
 import pytest
 
 from plan.deploy_actions import NEEDS
-from plan.deploy_policies import deploy_policies
-from plan.deploy_role import declared_by_stack, target_of
-from stack_settings import load_settings, read_stack_file
+from tests.plan.deploy_stacks import ACCOUNT, STACKS, SUFFIX, granted, stack_policies
 from tests.plan.policy_eval import allows, listed
 
-ACCOUNT = "123456789012"  # the offline mocks' account
-STACKS = ("prod", "scale", "dev")
-SUFFIX = "1a2b3c4"  # Pulumi's auto-name: logical name, "-", 7 random characters
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 # What stays on "*": names and filters only, no event, no data (Service Authorization
 # Reference: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html,
@@ -31,23 +26,7 @@ ON_ANY = {
 
 @pytest.fixture(scope="module")
 def stacks() -> dict[str, tuple]:
-    out = {}
-    for stack in STACKS:
-        declared = declared_by_stack(stack)
-        policies = deploy_policies(declared, target_of(stack, ACCOUNT))
-        statements = [s for document in policies.values() for s in document["Statement"]]
-        out[stack] = (declared, statements, load_settings(read_stack_file(stack)).region)
-    return out
-
-
-def granted(statements: list[dict], service: str) -> set[str]:
-    return {
-        a
-        for s in statements
-        if s["Effect"] == "Allow"
-        for a in listed(s["Action"])
-        if a.startswith(f"{service}:")
-    }
+    return stack_policies()
 
 
 def needed(declared, kinds, service: str) -> set[str]:

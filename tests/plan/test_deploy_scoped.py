@@ -11,19 +11,16 @@ import pytest
 from paths import REPO_ROOT
 from plan.deploy_actions import NEEDS
 from plan.deploy_policies import Declared, deploy_policies
-from plan.deploy_role import declared_by_stack, target_of
-from stack_settings import load_settings, read_stack_file
+from plan.deploy_role import target_of
+from tests.plan.deploy_stacks import ACCOUNT, STACKS, SUFFIX, granted, stack_policies
 from tests.plan.policy_eval import allows, listed
 
 RECORDING = REPO_ROOT / "tests" / "infra" / "prod_stack.json"
-ACCOUNT = "123456789012"  # the offline mocks' account
-STACKS = ("prod", "scale", "dev")
 SECRET, BUCKET, KEY = (
     "aws:secretsmanager/secret:Secret",
     "aws:s3/bucket:Bucket",
     "aws:kms/key:Key",
 )
-SUFFIX = "1a2b3c4"  # Pulumi's auto-name: logical name, "-", 7 random characters
 SECRET_SUFFIX = "AbCdEf"  # Secrets Manager appends "-" and 6 random characters to the name
 # Object-level S3 actions take the object ARN, bucket-level ones the bucket's
 # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
@@ -42,24 +39,7 @@ KMS_READS = {"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
 
 @pytest.fixture(scope="module")
 def stacks() -> dict[str, tuple[Declared, list[dict], str]]:
-    """Each stack's declarations, its policies' statements and its region."""
-    out = {}
-    for stack in STACKS:
-        declared, target = declared_by_stack(stack), target_of(stack, ACCOUNT)
-        policies = deploy_policies(declared, target)
-        statements = [s for document in policies.values() for s in document["Statement"]]
-        out[stack] = (declared, statements, load_settings(read_stack_file(stack)).region)
-    return out
-
-
-def granted(statements: list[dict], service: str) -> set[str]:
-    return {
-        a
-        for s in statements
-        if s["Effect"] == "Allow"
-        for a in listed(s["Action"])
-        if a.startswith(f"{service}:")
-    }
+    return stack_policies()
 
 
 def needed(declared: Declared, prefix: str, service: str) -> set[str]:
