@@ -63,11 +63,6 @@ def link_for(request: HttpRequest) -> str:
     return link_html(unread_count(request.user)) if request.user.is_authenticated else ""
 
 
-def personalise(html: str, request: HttpRequest) -> str:
-    """Put this request's link where a cached page keeps SLOT."""
-    return html.replace(SLOT, link_for(request)) if SLOT in html else html
-
-
 def notifications_link(request: HttpRequest) -> dict:
     """Context processor: `notifications_link`, worked out only if a template shows it."""
     return {"notifications_link": lambda: link_for(request)}

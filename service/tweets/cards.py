@@ -33,7 +33,7 @@ them, so none can smuggle a token, a path or a count into a page.
 """
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from hashlib import blake2b
 from secrets import randbelow, token_hex
 from typing import NamedTuple
@@ -187,6 +187,14 @@ def join(rows: Iterable[Sequence], shown: Iterable[Card], viewer_id: int) -> str
     return "".join(parts)
 
 
-def personalise(html: str, csrf_token: str, full_path: str) -> str:
-    """Put this response's CSRF token and page path where the placeholders are."""
-    return html.replace(NEXT_SLOT, escape(full_path)).replace(CSRF_SLOT, csrf_token)
+def per_response(csrf_token: str, full_path: str) -> dict[str, str]:
+    """This response's values for the cards' placeholders: its CSRF token and page path."""
+    return {NEXT_SLOT: escape(full_path), CSRF_SLOT: csrf_token}
+
+
+def personalise(html: str, values: Mapping[str, str]) -> str:
+    """Put each of this response's values where a cached page keeps its placeholder (nonces
+    that no tweet text can name)."""
+    for slot, value in values.items():
+        html = html.replace(slot, value)
+    return html

@@ -105,8 +105,9 @@ def timeline_page(
             cache.set(key, html, settings.TIMELINE_CACHE_SECONDS)
     else:
         request.timeline_served = "page"
-    html = cards.personalise(html, get_token(request), request.get_full_path())
-    return HttpResponse(header.personalise(html, request))
+    values = cards.per_response(get_token(request), request.get_full_path())
+    values[header.SLOT] = header.link_for(request)
+    return HttpResponse(cards.personalise(html, values))
 
 
 def _page_and_cards(
