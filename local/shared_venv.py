@@ -16,6 +16,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,44 @@ from paths import REPO_ROOT, SERVICE_DIR
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 # As root: outside any home directory, readable by every account.
 SHARED_ROOT = Path("/opt/django-tw")
+
+
+INSTALLED = ".installed"  # written last: its presence means the directory is complete
+
+
+def shared_directory(name: str, pins: Sequence[Path]) -> Path:
+    """<name>-<hash of the pinned files>: a change of pins is a new directory. As root under
+    SHARED_ROOT, where every account may read it; otherwise in the project's .venv."""
+    digest = hashlib.sha256()
+    for path in pins:
+        digest.update(path.read_bytes())
+    parent = SHARED_ROOT if running_as_root() else REPO_ROOT / ".venv"
+    return parent / f"{name}-{digest.hexdigest()[:12]}"
+
+
+def install_once(target: Path, install: Callable[[Path], None]) -> Path:
+    """`install(target)` unless an earlier run completed it; two topologies starting at once
+    (tests beside `make local`) install it once."""
+    marker = target / INSTALLED
+    if marker.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.chmod(0o755)
+    with (target.parent / f".{target.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists():
+            install(target)
+            marker.touch()
+    return target
+
+
+def open_to_every_account(target: Path) -> None:
+    """Every account may read what `target` holds and run what is executable (umask may be
+    stricter than that)."""
+    for path in [target, *target.rglob("*")]:
+        mode = path.lstat().st_mode
+        if not path.is_symlink():
+            path.chmod(mode | 0o444 | (0o111 if mode & 0o100 else 0))
 
 
 @dataclass(frozen=True)
@@ -43,11 +82,7 @@ class SharedVirtualenv:
     own_venv_suffices: bool = False
 
     def directory(self) -> Path:
-        digest = hashlib.sha256()
-        for path in (self.requirements, *self.hashed):
-            digest.update(path.read_bytes())
-        parent = SHARED_ROOT if running_as_root() else REPO_ROOT / ".venv"
-        return parent / f"{self.name}-{digest.hexdigest()[:12]}"
+        return shared_directory(self.name, (self.requirements, *self.hashed))
 
     def bin(self) -> Path:
         if self.own_venv_suffices and not running_as_root():
@@ -59,23 +94,12 @@ class SharedVirtualenv:
         if self.own_venv_suffices and not running_as_root():
             return self.bin()
         target = self.directory()
-        marker = target / ".installed"
-        if marker.exists():
-            return target / "bin"
-        if not SYSTEM_PYTHON.exists():
+        if not (target / INSTALLED).exists() and not SYSTEM_PYTHON.exists():
             raise LocalSetupError(
                 f"{SYSTEM_PYTHON} is missing: install Debian's python3 and python3-venv "
                 f"(`apt-get install python3-venv`), which run {self.name} for every account"
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.parent.chmod(0o755)
-        # Two topologies starting at once (tests beside `make local`) install it once.
-        with (target.parent / f".{target.name}.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not marker.exists():
-                self._install(target)
-                marker.touch()
-        return target / "bin"
+        return install_once(target, self._install) / "bin"
 
     def _install(self, target: Path) -> None:
         print(f"make local: installing {self.name} into {target} (once)", file=sys.stderr)
@@ -94,11 +118,7 @@ class SharedVirtualenv:
                     f"{result.stdout}{result.stderr}\n"
                     "is python3-venv installed (`apt-get install python3-venv`)?"
                 )
-        for path in [target, *target.rglob("*")]:
-            # Every account may read and run it (umask may be stricter than that).
-            mode = path.lstat().st_mode
-            if not path.is_symlink():
-                path.chmod(mode | 0o444 | (0o111 if mode & 0o100 else 0))
+        open_to_every_account(target)
 
 
 # What the Procfile's processes import: the web container's packages and the stand-ins.
