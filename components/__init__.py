@@ -1,38 +1,23 @@
 """Pulumi components for a private, cheap, safe Django deployment on AWS ECS Fargate.
 
-Import what you need: ``from components import PrivateNetwork, EndpointSet, ...``.
+Import what you need: ``from components import PrivateNetwork, EndpointSet, ...``. The modules
+are grouped by domain (``network/``, ``entrance/``, ``fargate/``, ``postgres/``, ``storage/``,
+``monitoring/``, ``package/``); the names below are the package's public interface, and a module
+path is not.
 """
 
-from components.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
-from components.container_memory import MemoryNeed
-from components.endpoint_set import (
-    ENDPOINT_CATALOG,
-    NOT_NEEDED,
-    EndpointSet,
-    EndpointSetArgs,
-    required_endpoints_of,
-)
-from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
-from components.log_pattern_metric import LogPatternMetric, LogPatternMetricArgs
-from components.managed_postgres import ManagedPostgres, ManagedPostgresArgs
-from components.media_bucket import MediaBucket, MediaBucketArgs
-from components.permissions_boundary import bound_every_identity
-from components.persistent_postgres import (
-    PersistentPostgres,
-    PersistentPostgresArgs,
-    PostgresDatabase,
-)
-from components.postgres_backup_bucket import PostgresBackupBucket, PostgresBackupBucketArgs
-from components.postgres_env import BACKUP_FAILURE_MARKER, WalArchive
-from components.private_network import PrivateNetwork, PrivateNetworkArgs
-from components.public_entrance import PublicEntrance, PublicEntranceArgs
-from components.service_alarms import ServiceAlarms, ServiceAlarmsArgs
-from components.service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
-from components.service_images import ServiceImages, ServiceImagesArgs
-from components.ses_mail import SesMail, SesMailArgs
-from components.sidecar_roles import task_role_name_pattern
-from components.sidecar_task import SidecarTask, SidecarTaskArgs
-from components.sidecar_types import (
+import warnings
+
+from components._shared.permissions_boundary import bound_every_identity
+from components.entrance.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
+from components.entrance.public_entrance import PublicEntrance, PublicEntranceArgs
+from components.entrance.web_firewall import WebFirewall, WebFirewallArgs
+from components.fargate.autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
+from components.fargate.images import ServiceImages, ServiceImagesArgs
+from components.fargate.memory import MemoryNeed
+from components.fargate.roles import task_role_name_pattern
+from components.fargate.service import FargateService, FargateServiceArgs
+from components.fargate.types import (
     ContainerSpec,
     EfsVolume,
     EgressRule,
@@ -42,7 +27,27 @@ from components.sidecar_types import (
     SecretKey,
     Volume,
 )
-from components.web_firewall import WebFirewall, WebFirewallArgs
+from components.mail import SesMail, SesMailArgs
+from components.monitoring.log_pattern_metric import LogPatternMetric, LogPatternMetricArgs
+from components.monitoring.service_alarms import ServiceAlarms, ServiceAlarmsArgs
+from components.network.endpoint_set import (
+    ENDPOINT_CATALOG,
+    NOT_NEEDED,
+    EndpointSet,
+    EndpointSetArgs,
+    required_endpoints_of,
+)
+from components.network.private_network import PrivateNetwork, PrivateNetworkArgs
+from components.postgres.backup_bucket import PostgresBackupBucket, PostgresBackupBucketArgs
+from components.postgres.container_env import BACKUP_FAILURE_MARKER, WalArchive
+from components.postgres.efs import (
+    EfsPostgres,
+    EfsPostgresArgs,
+    PostgresDatabase,
+)
+from components.postgres.rds import RdsPostgres, RdsPostgresArgs
+from components.storage.generated_secret import GeneratedSecret, GeneratedSecretArgs
+from components.storage.media_bucket import MediaBucket, MediaBucketArgs
 
 __all__ = [
     "BACKUP_FAILURE_MARKER",
@@ -51,24 +56,24 @@ __all__ = [
     "AccessLogBucket",
     "AccessLogBucketArgs",
     "ContainerSpec",
+    "EfsPostgres",
+    "EfsPostgresArgs",
     "EfsVolume",
     "EgressRule",
     "EndpointSet",
     "EndpointSetArgs",
+    "FargateService",
+    "FargateServiceArgs",
     "GeneratedSecret",
     "GeneratedSecretArgs",
     "HealthCheck",
     "LoadBalancerTarget",
     "LogPatternMetric",
     "LogPatternMetricArgs",
-    "ManagedPostgres",
-    "ManagedPostgresArgs",
     "MediaBucket",
     "MediaBucketArgs",
     "MemoryNeed",
     "Mount",
-    "PersistentPostgres",
-    "PersistentPostgresArgs",
     "PostgresBackupBucket",
     "PostgresBackupBucketArgs",
     "PostgresDatabase",
@@ -76,6 +81,8 @@ __all__ = [
     "PrivateNetworkArgs",
     "PublicEntrance",
     "PublicEntranceArgs",
+    "RdsPostgres",
+    "RdsPostgresArgs",
     "SecretKey",
     "ServiceAlarms",
     "ServiceAlarmsArgs",
@@ -85,8 +92,6 @@ __all__ = [
     "ServiceImagesArgs",
     "SesMail",
     "SesMailArgs",
-    "SidecarTask",
-    "SidecarTaskArgs",
     "Volume",
     "WalArchive",
     "WebFirewall",
@@ -95,3 +100,25 @@ __all__ = [
     "required_endpoints_of",
     "task_role_name_pattern",
 ]
+
+# The names of 0.1: importing one still works, with a warning, until 0.3.0 (CHANGELOG.md).
+FORMER_NAMES = {
+    "SidecarTask": "FargateService",
+    "SidecarTaskArgs": "FargateServiceArgs",
+    "PersistentPostgres": "EfsPostgres",
+    "PersistentPostgresArgs": "EfsPostgresArgs",
+    "ManagedPostgres": "RdsPostgres",
+    "ManagedPostgresArgs": "RdsPostgresArgs",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in FORMER_NAMES:
+        current = FORMER_NAMES[name]
+        warnings.warn(
+            f"components.{name} is now components.{current}; the old name goes in 0.3.0",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[current]
+    raise AttributeError(f"module 'components' has no attribute {name!r}")

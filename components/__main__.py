@@ -13,7 +13,7 @@ from pathlib import Path
 if not __package__:
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from components.package_provider import serve
+from components.package.provider import serve
 
 if __name__ == "__main__":  # imported (e.g. by a test listing the modules), it serves nothing
     serve()

@@ -2,7 +2,7 @@
 
 A resource is what the Pulumi engine hands a policy pack (and what the recording mocks
 capture): a type token of :mod:`policy.aws_types` and its properties with camelCase keys.
-Nothing here imports Pulumi, so the unit tests and ``python -m plan`` run the rules directly,
+Nothing here imports Pulumi, so the unit tests and ``python -m tools.plan`` run the rules directly,
 while ``policy/__main__.py`` wraps the same rules in a ``PolicyPack``.
 
 Rule IDs are the AWS Foundational Security Best Practices (FSBP) control IDs where one exists

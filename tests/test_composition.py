@@ -7,17 +7,14 @@ import ast
 
 import pytest
 
-from paths import REPO_ROOT
+from stack.paths import REPO_ROOT
 
 PROGRAM = REPO_ROOT / "__main__.py"
 MAX_LINES = 150
 ALLOWED_IMPORTS = frozenset(
     {
         "components",  # the reusable library: every resource comes from a component
-        "stack_settings",  # the checked settings
-        "stack_database",  # the `database` choice, made once
-        "service_containers",  # the Django containers, built to the service contract
-        "stack_operations",  # the alarms and operational wiring of the stack
+        "stack",  # the program's own modules: settings, database choice, containers, operations
         "pulumi",  # get_stack, export, ResourceOptions
         "dataclasses",  # replace() on a component's Args
     }
@@ -39,7 +36,7 @@ def test_the_program_stays_within_its_line_budget():
     lines = len(PROGRAM.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, (
         f"__main__.py has {lines} lines (at most {MAX_LINES}): move logic into a component, "
-        "service_containers.py or stack_operations.py"
+        "stack/containers.py or stack/operations.py"
     )
 
 
@@ -52,7 +49,7 @@ def test_the_program_imports_only_the_stack_modules_and_the_components():
     ("source", "found"),
     [
         ("import pulumi_aws as aws\n", {"pulumi_aws"}),
-        ("from components.sidecar_task import SidecarTaskArgs\n", {"components"}),
+        ("from components.fargate.service import FargateServiceArgs\n", {"components"}),
         ("import json, pulumi\n", {"json", "pulumi"}),
         ("def f():\n    from local import topology\n", {"local"}),
         ("from . import x\n", {"."}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paths import REPO_ROOT
+from stack.paths import REPO_ROOT
 from tests.layers import (
     ACYCLIC_PACKAGES,
     RULES,
@@ -31,7 +31,7 @@ def test_no_package_imports_its_own_modules_in_a_circle(files):
 
 
 def test_the_repository_root_is_defined_once_in_paths(files):
-    assert repository_root_definitions(files) == ["paths.py:11"]
+    assert repository_root_definitions(files) == ["stack/paths.py:11"]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.scope or "everything")
@@ -48,25 +48,31 @@ def test_every_package_checked_for_cycles_exists(files, package):
 # --- the checker on examples: each rule can fail ------------------------------------------------
 
 BAD_IMPORTS = [
-    ("components/network.py", "import local.topology\n", "components/"),
-    ("components/network.py", "from offline import mocks\n", "components/"),
-    ("components/network.py", "from stack_settings import load_settings\n", "components/"),
-    ("components/network.py", "import requests\n", "components/"),
-    ("offline/_run.py", "from components import PrivateNetwork\n", "offline/"),
-    ("offline/_run.py", "import stack_settings\n", "offline/"),
+    ("components/network/vpc.py", "import tools.local.topology\n", "components/"),
+    ("components/network/vpc.py", "from tools.offline import mocks\n", "components/"),
+    ("components/network/vpc.py", "from stack.settings import load_settings\n", "components/"),
+    ("components/network/vpc.py", "import requests\n", "components/"),
+    ("tools/offline/_run.py", "from components import PrivateNetwork\n", "tools/offline/"),
+    ("tools/offline/_run.py", "import stack.settings\n", "tools/offline/"),
     ("service/tweets/views.py", "import pulumi\n", "service/"),
     ("service/tweets/views.py", "from components import MediaBucket\n", "service/"),
-    ("service/config/settings/base.py", "from local.topology import LocalTopology\n", "service/"),
-    ("service/tweets/views.py", "from offline.testing import run_program\n", "service/"),
-    ("local/run.py", "import pulumi_aws\n", "local/"),
-    ("local/run.py", "from plan.cost import estimate\n", "local/"),
-    ("local/run.py", "from policy import rules\n", "local/"),
-    ("local/run.py", "from components.network import Network\n", "local/"),
-    ("ops/smoke_check.py", "import requests\n", "ops/"),
-    ("ops/smoke_check.py", "from local.client import SiteClient\n", "ops/"),
-    ("bench/run.py", "from tests.e2e.users import signed_in\n", ""),
-    ("plan/planner.py", "def f():\n    import tests.plan.recorded\n", ""),
-    ("stack_settings.py", "from tests.infra import conftest\n", ""),
+    (
+        "service/config/settings/base.py",
+        "from tools.local.topology import LocalTopology\n",
+        "service/",
+    ),
+    ("service/tweets/views.py", "from tools.offline.testing import run_program\n", "service/"),
+    ("tools/local/run.py", "import pulumi_aws\n", "tools/local/"),
+    ("tools/local/run.py", "from tools.plan.cost import estimate\n", "tools/local/"),
+    ("tools/local/run.py", "from policy import rules\n", "tools/local/"),
+    ("tools/local/run.py", "from components.network import Network\n", "tools/local/"),
+    ("tools/local/run.py", "from stack.settings import load_settings\n", "tools/local/"),
+    ("tools/local/run.py", "from stack import database\n", "tools/local/"),
+    ("tools/ops/smoke_check.py", "import requests\n", "tools/ops/"),
+    ("tools/ops/smoke_check.py", "from tools.local.client import SiteClient\n", "tools/ops/"),
+    ("tools/bench/run.py", "from tests.e2e.users import signed_in\n", ""),
+    ("tools/plan/planner.py", "def f():\n    import tests.tools.plan.recorded\n", ""),
+    ("stack/settings.py", "from tests import stack_runs\n", ""),
 ]
 
 
@@ -85,12 +91,13 @@ def test_every_rule_has_a_bad_example():
 @pytest.mark.parametrize(
     ("path", "source"),
     [
-        ("components/network.py", "import pulumi_aws as aws\nfrom components.tags import x\n"),
-        ("components/network.py", "from __future__ import annotations\nimport json\n"),
-        ("offline/_run.py", "import pulumi\nfrom collections.abc import Mapping\n"),
+        ("components/network/vpc.py", "import pulumi_aws as aws\nfrom components.tags import x\n"),
+        ("components/network/vpc.py", "from __future__ import annotations\nimport json\n"),
+        ("tools/offline/_run.py", "import pulumi\nfrom collections.abc import Mapping\n"),
         ("service/tweets/views.py", "from django.db import models\nfrom tweets import forms\n"),
-        ("bench/run.py", "from local.harness import RunningTopology\n"),
-        ("local/harness.py", "import requests\nfrom paths import REPO_ROOT\n"),
+        ("tools/bench/run.py", "from tools.local.harness import RunningTopology\n"),
+        ("tools/local/harness.py", "import requests\nfrom stack.paths import REPO_ROOT\n"),
+        ("tools/local/prepare.py", "from stack import contract\nimport stack.postgres_version\n"),
         ("tests/e2e/test_browser.py", "from tests.e2e.users import signed_in\n"),
     ],
 )
@@ -100,49 +107,55 @@ def test_an_allowed_import_is_not_reported(path, source):
 
 def test_two_modules_that_import_each_other_are_a_cycle_even_for_type_checking_only():
     files = {
-        "bench/__init__.py": "",
-        "bench/run.py": "from bench import load, report\n",
-        "bench/load.py": "",
-        "bench/report.py": "from typing import TYPE_CHECKING\n"
-        "if TYPE_CHECKING:\n    from bench.run import Results\n",
+        "tools/bench/__init__.py": "",
+        "tools/bench/run.py": "from tools.bench import load, report\n",
+        "tools/bench/load.py": "",
+        "tools/bench/report.py": "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from tools.bench.run import Results\n",
     }
     (cycle,) = import_cycles(files)
     assert sorted(str(imported) for imported in cycle) == [
-        "bench/report.py:3: from bench.run import Results",
-        "bench/run.py:1: from bench import load, report",
+        "tools/bench/report.py:3: from tools.bench.run import Results",
+        "tools/bench/run.py:1: from tools.bench import load, report",
     ]
 
 
 def test_relative_imports_are_resolved_within_the_package():
     files = {
-        "plan/__init__.py": "",
-        "plan/a.py": "from . import b\n",
-        "plan/b.py": "from .c import x\n",
-        "plan/c.py": "from plan.a import y\n",
+        "tools/plan/__init__.py": "",
+        "tools/plan/a.py": "from . import b\n",
+        "tools/plan/b.py": "from .c import x\n",
+        "tools/plan/c.py": "from tools.plan.a import y\n",
     }
     (cycle,) = import_cycles(files)
-    assert {imported.path for imported in cycle} == {"plan/a.py", "plan/b.py", "plan/c.py"}
+    assert {imported.path for imported in cycle} == {
+        "tools/plan/a.py",
+        "tools/plan/b.py",
+        "tools/plan/c.py",
+    }
 
 
 def test_a_module_that_imports_itself_is_a_cycle():
-    (cycle,) = import_cycles({"local/__init__.py": "", "local/run.py": "import local.run\n"})
-    assert [str(imported) for imported in cycle] == ["local/run.py:1: import local.run"]
+    (cycle,) = import_cycles(
+        {"tools/local/__init__.py": "", "tools/local/run.py": "import tools.local.run\n"}
+    )
+    assert [str(imported) for imported in cycle] == ["tools/local/run.py:1: import tools.local.run"]
 
 
 def test_imports_in_one_direction_are_no_cycle():
     files = {
-        "bench/__init__.py": "",
-        "bench/run.py": "from bench import report, results\n",
-        "bench/report.py": "from bench.results import Results\n",
-        "bench/results.py": "from bench.load import Measurement\n",
-        "bench/load.py": "",
+        "tools/bench/__init__.py": "",
+        "tools/bench/run.py": "from bench import report, results\n",
+        "tools/bench/report.py": "from tools.bench.results import Results\n",
+        "tools/bench/results.py": "from tools.bench.load import Measurement\n",
+        "tools/bench/load.py": "",
     }
     assert import_cycles(files) == []
 
 
 def test_a_second_definition_of_the_repository_root_is_reported():
     files = {
-        "paths.py": "REPO_ROOT = 1\n",
-        "local/system.py": "import os\nREPO_ROOT: object = 2\n",
+        "stack/paths.py": "REPO_ROOT = 1\n",
+        "tools/local/system.py": "import os\nREPO_ROOT: object = 2\n",
     }
-    assert repository_root_definitions(files) == ["paths.py:1", "local/system.py:2"]
+    assert repository_root_definitions(files) == ["stack/paths.py:1", "tools/local/system.py:2"]

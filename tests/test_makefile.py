@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from paths import REPO_ROOT
+from stack.paths import REPO_ROOT
 from tests.layers import imports_of
 
 MAKEFILE = REPO_ROOT / "Makefile"
@@ -66,7 +66,8 @@ def requirement_lines(path: Path) -> list[str]:
     for line in path.read_text().splitlines():
         line = line.split("#")[0].strip()
         if line.startswith("-r "):
-            lines += requirement_lines(REPO_ROOT / line.removeprefix("-r ").strip())
+            # pip reads an included file relative to the file that includes it
+            lines += requirement_lines(path.parent / line.removeprefix("-r ").strip())
         elif line:
             lines.append(line)
     return lines
@@ -83,9 +84,9 @@ def rules():
 
 def test_make_local_installs_the_system_packages_then_only_its_own_virtualenv(rules):
     _, recipe = rules["local"]
-    assert recipe[0] == "bash local/install-system-packages.sh"  # python3-venv makes .venv
+    assert recipe[0] == "bash tools/local/install-system-packages.sh"  # python3-venv makes .venv
     assert recipe[1].endswith("$(MAKE) --no-print-directory local-venv")
-    assert recipe[-1].endswith("-m local.run")
+    assert recipe[-1].endswith("-m tools.local.run")
     assert not any(re.search(r"(?<![\w-])venv\s*$", line) for line in recipe)  # the full one
 
 
@@ -100,27 +101,29 @@ def test_the_local_install_shows_pip_s_progress_and_reads_requirements_local(rul
     _, recipe = rules[".venv/.local-installed"]
     installs = [line for line in recipe if "pip install" in line]
     assert installs == [installs[0]]
-    assert installs[0].endswith("-r requirements-local.txt")
+    assert installs[0].endswith("-r requirements/local.txt")
     assert not re.search(r"(--quiet|\s-q)\b", installs[0])
     assert any(line.startswith("@echo") for line in recipe)  # says what it is doing first
 
 
 def test_the_full_virtualenv_builds_on_the_local_one(rules):
     assert ".venv/.local-installed" in rules[".venv/.installed"][0]
-    assert "-r requirements-local.txt" in (REPO_ROOT / "requirements-dev.txt").read_text()
+    assert "-r local.txt" in (REPO_ROOT / "requirements" / "dev.txt").read_text()
 
 
 def test_requirements_local_names_no_tool_make_local_does_not_run():
-    names = [distribution(line) for line in requirement_lines(REPO_ROOT / "requirements-local.txt")]
+    names = [
+        distribution(line) for line in requirement_lines(REPO_ROOT / "requirements" / "local.txt")
+    ]
     assert names
     assert [name for name in names if name.startswith(NOT_FOR_LOCAL)] == []
 
 
 def runtime_modules() -> set[str]:
-    """The modules `make local` imports: local.run and the Procfile's `python -m` entries,
+    """The modules `make local` imports: tools.local.run and the Procfile's `python -m` entries,
     followed through the project's own imports."""
-    procfile = (REPO_ROOT / "local" / "Procfile").read_text()
-    todo = ["local.run", *re.findall(r"python -m ([\w.]+)", procfile)]
+    procfile = (REPO_ROOT / "tools" / "local" / "Procfile").read_text()
+    todo = ["tools.local.run", *re.findall(r"python -m ([\w.]+)", procfile)]
     seen: set[str] = set()
     third_party: set[str] = set()
     while todo:
@@ -134,7 +137,7 @@ def runtime_modules() -> set[str]:
         relative = path.relative_to(REPO_ROOT).as_posix()
         for imported in imports_of(relative, path.read_text()):
             root = imported.root
-            if root in ("local", "paths", "postgres_version", "service_contract"):
+            if root in ("tools.local", "stack.paths", "stack.postgres_version", "stack.contract"):
                 todo.append(imported.module)
             elif root not in sys.stdlib_module_names and root != "__future__":
                 third_party.add(root)
@@ -143,7 +146,7 @@ def runtime_modules() -> set[str]:
 
 def test_every_package_make_local_imports_is_in_requirements_local():
     listed = {
-        distribution(line) for line in requirement_lines(REPO_ROOT / "requirements-local.txt")
+        distribution(line) for line in requirement_lines(REPO_ROOT / "requirements" / "local.txt")
     }
     providers = importlib.metadata.packages_distributions()
     imported = runtime_modules()
@@ -153,7 +156,7 @@ def test_every_package_make_local_imports_is_in_requirements_local():
         for module in imported
         if not {name.lower() for name in providers.get(module, [module])} & listed
     }
-    assert missing == set(), "add them to requirements-local.txt"
+    assert missing == set(), "add them to requirements/local.txt"
 
 
 INJECTION = '2026-12-01 10:00:00+00" ; touch {marker} ; echo "'
@@ -179,7 +182,7 @@ def test_make_restore_hands_target_time_over_as_one_argument_never_as_shell_text
     subprocess.run(command, cwd=REPO_ROOT, env=environment, check=True, capture_output=True)
     assert not marker.exists()
     assert recorded.read_text().splitlines() == [
-        "-m", "local.backup", "restore", "--target-time", value,
+        "-m", "tools.local.backup", "restore", "--target-time", value,
     ]  # fmt: skip
 
 
@@ -191,7 +194,7 @@ def test_make_restore_without_target_time_restores_the_latest(tmp_path):
     environment = {k: v for k, v in os.environ.items() if k != "TARGET_TIME"}
     command = ["make", "--no-print-directory", "-o", "local-venv", "restore", f"PY={stand_in}"]
     subprocess.run(command, cwd=REPO_ROOT, env=environment, check=True, capture_output=True)
-    assert recorded.read_text().splitlines() == ["-m", "local.backup", "restore"]
+    assert recorded.read_text().splitlines() == ["-m", "tools.local.backup", "restore"]
 
 
 def test_make_test_installs_the_browser_checks_npm_packages_from_their_lock_file(rules):

@@ -14,11 +14,11 @@ from components import (
     ContainerSpec,
     EndpointSet,
     EndpointSetArgs,
+    FargateService,
+    FargateServiceArgs,
     HealthCheck,
     PrivateNetwork,
     PrivateNetworkArgs,
-    SidecarTask,
-    SidecarTaskArgs,
     required_endpoints_of,
 )
 
@@ -29,7 +29,7 @@ port = config.get_int("port") or 8080
 repository = aws.ecr.get_repository(name=config.require("repository"))
 
 network = PrivateNetwork("app", PrivateNetworkArgs(cidr_block=vpc_cidr, az_count=2))
-task_args = SidecarTaskArgs(
+task_args = FargateServiceArgs(
     vpc_id=network.vpc_id,
     subnet_ids=network.private_subnet_ids,
     region=region,
@@ -57,7 +57,7 @@ endpoints = EndpointSet(
     ),
 )
 # The service waits for the endpoints: a first task that starts before them cannot pull its image.
-task = SidecarTask("app", dataclasses.replace(task_args, ready_after=[network, endpoints]))
+task = FargateService("app", dataclasses.replace(task_args, ready_after=[network, endpoints]))
 
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("endpoints", sorted(endpoints.services))

@@ -1,4 +1,4 @@
-"""RDS rules: DB instances (FSBP RDS.*), as ManagedPostgres declares them.
+"""RDS rules: DB instances (FSBP RDS.*), as RdsPostgres declares them.
 
 Enforcement follows each control's severity in Security Hub: critical, high and medium controls
 that every stack meets are mandatory; a low control, and Multi-AZ (a cost choice development

@@ -9,7 +9,8 @@
   (`/accounts/login/?next=<admin path>`) and change their password through the site's page, so
   every password a staff account types goes through the same lockout (django-axes per address
   and username, accounts.lockout) and the same nginx and WAF limits as everyone's
-  (etc/nginx/templates/default.conf.template, components/web_firewall.py). The admin's own login
+  (etc/nginx/templates/default.conf.template, components/entrance/web_firewall.py). The admin's own
+  login
   answers 404 without looking at what was posted.
 https://docs.djangoproject.com/en/5.2/ref/contrib/admin/#overriding-the-default-admin-site
 """

@@ -216,7 +216,7 @@ def base_backup(settings: Settings) -> dict:
 
     Nothing is deleted: the bucket refuses the task's role every delete, so a compromised
     container cannot destroy the backups, and its lifecycle expires each object once it is
-    older than the recovery window plus a margin (components/postgres_backup_bucket.py). So no
+    older than the recovery window plus a margin (components/postgres/backup_bucket.py). So no
     barman-cloud-backup-delete, which would only be refused.
     """
     require_destination(settings)

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from local.harness import RunningTopology
-from paths import ARTIFACTS_DIR
+from stack.paths import ARTIFACTS_DIR
+from tools.local.harness import RunningTopology
 
 if TYPE_CHECKING:
     from tests.e2e.test_backup_restore import Database

@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import BrowserContext, Page
 
-from paths import REPO_ROOT
+from stack.paths import REPO_ROOT
 
 AXE_SCRIPT = REPO_ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0 and 2.1, levels A and AA: axe-core's tags for them

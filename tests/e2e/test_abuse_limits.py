@@ -15,9 +15,9 @@ from collections import Counter
 import pytest
 import requests
 
-from local.client import SiteClient
-from local.harness import RunningTopology
 from tests.e2e.users import signed_in
+from tools.local.client import SiteClient
+from tools.local.harness import RunningTopology
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 

@@ -22,9 +22,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from local.backup import superuser_connection
-from local.harness import RunningTopology, TopologyError, port_open, wait_until
-from paths import REPO_ROOT
+from stack.paths import REPO_ROOT
+from tools.local.backup import superuser_connection
+from tools.local.harness import RunningTopology, TopologyError, port_open, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +99,7 @@ class Database:
     def make(self, *arguments: str) -> subprocess.CompletedProcess:
         """`make backup` / `make restore` for this topology: the same module, its environment."""
         return subprocess.run(
-            [sys.executable, "-m", "local.backup", *arguments],
+            [sys.executable, "-m", "tools.local.backup", *arguments],
             cwd=REPO_ROOT,
             env=self.environment,
             capture_output=True,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from local.harness import RunningTopology
 from tests.e2e.users import new_user, png_image, signed_in
+from tools.local.harness import RunningTopology
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(180)]
 

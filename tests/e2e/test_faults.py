@@ -17,11 +17,11 @@ import psycopg
 import pytest
 import requests
 
-from local.client import SiteClient
-from local.harness import RunningTopology, TopologyError, wait_until
-from local.system import as_account, topology_account
-from paths import REPO_ROOT
+from stack.paths import REPO_ROOT
 from tests.e2e.users import signed_in
+from tools.local.client import SiteClient
+from tools.local.harness import RunningTopology, TopologyError, wait_until
+from tools.local.system import as_account, topology_account
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 

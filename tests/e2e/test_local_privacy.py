@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from local.client import SiteClient
-from local.harness import RunningTopology
-from paths import REPO_ROOT
+from stack.paths import REPO_ROOT
 from tests.e2e.processes import (
     Socket,
     bound_sockets,
@@ -28,6 +26,8 @@ from tests.e2e.processes import (
     uids,
 )
 from tests.e2e.users import new_user, png_image
+from tools.local.client import SiteClient
+from tools.local.harness import RunningTopology
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -103,7 +103,7 @@ def test_the_data_directory_is_private_after_an_upload_a_reset_mail_and_a_backup
     mailed = SiteClient(topology.base_url).post("/accounts/password_reset/", {"email": user.email})
     assert mailed.status_code in (302, 303), mailed.status_code
     backup = subprocess.run(
-        [sys.executable, "-m", "local.backup", "take"],
+        [sys.executable, "-m", "tools.local.backup", "take"],
         cwd=REPO_ROOT,
         env=topology.environment,
         capture_output=True,

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from local.nginx_conf import TEMPLATE_VARIABLES, write_config
-from local.ports import Ports, check_ports_free
-from local.prepare import prepare
-from local.system import LocalSetupError
-from local.topology import LocalTopology, new_data_dir
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
+from tools.local.nginx_conf import TEMPLATE_VARIABLES, write_config
+from tools.local.ports import Ports, check_ports_free
+from tools.local.prepare import prepare
+from tools.local.system import LocalSetupError
+from tools.local.topology import LocalTopology, new_data_dir
 
 pytestmark = pytest.mark.timeout(120)
 

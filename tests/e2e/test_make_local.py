@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from local.client import SiteClient
-from local.harness import port_open
-from local.measure_startup import make_local
-from local.ports import Ports
-from local.topology import new_data_dir
 from tests.e2e.processes import command_line, descendants, exposed_sockets, uids
 from tests.e2e.users import new_user, png_image
+from tools.local.client import SiteClient
+from tools.local.harness import port_open
+from tools.local.measure_startup import make_local
+from tools.local.ports import Ports
+from tools.local.topology import new_data_dir
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -63,7 +63,7 @@ def test_ctrl_c_stops_everything_and_data_survives_a_restart(data_dir: Path, art
     with make_local(data_dir, ports, log) as first:
         first.wait_healthy(timeout=180)
         # Under honcho as under the harness: loopback only, and Django never as root (the
-        # runners above it, make, local.run and honcho, hold no socket and serve nothing).
+        # runners above it, make, tools.local.run and honcho, hold no socket and serve nothing).
         processes = descendants(first.process.pid)
         assert not exposed_sockets(processes), exposed_sockets(processes)
         gunicorn = [pid for pid in processes if "gunicorn" in command_line(pid)]

@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 import yaml
 
-from offline import StackRecording, run_program
-from paths import REPO_ROOT, SERVICE_DIR
 from policy.aws_types import AWSX_ECR_IMAGE, TASK_DEFINITION
-from service_contract import CONTRACTS
-from stack_settings import read_stack_file
+from stack.contract import CONTRACTS
+from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.settings import read_stack_file
+from tools.offline import StackRecording, run_program
 
 # Base file first, then the production override, as `docker compose -f ... -f ...` reads them.
 COMPOSE_FILES = (SERVICE_DIR / "docker-compose.yml", SERVICE_DIR / "docker-compose.production.yml")
@@ -39,7 +39,7 @@ COMPOSE_CONDITION_TO_ECS = {
     "service_healthy": "HEALTHY",
     "service_completed_successfully": "SUCCESS",
 }
-# Variables the contract lets a place leave out (service_contract.py: not required): compose may
+# Variables the contract lets a place leave out (stack/contract.py: not required): compose may
 # set one the task does not, such as a local S3 stand-in's endpoint or DJANGO_HTTPS for plain
 # http://localhost. Every other difference is a drift.
 OPTIONAL_VARIABLES = frozenset(

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from local.client import SiteClient
-from local.harness import RunningTopology
 from tests.e2e.users import reset_link, signed_in, wait_for_mail
+from tools.local.client import SiteClient
+from tools.local.harness import RunningTopology
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 

@@ -13,9 +13,9 @@ import sys
 import boto3
 import pytest
 
-from local.topology import BACKUP_DESTINATION, BACKUP_SERVER_NAME
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 from tests.e2e.test_backup_restore import Database
+from tools.local.topology import BACKUP_DESTINATION, BACKUP_SERVER_NAME
 
 pytestmark = pytest.mark.e2e
 

@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from local.client import SiteClient
-from local.harness import RunningTopology
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 from tests.e2e.users import new_user, reset_link, wait_for_mail
+from tools.local.client import SiteClient
+from tools.local.harness import RunningTopology
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -170,7 +170,7 @@ def test_guessing_at_a_staff_account_locks_that_address_out(topology: RunningTop
 
 
 def test_local_manage_runs_createstaff_beside_a_running_topology(topology: RunningTopology):
-    """`python -m local.manage`, the local stand-in for ECS Exec into the web container, with
+    """`python -m tools.local.manage`, the local stand-in for ECS Exec into the web container, with
     the password on standard input."""
     user = new_user("localstaff")
     environment = {
@@ -179,7 +179,7 @@ def test_local_manage_runs_createstaff_beside_a_running_topology(topology: Runni
         **topology.ports.as_environment(),
     }
     result = subprocess.run(
-        [sys.executable, "-m", "local.manage", "createstaff", "--username", user.username,
+        [sys.executable, "-m", "tools.local.manage", "createstaff", "--username", user.username,
          "--email", user.email, "--password-stdin", "--site", urlsplit(topology.base_url).netloc],
         input=user.password + "\n", env=environment, capture_output=True, text=True,
         timeout=120, check=False,

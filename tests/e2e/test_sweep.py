@@ -14,10 +14,6 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from local.client import random_client_address
-from local.demo_data import DemoSite, seed
-from local.harness import RunningTopology
-from local.screens import sign_in
 from tests.e2e.sweep import (
     RECORD_CSP,
     Finding,
@@ -28,6 +24,10 @@ from tests.e2e.sweep import (
     crawl,
     page_problems,
 )
+from tools.local.client import random_client_address
+from tools.local.demo_data import DemoSite, seed
+from tools.local.harness import RunningTopology
+from tools.local.screens import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -52,7 +52,7 @@ def new_context(browser: Browser, base_url: str, viewport: dict, **options) -> B
     context = browser.new_context(
         base_url=base_url,
         # As the ALB would report it: HTTPS, and a client address of this sweep's own, so its
-        # sign-ins count apart from other tests' (see local.client).
+        # sign-ins count apart from other tests' (see tools.local.client).
         extra_http_headers={
             "X-Forwarded-Proto": "https",
             "X-Forwarded-For": random_client_address(),

@@ -13,9 +13,9 @@ import pytest
 import requests
 from PIL import Image
 
-from local.client import SiteClient
-from local.harness import RunningTopology
 from tests.e2e.users import new_user, png_image, reset_link, signed_in, wait_for_mail
+from tools.local.client import SiteClient
+from tools.local.harness import RunningTopology
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

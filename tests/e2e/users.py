@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from local.client import SiteClient
-from local.harness import wait_until
+from tools.local.client import SiteClient
+from tools.local.harness import wait_until
 
 
 @dataclass(frozen=True)

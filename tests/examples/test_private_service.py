@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from offline import StackRecording, run_program
+from tools.offline import StackRecording, run_program
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "private-service"
 PROJECT = yaml.safe_load((EXAMPLE / "Pulumi.yaml").read_text())["name"]
@@ -48,7 +48,7 @@ def test_imports_only_the_component_package_pulumi_and_the_standard_library():
 
 
 def test_builds_a_private_network_without_nat(example):
-    example.one("django-tw:private_network:PrivateNetwork", "app")
+    example.one("django-tw:network:PrivateNetwork", "app")
     assert example.one("aws:ec2/vpc:Vpc").inputs["cidrBlock"] == "10.1.0.0/16"
     tiers = [subnet.inputs["tags"]["tier"] for subnet in example.of_type("aws:ec2/subnet:Subnet")]
     assert sorted(tiers) == ["private", "private", "public", "public"]
@@ -57,7 +57,7 @@ def test_builds_a_private_network_without_nat(example):
 
 
 def test_asks_for_exactly_the_endpoints_its_task_needs(example):
-    example.one("django-tw:endpoint_set:EndpointSet", "app-endpoints")
+    example.one("django-tw:network:EndpointSet", "app-endpoints")
     services = {
         endpoint.inputs["serviceName"]
         for endpoint in example.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
@@ -75,7 +75,7 @@ def test_the_service_waits_for_every_endpoint(example):
 
 
 def test_runs_the_image_from_the_repository_in_the_private_subnets(example):
-    example.one("django-tw:sidecar_task:SidecarTask", "app")
+    example.one("django-tw:fargate:FargateService", "app")
     container = the_container(example)
     assert container["name"] == "api"
     assert container["image"] == IMAGE

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from plan.derive import rule_resources
-from plan.planner import read_settings, run_stack
 from policy.evaluator import evaluate
 from policy.model import Enforcement
+from tools.plan.derive import rule_resources
+from tools.plan.planner import read_settings, run_stack
 
 
 @pytest.fixture(scope="module")

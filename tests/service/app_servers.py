@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import requests
 
-from paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import REPO_ROOT, SERVICE_DIR
 from tests.service.postgres import free_port
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")

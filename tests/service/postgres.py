@@ -1,4 +1,5 @@
-"""Throwaway PostgreSQL servers for the tests, from the pinned wheels (local/postgres_server.py).
+"""Throwaway PostgreSQL servers for the tests, from the pinned wheels
+(tools/local/postgres_server.py).
 
 PostgreSQL refuses to run as root. CI runs as root, developers usually do not: as root every
 server command runs as the `postgres` system user (runuser) in a directory that user owns;
@@ -15,9 +16,9 @@ from pathlib import Path
 # One way to find the server and to tell root, shared with `make local`: PG_BIN overrides it.
 from pytest_postgresql.executors import PostgreSQLExecutor
 
-from local.postgres_server import postgres_bin_dir
-from local.system import as_postgres_user, running_as_root
-from local.topology import new_data_dir
+from tools.local.postgres_server import postgres_bin_dir
+from tools.local.system import as_postgres_user, running_as_root
+from tools.local.topology import new_data_dir
 
 
 def as_server_user(command: list[str]) -> list[str]:

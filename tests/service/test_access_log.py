@@ -10,7 +10,7 @@ import pytest
 from gunicorn.config import Config
 
 from core.access_log import RedactingLogger, redacted
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 
 TOKEN = "cz8lq4-0f3b2c9d1e8a7b6c5d4e3f2a1b0c9d8e"
 RESET = f"/accounts/reset/MTI/{TOKEN}/"

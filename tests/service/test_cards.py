@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Follow, Profile
 from config.settings.base import s3_media_storage
-from paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import REPO_ROOT, SERVICE_DIR
 from tweets import cards
 from tweets.models import Tweet
 from tweets.templatetags.tweet_counts import replies_label

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
-from paths import SERVICE_DIR
-from service_contract import CONTRACTS
+from stack.contract import CONTRACTS
+from stack.paths import SERVICE_DIR
 
 # Container health checks test liveness (nginx answers /livez itself, healthcheck.py asks
 # gunicorn's /livez); readiness with the database is the load balancer's /healthz.

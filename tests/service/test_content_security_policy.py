@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import REPO_ROOT, SERVICE_DIR
 
 DOCKERFILES = ["Dockerfile", "Dockerfile.db", "Dockerfile.nginx"]
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
@@ -174,10 +174,10 @@ def test_the_nginx_image_renders_the_template_and_checks_its_own_liveness():
 
 # --- base images pinned by digest -------------------------------------------------------------
 
-BUMP = REPO_ROOT / "scripts" / "bump-base-images.sh"
+BUMP = REPO_ROOT / "tools" / "ops" / "bump-base-images.sh"
 PINNED_FROM = re.compile(r"^FROM (?:--\S+ )?\S+:\S+@sha256:[0-9a-f]{64}(?: AS \S+)?$")
 # Not pinned yet: its digest comes only from the registry (it is not a Docker official image, so
-# docker-library/repo-info does not record it); `scripts/bump-base-images.sh` pins it.
+# docker-library/repo-info does not record it); `tools/ops/bump-base-images.sh` pins it.
 NOT_YET_PINNED = {"FROM nginxinc/nginx-unprivileged:stable-bookworm"}
 
 
@@ -194,7 +194,7 @@ def test_every_base_image_from_a_registry_is_pinned_by_digest(dockerfile):
             unpinned.append(line)
         if len(words) == 4 and words[2].upper() == "AS":
             stage_names.add(words[3])
-    assert unpinned == [], f"pin these with scripts/bump-base-images.sh: {unpinned}"
+    assert unpinned == [], f"pin these with tools/ops/bump-base-images.sh: {unpinned}"
 
 
 def test_the_pinned_images_are_the_tags_the_docs_name():
@@ -242,7 +242,7 @@ def test_the_bump_script_pins_every_from_line_to_the_digest_its_tag_resolves_to(
 
 
 def test_the_web_image_ships_the_rds_ca_bundle_where_the_managed_database_url_points():
-    from components.managed_postgres_specs import RDS_CA_BUNDLE_PATH
+    from components.postgres.rds_parameters import RDS_CA_BUNDLE_PATH
 
     steps = instructions("Dockerfile")
     download = next(step for step in steps if "truststore.pki.rds.amazonaws.com" in step)

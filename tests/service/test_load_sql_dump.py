@@ -8,7 +8,7 @@ import sys
 import psycopg
 import pytest
 
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 from tests.service.app_servers import fresh_database, service_environment
 from tests.service.conftest import MEDIA_BUCKET, MEDIA_REGION
 

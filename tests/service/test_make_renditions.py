@@ -11,8 +11,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image
 
-from bench.gif_bytes import one_pixel_frames
 from core.renditions import ATTACHMENT, AVATAR_SMALL, original_size, rendition_name
+from tools.bench.gif_bytes import one_pixel_frames
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from core.management.commands.migrate_locked import MIGRATION_LOCK_KEY
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,11 @@ import sys
 import psycopg
 import pytest
 
-from local.client import SiteClient
-from local.postgres_server import postgres_bin_dir
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 from tests.service.app_servers import app_server, fresh_database, manage, migrate
 from tests.service.postgres import running_server
+from tools.local.client import SiteClient
+from tools.local.postgres_server import postgres_bin_dir
 
 PASSWORD = "correct-horse-battery-staple-42"
 APP_PASSWORD = "a" * 40
@@ -40,7 +40,7 @@ TWEETS = (
 
 @pytest.fixture(scope="module")
 def rds_stand_in():
-    """A second server: the instance the stack's ManagedPostgres would create."""
+    """A second server: the instance the stack's RdsPostgres would create."""
     with running_server("django-tw-test-rds-", "postgres", "-c fsync=off") as executor:
         yield executor
 

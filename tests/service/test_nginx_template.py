@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 from tests.service.postgres import free_port
 
 TEMPLATE = SERVICE_DIR / "etc" / "nginx" / "templates" / "default.conf.template"

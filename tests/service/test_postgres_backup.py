@@ -18,7 +18,7 @@ import pytest
 import backup_common
 import backup_restore
 import postgres_backup
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 from tests.service.postgres import free_port
 
 SCRIPT = SERVICE_DIR / "db" / "postgres_backup.py"

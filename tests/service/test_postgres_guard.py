@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 from tests.service.postgres import (
     as_server_user,
     free_port,

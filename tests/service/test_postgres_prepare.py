@@ -11,9 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bench.upgrade import Volume
-from paths import SERVICE_DIR
-from postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
+from stack.paths import SERVICE_DIR
+from stack.postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
 from tests.service.postgres import (
     as_server_user,
     free_port,
@@ -21,6 +20,7 @@ from tests.service.postgres import (
     postgres_bin_dir,
     server_owned_tempdir,
 )
+from tools.bench.upgrade import Volume
 
 PREPARE = SERVICE_DIR / "db" / "postgres-prepare.sh"
 GUARD = SERVICE_DIR / "db" / "postgres-guard.sh"

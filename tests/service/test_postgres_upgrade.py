@@ -1,7 +1,8 @@
 """db/postgres-upgrade.sh, the db image's major-version upgrade: a data directory of the previous
-major (postgres_version.PREVIOUS_MAJOR, with the bench data set in it) becomes one of
+major (stack.postgres_version.PREVIOUS_MAJOR, with the bench data set in it) becomes one of
 POSTGRES_MAJOR with every row and sequence, the application works on it, the old directory and a
-base backup are kept, and nothing happens outside the single-writer guard. bench.upgrade runs the
+base backup are kept, and nothing happens outside the single-writer guard. tools.bench.upgrade runs
+the
 same steps on the full 50,000-tweet set and prints the time they take."""
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import subprocess
 
 import pytest
 
-from bench.upgrade import (
+from stack.paths import SERVICE_DIR
+from stack.postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
+from tools.bench.upgrade import (
     UPGRADE,
     Volume,
     django,
@@ -20,9 +23,7 @@ from bench.upgrade import (
     server_command,
     snapshot,
 )
-from local.postgres_server import postgres_bin_dir
-from paths import SERVICE_DIR
-from postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
+from tools.local.postgres_server import postgres_bin_dir
 
 EX_USAGE = 64
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 from tests.service.environments import production_environment
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 from tests.service.postgres import running_server
 
 RUNNER = SERVICE_DIR / "db" / "rds_app_role.py"

@@ -15,7 +15,7 @@ import uuid
 import psycopg
 import pytest
 
-from paths import SERVICE_DIR
+from stack.paths import SERVICE_DIR
 from tests.service.environments import production_environment
 from tests.service.postgres import free_port
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from paths import REPO_ROOT
+from stack.paths import REPO_ROOT
 
 TEMPLATES = sorted((REPO_ROOT / "service" / "templates").rglob("*.html"))
 UNCLOSED_COMMENT = re.compile(r"\{#(?:(?!#\}).)*$", re.M)

@@ -7,7 +7,7 @@ from policy.model import Resource
 
 from ..builders import res
 
-# What ManagedPostgres declares on production (port aside: 5432, see RDS.23).
+# What RdsPostgres declares on production (port aside: 5432, see RDS.23).
 INSTANCE = {
     "engine": "postgres",
     "engineVersion": "17",

@@ -38,7 +38,7 @@ def read_dump(source: str) -> str:
     import boto3  # the web image's, for the media storage
 
     bucket, _, key = source.removeprefix("s3://").partition("/")
-    # The media bucket's region, which the web container is given (service_contract.WEB).
+    # The media bucket's region, which the web container is given (stack.contract.WEB).
     s3 = boto3.client("s3", region_name=os.environ.get("AWS_S3_REGION_NAME") or None)
     body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     return body.decode("utf-8")

@@ -1,0 +1,2 @@
+"""What several domains use: type-token aliases, IAM documents, DNS names, the permissions
+boundary."""

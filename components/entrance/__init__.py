@@ -1,0 +1,2 @@
+"""The way in from the internet: the load balancer, HTTPS, the web firewall and the access-log
+bucket."""

@@ -1,0 +1,1 @@
+"""Alarms, the alarm topic's event rules and log-pattern metrics."""

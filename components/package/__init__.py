@@ -1,0 +1,1 @@
+"""The multi-language Pulumi package: the provider and its input conversion."""

@@ -1,0 +1,1 @@
+"""Private S3 buckets (media) and generated secrets."""

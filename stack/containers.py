@@ -1,0 +1,408 @@
+"""The Django service's containers as the task runs them, from stack/contract.py.
+
+nginx, web and (with a managed database) db-init are specified here; the db container comes
+from EfsPostgres and is only checked against the contract, like the others. Pure
+functions of the stack's values: their tests call them with plain strings.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+import pulumi
+
+from components import (
+    ContainerSpec,
+    HealthCheck,
+    LoadBalancerTarget,
+    SecretKey,
+    ServiceImagesArgs,
+    SesMail,
+    SesMailArgs,
+    WebFirewall,
+    WebFirewallArgs,
+)
+from components.fargate.memory import MemoryNeed
+from components.fargate.service import ARM64
+from stack.contract import DB, DB_INIT, TASK_CONTRACTS
+
+NGINX_PORT, WEB_PORT = 8080, 8000
+# Containers of the task share one loopback. By address: "localhost" may resolve to ::1 first,
+# where nothing listens.
+LOOPBACK = "127.0.0.1"
+# Where both images hold the static files, collected when they are built (service/Dockerfile,
+# service/Dockerfile.nginx set DJANGO_STATIC_ROOT and NGINX_STATIC_ROOT to it): the task mounts
+# no volume there and sets neither variable.
+STATIC_ROOT = "/var/www/static"
+# gunicorn starts after `migrate` (under an advisory lock) at web start: failures before that
+# must not count.
+WEB_START_PERIOD = 120
+# Stopping a web task, in order: the load balancer sends it no new request and lets those in
+# flight finish (the target group's deregistration delay); then ECS sends SIGTERM, gunicorn gives
+# its workers graceful_timeout to finish, and ECS sends SIGKILL after the web container's
+# stopTimeout. All from one constant, gunicorn's graceful_timeout (service/gunicorn.conf.py's
+# default; a test holds the two equal), plus a margin for the processes to exit.
+GRACEFUL_TIMEOUT = 20
+SHUTDOWN_MARGIN = 10
+WEB_STOP_TIMEOUT = GRACEFUL_TIMEOUT + SHUTDOWN_MARGIN
+DEREGISTRATION_DELAY = GRACEFUL_TIMEOUT + SHUTDOWN_MARGIN
+SETTINGS_MODULE = "config.settings.production"
+# The task's memory (components/fargate/memory.py): nginx a small fixed part (its rate-limit
+# zones are 10 MiB each), web and the database (if in the task) the rest in equal shares, so
+# neither can take the other's. web runs on about 150 MiB with one worker; a worker past the
+# web container's limit is killed alone and gunicorn starts another.
+NGINX_MEMORY = MemoryNeed(reservation=32, limit=64)
+WEB_MEMORY = MemoryNeed(reservation=160, share=1)
+# EMAIL_PORT of a site that sends no mail: SES's STARTTLS port, the settings' own default.
+SMTP_PORT = 587
+# The images: one build context, one Dockerfile per container.
+IMAGE_CONTEXT = "service"
+DOCKERFILES = {
+    "nginx": "service/Dockerfile.nginx",
+    "web": "service/Dockerfile",
+    "db": "service/Dockerfile.db",
+}
+
+
+class WebSettings(Protocol):
+    """The stack settings the web container follows (stack.settings.StackSettings has them)."""
+
+    @property
+    def domain(self) -> str:
+        """The site's domain; empty: the load balancer's DNS name."""
+
+    @property
+    def uses_tls(self) -> bool:
+        """False: plain http (no certificate), so Django must not redirect to HTTPS."""
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def mail_from(self) -> str:
+        """The sender's address; empty: no-reply@ the domain."""
+
+    @property
+    def web_concurrency(self) -> int: ...
+
+    @property
+    def hsts_include_subdomains(self) -> bool:
+        """HSTS covers every name under the domain too (an explicit opt-in)."""
+
+    @property
+    def hsts_preload(self) -> bool:
+        """HSTS asks for the browsers' preload lists (an explicit opt-in)."""
+
+
+class SmtpRelay(Protocol):
+    """Where the web container sends mail (what SesMail gives)."""
+
+    smtp_host: str
+    smtp_port: int
+    username_secret_arn: pulumi.Input[str]
+    password_secret_arn: pulumi.Input[str]
+
+
+# Where every request costs the server a password hash (or an e-mail): the paths the web
+# firewall rate-limits per client IP.
+AUTH_PATHS = (
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password_change/",
+    "/accounts/password_reset/",
+)
+
+
+class EdgeSettings(Protocol):
+    """The stack settings that choose the optional mail and firewall components."""
+
+    @property
+    def uses_waf(self) -> bool: ...
+
+    @property
+    def sends_mail(self) -> bool: ...
+
+    @property
+    def mail_from(self) -> str: ...
+
+    @property
+    def hosted_zone(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def smtp_key_generation(self) -> int: ...
+
+    @property
+    def mail_from_subdomain(self) -> str: ...
+
+    @property
+    def dmarc_policy(self) -> str: ...
+
+
+def web_firewall_args(load_balancer_arn: pulumi.Input[str]) -> WebFirewallArgs:
+    """Managed rules, and the sign-in paths rate-limited per IP (the firewall's defaults)."""
+    return WebFirewallArgs(load_balancer_arn, rate_limited_paths=AUTH_PATHS)
+
+
+def web_firewall(
+    name: str, settings: EdgeSettings, load_balancer_arn: pulumi.Input[str]
+) -> WebFirewall | None:
+    """The web ACL on the load balancer when the stack turns ``waf`` on."""
+    if not settings.uses_waf:
+        return None
+    return WebFirewall(name, web_firewall_args(load_balancer_arn))
+
+
+def ses_mail(name: str, settings: EdgeSettings) -> SesMail | None:
+    """SES for the sender ``mailFrom``; without one, no mail (and a warning: password resets
+    cannot reach anyone)."""
+    if not settings.sends_mail:
+        pulumi.log.warn(f"{name}: mailFrom is empty, so the site cannot send password-reset mail.")
+        return None
+    return SesMail(
+        name,
+        SesMailArgs(
+            settings.mail_from,
+            settings.hosted_zone,
+            settings.region,
+            smtp_key_generation=settings.smtp_key_generation,
+            mail_from_subdomain=settings.mail_from_subdomain,
+            dmarc_policy=settings.dmarc_policy,
+        ),
+    )
+
+
+def image_args(
+    cpu_architecture: str, production: bool, managed_database: bool = False
+) -> ServiceImagesArgs:
+    """The images, built for the task's CPU architecture (``X86_64`` or ``ARM64``): all three,
+    or nginx and web when a managed database runs Postgres. A production stack keeps its
+    repositories' images when it is destroyed."""
+    platform = "linux/arm64" if cpu_architecture == ARM64 else "linux/amd64"
+    dockerfiles = {
+        container: dockerfile
+        for container, dockerfile in DOCKERFILES.items()
+        if not (managed_database and container == DB.container)
+    }
+    return ServiceImagesArgs(IMAGE_CONTEXT, dockerfiles, platform, force_delete=not production)
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def web_environment(
+    settings: WebSettings,
+    *,
+    load_balancer_dns_name: pulumi.Input[str],
+    media_bucket_name: pulumi.Input[str],
+    smtp: SmtpRelay | None,
+) -> dict[str, pulumi.Input[str]]:
+    """The web container's plain environment (stack.contract.WEB). ``smtp`` None: the site
+    sends no mail."""
+    environment: dict[str, pulumi.Input[str]] = {
+        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        "DJANGO_ALLOWED_HOSTS": settings.domain or load_balancer_dns_name,
+        "AWS_STORAGE_BUCKET_NAME": media_bucket_name,
+        "AWS_S3_REGION_NAME": settings.region,
+        "EMAIL_HOST": smtp.smtp_host if smtp else "",
+        "EMAIL_PORT": str(smtp.smtp_port if smtp else SMTP_PORT),
+        "EMAIL_USE_TLS": "true",
+        "DEFAULT_FROM_EMAIL": settings.mail_from or f"no-reply@{settings.domain or 'localhost'}",
+        "WEB_CONCURRENCY": str(settings.web_concurrency),
+        # Only nginx talks to gunicorn, over the task's loopback.
+        "GUNICORN_BIND": f"{LOOPBACK}:{WEB_PORT}",
+        # Both off unless the stack opts in: a preloaded apex covers every subdomain of the zone.
+        "DJANGO_HSTS_INCLUDE_SUBDOMAINS": _flag(settings.hsts_include_subdomains),
+        "DJANGO_HSTS_PRELOAD": _flag(settings.hsts_preload),
+    }
+    if not settings.uses_tls:
+        environment["DJANGO_HTTPS"] = "false"
+    return environment
+
+
+def web_secrets(
+    *,
+    secret_key_arn: pulumi.Input[str],
+    database_url_secret_arn: pulumi.Input[str],
+    smtp: SmtpRelay | None,
+) -> dict[str, pulumi.Input[str]]:
+    """The web container's secrets: environment name -> Secrets Manager ARN. The database URL
+    is the application role's (EfsPostgres.database_url_secret_arn)."""
+    secrets: dict[str, pulumi.Input[str]] = {
+        "DJANGO_SECRET_KEY": secret_key_arn,
+        "DATABASE_URL": database_url_secret_arn,
+    }
+    if smtp is not None:
+        # The SMTP user name is an IAM access key id: it stays out of plain environment too.
+        secrets["EMAIL_HOST_USER"] = smtp.username_secret_arn
+        secrets["EMAIL_HOST_PASSWORD"] = smtp.password_secret_arn
+    return secrets
+
+
+def web_container(
+    settings: WebSettings,
+    *,
+    image: pulumi.Input[str],
+    load_balancer_dns_name: pulumi.Input[str],
+    media_bucket_name: pulumi.Input[str],
+    smtp: SmtpRelay | None,
+    secret_key_arn: pulumi.Input[str],
+    database_url_secret_arn: pulumi.Input[str],
+    waits_for: Mapping[str, str] | None = None,
+) -> ContainerSpec:
+    """gunicorn + Django on the loopback, after what the database needs first: by default the
+    db container HEALTHY; with a managed database the db-init container's SUCCESS
+    (``stack.database.StackDatabase.web_waits_for``)."""
+    return ContainerSpec(
+        name="web",
+        image=image,
+        port=WEB_PORT,
+        environment=web_environment(
+            settings,
+            load_balancer_dns_name=load_balancer_dns_name,
+            media_bucket_name=media_bucket_name,
+            smtp=smtp,
+        ),
+        secrets=web_secrets(
+            secret_key_arn=secret_key_arn,
+            database_url_secret_arn=database_url_secret_arn,
+            smtp=smtp,
+        ),
+        # Liveness of gunicorn, without the database (see service/healthcheck.py).
+        health_check=HealthCheck(
+            command=["CMD-SHELL", "python /app/healthcheck.py || exit 1"],
+            start_period=WEB_START_PERIOD,
+        ),
+        depends_on=dict(waits_for) if waits_for is not None else {DB.container: "HEALTHY"},
+        stop_timeout=WEB_STOP_TIMEOUT,  # gunicorn's graceful_timeout, then SIGKILL
+        user="10001:10001",  # the app user of service/Dockerfile
+        memory=WEB_MEMORY,
+    )
+
+
+class ManagedDatabase(Protocol):
+    """Where the db-init container connects, and as whom (what RdsPostgres gives)."""
+
+    address: pulumi.Input[str]
+    port: int
+    master_username: SecretKey
+    master_password: SecretKey
+    app_password_secret_arn: pulumi.Input[str]
+    ca_bundle_path: str
+    """Where the client image keeps the RDS CA bundle (the web image: service/Dockerfile)."""
+
+
+# The command of the db-init container: the role runner the web image holds (service/ is /app).
+DB_INIT_COMMAND = ("python", "/app/db/rds_app_role.py")
+
+
+def db_init_container(
+    image: pulumi.Input[str], database: ManagedDatabase, *, database_name: str, app_user: str
+) -> ContainerSpec:
+    """Before web starts in every task: makes the application role on RDS as the master user,
+    over TLS verified against the RDS CA bundle, then exits (service/db/rds_app_role.py).
+
+    Not essential, so its exit does not stop the task, and web waits for its SUCCESS (a zero
+    exit code): a failure leaves web unstarted and the task stops, as a failed migration would
+    (ECS: a SUCCESS dependency is allowed only on a non-essential container,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html).
+    Its credentials are secrets the execution role reads at start: the master user's two keys
+    of the secret RDS manages, and the application role's password."""
+    return ContainerSpec(
+        name=DB_INIT.container,
+        image=image,
+        command=DB_INIT_COMMAND,
+        essential=False,
+        environment={
+            "PGHOST": database.address,
+            "PGPORT": str(database.port),
+            "PGDATABASE": database_name,
+            "PGSSLMODE": "verify-full",
+            "PGSSLROOTCERT": database.ca_bundle_path,
+            "APP_DB_USER": app_user,
+        },
+        secrets={
+            "PGUSER": database.master_username,
+            "PGPASSWORD": database.master_password,
+            "APP_DB_PASSWORD": database.app_password_secret_arn,
+        },
+        user="10001:10001",  # the app user of service/Dockerfile, as in web
+    )
+
+
+def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpec:
+    """nginx in front of gunicorn, serving /static/ from its own image; ``real_ip_from`` is the
+    CIDR of the proxy in front of it (the VPC's: the load balancer)."""
+    return ContainerSpec(
+        name="nginx",
+        image=image,
+        port=NGINX_PORT,
+        environment={
+            "NGINX_LISTEN_PORT": str(NGINX_PORT),
+            # Same task, same network namespace: the loopback, never a container name.
+            "NGINX_UPSTREAM": f"{LOOPBACK}:{WEB_PORT}",
+            "NGINX_REAL_IP_FROM": real_ip_from,
+        },
+        # Liveness of nginx itself (it answers /livez without proxying): a database hiccup must
+        # not make ECS replace the whole task. Readiness, with the database, is the ALB's /healthz.
+        health_check=HealthCheck(
+            command=["CMD-SHELL", f"curl -fsS http://{LOOPBACK}:{NGINX_PORT}/livez || exit 1"]
+        ),
+        depends_on={"web": "HEALTHY"},
+        user="101:101",  # nginxinc/nginx-unprivileged's nginx user
+        memory=NGINX_MEMORY,
+    )
+
+
+class Entrance(Protocol):
+    """The load balancer in front of nginx (what PublicEntrance gives)."""
+
+    load_balancer_arn: pulumi.Output[str]
+    target_group_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+
+
+def nginx_target(entrance: Entrance) -> LoadBalancerTarget:
+    """nginx's port in the entrance's target group. With the load balancer's ARN, so that a
+    deployment whose tasks answer 5xx is rolled back."""
+    return LoadBalancerTarget(
+        entrance.target_group_arn,
+        "nginx",
+        NGINX_PORT,
+        entrance.security_group_id,
+        load_balancer_arn=entrance.load_balancer_arn,
+    )
+
+
+def task_containers(
+    *containers: ContainerSpec, managed_database: bool = False
+) -> list[ContainerSpec]:
+    """The task's containers, each checked against its contract (stack/contract.py): nginx,
+    web and db, or with ``managed_database`` (Postgres outside the task) nginx, web and
+    db-init, each with exactly the variables the contract allows in AWS."""
+    names = sorted(c.name for c in containers)
+    left_out = DB.container if managed_database else DB_INIT.container
+    expected = sorted(n for n in TASK_CONTRACTS if n != left_out)
+    if names != expected:
+        raise ValueError(
+            f"the task has the containers {names}; stack/contract.py declares {expected}"
+            + (
+                " (with a managed database db is outside the task and db-init makes the "
+                "application role)"
+                if managed_database
+                else ""
+            )
+        )
+    for container in containers:
+        TASK_CONTRACTS[container.name].checked(
+            "the stack", container.environment, container.secrets, in_aws=True
+        )
+    return list(containers)
+
+
+def start_grace_seconds(containers: Sequence[ContainerSpec]) -> int:
+    """The containers start one after another (db or db-init, web, nginx): the load balancer
+    may judge the task only once all of them may have."""
+    return sum(c.health_check.start_period for c in containers if c.health_check)

@@ -1,0 +1,222 @@
+"""Where the stack's Postgres runs, chosen once from the ``database`` setting.
+
+``efs``: a container of the one task with its data on EFS (EfsPostgres) and its WAL
+archive in a bucket (PostgresBackupBucket); a failed backup prints a marker that a metric
+counts. ``rds``: RDS for PostgreSQL (RdsPostgres); the task is stateless, so its service
+rolls with full capacity and may scale, and its db-init container makes the application role
+before web starts. Both give the composition the same
+:class:`components.PostgresDatabase` surface; what differs (the parts to wait for, what to
+watch once the task exists, what to export, which containers the task adds and what web waits
+for) is answered here, so ``__main__.py`` has no branch.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pulumi
+
+import components
+import stack.containers as service_containers
+from components import BACKUP_FAILURE_MARKER, ContainerSpec
+from components.monitoring.rds_alarms import DbInstance
+from stack.postgres_version import POSTGRES_MAJOR
+
+
+class DatabaseSettings(Protocol):
+    """The stack settings the database follows (stack.settings.StackSettings has them)."""
+
+    region: str
+    database: str
+    database_name: str
+    database_user: str
+    backup_retention_days: int
+    base_backup_time: str
+    archive_timeout_seconds: int
+    break_glass_role_name: str
+    efs_throughput_mode: str
+    db_instance_class: str
+    db_allocated_storage_gb: int
+    db_max_allocated_storage_gb: int
+    db_multi_az: bool
+    db_backup_retention_days: int
+    db_apply_immediately: bool
+    log_retention_days: int
+
+    @property
+    def is_production(self) -> bool: ...
+
+    @property
+    def managed_database(self) -> bool: ...
+
+    def break_glass_role(self, name: str) -> str: ...
+
+
+class TaskLogs(Protocol):
+    """What the task offers once it exists (FargateService has it)."""
+
+    log_group_names: Mapping[str, pulumi.Output[str]]
+
+
+@dataclass
+class StackDatabase:
+    """The chosen database and what comes with it."""
+
+    database: components.PostgresDatabase
+    """EfsPostgres or RdsPostgres."""
+    container_name: str | None
+    """The task's Postgres container, None when Postgres runs outside the task."""
+    backups: Any = None
+    """The WAL archive's bucket (efs only)."""
+    exports: dict[str, pulumi.Input[Any]] = field(default_factory=dict)
+    """Stack outputs about the database, added to as the parts appear."""
+    backup_failure_metric: tuple[pulumi.Output[str], pulumi.Output[str]] | None = None
+    """(namespace, metric name) counting the db container's failed backups, once watched."""
+    db_instance: DbInstance | None = None
+    """The RDS instance the alarms watch (rds only; None with Postgres in the task)."""
+    containers: list[ContainerSpec] = field(default_factory=list)
+    """The task's containers for the database: db (efs), or db-init (rds), which makes the
+    application role before web starts."""
+    web_waits_for: dict[str, str] = field(default_factory=dict)
+    """The web container's ``depends_on``: db HEALTHY, or db-init SUCCESS."""
+
+    @property
+    def bucket_arns(self) -> list[pulumi.Output[str]]:
+        """The buckets the task reaches through the S3 gateway for the database (efs only)."""
+        return [self.backups.bucket_arn] if self.backups is not None else []
+
+    @property
+    def file_system_id(self) -> pulumi.Output[str] | None:
+        """The EFS file system the alarms watch (None with a managed database)."""
+        return getattr(self.database, "file_system_id", None) if self.container_name else None
+
+    @property
+    def backup_vault_name(self) -> pulumi.Output[str] | None:
+        """The AWS Backup vault whose failed jobs page (None with a managed database)."""
+        return getattr(self.database, "backup_vault_name", None) if self.container_name else None
+
+    @property
+    def parts(self) -> list[Any]:
+        """The components the stack waits for and asks endpoints for."""
+        return [part for part in (self.database, self.backups) if part is not None]
+
+    def watch(self, name: str, task: TaskLogs) -> None:
+        """Once the task exists: count the db container's failed backups (efs only)."""
+        if self.container_name is None:
+            return
+        failures = components.LogPatternMetric(
+            f"{name}-db-backup-failures",
+            components.LogPatternMetricArgs(
+                task.log_group_names[self.container_name],
+                BACKUP_FAILURE_MARKER,
+                "PostgresBackupFailures",
+            ),
+        )
+        self.backup_failure_metric = (failures.namespace, failures.metric_name)
+        self.exports["backup_failure_metric"] = f"{failures.namespace}/{failures.metric_name}"
+
+
+def database_for(settings: DatabaseSettings, name: str, network: Any, images: Any) -> StackDatabase:
+    """The database ``settings.database`` names, in the network's private subnets. ``images``
+    (ServiceImages.image_uris) must hold a ``db`` image for ``efs``, the ``web`` image (which
+    runs db-init) for ``rds``."""
+    if settings.managed_database:
+        return _managed(settings, name, network, images)
+    return _in_task(settings, name, network, images)
+
+
+def _managed(settings: DatabaseSettings, name: str, network: Any, images: Any) -> StackDatabase:
+    database = components.RdsPostgres(
+        f"{name}-rds",
+        components.RdsPostgresArgs(
+            vpc_id=network.vpc_id,
+            subnet_ids=network.private_subnet_ids,
+            database_name=settings.database_name,
+            database_user=settings.database_user,
+            instance_class=settings.db_instance_class,
+            allocated_storage_gib=settings.db_allocated_storage_gb,
+            max_allocated_storage_gib=settings.db_max_allocated_storage_gb,
+            multi_az=settings.db_multi_az,
+            backup_retention_days=settings.db_backup_retention_days,
+            apply_immediately=settings.db_apply_immediately,
+            protect=settings.is_production,
+            log_retention_days=settings.log_retention_days,
+            engine_major_version=str(POSTGRES_MAJOR),
+        ),
+    )
+    exports = {
+        "database_address": database.address,
+        "database_identifier": database.instance_identifier,
+        "database_master_secret_arn": database.master_user_secret_arn,
+        "database_app_password_secret_arn": database.app_password_secret_arn,
+    }
+    instance = DbInstance(
+        identifier=database.instance_identifier,
+        instance_class=settings.db_instance_class,
+        allocated_storage_gib=settings.db_allocated_storage_gb,
+    )
+    # Only the master user can make the application's role: the task does it at every start,
+    # before web, so the first deploy needs no step by hand and a new password takes over.
+    init = service_containers.db_init_container(
+        images.image_uris["web"],
+        database,
+        database_name=settings.database_name,
+        app_user=settings.database_user,
+    )
+    return StackDatabase(
+        database,
+        container_name=None,
+        exports=exports,
+        db_instance=instance,
+        containers=[init],
+        web_waits_for={init.name: "SUCCESS"},
+    )
+
+
+def _in_task(settings: DatabaseSettings, name: str, network: Any, images: Any) -> StackDatabase:
+    production = settings.is_production
+    backups = components.PostgresBackupBucket(
+        f"{name}-db-backups",
+        components.PostgresBackupBucketArgs(
+            settings.backup_retention_days,
+            protect=production,
+            # The task archives and restores; nothing in it may delete. Its role is named
+            # by the task this stack declares under the same name.
+            writer_role_names=(components.task_role_name_pattern(name),),
+            reader_role_names=(settings.break_glass_role(name),),
+        ),
+    )
+    database = components.EfsPostgres(
+        f"{name}-db",
+        components.EfsPostgresArgs(
+            vpc_id=network.vpc_id,
+            subnet_ids=network.private_subnet_ids,
+            image=images.image_uris["db"],
+            wal_archive=components.WalArchive(
+                destination_url=backups.destination_url,
+                region=settings.region,
+                task_role_statements=backups.task_role_statements(),
+                retention_days=settings.backup_retention_days,
+                base_backup_time=settings.base_backup_time,
+                archive_timeout_seconds=settings.archive_timeout_seconds,
+            ),
+            database_name=settings.database_name,
+            database_user=settings.database_user,
+            throughput_mode=settings.efs_throughput_mode,
+            protect=production,
+        ),
+    )
+    exports = {
+        "efs_file_system_id": database.file_system_id,
+        "backup_vault_name": database.backup_vault_name,
+        "backup_bucket_name": backups.bucket_name,
+        "backup_destination_url": backups.destination_url,
+    }
+    return StackDatabase(
+        database,
+        database.container_name,
+        backups,
+        exports,
+        containers=list(database.containers),
+        web_waits_for={database.container_name: "HEALTHY"},
+    )

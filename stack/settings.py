@@ -1,0 +1,449 @@
+"""Typed, validated settings of one django-tw stack, from one table: :data:`SETTINGS`.
+
+Data flows one way: ``Pulumi.<stack>.yaml`` -> :func:`load_settings` -> components. Every
+setting is checked here, before the program declares a single resource, and every error
+names the setting, the bad value and what is allowed, so the fix is obvious from the message.
+What each kind of value accepts is in ``stack/parsers.py``.
+
+Setting names are the keys under the ``django-tw:`` namespace (``domain``, ``vpcCidr``...),
+plus the provider's ``aws:region``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+import stack.config as stack_config
+import stack.parsers as accepts
+from components.network.private_network import NAT_NONE
+from stack.names import check_stack_name
+
+# The enumerations (those the components accept are theirs) are offered here with the settings
+# that choose among them (``as``: re-exported).
+from stack.parsers import CPU_ARCHITECTURES as CPU_ARCHITECTURES
+from stack.parsers import DATABASE_EFS as DATABASE_EFS
+from stack.parsers import DATABASE_RDS as DATABASE_RDS
+from stack.parsers import DATABASES as DATABASES
+from stack.parsers import DB_INSTANCE_CLASSES as DB_INSTANCE_CLASSES
+from stack.parsers import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
+from stack.parsers import EGRESS_ENDPOINTS as EGRESS_ENDPOINTS
+from stack.parsers import EGRESS_MODES as EGRESS_MODES
+from stack.parsers import EGRESS_NAT as EGRESS_NAT
+from stack.parsers import ENVIRONMENTS as ENVIRONMENTS
+from stack.parsers import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
+from stack.parsers import FARGATE_SPOT_MIXED as FARGATE_SPOT_MIXED
+from stack.parsers import FARGATE_SPOT_MODES as FARGATE_SPOT_MODES
+from stack.parsers import FARGATE_SPOT_OFF as FARGATE_SPOT_OFF
+from stack.parsers import FLOW_LOG_MODES as FLOW_LOG_MODES
+from stack.parsers import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
+from stack.parsers import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
+from stack.parsers import PRODUCTION as PRODUCTION
+from stack.parsers import WAF_MODES as WAF_MODES
+from stack.parsers import WAF_OFF as WAF_OFF
+from stack.parsers import WAF_ON as WAF_ON
+from stack.parsers import NotAllowed
+from stack.paths import REPO_ROOT
+
+PROJECT = "django-tw"
+
+
+def config_key(name: str) -> str:
+    """The key in ``Pulumi.<stack>.yaml``: ``vpcCidr`` -> ``django-tw:vpcCidr``."""
+    return name if ":" in name else f"{PROJECT}:{name}"
+
+
+class SettingsError(pulumi.RunError, ValueError):
+    """A stack setting is missing or has a value the stack cannot use.
+
+    A :class:`pulumi.RunError`: under ``pulumi up``/``preview`` the Python language host logs
+    a RunError's message as the error and no traceback (``pulumi-language-python-exec``:
+    ``except pulumi.RunError as e: pulumi.log.error(str(e))``), so the operator reads one line.
+    Still a :class:`ValueError` for callers outside Pulumi (``make plan``).
+    """
+
+    def __init__(self, setting: str, value: object, allowed: str) -> None:
+        key = config_key(setting)
+        self.setting = key
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"setting `{key}` has the invalid value {value!r}; allowed: {allowed}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One stack setting: its name in the stack file, its field, its default, how it is read."""
+
+    name: str
+    """As in ``Pulumi.<stack>.yaml`` without the ``django-tw:`` prefix: ``vpcCidr``."""
+    field: str
+    """The :class:`StackSettings` field that holds the parsed value: ``vpc_cidr``."""
+    default: str | None
+    """The text used when the stack file leaves the setting out; ``None``: required."""
+    parse: accepts.Parser
+    """Text (and the settings before this one) -> typed value, or :class:`NotAllowed`."""
+    doc: str
+    """What it means, one line of Markdown (the README's settings table)."""
+    items: str | None = None
+    """A list's item type (``Pulumi.yaml`` declares it ``type: array``); None: one value."""
+
+    @property
+    def config_type(self) -> stack_config.ConfigType:
+        """What ``Pulumi.yaml`` declares and the Pulumi CLI checks (``stack.config``)."""
+        return stack_config.declared_type(self.default, self.items)
+
+
+# Every setting, in the order they are read: a setting's parser may look at the ones above it.
+# Pulumi.prod.yaml writes each of them out; tests check that it does. Pulumi.yaml's `config:`
+# block (type, description, default) is generated from it: `python -m tools.plan
+# --write-project-config`.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("aws:region", "region", None, accepts.aws_region,
+            "AWS region of everything, e.g. `ap-northeast-1`"),
+    Setting("environment", "environment", PRODUCTION, accepts.one_of(ENVIRONMENTS),
+            "`production`: data protected from deletion (below) and `azCount` >= 2; "
+            "`development`: neither"),
+    Setting("hostedZone", "hosted_zone", "", accepts.hosted_zone,
+            "Route53 public hosted zone that holds `domain` and the `mailFrom` domain"),
+    Setting("domain", "domain", "", accepts.domain,
+            "host name the site answers on over HTTPS, in `hostedZone`; empty: plain HTTP on "
+            "the ALB's DNS name (with a warning)"),
+    Setting("hstsIncludeSubdomains", "hsts_include_subdomains", "false",
+            accepts.hsts_include_subdomains,
+            "HSTS `includeSubDomains`: browsers then refuse plain HTTP on every name under "
+            "`domain` too; opt in only when all of them serve HTTPS"),
+    Setting("hstsPreload", "hsts_preload", "false", accepts.hsts_preload,
+            "HSTS `preload` (needs `hstsIncludeSubdomains`): lets `domain` be submitted to the "
+            "browsers' preload lists, which takes months to undo"),
+    Setting("waf", "waf", WAF_OFF, accepts.waf_mode,
+            "`on`: an AWS WAF web ACL on the load balancer (AWS managed common and known-bad-"
+            "input rules, a per-IP rate limit on sign-in, sign-up and password reset); `off`"),
+    Setting("vpcCidr", "vpc_cidr", "10.0.0.0/16", accepts.private_network,
+            "IPv4 CIDR of the VPC: a private range, /16 to /24 (a /24 holds two zones, a /23 "
+            "four, a /22 or larger six); create-time only (a new one replaces the network)"),
+    Setting("azCount", "az_count", "2", accepts.az_count,
+            "availability zones the subnets span (1 only for `development`); raising it later "
+            "only adds subnets, lowering it deletes the last zone's"),
+    Setting("availabilityZoneIds", "availability_zone_ids", "[]", accepts.availability_zone_ids,
+            "the zones by id (`apne1-az4`: the same zone in every account), `max(2, azCount)` of "
+            "them; `[]`: the first zones that run Fargate (never `apne1-az3`); create-time only "
+            "for the zones in use: changing one replaces its subnets, appending one is fine",
+            items="string"),
+    Setting("egress", "egress", "endpoints", accepts.one_of(EGRESS_MODES),
+            "how the private subnets reach AWS: `endpoints` (VPC endpoints, no NAT) or `nat`"),
+    Setting("natGateways", "nat_gateways", "single", accepts.one_of(NAT_GATEWAY_MODES),
+            "with `egress: nat`: one NAT gateway (`single`) or one per AZ (`per-az`)"),
+    Setting("endpointAzCount", "endpoint_az_count", "0", accepts.endpoint_az_count,
+            "AZs that get interface endpoint ENIs (0: every AZ)"),
+    Setting("taskCpu", "task_cpu", "512", accepts.task_cpu,
+            "Fargate task CPU units"),
+    Setting("taskMemory", "task_memory", "1024", accepts.task_memory,
+            "Fargate task memory, MiB: a size Fargate offers with `taskCpu`"),
+    Setting("cpuArchitecture", "cpu_architecture", "ARM64", accepts.one_of(CPU_ARCHITECTURES),
+            "`ARM64` (Graviton, cheaper; images built for `linux/arm64`) or `X86_64`"),
+    Setting("webConcurrency", "web_concurrency", "2", accepts.integer_between(1, 32),
+            "gunicorn worker processes (`WEB_CONCURRENCY`)"),
+    Setting("logRetentionDays", "log_retention_days", "30", accepts.log_retention_days,
+            "retention of every log group (containers, VPC flow logs, ECS Exec sessions): a "
+            "value CloudWatch Logs offers"),
+    Setting("flowLogs", "flow_logs", "reject", accepts.one_of(FLOW_LOG_MODES),
+            "VPC flow logs to CloudWatch Logs: `reject` (refused connections), `all` (every "
+            "flow, more to pay for) or `off`"),
+    Setting("accessLogRetentionDays", "access_log_retention_days", "90",
+            accepts.integer_between(1, 3650, "days"),
+            "days S3 keeps the load balancer's access logs, days"),
+    Setting("mailFrom", "mail_from", "", accepts.mail_from,
+            "sender address (`DEFAULT_FROM_EMAIL`) in `hostedZone`, whose domain becomes an SES "
+            "identity (one stack per mail domain per account and region); empty: no mail"),
+    Setting("smtpKeyGeneration", "smtp_key_generation", "1", accepts.integer_between(1, 9999),
+            "generation of the SES SMTP user's access key: raise it by one to rotate the key "
+            "without downtime (the new key is created and handed to the task before the old one "
+            "is deleted)"),
+    Setting("mailFromSubdomain", "mail_from_subdomain", "", accepts.mail_from_subdomain,
+            "custom MAIL FROM (bounce) domain `<label>.<mail domain>`: its MX and SPF records "
+            "are created, so the name must hold no record yet; empty: none (SES's own, DMARC "
+            "aligns on DKIM)"),
+    Setting("dmarcPolicy", "dmarc_policy", "", accepts.dmarc_policy,
+            "publish `_dmarc.<mail domain>` with `p=` `none`, `quarantine` or `reject` (it "
+            "governs every sender of that domain; a zone holds one); empty: leave it alone"),
+    Setting("databaseName", "database_name", "django_tw", accepts.postgres_name,
+            "the application's Postgres database"),
+    Setting("databaseUser", "database_user", "django_tw", accepts.application_role,
+            "the Postgres role that owns it (not `postgres`, the superuser); its password is "
+            "generated and kept in Secrets Manager"),
+    Setting("backupRetentionDays", "backup_retention_days", "14",
+            accepts.integer_between(1, 3650, "days"),
+            "recovery window of the WAL archive and base backups in S3, days"),
+    Setting("baseBackupTime", "base_backup_time", "17:00", accepts.time_of_day,
+            "when the daily base backup starts, `HH:MM` UTC (quote it in YAML)"),
+    Setting("archiveTimeoutSeconds", "archive_timeout_seconds", "60",
+            accepts.integer_between(10, 3600, "seconds"),
+            "Postgres `archive_timeout`: the longest a written change waits before it reaches "
+            "S3, so the most a lost EFS copy can take with it"),
+    Setting("breakGlassRoleName", "break_glass_role_name", "", accepts.iam_role_name,
+            "the one IAM role besides the task's that may read the backups and the access logs, "
+            "created by an administrator only when needed (docs/operations.md); empty: "
+            "`tw-<stack>-break-glass`"),
+    Setting("efsThroughputMode", "efs_throughput_mode", "elastic",
+            accepts.one_of(EFS_THROUGHPUT_MODES),
+            "`elastic` (pay per GB read/written, no burst credits) or `bursting` (credits)"),
+    Setting("alarmEmail", "alarm_email", "", accepts.alarm_email,
+            "who the alarms mail (an SNS e-mail subscription, confirmed from its first "
+            "mail); empty: the alarm topic has no subscriber"),
+    Setting("database", "database", DATABASE_EFS, accepts.database,
+            "`efs`: Postgres in the task, data on EFS, one task; `rds`: RDS for PostgreSQL, "
+            "the task is stateless and scales (`minTasks`..`maxTasks`; needs `azCount` >= 2)"),
+    Setting("dbInstanceClass", "db_instance_class", "db.t4g.micro",
+            accepts.db_instance_class,
+            "with `database: rds`: the instance class, one of " + ", ".join(DB_INSTANCE_CLASSES)),
+    Setting("dbAllocatedStorageGb", "db_allocated_storage_gb", "20",
+            accepts.db_allocated_storage, "with `database: rds`: gp3 storage at creation, GiB"),
+    Setting("dbMaxAllocatedStorageGb", "db_max_allocated_storage_gb", "100",
+            accepts.db_max_allocated_storage,
+            "with `database: rds`: storage autoscaling ceiling, GiB (0: off)"),
+    Setting("dbMultiAz", "db_multi_az", "", accepts.db_multi_az,
+            "with `database: rds`: a standby in a second AZ (doubles the instance price); "
+            "empty: `true` for production, `false` for development"),
+    Setting("dbBackupRetentionDays", "db_backup_retention_days", "7",
+            accepts.db_backup_retention_days,
+            "with `database: rds`: days of automated backups (the point-in-time window), 7..35"),
+    Setting("dbApplyImmediately", "db_apply_immediately", "", accepts.db_apply_immediately,
+            "with `database: rds`: apply instance changes (class, storage, Multi-AZ) at once, "
+            "with a restart or failover, instead of in the weekly maintenance window; empty: "
+            "`false` for production, `true` for development"),
+    Setting("minTasks", "min_tasks", "1", accepts.min_tasks,
+            "tasks always running (1 with `database: efs`)"),
+    Setting("maxTasks", "max_tasks", "1", accepts.max_tasks,
+            "with `database: rds`: the most tasks auto scaling starts (above `minTasks` turns "
+            "it on)"),
+    Setting("fargateSpot", "fargate_spot", FARGATE_SPOT_OFF, accepts.fargate_spot,
+            "`off`, or `mixed` with `database: rds`: the first task on Fargate, the tasks "
+            "beyond it half on Fargate Spot (cheaper, stopped at two minutes' notice)"),
+    Setting("permissionsBoundary", "permissions_boundary", "", accepts.permissions_boundary,
+            "the managed policy (name in this account, or ARN) every IAM role and user of the "
+            "stack carries as its permissions boundary; empty: `tw-<stack>-permissions-boundary`, "
+            "the one `python -m tools.plan.deploy_role` generates and its deploy role requires"),
+)  # fmt: skip
+
+SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
+DEFAULTS: dict[str, str | None] = {setting.name: setting.default for setting in SETTINGS}
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    """What one stack is: where it runs, how big it is, what it is called.
+
+    One field per entry of :data:`SETTINGS`, in its order, which documents each (a test keeps
+    the two in step).
+    """
+
+    region: str
+    environment: str
+    hosted_zone: str
+    domain: str
+    hsts_include_subdomains: bool
+    hsts_preload: bool
+    waf: str
+    vpc_cidr: str
+    az_count: int
+    availability_zone_ids: tuple[str, ...]
+    egress: str
+    nat_gateways: str
+    endpoint_az_count: int
+    task_cpu: int
+    task_memory: int
+    cpu_architecture: str
+    web_concurrency: int
+    log_retention_days: int
+    flow_logs: str
+    access_log_retention_days: int
+    mail_from: str
+    smtp_key_generation: int
+    mail_from_subdomain: str
+    dmarc_policy: str
+    database_name: str
+    database_user: str
+    backup_retention_days: int
+    base_backup_time: str
+    archive_timeout_seconds: int
+    break_glass_role_name: str
+    efs_throughput_mode: str
+    alarm_email: str
+    database: str
+    db_instance_class: str
+    db_allocated_storage_gb: int
+    db_max_allocated_storage_gb: int
+    db_multi_az: bool
+    db_backup_retention_days: int
+    db_apply_immediately: bool
+    min_tasks: int
+    max_tasks: int
+    fargate_spot: str
+    permissions_boundary: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == PRODUCTION
+
+    def break_glass_role(self, name: str) -> str:
+        """The break-glass role's name for the stack whose resources are named ``name``
+        (``tw-prod``): the setting, or ``<name>-break-glass``."""
+        return self.break_glass_role_name or f"{name}-break-glass"
+
+    @property
+    def uses_tls(self) -> bool:
+        return bool(self.domain)
+
+    @property
+    def uses_waf(self) -> bool:
+        return self.waf == WAF_ON
+
+    @property
+    def sends_mail(self) -> bool:
+        return bool(self.mail_from)
+
+    @property
+    def mail_domain(self) -> str:
+        return self.mail_from.rpartition("@")[2]
+
+    @property
+    def managed_database(self) -> bool:
+        """RDS holds the data, so the task is stateless."""
+        return self.database == DATABASE_RDS
+
+    @property
+    def uses_fargate_spot(self) -> bool:
+        return self.fargate_spot == FARGATE_SPOT_MIXED
+
+    @property
+    def autoscales(self) -> bool:
+        return self.max_tasks > self.min_tasks
+
+    @property
+    def nat(self) -> str:
+        """PrivateNetwork's ``nat``: none with VPC endpoints, else the NAT gateways chosen."""
+        return NAT_NONE if self.egress == EGRESS_ENDPOINTS else self.nat_gateways
+
+
+def load_settings(config: Mapping[str, str]) -> StackSettings:
+    """Validate a stack's config (keys without the ``django-tw:`` prefix) into settings.
+
+    Raises :class:`SettingsError` naming the setting, the bad value and the allowed values.
+    """
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        text = config.get(setting.name)
+        if text is None:
+            text = setting.default
+        if text is None:
+            required = "a value is required; set it in Pulumi.<stack>.yaml"
+            raise SettingsError(setting.name, None, required)
+        try:
+            values[setting.name] = setting.parse(str(text), values)
+        except NotAllowed as refused:
+            blamed = refused.setting or setting.name
+            raise SettingsError(blamed, refused.value, refused.allowed) from None
+    return StackSettings(**{setting.field: values[setting.name] for setting in SETTINGS})
+
+
+def declared_config() -> dict[str, stack_config.ConfigType]:
+    """``Pulumi.yaml``'s declarations, key -> type: one per setting of the project's own
+    namespace (``aws:region`` belongs to the provider, which Pulumi leaves undeclared)."""
+    return {config_key(s.name): s.config_type for s in SETTINGS if ":" not in s.name}
+
+
+def read_stack_file(stack: str, root: Path = REPO_ROOT) -> dict[str, str]:
+    """The ``config:`` of ``Pulumi.<stack>.yaml``, checked as the Pulumi CLI checks it before
+    a run (``stack.config``), as the text the program then receives.
+
+    Keys of this project lose their ``django-tw:`` prefix; other namespaces (``aws:region``)
+    keep theirs, and lose their encrypted values (``secure:``), which cannot be read offline.
+    Raises :class:`stack.config.StackConfigError` (a ValueError) on the first refused value.
+    """
+    check_stack_name(stack)
+    path = Path(root) / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        files = Path(root).glob("Pulumi.*.yaml")
+        known = ", ".join(sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in files)) or "none"
+        raise FileNotFoundError(
+            f"unknown stack {stack!r}: {path} does not exist; known stacks: {known}"
+        )
+    values = stack_config.read_config(path.read_text(encoding="utf-8"), str(path))
+    stack_config.check(stack, PROJECT, declared_config(), values)
+    return {
+        key.removeprefix(f"{PROJECT}:"): value.text
+        for key, value in values.items()
+        if not value.secure
+    }
+
+
+def config_from_pulumi() -> dict[str, str]:
+    """The current stack's settings as :func:`load_settings` takes them (inside a Pulumi run).
+
+    Read through :class:`pulumi.Config`, one bag per namespace (``django-tw``, ``aws``). Pulumi
+    has already merged in the defaults of ``Pulumi.yaml``'s ``config:`` block (the same as
+    :data:`SETTINGS`'). Values stay text, a list (``availabilityZoneIds``) as its JSON
+    (``Plaintext.marshalText``, pulumi's sdk/go/common/resource/config/plaintext.go):
+    :func:`load_settings` parses and checks every one of them, with a message that says what
+    is allowed; the typed getters (``get_int``...) would refuse less precisely, and could not
+    check a setting against another.
+    """
+    values: dict[str, str] = {}
+    for name in SETTING_NAMES:
+        namespace, _, key = config_key(name).partition(":")
+        value = pulumi.Config(namespace).get(key)
+        if value is not None:
+            values[name] = value
+    return values
+
+
+# --- the example values a real deployment must replace --------------------------------------------
+
+
+def example_settings(settings: StackSettings) -> list[tuple[str, str]]:
+    """(setting, value) of every name the stack would use that is still a documentation
+    example (``example.com``, ``example.org``...). ``hostedZone`` counts only when something
+    uses it (a domain or a sender): a stack without either never looks it up."""
+    used = {
+        "domain": settings.domain,
+        "hostedZone": settings.hosted_zone if settings.domain or settings.mail_from else "",
+        "mailFrom": settings.mail_from,
+    }
+    return [(name, value) for name, value in used.items() if accepts.is_example_name(value)]
+
+
+def example_settings_message(found: list[tuple[str, str]]) -> str:
+    """One line naming each setting to change."""
+    named = ", ".join(f"`{config_key(name)}` ({value!r})" for name, value in found)
+    return (
+        f"{named} still name the documentation example, which no AWS account owns: set your "
+        "own in Pulumi.<stack>.yaml (an empty domain and mailFrom serve plain HTTP on the load "
+        "balancer's name, without mail)"
+    )
+
+
+def running_under_mocks() -> bool:
+    """True when the program runs under Pulumi's mocks (the tests, ``make plan``): every path to
+    them, ``pulumi.runtime.set_mocks``, installs a ``MockMonitor`` (the offline recorder
+    subclasses it); the engine of a real ``pulumi preview``/``up`` never does."""
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.settings import get_monitor
+
+    return isinstance(get_monitor(), MockMonitor)
+
+
+def settings_of_this_run() -> StackSettings:
+    """The current stack's settings, checked (inside a Pulumi run, before any resource). A real
+    preview or update also stops, with one line, at example names it would otherwise send to
+    AWS; a run under mocks keeps them, so the tests and the plan run on the example stack."""
+    import pulumi
+
+    check_stack_name(pulumi.get_stack())
+    settings = load_settings(config_from_pulumi())
+    if not running_under_mocks() and (found := example_settings(settings)):
+        raise pulumi.RunError(example_settings_message(found))
+    return settings

