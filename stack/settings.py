@@ -87,7 +87,7 @@ class Setting:
     parse: accepts.Parser
     """Text (and the settings before this one) -> typed value, or :class:`NotAllowed`."""
     doc: str
-    """What it means, one line of Markdown (the README's settings table)."""
+    """What it means, one line of Markdown (docs/deploying.md's settings table)."""
     items: str | None = None
     """A list's item type (``Pulumi.yaml`` declares it ``type: array``); None: one value."""
 

@@ -191,8 +191,11 @@ def test_preview_and_up_run_the_policy_pack_with_what_it_needs(name: str, job: s
     assert "-r ../policy/requirements.txt" in (REPO_ROOT / "requirements" / "dev.txt").read_text()
 
 
-def trust_policies_in_readme() -> list[dict]:
-    text = (REPO_ROOT / "README.md").read_text()
+DEPLOYING = REPO_ROOT / "docs" / "deploying.md"
+
+
+def trust_policies_in_the_deploying_doc() -> list[dict]:
+    text = DEPLOYING.read_text()
     blocks = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
     documents = [json.loads(block) for block in blocks]
     return [
@@ -202,9 +205,9 @@ def trust_policies_in_readme() -> list[dict]:
     ]
 
 
-def test_the_readme_trusts_each_role_for_exactly_one_subject_and_audience():
+def test_the_deploying_doc_trusts_each_role_for_exactly_one_subject_and_audience():
     subjects = []
-    for document in trust_policies_in_readme():
+    for document in trust_policies_in_the_deploying_doc():
         (statement,) = document["Statement"]
         condition = statement["Condition"]
         assert set(condition) == {"StringEquals"}, "exact subjects only, no StringLike"
@@ -214,9 +217,9 @@ def test_the_readme_trusts_each_role_for_exactly_one_subject_and_audience():
         assert "*" not in subject
         subjects.append(subject)
     assert subjects == ["repo:OWNER/REPO:pull_request", "repo:OWNER/REPO:environment:production"]
-    readme = (REPO_ROOT / "README.md").read_text()
-    assert ":*`" not in readme
-    assert "AWS_PREVIEW_ROLE_ARN" in readme
+    deploying = DEPLOYING.read_text()
+    assert ":*`" not in deploying
+    assert "AWS_PREVIEW_ROLE_ARN" in deploying
 
 
 # --- the images, built where the task runs -----------------------------------------------------
@@ -301,7 +304,7 @@ def test_pull_requests_preview_a_development_stack_with_the_preview_token():
     assert not shipped_stacks()[stack].is_production, f"preview.yml previews {stack}"
     # The CLI reads PULUMI_ACCESS_TOKEN; what it is given is the preview team's token.
     assert pulumi["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_PREVIEW_TOKEN }}"
-    assert "`PULUMI_PREVIEW_TOKEN`" in (REPO_ROOT / "README.md").read_text(), "say how to make it"
+    assert "`PULUMI_PREVIEW_TOKEN`" in DEPLOYING.read_text(), "say how to make it"
     levels = REPO_ROOT / "policy" / f"config.{stack}.json"
     expected = f"policy/config.{stack}.json" if levels.is_file() else None
     assert pulumi["with"].get("policyPackConfigs") == expected

@@ -2,7 +2,7 @@
 
 A development stack is destroyed in one command: nothing is protected, and every bucket and
 vault empties itself first (S3 and AWS Backup refuse to delete one that holds anything, and
-each of them soon does). A production stack keeps its data; the README's teardown names each
+each of them soon does). A production stack keeps its data; docs/deploying.md's teardown names each
 resource it keeps and says how to empty it.
 """
 
@@ -21,7 +21,8 @@ from tools.offline import StackRecording
 
 VAULT = "aws:backup/vault:Vault"
 RECORDING = Path(__file__).with_name("prod_stack.json")
-TEARDOWN_HEADING = "### Teardown: data a stack operation never deletes"
+DEPLOYING = REPO_ROOT / "docs" / "deploying.md"
+TEARDOWN_HEADING = "## Teardown: data a stack operation never deletes"
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +55,9 @@ def test_production_keeps_every_bucket_and_vault_and_never_empties_one(prod):
 
 
 def teardown_rows() -> dict[str, list[str]]:
-    """The README teardown table's rows by the Pulumi name they start with (`tw-<stack>-...`)."""
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split(TEARDOWN_HEADING, 1)[1].split("\n### ", 1)[0]
+    """The teardown table's rows by the Pulumi name they start with (`tw-<stack>-...`)."""
+    deploying = DEPLOYING.read_text(encoding="utf-8")
+    section = deploying.split(TEARDOWN_HEADING, 1)[1].split("\n## ", 1)[0]
     rows = {}
     for line in section.splitlines():
         found = re.match(r"^\| `(tw-<stack>-[a-z0-9-]+)`", line)
@@ -74,7 +75,7 @@ def kept_names(urns_and_flags) -> set[str]:
     return {as_documented(urn.rsplit("::", 1)[1]) for urn, kept in urns_and_flags if kept}
 
 
-def test_the_readme_teardown_names_every_resource_the_prod_stack_keeps(prod):
+def test_the_teardown_names_every_resource_the_prod_stack_keeps(prod):
     recorded = json.loads(RECORDING.read_text())
     kept = kept_names((e["urn"], e["protect"] or e["retain_on_delete"]) for e in recorded)
     # The running program and its recording agree (test_recorded_prod_stack keeps them so).
@@ -83,7 +84,7 @@ def test_the_readme_teardown_names_every_resource_the_prod_stack_keeps(prod):
     assert kept - set(teardown_rows()) == set()
 
 
-def test_the_readme_teardown_names_what_the_rds_stack_keeps_too(scale):
+def test_the_teardown_names_what_the_rds_stack_keeps_too(scale):
     kept = kept_names((r.urn, r.protect or r.retain_on_delete) for r in scale.resources)
     assert "tw-<stack>-rds-instance" in kept
     assert kept - set(teardown_rows()) == set()
@@ -102,9 +103,9 @@ def test_each_kept_resource_says_how_to_empty_it_before_destroy(prod, scale):
                     assert how.startswith("nothing: "), resource.name
 
 
-def test_the_readme_defines_the_functions_the_table_uses():
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split(TEARDOWN_HEADING, 1)[1].split("\n### ", 1)[0]
+def test_the_deploying_doc_defines_the_functions_the_table_uses():
+    deploying = DEPLOYING.read_text(encoding="utf-8")
+    section = deploying.split(TEARDOWN_HEADING, 1)[1].split("\n## ", 1)[0]
     for function in ("empty_bucket", "empty_vault"):
         assert f"\n{function}() {{" in section, function
     # A versioned bucket is empty only without its versions and delete markers.

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from stack.settings import SettingsError
-from tools.plan import project_file, readme
+from tools.plan import generated_docs, project_file
 from tools.plan.planner import REPO_ROOT, build_plan, read_settings
 from tools.plan.prices import PRICE_FILE, UnknownRegionError, load_prices
 from tools.plan.report import (
@@ -65,9 +65,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--no-alternatives", action="store_true", help="skip re-running for the alternatives"
     )
     parser.add_argument(
+        "--write-docs",
+        # The flag's former name, from when the blocks were all in the README.
         "--write-readme",
+        dest="write_docs",
         action="store_true",
-        help="also rewrite the README's generated diagram, cost and policy blocks",
+        help="also rewrite the generated blocks of docs/cost.md, docs/security.md and "
+        "docs/deploying.md (diagram, cost, policy results, settings)",
     )
     parser.add_argument(
         "--write-project-config",
@@ -99,9 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         alb_lcu=args.alb_lcu,
         waf_million_requests=args.waf_million_requests,
     )
-    if args.write_readme and (args.stack != "prod" or args.root != REPO_ROOT):
+    if args.write_docs and (args.stack != "prod" or args.root != REPO_ROOT):
         return fail(
-            "--write-readme describes this repository's prod stack: use --stack prod", BAD_INPUT
+            "--write-docs describes this repository's prod stack: use --stack prod", BAD_INPUT
         )
 
     # Bad input first, each with one line and no traceback.
@@ -133,18 +137,20 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     sys.stdout.write(text_report(plan))
-    if args.write_readme:
-        scale = build_plan(readme.SCALE_STACK, usage=usage, root=args.root, with_alternatives=False)
-        readme.write(
+    if args.write_docs:
+        scale = build_plan(
+            generated_docs.SCALE_STACK, usage=usage, root=args.root, with_alternatives=False
+        )
+        written = generated_docs.write(
             {
-                readme.DIAGRAM: diagram_block(plan),
-                readme.POLICY: policy_markdown(plan),
-                readme.COST: cost_markdown(plan),
-                readme.SCALE_COST: scale_cost_markdown(scale),
-                readme.SETTINGS: settings_table(),
+                generated_docs.DIAGRAM: diagram_block(plan),
+                generated_docs.POLICY: policy_markdown(plan),
+                generated_docs.COST: cost_markdown(plan),
+                generated_docs.SCALE_COST: scale_cost_markdown(scale),
+                generated_docs.SETTINGS: settings_table(),
             }
         )
-        print(f"wrote the generated blocks of {readme.README}")
+        print("wrote the generated blocks of " + ", ".join(str(path) for path in written))
     return RULES_FAILED if mandatory_failures(plan.results) else 0
 
 

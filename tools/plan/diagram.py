@@ -4,7 +4,7 @@ Components become nested subgraphs; the resources inside a component are grouped
 ("Subnet x4"); the traffic edges come from the same analysis the policy rules use
 (:func:`policy.reach.services_reached`): internet -> load balancer -> ECS service -> the
 endpoint, NAT gateway or EFS mount target that carries each call to AWS.
-The output is sorted, so the same stack always gives the same text (the README embeds it).
+The output is sorted, so the same stack always gives the same text (docs/cost.md embeds it).
 """
 
 from __future__ import annotations

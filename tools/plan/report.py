@@ -1,4 +1,4 @@
-"""The plan as text (``make plan``) and as the README's generated blocks."""
+"""The plan as text (``make plan``) and as the documents' generated blocks."""
 
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def text_report(plan: Plan) -> str:
     return "\n".join(out) + "\n"
 
 
-# --- the README's generated blocks -------------------------------------------------------------
+# --- the documents' generated blocks ----------------------------------------------------------
 
 
 def diagram_block(plan: Plan) -> str:
@@ -206,7 +206,7 @@ def cost_markdown(plan: Plan) -> str:
 
 
 def scale_cost_markdown(plan: Plan) -> str:
-    """One line for the README beside prod's estimate: the scale stack's monthly total, with
+    """One line for docs/cost.md beside prod's estimate: the scale stack's monthly total, with
     what makes it the scale stack (tasks, database instance)."""
     settings: Any = plan.settings  # stack.settings.StackSettings
     standby = " Multi-AZ" if settings.db_multi_az else ""

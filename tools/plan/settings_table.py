@@ -1,4 +1,4 @@
-"""The README's settings table, generated from the settings table (``SETTINGS``): each
+"""docs/deploying.md's settings table, generated from the settings table (``SETTINGS``): each
 setting, its default as a stack file would write it, and what it means."""
 
 from __future__ import annotations
@@ -30,6 +30,6 @@ def default_in_yaml(default: str | None) -> str:
 
 
 def settings_table() -> str:
-    """The README's table of every setting, its default and what it means, from SETTINGS."""
+    """docs/deploying.md's table of every setting, its default and what it means, from SETTINGS."""
     rows = [f"| `{s.name}` | {default_in_yaml(s.default)} | {s.doc} |" for s in SETTINGS]
     return "\n".join(["| setting | default | meaning |", "|---|---|---|", *rows]) + "\n"

@@ -81,7 +81,7 @@ def test_components_build_as_a_wheel_without_the_offline_runner(tmp_path):
         shutil.copytree(
             REPO_ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__")
         )
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
+    for name in ("pyproject.toml", "LICENSE"):
         shutil.copy(REPO_ROOT / name, source / name)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), "."],
@@ -98,6 +98,9 @@ def test_components_build_as_a_wheel_without_the_offline_runner(tmp_path):
     (metadata,) = [name for name in names if name.endswith(".dist-info/METADATA")]
     text = zipfile.ZipFile(wheel).read(metadata).decode()
     assert "License-Expression: MIT" in text.splitlines()
+    # The description is the package's own readme, not the repository's.
+    assert "Description-Content-Type: text/markdown" in text.splitlines()
+    assert text.split("\n\n", 1)[1].strip() == (COMPONENT_DIR / "README.md").read_text().strip()
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
     assert not any(
         name.startswith(("tools/offline/", "examples/", "service/", "tests/", "__main__"))

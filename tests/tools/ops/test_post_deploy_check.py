@@ -15,6 +15,7 @@ from tests.stack_runs import prod_config, run_main
 SCRIPT = REPO_ROOT / "tools" / "ops" / "post-deploy-check.sh"
 FIRST_DEPLOY = REPO_ROOT / "docs" / "first-deploy.md"
 README = REPO_ROOT / "README.md"
+DEPLOYING = REPO_ROOT / "docs" / "deploying.md"
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,8 @@ def test_every_check_runs_and_failures_set_the_exit_status(script):
     assert script.rstrip().endswith('exit "$failed"')
 
 
-def test_the_readme_links_the_first_deploy_doc():
-    readme = README.read_text()
-    assert "docs/first-deploy.md" in readme
-    assert "tools/ops/post-deploy-check.sh" in readme
+def test_the_readme_and_the_deploying_doc_link_the_first_deploy_doc():
+    assert "](docs/first-deploy.md)" in README.read_text()
+    deploying = DEPLOYING.read_text()
+    assert "](first-deploy.md)" in deploying
+    assert "tools/ops/post-deploy-check.sh" in deploying

@@ -66,10 +66,11 @@ def test_a_stack_file_that_is_not_a_config_mapping(tmp_path, body):
     assert_one_clear_line(result, "broken")
 
 
-def test_write_readme_is_only_for_this_repository_s_prod_stack(tmp_path):
+@pytest.mark.parametrize("flag", ["--write-docs", "--write-readme"])  # the former name still works
+def test_write_docs_is_only_for_this_repository_s_prod_stack(tmp_path, flag):
     stack_file(tmp_path, "dev", "config:\n  aws:region: ap-northeast-1\n")
-    result = run_plan("--root", str(tmp_path), "--stack", "dev", "--write-readme")
-    assert_one_clear_line(result, "--write-readme", "--stack prod")
+    result = run_plan("--root", str(tmp_path), "--stack", "dev", flag)
+    assert_one_clear_line(result, "--write-docs", "--stack prod")
 
 
 @pytest.mark.parametrize(

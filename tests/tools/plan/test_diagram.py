@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from policy.reach import services_reached
-from tools.plan import readme
+from tools.plan import generated_docs
 from tools.plan.derive import rule_resources
 from tools.plan.diagram import declared_ids, mermaid, unique_ids, urn_path
 
@@ -66,8 +66,9 @@ def test_the_same_stack_always_gives_the_same_text():
 # --- ids: one per node and subgraph, from the URN -----------------------------------------------
 
 
-def test_the_readme_diagram_declares_every_id_once():
-    block = readme.read_block(readme.README.read_text(encoding="utf-8"), readme.DIAGRAM)
+def test_the_documented_diagram_declares_every_id_once():
+    diagram_block = generated_docs.DIAGRAM
+    block = generated_docs.read_block(diagram_block.read_document(), diagram_block)
     ids = declared_ids(block)
     assert len(ids) > 20  # the parser found the declarations
     assert [node for node, count in Counter(ids).items() if count > 1] == []

@@ -121,6 +121,6 @@ def test_the_policy_fits_a_managed_policy(printed):
     assert len(json.dumps(printed, separators=(",", ":"))) <= MANAGED_POLICY_LIMIT
 
 
-def test_the_readme_points_at_the_generator_not_at_read_only_access():
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_deploying_doc_points_at_the_generator_not_at_read_only_access():
+    readme = (REPO_ROOT / "docs" / "deploying.md").read_text(encoding="utf-8")
     assert "python -m tools.plan.preview_role --stack dev" in readme

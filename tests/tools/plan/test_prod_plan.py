@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from policy.evaluator import RULES
-from tools.plan import readme
+from tools.plan import generated_docs
 from tools.plan.cost_lines import total_line
 from tools.plan.planner import CHOICES, build_plan
 from tools.plan.prices import load_prices
@@ -35,36 +35,36 @@ def plan():
 
 
 @pytest.fixture(scope="module")
-def readme_text():
-    return readme.README.read_text(encoding="utf-8")
+def cost_text():
+    return generated_docs.COST_DOC.read_text(encoding="utf-8")
 
 
 def section(text: str, heading: str) -> str:
-    start = text.index(f"\n## {heading}\n")
+    start = text.index(f"# {heading}\n")
     end = text.find("\n## ", start + 1)
     return text[start : len(text) if end < 0 else end]
 
 
-# --- the README stays what the program produces ---------------------------------------------
+# --- the documents stay what the program produces ------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("block", "render"),
     [
-        (readme.DIAGRAM, diagram_block),
-        (readme.COST, cost_markdown),
-        (readme.POLICY, policy_markdown),
+        (generated_docs.DIAGRAM, diagram_block),
+        (generated_docs.COST, cost_markdown),
+        (generated_docs.POLICY, policy_markdown),
     ],
     ids=["diagram", "cost", "policy"],
 )
-def test_readme_generated_blocks_are_up_to_date(plan, readme_text, block, render):
-    assert readme.read_block(readme_text, block) == render(plan), (
-        f"README's {block.name} is out of date: run `{readme.COMMAND}`"
+def test_generated_blocks_are_up_to_date(plan, block, render):
+    assert generated_docs.read_block(block.read_document(), block) == render(plan), (
+        f"{block.path.name}'s {block.name} is out of date: run `{generated_docs.COMMAND}`"
     )
 
 
-def test_readme_cost_section_ends_with_the_estimate(plan, readme_text):
-    last = section(readme_text, "Cost").strip().splitlines()[-1]
+def test_the_cost_document_ends_with_the_estimate(plan, cost_text):
+    last = section(cost_text, "Cost").strip().splitlines()[-1]
     assert ESTIMATE_LINE.match(last)
     assert last == total_line(plan.estimate)
 
@@ -192,7 +192,7 @@ def test_prod_has_no_pack_config_so_every_rule_keeps_its_own_level(plan):
 # --- the command -----------------------------------------------------------------------------
 
 
-def test_python_m_plan_prints_the_readme_figure_and_exits_by_the_mandatory_rules(plan, readme_text):
+def test_python_m_plan_prints_the_documented_figure_and_exits_by_the_mandatory_rules(plan):
     result = subprocess.run(
         [sys.executable, "-m", "tools.plan", "--stack", "prod"],
         capture_output=True,

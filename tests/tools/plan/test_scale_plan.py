@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from stack.paths import REPO_ROOT
-from tools.plan import readme
+from tools.plan import generated_docs
 from tools.plan.cost_lines import total_line
 from tools.plan.planner import build_plan
 from tools.plan.prices import load_prices
@@ -57,15 +57,17 @@ def test_spot_beyond_the_first_task_is_offered_cheaper_with_its_risk(plan):
     assert "two minutes' notice" in spot.choice.trade_off
 
 
-def test_the_readme_states_the_scale_stack_s_monthly_cost_beside_prod_s(plan):
+def test_the_cost_document_states_the_scale_stack_s_monthly_cost_beside_prod_s(plan):
     line = scale_cost_markdown(plan)
     assert total_line(plan.estimate) in line
     assert line.startswith("`scale` (`database: rds`, 2 to 6 tasks, db.t4g.small Multi-AZ): ")
-    text = readme.README.read_text(encoding="utf-8")
-    assert readme.read_block(text, readme.SCALE_COST) == line, (
-        f"README's {readme.SCALE_COST.name} is out of date: run `{readme.COMMAND}`"
+    block, prod = generated_docs.SCALE_COST, generated_docs.COST
+    assert block.path == prod.path
+    text = block.read_document()
+    assert generated_docs.read_block(text, block) == line, (
+        f"{block.path.name}'s {block.name} is out of date: run `{generated_docs.COMMAND}`"
     )
-    assert text.index(readme.SCALE_COST.begin) < text.index(readme.COST.begin)  # same section
+    assert text.index(block.begin) < text.index(prod.begin)  # same section
 
 
 def test_every_mandatory_rule_passes_on_scale(plan):

@@ -1,14 +1,14 @@
-"""The README's settings table: one row per setting, in the table's order, kept up to date."""
+"""The settings table of docs/deploying.md: one row per setting, in order, kept up to date."""
 
 from stack.settings import SETTINGS
-from tools.plan import readme
+from tools.plan import generated_docs
 from tools.plan.settings_table import default_in_yaml, settings_table
 
 
-def test_readme_settings_table_is_up_to_date():
-    text = readme.README.read_text(encoding="utf-8")
-    assert readme.read_block(text, readme.SETTINGS) == settings_table(), (
-        f"README's settings table is out of date: run `{readme.COMMAND}`"
+def test_the_documented_settings_table_is_up_to_date():
+    block = generated_docs.SETTINGS
+    assert generated_docs.read_block(block.read_document(), block) == settings_table(), (
+        f"{block.path.name}'s settings table is out of date: run `{generated_docs.COMMAND}`"
     )
 
 
