@@ -358,8 +358,8 @@ class FargateService(pulumi.ComponentResource):
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
             # `pulumi up` fails when the rollout does: a first task that cannot start, a
-            # circuit breaker or deployment alarm that rolls back. How to look: the README's
-            # "When a deploy fails" and docs/operations.md.
+            # circuit breaker or deployment alarm that rolls back. How to look: docs/deploying.md
+            # ("Deploying from GitHub Actions") and docs/operations.md, "When a deploy fails".
             wait_for_steady_state=True,
             # A component in depends_on stands for the children it has declared by then
             # (pulumi/runtime/rpc.py `_add_dependency`, pulumi/pulumi#7732): the components

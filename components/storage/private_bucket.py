@@ -55,7 +55,8 @@ def declare_private_bucket(
     # With force_destroy the provider answers BucketNotEmpty by deleting every object version
     # and delete marker, then the bucket (terraform-provider-aws internal/service/s3/bucket.go
     # resourceBucketDelete -> emptyBucket). Only where nothing is protected: it takes effect
-    # once a `pulumi up` has stored it, so lifting protection (README's teardown) arms it too.
+    # once a `pulumi up` has stored it, so lifting protection (docs/deploying.md's teardown)
+    # arms it too.
     bucket = aws.s3.Bucket(f"{name}-bucket", force_destroy=not protect, opts=keep)
     objects = bucket.arn.apply(lambda arn: f"{arn}/*")
     public_access = aws.s3.BucketPublicAccessBlock(

@@ -1,4 +1,4 @@
-"""The URL contract of the service (see the README's "The service" section)."""
+"""The URL contract of the service (see service/README.md)."""
 
 from django.conf import settings
 from django.conf.urls.static import static

@@ -1,7 +1,7 @@
 """Settings shared by every environment. Environment-specific modules import * from here.
 
 Configuration comes from the environment (the names are a contract with the stack, the
-compose files and the local runner; see the README's "The service" section), read with
+compose files and the local runner; see service/README.md), read with
 django-environ.
 """
 
