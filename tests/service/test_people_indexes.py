@@ -1,7 +1,7 @@
-"""The people part of /search/ and the follower and following lists read an index, not every
-profile or every follow of a user, on the 50,000-tweet data set of test_social_queries (5,000
-people following alice and followed by bob). Read from the plans Postgres chooses for the
-very statements the pages send (EXPLAIN, after ANALYZE).
+"""The people part of /search/, the follower and following lists and a card's mentions read
+an index, not every profile, every follow of a user or every user, on the 50,000-tweet data
+set of test_social_queries (5,000 people following alice and followed by bob). Read from the
+plans Postgres chooses for the very statements the pages send (EXPLAIN, after ANALYZE).
 https://www.postgresql.org/docs/18/using-explain.html"""
 
 import pytest
@@ -60,3 +60,11 @@ def test_people_are_found_by_display_name_through_its_index(fifty_thousand, alic
     with connection.cursor() as cursor:
         cursor.execute(sql)
         assert len(cursor.fetchall()) == 10
+
+
+def test_a_cards_mentions_are_found_through_the_lower_case_username_index(
+    fifty_thousand, alice_client
+):
+    # Explore's page of cards: each card's mentions resolved in its row (tweets.pages).
+    plan = plan_of(statement_of(alice_client, "/explore/", "mentions"))
+    assert "auth_user_username_lower_unique" in plan, plan
