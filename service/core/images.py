@@ -16,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps
 
 from core.image_frames import DecodeLimits, bounded_frames, clean_frame, too_many_pixels
-from core.renditions import Rendition, rendered, stored_name
+from core.renditions import Rendition, encoded, made_from, stored_name
 
 _EXTENSION_BY_FORMAT = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 _CONTENT_TYPE_BY_FORMAT = {
@@ -54,15 +54,14 @@ def clean_uploaded_image(
             f"(this file is {image_format or 'not an image'}).",
             code="image_format",
         )
-    content = reencoded(upload, image_format)
+    content, made = reencoded(upload, image_format, renditions)
+    # The header alone (no pixels decoded): the size of what is stored, as its name says.
     with Image.open(io.BytesIO(content), formats=[image_format]) as stored:
         size = stored.size
     # Stored under a name we choose: never trust the client's file name.
     name = stored_name(uuid.uuid4().hex, size, _EXTENSION_BY_FORMAT[image_format])
     cleaned = SimpleUploadedFile(name, content, content_type=_CONTENT_TYPE_BY_FORMAT[image_format])
-    cleaned.renditions = [
-        (rendition, rendered(content, image_format, rendition)) for rendition in renditions
-    ]
+    cleaned.renditions = made
     return cleaned
 
 
@@ -74,9 +73,13 @@ def check_pixel_count(width: int, height: int) -> None:
         raise too_many_pixels(width, height, 1, limit)
 
 
-def reencoded(upload: UploadedFile, image_format: str) -> bytes:
+def reencoded(
+    upload: UploadedFile, image_format: str, renditions: Sequence[Rendition] = ()
+) -> tuple[bytes, list[tuple[Rendition, bytes]]]:
     """The image decoded and encoded again in its own format, turned upright the way its EXIF
-    orientation says, without its metadata, within DecodeLimits.from_settings().
+    orientation says, without its metadata, within DecodeLimits.from_settings(); and each of
+    `renditions` encoded, made from the same decoded frames (core.renditions.made_from): the
+    upload is decoded once.
 
     Saving a new image writes only what is passed to `save` and what is left in each frame's
     `info`, which `clean_frame` empties of all but how the image is shown; so the EXIF block
@@ -101,7 +104,9 @@ def reencoded(upload: UploadedFile, image_format: str) -> bytes:
             # place, never copied (a 16-megapixel copy is 64 MB), then cleaned like a frame.
             ImageOps.exif_transpose(original, in_place=True)
             frames = iter([clean_frame(original)])
-        return save_frames(frames, image_format, animated)
+        made: list[list[Image.Image]] = []
+        content = save_frames(made_from(frames, renditions, made), image_format, animated)
+    return content, encoded(renditions, made, image_format, animated)
 
 
 def save_frames(frames: Iterator[Image.Image], image_format: str, animated: bool) -> bytes:

@@ -14,7 +14,6 @@ name without a size (an upload from before renditions) has none: it is shown as 
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from PIL import Image
 
-from core.image_frames import KEPT_INFO, DecodeLimits, bounded_frames
+from core.image_frames import KEPT_INFO
 
 # High-density screens draw a CSS pixel with two device pixels (or more; two is the usual
 # trade-off between sharpness and bytes).
@@ -97,35 +96,42 @@ def rendition_name(name: str, rendition: Rendition) -> str:
     return str(path.with_name(f"{path.stem}.{rendition.label}{path.suffix}"))
 
 
-def rendered(content: bytes, image_format: str, rendition: Rendition) -> bytes:
-    """`rendition` of a re-encoded upload (core.images), in the upload's format, every frame
-    resized (and cropped to the box, centred), frame timing kept.
+def made_from(
+    frames: Iterator[Image.Image], renditions: Sequence[Rendition], into: list[list[Image.Image]]
+) -> Iterator[Image.Image]:
+    """`frames` as they are, each resized for every one of `renditions` as it passes (into
+    `into[i]` for `renditions[i]`): the renditions are made from the frames the upload's
+    re-encoding decodes (core.images), never from a second decode of the file.
 
-    The upload is already clean: within DecodeLimits, its frames' `info` holding only what
-    core.image_frames.KEPT_INFO keeps, so the rendition carries no more metadata than it.
+    `frames` are a clean upload's: within DecodeLimits, their `info` holding only what
+    core.image_frames.KEPT_INFO keeps, so a rendition carries no more metadata than the
+    upload. Sizes follow the first frame (an animation's frames share its canvas). The
+    resized frames are kept until `encoded`: at most the upload's pixels for each rendition,
+    which DecodeLimits bounds.
     """
+    into[:] = [[] for _ in renditions]
+    sizes: list[tuple[int, int]] = []
+    for frame in frames:
+        if not sizes:
+            sizes = [rendition.pixel_size(*frame.size) for rendition in renditions]
+        for made, rendition, size in zip(into, renditions, sizes, strict=True):
+            made.append(_resized(frame, size, crop=rendition.height is not None))
+        yield frame
+
+
+def encoded(
+    renditions: Sequence[Rendition],
+    made: Sequence[list[Image.Image]],
+    image_format: str,
+    animated: bool,
+) -> list[tuple[Rendition, bytes]]:
+    """Each rendition's frames (`made_from`) encoded in the upload's format, frame timing kept."""
     from core.images import save_frames  # core.images makes renditions: imported when used
 
-    with Image.open(io.BytesIO(content), formats=[image_format]) as original:
-        size = rendition.pixel_size(original.width, original.height)
-        animated = getattr(original, "is_animated", False)
-        if animated:
-            frames = bounded_frames(original, DecodeLimits.from_settings())
-        else:
-            # A JPEG decoder can scale by 1/2, 1/4 or 1/8 as it decodes, to no less than asked.
-            # https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.Image.draft
-            original.draft(original.mode, _covering(original.size, size))
-            original.load()
-            frames = iter([original])
-        smaller = _resized(frames, size, crop=rendition.height is not None)
-        return save_frames(smaller, image_format, animated)
-
-
-def _covering(original: tuple[int, int], size: tuple[int, int]) -> tuple[int, int]:
-    """The least size, with the original's aspect, whose crop to `size`'s aspect still holds
-    `size`: what a decoder may scale down to without losing a pixel of the rendition."""
-    scale = max(size[0] / original[0], size[1] / original[1])
-    return (max(1, round(original[0] * scale)), max(1, round(original[1] * scale)))
+    return [
+        (rendition, save_frames(iter(frames), image_format, animated))
+        for rendition, frames in zip(renditions, made, strict=True)
+    ]
 
 
 def _centred_box(width: int, height: int, aspect: float) -> tuple[int, int, int, int]:
@@ -138,21 +144,21 @@ def _centred_box(width: int, height: int, aspect: float) -> tuple[int, int, int,
     return (0, (height - inner) // 2, width, (height - inner) // 2 + inner)
 
 
-def _resized(frames: Iterator[Image.Image], size: tuple[int, int], crop: bool):
-    for frame in frames:
-        kept = {key: frame.info[key] for key in KEPT_INFO if key in frame.info}
-        if frame.mode in ("P", "1"):
-            # Resampling needs real colours (the writer makes a palette again); the palette's
-            # transparent index becomes alpha.
-            frame = frame.convert("RGBA")
-            kept.pop("transparency", None)
-        box = _centred_box(*frame.size, size[0] / size[1]) if crop else None
-        # reducing_gap: a fast integer reduction first, then Lanczos for the last factor of 3;
-        # the same look, several times faster for a large downscale.
-        # https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.Image.resize
-        smaller = frame.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
-        smaller.info = kept
-        yield smaller
+def _resized(frame: Image.Image, size: tuple[int, int], crop: bool) -> Image.Image:
+    """`frame` at `size` (cropped to its aspect, centred, with `crop`), keeping KEPT_INFO."""
+    kept = {key: frame.info[key] for key in KEPT_INFO if key in frame.info}
+    if frame.mode in ("P", "1"):
+        # Resampling needs real colours (the writer makes a palette again); the palette's
+        # transparent index becomes alpha.
+        frame = frame.convert("RGBA")
+        kept.pop("transparency", None)
+    box = _centred_box(*frame.size, size[0] / size[1]) if crop else None
+    # reducing_gap: a fast integer reduction first, then Lanczos for the last factor of 3;
+    # the same look, several times faster for a large downscale.
+    # https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.Image.resize
+    smaller = frame.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    smaller.info = kept
+    return smaller
 
 
 def save_renditions(

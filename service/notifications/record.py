@@ -5,8 +5,9 @@ INSERT ... SELECT (none at all for a tweet that neither replies nor mentions), a
 one INSERT, an unlike or an unfollow one DELETE. ON CONFLICT DO NOTHING against the model's
 unique constraints keeps a notification from being written twice.
 
-Mentions are what tweets.tokens finds (the same tokens the rendered text links), of users who
-exist and are active, never the author. A reply that also mentions the author it answers is one
+Mentions are what tweets.tokens finds (the same tokens the rendered text links), in any case
+(tweets.tokens.mention_key, through the index on lower(username)), of users who exist and are
+active, never the author. A reply that also mentions the author it answers is one
 notification, the reply.
 
 An unlike or an unfollow deletes the notification while it is unread: the recipient never saw
@@ -94,7 +95,7 @@ def _tweet_sql() -> str:
         f" CASE WHEN u.{user_id} = %s THEN '{Kind.REPLY.value}' ELSE '{Kind.MENTION.value}' END,"
         f" %s, %s, FALSE"
         f" FROM {table(user)} u"
-        f" WHERE (u.{user_id} = %s OR u.{column(user, 'username')} = ANY(%s))"
+        f" WHERE (u.{user_id} = %s OR lower(u.{column(user, 'username')}) = ANY(%s))"
         f" AND u.{user_id} <> %s AND u.{column(user, 'is_active')}"
         f" ON CONFLICT DO NOTHING"
     )

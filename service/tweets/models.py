@@ -48,6 +48,7 @@ class Tweet(models.Model):
         db_default=[],
         blank=True,
     )
+    # Mentions in lower case (tweets.tokens.mention_key): "@Alice" and "@alice" name one user.
     mentions = ArrayField(models.CharField(max_length=150), default=list, db_default=[], blank=True)
 
     class Meta:

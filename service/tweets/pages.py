@@ -173,7 +173,8 @@ def _rows_sql_around() -> tuple[str, str]:
                 WHERE rt.{column(Tweet, "id")} = {t_reply_to}),
                t.{column(Tweet, "text")}, t.{column(Tweet, "image")},
                ARRAY(SELECT mu.{column(user_model, "username")} FROM {user} mu
-                     WHERE mu.{column(user_model, "username")} = ANY(t.{column(Tweet, "mentions")})
+                     WHERE lower(mu.{column(user_model, "username")})
+                           = ANY(t.{column(Tweet, "mentions")})
                      ORDER BY 1),
                (SELECT count(*) FROM {like} l WHERE l.{like_tweet} = {t_id}),
                (SELECT count(*) FROM {tweet} r WHERE r.{column(Tweet, "reply_to")} = {t_id}),

@@ -17,9 +17,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404
 
+from accounts.models import Profile
 from tweets.models import SEARCH_CONFIG, Tweet, text_search_vector
 from tweets.pages import TimelinePage, checked_page, decorated
 from tweets.timelines import NEWEST_FIRST
@@ -62,12 +63,14 @@ def tweets_page(viewer: AbstractBaseUser, q: str, number: int) -> TimelinePage:
 def people(q: str) -> list:
     """Up to PEOPLE_SHOWN users whose username starts with `q` (without a leading @, as typed:
     usernames are case-sensitive, and `LIKE 'q%'` uses the username's pattern index) or whose
-    display name starts with it in any case; one query."""
+    display name starts with it in any case (the index profile_display_name_prefix); one
+    query. The two matches are a UNION of ids rather than an OR across the join, which
+    Postgres could answer only by reading every user or every profile."""
     prefix = q.removeprefix("@").strip()
     if not prefix:
         return []
-    users = get_user_model().objects.select_related("profile")
-    matched = users.filter(
-        Q(username__startswith=prefix) | Q(profile__display_name__istartswith=prefix)
-    )
+    users = get_user_model().objects
+    by_username = users.filter(username__startswith=prefix).values("pk")
+    by_display_name = Profile.objects.filter(display_name__istartswith=prefix).values("user")
+    matched = users.select_related("profile").filter(pk__in=by_username.union(by_display_name))
     return list(matched.order_by("username")[:PEOPLE_SHOWN])

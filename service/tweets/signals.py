@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from accounts.models import Follow, Profile
 from tweets import timeline_cache
 from tweets.models import Like, Tweet
+from tweets.tokens import mention_key
 
 
 @receiver(post_save, sender=Tweet, dispatch_uid="tweets.tweet_saved")
@@ -62,7 +63,7 @@ User = get_user_model()
 def _mentioning_authors_changed(usernames: list[str]) -> None:
     """Cards mentioning these usernames link differently now: their timelines are out of date
     (the cards themselves get new keys from their rows, tweets.cards.key_of_row)."""
-    names = [name for name in usernames if name]
+    names = [mention_key(name) for name in usernames if name]
     if names:
         timeline_cache.authors_changed(
             Tweet.objects.filter(mentions__overlap=names).values("author")

@@ -22,7 +22,6 @@ from django.db.models import (
     BooleanField,
     Count,
     Exists,
-    F,
     Func,
     IntegerField,
     OuterRef,
@@ -31,7 +30,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import Follow
 from core.sql import column, table
@@ -62,9 +61,10 @@ class _EqualsAny(Func):
 
 
 def known_mentions() -> ArraySubquery:
-    """The usernames a tweet mentions that belong to a user, sorted: the mentions its card
-    links (a subquery over the unique username index, in the tweet's row)."""
-    users = get_user_model().objects.filter(_EqualsAny(F("username"), OuterRef("mentions")))
+    """The usernames of the users a tweet mentions, sorted: the mentions its card links (a
+    subquery over the unique index on lower(username), the case `mentions` holds, in the
+    tweet's row; tweets.tokens.mention_key)."""
+    users = get_user_model().objects.filter(_EqualsAny(Lower("username"), OuterRef("mentions")))
     return ArraySubquery(users.order_by("username").values("username"))
 
 

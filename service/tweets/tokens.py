@@ -52,9 +52,23 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def mention_key(username: str) -> str:
+    """What a mention and a username are compared by: "@Alice" names the user alice.
+
+    Sign-up refuses a username that differs from another only in case (Django's
+    UserCreationForm.clean_username), and the unique index on lower(username)
+    (accounts.0004) holds every other way of making an account to it: so at most one user
+    answers a mention in any case, and a mention needs no exact spelling. The SQL that
+    resolves mentions compares `lower(username)` with these keys.
+    https://docs.djangoproject.com/en/5.2/topics/auth/default/#django.contrib.auth.forms.UserCreationForm
+    """
+    return username.lower()
+
+
 def mentioned_usernames(text: str) -> list[str]:
-    """The usernames ``text`` mentions, each once, in the order they first appear."""
-    return list(dict.fromkeys(t.value for t in tokenize(text) if t.kind == "mention"))
+    """The users ``text`` mentions as `mention_key`s, each once, in the order they first
+    appear."""
+    return list(dict.fromkeys(mention_key(t.value) for t in tokenize(text) if t.kind == "mention"))
 
 
 def hashtags(text: str) -> list[str]:

@@ -8,15 +8,17 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageSequence
 
+from core.images import reencoded
 from core.renditions import (
     ATTACHMENT,
     AVATAR_LARGE,
     AVATAR_SMALL,
     DENSITY,
+    Rendition,
     original_size,
-    rendered,
     rendition_name,
     stored_name,
 )
@@ -45,6 +47,15 @@ def animation(image_format: str, size: tuple[int, int], durations: list[int]) ->
         loop=0,
     )
     return buffer.getvalue()
+
+
+def rendered(content: bytes, image_format: str, rendition: Rendition) -> bytes:
+    """`rendition` of an upload, made as every upload's are: beside its re-encoding."""
+    [(made_for, made)] = reencoded(
+        SimpleUploadedFile("upload", content), image_format, [rendition]
+    )[1]
+    assert made_for == rendition
+    return made
 
 
 def opened(content: bytes) -> Image.Image:

@@ -23,6 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Index expressions with an operator class (accounts.models.Profile) need the app's
+    # OpClass support: https://docs.djangoproject.com/en/5.2/ref/contrib/postgres/indexes/
+    "django.contrib.postgres",
     # Django's admin as `admin.site`, for staff only, at ADMIN_PATH (accounts.staff_admin).
     "accounts.staff_admin.StaffAdminConfig",
     "axes",

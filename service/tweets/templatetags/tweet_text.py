@@ -2,8 +2,9 @@
 
 Read from tweets.tokens, the tokenizer the hashtag page and the mention columns use, so a link
 on a card and the page it leads to agree. No JavaScript: plain anchors.
-- A mention links to the profile only when the user exists: `tweet.known_mentions` (the
-  mentioned usernames that belong to a user, read in the same row as the tweet, tweets.cards
+- A mention links to the profile only when the user exists, whatever the case it is typed
+  in (tweets.tokens.mention_key): `tweet.known_mentions` (the usernames of the users it
+  mentions, read in the same row as the tweet, tweets.cards
   ROW_FIELDS and tweets.timelines.known_mentions). Any other mention stays text, so no card
   links to a 404.
 - A link is http(s) only (the tokenizer matches nothing else), its address escaped, and it
@@ -17,7 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
 
-from tweets.tokens import tokenize
+from tweets.tokens import mention_key, tokenize
 
 register = template.Library()
 
@@ -29,6 +30,8 @@ def _text(text: str) -> str:
 
 def linked_html(text: str, known_mentions: frozenset[str] | set[str]) -> str:
     """`text` as escaped HTML with its tokens linked (see the module)."""
+    # A mention in any case links to the profile of the username as it is spelt.
+    users = {mention_key(username): username for username in known_mentions}
     parts: list[str] = []
     for token in tokenize(text):
         if token.kind == "url":
@@ -38,8 +41,8 @@ def linked_html(text: str, known_mentions: frozenset[str] | set[str]) -> str:
         elif token.kind == "hashtag":
             href = reverse("hashtag", args=[token.value])
             parts.append(f'<a class="hashtag" href="{escape(href)}">{escape(token.text)}</a>')
-        elif token.kind == "mention" and token.value in known_mentions:
-            href = reverse("profile", args=[token.value])
+        elif token.kind == "mention" and mention_key(token.value) in users:
+            href = reverse("profile", args=[users[mention_key(token.value)]])
             parts.append(f'<a class="mention" href="{escape(href)}">{escape(token.text)}</a>')
         else:
             parts.append(_text(token.text))
