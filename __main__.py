@@ -127,6 +127,14 @@ data.watch(name, task)  # efs: a metric counts the db container's failed backups
 alarms = components.ServiceAlarms(
     f"{name}-alarms", operations.alarm_args(settings, entrance, task, data)
 )
+data.declare_drill(  # efs: the archive restored daily by a task of its own, checked, alarmed
+    name,
+    settings,
+    task,
+    network.private_subnet_ids,
+    [images.repository_arns["db"]] if "db" in images.repository_arns else [],
+    alarms.topic_arn,
+)
 if settings.autoscales:  # only a stateless task (settings refuse maxTasks > 1 with efs)
     components.ServiceAutoscaling(
         f"{name}-scaling", operations.autoscaling_args(settings, task, entrance)

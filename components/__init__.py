@@ -46,6 +46,7 @@ from components.postgres.efs import (
     PostgresDatabase,
 )
 from components.postgres.rds import RdsPostgres, RdsPostgresArgs
+from components.postgres.restore_drill import RestoreDrill, RestoreDrillArgs
 from components.storage.generated_secret import GeneratedSecret, GeneratedSecretArgs
 from components.storage.media_bucket import MediaBucket, MediaBucketArgs
 
@@ -83,6 +84,8 @@ __all__ = [
     "PublicEntranceArgs",
     "RdsPostgres",
     "RdsPostgresArgs",
+    "RestoreDrill",
+    "RestoreDrillArgs",
     "SecretKey",
     "ServiceAlarms",
     "ServiceAlarmsArgs",

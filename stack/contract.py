@@ -385,6 +385,18 @@ DB = ContainerContract(
             "postgres-backup (barman-cloud)",
         ),
         Variable(
+            "DB_SIGNALS_NAMESPACE",
+            "CloudWatch namespace of the db container's own metrics (embedded metric format).",
+            "postgres-db-signals",
+            required=False,
+        ),
+        Variable(
+            "DB_SIZE_BUDGET_BYTES",
+            "The size the databases are budgeted for: DatabaseBudgetPercent's 100%.",
+            "postgres-db-signals",
+            required=False,
+        ),
+        Variable(
             "BACKUP_ENDPOINT_URL",
             "The S3 stand-in's endpoint for the archive; in AWS boto3 finds S3 itself.",
             "postgres-backup",

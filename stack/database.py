@@ -19,7 +19,13 @@ import pulumi
 import components
 import stack.containers as service_containers
 from components import BACKUP_FAILURE_MARKER, ContainerSpec
+from components.monitoring.db_signal_alarms import DbSignals
 from components.monitoring.rds_alarms import DbInstance
+from components.postgres.restore_drill import (
+    RestoreDrill,
+    RestoreDrillArgs,
+    drill_role_name_pattern,
+)
 from stack.postgres_version import POSTGRES_MAJOR
 
 
@@ -33,6 +39,8 @@ class DatabaseSettings(Protocol):
     backup_retention_days: int
     base_backup_time: str
     archive_timeout_seconds: int
+    restore_drill_schedule: str
+    cpu_architecture: str
     break_glass_role_name: str
     efs_throughput_mode: str
     db_instance_class: str
@@ -58,6 +66,18 @@ class TaskLogs(Protocol):
     log_group_names: Mapping[str, pulumi.Output[str]]
 
 
+class DrillHost(Protocol):
+    """Where the restore drill's task runs: the service's cluster and group (FargateService)."""
+
+    cluster_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+
+
+def drill_name(name: str) -> str:
+    """The restore drill's resource name for the stack named ``name`` (``tw-prod``)."""
+    return f"{name}-restore-drill"
+
+
 @dataclass
 class StackDatabase:
     """The chosen database and what comes with it."""
@@ -72,7 +92,15 @@ class StackDatabase:
     """Stack outputs about the database, added to as the parts appear."""
     backup_failure_metric: tuple[pulumi.Output[str], pulumi.Output[str]] | None = None
     """(namespace, metric name) counting the db container's failed backups, once watched."""
+    db_signals: DbSignals | None = None
+    """The db container's own metrics the alarms watch (efs only)."""
     db_instance: DbInstance | None = None
+    drill: Any = None
+    """The restore drill (efs only), once declared."""
+    archive: Any = None
+    """The WAL archive the db container writes (efs only)."""
+    image: Any = None
+    """The db image (efs only): the drill runs it."""
     """The RDS instance the alarms watch (rds only; None with Postgres in the task)."""
     containers: list[ContainerSpec] = field(default_factory=list)
     """The task's containers for the database: db (efs), or db-init (rds), which makes the
@@ -114,6 +142,40 @@ class StackDatabase:
         )
         self.backup_failure_metric = (failures.namespace, failures.metric_name)
         self.exports["backup_failure_metric"] = f"{failures.namespace}/{failures.metric_name}"
+
+    def declare_drill(
+        self,
+        name: str,
+        settings: DatabaseSettings,
+        host: DrillHost,
+        subnet_ids: Any,
+        image_repository_arns: list[Any],
+        alarm_topic_arn: pulumi.Input[str],
+    ) -> None:
+        """efs: the scheduled restore drill of the WAL archive, in the service's cluster and
+        private subnets, alarming on the stack's topic. rds: nothing (RDS restores its own)."""
+        if self.container_name is None or self.archive is None:
+            return
+        self.drill = RestoreDrill(
+            drill_name(name),
+            RestoreDrillArgs(
+                cluster_arn=host.cluster_arn,
+                subnet_ids=subnet_ids,
+                security_group_ids=[host.security_group_id],
+                image=self.image,
+                image_repository_arns=image_repository_arns,
+                region=settings.region,
+                destination_url=self.archive.destination_url,
+                backup_statements=self.archive.task_role_statements,
+                alarm_topic_arn=alarm_topic_arn,
+                metrics_namespace=f"{name}/restore-drill",
+                server_name=self.archive.server_name,
+                schedule=settings.restore_drill_schedule,
+                cpu_architecture=settings.cpu_architecture,
+                log_retention_days=settings.log_retention_days,
+            ),
+        )
+        self.exports["restore_drill_log_group"] = self.drill.log_group_name
 
 
 def database_for(settings: DatabaseSettings, name: str, network: Any, images: Any) -> StackDatabase:
@@ -183,8 +245,20 @@ def _in_task(settings: DatabaseSettings, name: str, network: Any, images: Any) -
             # The task archives and restores; nothing in it may delete. Its role is named
             # by the task this stack declares under the same name.
             writer_role_names=(components.task_role_name_pattern(name),),
-            reader_role_names=(settings.break_glass_role(name),),
+            # The restore drill reads the archive too (its role, declared later, by pattern).
+            reader_role_names=(
+                settings.break_glass_role(name),
+                drill_role_name_pattern(drill_name(name)),
+            ),
         ),
+    )
+    archive = components.WalArchive(
+        destination_url=backups.destination_url,
+        region=settings.region,
+        task_role_statements=backups.task_role_statements(),
+        retention_days=settings.backup_retention_days,
+        base_backup_time=settings.base_backup_time,
+        archive_timeout_seconds=settings.archive_timeout_seconds,
     )
     database = components.EfsPostgres(
         f"{name}-db",
@@ -192,14 +266,7 @@ def _in_task(settings: DatabaseSettings, name: str, network: Any, images: Any) -
             vpc_id=network.vpc_id,
             subnet_ids=network.private_subnet_ids,
             image=images.image_uris["db"],
-            wal_archive=components.WalArchive(
-                destination_url=backups.destination_url,
-                region=settings.region,
-                task_role_statements=backups.task_role_statements(),
-                retention_days=settings.backup_retention_days,
-                base_backup_time=settings.base_backup_time,
-                archive_timeout_seconds=settings.archive_timeout_seconds,
-            ),
+            wal_archive=archive,
             database_name=settings.database_name,
             database_user=settings.database_user,
             throughput_mode=settings.efs_throughput_mode,
@@ -219,4 +286,11 @@ def _in_task(settings: DatabaseSettings, name: str, network: Any, images: Any) -
         exports,
         containers=list(database.containers),
         web_waits_for={database.container_name: "HEALTHY"},
+        archive=archive,
+        image=images.image_uris["db"],
+        db_signals=DbSignals(
+            archive.signals_namespace, archive.server_name, archive.archive_timeout_seconds
+        )
+        if archive.signals_namespace
+        else None,
     )

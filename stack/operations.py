@@ -11,6 +11,7 @@ from typing import Protocol
 import pulumi
 
 from components import AccessLogBucketArgs, ServiceAlarmsArgs, ServiceAutoscalingArgs
+from components.monitoring.db_signal_alarms import DbSignals
 from components.monitoring.rds_alarms import DbInstance
 from components.postgres.efs import BURSTING_THROUGHPUT
 from stack.contract import WEB
@@ -104,6 +105,7 @@ class Database(Protocol):
     backup_vault_name: pulumi.Output[str] | None
     backup_failure_metric: tuple[pulumi.Output[str], pulumi.Output[str]] | None
     db_instance: DbInstance | None
+    db_signals: DbSignals | None
 
 
 class Task(RunningService, Protocol):
@@ -132,6 +134,7 @@ def alarm_args(
         backup_vault_name=database.backup_vault_name,
         backup_failure_metric=database.backup_failure_metric,
         efs_bursting=settings.efs_throughput_mode == BURSTING_THROUGHPUT,
+        db_signals=database.db_signals,
         db_instance=database.db_instance,
         alarm_email=settings.alarm_email,
     )

@@ -28,6 +28,7 @@ from components.postgres.rds_parameters import (
     MAX_STORAGE_GIB,
     MIN_STORAGE_GIB,
 )
+from components.postgres.restore_drill_parts import check_schedule
 
 PRODUCTION, DEVELOPMENT = "production", "development"
 ENVIRONMENTS = (PRODUCTION, DEVELOPMENT)
@@ -374,6 +375,18 @@ def time_of_day(text: str, earlier: Earlier) -> str:
             'HH:MM, 24-hour clock, UTC, e.g. "17:00" (quote it: YAML 1.1 reads 17:00 as 1020)',
         )
     return value
+
+
+def drill_schedule(text: str, earlier: Earlier) -> str:
+    """An EventBridge schedule expression for the restore drill (restore_drill_specs)."""
+    value = text.strip()
+    try:
+        return check_schedule(value)
+    except ValueError:
+        raise NotAllowed(
+            value,
+            "an EventBridge schedule: 'cron(30 3 * * ? *)' (03:30 UTC daily) or 'rate(1 day)'",
+        ) from None
 
 
 def hsts_include_subdomains(text: str, earlier: Earlier) -> bool:

@@ -184,6 +184,10 @@ SETTINGS: tuple[Setting, ...] = (
             accepts.integer_between(10, 3600, "seconds"),
             "Postgres `archive_timeout`: the longest a written change waits before it reaches "
             "S3, so the most a lost EFS copy can take with it"),
+    Setting("restoreDrillSchedule", "restore_drill_schedule", "cron(30 3 * * ? *)",
+            accepts.drill_schedule,
+            "when the restore drill restores the WAL archive into a scratch task and checks it "
+            "(`database: efs`), an EventBridge expression in UTC: daily at 03:30 by default"),
     Setting("breakGlassRoleName", "break_glass_role_name", "", accepts.iam_role_name,
             "the one IAM role besides the task's that may read the backups and the access logs, "
             "created by an administrator only when needed (docs/operations.md); empty: "
@@ -270,6 +274,7 @@ class StackSettings:
     backup_retention_days: int
     base_backup_time: str
     archive_timeout_seconds: int
+    restore_drill_schedule: str
     break_glass_role_name: str
     efs_throughput_mode: str
     alarm_email: str

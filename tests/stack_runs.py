@@ -92,9 +92,17 @@ def aliases_sent(monkeypatch) -> dict[tuple[str, str], list]:
     return note_aliases(monkeypatch)
 
 
+def service_task_definition(recording: StackRecording) -> Any:
+    """The service's task definition (the FargateService's), not a scheduled task's such as the
+    restore drill's."""
+    sidecar = "django-tw:fargate:FargateService"
+    [found] = [r for r in recording.of_type(TASK_DEFINITION) if sidecar in (r.parent or "")]
+    return found
+
+
 def containers(recording: StackRecording) -> dict[str, dict[str, Any]]:
     """The task definition's containers by name (containerDefinitions is a JSON string)."""
-    task_definition = recording.one(TASK_DEFINITION)
+    task_definition = service_task_definition(recording)
     return {c["name"]: c for c in json.loads(task_definition.inputs["containerDefinitions"])}
 
 

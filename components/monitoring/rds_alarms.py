@@ -10,6 +10,8 @@ Facts relied on, with their sources:
   allocated storage for 5 minutes, and at most once in 6 hours (or until the previous storage
   optimization completes), never beyond the maximum:
   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html
+- ``MaximumUsedTransactionIDs`` is the age of the oldest unvacuumed transaction ID, a count;
+  at about 2.1 billion Postgres stops taking writes to avoid wraparound (same page).
 - ``ReplicaLag`` describes read replicas; a Multi-AZ instance deployment's standby serves no
   reads and has no such metric, so no alarm reads it:
   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html
@@ -32,6 +34,9 @@ CPU_THRESHOLD_PERCENT = 80
 # the memory for itself, so a running instance reports a somewhat lower maximum: at 70% of the
 # nominal figure the alarm fires at roughly three quarters of the real one.
 CONNECTIONS_FRACTION = 0.70
+# Half of the 2^31 transaction IDs Postgres can tell apart: autovacuum normally keeps the
+# figure near autovacuum_freeze_max_age (200 million), so a billion means it is stuck.
+TRANSACTION_IDS_THRESHOLD = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,20 @@ def rds_alarm_specs(instance: DbInstance) -> list[AlarmSpec]:
                 f"The database held {connections} or more connections for 5 minutes, near "
                 f"{instance.instance_class}'s max_connections: new ones will be refused. "
                 "Count maxTasks x webConcurrency; lower them or raise dbInstanceClass."
+            ),
+        ),
+        AlarmSpec(
+            key="db-transaction-ids",
+            namespace=RDS,
+            metric_name="MaximumUsedTransactionIDs",
+            dimensions=dimensions,
+            comparison="GreaterThanThreshold",
+            threshold=TRANSACTION_IDS_THRESHOLD,
+            statistic="Maximum",
+            description=(
+                f"The oldest unvacuumed transaction ID is over {TRANSACTION_IDS_THRESHOLD:,} "
+                "old: autovacuum is not freezing rows. Near 2.1 billion Postgres stops "
+                "taking writes. Find long transactions and run VACUUM (FREEZE)."
             ),
         ),
     ]

@@ -29,6 +29,7 @@ from components.monitoring.alarms import (
     load_balancer_dimension,
     target_group_dimension,
 )
+from components.monitoring.db_signal_alarms import DbSignals, db_signal_alarm_specs
 from components.monitoring.event_rules import (
     EventSpec,
     event_specs,
@@ -64,6 +65,9 @@ class ServiceAlarmsArgs:
     None: no backup tool in the task (a managed database backs itself up)."""
     efs_bursting: bool = False
     """The file system runs on burst credits: also alarm before they run out."""
+    db_signals: DbSignals | None = None
+    """The db container's own metrics (archive lag, connections, size, oldest transaction):
+    their alarms (None: no Postgres in the task, or its signals are off)."""
     db_instance: DbInstance | None = None
     """The RDS instance that holds the database: its storage, CPU and connections alarms and
     its failover, failure and low storage events (None: no managed database)."""
@@ -199,7 +203,10 @@ class ServiceAlarms(pulumi.ComponentResource):
             file_system_id=args.file_system_id,
             efs_bursting=args.efs_bursting,
             backup_failure_metric=args.backup_failure_metric,
-        ) + (rds_alarm_specs(args.db_instance) if args.db_instance else [])
+        ) + (
+            (db_signal_alarm_specs(args.db_signals) if args.db_signals else [])
+            + (rds_alarm_specs(args.db_instance) if args.db_instance else [])
+        )
 
     @staticmethod
     def _events(args: ServiceAlarmsArgs) -> Sequence[EventSpec]:

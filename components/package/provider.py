@@ -51,6 +51,7 @@ from components.package.inputs import args_from_inputs, plain_output
 from components.postgres.backup_bucket import PostgresBackupBucket
 from components.postgres.efs import EfsPostgres
 from components.postgres.rds import RdsPostgres
+from components.postgres.restore_drill import RestoreDrill
 from components.storage.generated_secret import GeneratedSecret
 from components.storage.media_bucket import MediaBucket
 
@@ -71,6 +72,7 @@ PACKAGE_COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     PostgresBackupBucket,
     PrivateNetwork,
     PublicEntrance,
+    RestoreDrill,
     ServiceAutoscaling,
     ServiceImages,
     SesMail,

@@ -31,6 +31,12 @@ LOOPBACK = "127.0.0.1"
 
 _TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _SERVER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# CloudWatch namespaces: up to 255 characters of these.
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html
+_NAMESPACE = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
+# The db image's default (service/db/db_signals.py DEFAULT_NAMESPACE), given explicitly so the
+# alarms read the namespace the container writes.
+SIGNALS_NAMESPACE = "django-tw/database"
 
 
 def parse_time_of_day(text: str) -> tuple[int, int]:
@@ -63,6 +69,14 @@ class WalArchive:
     """Postgres archive_timeout: the most a committed change waits before it reaches S3."""
     server_name: str = "postgres"
     """barman's server name: the folder under the destination that holds this cluster."""
+    signals_namespace: str = SIGNALS_NAMESPACE
+    """CloudWatch namespace of the db container's own metrics (archive lag, size, connections,
+    oldest transaction), printed in the embedded metric format and shipped by awslogs; empty
+    turns them off."""
+    size_budget_gib: int = 20
+    """The size the databases may reach before DatabaseBudgetPercent reads 100: EFS has no
+    limit, so this is the budget the operator pays for (20 GiB of EFS Standard is a few dollars
+    a month)."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.retention_days <= 3650:
@@ -83,6 +97,16 @@ class WalArchive:
             )
         if not self.region:
             raise ValueError("WalArchive.region is empty; give the bucket's region")
+        if self.signals_namespace and (
+            not _NAMESPACE.match(self.signals_namespace)
+            or self.signals_namespace.startswith("AWS/")
+        ):
+            raise ValueError(
+                f"WalArchive.signals_namespace {self.signals_namespace!r}: use your own "
+                "namespace (letters, digits, . - _ / #; not AWS/...), or empty to turn them off"
+            )
+        if not 1 <= self.size_budget_gib <= 65536:
+            raise ValueError(f"WalArchive.size_budget_gib is {self.size_budget_gib}; use 1..65536")
 
 
 def db_environment(
@@ -90,6 +114,14 @@ def db_environment(
 ) -> dict[str, pulumi.Input[str]]:
     """Plain environment of the db container; the two passwords go in its ``secrets`` as
     :data:`SUPERUSER_PASSWORD` and :data:`APP_PASSWORD`."""
+    signals = (
+        {
+            "DB_SIGNALS_NAMESPACE": archive.signals_namespace,
+            "DB_SIZE_BUDGET_BYTES": str(archive.size_budget_gib * 2**30),
+        }
+        if archive.signals_namespace
+        else {}
+    )
     return {
         "POSTGRES_USER": SUPERUSER,
         "POSTGRES_DB": database_name,
@@ -102,6 +134,7 @@ def db_environment(
         "BASE_BACKUP_TIME": archive.base_backup_time,
         "ARCHIVE_TIMEOUT_SECONDS": str(archive.archive_timeout_seconds),
         "AWS_DEFAULT_REGION": archive.region,
+        **signals,
     }
 
 

@@ -1,8 +1,10 @@
 """The scheduled restore drill, as data: its schedule, its task's container, its roles'
-statements and its two alarms. Pure functions, not yet declared by the stack: EventBridge
-(a rule's ECS target, or Scheduler) starts a task only through a role that may ``iam:PassRole``
-the task's roles to ECS (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html),
-and the deploy boundary (tools/plan/deploy_boundary.py) gives no role of the stack any IAM action.
+statements and its two alarms. Pure functions; ``restore_drill.py`` declares resources from
+them. EventBridge (a rule's ECS target) starts a task only through a role that may
+``iam:PassRole`` the task's roles to ECS
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html); the deploy
+boundary (tools/plan/deploy_boundary.py) lets exactly that through: the stack's ECS task roles, with
+``iam:PassedToService`` = ``ecs-tasks.amazonaws.com`` (StringEquals, the form it accepts).
 
 The drill is the db image run with ``postgres-restore-drill`` (service/db/restore_drill.py): it
 restores the backup bucket's newest base backup and WAL into the task's ephemeral storage and
@@ -108,7 +110,7 @@ def events_role_statements(
             "Effect": "Allow",
             "Action": ["iam:PassRole"],
             "Resource": list(passed_role_arns),
-            "Condition": {"StringLike": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
+            "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
         },
     ]
 

@@ -28,6 +28,12 @@ CASES = {
         "4096",
         "with taskCpu 256: 512, 1024, 2048",
     ),
+    "restore drill schedule": (
+        {"restoreDrillSchedule": "daily"},
+        "restoreDrillSchedule",
+        "'daily'",
+        "cron(30 3 * * ? *)",
+    ),
     "domain outside zone": (
         {"domain": "tw.example.net"},
         "domain",

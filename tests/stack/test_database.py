@@ -14,6 +14,7 @@ from tests.stack_runs import (
     as_list,
     bucket_of,
     containers,
+    environment,
     policy_statements,
     prod_config,
     run_main,
@@ -122,16 +123,18 @@ def role_names(arn_patterns: list[str]) -> list[str]:
     return [p.rpartition(":role/")[2] for p in arn_patterns]
 
 
-def test_only_the_task_role_and_the_break_glass_role_may_read_the_backups(prod):
+def test_only_the_task_the_break_glass_and_the_drill_roles_may_read_the_backups(prod):
     task_role = prod.one("aws:iam/role:Role", name="tw-prod-task-role")
     deny = backup_bucket_policy(prod)["DenyObjectReadsToOthers"]
     assert {"s3:GetObject", "s3:GetObjectVersion"} <= set(deny["Action"])
     readers = role_names(deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"])
-    assert len(readers) == 2
+    assert len(readers) == 3
     # Pulumi names the role from its logical name, a hyphen and a random suffix.
     assert fnmatch.fnmatchcase(f"{task_role.name}-1a2b3c4", readers[0])
     assert not fnmatch.fnmatchcase("tw-prod-execution-role-1a2b3c4", readers[0])
     assert readers[1] == "tw-prod-break-glass"  # breakGlassRoleName's default
+    drill_role = prod.one("aws:iam/role:Role", name="tw-prod-restore-drill-role")
+    assert fnmatch.fnmatchcase(f"{drill_role.name}-1a2b3c4", readers[2])
 
 
 def test_the_task_role_may_not_delete_backups_or_change_their_lifecycle(prod):
@@ -161,6 +164,30 @@ def test_failed_backups_are_counted_from_the_db_log(prod):
         "1",
     )
     assert prod.outputs["backup_failure_metric"] == "django-tw/PostgresBackupFailures"
+
+
+def test_the_db_containers_own_metrics_are_on_and_their_alarms_read_them(prod):
+    db = environment(containers(prod)["db"])
+    namespace, server = db["DB_SIGNALS_NAMESPACE"], db["BACKUP_SERVER_NAME"]
+    assert int(db["DB_SIZE_BUDGET_BYTES"]) > 0
+    read = {
+        a.inputs["metricName"]
+        for a in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if a.inputs["namespace"] == namespace and a.inputs["dimensions"] == {"Server": server}
+    }
+    assert read == {
+        "ArchiveLagSeconds",
+        "ArchiveFailures",
+        "ConnectionsPercent",
+        "DatabaseBudgetPercent",
+        "OldestTransactionSeconds",
+    }
+    lag = next(
+        a
+        for a in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if a.inputs["metricName"] == "ArchiveLagSeconds"
+    )
+    assert lag.inputs["threshold"] == 3 * int(db["ARCHIVE_TIMEOUT_SECONDS"])
 
 
 def test_the_efs_database_exports_its_file_system_bucket_and_failure_metric(prod):

@@ -3,6 +3,7 @@ commands, from the stack's settings and plain stand-ins for the components."""
 
 from dataclasses import dataclass
 
+from components.monitoring.db_signal_alarms import DbSignals
 from components.monitoring.rds_alarms import DbInstance
 from stack.operations import (
     REQUESTS_PER_TASK_PER_MINUTE,
@@ -37,18 +38,23 @@ class Task:
     log_group_names: tuple = ()
 
 
+SIGNALS = DbSignals("django-tw/database", "postgres", 60)
+
+
 @dataclass(frozen=True)
 class InTaskDatabase:
     file_system_id: str | None = "fs-1"
     backup_vault_name: str | None = "tw-vault"
     backup_failure_metric: tuple[str, str] | None = ("django-tw", "PostgresBackupFailures")
     db_instance: DbInstance | None = None
+    db_signals: DbSignals | None = SIGNALS
 
 
 MANAGED = InTaskDatabase(
     file_system_id=None,
     backup_vault_name=None,
     backup_failure_metric=None,
+    db_signals=None,
     db_instance=DbInstance("tw-rds", "db.t4g.small", 20),
 )
 
@@ -99,6 +105,7 @@ def test_the_alarms_watch_the_file_system_and_backups_of_a_database_in_the_task(
     )
     assert (args.file_system_id, args.backup_vault_name) == ("fs-1", "tw-vault")
     assert args.backup_failure_metric == ("django-tw", "PostgresBackupFailures")
+    assert args.db_signals == SIGNALS
     assert args.db_instance is None
     assert (args.efs_bursting, args.alarm_email) == (False, "ops@example.org")
     bursting = alarm_args(

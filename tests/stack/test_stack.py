@@ -23,7 +23,6 @@ from tests.stack_runs import (
     SECRET_VERSION,
     SECURITY_GROUP,
     SERVICE,
-    TASK_DEFINITION,
     VPC_ENDPOINT,
     bucket_of,
     containers,
@@ -35,6 +34,7 @@ from tests.stack_runs import (
     run_main,
     secret_value,
     secrets,
+    service_task_definition,
 )
 from tools.offline import StackRecording
 
@@ -48,7 +48,7 @@ def subnets(recording: StackRecording, tier: str) -> list:
 
 
 def test_three_containers_run_in_one_fargate_task_on_awsvpc(prod):
-    task_definition = prod.one(TASK_DEFINITION)
+    task_definition = service_task_definition(prod)
     assert set(containers(prod)) == {"nginx", "web", "db"}
     assert task_definition.inputs["networkMode"] == "awsvpc"
     assert task_definition.inputs["requiresCompatibilities"] == ["FARGATE"]
@@ -154,11 +154,11 @@ def test_efs_has_a_mount_target_in_every_task_subnet(prod):
 def test_the_only_task_volume_is_the_database_on_efs(prod):
     # Static files are in the web and nginx images: no bind mount whose owner (root, 0755 on
     # Fargate) decides whether a container can start.
-    volumes = prod.one(TASK_DEFINITION).inputs["volumes"]
+    volumes = service_task_definition(prod).inputs["volumes"]
     assert [bool(volume.get("efsVolumeConfiguration")) for volume in volumes] == [True]
     mounted = {
         container["name"]: [m["sourceVolume"] for m in container.get("mountPoints") or []]
-        for container in json.loads(prod.one(TASK_DEFINITION).inputs["containerDefinitions"])
+        for container in json.loads(service_task_definition(prod).inputs["containerDefinitions"])
     }
     assert mounted == {"nginx": [], "web": [], "db": [volumes[0]["name"]]}
 
@@ -237,6 +237,8 @@ def test_nginx_and_db_environment_follow_the_contract(prod):
         "BASE_BACKUP_TIME": "17:00",
         "ARCHIVE_TIMEOUT_SECONDS": "60",
         "AWS_DEFAULT_REGION": "ap-northeast-1",
+        "DB_SIGNALS_NAMESPACE": "django-tw/database",
+        "DB_SIZE_BUDGET_BYTES": str(20 * 2**30),
     }
     assert set(secrets(by_name["db"])) == {"POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD"}
     assert not secrets(by_name["nginx"])
@@ -284,7 +286,8 @@ def test_smtp_port_587_leads_to_the_email_smtp_endpoint_only(prod):
 
 def test_every_container_logs_to_its_own_group_with_retention(prod):
     groups = {g.inputs["name"]: g for g in prod.of_type("aws:cloudwatch/logGroup:LogGroup")}
-    assert len(groups) == 5  # three containers, the VPC's flow logs, ECS Exec sessions
+    # three containers, the VPC's flow logs, ECS Exec sessions, the restore drill
+    assert len(groups) == 6
     for name, container in containers(prod).items():
         log = container["logConfiguration"]
         assert log["logDriver"] == "awslogs"
@@ -399,7 +402,7 @@ def test_no_secret_value_and_no_secret_name_in_any_environment(prod):
 
 def test_execution_role_reads_only_this_stacks_secrets(prod):
     statement = next(
-        s for s in policy_statements(prod, "execution-policy") if s["Sid"] == "TaskSecrets"
+        s for s in policy_statements(prod, "tw-prod-execution-policy") if s["Sid"] == "TaskSecrets"
     )
     referenced = {ref for c in containers(prod).values() for ref in secrets(c).values()}
     assert set(statement["Resource"]) == referenced
@@ -537,7 +540,8 @@ def test_interface_endpoints_can_be_limited_to_one_az():
 
 def test_x86_stack_builds_amd64_images():
     recording = run_main(prod_config(cpuArchitecture="X86_64"))
-    assert recording.one(TASK_DEFINITION).inputs["runtimePlatform"]["cpuArchitecture"] == "X86_64"
+    platform = service_task_definition(recording).inputs["runtimePlatform"]
+    assert platform["cpuArchitecture"] == "X86_64"
     assert {i.inputs["platform"] for i in recording.of_type("awsx:ecr:Image")} == {"linux/amd64"}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from stack.settings import read_stack_file
-from tests.stack_runs import TASK_DEFINITION, containers, run_main
+from tests.stack_runs import containers, run_main, service_task_definition
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def dev():
 @pytest.mark.parametrize("stack", ["dev", "prod", "scale"])
 def test_each_container_has_its_own_hard_and_soft_limit_within_the_task(request, stack):
     recording = request.getfixturevalue(stack)
-    task_memory = int(recording.one(TASK_DEFINITION).inputs["memory"])
+    task_memory = int(service_task_definition(recording).inputs["memory"])
     by_name = containers(recording)
     for name, container in by_name.items():
         assert container["memory"] > container["memoryReservation"] > 0, name
@@ -33,7 +33,7 @@ def test_web_and_the_database_in_the_task_get_equal_parts(request, stack):
 
 
 def test_with_a_managed_database_web_has_what_the_small_containers_leave(scale):
-    task_memory = int(scale.one(TASK_DEFINITION).inputs["memory"])
+    task_memory = int(service_task_definition(scale).inputs["memory"])
     by_name = containers(scale)
     others = sum(container["memory"] for name, container in by_name.items() if name != "web")
     assert by_name["web"]["memory"] == task_memory - others

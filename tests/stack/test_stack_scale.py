@@ -15,7 +15,6 @@ import pytest
 from stack.settings import read_stack_file
 from tests.stack_runs import (
     SERVICE,
-    TASK_DEFINITION,
     containers,
     environment,
     policy_statements,
@@ -23,6 +22,7 @@ from tests.stack_runs import (
     scale_config,
     secret_value,
     secrets,
+    service_task_definition,
 )
 
 INSTANCE = "aws:rds/instance:Instance"
@@ -52,7 +52,7 @@ def test_the_task_holds_nginx_web_and_a_db_init_that_web_waits_to_succeed(scale,
     assert init["user"] == by_name["web"]["user"]
     assert "healthCheck" not in init
     assert init["portMappings"] == []
-    volumes = json.dumps(scale.one(TASK_DEFINITION).inputs.get("volumes", []))
+    volumes = json.dumps(service_task_definition(scale).inputs.get("volumes", []))
     assert "efsVolumeConfiguration" not in volumes
     # With Postgres in the task (prod) the task is unchanged: web waits for db to be healthy.
     assert "db-init" not in containers(prod)
@@ -202,7 +202,12 @@ def test_the_alarms_watch_the_rds_instance_instead_of_efs_and_backups(scale, pro
         for a in scale.of_type(alarm)
         if a.inputs["namespace"] == "AWS/RDS"
     }
-    assert sorted(by_metric) == ["CPUUtilization", "DatabaseConnections", "FreeStorageSpace"]
+    assert sorted(by_metric) == [
+        "CPUUtilization",
+        "DatabaseConnections",
+        "FreeStorageSpace",
+        "MaximumUsedTransactionIDs",
+    ]
     for rds_alarm in by_metric.values():
         assert rds_alarm.inputs["dimensions"] == {"DBInstanceIdentifier": identifier}
     assert by_metric["FreeStorageSpace"].inputs["threshold"] == 2 * 2**30  # 10% of 20 GiB

@@ -145,6 +145,29 @@ def estimate(
                     )
                 )
 
+    for scheduled in shape.scheduled_tasks:
+        # Billed per second while it runs: the stated minutes of each run, every run a month.
+        arm = scheduled.architecture == ARM64
+        run_hours = round(
+            scheduled.runs_per_day * hours / 24 * usage.scheduled_task_minutes / 60, 2
+        )
+        label = f"Fargate {scheduled.architecture} {scheduled.name}, scheduled"
+        for item, size, unit, price in (
+            (
+                "vCPU",
+                scheduled.vcpu,
+                "vCPU",
+                prices.fargate_arm_vcpu_hour if arm else prices.fargate_x86_vcpu_hour,
+            ),
+            (
+                "memory",
+                scheduled.memory_gb,
+                "GB",
+                prices.fargate_arm_gb_hour if arm else prices.fargate_x86_gb_hour,
+            ),
+        ):
+            lines.append(priced(f"{label} {item}", (size, unit), (run_hours, "h"), price=price))
+
     if shape.efs_file_systems:
         lines.append(
             priced(

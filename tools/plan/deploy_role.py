@@ -100,7 +100,7 @@ def generate(stack: str, account: str = "*") -> tuple[dict[str, dict], str, dict
             raise PolicyTooLargeError(f"{name} has {size} characters; IAM allows 6,144")
     if len(policies) > MANAGED_POLICIES_PER_ROLE:
         raise PolicyTooLargeError(f"{len(policies)} policies; a role holds 10 by default")
-    boundary = boundary_document(declared)
+    boundary = boundary_document(declared, target)
     boundary_name = target.boundary_arn.rsplit("/", 1)[-1]
     if (size := minified_size(boundary)) > MANAGED_POLICY_LIMIT:
         raise PolicyTooLargeError(f"{boundary_name} has {size} characters; IAM allows 6,144")

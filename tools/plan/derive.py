@@ -18,7 +18,13 @@ from policy import aws_types
 from policy.aws_types import ELASTIC_IP, HOSTED_ZONE, ROUTE53_RECORD, SECRET
 from policy.model import Resource
 from policy.readers import as_list
-from tools.plan.shape import FargateService, InterfaceEndpoint, RdsInstance, StackShape
+from tools.plan.shape import (
+    FargateService,
+    InterfaceEndpoint,
+    RdsInstance,
+    ScheduledTask,
+    StackShape,
+)
 
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 # A child's URN carries its parent's type: "<parent type>$<own type>".
@@ -118,6 +124,83 @@ def _fargate_services(resources: Sequence[Resource]) -> tuple[FargateService, ..
     return tuple(services)
 
 
+EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
+EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+_RATE_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0}
+_NAMES = {
+    name: number
+    for number, name in enumerate(
+        ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT", "JAN", "FEB", "MAR", "APR", "MAY"), 1
+    )
+}
+
+
+def _value(text: str) -> int:
+    return int(text) if text.isdigit() else _NAMES[text.upper()]
+
+
+def _field_count(field: str, wildcard: float) -> float:
+    """How many values one cron field names: ``*`` every one, ``a,b`` two, ``a-b`` a range,
+    ``x/n`` every n-th of ``wildcard`` values."""
+    if field in {"*", "?"}:
+        return wildcard
+    if "/" in field:
+        return wildcard / int(field.split("/", 1)[1])
+    count = 0.0
+    for part in field.split(","):
+        if "-" in part:
+            low, high = part.split("-", 1)
+            count += _value(high) - _value(low) + 1
+        else:
+            count += 1
+    return count
+
+
+def runs_per_day(expression: str) -> float:
+    """How often an EventBridge schedule expression fires in a day, on average (``rate(1 day)``,
+    ``cron(30 3 * * ? *)``; day-of-month and day-of-week restrict the days,
+    https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html)."""
+    inner = expression[expression.index("(") + 1 : -1].split()
+    if expression.startswith("rate("):
+        value, unit = int(inner[0]), inner[1].rstrip("s")
+        return 24 / (value * _RATE_HOURS[unit])
+    minutes, hours, day_of_month, _, day_of_week = inner[:5]
+    per_day = _field_count(minutes, 60) * _field_count(hours, 24)
+    if day_of_month not in {"*", "?"}:
+        return per_day * _field_count(day_of_month, 31) / 30.4
+    if day_of_week not in {"*", "?"}:
+        return per_day * _field_count(day_of_week, 7) / 7
+    return per_day
+
+
+def _scheduled_tasks(resources: Sequence[Resource]) -> tuple[ScheduledTask, ...]:
+    task_definitions = [r for r in resources if r.type == aws_types.TASK_DEFINITION]
+    rules = {str(r.props.get("name")): r for r in resources if r.type == EVENT_RULE}
+    found = []
+    for target in (r for r in resources if r.type == EVENT_TARGET):
+        ecs = target.props.get("ecsTarget")
+        rule = rules.get(str(target.props.get("rule")))
+        if not ecs or rule is None or not rule.props.get("scheduleExpression"):
+            continue
+        reference = str(ecs.get("taskDefinitionArn"))
+        [task_definition] = [
+            t
+            for t in task_definitions
+            if reference in {str(t.props.get("arn")), str(t.props.get("id"))}
+        ]
+        found.append(
+            ScheduledTask(
+                name=target.name,
+                runs_per_day=runs_per_day(str(rule.props["scheduleExpression"]))
+                * int(ecs.get("taskCount") or 1),
+                vcpu=int(task_definition.props["cpu"]) / 1024,
+                memory_gb=int(task_definition.props["memory"]) / 1024,
+                architecture=_architecture(task_definition),
+            )
+        )
+    return tuple(found)
+
+
 def _rds_instances(resources: Sequence[Resource]) -> tuple[RdsInstance, ...]:
     return tuple(
         RdsInstance(
@@ -174,6 +257,7 @@ def stack_shape(resources: Sequence[Resource], region: str) -> StackShape:
         elastic_ips=len(of_type(ELASTIC_IP)),
         load_balancer_azs=load_balancers,
         fargate_services=_fargate_services(resources),
+        scheduled_tasks=_scheduled_tasks(resources),
         efs_file_systems=len(of_type(aws_types.EFS_FILE_SYSTEM)),
         efs_elastic_file_systems=len(
             [

@@ -38,7 +38,8 @@ def usage_text(plan: Plan) -> str:
         f"VPC flow logs {u.flow_log_gb:g} GB/month ({u.flow_log_stored_gb:g} GB kept), "
         f"ALB access logs in S3 {u.access_log_gb:g} GB, "
         f"WAF {u.waf_million_requests:g} M requests/month (with a WAF), "
-        f"RDS backups {u.rds_backup_gb:g} GB"
+        f"RDS backups {u.rds_backup_gb:g} GB, "
+        f"each run of a scheduled task (the restore drill) {u.scheduled_task_minutes:g} minutes"
     )
 
 

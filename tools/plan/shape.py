@@ -40,6 +40,19 @@ class FargateService:
 
 
 @dataclass(frozen=True)
+class ScheduledTask:
+    """A Fargate task an EventBridge rule starts on a schedule (the restore drill): billed
+    only while it runs, per second, like a service's task
+    (https://aws.amazon.com/fargate/pricing/)."""
+
+    name: str
+    runs_per_day: float  # on average (a weekly schedule: 1/7)
+    vcpu: float
+    memory_gb: float
+    architecture: str  # X86_64 | ARM64
+
+
+@dataclass(frozen=True)
 class RdsInstance:
     """An RDS for PostgreSQL instance: its class, its storage and whether it has a standby."""
 
@@ -79,6 +92,7 @@ class StackShape:
     kms_keys: int = 0  # customer managed KMS keys
     waf_web_acl_rules: tuple[int, ...] = ()  # one entry per AWS WAF web ACL: its rule count
     rds_instances: tuple[RdsInstance, ...] = ()
+    scheduled_tasks: tuple[ScheduledTask, ...] = ()
 
 
 def with_architecture(shape: StackShape, architecture: str) -> StackShape:
@@ -88,6 +102,7 @@ def with_architecture(shape: StackShape, architecture: str) -> StackShape:
         fargate_services=tuple(
             replace(s, architecture=architecture) for s in shape.fargate_services
         ),
+        scheduled_tasks=tuple(replace(t, architecture=architecture) for t in shape.scheduled_tasks),
     )
 
 
@@ -124,6 +139,10 @@ class Usage:
     """ALB access logs kept in S3 (gzip), GB: the retention window of a small site's logs."""
     waf_million_requests: float = 1.0
     """Requests a web ACL inspects per month, millions (only with a WAF)."""
+    scheduled_task_minutes: float = 15.0
+    """How long one run of a scheduled task (the restore drill) lasts, minutes: the task's
+    start and image pull, the download of a 2 GB base backup and the day's WAL, the replay and
+    pg_amcheck; the 50,000-tweet restore takes 12 s here (docs/operations.md, Figures)."""
     rds_backup_gb: float = 20.0
     """Automated backups and snapshots of an RDS instance, GB; RDS stores as much as the
     instance's provisioned storage free, the rest is billed."""

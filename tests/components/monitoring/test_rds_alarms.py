@@ -20,7 +20,7 @@ def specs(instance_class: str = "db.t4g.small", allocated_storage_gib: int = 20)
 
 def test_storage_cpu_and_connections_of_the_instance_are_watched():
     by_key = specs()
-    assert list(by_key) == ["db-free-storage", "db-cpu", "db-connections"]
+    assert list(by_key) == ["db-free-storage", "db-cpu", "db-connections", "db-transaction-ids"]
     for spec in by_key.values():
         assert spec.namespace == "AWS/RDS"
         assert spec.dimensions == {"DBInstanceIdentifier": "tw-rds"}
@@ -30,7 +30,16 @@ def test_storage_cpu_and_connections_of_the_instance_are_watched():
         "FreeStorageSpace",
         "CPUUtilization",
         "DatabaseConnections",
+        "MaximumUsedTransactionIDs",
     ]
+
+
+def test_transaction_ids_page_at_half_the_wraparound_horizon():
+    ids = specs()["db-transaction-ids"]
+    assert (ids.comparison, ids.statistic) == ("GreaterThanThreshold", "Maximum")
+    # Postgres tells apart 2^31 transaction IDs; autovacuum freezes from 200 million on.
+    assert 5 * 200_000_000 <= ids.threshold <= 2**31 / 2
+    assert "1,000,000,000" in ids.description
 
 
 def test_free_storage_pages_below_a_tenth_of_the_allocated_storage_held_past_autoscaling():

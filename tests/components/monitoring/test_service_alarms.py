@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from components.monitoring.db_signal_alarms import DbSignals
 from components.monitoring.rds_alarms import DbInstance
 from components.monitoring.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from tests.stack_runs import run_component
@@ -111,6 +112,7 @@ def test_an_rds_instance_replaces_the_file_system_and_backup_alarms_with_its_own
         "db-connections",
         "db-cpu",
         "db-free-storage",
+        "db-transaction-ids",
         "response-time-p99",
         "service-cpu",
         "service-memory",
@@ -125,7 +127,28 @@ def test_an_rds_instance_replaces_the_file_system_and_backup_alarms_with_its_own
     )
     body = json.loads(managed.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
     titles = [w["properties"]["title"] for w in body["widgets"]]
-    assert titles[-3:] == ["db-free-storage", "db-cpu", "db-connections"]
+    assert titles[-4:] == ["db-free-storage", "db-cpu", "db-connections", "db-transaction-ids"]
+
+
+def test_the_db_containers_own_signals_page_the_topic_when_given():
+    watched = build(db_signals=DbSignals("django-tw/database", "postgres", 60))
+    alarms = {a.name.removeprefix("tw-alarms-"): a for a in watched.of_type(ALARM)}
+    signal_keys = [
+        "db-archive-lag",
+        "db-archive-failures",
+        "db-connections-percent",
+        "db-size-budget",
+        "db-oldest-transaction",
+    ]
+    assert set(signal_keys) <= set(alarms)
+    topic = watched.one("aws:sns/topic:Topic").outputs["arn"]
+    for key in signal_keys:
+        assert alarms[key].inputs["namespace"] == "django-tw/database"
+        assert alarms[key].inputs["dimensions"] == {"Server": "postgres"}
+        assert alarms[key].inputs["alarmActions"] == [topic]
+    assert not set(signal_keys) & {
+        a.name.removeprefix("tw-alarms-") for a in build().of_type(ALARM)
+    }
 
 
 def test_the_dashboard_graphs_each_alarm_and_its_url_is_known(recording):

@@ -15,6 +15,7 @@ from components.postgres.container_env import (
     db_environment,
     parse_time_of_day,
 )
+from stack.paths import REPO_ROOT
 from tools.offline import run_program
 
 ARCHIVE = WalArchive(destination_url="s3://b/postgres", region="us-east-1")
@@ -34,8 +35,25 @@ def test_environment_names_are_the_contract_of_the_db_scripts():
         "BASE_BACKUP_TIME": "17:00",
         "ARCHIVE_TIMEOUT_SECONDS": "60",
         "AWS_DEFAULT_REGION": "us-east-1",
+        "DB_SIGNALS_NAMESPACE": "django-tw/database",
+        "DB_SIZE_BUDGET_BYTES": str(20 * 2**30),
     }
     assert all(isinstance(value, str) for value in env.values())
+
+
+def test_the_db_signals_follow_the_archive_and_an_empty_namespace_turns_them_off():
+    budget = WalArchive(destination_url="s3://b/p", region="us-east-1", size_budget_gib=3)
+    env = db_environment(database_name="app", app_user="a", pgdata="/d", archive=budget)
+    assert env["DB_SIZE_BUDGET_BYTES"] == str(3 * 2**30)
+    off = WalArchive(destination_url="s3://b/p", region="us-east-1", signals_namespace="")
+    env = db_environment(database_name="app", app_user="a", pgdata="/d", archive=off)
+    assert "DB_SIGNALS_NAMESPACE" not in env
+    assert "DB_SIZE_BUDGET_BYTES" not in env
+
+
+def test_the_signals_namespace_is_the_one_the_db_image_defaults_to():
+    source = (REPO_ROOT / "service" / "db" / "db_signals.py").read_text()
+    assert f'DEFAULT_NAMESPACE = "{WalArchive.signals_namespace}"' in source
 
 
 def test_initdb_makes_both_local_and_host_connections_prove_a_password():
@@ -75,6 +93,9 @@ def test_a_bad_time_of_day_is_refused(text):
         ({"archive_timeout_seconds": 5}, r"archive_timeout_seconds is 5; use 10..3600"),
         ({"server_name": "Main DB"}, r"WalArchive.server_name 'Main DB'"),
         ({"region": ""}, r"WalArchive.region is empty"),
+        ({"signals_namespace": "AWS/RDS"}, r"signals_namespace 'AWS/RDS': use your own"),
+        ({"signals_namespace": "a b"}, r"signals_namespace 'a b'"),
+        ({"size_budget_gib": 0}, r"WalArchive.size_budget_gib is 0; use 1..65536"),
     ],
 )
 def test_bad_archive_args_say_what_to_change(kwargs, message):

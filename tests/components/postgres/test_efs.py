@@ -145,6 +145,8 @@ def test_db_container_spec():
         "BASE_BACKUP_TIME": "04:30",
         "ARCHIVE_TIMEOUT_SECONDS": "120",
         "AWS_DEFAULT_REGION": "ap-northeast-1",
+        "DB_SIGNALS_NAMESPACE": "django-tw/database",
+        "DB_SIZE_BUDGET_BYTES": str(20 * 2**30),
     }
     assert set(db.secrets) == {"POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD"}
     assert PGDATA.startswith(db.mounts[0].path + "/")  # a subdirectory, not the mount itself

@@ -49,7 +49,7 @@ def test_eventbridge_may_run_any_revision_of_the_drill_and_pass_only_its_roles_t
     assert run["Action"] == ["ecs:RunTask"]
     assert passing["Resource"] == ["arn:role/a", "arn:role/b"]
     assert passing["Condition"] == {
-        "StringLike": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
+        "StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
     }
 
 

@@ -45,7 +45,14 @@ import pytest
 from tools.plan.cost import estimate
 from tools.plan.cost_lines import total_line
 from tools.plan.prices import load_prices
-from tools.plan.shape import FargateService, InterfaceEndpoint, StackShape, Usage, with_architecture
+from tools.plan.shape import (
+    FargateService,
+    InterfaceEndpoint,
+    ScheduledTask,
+    StackShape,
+    Usage,
+    with_architecture,
+)
 
 PROD_LIKE = StackShape(
     region="ap-northeast-1",
@@ -209,3 +216,23 @@ def test_alarms_dashboards_and_the_topic_key_are_billed_per_month_without_free_t
         "KMS customer managed keys": "1.00",
     }
     assert result.total == Decimal("5.00")
+
+
+def test_a_scheduled_task_is_billed_for_its_runs_only():
+    prices = load_prices("ap-northeast-1")
+    drill = ScheduledTask("drill", runs_per_day=1.0, vcpu=1.0, memory_gb=2.0, architecture="ARM64")
+    usage = Usage(scheduled_task_minutes=12)
+    lines = {
+        line.item: line
+        for line in estimate(replace(PROD_LIKE, scheduled_tasks=(drill,)), prices, usage).lines
+    }
+    vcpu = lines["Fargate ARM64 drill, scheduled vCPU"]
+    # 730 h / 24 = 30.42 runs a month x 12 minutes = 6.08 h
+    assert vcpu.quantity == "1 vCPU x 6.08 h x $0.04045"
+    assert vcpu.monthly_usd == Decimal("0.25")
+    assert lines["Fargate ARM64 drill, scheduled memory"].monthly_usd == Decimal("0.05")
+    weekly = replace(drill, runs_per_day=1 / 7)
+    cheaper = estimate(replace(PROD_LIKE, scheduled_tasks=(weekly,)), prices, usage)
+    assert {line.item: line for line in cheaper.lines}[
+        "Fargate ARM64 drill, scheduled vCPU"
+    ].monthly_usd == Decimal("0.04")

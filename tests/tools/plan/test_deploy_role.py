@@ -165,7 +165,8 @@ def test_each_policy_fits_a_managed_policy_and_the_role_s_quota(stacks, label):
     assert sizes
     assert {n: s for n, s in sizes.items() if s > MANAGED_POLICY_LIMIT} == {}
     assert len(policies) <= MANAGED_POLICIES_PER_ROLE
-    assert minified_size(boundary_document(stacks[label])) <= MANAGED_POLICY_LIMIT
+    target = Target(VARIANTS[label][0], ACCOUNT)
+    assert minified_size(boundary_document(stacks[label], target)) <= MANAGED_POLICY_LIMIT
 
 
 def test_the_grouping_is_by_service_and_deterministic(stacks):
@@ -214,25 +215,44 @@ def test_the_boundary_and_the_policies_cannot_be_lifted_or_rewritten(stacks):
 def test_pass_role_only_to_the_service_each_role_trusts(stacks):
     passing = {s["Sid"]: s for s in statements(policies_of(stacks, "prod"))
                if "iam:PassRole" in listed(s["Action"])}  # fmt: skip
-    assert sorted(passing) == ["PassRoleToBackup", "PassRoleToEcsTasks", "PassRoleToVpcFlowLogs"]
+    assert sorted(passing) == [
+        "PassRoleToBackup",
+        "PassRoleToEcsTasks",
+        "PassRoleToEvents",  # the restore drill's schedule starts its task through a role
+        "PassRoleToVpcFlowLogs",
+    ]
+    assert passing["PassRoleToEvents"]["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "events.amazonaws.com"}
+    }
     tasks = passing["PassRoleToEcsTasks"]
     assert tasks["Condition"] == {
         "StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
     }
     assert tasks["Resource"] == [
         f"arn:aws:iam::{ACCOUNT}:role/tw-prod-execution-role-*",
+        f"arn:aws:iam::{ACCOUNT}:role/tw-prod-restore-drill-execution-role-*",
+        f"arn:aws:iam::{ACCOUNT}:role/tw-prod-restore-drill-role-*",
         f"arn:aws:iam::{ACCOUNT}:role/tw-prod-task-role-*",
     ]
 
 
 @pytest.mark.parametrize("label", sorted(VARIANTS))
 def test_the_boundary_allows_what_the_stack_s_identities_do_and_never_iam(stacks, label):
-    boundary = set(boundary_document(stacks[label])["Statement"][0]["Action"])
+    document = boundary_document(stacks[label], Target(VARIANTS[label][0], ACCOUNT))
+    boundary = set(document["Statement"][0]["Action"])
     assert not [a for a in boundary if a.startswith(("iam:", "sts:"))]
+    # The one IAM grant beyond it: passing the stack's ECS task roles to ECS (scheduled tasks).
+    passing = [s for s in document["Statement"][1:] if s["Effect"] == "Allow"]
+    for statement in passing:
+        assert listed(statement["Action"]) == ["iam:PassRole"]
+        assert statement["Condition"] == {
+            "StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
+        }
+    passable = boundary | ({"iam:PassRole"} if passing else set())
     for resource in stacks[label].resources:
         if resource.type in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy"):
             for statement in json.loads(resource.inputs["policy"])["Statement"]:
-                assert set(listed(statement["Action"])) <= boundary, resource.name
+                assert set(listed(statement["Action"])) <= passable, resource.name
 
 
 @pytest.mark.parametrize("stack", ["prod", "scale", "dev"])

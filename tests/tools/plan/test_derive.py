@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tools.offline import RecordedResource
-from tools.plan.derive import rule_resources, spot_tasks, stack_shape
+from tools.plan.derive import rule_resources, runs_per_day, spot_tasks, stack_shape
 from tools.plan.shape import FargateService, InterfaceEndpoint
 
 from .recorded import small_stack
@@ -127,3 +129,20 @@ def test_each_web_acl_is_counted_with_its_rules():
         urn="urn:pulumi:prod::django-tw::aws:wafv2/webAcl:WebAcl::waf-acl",
     )
     assert stack_shape(rule_resources([acl]), "ap-northeast-1").waf_web_acl_rules == (3,)
+
+
+@pytest.mark.parametrize(
+    ("expression", "runs"),
+    [
+        ("cron(30 3 * * ? *)", 1.0),
+        ("cron(0 3,15 * * ? *)", 2.0),
+        ("cron(0 */6 * * ? *)", 4.0),
+        ("cron(0 3 ? * MON *)", 1 / 7),
+        ("cron(0 3 ? * MON-FRI *)", 5 / 7),
+        ("rate(1 day)", 1.0),
+        ("rate(12 hours)", 2.0),
+        ("rate(30 minutes)", 48.0),
+    ],
+)
+def test_runs_per_day_of_a_schedule_expression(expression, runs):
+    assert runs_per_day(expression) == pytest.approx(runs)

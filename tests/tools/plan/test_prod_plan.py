@@ -203,3 +203,12 @@ def test_python_m_plan_prints_the_documented_figure_and_exits_by_the_mandatory_r
     assert "Traceback" not in result.stderr
     assert total_line(plan.estimate) in result.stdout.splitlines()
     assert result.returncode == (1 if mandatory_failures(plan.results) else 0)
+
+
+def test_the_restore_drill_is_priced_for_its_daily_runs(plan):
+    lines = {line.item: line for line in plan.estimate.lines}
+    vcpu = lines["Fargate ARM64 tw-prod-restore-drill-target, scheduled vCPU"]
+    runs = plan.prices.hours_per_month / 24  # cron(30 3 * * ? *): once a day
+    hours = round(runs * plan.usage.scheduled_task_minutes / 60, 2)
+    assert vcpu.quantity == f"1 vCPU x {hours:g} h x ${plan.prices.fargate_arm_vcpu_hour:g}"
+    assert "Fargate ARM64 tw-prod-restore-drill-target, scheduled memory" in lines
