@@ -18,7 +18,7 @@ import stack.containers as service
 import stack.operations as operations
 from components import PublicEntrance, PublicEntranceArgs
 from stack.database import database_for
-from stack.settings import EGRESS_NAT, settings_of_this_run
+from stack.settings import settings_of_this_run
 
 settings = settings_of_this_run()  # every setting checked before any resource
 name = f"tw-{pulumi.get_stack()}"
@@ -116,7 +116,7 @@ endpoints = components.EndpointSet(
         route_table_ids=network.private_route_table_ids,
         services=components.required_endpoints_of(task_args, *data.parts, media, mail),
         interface_az_count=settings.endpoint_az_count,
-        gateway_only=settings.egress == EGRESS_NAT,  # the S3 gateway stays: it is free, NAT is not
+        gateway_only=settings.uses_nat,  # the S3 gateway stays: it is free, NAT is not
         allowed_bucket_arns=[media.bucket_arn, *data.bucket_arns],
     ),
 )

@@ -32,9 +32,12 @@ from components.postgres.restore_drill_parts import check_schedule
 
 PRODUCTION, DEVELOPMENT = "production", "development"
 ENVIRONMENTS = (PRODUCTION, DEVELOPMENT)
-# Egress is the stack's choice; the other vocabularies are what the components accept.
-EGRESS_ENDPOINTS, EGRESS_NAT = "endpoints", "nat"
-EGRESS_MODES = (EGRESS_ENDPOINTS, EGRESS_NAT)
+# Egress is the stack's choice, one value per PrivateNetworkArgs.nat: VPC endpoints and no NAT,
+# or NAT gateways (one, or one per AZ). The other vocabularies are what the components accept.
+EGRESS_ENDPOINTS, EGRESS_NAT_SINGLE, EGRESS_NAT_PER_AZ = "endpoints", "nat-single", "nat-per-az"
+EGRESS_MODES = (EGRESS_ENDPOINTS, EGRESS_NAT_SINGLE, EGRESS_NAT_PER_AZ)
+# Until 0.3 a stack file may still say `egress: nat` with `natGateways: single | per-az`.
+EGRESS_NAT = "nat"
 WAF_OFF, WAF_ON = "off", "on"
 WAF_MODES = (WAF_OFF, WAF_ON)
 # Where Postgres runs: a container of the one task with its data on EFS (one writer, one task),
@@ -500,3 +503,45 @@ def fargate_spot(text: str, earlier: Earlier) -> str:
             f"task that holds the database; {FARGATE_SPOT_MIXED} needs database: {DATABASE_RDS})",
         )
     return value
+
+
+def former_nat_gateways(text: str, earlier: Earlier) -> str:
+    """``natGateways``, read only from stack files written before ``egress`` took its value:
+    empty (left out), or ``single`` | ``per-az`` for ``egress: nat``."""
+    if text == "":
+        return ""
+    return one_of(NAT_GATEWAY_MODES)(text, earlier)
+
+
+def egress(text: str, earlier: Earlier) -> str:
+    """``endpoints`` | ``nat-single`` | ``nat-per-az``; the former ``nat`` plus ``natGateways``
+    becomes the value it meant (the caller warns), and a ``natGateways`` that disagrees with a
+    new value is refused rather than silently ignored."""
+    gateways = earlier.get("natGateways", "")
+    if text == EGRESS_NAT:
+        return f"nat-{gateways or 'single'}"
+    value = one_of(EGRESS_MODES)(text, earlier)
+    if gateways and value != EGRESS_ENDPOINTS and value != f"nat-{gateways}":
+        raise NotAllowed(
+            gateways,
+            f"nothing: `egress: {value}` says how many NAT gateways; remove `natGateways`",
+            setting="natGateways",
+        )
+    return value
+
+
+def egress_deprecations(config: Mapping[str, str]) -> tuple[str, ...]:
+    """What a stack file still says the 0.1 way, each as the line to write instead."""
+    found = []
+    gateways = config.get("natGateways", "")
+    if config.get("egress") == EGRESS_NAT:
+        found.append(
+            f"`django-tw:egress: nat` is read as `nat-{gateways or 'single'}`: write that "
+            "instead (`nat` stops being read in 0.3)"
+        )
+    if gateways:
+        found.append(
+            "`django-tw:natGateways` is no longer needed: `egress` says it "
+            "(`nat-single` | `nat-per-az`); remove the line"
+        )
+    return tuple(found)

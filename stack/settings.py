@@ -34,6 +34,8 @@ from stack.parsers import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
 from stack.parsers import EGRESS_ENDPOINTS as EGRESS_ENDPOINTS
 from stack.parsers import EGRESS_MODES as EGRESS_MODES
 from stack.parsers import EGRESS_NAT as EGRESS_NAT
+from stack.parsers import EGRESS_NAT_PER_AZ as EGRESS_NAT_PER_AZ
+from stack.parsers import EGRESS_NAT_SINGLE as EGRESS_NAT_SINGLE
 from stack.parsers import ENVIRONMENTS as ENVIRONMENTS
 from stack.parsers import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
 from stack.parsers import FARGATE_SPOT_MIXED as FARGATE_SPOT_MIXED
@@ -133,10 +135,12 @@ SETTINGS: tuple[Setting, ...] = (
             "them; `[]`: the first zones that run Fargate (never `apne1-az3`); create-time only "
             "for the zones in use: changing one replaces its subnets, appending one is fine",
             items="string"),
-    Setting("egress", "egress", "endpoints", accepts.one_of(EGRESS_MODES),
-            "how the private subnets reach AWS: `endpoints` (VPC endpoints, no NAT) or `nat`"),
-    Setting("natGateways", "nat_gateways", "single", accepts.one_of(NAT_GATEWAY_MODES),
-            "with `egress: nat`: one NAT gateway (`single`) or one per AZ (`per-az`)"),
+    Setting("natGateways", "nat_gateways", "", accepts.former_nat_gateways,
+            "deprecated, read until 0.3 with the former `egress: nat`: `single` or `per-az`; "
+            "leave it out"),
+    Setting("egress", "egress", EGRESS_ENDPOINTS, accepts.egress,
+            "how the private subnets reach AWS: `endpoints` (VPC endpoints, no NAT), "
+            "`nat-single` (one NAT gateway) or `nat-per-az` (one per AZ)"),
     Setting("endpointAzCount", "endpoint_az_count", "0", accepts.endpoint_az_count,
             "AZs that get interface endpoint ENIs (0: every AZ)"),
     Setting("taskCpu", "task_cpu", "512", accepts.task_cpu,
@@ -255,8 +259,8 @@ class StackSettings:
     vpc_cidr: str
     az_count: int
     availability_zone_ids: tuple[str, ...]
-    egress: str
     nat_gateways: str
+    egress: str
     endpoint_az_count: int
     task_cpu: int
     task_memory: int
@@ -330,8 +334,13 @@ class StackSettings:
 
     @property
     def nat(self) -> str:
-        """PrivateNetwork's ``nat``: none with VPC endpoints, else the NAT gateways chosen."""
-        return NAT_NONE if self.egress == EGRESS_ENDPOINTS else self.nat_gateways
+        """PrivateNetwork's ``nat``, one value per ``egress``: ``endpoints`` -> none,
+        ``nat-single`` -> single, ``nat-per-az`` -> per-az."""
+        return NAT_NONE if self.egress == EGRESS_ENDPOINTS else self.egress.removeprefix("nat-")
+
+    @property
+    def uses_nat(self) -> bool:
+        return self.egress != EGRESS_ENDPOINTS
 
 
 def load_settings(config: Mapping[str, str]) -> StackSettings:
@@ -448,7 +457,10 @@ def settings_of_this_run() -> StackSettings:
     import pulumi
 
     check_stack_name(pulumi.get_stack())
-    settings = load_settings(config_from_pulumi())
+    config = config_from_pulumi()
+    settings = load_settings(config)
+    for line in accepts.egress_deprecations(config):
+        pulumi.log.warn(line)
     if not running_under_mocks() and (found := example_settings(settings)):
         raise pulumi.RunError(example_settings_message(found))
     return settings

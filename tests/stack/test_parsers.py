@@ -3,9 +3,12 @@
 import pytest
 
 import stack.parsers as accepts
+from components.network import private_network
 from stack.parsers import NotAllowed
+from stack.settings import SettingsError, load_settings, read_stack_file
 
 NOTHING_EARLIER: dict[str, object] = {}
+MINIMAL = read_stack_file("prod")
 
 
 def refusal(parse, text: str, earlier=NOTHING_EARLIER) -> NotAllowed:
@@ -16,9 +19,51 @@ def refusal(parse, text: str, earlier=NOTHING_EARLIER) -> NotAllowed:
 
 def test_one_of_accepts_exactly_its_choices_and_lists_them():
     parse = accepts.one_of(accepts.EGRESS_MODES)
-    assert parse("nat", NOTHING_EARLIER) == "nat"
+    assert parse("nat-single", NOTHING_EARLIER) == "nat-single"
     refused = refusal(parse, "NAT")
-    assert (refused.value, refused.allowed) == ("NAT", "endpoints | nat")
+    assert (refused.value, refused.allowed) == ("NAT", "endpoints | nat-single | nat-per-az")
+
+
+@pytest.mark.parametrize(
+    ("egress", "nat"),
+    [("endpoints", "none"), ("nat-single", "single"), ("nat-per-az", "per-az")],
+)
+def test_each_egress_value_is_one_nat_choice_of_the_network(egress, nat):
+    settings = load_settings({**MINIMAL, "egress": egress})
+    assert (settings.egress, settings.nat) == (egress, nat)
+    assert nat in private_network.NAT_MODES
+    assert settings.uses_nat == (nat != "none")
+
+
+@pytest.mark.parametrize(
+    ("former", "now"),
+    [
+        ({"egress": "nat"}, "nat-single"),
+        ({"egress": "nat", "natGateways": "single"}, "nat-single"),
+        ({"egress": "nat", "natGateways": "per-az"}, "nat-per-az"),
+        ({"egress": "endpoints", "natGateways": "single"}, "endpoints"),  # 0.1 ignored it too
+    ],
+)
+def test_the_former_egress_pair_is_still_read_with_a_warning_naming_the_new_line(former, now):
+    assert load_settings({**MINIMAL, **former}).egress == now
+    warnings = accepts.egress_deprecations(former)
+    assert warnings
+    if former["egress"] == "nat":
+        assert "write that instead" in warnings[0]
+        assert f"`nat-{now[4:]}`" in warnings[0]
+    if "natGateways" in former:
+        assert "remove the line" in warnings[-1]
+
+
+def test_the_new_egress_values_warn_of_nothing():
+    assert accepts.egress_deprecations({"egress": "nat-per-az"}) == ()
+    assert accepts.egress_deprecations({"egress": "endpoints"}) == ()
+
+
+def test_a_nat_gateways_line_that_contradicts_egress_is_refused_naming_it():
+    with pytest.raises(SettingsError, match=r"natGateways.*remove `natGateways`") as raised:
+        load_settings({**MINIMAL, "egress": "nat-per-az", "natGateways": "single"})
+    assert raised.value.setting == "django-tw:natGateways"
 
 
 def test_integer_between_shows_a_number_as_a_number_and_other_text_as_text():

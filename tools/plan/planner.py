@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from components.fargate.service import ARM64, X86_64
-from components.network.private_network import NAT_PER_AZ, NAT_SINGLE
 from components.postgres.efs import BURSTING_THROUGHPUT, ELASTIC_THROUGHPUT
 from policy.evaluator import evaluate, pack_config_file, stack_rules
 from policy.model import Resource, RuleResult
@@ -23,7 +22,8 @@ from stack.settings import (
     DATABASE_EFS,
     DATABASE_RDS,
     EGRESS_ENDPOINTS,
-    EGRESS_NAT,
+    EGRESS_NAT_PER_AZ,
+    EGRESS_NAT_SINGLE,
     WAF_OFF,
     WAF_ON,
 )
@@ -60,12 +60,12 @@ CHOICES: tuple[Choice, ...] = (
     ),
     Choice(
         "one NAT gateway instead of endpoints",
-        {"egress": EGRESS_NAT, "natGateways": NAT_SINGLE},
+        {"egress": EGRESS_NAT_SINGLE},
         "tasks can reach the whole internet; if the NAT's AZ fails, so does egress",
     ),
     Choice(
         "a NAT gateway per AZ instead of endpoints",
-        {"egress": EGRESS_NAT, "natGateways": NAT_PER_AZ},
+        {"egress": EGRESS_NAT_PER_AZ},
         "tasks can reach the whole internet",
     ),
     Choice(
