@@ -94,9 +94,10 @@ bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md 
 plan: venv ## offline plan of STACK (default prod): resources, monthly cost, policy findings
 	$(PY) -m tools.plan --stack $(STACK)
 
-lint: venv ## ruff over the whole repository
+lint: venv ## ruff over the whole repository, mypy over what pyproject.toml's [tool.mypy] lists
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: venv ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
