@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv browser-deps screens local-venv test lint format local backup restore restore-drill plan bench
+.PHONY: help venv lock browser-deps screens local-venv test lint format local backup restore restore-drill plan bench
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -17,19 +17,20 @@ LOCAL_REQUIREMENTS := requirements/local.txt service/requirements.txt
 $(VENV)/.local-installed: $(LOCAL_REQUIREMENTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "make local: installing what it runs into $(VENV) (the first time takes a minute or two)"
-	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements/local.txt
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on --require-hashes -r requirements/local.txt
 	touch $@
 
+# pip as the virtualenv brought it: an unpinned `pip install --upgrade pip` would be the one
+# install whose hash nothing checks.
 $(VENV)/.installed: $(VENV)/.local-installed requirements.txt requirements/dev.txt policy/requirements.txt pyproject.toml
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
 # checkov pins boto3 and packaging<24, which conflict with the test tools: own virtualenv.
 CHECKOV_VENV := $(VENV)/checkov
 $(CHECKOV_VENV)/.installed: requirements/checkov.txt
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements/checkov.txt
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/checkov.txt
 	touch $@
 
 # barman-cloud (the db container's backup tool) for the local Postgres: tools/local/backup_tools.py.
@@ -94,9 +95,33 @@ bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md 
 plan: venv ## offline plan of STACK (default prod): resources, monthly cost, policy findings
 	$(PY) -m tools.plan --stack $(STACK)
 
-lint: venv ## ruff over the whole repository
+lint: venv ## ruff over the whole repository, mypy over what pyproject.toml's [tool.mypy] lists
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Every artifact installs from one lock file, with a hash for each distribution, which pip
+# checks (--require-hashes): the human-edited input (*.in) beside it says what is wanted, and
+# `make lock` compiles the pins of what that needs (tests/test_locks.py holds them together).
+# In dependency order: each later input takes the versions of an earlier lock (`-c`), so the
+# tests run what the images and the program run. The barman set and the PostgreSQL wheels are
+# installed --no-deps, so their inputs list every package and are only hashed. Resolved for
+# CPython 3.11 on glibc 2.36 (Debian bookworm: the images' base and the machines that run the
+# tests); a hash is kept for every file of each pinned version, so arm64 installs check too.
+UV ?= $(VENV)/bin/uv
+LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 \
+	--python-platform x86_64-manylinux_2_36 --custom-compile-command "make lock"
+LOCKS := service/requirements.txt service/db/requirements-barman.txt requirements.txt \
+	components/requirements.txt policy/requirements.txt requirements/local.txt \
+	requirements/dev.txt requirements/checkov.txt requirements/postgres.txt
+NO_DEPS_LOCKS := service/db/requirements-barman.txt requirements/postgres.txt
+lock: ## regenerate each lock file (*.txt, hashed) from its input (*.in); UPGRADE=1 takes new versions
+	@for lock in $(LOCKS); do \
+	  echo "make lock: $$lock"; \
+	  $(LOCK) $(if $(UPGRADE),--upgrade) \
+	    $$(case " $(NO_DEPS_LOCKS) " in *" $$lock "*) echo --no-deps;; esac) \
+	    -o "$$lock" "$${lock%.txt}.in" || exit 1; \
+	done
 
 format: venv ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .

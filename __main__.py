@@ -114,13 +114,13 @@ endpoints = components.EndpointSet(
         region=settings.region,
         subnet_ids=network.private_subnet_ids,
         route_table_ids=network.private_route_table_ids,
-        services=components.required_endpoints_of(task_args, *data.parts, media, mail),
+        services=sorted(components.required_endpoints_of(task_args, *data.parts, media, mail)),
         interface_az_count=settings.endpoint_az_count,
         gateway_only=settings.uses_nat,  # the S3 gateway stays: it is free, NAT is not
         allowed_bucket_arns=[media.bucket_arn, *data.bucket_arns],
     ),
 )
-ready = [network, entrance, endpoints, database, secret_key, *filter(None, [mail])]
+ready = [network, entrance, endpoints, data.resource, secret_key, *filter(None, [mail])]
 task_args = dataclasses.replace(task_args, egress=endpoints.client_egress, ready_after=ready)
 task = components.FargateService(name, task_args)
 data.watch(name, task)  # efs: a metric counts the db container's failed backups

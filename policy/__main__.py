@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 # The CLI runs this file from policy/; the rules are imported as `policy.*` either way.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -75,7 +76,7 @@ def build_policies(rules: tuple[Rule, ...] = RULES) -> list[Policy]:
     """One Pulumi policy per rule, named after its control ID (``ecs-2``, ``s3-1-s3-8``...)."""
     policies: list[Policy] = []
     for rule in rules:
-        common = {
+        common: dict[str, Any] = {
             "name": rule.policy_name,
             "description": f"{rule.id}: {rule.title}",
             "enforcement_level": _LEVELS[rule.enforcement],

@@ -64,8 +64,8 @@ def needed_services(resources: Sequence[Resource]) -> dict[str, str]:
             if log.get("logDriver") == "awslogs":
                 need("logs", f"{name}: awslogs driver")
             for secret in as_list(container.get("secrets")):
-                service = _secret_service(str(secret.get("valueFrom", "")))
-                need(service, f"{name}: secret {secret.get('name')}")
+                store = _secret_service(str(secret.get("valueFrom", "")))
+                need(store, f"{name}: secret {secret.get('name')}")
             for variable in as_list(container.get("environment")):
                 value = str(variable.get("value", ""))
                 variable_name = str(variable.get("name", ""))

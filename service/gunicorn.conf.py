@@ -45,9 +45,32 @@ logger_class = "core.access_log.RedactingLogger"
 # Only nginx on the same host may tell us the original scheme and client.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# Restart workers now and then so a slow leak cannot grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Worker recycling: a worker is replaced after about this many requests. A new worker starts
+# with empty caches (each worker's LocMem page, card and shared-page caches: a page it has not
+# rendered yet costs ~40 ms instead of ~2 ms) and imports Django again. At 2,000 requests a busy
+# task replaced each of its workers every few seconds, and never recycling served 13% more
+# timelines and 60% more /healthz (docs/benchmarks.md). The guard against a leak is the web
+# container's hard memory limit (480 MiB of prod's 1 GiB task, components/fargate/memory.py):
+# past it the kernel kills the largest process, a worker, and gunicorn starts another, without
+# stopping the task. The caches are bounded (MAX_ENTRIES in config/settings/base.py), so a
+# worker's memory levels off. Recycling stays on as a backstop for growth below the limit, 50
+# times rarer: at the benchmark's full load (~280 timelines/s per worker) a worker lives about
+# six minutes instead of seven seconds, so what recycling costs falls from ~13% to a fraction
+# of a percent; at 10 requests/s a worker lives about five hours. The jitter (10%) keeps the
+# two workers, which see the same load, from restarting together. GUNICORN_MAX_REQUESTS=0 turns
+# recycling off.
+# https://docs.gunicorn.org/en/stable/settings.html#max-requests
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = max_requests // 10
+
+# Not preloaded: each worker imports the application after the fork. Preloading would import it
+# once in the arbiter and share those pages copy-on-write, but CPython's reference counts write
+# to the objects as the workers run, so the sharing fades; the caches, where the memory grows,
+# are filled per worker either way; and whatever the import opened (a connection, a client, a
+# thread) would be shared by every forked worker. What it would buy, a replacement worker that
+# skips the import, matters little now that workers are rarely replaced.
+# https://docs.gunicorn.org/en/stable/settings.html#preload-app
+preload_app = False
 
 # No runtime control socket: the container is managed by restarting it, and a socket under
 # $HOME would need a writable home directory the non-root user does not have.

@@ -130,9 +130,14 @@ class GoYamlLoader(yaml.SafeLoader):
 GoYamlLoader.add_implicit_resolver(_PLAIN, re.compile(r"^(?!<<$).*$", re.DOTALL), None)
 GoYamlLoader.add_implicit_resolver(_PLAIN, re.compile(r"^$"), [""])
 GoYamlLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
-GoYamlLoader.add_constructor(
-    _PLAIN, lambda loader, node: go_yaml_scalar(loader.construct_scalar(node))
-)
+
+
+def _construct_plain(loader: GoYamlLoader, node: yaml.ScalarNode) -> Any:
+    """A plain scalar (the only nodes ``_PLAIN`` resolves to) as go-yaml decodes it."""
+    return go_yaml_scalar(loader.construct_scalar(node))
+
+
+GoYamlLoader.add_constructor(_PLAIN, _construct_plain)
 
 
 def load_yaml(text: str) -> Any:

@@ -96,10 +96,17 @@ class WebSettings(Protocol):
 class SmtpRelay(Protocol):
     """Where the web container sends mail (what SesMail gives)."""
 
-    smtp_host: str
-    smtp_port: int
-    username_secret_arn: pulumi.Input[str]
-    password_secret_arn: pulumi.Input[str]
+    @property
+    def smtp_host(self) -> str: ...
+
+    @property
+    def smtp_port(self) -> int: ...
+
+    @property
+    def username_secret_arn(self) -> pulumi.Input[str]: ...
+
+    @property
+    def password_secret_arn(self) -> pulumi.Input[str]: ...
 
 
 # Where every request costs the server a password hash (or an e-mail): the paths the web
@@ -285,13 +292,24 @@ def web_container(
 class ManagedDatabase(Protocol):
     """Where the db-init container connects, and as whom (what RdsPostgres gives)."""
 
-    address: pulumi.Input[str]
-    port: int
-    master_username: SecretKey
-    master_password: SecretKey
-    app_password_secret_arn: pulumi.Input[str]
-    ca_bundle_path: str
-    """Where the client image keeps the RDS CA bundle (the web image: service/Dockerfile)."""
+    @property
+    def address(self) -> pulumi.Input[str]: ...
+
+    @property
+    def port(self) -> int: ...
+
+    @property
+    def master_username(self) -> SecretKey: ...
+
+    @property
+    def master_password(self) -> SecretKey: ...
+
+    @property
+    def app_password_secret_arn(self) -> pulumi.Input[str]: ...
+
+    @property
+    def ca_bundle_path(self) -> str:
+        """Where the client image keeps the RDS CA bundle (the web image: service/Dockerfile)."""
 
 
 # The command of the db-init container: the role runner the web image holds (service/ is /app).
@@ -359,9 +377,14 @@ def nginx_container(image: pulumi.Input[str], real_ip_from: str) -> ContainerSpe
 class Entrance(Protocol):
     """The load balancer in front of nginx (what PublicEntrance gives)."""
 
-    load_balancer_arn: pulumi.Output[str]
-    target_group_arn: pulumi.Output[str]
-    security_group_id: pulumi.Output[str]
+    @property
+    def load_balancer_arn(self) -> pulumi.Output[str]: ...
+
+    @property
+    def target_group_arn(self) -> pulumi.Output[str]: ...
+
+    @property
+    def security_group_id(self) -> pulumi.Output[str]: ...
 
 
 def nginx_target(entrance: Entrance) -> LoadBalancerTarget:

@@ -32,24 +32,59 @@ from stack.postgres_version import POSTGRES_MAJOR
 class DatabaseSettings(Protocol):
     """The stack settings the database follows (stack.settings.StackSettings has them)."""
 
-    region: str
-    database: str
-    database_name: str
-    database_user: str
-    backup_retention_days: int
-    base_backup_time: str
-    archive_timeout_seconds: int
-    restore_drill_schedule: str
-    cpu_architecture: str
-    break_glass_role_name: str
-    efs_throughput_mode: str
-    db_instance_class: str
-    db_allocated_storage_gb: int
-    db_max_allocated_storage_gb: int
-    db_multi_az: bool
-    db_backup_retention_days: int
-    db_apply_immediately: bool
-    log_retention_days: int
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def database(self) -> str: ...
+
+    @property
+    def database_name(self) -> str: ...
+
+    @property
+    def database_user(self) -> str: ...
+
+    @property
+    def backup_retention_days(self) -> int: ...
+
+    @property
+    def base_backup_time(self) -> str: ...
+
+    @property
+    def archive_timeout_seconds(self) -> int: ...
+
+    @property
+    def restore_drill_schedule(self) -> str: ...
+
+    @property
+    def cpu_architecture(self) -> str: ...
+
+    @property
+    def break_glass_role_name(self) -> str: ...
+
+    @property
+    def efs_throughput_mode(self) -> str: ...
+
+    @property
+    def db_instance_class(self) -> str: ...
+
+    @property
+    def db_allocated_storage_gb(self) -> int: ...
+
+    @property
+    def db_max_allocated_storage_gb(self) -> int: ...
+
+    @property
+    def db_multi_az(self) -> bool: ...
+
+    @property
+    def db_backup_retention_days(self) -> int: ...
+
+    @property
+    def db_apply_immediately(self) -> bool: ...
+
+    @property
+    def log_retention_days(self) -> int: ...
 
     @property
     def is_production(self) -> bool: ...
@@ -63,7 +98,8 @@ class DatabaseSettings(Protocol):
 class TaskLogs(Protocol):
     """What the task offers once it exists (FargateService has it)."""
 
-    log_group_names: Mapping[str, pulumi.Output[str]]
+    @property
+    def log_group_names(self) -> Mapping[str, pulumi.Output[str]]: ...
 
 
 class DrillHost(Protocol):
@@ -90,7 +126,7 @@ class StackDatabase:
     """The WAL archive's bucket (efs only)."""
     exports: dict[str, pulumi.Input[Any]] = field(default_factory=dict)
     """Stack outputs about the database, added to as the parts appear."""
-    backup_failure_metric: tuple[pulumi.Output[str], pulumi.Output[str]] | None = None
+    backup_failure_metric: tuple[str, str] | None = None
     """(namespace, metric name) counting the db container's failed backups, once watched."""
     db_signals: DbSignals | None = None
     """The db container's own metrics the alarms watch (efs only)."""
@@ -107,6 +143,14 @@ class StackDatabase:
     application role before web starts."""
     web_waits_for: dict[str, str] = field(default_factory=dict)
     """The web container's ``depends_on``: db HEALTHY, or db-init SUCCESS."""
+
+    @property
+    def resource(self) -> pulumi.Resource:
+        """The database as what other resources wait for (EfsPostgres and RdsPostgres are
+        components; PostgresDatabase describes only what the composition reads of them)."""
+        if not isinstance(self.database, pulumi.Resource):
+            raise TypeError(f"the database {self.database!r} is no Pulumi resource")
+        return self.database
 
     @property
     def bucket_arns(self) -> list[pulumi.Output[str]]:
@@ -206,7 +250,7 @@ def _managed(settings: DatabaseSettings, name: str, network: Any, images: Any) -
             engine_major_version=str(POSTGRES_MAJOR),
         ),
     )
-    exports = {
+    exports: dict[str, pulumi.Input[Any]] = {
         "database_address": database.address,
         "database_identifier": database.instance_identifier,
         "database_master_secret_arn": database.master_user_secret_arn,
@@ -273,7 +317,7 @@ def _in_task(settings: DatabaseSettings, name: str, network: Any, images: Any) -
             protect=production,
         ),
     )
-    exports = {
+    exports: dict[str, pulumi.Input[Any]] = {
         "efs_file_system_id": database.file_system_id,
         "backup_vault_name": database.backup_vault_name,
         "backup_bucket_name": backups.bucket_name,

@@ -6,6 +6,7 @@ Pure functions of the stack's settings and of what the components give; their te
 with plain stand-ins. ``__main__.py`` passes their results to the components.
 """
 
+from collections.abc import Mapping
 from typing import Protocol
 
 import pulumi
@@ -23,7 +24,8 @@ REQUESTS_PER_TASK_PER_MINUTE = 3000
 class AccessLogSettings(Protocol):
     """The stack settings the access logs follow (stack.settings.StackSettings has them)."""
 
-    access_log_retention_days: int
+    @property
+    def access_log_retention_days(self) -> int: ...
 
     @property
     def is_production(self) -> bool: ...
@@ -44,8 +46,11 @@ def access_log_args(settings: AccessLogSettings, name: str) -> AccessLogBucketAr
 class Entrance(Protocol):
     """The load balancer in front of the service (what PublicEntrance gives)."""
 
-    load_balancer_arn: pulumi.Output[str]
-    target_group_arn: pulumi.Output[str]
+    @property
+    def load_balancer_arn(self) -> pulumi.Output[str]: ...
+
+    @property
+    def target_group_arn(self) -> pulumi.Output[str]: ...
 
 
 def exec_command_line(region: str, cluster: str, service: str) -> str:
@@ -63,8 +68,11 @@ def exec_command_line(region: str, cluster: str, service: str) -> str:
 class RunningService(Protocol):
     """Where the task runs (what FargateService gives)."""
 
-    cluster_name: pulumi.Output[str]
-    service_name: pulumi.Output[str]
+    @property
+    def cluster_name(self) -> pulumi.Output[str]: ...
+
+    @property
+    def service_name(self) -> pulumi.Output[str]: ...
 
 
 def exec_command(task: RunningService, region: str) -> pulumi.Output[str]:
@@ -93,26 +101,43 @@ def deploy_events_command(task: RunningService, region: str) -> pulumi.Output[st
 class AlarmSettings(Protocol):
     """The stack settings the alarms follow (stack.settings.StackSettings has them)."""
 
-    region: str
-    efs_throughput_mode: str
-    alarm_email: str
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def efs_throughput_mode(self) -> str: ...
+
+    @property
+    def alarm_email(self) -> str: ...
 
 
 class Database(Protocol):
     """The database's parts the alarms watch (what stack.database.StackDatabase gives)."""
 
-    file_system_id: pulumi.Output[str] | None
-    backup_vault_name: pulumi.Output[str] | None
-    backup_failure_metric: tuple[pulumi.Output[str], pulumi.Output[str]] | None
-    db_instance: DbInstance | None
-    db_signals: DbSignals | None
+    @property
+    def file_system_id(self) -> pulumi.Output[str] | None: ...
+
+    @property
+    def backup_vault_name(self) -> pulumi.Output[str] | None: ...
+
+    @property
+    def backup_failure_metric(self) -> tuple[str, str] | None: ...
+
+    @property
+    def db_instance(self) -> DbInstance | None: ...
+
+    @property
+    def db_signals(self) -> DbSignals | None: ...
 
 
 class Task(RunningService, Protocol):
     """The running service and its cluster (what FargateService gives)."""
 
-    cluster_arn: pulumi.Output[str]
-    log_group_names: dict[str, pulumi.Output[str]]
+    @property
+    def cluster_arn(self) -> pulumi.Output[str]: ...
+
+    @property
+    def log_group_names(self) -> Mapping[str, pulumi.Output[str]]: ...
 
 
 def alarm_args(

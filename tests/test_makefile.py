@@ -108,7 +108,7 @@ def test_the_local_install_shows_pip_s_progress_and_reads_requirements_local(rul
 
 def test_the_full_virtualenv_builds_on_the_local_one(rules):
     assert ".venv/.local-installed" in rules[".venv/.installed"][0]
-    assert "-r local.txt" in (REPO_ROOT / "requirements" / "dev.txt").read_text()
+    assert "-r local.in" in (REPO_ROOT / "requirements" / "dev.in").read_text()
 
 
 def test_requirements_local_names_no_tool_make_local_does_not_run():

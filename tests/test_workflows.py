@@ -13,6 +13,7 @@ from components import ServiceImagesArgs
 from stack.containers import image_args
 from stack.paths import REPO_ROOT
 from stack.settings import StackSettings, load_settings, read_stack_file
+from tests.locks import lock_pins
 from tests.workflow_files import WORKFLOWS, action, image_builds, load, steps, uses, workflows
 
 
@@ -184,11 +185,12 @@ def test_preview_and_up_run_the_policy_pack_with_what_it_needs(name: str, job: s
     assert (REPO_ROOT / "policy" / "PulumiPolicy.yaml").is_file()
     installs = " ".join(s.get("run", "") for s in steps(workflow, job))
     assert "-r policy/requirements.txt" in installs
-    pinned = (REPO_ROOT / "policy" / "requirements.txt").read_text()
-    assert re.search(r"^pulumi-policy==\d+\.\d+\.\d+$", pinned, re.MULTILINE)
+    assert "--require-hashes" in installs
+    policy_pins = lock_pins(REPO_ROOT / "policy" / "requirements.txt")
+    assert re.fullmatch(r"\d+\.\d+\.\d+", policy_pins["pulumi-policy"])
     # The pack's own virtualenv is the program's, which the same step creates.
     assert "virtualenv: ../.venv" in (REPO_ROOT / "policy" / "PulumiPolicy.yaml").read_text()
-    assert "-r ../policy/requirements.txt" in (REPO_ROOT / "requirements" / "dev.txt").read_text()
+    assert "-r ../policy/requirements.in" in (REPO_ROOT / "requirements" / "dev.in").read_text()
 
 
 DEPLOYING = REPO_ROOT / "docs" / "deploying.md"

@@ -5,6 +5,7 @@ What is declared comes from the pure functions of :mod:`components.entrance.load
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -200,13 +201,7 @@ class PublicEntrance(pulumi.ComponentResource):
                 aws.route53.Record(
                     validation_record_resource_name(name, index),
                     zone_id=zone.zone_id,
-                    **validation_record_settings(
-                        certificate.domain_validation_options.apply(
-                            lambda options, validated_name=validated_name: option_for(
-                                validated_name, options
-                            )
-                        )
-                    ),
+                    **validation_record_settings(_validation_option(certificate, validated_name)),
                     opts=child,
                 )
                 for index, validated_name in enumerate(
@@ -239,7 +234,7 @@ class PublicEntrance(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            forwarding = [https, site_rule]
+            forwarding: list[aws.lb.Listener | aws.lb.ListenerRule] = [https, site_rule]
             aws.lb.Listener(
                 f"{name}-http",
                 load_balancer_arn=balancer.arn,
@@ -288,3 +283,10 @@ class PublicEntrance(pulumi.ComponentResource):
                 "security_group_id": self.security_group_id,
             }
         )
+
+
+def _validation_option(certificate: aws.acm.Certificate, domain_name: str) -> pulumi.Output[Any]:
+    """The certificate's validation option for ``domain_name``, once the certificate exists."""
+    return certificate.domain_validation_options.apply(
+        lambda options: option_for(domain_name, options)
+    )

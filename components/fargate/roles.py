@@ -188,7 +188,9 @@ def exec_logging_statements(logging: ExecSessionLogging) -> list[dict[str, Any]]
 def _streams_of(log_group_arn: pulumi.Input[str]) -> pulumi.Input[str]:
     if isinstance(log_group_arn, str):
         return log_stream_arn(log_group_arn)
-    return pulumi.Output.from_input(log_group_arn).apply(log_stream_arn)
+    # concat of one input is that input as an Output[str] (from_input cannot infer its type
+    # from an Awaitable | Output)
+    return pulumi.Output.concat(log_group_arn).apply(log_stream_arn)
 
 
 def exec_log_key_policy(account_id: str, region: str, log_group_name: str) -> str:

@@ -126,7 +126,10 @@ def alarm_specs(
     balancer = {"LoadBalancer": load_balancer}
     targets = {"LoadBalancer": load_balancer, "TargetGroup": target_group}
     service = {"ClusterName": cluster_name, "ServiceName": service_name}
-    file_system = {"FileSystemId": file_system_id}
+    # without a file system no EFS alarm is kept (below), so its dimensions stay empty
+    file_system: dict[str, pulumi.Input[str]] = (
+        {"FileSystemId": file_system_id} if file_system_id is not None else {}
+    )
     namespace, metric_name = backup_failure_metric or ("", "")
     specs = [
         AlarmSpec(
@@ -274,7 +277,7 @@ def dashboard_body(specs: Sequence[AlarmSpec], region: str) -> dict[str, Any]:
     """One graph per alarm's metric, two to a row, each with its threshold drawn in."""
     widgets = []
     for index, spec in enumerate(specs):
-        metric = [spec.namespace, spec.metric_name]
+        metric: list[pulumi.Input[str]] = [spec.namespace, spec.metric_name]
         for name, value in spec.dimensions.items():
             metric += [name, value]
         stat = spec.extended_statistic or spec.statistic

@@ -58,7 +58,11 @@ def value_of_type(annotation: Any, value: Any) -> Any:
         # an awaitable or Output of X.
         members = [member for member in typing.get_args(annotation) if _is_plain(member)]
         return value_of_type(members[0], value) if len(members) == 1 else value
-    if dataclasses.is_dataclass(annotation) and isinstance(value, Mapping):
+    if (
+        isinstance(annotation, type)
+        and dataclasses.is_dataclass(annotation)
+        and isinstance(value, Mapping)
+    ):
         return args_from_inputs(annotation, value)
     if origin in _SEQUENCES and isinstance(value, Sequence) and not isinstance(value, str):
         (item,) = typing.get_args(annotation)[:1] or (Any,)

@@ -24,7 +24,7 @@ import inspect
 import json
 import sys
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pulumi
@@ -97,6 +97,27 @@ def filled_from_depends_on(annotation: Any) -> bool:
     return origin is Sequence and arguments == (pulumi.Resource,)
 
 
+def _depends_on(options: pulumi.ResourceOptions | None) -> list[pulumi.Resource]:
+    """The resources of the caller's ``dependsOn`` (the engine sends a list, or nothing)."""
+    value = options.depends_on if options else None
+    if value is None:
+        return []
+    if isinstance(value, pulumi.Resource):
+        return [value]
+    if isinstance(value, Sequence) and all(isinstance(item, pulumi.Resource) for item in value):
+        return [item for item in value if isinstance(item, pulumi.Resource)]
+    raise TypeError(f"dependsOn must be resources, got {value!r}")
+
+
+# Every package component is constructed as (name, args, opts), not as ComponentResource's own
+# (type token, name, props, opts): the cast says so, which a type[ComponentResource] cannot.
+_Constructor = Callable[[str, Any, pulumi.ResourceOptions | None], pulumi.ComponentResource]
+
+
+def _constructor(component: type[pulumi.ComponentResource]) -> _Constructor:
+    return typing.cast(_Constructor, component)
+
+
 def _dataclass_fields(typ: type) -> dict[str, dataclasses.Field]:
     return {f.name: f for f in dataclasses.fields(typ)} if dataclasses.is_dataclass(typ) else {}
 
@@ -111,7 +132,7 @@ class PackageAnalyzer(Analyzer):
     """Pulumi's analyzer, reading dataclass defaults as optional and leaving out the fields
     :func:`filled_from_depends_on` names."""
 
-    def analyze_property(self, arg, typ, name, **kwargs) -> PropertyDefinition:  # type: ignore[no-untyped-def,override]
+    def analyze_property(self, arg, typ, name, **kwargs) -> PropertyDefinition:
         field = _dataclass_fields(typ).get(name)
         if field is not None and filled_from_depends_on(field.type):
             return PropertyDefinition()  # a placeholder, dropped by analyze_type below
@@ -120,7 +141,7 @@ class PackageAnalyzer(Analyzer):
             definition.optional = True
         return definition
 
-    def analyze_type(self, typ, *, is_component_output):  # type: ignore[no-untyped-def,override]
+    def analyze_type(self, typ, *, is_component_output):
         properties, mapping = super().analyze_type(typ, is_component_output=is_component_output)
         fields = _dataclass_fields(typ)
         hidden = {
@@ -170,14 +191,14 @@ class PackageProvider(ComponentProvider):
         component, definition = self._components[class_name], self._component_defs[class_name]
         values = dict(self.map_inputs(inputs, definition))
         args_type = inspect.get_annotations(component.__init__)["args"]
-        depends_on = list((options.depends_on if options else None) or [])
+        depends_on = _depends_on(options)
         for field in dataclasses.fields(args_type):
             if filled_from_depends_on(field.type) and depends_on:
                 values[field.name] = depends_on
         try:
             # Building the Args runs their checks: a wrong input fails here, with the message
             # a Python program gets, and the engine shows it as the component's error.
-            instance = component(name, args_from_inputs(args_type, values), options)  # type: ignore[call-arg]
+            instance = _constructor(component)(name, args_from_inputs(args_type, values), options)
         except Exception as error:
             raise ComponentInitError(error) from error
         state = {

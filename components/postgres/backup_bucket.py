@@ -214,7 +214,7 @@ class PostgresBackupBucket(pulumi.ComponentResource):
                     ),
                 )
             ],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[private.versioning]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=private.lifecycle_waits_for),
         )
 
         self.prefix = args.prefix

@@ -61,16 +61,27 @@ PASSWORD_LENGTH = 40
 class PostgresDatabase(Protocol):
     """What the composition needs from any Postgres provider (container on EFS, or RDS)."""
 
-    database_url: pulumi.Output[str]
-    """postgres://USER:PASSWORD@HOST:5432/DB, a Pulumi secret."""
-    database_url_secret_arn: pulumi.Output[str]
-    """Secrets Manager ARN holding ``database_url`` (for the web container's ``secrets``)."""
-    containers: Sequence[ContainerSpec]
-    """Containers to add to the task (none for a managed database)."""
-    volumes: Sequence[Volume]
-    task_role_statements: Sequence[Mapping[str, Any]]
-    client_security_group_id: pulumi.Output[str]
-    """Attach to whatever connects (the task)."""
+    @property
+    def database_url(self) -> pulumi.Output[str]:
+        """postgres://USER:PASSWORD@HOST:5432/DB, a Pulumi secret."""
+
+    @property
+    def database_url_secret_arn(self) -> pulumi.Output[str]:
+        """Secrets Manager ARN holding ``database_url`` (for the web container's ``secrets``)."""
+
+    @property
+    def containers(self) -> Sequence[ContainerSpec]:
+        """Containers to add to the task (none for a managed database)."""
+
+    @property
+    def volumes(self) -> Sequence[Volume]: ...
+
+    @property
+    def task_role_statements(self) -> Sequence[Mapping[str, Any]]: ...
+
+    @property
+    def client_security_group_id(self) -> pulumi.Output[str]:
+        """Attach to whatever connects (the task)."""
 
     @property
     def required_endpoints(self) -> frozenset[str]: ...

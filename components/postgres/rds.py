@@ -207,7 +207,7 @@ class RdsPostgres(pulumi.ComponentResource):
         log_groups = [
             aws.cloudwatch.LogGroup(
                 f"{name}-{log}-logs",
-                name=identifier.apply(lambda value, index=index: log_group_names(value)[index]),
+                name=_log_group_name(identifier, index),
                 retention_in_days=args.log_retention_days,
                 opts=child,
             )
@@ -284,7 +284,7 @@ class RdsPostgres(pulumi.ComponentResource):
         self.database_url_secret_arn = url_secret.arn
         self.app_password_secret_arn = app_password.arn
         self.master_user_secret_arn = instance.master_user_secrets.apply(
-            lambda secrets: secrets[0].secret_arn if secrets else ""
+            lambda secrets: (secrets[0].secret_arn or "") if secrets else ""
         )
         self.master_username = SecretKey(self.master_user_secret_arn, MASTER_SECRET_USERNAME_KEY)
         self.master_password = SecretKey(self.master_user_secret_arn, MASTER_SECRET_PASSWORD_KEY)
@@ -310,3 +310,8 @@ class RdsPostgres(pulumi.ComponentResource):
         """Secrets Manager: the task reads ``DATABASE_URL`` from it at start. The instance is
         reached inside the VPC, never through the RDS API."""
         return frozenset({"secretsmanager"})
+
+
+def _log_group_name(identifier: pulumi.Output[str], index: int) -> pulumi.Output[str]:
+    """The name of the instance's ``index``-th exported log, once its identifier exists."""
+    return identifier.apply(lambda value: log_group_names(value)[index])

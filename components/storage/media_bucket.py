@@ -66,7 +66,7 @@ class MediaBucket(pulumi.ComponentResource):
                         ),
                     )
                 ],
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[private.versioning]),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=private.lifecycle_waits_for),
             )
 
         self.bucket_name = bucket.bucket

@@ -27,6 +27,11 @@ class PrivateBucket:
     policy: aws.s3.BucketPolicy
     """The bucket policy: what a writer that AWS checks the policy of must wait for."""
 
+    @property
+    def lifecycle_waits_for(self) -> list[pulumi.Resource]:
+        """The ``depends_on`` of a lifecycle configuration: the versioning, if any."""
+        return [self.versioning] if self.versioning is not None else []
+
 
 # The statements a bucket's policy adds to the TLS-only one: a function of the bucket's ARN and
 # its objects' ARN (``<arn>/*``), which are not known before the bucket exists.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from stack.paths import REPO_ROOT, SERVICE_DIR
+from tests.locks import lock_entries
 
 DOCKERFILES = ["Dockerfile", "Dockerfile.db", "Dockerfile.nginx"]
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
@@ -124,13 +125,12 @@ def test_the_db_image_starts_postgres_behind_the_lock_guard():
 def test_the_db_image_carries_barman_cloud_pinned_as_make_local_installs_it():
     lines = instructions("Dockerfile.db")
     install = next(line for line in lines if "/opt/barman/bin/pip install" in line)
-    assert "--no-deps -r /tmp/requirements-barman.txt" in install
+    assert "--no-deps --require-hashes -r /tmp/requirements-barman.txt" in install
     assert "COPY db/requirements-barman.txt /tmp/requirements-barman.txt" in lines
     assert "ENV PATH=/opt/barman/bin:$PATH" in lines
-    requirements = (SERVICE_DIR / "db" / "requirements-barman.txt").read_text().splitlines()
-    pinned = [line for line in requirements if line and not line.startswith("#")]
-    assert all("==" in line for line in pinned), pinned
-    assert any(line.startswith("barman==") for line in pinned)
+    pinned = lock_entries(SERVICE_DIR / "db" / "requirements-barman.txt")
+    assert "barman" in pinned
+    assert all(entry.hashes for entry in pinned.values()), pinned
 
 
 def stages(dockerfile: str) -> list[list[str]]:

@@ -5,8 +5,6 @@ wheels `make local` and the tests start)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from components.postgres.rds_parameters import ENGINE_MAJOR_VERSION
@@ -18,6 +16,7 @@ from stack.postgres_version import (
     PREVIOUS_MAJOR,
     RDS_PARAMETER_GROUP_FAMILY,
 )
+from tests.locks import lock_pins
 from tools.local.postgres_server import postgres_bin_dir, server_major
 from tools.local.system import LocalSetupError
 
@@ -33,8 +32,7 @@ def from_lines() -> list[str]:
 
 
 def pinned_wheels() -> dict[str, str]:
-    text = (REPO_ROOT / "requirements" / "postgres.txt").read_text()
-    return dict(re.findall(r"^([a-z0-9-]+)==(\S+)$", text, flags=re.MULTILINE))
+    return lock_pins(REPO_ROOT / "requirements" / "postgres.txt")
 
 
 def test_the_pin_names_consecutive_majors_and_images_of_those_majors():

@@ -362,11 +362,11 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
     if recycling and deployed:
         notes.append(
             f"- gunicorn replaced {results.worker_recycles} workers that reached max_requests "
-            "(2000 + jitter, service/gunicorn.conf.py) while the table above was measured; a new "
-            "worker imports Django and starts with an empty page cache. Never recycling them "
-            f"served {rps(recycling[1].rps)} timeline and {rps(recycling[2].rps)} /healthz "
-            f"requests/s against {rps(deployed[1].rps)} and {rps(deployed[2].rps)} with "
-            "recycling: a larger GUNICORN_MAX_REQUESTS is worth considering for a busy task."
+            "(service/gunicorn.conf.py) while the table above was measured; a new worker "
+            "imports Django and starts with an empty page cache. Never recycling them served "
+            f"{rps(recycling[1].rps)} timeline and {rps(recycling[2].rps)} /healthz requests/s "
+            f"against {rps(deployed[1].rps)} and {rps(deployed[2].rps)} with recycling "
+            '(docs/DESIGN.md, "gunicorn\'s workers", explains the setting).'
         )
     notes.append(
         "- wrk, nginx, gunicorn and Postgres compete for the same cores here; on Fargate only "

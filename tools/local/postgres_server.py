@@ -38,7 +38,8 @@ def install_dir() -> Path:
 def _install(target: Path) -> None:
     step = [
         sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "--no-deps", "--upgrade", "--target", str(target), "-r", str(REQUIREMENTS),
+        "--no-deps", "--require-hashes", "--upgrade", "--target", str(target),
+        "-r", str(REQUIREMENTS),
     ]  # fmt: skip
     result = subprocess.run(step, capture_output=True, text=True, check=False)
     if result.returncode != 0:

@@ -108,7 +108,8 @@ class SharedVirtualenv:
             [str(SYSTEM_PYTHON), "-m", "venv", "--clear", str(target)],
             [
                 str(target / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                "--disable-pip-version-check", *self.pip_options, "-r", str(self.requirements),
+                "--disable-pip-version-check", "--require-hashes", *self.pip_options,
+                "-r", str(self.requirements),
             ],
         ]  # fmt: skip
         for step in steps:

@@ -18,6 +18,7 @@ import pytest
 
 import components
 from stack.paths import REPO_ROOT
+from tests.locks import lock_pins
 
 COPIED_FOLDERS = ("components", "tools", "examples")
 COMPONENT_DIR = REPO_ROOT / "components"
@@ -109,12 +110,7 @@ def test_components_build_as_a_wheel_without_the_offline_runner(tmp_path):
 
 
 def pinned_versions() -> dict[str, str]:
-    pins = {}
-    for line in (REPO_ROOT / "requirements.txt").read_text().splitlines():
-        name, separator, version = line.split("#")[0].strip().partition("==")
-        if separator:
-            pins[name.lower()] = version
-    return pins
+    return lock_pins(REPO_ROOT / "requirements.txt")
 
 
 def test_each_dependency_s_lower_bound_is_the_version_the_tests_run():

@@ -34,6 +34,7 @@ from components.package.provider import (
 from components.postgres.container_env import WalArchive
 from components.postgres.efs import EfsPostgres, EfsPostgresArgs
 from stack.paths import REPO_ROOT
+from tests.locks import input_pins, lock_pins
 from tests.stack_runs import SERVICE, run_component
 
 SNAPSHOT = Path(__file__).with_name("package_schema.json")
@@ -147,16 +148,10 @@ def test_the_plugin_directory_runs_as_pulumi_runs_it():
 
 
 def test_the_plugin_pins_what_the_repository_pins():
-    def pins(path: Path) -> dict[str, str]:
-        found = {}
-        for line in path.read_text().splitlines():
-            name, separator, version = line.split("#")[0].strip().partition("==")
-            if separator:
-                found[name] = version
-        return found
-
-    plugin = pins(REPO_ROOT / "components" / "requirements.txt")
-    repository = pins(REPO_ROOT / "requirements.txt")
+    # the plugin's input asks for the program's versions (its lock takes the rest of the
+    # program's lock: tests/test_locks.py)
+    plugin = input_pins(REPO_ROOT / "components" / "requirements.in")
+    repository = lock_pins(REPO_ROOT / "requirements.txt")
     assert plugin == {name: repository[name] for name in plugin}
     assert set(plugin) == {"pulumi", "pulumi-aws", "pulumi-awsx", "pulumi-random"}
 
