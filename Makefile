@@ -34,7 +34,7 @@ $(CHECKOV_VENV)/.installed: requirements/checkov.txt
 
 # barman-cloud (the db container's backup tool) for the local Postgres: tools/local/backup_tools.py.
 BARMAN_TOOLS := $(VENV)/.barman-installed
-$(BARMAN_TOOLS): service/db/requirements-barman.txt $(VENV)/.local-installed
+$(BARMAN_TOOLS): components/images/db/requirements-barman.txt $(VENV)/.local-installed
 	@echo "make local: installing barman-cloud, the db container's backup tool"
 	$(PY) -m tools.local.backup_tools >/dev/null
 	touch $@

@@ -14,6 +14,7 @@ import dataclasses
 import pulumi
 
 import components
+import stack.commands as commands
 import stack.containers as service
 import stack.operations as operations
 from components import PublicEntrance, PublicEntranceArgs
@@ -21,6 +22,7 @@ from stack.database import database_for
 from stack.settings import EGRESS_NAT, settings_of_this_run
 
 settings = settings_of_this_run()  # every setting checked before any resource
+app = settings.app  # the Django project deployed: its code, image, modules, commands
 name = f"tw-{pulumi.get_stack()}"
 production = settings.is_production
 # Every IAM role and user carries the boundary the deploy role requires
@@ -50,7 +52,7 @@ entrance = PublicEntrance(
         vpc_cidr=settings.vpc_cidr,
         public_subnet_ids=network.public_subnet_ids,
         target_port=service.NGINX_PORT,
-        health_check_path="/healthz",
+        health_check_path=app.health_path,
         deregistration_delay=service.DEREGISTRATION_DELAY,  # fits gunicorn's graceful timeout
         domain=settings.domain,
         hosted_zone=settings.hosted_zone,
@@ -61,7 +63,8 @@ entrance = PublicEntrance(
 firewall = service.web_firewall(f"{name}-waf", settings, entrance.load_balancer_arn)
 # --- images, data, secrets, mail ------------------------------------------------------------
 images = components.ServiceImages(
-    name, service.image_args(settings.cpu_architecture, production, settings.managed_database)
+    name,
+    service.image_args(settings.cpu_architecture, production, settings.managed_database, app),
 )
 data = database_for(settings, name, network, images)  # efs (in the task) or rds
 database = data.database
@@ -70,21 +73,29 @@ secret_key = components.GeneratedSecret(
     f"{name}-django-secret-key", components.GeneratedSecretArgs("Django SECRET_KEY", length=64)
 )
 mail = service.ses_mail(f"{name}-mail", settings)  # None, with a warning, without mailFrom
-# --- the task: nginx -> web (-> db, or after db-init) -----------------------------------------
+app_secrets = commands.app_secrets(name, app, protect=production)  # values set by the operator
+# --- the task: nginx -> web -> release (-> db, or after db-init); the scheduler with efs --------
+web = service.web_container(
+    settings,
+    image=images.image_uris["web"],
+    load_balancer_dns_name=entrance.dns_name,
+    media_bucket_name=media.bucket_name,
+    smtp=mail,
+    secret_key_arn=secret_key.arn,
+    database_url_secret_arn=database.database_url_secret_arn,
+    waits_for=data.web_waits_for,  # the release step waits for it: db HEALTHY, or db-init SUCCESS
+    app=app,
+    app_secret_arns=app_secrets,
+)
+in_task_schedules = app.schedules and not settings.managed_database  # rds: EventBridge Scheduler
 containers = service.task_containers(
     service.nginx_container(images.image_uris["nginx"], real_ip_from=settings.vpc_cidr),
-    service.web_container(
-        settings,
-        image=images.image_uris["web"],
-        load_balancer_dns_name=entrance.dns_name,
-        media_bucket_name=media.bucket_name,
-        smtp=mail,
-        secret_key_arn=secret_key.arn,
-        database_url_secret_arn=database.database_url_secret_arn,
-        waits_for=data.web_waits_for,  # db HEALTHY, or db-init (the RDS role) SUCCESS
-    ),
+    commands.after_release(web),
+    commands.release_container(web, app),
+    *([commands.scheduler_container(web, app.schedules)] if in_task_schedules else []),
     *data.containers,
     managed_database=settings.managed_database,
+    app=app,
 )
 task_args = components.FargateServiceArgs(
     vpc_id=network.vpc_id,
@@ -124,6 +135,14 @@ ready = [network, entrance, endpoints, database, secret_key, *filter(None, [mail
 task_args = dataclasses.replace(task_args, egress=endpoints.client_egress, ready_after=ready)
 task = components.FargateService(name, task_args)
 data.watch(name, task)  # efs: a metric counts the db container's failed backups
+if settings.managed_database:  # the task definition, run with web's command overridden
+    commands.rds_schedules(
+        name,
+        app.schedules,
+        task,
+        network.private_subnet_ids,
+        [database.client_security_group_id],
+    )  # its role carries the boundary like every other (bound_every_identity above)
 alarms = components.ServiceAlarms(
     f"{name}-alarms", operations.alarm_args(settings, entrance, task, data)
 )

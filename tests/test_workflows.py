@@ -142,7 +142,7 @@ def dependabot_directories(ecosystem: str) -> set[str]:
     [
         ("pip", ("**/requirements*.txt", "requirements/*.txt")),
         # dependabot-core docker/lib/dependabot/docker/file_fetcher.rb matches every file whose
-        # name contains "dockerfile" (DOCKER_REGEXP), so Dockerfile.db and Dockerfile.nginx too
+        # name contains "dockerfile" (DOCKER_REGEXP)
         ("docker", ("**/Dockerfile*",)),
         ("npm", ("**/package.json",)),
     ],

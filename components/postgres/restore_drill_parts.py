@@ -4,7 +4,8 @@ statements and its two alarms. Pure functions, not yet declared by the stack: Ev
 the task's roles to ECS (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html),
 and the deploy boundary (tools/plan/deploy_boundary.py) gives no role of the stack any IAM action.
 
-The drill is the db image run with ``postgres-restore-drill`` (service/db/restore_drill.py): it
+The drill is the db image run with ``postgres-restore-drill``
+(components/images/db/restore_drill.py): it
 restores the backup bucket's newest base backup and WAL into the task's ephemeral storage and
 prints one CloudWatch embedded-metric line, which the awslogs driver ships to CloudWatch Logs,
 where the metrics are extracted: no endpoint beyond the logs one the task already uses.

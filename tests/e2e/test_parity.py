@@ -460,9 +460,9 @@ def test_a_drift_is_reported_with_the_name_of_what_differs(prod_stack: StackReco
     mirror["web"]["environment"]["DATABASE_URL"] = "postgres://u:p@localhost:5432/d"
     assert differences(containers, dockerfiles, mirror) == []
     # What the db image sets itself (`ENV PGDATA=...`) need not be repeated in compose.
-    assert "PGDATA" in image_environment_names("service/Dockerfile.db")
+    assert "PGDATA" in image_environment_names("components/images/db/Dockerfile")
     # Only the image's own stage counts, not the stages that build its static files.
-    nginx_image = image_environment_names("service/Dockerfile.nginx")
+    nginx_image = image_environment_names("components/images/nginx/Dockerfile")
     assert "NGINX_STATIC_ROOT" in nginx_image
     assert "DJANGO_STATIC_ROOT" not in nginx_image
     without_image_variable = json.loads(json.dumps(mirror))
