@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv browser-deps screens local-venv test lint format local backup restore restore-drill plan bench
+.PHONY: help venv browser-deps screens local-venv test lint format local backup restore restore-drill plan bench manage
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -90,6 +90,9 @@ bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md 
 	bash tools/bench/install-wrk.sh
 	@$(MAKE) --no-print-directory venv
 	$(PY) -m tools.bench
+
+manage: ## a management command in a deployed stack: STACK=prod ARGS="createsuperuser"
+	$(PY) -m tools.ops.manage --stack $(STACK) -- $(ARGS)
 
 plan: venv ## offline plan of STACK (default prod): resources, monthly cost, policy findings
 	$(PY) -m tools.plan --stack $(STACK)
