@@ -93,6 +93,7 @@ containers = service.task_containers(
     commands.after_release(web),
     commands.release_container(web, app),
     *([commands.scheduler_container(web, app.schedules)] if in_task_schedules else []),
+    *([commands.worker_container(web, app)] if app.worker else []),
     *data.containers,
     managed_database=settings.managed_database,
     app=app,

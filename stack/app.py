@@ -53,6 +53,7 @@ FIELDS = (
     "webMemory",
     "release",
     "schedules",
+    "worker",
 )
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,127}$")
@@ -85,6 +86,9 @@ class AppSettings:
     """``manage.py`` arguments of the release step, run before web starts in every task."""
     schedules: tuple[Schedule, ...] = ()
     """Management commands run on a schedule."""
+    worker: tuple[str, ...] = ()
+    """``manage.py`` arguments of a background worker beside web in every task (django-tasks'
+    database backend: ``db_worker``); empty: none."""
 
     @property
     def generic_image(self) -> bool:
@@ -276,4 +280,5 @@ def parse_app(
         web_memory=web_memory,
         release=_command(raw.get("release", list(DEFAULT_RELEASE)), "release"),
         schedules=_schedules(raw),
+        worker=_command(raw["worker"], "worker") if raw.get("worker") else (),
     )

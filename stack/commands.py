@@ -11,6 +11,7 @@
 - **Schedules, rds.** EventBridge Scheduler starts the service's task definition with the web
   container's command overridden (:func:`scheduled_task_input`); the database is reachable from
   any task in the client security group.
+- **Worker.** With ``app.worker``, a ``worker`` container of the web image runs it beside web.
 - **Secrets.** Each name of ``app.secrets`` is a Secrets Manager secret ``<name>/app/<NAME>``
   without a value; the operator puts one (docs/operations.md), the task reads it at start.
 
@@ -33,7 +34,7 @@ from components.fargate.memory import MemoryNeed
 from stack.app import AppSettings
 from stack.schedules import Schedule
 
-RELEASE, SCHEDULER = "release", "scheduler"
+RELEASE, SCHEDULER, WORKER = "release", "scheduler", "worker"
 # The release step and the scheduler run one management command at a time: a small fixed part
 # of the task's memory, so neither takes web's share (components/fargate/memory.py). A Django
 # process running `migrate` holds well under 100 MiB; 112 still fits the smallest task with
@@ -97,6 +98,23 @@ def scheduler_container(web: ContainerSpec, schedules: Sequence[Schedule]) -> Co
         essential=False,
         depends_on={RELEASE: "SUCCESS"},
         memory=COMMAND_MEMORY,
+    )
+
+
+def worker_container(web: ContainerSpec, app: AppSettings) -> ContainerSpec:
+    """A background worker beside web (``app.worker``, e.g. django-tasks' ``db_worker``, which
+    takes its tasks from the database, so it needs no other service). Web's image, environment
+    and memory need (a share like web's: it runs the same code), after the release step. Not
+    essential: its exit must not stop the task, which with ``database: efs`` holds Postgres;
+    its log is the place to watch."""
+    return replace(
+        web,
+        name=WORKER,
+        port=None,
+        command=manage(app.worker),
+        health_check=None,
+        essential=False,
+        depends_on={RELEASE: "SUCCESS"},
     )
 
 

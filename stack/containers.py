@@ -24,7 +24,7 @@ from components import (
 from components.fargate.memory import MemoryNeed
 from components.fargate.service import ARM64
 from stack.app import DEMO_APP, AppSettings
-from stack.commands import RELEASE, SCHEDULER
+from stack.commands import RELEASE, SCHEDULER, WORKER
 from stack.contract import DB, DB_INIT, TASK_CONTRACTS, WEB
 
 NGINX_PORT, WEB_PORT = 8080, 8000
@@ -406,7 +406,7 @@ def nginx_target(entrance: Entrance) -> LoadBalancerTarget:
 
 
 # The app's command containers run the web image with web's environment (stack/commands.py).
-COMMAND_CONTAINERS = (RELEASE, SCHEDULER)
+COMMAND_CONTAINERS = (RELEASE, SCHEDULER, WORKER)
 
 
 def task_containers(
@@ -416,9 +416,9 @@ def task_containers(
 ) -> list[ContainerSpec]:
     """The task's containers, each checked against its contract (stack/contract.py): nginx,
     web and db, or with ``managed_database`` (Postgres outside the task) nginx, web and
-    db-init, each with exactly the variables the contract allows in AWS; the release step
-    and the scheduler (if any) with web's. The app's own environment and secrets (``app``)
-    are the app's to name, so outside the contract."""
+    db-init, each with exactly the variables the contract allows in AWS; the release step,
+    the scheduler and the worker (if any) with web's. The app's own environment and secrets
+    (``app``) are the app's to name, so outside the contract."""
     names = sorted(c.name for c in containers if c.name not in COMMAND_CONTAINERS)
     left_out = DB.container if managed_database else DB_INIT.container
     expected = sorted(n for n in TASK_CONTRACTS if n != left_out)

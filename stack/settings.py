@@ -232,7 +232,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("app", "app", "{}", lambda text, _: parse_app(text, TASK_CONTRACTS["web"].names),
             "the Django project to deploy, a mapping (`path`, `dockerfile`, `wsgi`, "
             "`settingsModule`, `healthPath`, `environment`, `secrets`, `webMemory`, `release`, "
-            "`schedules`); `{}`: the demo in `service/` (docs/DESIGN.md, the app slot)"),
+            "`schedules`, `worker`); `{}`: the demo in `service/` (docs/DESIGN.md, the app slot)"),
 )  # fmt: skip
 
 SETTING_NAMES = tuple(setting.name for setting in SETTINGS)

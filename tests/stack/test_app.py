@@ -95,6 +95,8 @@ def test_release_and_schedules_are_manage_py_arguments(tmp_path):
         schedules=[{"command": "clearsessions", "schedule": "rate(1 day)"}],
     )
     assert mine.release == ("migrate", "--noinput")
+    assert mine.worker == ()  # none unless named
+    assert app(tmp_path, **MINE, worker="db_worker").worker == ("db_worker",)
     assert [s.command for s in mine.schedules] == [("clearsessions",)]
     assert mine.schedules[0].every_seconds == 86400
 
@@ -134,6 +136,7 @@ BAD = {
     "health path": ({**MINE, "healthPath": "healthz"}, "app.healthPath", "starting with /"),
     "web memory": ({**MINE, "webMemory": 16}, "app.webMemory", "from 64 to 30720"),
     "shell in a command": ({**MINE, "release": "migrate; rm -rf /"}, "app.release", "only"),
+    "worker not a command": ({**MINE, "worker": {"command": "db_worker"}}, "app.worker", "list"),
     "schedule": (
         {**MINE, "schedules": [{"command": "clearsessions", "schedule": "0 3 * * *"}]},
         "app.schedules",

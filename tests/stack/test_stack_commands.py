@@ -137,3 +137,21 @@ def test_the_scheduler_input_and_policy_as_pure_values():
         "arn:aws:ecs:r:1:task-definition/tw-x",
     ]
     assert run_task["Condition"] == {"ArnLike": {"ecs:cluster": "arn:aws:ecs:r:1:cluster/tw-x"}}
+
+
+@pytest.mark.parametrize("config", [prod_config, scale_config], ids=["efs", "rds"])
+def test_a_worker_runs_beside_web_in_every_task_after_the_release_step(config):
+    recording = run_main(config(app=json.dumps({"worker": "db_worker --queue-name default"})))
+    by_name = containers(recording)
+    worker = by_name["worker"]
+    assert worker["command"] == ["python", "manage.py", "db_worker", "--queue-name", "default"]
+    assert worker["image"] == by_name["web"]["image"]
+    assert worker["essential"] is False  # its exit must not stop the task (and its Postgres)
+    assert worker["dependsOn"] == [{"containerName": "release", "condition": "SUCCESS"}]
+    assert secrets(worker)["DATABASE_URL"] == secrets(by_name["web"])["DATABASE_URL"]
+    # A share of the task's memory like web's, not the small fixed part of a one-off command.
+    assert worker["memory"] == by_name["web"]["memory"]
+
+
+def test_without_a_worker_there_is_none(efs):
+    assert "worker" not in containers(efs)
