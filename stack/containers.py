@@ -15,17 +15,22 @@ from components import (
     HealthCheck,
     LoadBalancerTarget,
     SecretKey,
-    ServiceImagesArgs,
     SesMail,
     SesMailArgs,
     WebFirewall,
     WebFirewallArgs,
 )
 from components.fargate.memory import MemoryNeed
-from components.fargate.service import ARM64
 from stack.app import DEMO_APP, AppSettings
 from stack.commands import RELEASE, SCHEDULER, WORKER
 from stack.contract import DB, DB_INIT, TASK_CONTRACTS, WEB
+
+# The images moved to stack/images.py; their names stay importable from here.
+from stack.images import DOCKERFILES as DOCKERFILES
+from stack.images import IMAGE_CONTEXT as IMAGE_CONTEXT
+from stack.images import PLATFORM_IMAGES as PLATFORM_IMAGES
+from stack.images import STATIC_IMAGE_ARG as STATIC_IMAGE_ARG
+from stack.images import image_args as image_args
 
 NGINX_PORT, WEB_PORT = 8080, 8000
 # Containers of the task share one loopback. By address: "localhost" may resolve to ::1 first,
@@ -56,18 +61,6 @@ NGINX_MEMORY = MemoryNeed(reservation=32, limit=64)
 WEB_MEMORY = MemoryNeed(reservation=DEMO_APP.web_memory, share=1)
 # EMAIL_PORT of a site that sends no mail: SES's STARTTLS port, the settings' own default.
 SMTP_PORT = 587
-# The images: the app's (web, from its code directory) and the platform's two, each built from
-# its own directory of the component package (components/images/), nginx from the web image's
-# static files.
-IMAGE_CONTEXT = DEMO_APP.path
-PLATFORM_IMAGES = {"nginx": "components/images/nginx", "db": "components/images/db"}
-DOCKERFILES = {
-    "nginx": f"{PLATFORM_IMAGES['nginx']}/Dockerfile",
-    "web": DEMO_APP.dockerfile,
-    "db": f"{PLATFORM_IMAGES['db']}/Dockerfile",
-}
-# The nginx image's build argument naming the image it copies /var/www/static from.
-STATIC_IMAGE_ARG = "STATIC_IMAGE"
 
 
 class WebSettings(Protocol):
@@ -177,33 +170,6 @@ def ses_mail(name: str, settings: EdgeSettings) -> SesMail | None:
             mail_from_subdomain=settings.mail_from_subdomain,
             dmarc_policy=settings.dmarc_policy,
         ),
-    )
-
-
-def image_args(
-    cpu_architecture: str,
-    production: bool,
-    managed_database: bool = False,
-    app: AppSettings = DEMO_APP,
-) -> ServiceImagesArgs:
-    """The images, built for the task's CPU architecture (``X86_64`` or ``ARM64``): all three,
-    or nginx and web when a managed database runs Postgres. web is the app's (its directory,
-    its Dockerfile or the generic one with its modules as build args); nginx and db are the
-    platform's. A production stack keeps its repositories' images when it is destroyed."""
-    platform = "linux/arm64" if cpu_architecture == ARM64 else "linux/amd64"
-    dockerfiles = {
-        container: app.dockerfile if container == "web" else dockerfile
-        for container, dockerfile in DOCKERFILES.items()
-        if not (managed_database and container == DB.container)
-    }
-    return ServiceImagesArgs(
-        app.path,
-        dockerfiles,
-        platform,
-        force_delete=not production,
-        contexts={name: PLATFORM_IMAGES[name] for name in dockerfiles if name in PLATFORM_IMAGES},
-        image_build_args={"web": app.build_args} if app.build_args else {},
-        built_from={"nginx": {STATIC_IMAGE_ARG: "web"}},
     )
 
 

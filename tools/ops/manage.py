@@ -16,8 +16,10 @@ Where it runs depends on where Postgres is (the stack's ``database`` setting):
   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html) and its exit
   code is this script's. ``--exec`` runs it in a serving task instead (interactive commands).
 
-Only the ``aws`` and ``pulumi`` CLIs are used (the stack's outputs name the cluster, service and
-log groups), so it works wherever they reach the AWS APIs, VPC endpoints included.
+Only the standard library and the ``aws`` and ``pulumi`` CLIs are used (the stack's outputs
+name the cluster, service and log groups, and say which database it has: an RDS stack exports
+``database_identifier``; its config names the region), so it works wherever they reach the AWS
+APIs, VPC endpoints included.
 """
 
 from __future__ import annotations
@@ -30,8 +32,6 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
-
-from stack.settings import load_settings, read_stack_file
 
 CONTAINER = "web"
 MARKER = "django-tw-manage-exit="
@@ -59,6 +59,16 @@ def aws(run: Runner, region: str, *arguments: str) -> dict:
 
 def stack_outputs(run: Runner, stack: str) -> dict:
     return json.loads(run(["pulumi", "stack", "output", "--json", "--stack", stack]))
+
+
+def stack_region(run: Runner, stack: str) -> str:
+    """``aws:region`` of the stack (required in every stack file)."""
+    return run(["pulumi", "config", "get", "aws:region", "--stack", stack]).strip()
+
+
+def managed_database(outputs: dict) -> bool:
+    """``database: rds``: the stack exports the instance (stack/database.py)."""
+    return "database_identifier" in outputs
 
 
 def remote_command(arguments: Sequence[str]) -> str:
@@ -181,12 +191,12 @@ def main(argv: Sequence[str] | None = None, run: Runner = run_cli) -> int:
     arguments = [a for a in options.arguments if a != "--"]
     if not arguments:
         parser.error('give manage.py\'s arguments: make manage STACK=prod ARGS="migrate --plan"')
-    settings = load_settings(read_stack_file(options.stack))
     try:
         outputs = stack_outputs(run, options.stack)
-        if settings.managed_database and not options.exec:
-            return run_as_task(run, settings.region, outputs, arguments)
-        return run_by_exec(run, settings.region, outputs, arguments)
+        region = stack_region(run, options.stack)
+        if managed_database(outputs) and not options.exec:
+            return run_as_task(run, region, outputs, arguments)
+        return run_by_exec(run, region, outputs, arguments)
     except ManageError as error:
         print(f"manage: {error}", file=sys.stderr)
         return 1

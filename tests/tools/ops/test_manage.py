@@ -1,9 +1,9 @@
 """tools/ops/manage.py, `make manage`: a one-off management command in a deployed stack, against
 fake `aws` and `pulumi` CLIs on PATH that answer as the real ones do and note every call.
 
-efs (Pulumi.prod.yaml): ECS Exec into the serving task, the exit status read off the marker.
-rds (Pulumi.scale.yaml): run-task with web's command overridden, wait, print its log, exit with
-its status."""
+efs: ECS Exec into the serving task, the exit status read off the marker.
+rds (the stack exports `database_identifier`): run-task with web's command overridden, wait,
+print its log, exit with its status."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ with calls.open("a") as log:
 answers = json.loads(Path({answers!r}).read_text())
 args = sys.argv[1:]
 if Path(sys.argv[0]).name == "pulumi":
-    print(json.dumps(answers["outputs"]))
+    print("ap-northeast-1" if args[:2] == ["config", "get"] else json.dumps(answers["outputs"]))
 elif args[:2] == ["ecs", "execute-command"]:
     print("Starting session with SessionId: ecs-execute-command-0abc")
     sys.stdout.write(answers["exec_output"])
@@ -99,6 +99,7 @@ def test_efs_runs_the_command_in_the_serving_task_and_exits_with_its_status(fake
     out = capfd.readouterr().out
     assert "Superuser created successfully." in out
     assert manage.MARKER not in out
+    assert call(received, "pulumi", "config", "get", "aws:region")[-1] == "prod"
     listed = call(received, "aws", "ecs", "list-tasks")
     assert option(listed, "--service-name") == OUTPUTS["service_name"]
     assert option(listed, "--region") == "ap-northeast-1"
@@ -130,6 +131,7 @@ def test_efs_with_no_running_task_says_so(fake_cli, capfd):
 
 
 def rds_answers(answers: dict, exit_code: int | None, stopped: str = "Essential container") -> None:
+    answers["outputs"] = {**OUTPUTS, "database_identifier": "tw-prod-db"}
     answers["ecs describe-services"] = {
         "services": [{"taskDefinition": TASK_DEFINITION, "networkConfiguration": NETWORK}]
     }
@@ -185,6 +187,7 @@ def test_rds_says_when_the_command_never_ran(fake_cli, capfd):
 
 def test_rds_with_exec_runs_in_a_serving_task(fake_cli):
     answers, write, received = fake_cli
+    rds_answers(answers, exit_code=0)
     answers["ecs list-tasks"] = {"taskArns": [TASK]}
     answers["exec_output"] = f"{manage.MARKER}0\n"
     write()
