@@ -89,6 +89,19 @@ class AppSettings:
     worker: tuple[str, ...] = ()
     """``manage.py`` arguments of a background worker beside web in every task (django-tasks'
     database backend: ``db_worker``); empty: none."""
+    own_healthcheck: bool = True
+    """The project has ``healthcheck.py`` beside ``manage.py`` (the demo does), which web's
+    container check runs; otherwise the check asks gunicorn's ``/livez`` itself."""
+
+    @property
+    def liveness_command(self) -> str:
+        """Web's container check: liveness of gunicorn, never the database (``/livez``, which
+        the Django side answers without a query). Standard library only, so any image with
+        Python runs it."""
+        if self.own_healthcheck:
+            return "python /app/healthcheck.py || exit 1"
+        probe = "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/livez', timeout=5)"
+        return f'python -c "{probe}" || exit 1'
 
     @property
     def generic_image(self) -> bool:
@@ -281,4 +294,5 @@ def parse_app(
         release=_command(raw.get("release", list(DEFAULT_RELEASE)), "release"),
         schedules=_schedules(raw),
         worker=_command(raw["worker"], "worker") if raw.get("worker") else (),
+        own_healthcheck=(code / "healthcheck.py").is_file(),
     )

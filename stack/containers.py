@@ -267,7 +267,7 @@ def web_container(
         ),
         # Liveness of gunicorn, without the database (see service/healthcheck.py).
         health_check=HealthCheck(
-            command=["CMD-SHELL", "python /app/healthcheck.py || exit 1"],
+            command=["CMD-SHELL", app.liveness_command],
             start_period=WEB_START_PERIOD,
         ),
         depends_on=dict(waits_for) if waits_for is not None else {DB.container: "HEALTHY"},

@@ -51,6 +51,10 @@ def test_no_setting_is_the_demo_in_service():
 def test_a_project_without_a_dockerfile_gets_the_generic_image_told_its_modules(tmp_path):
     project(tmp_path)
     mine = app(tmp_path, **MINE)
+    # No healthcheck.py of its own: web's container check asks gunicorn's /livez directly.
+    assert not mine.own_healthcheck
+    assert "http://127.0.0.1:8000/livez" in mine.liveness_command
+    assert DEMO_APP.liveness_command == "python /app/healthcheck.py || exit 1"
     assert mine.dockerfile == GENERIC_DOCKERFILE
     assert mine.build_args == {
         "WSGI_MODULE": "mysite.wsgi",
@@ -174,3 +178,34 @@ def test_the_readme_s_example_deploys_a_startproject_layout(tmp_path):
     assert (mine.path, mine.dockerfile) == ("mysite", GENERIC_DOCKERFILE)
     assert mine.secrets == ("SENTRY_DSN",)
     assert [s.command for s in mine.schedules] == [("clearsessions",)]
+
+
+def test_the_built_in_liveness_check_passes_on_200_and_fails_when_nothing_answers(tmp_path):
+    import http.server
+    import socket
+    import subprocess
+    import threading
+
+    class Live(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/livez" else 404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    project(tmp_path)
+    command = app(tmp_path, **MINE).liveness_command
+    server = http.server.HTTPServer(("127.0.0.1", 0), Live)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        here = command.replace("127.0.0.1:8000", f"127.0.0.1:{port}").replace("python", "python3")
+        assert subprocess.run(["sh", "-c", here], check=False, timeout=30).returncode == 0
+    finally:
+        server.shutdown()
+    with socket.socket() as probe:  # a port nothing listens on any more
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    gone = command.replace("127.0.0.1:8000", f"127.0.0.1:{closed}").replace("python", "python3")
+    assert subprocess.run(["sh", "-c", gone], capture_output=True, check=False).returncode == 1
