@@ -19,6 +19,7 @@ import stack.containers as service
 import stack.operations as operations
 from components import PublicEntrance, PublicEntranceArgs
 from stack.database import database_for
+from stack.images import images_of
 from stack.settings import EGRESS_NAT, settings_of_this_run
 
 settings = settings_of_this_run()  # every setting checked before any resource
@@ -62,10 +63,7 @@ entrance = PublicEntrance(
 )
 firewall = service.web_firewall(f"{name}-waf", settings, entrance.load_balancer_arn)
 # --- images, data, secrets, mail ------------------------------------------------------------
-images = components.ServiceImages(
-    name,
-    service.image_args(settings.cpu_architecture, production, settings.managed_database, app),
-)
+images = components.ServiceImages(name, images_of(settings))  # web: the app's; nginx, db
 data = database_for(settings, name, network, images)  # efs (in the task) or rds
 database = data.database
 media = components.MediaBucket(f"{name}-media", components.MediaBucketArgs(protect=production))
@@ -75,25 +73,11 @@ secret_key = components.GeneratedSecret(
 mail = service.ses_mail(f"{name}-mail", settings)  # None, with a warning, without mailFrom
 app_secrets = commands.app_secrets(name, app, protect=production)  # values set by the operator
 # --- the task: nginx -> web -> release (-> db, or after db-init); the scheduler with efs --------
-web = service.web_container(
-    settings,
-    image=images.image_uris["web"],
-    load_balancer_dns_name=entrance.dns_name,
-    media_bucket_name=media.bucket_name,
-    smtp=mail,
-    secret_key_arn=secret_key.arn,
-    database_url_secret_arn=database.database_url_secret_arn,
-    waits_for=data.web_waits_for,  # the release step waits for it: db HEALTHY, or db-init SUCCESS
-    app=app,
-    app_secret_arns=app_secrets,
-)
-in_task_schedules = app.schedules and not settings.managed_database  # rds: EventBridge Scheduler
+parts = dict(images=images, entrance=entrance, media=media, mail=mail, secret_key=secret_key)
+web = service.web_of(settings, {**parts, "data": data}, app_secrets)
 containers = service.task_containers(
     service.nginx_container(images.image_uris["nginx"], real_ip_from=settings.vpc_cidr),
-    commands.after_release(web),
-    commands.release_container(web, app),
-    *([commands.scheduler_container(web, app.schedules)] if in_task_schedules else []),
-    *([commands.worker_container(web, app)] if app.worker else []),
+    *commands.app_containers(web, app, settings.managed_database),  # web after the release step
     *data.containers,
     managed_database=settings.managed_database,
     app=app,
@@ -136,14 +120,8 @@ ready = [network, entrance, endpoints, database, secret_key, *filter(None, [mail
 task_args = dataclasses.replace(task_args, egress=endpoints.client_egress, ready_after=ready)
 task = components.FargateService(name, task_args)
 data.watch(name, task)  # efs: a metric counts the db container's failed backups
-if settings.managed_database:  # the task definition, run with web's command overridden
-    commands.rds_schedules(
-        name,
-        app.schedules,
-        task,
-        network.private_subnet_ids,
-        [database.client_security_group_id],
-    )  # its role carries the boundary like every other (bound_every_identity above)
+if settings.managed_database:  # efs: the task's scheduler container runs them
+    commands.rds_schedules(name, app.schedules, task, task_args)  # RunTask, web's command
 alarms = components.ServiceAlarms(
     f"{name}-alarms", operations.alarm_args(settings, entrance, task, data)
 )

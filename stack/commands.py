@@ -25,6 +25,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 import pulumi
 import pulumi_aws as aws
@@ -118,6 +119,20 @@ def worker_container(web: ContainerSpec, app: AppSettings) -> ContainerSpec:
     )
 
 
+def app_containers(
+    web: ContainerSpec, app: AppSettings, managed_database: bool
+) -> list[ContainerSpec]:
+    """The app's containers in the task: web after the release step, the release step, the
+    scheduler (with ``database: efs`` and schedules: with rds EventBridge Scheduler runs them,
+    :func:`rds_schedules`) and the worker (with ``app.worker``)."""
+    containers = [after_release(web), release_container(web, app)]
+    if app.schedules and not managed_database:
+        containers.append(scheduler_container(web, app.schedules))
+    if app.worker:
+        containers.append(worker_container(web, app))
+    return containers
+
+
 def secret_name(prefix: str, name: str) -> str:
     """Where an app secret lives: ``tw-prod/app/SENTRY_DSN``."""
     return f"{prefix}/app/{name}"
@@ -179,7 +194,7 @@ def scheduler_role_policy(
     )
 
 
-class RunsTasks:
+class RunsTasks(Protocol):
     """What the schedules need of the service (FargateService has it)."""
 
     cluster_arn: pulumi.Output[str]
@@ -189,15 +204,21 @@ class RunsTasks:
     security_group_id: pulumi.Output[str]
 
 
+class ServiceNetwork(Protocol):
+    """Where the service's tasks run (FargateServiceArgs has it)."""
+
+    subnet_ids: Sequence[pulumi.Input[str]]
+    extra_security_group_ids: Sequence[pulumi.Input[str]]
+
+
 def rds_schedules(
-    prefix: str,
-    schedules: Sequence[Schedule],
-    task: RunsTasks,
-    subnet_ids: pulumi.Input[Sequence[str]],
-    extra_security_group_ids: Sequence[pulumi.Input[str]],
+    prefix: str, schedules: Sequence[Schedule], task: RunsTasks, network: ServiceNetwork
 ) -> list[aws.scheduler.Schedule]:
     """With ``database: rds``: one EventBridge Scheduler schedule per command, each starting
-    the service's task definition on Fargate in the private subnets, no public IP."""
+    the service's task definition on Fargate where its tasks run (the same subnets and
+    security groups, so the database lets it in), no public IP. Its role carries the
+    permissions boundary like every other (``components.bound_every_identity``)."""
+    subnet_ids, extra_security_group_ids = network.subnet_ids, network.extra_security_group_ids
     if not schedules:
         return []
     role = aws.iam.Role(

@@ -6,7 +6,7 @@ functions of the stack's values: their tests call them with plain strings.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import pulumi
 
@@ -274,6 +274,33 @@ def web_container(
         stop_timeout=WEB_STOP_TIMEOUT,  # gunicorn's graceful_timeout, then SIGKILL
         user="10001:10001",  # the app user of service/Dockerfile
         memory=MemoryNeed(reservation=app.web_memory, share=1),
+    )
+
+
+class StackWebSettings(WebSettings, Protocol):
+    @property
+    def app(self) -> AppSettings: ...
+
+
+def web_of(
+    settings: StackWebSettings,
+    parts: Mapping[str, Any],
+    app_secret_arns: Mapping[str, pulumi.Input[str]],
+) -> ContainerSpec:
+    """The stack's web container from the parts ``__main__.py`` declared (by name: ``images``,
+    ``entrance``, ``media``, ``mail``, ``secret_key``, ``data``): what each gives it."""
+    data = parts["data"]
+    return web_container(
+        settings,
+        image=parts["images"].image_uris["web"],
+        load_balancer_dns_name=parts["entrance"].dns_name,
+        media_bucket_name=parts["media"].bucket_name,
+        smtp=parts["mail"],
+        secret_key_arn=parts["secret_key"].arn,
+        database_url_secret_arn=data.database.database_url_secret_arn,
+        waits_for=data.web_waits_for,  # the release step waits for it: db HEALTHY, or db-init
+        app=settings.app,
+        app_secret_arns=app_secret_arns,
     )
 
 

@@ -1,6 +1,8 @@
 """The task's images: the app's web image (its directory, its Dockerfile or the generic one) and
 the platform's nginx and db images, shipped in the component package (components/images/)."""
 
+from typing import Any
+
 from components import ServiceImagesArgs
 from components.fargate.service import ARM64
 from stack.app import DEMO_APP, AppSettings
@@ -44,4 +46,11 @@ def image_args(
         contexts={name: PLATFORM_IMAGES[name] for name in dockerfiles if name in PLATFORM_IMAGES},
         image_build_args={"web": app.build_args} if app.build_args else {},
         built_from={"nginx": {STATIC_IMAGE_ARG: "web"}},
+    )
+
+
+def images_of(settings: Any) -> ServiceImagesArgs:
+    """The images of a stack (its ``StackSettings``): :func:`image_args` of its settings."""
+    return image_args(
+        settings.cpu_architecture, settings.is_production, settings.managed_database, settings.app
     )
