@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= prod
 
-.PHONY: help venv lock browser-deps screens local-venv test lint format local backup restore restore-drill plan bench
+.PHONY: help venv lock browser-deps screens local-venv test lint format local backup restore restore-drill plan bench manage
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -35,7 +35,7 @@ $(CHECKOV_VENV)/.installed: requirements/checkov.txt
 
 # barman-cloud (the db container's backup tool) for the local Postgres: tools/local/backup_tools.py.
 BARMAN_TOOLS := $(VENV)/.barman-installed
-$(BARMAN_TOOLS): service/db/requirements-barman.txt $(VENV)/.local-installed
+$(BARMAN_TOOLS): components/images/db/requirements-barman.txt $(VENV)/.local-installed
 	@echo "make local: installing barman-cloud, the db container's backup tool"
 	$(PY) -m tools.local.backup_tools >/dev/null
 	touch $@
@@ -92,6 +92,9 @@ bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md 
 	@$(MAKE) --no-print-directory venv
 	$(PY) -m tools.bench
 
+manage: ## a management command in a deployed stack: STACK=prod ARGS="createsuperuser"
+	$(PY) -m tools.ops.manage --stack $(STACK) -- $(ARGS)
+
 plan: venv ## offline plan of STACK (default prod): resources, monthly cost, policy findings
 	$(PY) -m tools.plan --stack $(STACK)
 
@@ -111,10 +114,10 @@ lint: venv ## ruff over the whole repository, mypy over what pyproject.toml's [t
 UV ?= $(VENV)/bin/uv
 LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 \
 	--python-platform x86_64-manylinux_2_36 --custom-compile-command "make lock"
-LOCKS := service/requirements.txt service/db/requirements-barman.txt requirements.txt \
+LOCKS := service/requirements.txt components/images/db/requirements-barman.txt requirements.txt \
 	components/requirements.txt policy/requirements.txt requirements/local.txt \
 	requirements/dev.txt requirements/checkov.txt requirements/postgres.txt
-NO_DEPS_LOCKS := service/db/requirements-barman.txt requirements/postgres.txt
+NO_DEPS_LOCKS := components/images/db/requirements-barman.txt requirements/postgres.txt
 lock: ## regenerate each lock file (*.txt, hashed) from its input (*.in); UPGRADE=1 takes new versions
 	@for lock in $(LOCKS); do \
 	  echo "make lock: $$lock"; \

@@ -14,13 +14,16 @@ import dataclasses
 import pulumi
 
 import components
+import stack.commands as commands
 import stack.containers as service
 import stack.operations as operations
 from components import PublicEntrance, PublicEntranceArgs
 from stack.database import database_for
+from stack.images import images_of
 from stack.settings import settings_of_this_run
 
 settings = settings_of_this_run()  # every setting checked before any resource
+app = settings.app  # the Django project deployed: its code, image, modules, commands
 name = f"tw-{pulumi.get_stack()}"
 production = settings.is_production
 # Every IAM role and user carries the boundary the deploy role requires
@@ -50,7 +53,7 @@ entrance = PublicEntrance(
         vpc_cidr=settings.vpc_cidr,
         public_subnet_ids=network.public_subnet_ids,
         target_port=service.NGINX_PORT,
-        health_check_path="/healthz",
+        health_check_path=app.health_path,
         deregistration_delay=service.DEREGISTRATION_DELAY,  # fits gunicorn's graceful timeout
         domain=settings.domain,
         hosted_zone=settings.hosted_zone,
@@ -60,9 +63,7 @@ entrance = PublicEntrance(
 )
 firewall = service.web_firewall(f"{name}-waf", settings, entrance.load_balancer_arn)
 # --- images, data, secrets, mail ------------------------------------------------------------
-images = components.ServiceImages(
-    name, service.image_args(settings.cpu_architecture, production, settings.managed_database)
-)
+images = components.ServiceImages(name, images_of(settings))  # web: the app's; nginx, db
 data = database_for(settings, name, network, images)  # efs (in the task) or rds
 database = data.database
 media = components.MediaBucket(f"{name}-media", components.MediaBucketArgs(protect=production))
@@ -70,21 +71,16 @@ secret_key = components.GeneratedSecret(
     f"{name}-django-secret-key", components.GeneratedSecretArgs("Django SECRET_KEY", length=64)
 )
 mail = service.ses_mail(f"{name}-mail", settings)  # None, with a warning, without mailFrom
-# --- the task: nginx -> web (-> db, or after db-init) -----------------------------------------
+app_secrets = commands.app_secrets(name, app, protect=production)  # values set by the operator
+# --- the task: nginx -> web -> release (-> db, or after db-init); the scheduler with efs --------
+parts = dict(images=images, entrance=entrance, media=media, mail=mail, secret_key=secret_key)
+web = service.web_of(settings, {**parts, "data": data}, app_secrets)
 containers = service.task_containers(
     service.nginx_container(images.image_uris["nginx"], real_ip_from=settings.vpc_cidr),
-    service.web_container(
-        settings,
-        image=images.image_uris["web"],
-        load_balancer_dns_name=entrance.dns_name,
-        media_bucket_name=media.bucket_name,
-        smtp=mail,
-        secret_key_arn=secret_key.arn,
-        database_url_secret_arn=database.database_url_secret_arn,
-        waits_for=data.web_waits_for,  # db HEALTHY, or db-init (the RDS role) SUCCESS
-    ),
+    *commands.app_containers(web, app, settings.managed_database),  # web after the release step
     *data.containers,
     managed_database=settings.managed_database,
+    app=app,
 )
 task_args = components.FargateServiceArgs(
     vpc_id=network.vpc_id,
@@ -124,6 +120,8 @@ ready = [network, entrance, endpoints, data.resource, secret_key, *filter(None, 
 task_args = dataclasses.replace(task_args, egress=endpoints.client_egress, ready_after=ready)
 task = components.FargateService(name, task_args)
 data.watch(name, task)  # efs: a metric counts the db container's failed backups
+if settings.managed_database:  # efs: the task's scheduler container runs them
+    commands.rds_schedules(name, app.schedules, task, task_args)  # RunTask, web's command
 alarms = components.ServiceAlarms(
     f"{name}-alarms", operations.alarm_args(settings, entrance, task, data)
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The site's static files, hashed, with the manifest (staticfiles.json) Django reads to write
-# their URLs, into DJANGO_STATIC_ROOT. Run once per image build (service/Dockerfile for the
-# manifest, service/Dockerfile.nginx for the files nginx serves) and by `make local` before the
+# their URLs, into DJANGO_STATIC_ROOT. Run once per image build (service/Dockerfile: the
+# manifest and the files, which the nginx image copies out of it) and by `make local` before the
 # web process starts; never at container start, where the directory is read-only.
 set -euo pipefail
 cd "$(dirname "$0")"

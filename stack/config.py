@@ -341,11 +341,14 @@ def check_against_project(
 
 def declared_type(default: str | None, items: str | None = None) -> ConfigType:
     """The Pulumi type of a setting, from its default's text (``2`` -> integer, ``true`` ->
-    boolean, else string) unless it is a list of ``items``; required when it has no default."""
+    boolean, ``{...}`` -> object, else string) unless it is a list of ``items``; required when
+    it has no default."""
     required = default is None
     if items is not None:
         return ConfigType(ARRAY, ConfigType(items), required)
     text = default or ""
+    if text.startswith("{"):
+        return ConfigType(OBJECT, required=required)
     if text.removeprefix("-").isdigit():
         return ConfigType(INTEGER, required=required)
     if text in ("true", "false"):
@@ -359,7 +362,7 @@ def typed_default(kind: ConfigType, text: str) -> object:
         return int(text)
     if kind.type == BOOLEAN:
         return text == "true"
-    if kind.type == ARRAY:
+    if kind.type in (ARRAY, OBJECT):
         return json.loads(text)
     return text
 

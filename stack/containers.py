@@ -6,7 +6,7 @@ functions of the stack's values: their tests call them with plain strings.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import pulumi
 
@@ -15,23 +15,30 @@ from components import (
     HealthCheck,
     LoadBalancerTarget,
     SecretKey,
-    ServiceImagesArgs,
     SesMail,
     SesMailArgs,
     WebFirewall,
     WebFirewallArgs,
 )
 from components.fargate.memory import MemoryNeed
-from components.fargate.service import ARM64
-from stack.contract import DB, DB_INIT, TASK_CONTRACTS
+from stack.app import DEMO_APP, AppSettings
+from stack.commands import RELEASE, SCHEDULER, WORKER
+from stack.contract import DB, DB_INIT, TASK_CONTRACTS, WEB
+
+# The images moved to stack/images.py; their names stay importable from here.
+from stack.images import DOCKERFILES as DOCKERFILES
+from stack.images import IMAGE_CONTEXT as IMAGE_CONTEXT
+from stack.images import PLATFORM_IMAGES as PLATFORM_IMAGES
+from stack.images import STATIC_IMAGE_ARG as STATIC_IMAGE_ARG
+from stack.images import image_args as image_args
 
 NGINX_PORT, WEB_PORT = 8080, 8000
 # Containers of the task share one loopback. By address: "localhost" may resolve to ::1 first,
 # where nothing listens.
 LOOPBACK = "127.0.0.1"
-# Where both images hold the static files, collected when they are built (service/Dockerfile,
-# service/Dockerfile.nginx set DJANGO_STATIC_ROOT and NGINX_STATIC_ROOT to it): the task mounts
-# no volume there and sets neither variable.
+# Where both images hold the static files: the web image collects them when it is built
+# (DJANGO_STATIC_ROOT), the nginx image copies them out of it (components/images/nginx/Dockerfile,
+# NGINX_STATIC_ROOT): the task mounts no volume there and sets neither variable.
 STATIC_ROOT = "/var/www/static"
 # gunicorn starts after `migrate` (under an advisory lock) at web start: failures before that
 # must not count.
@@ -45,22 +52,15 @@ GRACEFUL_TIMEOUT = 20
 SHUTDOWN_MARGIN = 10
 WEB_STOP_TIMEOUT = GRACEFUL_TIMEOUT + SHUTDOWN_MARGIN
 DEREGISTRATION_DELAY = GRACEFUL_TIMEOUT + SHUTDOWN_MARGIN
-SETTINGS_MODULE = "config.settings.production"
+SETTINGS_MODULE = DEMO_APP.settings_module
 # The task's memory (components/fargate/memory.py): nginx a small fixed part (its rate-limit
 # zones are 10 MiB each), web and the database (if in the task) the rest in equal shares, so
 # neither can take the other's. web runs on about 150 MiB with one worker; a worker past the
 # web container's limit is killed alone and gunicorn starts another.
 NGINX_MEMORY = MemoryNeed(reservation=32, limit=64)
-WEB_MEMORY = MemoryNeed(reservation=160, share=1)
+WEB_MEMORY = MemoryNeed(reservation=DEMO_APP.web_memory, share=1)
 # EMAIL_PORT of a site that sends no mail: SES's STARTTLS port, the settings' own default.
 SMTP_PORT = 587
-# The images: one build context, one Dockerfile per container.
-IMAGE_CONTEXT = "service"
-DOCKERFILES = {
-    "nginx": "service/Dockerfile.nginx",
-    "web": "service/Dockerfile",
-    "db": "service/Dockerfile.db",
-}
 
 
 class WebSettings(Protocol):
@@ -180,21 +180,6 @@ def ses_mail(name: str, settings: EdgeSettings) -> SesMail | None:
     )
 
 
-def image_args(
-    cpu_architecture: str, production: bool, managed_database: bool = False
-) -> ServiceImagesArgs:
-    """The images, built for the task's CPU architecture (``X86_64`` or ``ARM64``): all three,
-    or nginx and web when a managed database runs Postgres. A production stack keeps its
-    repositories' images when it is destroyed."""
-    platform = "linux/arm64" if cpu_architecture == ARM64 else "linux/amd64"
-    dockerfiles = {
-        container: dockerfile
-        for container, dockerfile in DOCKERFILES.items()
-        if not (managed_database and container == DB.container)
-    }
-    return ServiceImagesArgs(IMAGE_CONTEXT, dockerfiles, platform, force_delete=not production)
-
-
 def _flag(value: bool) -> str:
     return "true" if value else "false"
 
@@ -205,11 +190,13 @@ def web_environment(
     load_balancer_dns_name: pulumi.Input[str],
     media_bucket_name: pulumi.Input[str],
     smtp: SmtpRelay | None,
+    app: AppSettings = DEMO_APP,
 ) -> dict[str, pulumi.Input[str]]:
-    """The web container's plain environment (stack.contract.WEB). ``smtp`` None: the site
-    sends no mail."""
+    """The web container's plain environment (stack.contract.WEB), then the app's own
+    (``app.environment``, names the contract does not hold). ``smtp`` None: the site sends no
+    mail."""
     environment: dict[str, pulumi.Input[str]] = {
-        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        "DJANGO_SETTINGS_MODULE": app.settings_module,
         "DJANGO_ALLOWED_HOSTS": settings.domain or load_balancer_dns_name,
         "AWS_STORAGE_BUCKET_NAME": media_bucket_name,
         "AWS_S3_REGION_NAME": settings.region,
@@ -226,6 +213,7 @@ def web_environment(
     }
     if not settings.uses_tls:
         environment["DJANGO_HTTPS"] = "false"
+    environment.update(app.environment)
     return environment
 
 
@@ -234,9 +222,11 @@ def web_secrets(
     secret_key_arn: pulumi.Input[str],
     database_url_secret_arn: pulumi.Input[str],
     smtp: SmtpRelay | None,
+    app_secret_arns: Mapping[str, pulumi.Input[str]] | None = None,
 ) -> dict[str, pulumi.Input[str]]:
     """The web container's secrets: environment name -> Secrets Manager ARN. The database URL
-    is the application role's (EfsPostgres.database_url_secret_arn)."""
+    is the application role's (EfsPostgres.database_url_secret_arn); ``app_secret_arns`` are
+    the app's own (``stack.commands.app_secrets``)."""
     secrets: dict[str, pulumi.Input[str]] = {
         "DJANGO_SECRET_KEY": secret_key_arn,
         "DATABASE_URL": database_url_secret_arn,
@@ -245,6 +235,7 @@ def web_secrets(
         # The SMTP user name is an IAM access key id: it stays out of plain environment too.
         secrets["EMAIL_HOST_USER"] = smtp.username_secret_arn
         secrets["EMAIL_HOST_PASSWORD"] = smtp.password_secret_arn
+    secrets.update(app_secret_arns or {})
     return secrets
 
 
@@ -258,6 +249,8 @@ def web_container(
     secret_key_arn: pulumi.Input[str],
     database_url_secret_arn: pulumi.Input[str],
     waits_for: Mapping[str, str] | None = None,
+    app: AppSettings = DEMO_APP,
+    app_secret_arns: Mapping[str, pulumi.Input[str]] | None = None,
 ) -> ContainerSpec:
     """gunicorn + Django on the loopback, after what the database needs first: by default the
     db container HEALTHY; with a managed database the db-init container's SUCCESS
@@ -271,21 +264,50 @@ def web_container(
             load_balancer_dns_name=load_balancer_dns_name,
             media_bucket_name=media_bucket_name,
             smtp=smtp,
+            app=app,
         ),
         secrets=web_secrets(
             secret_key_arn=secret_key_arn,
             database_url_secret_arn=database_url_secret_arn,
             smtp=smtp,
+            app_secret_arns=app_secret_arns,
         ),
         # Liveness of gunicorn, without the database (see service/healthcheck.py).
         health_check=HealthCheck(
-            command=["CMD-SHELL", "python /app/healthcheck.py || exit 1"],
+            command=["CMD-SHELL", app.liveness_command],
             start_period=WEB_START_PERIOD,
         ),
         depends_on=dict(waits_for) if waits_for is not None else {DB.container: "HEALTHY"},
         stop_timeout=WEB_STOP_TIMEOUT,  # gunicorn's graceful_timeout, then SIGKILL
         user="10001:10001",  # the app user of service/Dockerfile
-        memory=WEB_MEMORY,
+        memory=MemoryNeed(reservation=app.web_memory, share=1),
+    )
+
+
+class StackWebSettings(WebSettings, Protocol):
+    @property
+    def app(self) -> AppSettings: ...
+
+
+def web_of(
+    settings: StackWebSettings,
+    parts: Mapping[str, Any],
+    app_secret_arns: Mapping[str, pulumi.Input[str]],
+) -> ContainerSpec:
+    """The stack's web container from the parts ``__main__.py`` declared (by name: ``images``,
+    ``entrance``, ``media``, ``mail``, ``secret_key``, ``data``): what each gives it."""
+    data = parts["data"]
+    return web_container(
+        settings,
+        image=parts["images"].image_uris["web"],
+        load_balancer_dns_name=parts["entrance"].dns_name,
+        media_bucket_name=parts["media"].bucket_name,
+        smtp=parts["mail"],
+        secret_key_arn=parts["secret_key"].arn,
+        database_url_secret_arn=data.database.database_url_secret_arn,
+        waits_for=data.web_waits_for,  # the release step waits for it: db HEALTHY, or db-init
+        app=settings.app,
+        app_secret_arns=app_secret_arns,
     )
 
 
@@ -399,13 +421,21 @@ def nginx_target(entrance: Entrance) -> LoadBalancerTarget:
     )
 
 
+# The app's command containers run the web image with web's environment (stack/commands.py).
+COMMAND_CONTAINERS = (RELEASE, SCHEDULER, WORKER)
+
+
 def task_containers(
-    *containers: ContainerSpec, managed_database: bool = False
+    *containers: ContainerSpec,
+    managed_database: bool = False,
+    app: AppSettings = DEMO_APP,
 ) -> list[ContainerSpec]:
     """The task's containers, each checked against its contract (stack/contract.py): nginx,
     web and db, or with ``managed_database`` (Postgres outside the task) nginx, web and
-    db-init, each with exactly the variables the contract allows in AWS."""
-    names = sorted(c.name for c in containers)
+    db-init, each with exactly the variables the contract allows in AWS; the release step,
+    the scheduler and the worker (if any) with web's. The app's own environment and secrets
+    (``app``) are the app's to name, so outside the contract."""
+    names = sorted(c.name for c in containers if c.name not in COMMAND_CONTAINERS)
     left_out = DB.container if managed_database else DB_INIT.container
     expected = sorted(n for n in TASK_CONTRACTS if n != left_out)
     if names != expected:
@@ -418,9 +448,14 @@ def task_containers(
                 else ""
             )
         )
+    own = {name for name, _ in app.environment} | set(app.secrets)
     for container in containers:
-        TASK_CONTRACTS[container.name].checked(
-            "the stack", container.environment, container.secrets, in_aws=True
+        contract = WEB if container.name in COMMAND_CONTAINERS else TASK_CONTRACTS[container.name]
+        contract.checked(
+            "the stack",
+            {k: v for k, v in container.environment.items() if k not in own},
+            {k: v for k, v in container.secrets.items() if k not in own},
+            in_aws=True,
         )
     return list(containers)
 

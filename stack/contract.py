@@ -120,7 +120,7 @@ class ContainerContract:
             )
 
 
-NGINX_TEMPLATE = "service/etc/nginx/templates/default.conf.template"
+NGINX_TEMPLATE = "components/images/nginx/templates/default.conf.template"
 
 NGINX = ContainerContract(
     "nginx",

@@ -12,3 +12,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SERVICE_DIR = REPO_ROOT / "service"
 # Logs, screenshots and reports of test and benchmark runs (git-ignored).
 ARTIFACTS_DIR = REPO_ROOT / "artifacts"
+# The platform's images and their scripts, shipped inside the component package.
+DB_IMAGE_DIR = REPO_ROOT / "components" / "images" / "db"
+NGINX_IMAGE_DIR = REPO_ROOT / "components" / "images" / "nginx"

@@ -1,6 +1,6 @@
 """The one PostgreSQL major the project runs, and the one before it: every Postgres it starts.
 
-- the db container's image (service/Dockerfile.db: its FROM is IMAGE, and it carries the
+- the db container's image (components/images/db/Dockerfile: its FROM is IMAGE, and it carries the
   previous major's server from PREVIOUS_IMAGE for `postgres-upgrade`);
 - RDS's engine version and parameter group family (the stack passes POSTGRES_MAJOR to
   components.RdsPostgresArgs.engine_major_version);

@@ -21,6 +21,8 @@ import pulumi
 import stack.config as stack_config
 import stack.parsers as accepts
 from components.network.private_network import NAT_NONE
+from stack.app import AppSettings, parse_app
+from stack.contract import TASK_CONTRACTS
 from stack.names import check_stack_name
 
 # The enumerations (those the components accept are theirs) are offered here with the settings
@@ -235,6 +237,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the managed policy (name in this account, or ARN) every IAM role and user of the "
             "stack carries as its permissions boundary; empty: `tw-<stack>-permissions-boundary`, "
             "the one `python -m tools.plan.deploy_role` generates and its deploy role requires"),
+    Setting("app", "app", "{}", lambda text, _: parse_app(text, TASK_CONTRACTS["web"].names),
+            "the Django project to deploy, a mapping (`path`, `dockerfile`, `wsgi`, "
+            "`settingsModule`, `healthPath`, `environment`, `secrets`, `webMemory`, `release`, "
+            "`schedules`, `worker`); `{}`: the demo in `service/` (docs/DESIGN.md, the app slot)"),
 )  # fmt: skip
 
 SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
@@ -293,6 +299,7 @@ class StackSettings:
     max_tasks: int
     fargate_spot: str
     permissions_boundary: str
+    app: AppSettings
 
     @property
     def is_production(self) -> bool:

@@ -90,6 +90,13 @@ RULES = (
         "the component library is installed into other projects: it may import only the "
         "standard library, the Pulumi providers and itself",
         allowed=(*PULUMI_PROVIDERS, "components"),
+        outside="components/images/db/",
+    ),
+    Rule(
+        "components/images/db/",
+        "the db image's scripts run inside the Postgres image (barman-cloud, boto3 beside "
+        "them): no Pulumi, no infrastructure code, no local topology",
+        forbidden=("pulumi*", "components", "stack*", "tools*", "policy"),
     ),
     Rule(
         "tools/offline/",

@@ -32,7 +32,12 @@ def input_of(lock: Path) -> Path:
 def test_make_lock_compiles_every_input_the_repository_has():
     inputs = {
         path
-        for pattern in ("requirements*.in", "*/requirements*.in", "*/*/requirements*.in")
+        for pattern in (
+            "requirements*.in",
+            "*/requirements*.in",
+            "*/*/requirements*.in",
+            "*/*/*/requirements*.in",
+        )
         for path in REPO_ROOT.glob(pattern)
     } | set((REPO_ROOT / "requirements").glob("*.in"))
     assert inputs
@@ -84,6 +89,7 @@ def pip_installs() -> list[tuple[str, str]]:
     sources = [
         REPO_ROOT / "Makefile",
         *sorted((REPO_ROOT / "service").glob("Dockerfile*")),
+        *sorted((REPO_ROOT / "components" / "images").glob("*/Dockerfile")),
         *sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml")),
         REPO_ROOT / "tools" / "local" / "shared_venv.py",
         REPO_ROOT / "tools" / "local" / "postgres_server.py",

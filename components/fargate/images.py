@@ -32,6 +32,14 @@ class ServiceImagesArgs:
     """Allow deleting a repository that still holds images."""
     build_args: Mapping[str, str] = field(default_factory=dict)
     """Docker build arguments passed to every image (``ARG`` values); never secrets."""
+    contexts: Mapping[str, str] = field(default_factory=dict)
+    """Image name -> its own build context, for an image whose files are not in ``context``
+    (the platform's nginx and Postgres images); the others build from ``context``."""
+    image_build_args: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Image name -> build arguments for that image only (on top of ``build_args``)."""
+    built_from: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Image name -> {build argument: another image's name}: the argument is that image's URI,
+    so it is built after it (nginx copies the static files out of the web image)."""
 
     def __post_init__(self) -> None:
         if not self.dockerfiles:
@@ -42,6 +50,29 @@ class ServiceImagesArgs:
             )
         if self.keep_images < 1:
             raise ValueError("ServiceImagesArgs.keep_images must be 1 or more")
+        for image, sources in self.built_from.items():
+            for source in sources.values():
+                if source not in self.dockerfiles or source == image:
+                    raise ValueError(
+                        f"ServiceImagesArgs.built_from[{image!r}] names {source!r}; name "
+                        f"another image of dockerfiles ({', '.join(self.dockerfiles)})"
+                    )
+
+    def build_order(self) -> list[str]:
+        """The images, each after the images it is built from."""
+        order: list[str] = []
+
+        def visit(image: str, path: tuple[str, ...]) -> None:
+            if image in path:
+                raise ValueError(f"ServiceImagesArgs.built_from loops: {' -> '.join(path)}")
+            for source in self.built_from.get(image, {}).values():
+                visit(source, (*path, image))
+            if image not in order:
+                order.append(image)
+
+        for image in self.dockerfiles:
+            visit(image, ())
+        return order
 
 
 def repository_arn(url: str) -> str:
@@ -69,7 +100,16 @@ class ServiceImages(pulumi.ComponentResource):
         self.image_uris = {}
         self.repository_urls = {}
         self.repository_arns = {}
-        for image, dockerfile in args.dockerfiles.items():
+        for image in args.build_order():
+            dockerfile = args.dockerfiles[image]
+            build_args: dict[str, pulumi.Input[str]] = {
+                **args.build_args,
+                **args.image_build_args.get(image, {}),
+                **{
+                    arg: self.image_uris[source]
+                    for arg, source in args.built_from.get(image, {}).items()
+                },
+            }
             repository = awsx.ecr.Repository(
                 f"{name}-{image}",
                 image_scanning_configuration={"scan_on_push": True},
@@ -90,15 +130,20 @@ class ServiceImages(pulumi.ComponentResource):
             built = awsx.ecr.Image(
                 f"{name}-{image}-image",
                 repository_url=repository.url,
-                context=args.context,
+                context=args.contexts.get(image, args.context),
                 dockerfile=dockerfile,
                 platform=args.platform,
-                args=dict(args.build_args) or None,
+                args=build_args or None,
                 opts=child,
             )
             self.image_uris[image] = built.image_uri
             self.repository_urls[image] = repository.url
             self.repository_arns[image] = repository.url.apply(repository_arn)
+        # In the order the images were named (built in build_order), as before built_from.
+        for built in (self.image_uris, self.repository_urls, self.repository_arns):
+            ordered = {image: built[image] for image in args.dockerfiles}
+            built.clear()
+            built.update(ordered)
         self.register_outputs(
             {"image_uris": self.image_uris, "repository_urls": self.repository_urls}
         )

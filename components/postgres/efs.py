@@ -96,7 +96,7 @@ class EfsPostgresArgs:
     subnet_ids: Sequence[pulumi.Input[str]]
     """The task's subnets: every one gets a mount target, so the task mounts in any AZ."""
     image: pulumi.Input[str]
-    """Built from service/Dockerfile.db (postgres Debian image, single-writer guard,
+    """Built from components/images/db/Dockerfile (postgres Debian image, single-writer guard,
     barman-cloud)."""
     wal_archive: WalArchive
     """Where and how the db container archives WAL and takes base backups: the backups that

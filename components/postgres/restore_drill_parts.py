@@ -6,7 +6,8 @@ them. EventBridge (a rule's ECS target) starts a task only through a role that m
 boundary (tools/plan/deploy_boundary.py) lets exactly that through: the stack's ECS task roles, with
 ``iam:PassedToService`` = ``ecs-tasks.amazonaws.com`` (StringEquals, the form it accepts).
 
-The drill is the db image run with ``postgres-restore-drill`` (service/db/restore_drill.py): it
+The drill is the db image run with ``postgres-restore-drill``
+(components/images/db/restore_drill.py): it
 restores the backup bucket's newest base backup and WAL into the task's ephemeral storage and
 prints one CloudWatch embedded-metric line, which the awslogs driver ships to CloudWatch Logs,
 where the metrics are extracted: no endpoint beyond the logs one the task already uses.

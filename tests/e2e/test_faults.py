@@ -175,7 +175,7 @@ def test_a_second_postgres_on_the_same_data_refuses_while_the_first_serves(
             *as_account(topology_account(environment)),
             environment[
                 "POSTGRES_GUARD"
-            ],  # service/db/postgres-guard.sh, as the db process runs it
+            ],  # components/images/db/postgres-guard.sh, as the db process runs it
             "postgres",
             "-D",
             environment["PGDATA"],

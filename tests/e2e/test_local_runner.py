@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from stack.paths import SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR
 from tools.local.nginx_conf import TEMPLATE_VARIABLES, write_config
 from tools.local.ports import Ports, check_ports_free
 from tools.local.prepare import prepare
@@ -72,7 +72,7 @@ def test_the_data_directory_is_prepared_once_and_kept(fresh_topology: LocalTopol
     secrets_before = fresh_topology.secrets_file.read_text()
     assert fresh_topology.secrets_file.stat().st_mode & 0o777 == 0o600
     assert (fresh_topology.pgdata / "PG_VERSION").exists()
-    guard = SERVICE_DIR / "db" / "postgres-guard.sh"
+    guard = DB_IMAGE_DIR / "postgres-guard.sh"
     assert fresh_topology.guard_script.read_bytes() == guard.read_bytes()
 
     assert prepare(fresh_topology) is False  # warm: the same cluster and secrets

@@ -12,11 +12,11 @@ A variable the image sets itself (`ENV` in the Dockerfile both build) is there e
 from __future__ import annotations
 
 import json
+import os
 import re
 import runpy
 import shlex
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -397,8 +397,26 @@ def port_differences(
     return found
 
 
+COMMAND_CONTAINERS = ("release", "scheduler", "worker")
+
+
+def serving_containers(containers: dict[str, Any]) -> dict[str, Any]:
+    """The task's serving containers, as compose runs them: without the app's command containers
+    (the release step, the scheduler), web waiting for what the release step waited for. Compose
+    has one web service whose start script migrates (under the same lock) before gunicorn."""
+    release = containers.get("release") or {}
+    kept = {n: dict(c) for n, c in containers.items() if n not in COMMAND_CONTAINERS}
+    waits = kept["web"].get("dependsOn") or []
+    assert {"containerName": "release", "condition": "SUCCESS"} in waits
+    kept["web"]["dependsOn"] = [
+        *[d for d in waits if d["containerName"] != "release"],
+        *(release.get("dependsOn") or []),
+    ]
+    return kept
+
+
 def test_the_task_definition_and_the_production_compose_file_agree(prod_stack: StackRecording):
-    containers = ecs_containers(prod_stack)
+    containers = serving_containers(ecs_containers(prod_stack))
     assert set(containers) == {"nginx", "web", "db"}
     drift = differences(containers, ecs_dockerfiles(prod_stack), compose_services())
     assert not drift, "task definition and compose differ:\n  " + "\n  ".join(drift)
@@ -416,7 +434,7 @@ def compose_without_the_database(services: Mapping[str, Mapping[str, Any]]) -> d
 def test_the_rds_task_definition_and_the_compose_file_agree_on_nginx_and_web(
     scale_stack: StackRecording,
 ):
-    containers = ecs_containers(scale_stack)
+    containers = serving_containers(ecs_containers(scale_stack))
     # db-init makes the application role on RDS and exits; locally the db container makes it.
     assert set(containers) == {"db-init", "nginx", "web"}
     init = containers.pop("db-init")
@@ -433,14 +451,15 @@ def test_the_rds_task_definition_and_the_compose_file_agree_on_nginx_and_web(
 
 def test_a_drift_is_reported_with_the_name_of_what_differs(prod_stack: StackRecording):
     """The comparison itself: change one thing at a time and it must be named."""
-    containers = ecs_containers(prod_stack)
+    containers = serving_containers(ecs_containers(prod_stack))
     dockerfiles = ecs_dockerfiles(prod_stack)
     # A compose model that mirrors the task exactly, built from the task definition...
     mirror: dict[str, dict[str, Any]] = {}
     for name, container in containers.items():
-        dockerfile = Path(dockerfiles[container["image"]]).relative_to("service").as_posix()
+        built = REPO_ROOT / dockerfiles[container["image"]]
+        context = os.path.relpath(built.parent, SERVICE_DIR)
         mirror[name] = {
-            "build": {"context": ".", "dockerfile": dockerfile},
+            "build": {"context": context, "dockerfile": built.name},
             "environment": {variable: "x" for variable in ecs_variable_names(container)}
             | {e["name"]: e["value"] for e in container.get("environment") or []},
             "healthcheck": {"test": container["healthCheck"]["command"]},
@@ -460,9 +479,9 @@ def test_a_drift_is_reported_with_the_name_of_what_differs(prod_stack: StackReco
     mirror["web"]["environment"]["DATABASE_URL"] = "postgres://u:p@localhost:5432/d"
     assert differences(containers, dockerfiles, mirror) == []
     # What the db image sets itself (`ENV PGDATA=...`) need not be repeated in compose.
-    assert "PGDATA" in image_environment_names("service/Dockerfile.db")
+    assert "PGDATA" in image_environment_names("components/images/db/Dockerfile")
     # Only the image's own stage counts, not the stages that build its static files.
-    nginx_image = image_environment_names("service/Dockerfile.nginx")
+    nginx_image = image_environment_names("components/images/nginx/Dockerfile")
     assert "NGINX_STATIC_ROOT" in nginx_image
     assert "DJANGO_STATIC_ROOT" not in nginx_image
     without_image_variable = json.loads(json.dumps(mirror))
@@ -488,7 +507,7 @@ def test_a_drift_is_reported_with_the_name_of_what_differs(prod_stack: StackReco
         "ports: compose publishes [9000]": lambda m: m["db"].update({"expose": [9000]}),
         "network: ": lambda m: m["web"].pop("network_mode"),
         "nginx: volumes": lambda m: m["nginx"].update({"volumes": ["static:/var/www/static"]}),
-        "db: Dockerfile": lambda m: m["db"]["build"].update({"dockerfile": "Dockerfile"}),
+        "db: Dockerfile": lambda m: m["db"]["build"].update({"context": "."}),
     }
     for expected, change in cases.items():
         drifted = json.loads(json.dumps(mirror))

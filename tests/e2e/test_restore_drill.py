@@ -1,4 +1,5 @@
-"""The restore drill (service/db/restore_drill.py, `make restore-drill`) against a real archive:
+"""The restore drill (components/images/db/restore_drill.py, `make restore-drill`) against a
+real archive:
 the topology's Postgres and S3 stand-in, as in test_backup_restore.py. It restores into scratch
 space while the live database keeps running, prints its result as CloudWatch embedded metrics,
 and fails when the archive is broken: a WAL segment gone from the middle, or a damaged base
@@ -13,13 +14,13 @@ import sys
 import boto3
 import pytest
 
-from stack.paths import SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR
 from tests.e2e.test_backup_restore import Database
 from tools.local.topology import BACKUP_DESTINATION, BACKUP_SERVER_NAME
 
 pytestmark = pytest.mark.e2e
 
-SIGNALS = SERVICE_DIR / "db" / "db_signals.py"
+SIGNALS = DB_IMAGE_DIR / "db_signals.py"
 
 
 def publish_figures(database: Database) -> None:

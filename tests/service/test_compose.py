@@ -81,7 +81,15 @@ def development() -> dict:
 def test_production_has_the_three_containers_from_their_dockerfiles(production):
     assert set(production) == {"nginx", "web", "db"}
     dockerfiles = {name: service["build"]["dockerfile"] for name, service in production.items()}
-    assert dockerfiles == {"nginx": "Dockerfile.nginx", "web": "Dockerfile", "db": "Dockerfile.db"}
+    assert dockerfiles == {"nginx": "Dockerfile", "web": "Dockerfile", "db": "Dockerfile"}
+    contexts = {name: service["build"]["context"] for name, service in production.items()}
+    # The demo's web image from here, the platform's two from the component package.
+    assert contexts == {
+        "nginx": "../components/images/nginx",
+        "web": ".",
+        "db": "../components/images/db",
+    }
+    assert production["nginx"]["build"]["additional_contexts"] == {"web-image": "service:web"}
 
 
 @pytest.mark.parametrize("name", ["nginx", "web", "db"])

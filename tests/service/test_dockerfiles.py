@@ -1,5 +1,6 @@
 """The three images: hadolint and checkov find nothing, and each Dockerfile keeps the facts the
-Fargate task relies on (user, health check, entrypoint, ports)."""
+Fargate task relies on (user, health check, entrypoint, ports). The demo's web image is
+service/Dockerfile; nginx and db are the platform's, in components/images/."""
 
 import os
 import re
@@ -8,17 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR, NGINX_IMAGE_DIR, REPO_ROOT, SERVICE_DIR
 from tests.locks import lock_entries
 
-DOCKERFILES = ["Dockerfile", "Dockerfile.db", "Dockerfile.nginx"]
+# Short names (the web image's is the demo's own) -> where each Dockerfile is.
+PATHS = {
+    "Dockerfile": SERVICE_DIR / "Dockerfile",
+    "Dockerfile.db": DB_IMAGE_DIR / "Dockerfile",
+    "Dockerfile.nginx": NGINX_IMAGE_DIR / "Dockerfile",
+}
+DOCKERFILES = list(PATHS)
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
 CHECKOV = Path(os.environ.get("CHECKOV", REPO_ROOT / ".venv" / "checkov" / "bin" / "checkov"))
 
 
 def instructions(dockerfile: str) -> list[str]:
     """The Dockerfile's instructions, continuation lines joined, comments dropped."""
-    text = (SERVICE_DIR / dockerfile).read_text()
+    text = PATHS[dockerfile].read_text()
     joined = text.replace("\\\n", " ")
     return [
         " ".join(line.split())
@@ -32,7 +39,7 @@ def test_hadolint_finds_nothing(dockerfile):
     hadolint = VENV_BIN / "hadolint"
     assert hadolint.exists(), f"{hadolint} is missing: run `make venv`"
     result = subprocess.run(
-        [str(hadolint), "--failure-threshold", "info", str(SERVICE_DIR / dockerfile)],
+        [str(hadolint), "--failure-threshold", "info", str(PATHS[dockerfile])],
         capture_output=True,
         text=True,
         check=False,
@@ -43,7 +50,7 @@ def test_hadolint_finds_nothing(dockerfile):
 
 def test_checkov_dockerfile_checks_pass(tmp_path):
     assert CHECKOV.exists(), f"{CHECKOV} is missing: run `make venv` (it builds checkov's venv)"
-    files = [arg for name in DOCKERFILES for arg in ("-f", str(SERVICE_DIR / name))]
+    files = [arg for name in DOCKERFILES for arg in ("-f", str(PATHS[name]))]
     result = subprocess.run(
         [str(CHECKOV), "--framework", "dockerfile", *files, "--compact", "--quiet", "-o", "cli"],
         capture_output=True,
@@ -88,14 +95,14 @@ def test_the_db_image_starts_postgres_behind_the_lock_guard():
     lines = instructions("Dockerfile.db")
     assert lines[0].startswith("FROM postgres:")
     assert lines[0].split("@")[0].endswith("-bookworm")
-    assert "COPY --chmod=0755 db/postgres-guard.sh /usr/local/bin/postgres-guard.sh" in lines
-    assert "COPY --chmod=0755 db/postgres-prepare.sh /usr/local/bin/postgres-prepare.sh" in lines
+    assert "COPY --chmod=0755 postgres-guard.sh /usr/local/bin/postgres-guard.sh" in lines
+    assert "COPY --chmod=0755 postgres-prepare.sh /usr/local/bin/postgres-prepare.sh" in lines
     assert (
-        "COPY --chmod=0755 db/initdb/10-django-tw-roles.sh "
+        "COPY --chmod=0755 initdb/10-django-tw-roles.sh "
         "/docker-entrypoint-initdb.d/10-django-tw-roles.sh"
     ) in lines
     assert (
-        "COPY --chmod=0755 db/postgres_backup.py db/backup_common.py db/backup_restore.py "
+        "COPY --chmod=0755 postgres_backup.py backup_common.py backup_restore.py "
         "/usr/local/lib/postgres-backup/"
     ) in lines
     assert (
@@ -110,7 +117,7 @@ def test_the_db_image_starts_postgres_behind_the_lock_guard():
         '--data-checksums"'
     ) in lines
     assert (
-        "COPY --chmod=0755 db/restore_drill.py db/db_signals.py /usr/local/lib/postgres-backup/"
+        "COPY --chmod=0755 restore_drill.py db_signals.py /usr/local/lib/postgres-backup/"
     ) in lines
     assert (
         "RUN ln -s /usr/local/lib/postgres-backup/restore_drill.py "
@@ -126,33 +133,33 @@ def test_the_db_image_carries_barman_cloud_pinned_as_make_local_installs_it():
     lines = instructions("Dockerfile.db")
     install = next(line for line in lines if "/opt/barman/bin/pip install" in line)
     assert "--no-deps --require-hashes -r /tmp/requirements-barman.txt" in install
-    assert "COPY db/requirements-barman.txt /tmp/requirements-barman.txt" in lines
+    assert "COPY requirements-barman.txt /tmp/requirements-barman.txt" in lines
     assert "ENV PATH=/opt/barman/bin:$PATH" in lines
-    pinned = lock_entries(SERVICE_DIR / "db" / "requirements-barman.txt")
+    pinned = lock_entries(DB_IMAGE_DIR / "requirements-barman.txt")
     assert "barman" in pinned
     assert all(entry.hashes for entry in pinned.values()), pinned
 
 
 def stages(dockerfile: str) -> list[list[str]]:
-    """The Dockerfile's build stages, each a list of instructions beginning with its FROM."""
+    """The Dockerfile's build stages, each a list of instructions beginning with its FROM (the
+    first with the ARGs before it)."""
     found: list[list[str]] = []
     for line in instructions(dockerfile):
-        if line.startswith("FROM "):
+        after_args = found and found[-1][-1].startswith("ARG ")
+        if (line.startswith("FROM ") and not after_args) or not found:
             found.append([])
         found[-1].append(line)
     return found
 
 
-def test_the_nginx_image_collects_the_static_files_as_the_web_image_does():
-    web_build, _rds_ca, web_runtime = stages("Dockerfile")
-    nginx_build, nginx_static, nginx_runtime = stages("Dockerfile.nginx")
-    # The same dependencies from the same instructions (one cache), the same script: the two
-    # images hold the same hashed names, so the pages Django renders name files nginx has.
-    assert nginx_build == web_build
-    assert nginx_static[0] == "FROM build AS static"
-    assert "RUN /app/collect-static.sh" in nginx_static
-    assert "COPY . /app" in nginx_static
+def test_the_nginx_image_serves_the_static_files_the_web_image_collected():
+    _web_build, _rds_ca, web_runtime = stages("Dockerfile")
+    nginx_static, nginx_runtime = stages("Dockerfile.nginx")
+    # Copied out of the web image itself (its URI a build argument): the very files whose
+    # hashed names the pages Django renders carry, and no app code in the platform's image.
+    assert nginx_static == ["ARG STATIC_IMAGE", "FROM ${STATIC_IMAGE} AS static"]
     assert "RUN /app/collect-static.sh" in web_runtime
+    assert "DJANGO_STATIC_ROOT=/var/www/static" in " ".join(web_runtime).split()
     assert "COPY --from=static /var/www/static /var/www/static" in nginx_runtime
     assert not [line for line in nginx_runtime if line.startswith("VOLUME")]
 
@@ -162,7 +169,7 @@ def test_the_nginx_image_renders_the_template_and_checks_its_own_liveness():
     assert lines[0].startswith("FROM nginxinc/nginx-unprivileged:")
     assert "alpine" not in lines[0]
     assert (
-        "COPY etc/nginx/templates/default.conf.template /etc/nginx/templates/default.conf.template"
+        "COPY templates/default.conf.template /etc/nginx/templates/default.conf.template"
     ) in lines
     # nginx's own /livez: a database or gunicorn outage must not get nginx killed.
     healthcheck = next(line for line in lines if line.startswith("HEALTHCHECK"))
@@ -189,7 +196,10 @@ def test_every_base_image_from_a_registry_is_pinned_by_digest(dockerfile):
         if not line.startswith("FROM "):
             continue
         words = line.split()
-        external = words[1] not in stage_names and line not in NOT_YET_PINNED
+        # An image named by a build argument is the stack's own (nginx's STATIC_IMAGE: the web
+        # image's URI, which names its digest).
+        own = words[1].startswith("${")
+        external = words[1] not in stage_names and line not in NOT_YET_PINNED and not own
         if external and not PINNED_FROM.match(line):
             unpinned.append(line)
         if len(words) == 4 and words[2].upper() == "AS":

@@ -1,5 +1,5 @@
-"""etc/nginx/templates/default.conf.template, rendered with envsubst as the image does and run by
-the real nginx in front of a stand-in upstream that reports what it received."""
+"""components/images/nginx/templates/default.conf.template, rendered with envsubst as the image
+does and run by the real nginx in front of a stand-in upstream that reports what it received."""
 
 import http.client
 import http.server
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from stack.paths import SERVICE_DIR
+from stack.paths import NGINX_IMAGE_DIR
 from tests.service.postgres import free_port
 
-TEMPLATE = SERVICE_DIR / "etc" / "nginx" / "templates" / "default.conf.template"
+TEMPLATE = NGINX_IMAGE_DIR / "templates" / "default.conf.template"
 VARIABLES = ("NGINX_LISTEN_PORT", "NGINX_UPSTREAM", "NGINX_STATIC_ROOT", "NGINX_REAL_IP_FROM")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 

@@ -18,10 +18,10 @@ import pytest
 import backup_common
 import backup_restore
 import postgres_backup
-from stack.paths import SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR
 from tests.service.postgres import free_port
 
-SCRIPT = SERVICE_DIR / "db" / "postgres_backup.py"
+SCRIPT = DB_IMAGE_DIR / "postgres_backup.py"
 
 UTC = dt.UTC
 DESTINATION = {"BACKUP_DESTINATION_URL": "s3://bucket/postgres"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from stack.paths import SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR
 from tests.service.postgres import (
     as_server_user,
     free_port,
@@ -22,7 +22,7 @@ from tests.service.postgres import (
     server_owned_tempdir,
 )
 
-GUARD = SERVICE_DIR / "db" / "postgres-guard.sh"
+GUARD = DB_IMAGE_DIR / "postgres-guard.sh"
 EX_TEMPFAIL = 75
 
 pytestmark = pytest.mark.timeout(120)

@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from stack.paths import SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR
 from stack.postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
 from tests.service.postgres import (
     as_server_user,
@@ -22,8 +22,8 @@ from tests.service.postgres import (
 )
 from tools.bench.upgrade import Volume
 
-PREPARE = SERVICE_DIR / "db" / "postgres-prepare.sh"
-GUARD = SERVICE_DIR / "db" / "postgres-guard.sh"
+PREPARE = DB_IMAGE_DIR / "postgres-prepare.sh"
+GUARD = DB_IMAGE_DIR / "postgres-guard.sh"
 SUPERUSER_PASSWORD = "super-'secret-1"  # a quote, to prove the SQL quoting
 APP_PASSWORD = "app-secret-2"
 

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from stack.paths import SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR
 from stack.postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
 from tools.bench.upgrade import (
     UPGRADE,
@@ -147,6 +147,6 @@ def test_while_another_server_holds_the_volume_it_does_not_start(old_cluster):
 
 
 def test_the_db_image_carries_the_upgrade_as_a_command():
-    dockerfile = (SERVICE_DIR / "Dockerfile.db").read_text()
-    assert "COPY --chmod=0755 db/postgres-upgrade.sh /usr/local/bin/postgres-upgrade" in dockerfile
+    dockerfile = (DB_IMAGE_DIR / "Dockerfile").read_text()
+    assert "COPY --chmod=0755 postgres-upgrade.sh /usr/local/bin/postgres-upgrade" in dockerfile
     assert UPGRADE.stat().st_mode & 0o111

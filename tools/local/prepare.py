@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR, REPO_ROOT
 from tools.local import backup_tools
 from tools.local.postgres_server import postgres_bin_dir
 from tools.local.shared_venv import RUNTIME
@@ -22,9 +22,9 @@ from tools.local.system import (
 )
 from tools.local.topology import DATABASE_SUPERUSER, LocalTopology
 
-GUARD_SOURCE = SERVICE_DIR / "db" / "postgres-guard.sh"
-PREPARE_SOURCE = SERVICE_DIR / "db" / "postgres-prepare.sh"
-BACKUP_SOURCE = SERVICE_DIR / "db" / "postgres_backup.py"
+GUARD_SOURCE = DB_IMAGE_DIR / "postgres-guard.sh"
+PREPARE_SOURCE = DB_IMAGE_DIR / "postgres-prepare.sh"
+BACKUP_SOURCE = DB_IMAGE_DIR / "postgres_backup.py"
 # The backup step's modules, imported from the script's own directory.
 BACKUP_MODULES = ("backup_common.py", "backup_restore.py", "restore_drill.py", "db_signals.py")
 # What the processes read from the checkout once they no longer run as root.
@@ -116,7 +116,8 @@ def prepare(topology: LocalTopology) -> bool:
                 "--auth-host=scram-sha-256",
                 "--auth-local=scram-sha-256",
                 # Every page carries a checksum: a restore drill's pg_amcheck then reads a
-                # corrupted page as an error, not as data. As Dockerfile.db's POSTGRES_INITDB_ARGS.
+                # corrupted page as an error, not as data. As the db image's
+                # POSTGRES_INITDB_ARGS (components/images/db/Dockerfile).
                 "--data-checksums",
                 "--encoding=UTF8",
                 "--locale=C.UTF-8",

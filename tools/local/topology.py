@@ -82,7 +82,7 @@ class LocalTopology:
 
     @property
     def guard_script(self) -> Path:
-        """The db image's entrypoint guard, installed in the data directory as Dockerfile.db
+        """The db image's entrypoint guard, installed in the data directory as the db image
         installs it in /usr/local/bin: the Postgres account may not be able to reach the checkout
         (a clone under /root, say), but it can always reach the data directory."""
         return self.data_dir / "bin" / "postgres-guard.sh"
@@ -94,8 +94,8 @@ class LocalTopology:
 
     @property
     def backup_script(self) -> Path:
-        """service/db/postgres_backup.py, installed beside the guard as Dockerfile.db installs
-        it in /usr/local/bin: Postgres' archive_command runs it as the Postgres account."""
+        """components/images/db/postgres_backup.py, installed beside the guard as the db image
+        installs it in /usr/local/bin: Postgres' archive_command runs it as the Postgres account."""
         return self.data_dir / "bin" / "postgres-backup"
 
     @property

@@ -11,7 +11,7 @@ set -euo pipefail
 docker_bin=${DOCKER:-docker}
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ "$#" -eq 0 ]; then
-    set -- "$root/service/Dockerfile" "$root/service/Dockerfile.db" "$root/service/Dockerfile.nginx"
+    set -- "$root/service/Dockerfile" "$root/components/images/db/Dockerfile" "$root/components/images/nginx/Dockerfile"
 fi
 
 digest_of() {  # image:tag -> sha256:...

@@ -56,3 +56,48 @@ def test_repository_arn_from_url():
 def test_bad_args_say_what_to_change(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ServiceImagesArgs(**{"context": ".", "dockerfiles": {"a": "Dockerfile"}, **kwargs})
+
+
+def test_an_image_built_from_another_gets_its_uri_and_its_own_context():
+    def program() -> None:
+        images = ServiceImages(
+            "img",
+            ServiceImagesArgs(
+                context="app",
+                # named first, built second: it needs web's URI
+                dockerfiles={"nginx": "platform/nginx/Dockerfile", "web": "app/Dockerfile"},
+                contexts={"nginx": "platform/nginx"},
+                image_build_args={"web": {"WSGI_MODULE": "site.wsgi"}},
+                built_from={"nginx": {"STATIC_IMAGE": "web"}},
+            ),
+        )
+        pulumi.export("image_uris", images.image_uris)
+
+    recording = run_component(program)
+    by_name = {image.name: image for image in recording.of_type("awsx:ecr:Image")}
+    nginx, web = by_name["img-nginx-image"], by_name["img-web-image"]
+    assert nginx.inputs["context"] == "platform/nginx"
+    assert web.inputs["context"] == "app"
+    assert nginx.inputs["args"] == {"STATIC_IMAGE": recording.outputs["image_uris"]["web"]}
+    assert web.inputs["args"] == {"WSGI_MODULE": "site.wsgi"}
+    assert list(recording.outputs["image_uris"]) == ["nginx", "web"]  # the order they were named
+
+
+@pytest.mark.parametrize(
+    ("built_from", "message"),
+    [
+        ({"a": {"X": "missing"}}, r"built_from\['a'\] names 'missing'"),
+        ({"a": {"X": "a"}}, r"built_from\['a'\] names 'a'"),
+    ],
+)
+def test_an_image_is_built_from_another_image_of_the_args(built_from, message):
+    with pytest.raises(ValueError, match=message):
+        ServiceImagesArgs(".", {"a": "Dockerfile", "b": "Dockerfile"}, built_from=built_from)
+
+
+def test_images_built_from_each_other_in_a_loop_are_refused():
+    args = ServiceImagesArgs(
+        ".", {"a": "A", "b": "B"}, built_from={"a": {"X": "b"}, "b": {"Y": "a"}}
+    )
+    with pytest.raises(ValueError, match="built_from loops"):
+        args.build_order()

@@ -22,7 +22,15 @@ from tests.locks import lock_pins
 
 COPIED_FOLDERS = ("components", "tools", "examples")
 COMPONENT_DIR = REPO_ROOT / "components"
-COMPONENT_FILES = sorted(COMPONENT_DIR.rglob("*.py"))
+# The platform's images (components/images/<image>/) are package data: files an image build
+# copies, not modules of the package.
+IMAGES_DIR = COMPONENT_DIR / "images"
+IMAGE_FILES = sorted(
+    p
+    for p in IMAGES_DIR.rglob("*")
+    if p.is_file() and p.parent != IMAGES_DIR and "__pycache__" not in p.parts
+)
+COMPONENT_FILES = sorted(p for p in COMPONENT_DIR.rglob("*.py") if p not in IMAGE_FILES)
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -94,6 +102,10 @@ def test_components_build_as_a_wheel_without_the_offline_runner(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {f"components/{p.relative_to(COMPONENT_DIR).as_posix()}" for p in COMPONENT_FILES}
     assert shipped <= names
+    # Every file of the platform's images, so an importer builds them and copies nothing.
+    images = {f"components/{p.relative_to(COMPONENT_DIR).as_posix()}" for p in IMAGE_FILES}
+    assert {"components/images/nginx/Dockerfile", "components/images/db/Dockerfile"} <= images
+    assert images <= names, sorted(images - names)
     assert "components/testing.py" not in names
     assert "components/py.typed" in names  # PEP 561: the annotations are for type checkers too
     (metadata,) = [name for name in names if name.endswith(".dist-info/METADATA")]

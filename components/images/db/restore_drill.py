@@ -154,7 +154,7 @@ def metrics_line(
 
 def _archived_wal_names(settings: Settings) -> list[str]:
     """Names under <destination>/<server>/wals/ (barman-cloud's layout), read with boto3, which
-    barman-cloud itself runs on (db/requirements-barman.txt)."""
+    barman-cloud itself runs on (requirements-barman.txt)."""
     import boto3
 
     bucket, _, prefix = settings.destination.removeprefix("s3://").partition("/")

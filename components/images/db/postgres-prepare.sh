@@ -223,7 +223,7 @@ run_single() {
 }
 
 # A data directory of another major cannot start on this server (FATAL "database files are
-# incompatible with server"); say what to do instead. The image's db/postgres-upgrade.sh moves it.
+# incompatible with server"); say what to do instead. The image's postgres-upgrade.sh moves it.
 check_major() {
   local data server
   data="$(cat "$PGDATA/PG_VERSION")"

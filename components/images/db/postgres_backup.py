@@ -16,7 +16,7 @@ points it at a local S3 server. This file only wires barman-cloud to the contain
 library only, it runs on the Python of barman's own virtualenv.
 
 The environment it reads and the log lines it writes are described in backup_common.py; the
-restore is backup_restore.py. Both sit beside this file (Dockerfile.db installs the three in
+restore is backup_restore.py. Both sit beside this file (its Dockerfile installs the three in
 /usr/local/lib/postgres-backup), and Python puts a script's own directory first on its path.
 """
 
