@@ -69,7 +69,12 @@ def test_queries_are_counted_by_the_server_for_django_endpoints_only(tiny_run):
         else:
             assert m.queries_counted == m.requests, m
     healthz = [m for m in results.table if m.endpoint == "healthz"]
-    assert all(m.queries_mean == 1 for m in healthz)  # the health check's SELECT 1
+    # The health check's SELECT 1, and once per worker process the type lookups that
+    # django.contrib.postgres runs on its first connection (django/contrib/postgres/signals.py:
+    # get_hstore_oids and get_citext_oids, lru_cache'd per database alias).
+    for m in healthz:
+        assert 1 <= m.queries_mean < 1.05, m
+        assert m.queries_max <= 3, m
 
 
 def test_the_data_set_has_the_requested_shape(tiny_run):
