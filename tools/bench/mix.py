@@ -21,6 +21,7 @@ import argparse
 import json
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,8 +75,11 @@ def measure(
     args: argparse.Namespace,
     django: Callable[..., dict],
     say: Callable[[str], None],
+    while_writing: AbstractContextManager | None = None,
 ) -> MixResults:
-    """Steps 1-4 above on a running topology holding the full data set."""
+    """Steps 1-4 above on a running topology holding the full data set; ``while_writing`` is
+    entered for step 3 alone, the time the writers run (tools/bench/rpo.py samples the WAL
+    archive in it)."""
     top = args.mix_connections
     sessions_file = args.artifacts / "sessions.jsonl"
     summary = django("tools.bench.sessions", f"--output={sessions_file}")
@@ -115,13 +119,14 @@ def measure(
         post_rate=args.post_rate,
         like_rate=args.like_rate,
     )
-    memory.start()
-    writers.start()
-    try:
-        results.busy = _interleaved(topology, ordered, top, args)
-    finally:
-        results.rates = writers.stop()
-        results.worker_rss_mib = memory.stop()
+    with while_writing or nullcontext():
+        memory.start()
+        writers.start()
+        try:
+            results.busy = _interleaved(topology, ordered, top, args)
+        finally:
+            results.rates = writers.stop()
+            results.worker_rss_mib = memory.stop()
 
     say("busy site: a page from the cache against a page after a change, in one process")
     results.render_cost = django(

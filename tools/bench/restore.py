@@ -132,6 +132,21 @@ def run_module(topology: RunningTopology, *arguments: str, cwd: Path = REPO_ROOT
     return time.monotonic() - started
 
 
+def backed_up_topology(name: str, archive_timeout: int) -> RunningTopology:
+    """A fresh local topology (logs under ARTIFACTS_DIR/name) with the production backup
+    settings: WAL archived to the S3 stand-in, segments cut every ``archive_timeout`` seconds;
+    bench's Django settings and a fresh password for the data set's users."""
+    topology = RunningTopology(
+        log_dir=ARTIFACTS_DIR / name / time.strftime("%Y%m%d-%H%M%S"),
+        settings={"ARCHIVE_TIMEOUT_SECONDS": str(archive_timeout)},
+    )
+    environment = topology.environment
+    environment["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), str(SERVICE_DIR)])
+    environment["DJANGO_SETTINGS_MODULE"] = "tools.bench.settings"
+    environment["BENCH_PASSWORD"] = secrets.token_urlsafe(18)
+    return topology
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench.restore", description=__doc__)
     parser.add_argument("--tweets", type=int, default=50_000)
@@ -143,14 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
 
-    topology = RunningTopology(
-        log_dir=ARTIFACTS_DIR / "bench-restore" / time.strftime("%Y%m%d-%H%M%S"),
-        settings={"ARCHIVE_TIMEOUT_SECONDS": str(args.archive_timeout)},
-    )
+    topology = backed_up_topology("bench-restore", args.archive_timeout)
     environment = topology.environment
-    environment["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), str(SERVICE_DIR)])
-    environment["DJANGO_SETTINGS_MODULE"] = "tools.bench.settings"
-    environment["BENCH_PASSWORD"] = secrets.token_urlsafe(18)
     figures: dict[str, object] = {"archive_timeout_seconds": args.archive_timeout}
     try:
         print(f"starting a topology in {topology.data_dir}", flush=True)
