@@ -207,8 +207,11 @@ class RunsTasks(Protocol):
 class ServiceNetwork(Protocol):
     """Where the service's tasks run (FargateServiceArgs has it)."""
 
-    subnet_ids: Sequence[pulumi.Input[str]]
-    extra_security_group_ids: Sequence[pulumi.Input[str]]
+    @property
+    def subnet_ids(self) -> Sequence[pulumi.Input[str]]: ...
+
+    @property
+    def extra_security_group_ids(self) -> Sequence[pulumi.Input[str]]: ...
 
 
 def rds_schedules(

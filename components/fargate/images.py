@@ -140,10 +140,10 @@ class ServiceImages(pulumi.ComponentResource):
             self.repository_urls[image] = repository.url
             self.repository_arns[image] = repository.url.apply(repository_arn)
         # In the order the images were named (built in build_order), as before built_from.
-        for built in (self.image_uris, self.repository_urls, self.repository_arns):
-            ordered = {image: built[image] for image in args.dockerfiles}
-            built.clear()
-            built.update(ordered)
+        for outputs in (self.image_uris, self.repository_urls, self.repository_arns):
+            ordered = {image: outputs[image] for image in args.dockerfiles}
+            outputs.clear()
+            outputs.update(ordered)
         self.register_outputs(
             {"image_uris": self.image_uris, "repository_urls": self.repository_urls}
         )
