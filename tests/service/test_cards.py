@@ -3,7 +3,6 @@ viewer: what belongs to one viewer (their like, their Delete button, their CSRF 
 reaches another, a change renders only the cards it touches, and every worker process sees the
 change on its next request."""
 
-import json
 import os
 import re
 import subprocess
@@ -17,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Follow, Profile
 from config.settings.base import s3_media_storage
-from paths import REPO_ROOT, SERVICE_DIR
+from paths import SERVICE_DIR
 from tweets import cards
 from tweets.models import Tweet
 from tweets.templatetags.tweet_counts import replies_label
@@ -317,36 +316,6 @@ def test_signed_image_urls_outlive_every_cached_card_and_page(monkeypatch):
 
 
 # --- two processes on one database ---------------------------------------------------------
-
-
-@pytest.fixture
-def other_worker(transactional_db, postgresql_server, s3_endpoint):
-    database = settings.DATABASES["default"]
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.service.other_worker"],
-        cwd=REPO_ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(SERVICE_DIR)]),
-            "DATABASE_URL": url,
-            "AWS_S3_ENDPOINT_URL": s3_endpoint,
-        },
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-
-    def page(username: str, path: str = "/") -> str:
-        process.stdin.write(f"{username} {path}\n")
-        process.stdin.flush()
-        answer = json.loads(process.stdout.readline())
-        assert answer["status"] == 200
-        return answer["page"]
-
-    yield page
-    process.stdin.close()
-    process.wait(timeout=30)
 
 
 def test_a_change_made_through_one_worker_shows_on_the_next_request_to_another(
