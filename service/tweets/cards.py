@@ -1,8 +1,8 @@
 """Tweet card bodies, rendered once per card key and shared by every viewer.
 
-How the cached timeline pages fit together is explained once, in docs/DESIGN.md ("Timeline
-pages"): this module holds the row a page query returns per tweet (CardRow) and the cache of
-the part of a card that is the same for every viewer (templates/tweets/_tweet_body.html).
+How the cached timeline pages fit together is explained once, in docs/DESIGN.md ("Timelines
+on a busy site"): this module holds the row a page query returns per tweet (CardRow) and the
+cache of the part of a card that is the same for every viewer (templates/tweets/_tweet_body.html).
 """
 
 from collections.abc import Sequence

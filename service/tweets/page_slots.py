@@ -1,13 +1,12 @@
-"""The placeholders a cached page keeps where each response puts its own values: the CSRF token,
-the page's path (the forms' `next`) and the header's notifications link with the unread count.
-docs/DESIGN.md ("Timeline pages") explains why these three are not in the page's cache key.
+"""The placeholders a cached page keeps where each response puts its own values: the CSRF token
+and the header's notifications link with the unread count. docs/DESIGN.md ("Timelines on a busy
+site") explains why neither is in the page's cache key.
 """
 
 from secrets import token_hex
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from notifications import header
@@ -16,7 +15,6 @@ from notifications import header
 # the token or the count put into its text). Letters and digits only: escaping leaves them.
 _NONCE = token_hex(16)
 CSRF = f"csrf{_NONCE}"
-NEXT = f"next{_NONCE}"
 NOTIFICATIONS = f"notifications{_NONCE}"
 
 
@@ -25,7 +23,6 @@ def context() -> dict:
     one the request's context processor would provide."""
     return {
         "csrf_token": CSRF,
-        "next_path": NEXT,
         "notifications_link": mark_safe(NOTIFICATIONS),  # noqa: S308 (a nonce)
     }
 
@@ -34,7 +31,6 @@ def filled(html: str, request: HttpRequest) -> str:
     """A cached page with this response's values where its placeholders are."""
     values = {
         CSRF: get_token(request),
-        NEXT: escape(request.get_full_path()),
         NOTIFICATIONS: header.link_for(request),
     }
     for slot, value in values.items():

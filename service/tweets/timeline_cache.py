@@ -1,9 +1,10 @@
 """Timeline pages, cached per viewer and thrown away as soon as what they show changes.
 
 The mechanism (the TimelineVersion key, the one query a page is built with, the card bodies
-shared by every viewer, the placeholders each response fills) is explained in docs/DESIGN.md,
-"Timeline pages". TIMELINE_CACHE_SECONDS = 0 turns the caching off (every request renders every
-card, no version lookup); CARD_CACHE_SECONDS = 0 only the card bodies' cache.
+shared by every viewer, the placeholders each response fills) is explained once, in
+docs/DESIGN.md, "Timelines on a busy site". TIMELINE_CACHE_SECONDS = 0 turns the caching off
+(every request renders every card, no version lookup); CARD_CACHE_SECONDS = 0 only the card
+bodies' cache.
 https://docs.djangoproject.com/en/5.2/topics/cache/#the-low-level-cache-api
 """
 
