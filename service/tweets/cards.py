@@ -1,8 +1,9 @@
-"""Tweet card bodies, rendered once per card key and shared by every viewer.
+"""The cards of a cached timeline page, each part rendered once per key of what it shows.
 
 How the cached timeline pages fit together is explained once, in docs/DESIGN.md ("Timelines
 on a busy site"): this module holds the row a page query returns per tweet (CardRow) and the
-cache of the part of a card that is the same for every viewer (templates/tweets/_tweet_body.html).
+cache of the two parts of a card: its body, the same for every viewer
+(templates/tweets/_tweet_body.html), and its actions (templates/tweets/_tweet_actions.html).
 """
 
 from collections.abc import Sequence
@@ -13,10 +14,12 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from accounts.models import Profile
+from tweets import page_slots
 from tweets.models import Tweet
 
 User = get_user_model()
@@ -109,20 +112,49 @@ def render_body(tweet: Tweet) -> SafeString:
     return render_to_string("tweets/_tweet_body.html", {"tweet": tweet})
 
 
-def bodies_for(rows: Sequence[CardRow]) -> tuple[list[SafeString], int]:
-    """The body of each of `rows` and how many had to be rendered: the cached ones in one read
-    of the cache, the others rendered from their rows."""
+def actions_key(row: CardRow, viewer_id: int, path_digest: str) -> str:
+    """The cache key of a row's actions as `viewer_id` sees them on the page whose path has
+    `path_digest`: the counts, whether the viewer likes the tweet and whether they wrote it."""
+    own = int(row.author_id == viewer_id)
+    liked = int(row.liked_by_viewer)
+    return f"actions:{row.pk}:{row.like_count}:{row.reply_count}:{liked}:{own}:{path_digest}"
+
+
+def render_actions(row: CardRow, request: HttpRequest) -> SafeString:
+    """The actions of one card for request.user on request's page, with the CSRF token's
+    placeholder (tweets.page_slots) in its forms."""
+    context = {"tweet": row, "request": request, "csrf_token": page_slots.CSRF}
+    return render_to_string("tweets/_tweet_actions.html", context)
+
+
+def page_cards(rows: Sequence[CardRow], request: HttpRequest, path_digest: str) -> tuple[str, int]:
+    """The cards of `rows` (in page order) as request.user sees them on the page whose path has
+    `path_digest`, and how many bodies had to be rendered: every cached part in one read of the
+    cache, the others rendered from their rows (a like renders one card's actions, no body)."""
     seconds = settings.CARD_CACHE_SECONDS
     cache = caches[CACHE_ALIAS]
-    keys = [key_of_row(row) for row in rows]
-    found: dict[str, str] = cache.get_many(keys) if seconds > 0 else {}
-    fresh = {
+    body_keys = [key_of_row(row) for row in rows]
+    action_keys = [actions_key(row, request.user.pk, path_digest) for row in rows]
+    found: dict[str, str] = cache.get_many(body_keys + action_keys) if seconds > 0 else {}
+    fresh_bodies = {
         key: render_body(tweet_of_row(row))
-        for row, key in zip(rows, keys, strict=True)
+        for row, key in zip(rows, body_keys, strict=True)
         if key not in found
+    }
+    fresh = {
+        **fresh_bodies,
+        **{
+            key: render_actions(row, request)
+            for row, key in zip(rows, action_keys, strict=True)
+            if key not in found
+        },
     }
     if fresh and seconds > 0:
         cache.set_many(fresh, seconds)
-    # Rendered by this process's own template, kept in its own memory: safe as it was rendered.
-    bodies = [mark_safe(found.get(key) or fresh[key]) for key in keys]  # noqa: S308
-    return bodies, len(fresh)
+    found.update(fresh)
+    # The same markup as templates/tweets/_tweet.html, which renders a card whole.
+    html = "".join(
+        f'<article class="tweet" id="tweet-{row.pk}">\n{found[body]}\n{found[actions]}\n</article>'
+        for row, body, actions in zip(rows, body_keys, action_keys, strict=True)
+    )
+    return html, len(fresh_bodies)

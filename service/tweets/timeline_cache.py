@@ -19,7 +19,6 @@ from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 
 from accounts.models import Follow
 from tweets import cards, page_slots
@@ -66,14 +65,11 @@ def timeline_page(
     html = cache.get(key) if keep else None
     if html is None:
         shareable = keep and settings.CARD_CACHE_SECONDS > 0
-        page, bodies = _page_and_bodies(request, owner_id, version, sql, shareable=shareable)
-        page_context = {
-            **context(),
-            "page": page,
-            "cards": list(zip(page.object_list, bodies, strict=True)),
-            **page_slots.context(),
-        }
-        html = render_to_string(template, page_context, request=request)
+        page = _page(request, owner_id, version, sql, shareable=shareable)
+        path = blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+        shown, request.cards_rendered = cards.page_cards(page.object_list, request, path)
+        frame = _frame(request, template, page, context, path, cached=shareable)
+        html = frame.replace(page_slots.CARDS, shown, 1)
         if keep:
             cache.set(key, html, settings.TIMELINE_CACHE_SECONDS)
     else:
@@ -81,30 +77,48 @@ def timeline_page(
     return HttpResponse(page_slots.filled(html, request))
 
 
-def _page_and_bodies(
-    request: HttpRequest,
-    owner_id: int,
-    version: int,
-    sql: TimelineSql,
-    *,
-    shareable: bool,
-) -> tuple[TimelinePage, list[SafeString]]:
-    """The rows of the requested page for request.user and their card bodies. A timeline every
-    viewer sees alike (SHARED) is built once per version and page number in each process, and
-    every other viewer only reads which of its tweets they like."""
+def _page(
+    request: HttpRequest, owner_id: int, version: int, sql: TimelineSql, *, shareable: bool
+) -> TimelinePage:
+    """The rows of the requested page for request.user. A timeline every viewer sees alike
+    (SHARED) is read once per version and page number in each process, and every other viewer
+    only reads which of its tweets they like."""
     shared = shareable and owner_id in SHARED
     key = f"shared:{owner_id}:{version}:{page_number(request)}" if shared else None
-    entry = caches[SHARED_ALIAS].get(key) if shared else None
-    if entry is not None:
-        page, bodies = entry
+    page = caches[SHARED_ALIAS].get(key) if shared else None
+    if page is not None:
         request.timeline_served = "shared"
-        return with_likes_of(request.user.pk, page), bodies
+        return with_likes_of(request.user.pk, page)
     page = page_rows(request, sql)
-    bodies, request.cards_rendered = cards.bodies_for(page.object_list)
     if shared:
-        caches[SHARED_ALIAS].set(key, (page, bodies), settings.TIMELINE_CACHE_SECONDS)
+        caches[SHARED_ALIAS].set(key, page, settings.TIMELINE_CACHE_SECONDS)
     request.timeline_served = "assembled"
-    return page, bodies
+    return page
+
+
+def _frame(
+    request: HttpRequest,
+    template: str,
+    page: TimelinePage,
+    context: Callable[[], dict],
+    path: str,
+    *,
+    cached: bool,
+) -> str:
+    """The page around its cards, with tweets.page_slots.CARDS where they go. It shows the
+    viewer's name, an empty compose form and the pager, none of which a new version changes:
+    kept in the cards' cache per viewer, path and pager position (unless not `cached`)."""
+    empty = not page.object_list
+    where = f"{page.number}:{int(page.has_next)}:{int(empty)}"
+    key = f"frame:{template}:{request.user.pk}:{path}:{where}"
+    frame = caches[cards.CACHE_ALIAS].get(key) if cached else None
+    if frame is None:
+        # An empty page has no cards: the template says so itself.
+        page_context = {**context(), "page": page, **page_slots.context(cards=not empty)}
+        frame = render_to_string(template, page_context, request=request)
+        if cached:
+            caches[cards.CACHE_ALIAS].set(key, frame, settings.TIMELINE_CACHE_SECONDS)
+    return frame
 
 
 def _key(request: HttpRequest, owner_id: int, version: int) -> str:
