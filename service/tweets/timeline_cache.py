@@ -1,10 +1,10 @@
 """Timeline pages, cached per viewer and thrown away as soon as what they show changes.
 
-The mechanism (the TimelineVersion key, the one query a page is built with, the card bodies
-shared by every viewer, the placeholders each response fills) is explained once, in
+The mechanism (the TimelineVersion key, the one query a page is built with, the cached card
+parts, the page around the cards, the placeholders each response fills) is explained once, in
 docs/DESIGN.md, "Timelines on a busy site". TIMELINE_CACHE_SECONDS = 0 turns the caching off
-(every request renders every card, no version lookup); CARD_CACHE_SECONDS = 0 only the card
-bodies' cache.
+(every request renders every card, no version lookup); CARD_CACHE_SECONDS = 0 only the cards'
+cache.
 https://docs.djangoproject.com/en/5.2/topics/cache/#the-low-level-cache-api
 """
 
@@ -45,7 +45,7 @@ def timeline_page(
 ) -> HttpResponse:
     """The page of a timeline whose version row is `owner_id`, as seen by request.user: from the
     cache when nothing on it changed since it was built, else built with one query over `sql`
-    (tweets.pages.page_rows) and the cached card bodies. `tweets()` (the same timeline, plain,
+    (tweets.pages.page_rows) and the cached cards. `tweets()` (the same timeline, plain,
     from tweets.timelines) renders it with the caches off. `context` (the template's other
     variables) is only called to build the page.
     Records what it did in `request.timeline_served` ("page" from the cache, "assembled",
