@@ -3,12 +3,10 @@
 The count is read on every request, never cached: tweets.backends loads it with the signed-in
 user, in the query every request makes anyway (a scalar subquery over the partial index
 `notification_unread`, stopping at UNREAD_CAP + 1 rows), so it costs no query of its own and is
-as current as the database in every worker and task. Cached pages (tweets.timeline_cache) keep
-SLOT where the link goes and each response puts in its own: a page cached before a new
+as current as the database in every worker and task. A cached page keeps a placeholder where
+the link goes and each response puts in its own (tweets.page_slots): a page cached before a new
 notification shows the new count on the very next request.
 """
-
-from secrets import token_hex
 
 from django.db import connection
 from django.http import HttpRequest
@@ -19,9 +17,6 @@ from core.sql import column, table
 from notifications.models import Notification
 
 UNREAD_CAP = 99  # shown as "99+" beyond
-# Letters and digits only, so template escaping leaves it as it is; random per process, so no
-# tweet text can guess it.
-SLOT = f"notifications{token_hex(16)}"
 
 
 def unread_count_sql(user_id_sql: str) -> str:

@@ -15,7 +15,7 @@ A cached timeline page is rebuilt whenever its version moves, which on a busy si
 every request of explore (tweets.timeline_cache). `page_rows` does both steps in ONE query
 written in SQL, the first as a WITH clause over the timeline's condition (tweets.timelines,
 `home_sql` and `explore_sql`): building and compiling the ORM's querysets cost more Python time
-than Postgres spends on the query. It returns the columns of tweets.cards.ROW_FIELDS;
+than Postgres spends on the query. It returns tweets.cards.CardRow rows;
 tests/service/test_pages.py holds every page of it to the ORM's plain timelines and `tweets_for`
 (tweets.timelines), which the pages not cached still use.
 https://docs.djangoproject.com/en/5.2/topics/pagination/ (what Paginator counts),
@@ -37,7 +37,7 @@ from django.http import Http404, HttpRequest
 
 from accounts.models import Profile
 from core.sql import column, table
-from tweets.cards import LIKED
+from tweets.cards import CardRow
 from tweets.models import Like, Tweet
 from tweets.timelines import NEWEST_FIRST, TimelineSql, tweets_for
 
@@ -53,7 +53,7 @@ class TimelinePage:
     templates use, without `paginator`)."""
 
     number: int
-    object_list: Sequence  # tweets (annotated) or rows (tweets.cards.ROW_FIELDS), newest first
+    object_list: Sequence  # tweets (annotated) or tweets.cards.CardRow rows, newest first
     has_next: bool
 
     @property
@@ -114,12 +114,12 @@ def page_ids(request: HttpRequest, timeline: QuerySet[Tweet]) -> tuple[int, list
 
 
 def page_rows(request: HttpRequest, timeline: TimelineSql) -> TimelinePage:
-    """The requested page of `timeline` as rows of tweets.cards.ROW_FIELDS for request.user,
-    newest first: one query."""
+    """The requested page of `timeline` as tweets.cards.CardRow rows for request.user, newest
+    first: one query."""
     number = page_number(request)
     with connection.cursor() as cursor:
         cursor.execute(*page_rows_query(timeline, number, request.user.pk))
-        rows = cursor.fetchall()
+        rows = [CardRow(*row) for row in cursor.fetchall()]
     return TimelinePage(number, *checked_page(number, rows, settings.TWEETS_PER_PAGE))
 
 
@@ -133,15 +133,15 @@ def page_rows_query(timeline: TimelineSql, number: int, viewer_id: int) -> tuple
 
 
 def with_likes_of(viewer_id: int, page: TimelinePage) -> TimelinePage:
-    """`page` (rows of tweets.cards.ROW_FIELDS built for any viewer) as `viewer_id` sees it:
-    whether they like each tweet, read in one query over the page's ids."""
-    ids = [row[0] for row in page.object_list]
+    """`page` (tweets.cards.CardRow rows built for any viewer) as `viewer_id` sees it: whether
+    they like each tweet, read in one query over the page's ids."""
+    ids = [row.pk for row in page.object_list]
     liked: set[int] = set()
     if ids:
         with connection.cursor() as cursor:
             cursor.execute(_liked_sql(), (viewer_id, ids))
             liked = {tweet_id for (tweet_id,) in cursor.fetchall()}
-    rows = [(*row[:LIKED], row[0] in liked, *row[LIKED + 1 :]) for row in page.object_list]
+    rows = [row._replace(liked_by_viewer=row.pk in liked) for row in page.object_list]
     return TimelinePage(page.number, rows, page.has_next)
 
 
@@ -153,9 +153,9 @@ def _liked_sql() -> str:
 
 @cache
 def _rows_sql_around() -> tuple[str, str]:
-    """What tweets.timelines.tweets_for selects as ROW_FIELDS, for one page (LIMIT and OFFSET
-    parameters) of the tweets meeting a condition put between the two parts. Counted with
-    subqueries, as there: likes and replies never multiply each other's rows."""
+    """What tweets.timelines.tweets_for selects as tweets.cards.ROW_FIELDS, for one page (LIMIT
+    and OFFSET parameters) of the tweets meeting a condition put between the two parts. Counted
+    with subqueries, as there: likes and replies never multiply each other's rows."""
     user_model = get_user_model()
     tweet, like, user, profile = (table(model) for model in (Tweet, Like, user_model, Profile))
     t_id, t_created, t_author, t_reply_to = (

@@ -1,39 +1,10 @@
 """Timeline pages, cached per viewer and thrown away as soon as what they show changes.
 
-Two layers. The whole page is kept per viewer in the "timelines" cache, under a key that holds:
-- the viewer (the page greets them, shows whether they liked each tweet and offers them Delete
-  on their own);
-- the timeline's version, a counter in the database (TimelineVersion) that every change to what
-  the timeline shows increments in the same transaction as the change (tweets.signals): a new or
-  deleted tweet, a like or unlike, a reply, a profile change of an author the viewer follows, the
-  viewer following or unfollowing someone. A new version means a new key: stale pages are never
-  read again and simply age out;
-- the requested path (the page number, and the "next" fields the forms carry).
-The header's unread notification count is not in the key either: the page keeps a placeholder
-there and every response puts in the count loaded with the user (notifications.header).
-The counter lives in Postgres, not in the cache, so every gunicorn worker (and every task) sees a
-change at once although each worker keeps its own in-memory cache. Reading it is one primary-key
-lookup, made in the same query that loads the signed-in user (tweets.backends).
-
-On a busy site the versions move all the time (any tweet or like anywhere changes explore), so
-a page is rebuilt often, and rebuilding it must cost little: one query (tweets.pages.page_rows)
-finds the page's ids in the plain timeline (no count, nothing computed for tweets off the page)
-and returns each with what its card shows that can change (tweets.cards.ROW_FIELDS), the cards
-come from the shared card cache (one card per tweet for every viewer, its counts filled in from
-the row), and only the cards of new or changed tweets are rendered. A page after a like or a
-reply renders no card; after a new tweet, one.
-
-Not in the key, on purpose:
-- The CSRF token and the path in the cards' forms: the page is rendered with placeholders
-  (random per process, tweets.cards) that each response replaces, so a cached page survives a
-  login (which rotates the secret) and no two responses carry the same token (the BREACH
-  mitigation Django's masking exists for).
-- Time: "5 minutes ago" ages while cached; CARD_CACHE_SECONDS + TIMELINE_CACHE_SECONDS bound by
-  how much.
-A page with a one-off message ("Welcome!") is built from the cards but never cached.
-
-TIMELINE_CACHE_SECONDS = 0 turns both layers off (every request renders every card, no version
-lookup); CARD_CACHE_SECONDS = 0 only the card cache (a page rebuilt renders all its cards).
+The mechanism (the TimelineVersion key, the one query a page is built with, the cached card
+parts, the page around the cards, the placeholders each response fills) is explained once, in
+docs/DESIGN.md, "Timelines on a busy site". TIMELINE_CACHE_SECONDS = 0 turns the caching off
+(every request renders every card, no version lookup); CARD_CACHE_SECONDS = 0 only the cards'
+cache.
 https://docs.djangoproject.com/en/5.2/topics/cache/#the-low-level-cache-api
 """
 
@@ -46,14 +17,11 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 from accounts.models import Follow
-from notifications import header
-from tweets import cards
+from tweets import cards, page_slots
 from tweets.models import TimelineVersion, Tweet
 from tweets.pages import TimelinePage, page_number, page_rows, paginate, with_likes_of
 from tweets.timelines import TimelineSql
@@ -76,9 +44,9 @@ def timeline_page(
     context: Callable[[], dict] = dict,
 ) -> HttpResponse:
     """The page of a timeline whose version row is `owner_id`, as seen by request.user: from the
-    cache when nothing on it changed since it was built, else built from the cached cards with
-    one query over `sql` (tweets.pages.page_rows). `tweets()` (the same timeline, plain, from
-    tweets.timelines) renders it with the caches off. `context` (the template's other
+    cache when nothing on it changed since it was built, else built with one query over `sql`
+    (tweets.pages.page_rows) and the cached cards. `tweets()` (the same timeline, plain,
+    from tweets.timelines) renders it with the caches off. `context` (the template's other
     variables) is only called to build the page.
     Records what it did in `request.timeline_served` ("page" from the cache, "assembled",
     "shared" from another viewer's build of the same version, or "rendered" with the cache off)
@@ -96,73 +64,60 @@ def timeline_page(
     key = _key(request, owner_id, version) if keep else None
     html = cache.get(key) if keep else None
     if html is None:
-        cards_on = keep and settings.CARD_CACHE_SECONDS > 0
-        page, shown = _page_and_cards(request, owner_id, version, sql, shareable=cards_on)
-        fragments = caches[cards.CACHE_ALIAS] if cards_on else None
-        before, after = _frame(request, template, page, context, fragments)
-        html = before + cards.join(page.object_list, shown, request.user.pk) + after
+        shareable = keep and settings.CARD_CACHE_SECONDS > 0
+        page = _page(request, owner_id, version, sql, shareable=shareable)
+        path = blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+        shown, request.cards_rendered = cards.page_cards(page.object_list, request, path)
+        frame = _frame(request, template, page, context, path, cached=shareable)
+        html = frame.replace(page_slots.CARDS, shown, 1)
         if keep:
             cache.set(key, html, settings.TIMELINE_CACHE_SECONDS)
     else:
         request.timeline_served = "page"
-    values = cards.per_response(get_token(request), request.get_full_path())
-    values[header.SLOT] = header.link_for(request)
-    return HttpResponse(cards.personalise(html, values))
+    return HttpResponse(page_slots.filled(html, request))
 
 
-def _page_and_cards(
-    request: HttpRequest,
-    owner_id: int,
-    version: int,
-    sql: TimelineSql,
-    *,
-    shareable: bool,
-) -> tuple[TimelinePage, list]:
-    """The rows of the requested page for request.user and their cards. A timeline every viewer
-    sees alike (SHARED) is built once per version and page number in each process, and every
-    other viewer only reads which of its tweets they like."""
+def _page(
+    request: HttpRequest, owner_id: int, version: int, sql: TimelineSql, *, shareable: bool
+) -> TimelinePage:
+    """The rows of the requested page for request.user. A timeline every viewer sees alike
+    (SHARED) is read once per version and page number in each process, and every other viewer
+    only reads which of its tweets they like."""
     shared = shareable and owner_id in SHARED
     key = f"shared:{owner_id}:{version}:{page_number(request)}" if shared else None
-    entry = caches[SHARED_ALIAS].get(key) if shared else None
-    if entry is not None:
-        page, shown = entry
+    page = caches[SHARED_ALIAS].get(key) if shared else None
+    if page is not None:
         request.timeline_served = "shared"
-        return with_likes_of(request.user.pk, page), shown
+        return with_likes_of(request.user.pk, page)
     page = page_rows(request, sql)
-    shown, request.cards_rendered = cards.cards_for(page.object_list)
     if shared:
-        caches[SHARED_ALIAS].set(key, (page, shown), settings.TIMELINE_CACHE_SECONDS)
+        caches[SHARED_ALIAS].set(key, page, settings.TIMELINE_CACHE_SECONDS)
     request.timeline_served = "assembled"
-    return page, shown
+    return page
 
 
 def _frame(
-    request: HttpRequest, template: str, page: TimelinePage, context: Callable[[], dict], cache
-) -> tuple[str, str]:
-    """The page around its cards, rendered with a placeholder where they go, split there. It
-    shows the viewer's name, an empty compose form and the pager, none of which a new version
-    changes: it is kept in `cache` (the cards' cache, unless None) per viewer, path and pager
-    position, for TIMELINE_CACHE_SECONDS."""
+    request: HttpRequest,
+    template: str,
+    page: TimelinePage,
+    context: Callable[[], dict],
+    path: str,
+    *,
+    cached: bool,
+) -> str:
+    """The page around its cards, with tweets.page_slots.CARDS where they go. It shows the
+    viewer's name, an empty compose form and the pager, none of which a new version changes:
+    kept in the cards' cache per viewer, path and pager position (unless not `cached`)."""
     empty = not page.object_list
-    path = blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
     where = f"{page.number}:{int(page.has_next)}:{int(empty)}"
     key = f"frame:{template}:{request.user.pk}:{path}:{where}"
-    frame = cache.get(key) if cache is not None else None
+    frame = caches[cards.CACHE_ALIAS].get(key) if cached else None
     if frame is None:
-        # An explicit csrf_token wins over the one RequestContext would provide. An empty page
-        # has no cards: the template says so itself.
-        page_context = {
-            **context(),
-            "page": page,
-            "cards": "" if empty else mark_safe(cards.VIEWER_SLOT),  # noqa: S308 (a nonce)
-            "csrf_token": cards.CSRF_SLOT,
-            # The unread count changes without a new version: each response puts in its own.
-            "notifications_link": mark_safe(header.SLOT),  # noqa: S308 (a nonce)
-        }
-        html = render_to_string(template, page_context, request=request)
-        frame = (html, "") if empty else tuple(html.split(cards.VIEWER_SLOT))
-        if cache is not None:
-            cache.set(key, frame, settings.TIMELINE_CACHE_SECONDS)
+        # An empty page has no cards: the template says so itself.
+        page_context = {**context(), "page": page, **page_slots.context(cards=not empty)}
+        frame = render_to_string(template, page_context, request=request)
+        if cached:
+            caches[cards.CACHE_ALIAS].set(key, frame, settings.TIMELINE_CACHE_SECONDS)
     return frame
 
 

@@ -5,11 +5,12 @@
   built on nearly every request of a busy site: building and compiling the queryset cost more
   Python time than Postgres spends on the ids. tests/service/test_pages.py holds each page of
   them to the plain form's;
-- decorated (`tweets_for` and the `*_timeline` functions): ONE query however long the page:
-  authors, their profiles (avatars), the tweet a reply answers, like and reply counts and
-  whether the viewer liked each tweet all come back in the same row. Counting with subqueries
-  rather than JOIN + COUNT keeps likes and replies from multiplying each other's rows. Pages
-  apply it to their own ids only: the subqueries run for fifty tweets, not for the timeline.
+- decorated (`tweets_for`; `home_timeline` for the tests and the benchmark): ONE query however
+  long the page: authors, their profiles (avatars), the tweet a reply answers, like and reply
+  counts and whether the viewer liked each tweet all come back in the same row. Counting with
+  subqueries rather than JOIN + COUNT keeps likes and replies from multiplying each other's
+  rows. Pages apply it to their own ids only: the subqueries run for fifty tweets, not for the
+  timeline.
 """
 
 from dataclasses import dataclass
@@ -102,14 +103,6 @@ def explore_tweets() -> QuerySet[Tweet]:
 
 def home_timeline(viewer: AbstractBaseUser) -> QuerySet[Tweet]:
     return tweets_for(viewer).filter(_on_home_timeline(viewer))
-
-
-def profile_timeline(viewer: AbstractBaseUser, author: AbstractBaseUser) -> QuerySet[Tweet]:
-    return tweets_for(viewer).filter(author=author.pk)
-
-
-def explore_timeline(viewer: AbstractBaseUser) -> QuerySet[Tweet]:
-    return tweets_for(viewer)
 
 
 @dataclass(frozen=True)

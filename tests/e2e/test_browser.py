@@ -87,12 +87,14 @@ def test_a_new_user_posts_follows_reads_and_likes(
     their_tweet = page.locator("article.tweet", has_text=author_text)
     expect(their_tweet).to_be_visible()
     snap("05-home-timeline")
-    their_tweet.locator("form[action$='/like/'] button").click()
+    # The heart is all the button shows; its accessible name says what it does and the count.
+    their_tweet.get_by_role("button", name="Like, 0 likes", exact=True).click()
     page.wait_for_load_state()
     their_tweet = page.locator("article.tweet", has_text=author_text)
     liked = their_tweet.locator("form[action$='/unlike/'] button")
     expect(liked).to_be_visible()
     expect(liked).to_have_text(re.compile(r"\b1\b"))
+    expect(liked).to_have_accessible_name("Unlike, 1 like")
     snap("06-liked")
 
     # Nothing on the way was blocked by the policy, and the policy was there to block it.

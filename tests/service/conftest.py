@@ -2,13 +2,17 @@
 per test session, and the users and images the specifications talk about."""
 
 import io
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import boto3
 import pytest
 from django.test.utils import override_settings
 from moto.server import ThreadedMotoServer
+from paths import REPO_ROOT, SERVICE_DIR
 from PIL import Image
 from pytest_postgresql.executors import PostgreSQLExecutor
 
@@ -149,6 +153,42 @@ def bob(make_user):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+# --- a second worker ------------------------------------------------------------------------
+@pytest.fixture
+def other_worker(transactional_db, postgresql_server, s3_endpoint):
+    """Another process on the test's database, with its own in-memory caches, as a second
+    gunicorn worker (tests.service.other_worker): `other_worker(username, path)` is the page
+    that process serves that user."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.service.other_worker"],
+        cwd=REPO_ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(SERVICE_DIR)]),
+            "DATABASE_URL": url,
+            "AWS_S3_ENDPOINT_URL": s3_endpoint,
+        },
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def page(username: str, path: str = "/") -> str:
+        process.stdin.write(f"{username} {path}\n")
+        process.stdin.flush()
+        answer = json.loads(process.stdout.readline())
+        assert answer["status"] == 200
+        return answer["page"]
+
+    yield page
+    process.stdin.close()
+    process.wait(timeout=30)
 
 
 # --- images ---------------------------------------------------------------------------------

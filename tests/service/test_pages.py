@@ -152,10 +152,10 @@ def test_a_page_built_for_the_cache_shows_what_the_orm_timeline_shows(
         assert ours == theirs
         assert [row[0] for row in everything] == list(plain.values_list("pk", flat=True))
     # The data had something of every kind a row shows.
-    rows = list(tweets_for(alice).values_list(*cards.ROW_FIELDS))
-    assert {row[cards.LIKED] for row in rows} == {True, False}
-    assert {row[cards.REPLIES] for row in rows} >= {0, 1}
-    assert {row[cards.LIKES] for row in rows} >= {0, 1, 2}
+    rows = [cards.CardRow(*row) for row in tweets_for(alice).values_list(*cards.ROW_FIELDS)]
+    assert {row.liked_by_viewer for row in rows} == {True, False}
+    assert {row.reply_count for row in rows} >= {0, 1}
+    assert {row.like_count for row in rows} >= {0, 1, 2}
 
 
 def test_the_profile_page_is_paged_the_same_way(alice_client, bob, settings):

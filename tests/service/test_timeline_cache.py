@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Follow, Profile
-from tweets.cards import CSRF_SLOT, NEXT_SLOT
+from tweets import page_slots
 from tweets.models import Like, Tweet
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +60,8 @@ def test_a_timeline_seen_again_is_served_from_the_cache(
     assert "tweets_tweet" not in statements, "the second view ran the timeline query again"
     # The session, then the user with the timeline's version (tweets.backends): nothing else.
     assert len(again.captured_queries) == 2, statements
-    assert CSRF_SLOT not in second
-    assert NEXT_SLOT not in second
+    for slot in (page_slots.CSRF, page_slots.NOTIFICATIONS):
+        assert slot not in second
 
 
 def test_a_new_account_is_signed_in_through_the_versioned_backend(client):

@@ -9,11 +9,11 @@ Four cases, `--requests` requests each, timed in turns (the median is reported):
 - "whole page from the cache": nothing changes between requests (a repeat visit);
 - "after a like": before every request one more user likes the newest tweet on the page
   (outside the timed part): the page's version moves, so the page is built again from the
-  cached cards with the new count, rendering none;
+  cached card bodies, each card's actions showing the new count, rendering no body;
 - "after a new tweet": before every request someone the user follows posts: the page is built
-  again and renders the one new card;
-- "after a new tweet, card cache off": the same with CARD_CACHE_SECONDS=0: every card of the
-  page is rendered again, as every page built did before cards were shared.
+  again and renders the one new body;
+- "after a new tweet, card cache off": the same with CARD_CACHE_SECONDS=0: every card body of
+  the page is rendered again, as every page built did before bodies were shared.
 The cases are timed without the profiler, then profiled one after the other with cProfile; the full
 profiles of the two "after a" cases with the cards cached go to FILE. Prints one JSON line.
 """

@@ -95,7 +95,7 @@ def _targets(mix: MixResults) -> str:
 | a page after a change <= {AFTER_CHANGE_TARGET:g}x a page served whole (one process; the costlier of {" and ".join(f'"{c}"' for c in CHANGED)}: {case}) | {changed} / {cached} ms = **{after:.2f}x** | {verdict(0 < after <= AFTER_CHANGE_TARGET, f"over by {after - AFTER_CHANGE_TARGET:.2f}x")} |
 | home p99 busy <= {BUSY_P99_TARGET:g}x /healthz p99 busy | {ms(home.p99_ms)} / {ms(healthz.p99_ms)} ms = **{p99:.2f}x** | {verdict(p99 <= BUSY_P99_TARGET, f"over by {p99 - BUSY_P99_TARGET:.2f}x")} |
 | the writers held the asked rates (>= {100 * HELD_SHARE:.0f}%) | {rates} | {verdict(held, "the server did not keep up: the load was lighter than asked")} |
-| memory per gunicorn worker bounded | at most {most:.0f} MiB resident under the mix (each worker: {", ".join(f"{v:.0f}" for v in mix.worker_rss_mib) or "-"} MiB) | caches bounded by entry count: {PAGE_CACHE_MAX_ENTRIES} pages (~60 kB) + {CARD_CACHE_MAX_ENTRIES:,} cards (~2.5 kB) + {SHARED_PAGE_MAX_ENTRIES} shared explore pages (~140 kB) per worker, about 57 MB |
+| memory per gunicorn worker bounded | at most {most:.0f} MiB resident under the mix (each worker: {", ".join(f"{v:.0f}" for v in mix.worker_rss_mib) or "-"} MiB) | caches bounded by entry count: {PAGE_CACHE_MAX_ENTRIES} pages (~60 kB) + {CARD_CACHE_MAX_ENTRIES:,} card parts (~2 kB) + {SHARED_PAGE_MAX_ENTRIES} shared explore pages (~15 kB) per worker, about 41 MB |
 """  # noqa: E501
 
 
@@ -149,9 +149,10 @@ round, so the machine's other work weighs on all alike), the median reported. Be
 request of "after a like" one more user likes the newest tweet on the page, and before each
 request of "after a new tweet" someone the user follows posts, each through its own database
 connection as another worker would (neither timed): the page's version moves, so the page is
-built again from the cached cards. A like renders no card (the counts come from the page's query
-and go into the cached card), a new tweet renders one; with the card cache off, the page renders
-all of them. Full profiles: `{cost.get("profile", "?")}` (git-ignored).
+built again from the cached card bodies and each card's actions rendered for the viewer. A like
+renders no body (the counts come from the page's query and go into the actions), a new tweet
+renders one; with the card cache off, the page renders all of them.
+Full profiles: `{cost.get("profile", "?")}` (git-ignored).
 
 """
         + "\n".join(rows)
