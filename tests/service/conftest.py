@@ -12,10 +12,10 @@ import boto3
 import pytest
 from django.test.utils import override_settings
 from moto.server import ThreadedMotoServer
-from paths import REPO_ROOT, SERVICE_DIR
 from PIL import Image
 from pytest_postgresql.executors import PostgreSQLExecutor
 
+from stack.paths import REPO_ROOT, SERVICE_DIR
 from tests.service.postgres import free_port, running_server
 
 MEDIA_BUCKET = "django-tw-test-media"
