@@ -125,14 +125,8 @@ if settings.managed_database:  # efs: the task's scheduler container runs them
 alarms = components.ServiceAlarms(
     f"{name}-alarms", operations.alarm_args(settings, entrance, task, data)
 )
-data.declare_drill(  # efs: the archive restored daily by a task of its own, checked, alarmed
-    name,
-    settings,
-    task,
-    network.private_subnet_ids,
-    [images.repository_arns["db"]] if "db" in images.repository_arns else [],
-    alarms.topic_arn,
-)
+# efs: the archive restored daily by a task of its own, checked, alarmed
+data.declare_drill(name, settings, task, network.private_subnet_ids, images, alarms.topic_arn)
 if settings.autoscales:  # only a stateless task (settings refuse maxTasks > 1 with efs)
     components.ServiceAutoscaling(
         f"{name}-scaling", operations.autoscaling_args(settings, task, entrance)

@@ -102,6 +102,13 @@ class TaskLogs(Protocol):
     def log_group_names(self) -> Mapping[str, pulumi.Output[str]]: ...
 
 
+class BuiltImages(Protocol):
+    """The stack's images (components.ServiceImages has them)."""
+
+    @property
+    def repository_arns(self) -> Mapping[str, Any]: ...
+
+
 class DrillHost(Protocol):
     """Where the restore drill's task runs: the service's cluster and group (FargateService)."""
 
@@ -193,11 +200,12 @@ class StackDatabase:
         settings: DatabaseSettings,
         host: DrillHost,
         subnet_ids: Any,
-        image_repository_arns: list[Any],
+        images: BuiltImages,
         alarm_topic_arn: pulumi.Input[str],
     ) -> None:
         """efs: the scheduled restore drill of the WAL archive, in the service's cluster and
-        private subnets, alarming on the stack's topic. rds: nothing (RDS restores its own)."""
+        private subnets, from the db image's repository, alarming on the stack's topic. rds:
+        nothing (RDS restores its own)."""
         if self.container_name is None or self.archive is None:
             return
         self.drill = RestoreDrill(
@@ -207,7 +215,9 @@ class StackDatabase:
                 subnet_ids=subnet_ids,
                 security_group_ids=[host.security_group_id],
                 image=self.image,
-                image_repository_arns=image_repository_arns,
+                image_repository_arns=[
+                    arn for image, arn in images.repository_arns.items() if image == "db"
+                ],
                 region=settings.region,
                 destination_url=self.archive.destination_url,
                 backup_statements=self.archive.task_role_statements,

@@ -111,7 +111,7 @@ def test_every_install_of_a_lock_checks_its_hashes():
     assert {source for source, _ in installs} >= {
         "Makefile",
         "service/Dockerfile",
-        "service/Dockerfile.db",
+        "components/images/db/Dockerfile",
         ".github/workflows/deploy.yml",
         ".github/workflows/preview.yml",
         "tools/local/shared_venv.py",

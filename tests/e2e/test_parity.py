@@ -22,10 +22,11 @@ from typing import Any
 import pytest
 import yaml
 
-from policy.aws_types import AWSX_ECR_IMAGE, TASK_DEFINITION
+from policy.aws_types import AWSX_ECR_IMAGE
 from stack.contract import CONTRACTS
 from stack.paths import REPO_ROOT, SERVICE_DIR
 from stack.settings import read_stack_file
+from tests.stack_runs import service_task_definition
 from tools.offline import StackRecording, run_program
 
 # Base file first, then the production override, as `docker compose -f ... -f ...` reads them.
@@ -265,7 +266,7 @@ def scale_stack() -> StackRecording:
 
 
 def ecs_containers(recording: StackRecording) -> dict[str, dict[str, Any]]:
-    task_definition = recording.one(TASK_DEFINITION)
+    task_definition = service_task_definition(recording)  # not the restore drill's
     return {c["name"]: c for c in json.loads(task_definition.inputs["containerDefinitions"])}
 
 

@@ -164,15 +164,15 @@ def test_a_value_that_is_not_a_mapping_is_refused():
         parse_app('["service"]', WEB.names)
 
 
-def test_the_readme_s_example_deploys_a_startproject_layout(tmp_path):
-    """The README's `django-tw:app` block, read as the Pulumi CLI reads a stack file, is a valid
-    app setting for the layout `django-admin startproject mysite` makes."""
+def test_the_documented_example_deploys_a_startproject_layout(tmp_path):
+    """docs/deploying.md's `django-tw:app` block, read as the Pulumi CLI reads a stack file, is a
+    valid app setting for the layout `django-admin startproject mysite` makes."""
     from stack.config import read_config
 
-    readme = (REPO_ROOT / "README.md").read_text()
+    readme = (REPO_ROOT / "docs" / "deploying.md").read_text()
     section = readme[readme.index("**Your own Django project**") :]
     block = section[section.index("```yaml\n") + len("```yaml\n") : section.index("```\n", 10)]
-    values = read_config("config:\n" + block, "README.md")
+    values = read_config("config:\n" + block, "docs/deploying.md")
     project(tmp_path)
     mine = parse_app(values["django-tw:app"].text, WEB.names, root=tmp_path)
     assert (mine.path, mine.dockerfile) == ("mysite", GENERIC_DOCKERFILE)

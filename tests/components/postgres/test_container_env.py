@@ -15,7 +15,7 @@ from components.postgres.container_env import (
     db_environment,
     parse_time_of_day,
 )
-from stack.paths import REPO_ROOT
+from stack.paths import DB_IMAGE_DIR
 from tools.offline import run_program
 
 ARCHIVE = WalArchive(destination_url="s3://b/postgres", region="us-east-1")
@@ -52,7 +52,7 @@ def test_the_db_signals_follow_the_archive_and_an_empty_namespace_turns_them_off
 
 
 def test_the_signals_namespace_is_the_one_the_db_image_defaults_to():
-    source = (REPO_ROOT / "service" / "db" / "db_signals.py").read_text()
+    source = (DB_IMAGE_DIR / "db_signals.py").read_text()
     assert f'DEFAULT_NAMESPACE = "{WalArchive.signals_namespace}"' in source
 
 
