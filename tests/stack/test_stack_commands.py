@@ -114,9 +114,12 @@ def test_the_app_s_environment_and_secrets_reach_web_and_its_commands(request, s
     for name in ("web", "release"):
         assert environment(by_name[name])["SENTRY_ENVIRONMENT"] == "production"
         assert secrets(by_name[name])["SENTRY_DSN"] == secret.outputs["arn"]
-    execution = next(
-        p for p in recording.of_type("aws:iam/rolePolicy:RolePolicy") if "execution" in p.name
-    )
+    # the service's execution role (the restore drill's task has one of its own)
+    (execution,) = [
+        p
+        for p in recording.of_type("aws:iam/rolePolicy:RolePolicy")
+        if p.name == f"{prefix}-execution-policy"
+    ]
     readable = next(
         s for s in json.loads(execution.inputs["policy"])["Statement"] if s["Sid"] == "TaskSecrets"
     )
