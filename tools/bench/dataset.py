@@ -215,7 +215,7 @@ def _ensure_tweets(user_ids: list[int], target: int, rng: random.Random) -> int:
             "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM tweets_tweet))",
             [Tweet._meta.db_table],
         )
-    likes = []
+    likes: list[tuple[int, int, object]] = []
     for tweet_id, _author, _text, _image, _reply, created in tweets:
         likers = {rng.choice(user_ids) for _ in range(rng.randint(0, 2 * MEAN_LIKES_PER_TWEET))}
         likes.extend((liker, tweet_id, created) for liker in likers)

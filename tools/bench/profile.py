@@ -90,7 +90,7 @@ def profile(username: str, path: str, requests: int, cache_seconds: int, report:
         profiler.start()
         for _ in range(requests):
             queries.add(int(client.get(path)[QUERY_COUNT_HEADER]))
-        profiler.stop()
+        session = profiler.stop()
         elapsed = time.perf_counter() - started
     report.with_suffix(".txt").write_text(profiler.output_text(unicode=True, color=False))
     report.with_suffix(".html").write_text(profiler.output_html())
@@ -99,8 +99,8 @@ def profile(username: str, path: str, requests: int, cache_seconds: int, report:
         "queries_first": int(warm_up[QUERY_COUNT_HEADER]),
         "queries": sorted(queries),
         "ms_per_request": round(elapsed / requests * 1000, 2),
-        "areas": shares_by_area(profiler.last_session.root_frame()),
-        "hot": hot_functions(profiler.last_session.root_frame()),
+        "areas": shares_by_area(session.root_frame()),
+        "hot": hot_functions(session.root_frame()),
         "report": str(report.with_suffix(".txt")),
     }
 
@@ -150,14 +150,14 @@ def profile_healthz(requests: int) -> dict:
     profiler.start()
     for _ in range(requests):
         client.get("/healthz")
-    profiler.stop()
+    session = profiler.stop()
     elapsed = time.perf_counter() - started
     return {
         "queries_first": int(warm_up[QUERY_COUNT_HEADER]),
         "queries": [int(warm_up[QUERY_COUNT_HEADER])],
         "ms_per_request": round(elapsed / requests * 1000, 2),
-        "areas": shares_by_area(profiler.last_session.root_frame()),
-        "hot": hot_functions(profiler.last_session.root_frame()),
+        "areas": shares_by_area(session.root_frame()),
+        "hot": hot_functions(session.root_frame()),
     }
 
 

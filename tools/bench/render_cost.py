@@ -191,7 +191,11 @@ def _area_of(key: tuple[str, int, str]) -> str:
 def shares_by_area(stats: pstats.Stats) -> dict[str, float]:
     """Self time (cProfile's tottime) summed by part of the stack, as percentages."""
     totals: dict[str, float] = defaultdict(float)
-    for key, (_calls, _primitive, self_time, _cumulative, _callers) in stats.stats.items():
+    # typeshed's Stats leaves out ``stats``, the table pstats itself fills in load_stats and
+    # reads in print_stats (Lib/pstats.py): (file, line, function) -> (calls, primitive calls,
+    # tottime, cumtime, callers).
+    table = stats.stats  # type: ignore[attr-defined]
+    for key, (_calls, _primitive, self_time, _cumulative, _callers) in table.items():
         totals[_area_of(key)] += self_time
     whole = sum(totals.values()) or 1.0
     ordered = sorted(totals.items(), key=lambda item: item[1], reverse=True)
@@ -199,7 +203,7 @@ def shares_by_area(stats: pstats.Stats) -> dict[str, float]:
 
 
 def hot_functions(stats: pstats.Stats, count: int = 6) -> list[tuple[str, float]]:
-    entries = [(key, values[2]) for key, values in stats.stats.items()]
+    entries = [(key, values[2]) for key, values in stats.stats.items()]  # type: ignore[attr-defined]
     whole = sum(seconds for _, seconds in entries) or 1.0
     entries.sort(key=lambda item: item[1], reverse=True)
     return [

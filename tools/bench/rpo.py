@@ -33,6 +33,7 @@ import psycopg
 from stack.paths import ARTIFACTS_DIR, SERVICE_DIR
 from tools.bench import mix
 from tools.bench.restore import backed_up_topology
+from tools.bench.rows import one_value
 from tools.bench.run import DEPLOYED, WebSetting, _django
 from tools.bench.writers import RateCheck
 from tools.local.backup import superuser_connection
@@ -71,15 +72,15 @@ class ArchiveLagSampler:
         started = time.monotonic()
         try:
             with self.connect() as connection:
-                first = connection.execute(WAL_POSITION).fetchone()[0]
+                first = one_value(connection, WAL_POSITION)
                 previous: int | None = None
                 while True:
-                    sample = connection.execute(db_signals.SIGNALS).fetchone()[0]
+                    sample = one_value(connection, db_signals.SIGNALS)
                     values = db_signals.metrics(sample, previous, None)
                     previous = sample["failed_count"]
                     self.lags.append(values["ArchiveLagSeconds"])
                     self.failures += values["ArchiveFailures"]
-                    self.wal_bytes = connection.execute(WAL_POSITION).fetchone()[0] - first
+                    self.wal_bytes = one_value(connection, WAL_POSITION) - first
                     self.seconds = time.monotonic() - started
                     if self._stop.wait(self.interval):
                         return

@@ -27,12 +27,14 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import psycopg
 from psycopg import sql
 
 from stack.paths import DB_IMAGE_DIR, REPO_ROOT, SERVICE_DIR
 from stack.postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
+from tools.bench.rows import one_value
 from tools.local.postgres_server import postgres_bin_dir
 from tools.local.system import POSTGRES_SYSTEM_USER, as_postgres_user, running_as_root
 from tools.local.topology import new_data_dir
@@ -163,27 +165,35 @@ def load(port: int, media_root: Path, *, users: int, tweets: int) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def snapshot(port: int) -> dict[str, object]:
+class Snapshot(TypedDict):
+    counts: dict[str, int]
+    tweets_md5: str
+    sequences: dict[str, int]
+    major: int
+
+
+def snapshot(port: int) -> Snapshot:
     """Every table's row count, a digest of the tweets, every sequence's position."""
     with psycopg.connect(url(port)) as connection:
         tables = [row[0] for row in connection.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]  # fmt: skip
         counts = {
-            table: connection.execute(
-                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
-            ).fetchone()[0]
+            table: one_value(
+                connection, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+            )
             for table in tables
         }
-        digest = connection.execute(
+        digest = one_value(
+            connection,
             "SELECT md5(string_agg(id::text || ':' || author_id || ':' || text || ':' || "
-            "created_at::text, ',' ORDER BY id)) FROM tweets_tweet"
-        ).fetchone()[0]
-        sequences = dict(connection.execute(
+            "created_at::text, ',' ORDER BY id)) FROM tweets_tweet",
+        )
+        sequences: dict[str, int] = dict(connection.execute(
             "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
         ).fetchall())  # fmt: skip
-        version = connection.execute("SHOW server_version_num").fetchone()[0]
-    return {"counts": counts, "tweets_md5": digest, "sequences": sequences,
-            "major": int(version) // 10000}  # fmt: skip
+        version = one_value(connection, "SHOW server_version_num")
+    return Snapshot(counts=counts, tweets_md5=digest, sequences=sequences,
+                    major=int(version) // 10000)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         load_seconds = time.monotonic() - started
         before = snapshot(port)
         with psycopg.connect(url(port)) as connection:
-            size = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+            size = one_value(connection, "SELECT pg_database_size(current_database())")
         volume.stop(PREVIOUS_MAJOR)
         result, seconds = volume.upgrade()
         print(result.stderr, end="", flush=True)
@@ -214,7 +224,11 @@ def main(argv: list[str] | None = None) -> int:
         volume.stop(POSTGRES_MAJOR)
     finally:
         volume.discard()
-    same = {key: before[key] == after[key] for key in ("counts", "tweets_md5", "sequences")}
+    same = {
+        "counts": before["counts"] == after["counts"],
+        "tweets_md5": before["tweets_md5"] == after["tweets_md5"],
+        "sequences": before["sequences"] == after["sequences"],
+    }
     figures = {
         "from_major": before["major"], "to_major": after["major"],
         "tweets": before["counts"]["tweets_tweet"], "database_bytes": size,

@@ -17,6 +17,14 @@ from tools.local.client import SiteClient
 TWEET_LINK = re.compile(r'href="/tweets/(\d+)/"')
 
 
+def newest_tweet_id(page: str, whose: str) -> int:
+    """The first tweet a profile page links to: the newest, as the profile lists them."""
+    found = TWEET_LINK.search(page)
+    if found is None:
+        raise AssertionError(f"{whose}'s profile links to no tweet")
+    return int(found.group(1))
+
+
 @dataclass
 class Person:
     username: str
@@ -59,7 +67,7 @@ def _tweet(person: Person, text: str, **kwargs) -> int:
     posted = person.client.post_tweet(text, **kwargs)
     assert posted.status_code in (302, 303), f"tweet by {person.username}: {posted.status_code}"
     newest = person.client.get(f"/u/{person.username}/")
-    tweet_id = int(TWEET_LINK.search(newest.text).group(1))
+    tweet_id = newest_tweet_id(newest.text, person.username)
     person.tweet_ids.append(tweet_id)
     return tweet_id
 
@@ -81,7 +89,7 @@ def seed(base_url: str) -> DemoSite:
         form_path=f"/tweets/{photo}/",
     )
     assert reply.status_code in (302, 303), f"reply: {reply.status_code}"
-    reply_id = int(TWEET_LINK.search(reader.client.get(f"/u/{reader.username}/").text).group(1))
+    reply_id = newest_tweet_id(reader.client.get(f"/u/{reader.username}/").text, reader.username)
     liked = reader.client.post(
         f"/tweets/{photo}/like/", {"next": "/"}, form_path=f"/tweets/{photo}/"
     )

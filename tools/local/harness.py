@@ -16,6 +16,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -163,7 +164,7 @@ class RunningTopology:
     def wait_ready(self, *, timeout: float = 180) -> float:
         started = time.monotonic()
         for name, port in (("s3", self.ports.s3), ("mail", self.ports.smtp)):
-            self._wait(lambda p=port: port_open(p), timeout=timeout, what=f"{name} listening")
+            self._wait(partial(port_open, port), timeout=timeout, what=f"{name} listening")
         self._wait(self._s3_bucket_ready, timeout=timeout, what="the media bucket created")
         self.wait_healthy(timeout=max(1.0, timeout - (time.monotonic() - started)))
         return time.monotonic() - started

@@ -29,8 +29,10 @@ class PrintingMailbox(Mailbox):
         print(f"mail to {message['To']}: {message['Subject']}", flush=True)
         for part in message.walk():
             if part.get_content_type() == "text/plain":
-                payload = part.get_payload(decode=True) or b""
-                print(payload.decode(part.get_content_charset() or "utf-8"), flush=True)
+                # decode=True gives a leaf part's body as bytes (a multipart one is walked into)
+                payload = part.get_payload(decode=True)
+                if isinstance(payload, bytes):
+                    print(payload.decode(part.get_content_charset() or "utf-8"), flush=True)
 
 
 def serve(port: int, mail_dir: Path) -> None:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ViewportSize, sync_playwright
 
 from stack.paths import ARTIFACTS_DIR
 from tools.local.client import random_client_address
@@ -27,7 +27,10 @@ from tools.local.screens_manifest import SCREENS_DIR, write_manifest
 CHROMIUM = "/usr/bin/chromium"
 # As tests/e2e/conftest.py: root in CI cannot use chromium's sandbox.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIZES: dict[str, ViewportSize] = {
+    "desktop": {"width": 1280, "height": 800},
+    "phone": {"width": 390, "height": 844},
+}
 SIGNED_OUT = {"sign-in": "/accounts/login/", "sign-up": "/accounts/signup/"}
 
 
@@ -47,7 +50,7 @@ def signed_in_pages(site: DemoSite) -> dict[str, str]:
     }
 
 
-def new_context(browser: Browser, base_url: str, size: dict) -> BrowserContext:
+def new_context(browser: Browser, base_url: str, size: ViewportSize) -> BrowserContext:
     return browser.new_context(
         base_url=base_url,
         viewport=size,

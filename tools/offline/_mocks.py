@@ -34,7 +34,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self.resources: list[RecordedResource] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         data_source, inputs = args.token, dict(args.args)
         self.calls.append((data_source, inputs))
         answer = DATA_SOURCES.get(data_source)
@@ -44,9 +46,11 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 "the module of its service in tools/offline/_answers/ so tests see a realistic "
                 "answer"
             )
-        return answer(self, inputs)
+        # (outputs, check failures): MockMonitor.Invoke in pulumi/runtime/mocks.py turns each
+        # failure into a CheckFailure, so "none" is an empty list.
+        return answer(self, inputs), []
 
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
         outputs = self.outputs_for(args.typ, args.name, dict(args.inputs))
         resource_id = outputs.pop("id", None) or f"{args.name}-id"
         if not args.custom and args.typ not in REMOTE_COMPONENTS:

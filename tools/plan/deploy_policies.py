@@ -284,6 +284,6 @@ def deploy_policies(declared: Declared, target: Target) -> dict[str, dict[str, A
             own = [_declared(grouped[group])] if grouped.get(group) else []
             policies[name] = _document(own + identity_statements(declared, target, actions))
         elif grouped.get(group):
-            for part_name, part in _split(name, grouped[group]):
-                policies[part_name] = _document([_declared(part)])
+            for part_name, actions_part in _split(name, grouped[group]):
+                policies[part_name] = _document([_declared(actions_part)])
     return policies

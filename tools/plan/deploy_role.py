@@ -68,8 +68,12 @@ def declared_by_stack(
     config = {**read_stack_file(stack, root), **(overrides or {})}
     settings = load_settings(config)
     mocks = RecordingMocks(region=settings.region)
+
+    def program() -> None:
+        runpy.run_path(str(root / "__main__.py"), run_name="__main__")
+
     recording = run_program(
-        lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__"),
+        program,
         config=config,
         stack=stack,
         mocks=mocks,

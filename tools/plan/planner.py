@@ -26,6 +26,7 @@ from stack.settings import (
     EGRESS_NAT_SINGLE,
     WAF_OFF,
     WAF_ON,
+    StackSettings,
 )
 from stack.settings import FARGATE_SPOT_MIXED as SPOT_MIXED
 from stack.settings import FARGATE_SPOT_OFF as SPOT_OFF
@@ -160,7 +161,7 @@ class Plan:
     policy_config: Path | None = None  # the stack's policy pack config, when it has one
 
 
-def read_settings(stack: str, root: Path = REPO_ROOT) -> tuple[dict[str, str], object]:
+def read_settings(stack: str, root: Path = REPO_ROOT) -> tuple[dict[str, str], StackSettings]:
     """The stack file's config and its validated settings (raises on unknown stack / bad value)."""
     from stack.settings import load_settings, read_stack_file
 
@@ -219,7 +220,7 @@ def build_plan(
     with_alternatives: bool = True,
 ) -> Plan:
     config, settings = read_settings(stack, root)
-    prices = load_prices(settings.region, price_file)  # type: ignore[attr-defined]
+    prices = load_prices(settings.region, price_file)
     run = run_stack(config, stack, root)
     # The stack's enforcement levels, as `pulumi preview --policy-pack-config` would set them.
     policy_config = pack_config_file(stack, root / "policy")

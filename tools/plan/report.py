@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -63,7 +64,7 @@ def _result_word(result: RuleResult) -> str:
 # --- the terminal report -----------------------------------------------------------------------
 
 
-def _table(rows: list[tuple[str, ...]], right: frozenset[int] = frozenset()) -> list[str]:
+def _table(rows: Sequence[tuple[str, ...]], right: frozenset[int] = frozenset()) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  "
