@@ -106,67 +106,27 @@ def estimate(
         )
 
     for service in shape.fargate_services:
-        arm = service.architecture == ARM64
-        vcpu_price = prices.fargate_arm_vcpu_hour if arm else prices.fargate_x86_vcpu_hour
-        gb_price = prices.fargate_arm_gb_hour if arm else prices.fargate_x86_gb_hour
         label = f"Fargate {service.architecture} {service.name}"
         on_demand = service.tasks - service.spot_tasks if service.spot_tasks else service.tasks
-        lines.append(
-            priced(
-                f"{label} vCPU",
-                (on_demand, "task"),
-                (service.vcpu, "vCPU"),
-                (hours, "h"),
-                price=vcpu_price,
-            )
-        )
-        lines.append(
-            priced(
-                f"{label} memory",
-                (on_demand, "task"),
-                (service.memory_gb, "GB"),
-                (hours, "h"),
-                price=gb_price,
-            )
-        )
+        size = (service.architecture, service.vcpu, service.memory_gb)
+        lines += fargate_lines(label, *size, prices, hours, tasks=on_demand)
         if service.spot_tasks:
             spot = 1 - prices.fargate_spot_discount
-            for item, size, unit, price in (
-                ("vCPU", service.vcpu, "vCPU", vcpu_price),
-                ("memory", service.memory_gb, "GB", gb_price),
-            ):
-                lines.append(
-                    priced(
-                        f"{label} {item} on Spot",
-                        (service.spot_tasks, "task"),
-                        (size, unit),
-                        (hours, "h"),
-                        price=round(price * spot, 6),
-                    )
-                )
+            lines += fargate_lines(label, *size, prices, hours, tasks=service.spot_tasks, spot=spot)
 
     for scheduled in shape.scheduled_tasks:
         # Billed per second while it runs: the stated minutes of each run, every run a month.
-        arm = scheduled.architecture == ARM64
         run_hours = round(
             scheduled.runs_per_day * hours / 24 * usage.scheduled_task_minutes / 60, 2
         )
-        label = f"Fargate {scheduled.architecture} {scheduled.name}, scheduled"
-        for item, size, unit, price in (
-            (
-                "vCPU",
-                scheduled.vcpu,
-                "vCPU",
-                prices.fargate_arm_vcpu_hour if arm else prices.fargate_x86_vcpu_hour,
-            ),
-            (
-                "memory",
-                scheduled.memory_gb,
-                "GB",
-                prices.fargate_arm_gb_hour if arm else prices.fargate_x86_gb_hour,
-            ),
-        ):
-            lines.append(priced(f"{label} {item}", (size, unit), (run_hours, "h"), price=price))
+        lines += fargate_lines(
+            f"Fargate {scheduled.architecture} {scheduled.name}, scheduled",
+            scheduled.architecture,
+            scheduled.vcpu,
+            scheduled.memory_gb,
+            prices,
+            run_hours,
+        )
 
     if shape.efs_file_systems:
         lines.append(
@@ -234,3 +194,46 @@ def estimate(
     lines += audit_lines(shape, prices, usage)
     lines += waf_lines(shape, prices, usage)
     return CostEstimate(region=shape.region, lines=tuple(lines))
+
+
+def fargate_lines(
+    label: str,
+    architecture: str,
+    vcpu: float,
+    memory_gb: float,
+    prices: Prices,
+    hours: float,
+    *,
+    tasks: float | None = None,
+    spot: float | None = None,
+) -> list[CostLine]:
+    """The vCPU and the memory line of Fargate tasks of one size running ``hours`` (each of
+    ``tasks`` tasks, when given), at the architecture's prices, or those times ``spot`` (the
+    fraction of the price Fargate Spot charges). https://aws.amazon.com/fargate/pricing/"""
+    arm = architecture == ARM64
+    counted = [(tasks, "task")] if tasks is not None else []
+    lines = []
+    for item, size, unit, price in (
+        (
+            "vCPU",
+            vcpu,
+            "vCPU",
+            prices.fargate_arm_vcpu_hour if arm else prices.fargate_x86_vcpu_hour,
+        ),
+        (
+            "memory",
+            memory_gb,
+            "GB",
+            prices.fargate_arm_gb_hour if arm else prices.fargate_x86_gb_hour,
+        ),
+    ):
+        lines.append(
+            priced(
+                f"{label} {item} on Spot" if spot is not None else f"{label} {item}",
+                *counted,
+                (size, unit),
+                (hours, "h"),
+                price=round(price * spot, 6) if spot is not None else price,
+            )
+        )
+    return lines

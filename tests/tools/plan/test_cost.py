@@ -42,7 +42,7 @@ from decimal import Decimal
 
 import pytest
 
-from tools.plan.cost import estimate
+from tools.plan.cost import estimate, fargate_lines
 from tools.plan.cost_lines import total_line
 from tools.plan.prices import load_prices
 from tools.plan.shape import (
@@ -236,3 +236,22 @@ def test_a_scheduled_task_is_billed_for_its_runs_only():
     assert {line.item: line for line in cheaper.lines}[
         "Fargate ARM64 drill, scheduled vCPU"
     ].monthly_usd == Decimal("0.04")
+
+
+def test_a_service_and_a_scheduled_task_of_one_size_are_priced_by_the_same_fargate_lines():
+    """One pricing of a task size: the service's lines count its tasks, the scheduled task's
+    its run hours; both take the architecture's rates, Spot a fraction of them."""
+    prices = load_prices("ap-northeast-1")
+    arm = fargate_lines("A", "ARM64", 0.5, 1.0, prices, 730, tasks=3)
+    assert [(line.item, line.quantity) for line in arm] == [
+        ("A vCPU", f"3 task x 0.5 vCPU x 730 h x ${prices.fargate_arm_vcpu_hour:g}"),
+        ("A memory", f"3 task x 1 GB x 730 h x ${prices.fargate_arm_gb_hour:g}"),
+    ]
+    x86 = fargate_lines("X", "X86_64", 1.0, 2.0, prices, 6.08)
+    assert [(line.item, line.quantity) for line in x86] == [
+        ("X vCPU", f"1 vCPU x 6.08 h x ${prices.fargate_x86_vcpu_hour:g}"),
+        ("X memory", f"2 GB x 6.08 h x ${prices.fargate_x86_gb_hour:g}"),
+    ]
+    spot = fargate_lines("S", "ARM64", 0.5, 1.0, prices, 730, tasks=1, spot=0.3)
+    assert [line.item for line in spot] == ["S vCPU on Spot", "S memory on Spot"]
+    assert spot[0].quantity.endswith(f"${round(prices.fargate_arm_vcpu_hour * 0.3, 6):g}")
