@@ -29,7 +29,12 @@ import pulumi_aws as aws
 from components._shared.aliases import with_former_types
 from components._shared.iam import policy_document
 from components.fargate.types import ContainerSpec, Volume
-from components.network.security_groups import allow_tcp_in, allow_tcp_out, security_group
+from components.postgres.app_access import (
+    PASSWORD_LENGTH,
+    ClientAccess,
+    declare_app_credentials,
+    declare_client_access,
+)
 from components.postgres.aws_backup import declare_daily_backup
 from components.postgres.container_env import SUPERUSER, WalArchive, database_url
 from components.postgres.task_parts import (
@@ -55,7 +60,16 @@ FORMER_COMPONENT_TYPES = (
 # https://docs.aws.amazon.com/efs/latest/ug/performance.html#throughput-modes
 ELASTIC_THROUGHPUT, BURSTING_THROUGHPUT = "elastic", "bursting"
 EFS_THROUGHPUT_MODES = (ELASTIC_THROUGHPUT, BURSTING_THROUGHPUT)
-PASSWORD_LENGTH = 40
+# The mount targets take NFS from the db container's task only.
+NFS_ACCESS = ClientAccess(
+    server="efs",
+    protocol="nfs",
+    port=NFS_PORT,
+    client_description="Members may mount the Postgres file system (NFS 2049)",
+    server_description="EFS mount targets: NFS from Postgres clients only",
+    ingress_description="NFS from the Postgres task",
+    egress_description="NFS to the Postgres file system",
+)
 
 
 class PostgresDatabase(Protocol):
@@ -179,34 +193,7 @@ class EfsPostgres(pulumi.ComponentResource):
             parent=self, protect=args.protect, retain_on_delete=args.protect
         )
 
-        client_group = security_group(
-            f"{name}-client-sg",
-            args.vpc_id,
-            "Members may mount the Postgres file system (NFS 2049)",
-            child,
-        )
-        mount_group = security_group(
-            f"{name}-efs-sg",
-            args.vpc_id,
-            "EFS mount targets: NFS from Postgres clients only",
-            child,
-        )
-        allow_tcp_in(
-            f"{name}-efs-sg-in-nfs",
-            mount_group.id,
-            NFS_PORT,
-            "NFS from the Postgres task",
-            child,
-            referenced_security_group_id=client_group.id,
-        )
-        allow_tcp_out(
-            f"{name}-client-sg-out-nfs",
-            client_group.id,
-            NFS_PORT,
-            "NFS to the Postgres file system",
-            child,
-            referenced_security_group_id=mount_group.id,
-        )
+        client_group, mount_group = declare_client_access(name, args.vpc_id, NFS_ACCESS, child)
 
         file_system = aws.efs.FileSystem(
             f"{name}-efs",
@@ -257,27 +244,17 @@ class EfsPostgres(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        app_password = GeneratedSecret(
-            f"{name}-app-password",
-            GeneratedSecretArgs(
-                description=f"{name}: password of the application role {args.database_user}",
-                length=PASSWORD_LENGTH,
-            ),
-            opts=child,
-        )
-        url = database_url(args.database_user, app_password.value, args.database_name)
-        url_secret = GeneratedSecret(
-            f"{name}-url",
-            GeneratedSecretArgs(
-                description=f"{name}: DATABASE_URL of the web container", value=url
-            ),
-            opts=child,
+        app = declare_app_credentials(
+            name,
+            args.database_user,
+            lambda password: database_url(args.database_user, password, args.database_name),
+            child,
         )
 
-        self.database_url = pulumi.Output.secret(url)
-        self.database_url_secret_arn = url_secret.arn
+        self.database_url = pulumi.Output.secret(app.url)
+        self.database_url_secret_arn = app.url_secret.arn
         self.superuser_password_secret_arn = superuser_password.arn
-        self.app_password_secret_arn = app_password.arn
+        self.app_password_secret_arn = app.password.arn
         self.file_system_id = file_system.id
         self.access_point_id = access_point.id
         self.client_security_group_id = client_group.id
@@ -292,7 +269,7 @@ class EfsPostgres(pulumi.ComponentResource):
                 app_user=args.database_user,
                 archive=args.wal_archive,
                 superuser_password_arn=superuser_password.arn,
-                app_password_arn=app_password.arn,
+                app_password_arn=app.password.arn,
             )
         ]
         self.task_role_statements = task_role_statements(

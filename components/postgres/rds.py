@@ -31,7 +31,11 @@ import pulumi_random as random
 
 from components._shared.aliases import with_former_types
 from components.fargate.types import ContainerSpec, SecretKey, Volume
-from components.network.security_groups import allow_tcp_in, allow_tcp_out, security_group
+from components.postgres.app_access import (
+    ClientAccess,
+    declare_app_credentials,
+    declare_client_access,
+)
 from components.postgres.container_env import SUPERUSER
 from components.postgres.rds_parameters import (
     ENGINE,
@@ -56,11 +60,19 @@ from components.postgres.rds_parameters import (
     parameter_group_family,
     performance_insights_retention,
 )
-from components.storage.generated_secret import GeneratedSecret, GeneratedSecretArgs
 
 COMPONENT_TYPE = "django-tw:postgres:RdsPostgres"
 FORMER_COMPONENT_TYPES = ("django-tw:managed_postgres:ManagedPostgres",)
-PASSWORD_LENGTH = 40
+# The instance takes Postgres from its clients' group only.
+POSTGRES_ACCESS = ClientAccess(
+    server="db",
+    protocol="postgres",
+    port=POSTGRES_PORT,
+    client_description="Members may connect to the RDS Postgres",
+    server_description="RDS Postgres: its clients only",
+    ingress_description="Postgres from its clients",
+    egress_description="Postgres to the RDS instance",
+)
 
 
 @dataclass(frozen=True)
@@ -157,28 +169,7 @@ class RdsPostgres(pulumi.ComponentResource):
             parent=self, protect=args.protect, retain_on_delete=args.protect
         )
 
-        client_group = security_group(
-            f"{name}-client-sg", args.vpc_id, "Members may connect to the RDS Postgres", child
-        )
-        db_group = security_group(
-            f"{name}-db-sg", args.vpc_id, "RDS Postgres: its clients only", child
-        )
-        allow_tcp_in(
-            f"{name}-db-sg-in-postgres",
-            db_group.id,
-            POSTGRES_PORT,
-            "Postgres from its clients",
-            child,
-            referenced_security_group_id=client_group.id,
-        )
-        allow_tcp_out(
-            f"{name}-client-sg-out-postgres",
-            client_group.id,
-            POSTGRES_PORT,
-            "Postgres to the RDS instance",
-            child,
-            referenced_security_group_id=db_group.id,
-        )
+        client_group, db_group = declare_client_access(name, args.vpc_id, POSTGRES_ACCESS, child)
 
         subnet_group = aws.rds.SubnetGroup(
             f"{name}-subnets",
@@ -256,33 +247,23 @@ class RdsPostgres(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(keep, pulumi.ResourceOptions(depends_on=log_groups)),
         )
 
-        app_password = GeneratedSecret(
-            f"{name}-app-password",
-            GeneratedSecretArgs(
-                description=f"{name}: password of the application role {args.database_user}",
-                length=PASSWORD_LENGTH,
+        app = declare_app_credentials(
+            name,
+            args.database_user,
+            lambda password: database_url_output(
+                user=args.database_user,
+                password=password,
+                host=instance.address,
+                port=instance.port,
+                database=args.database_name,
+                ca_bundle_path=args.ca_bundle_path,
             ),
-            opts=child,
-        )
-        url = database_url_output(
-            user=args.database_user,
-            password=app_password.value,
-            host=instance.address,
-            port=instance.port,
-            database=args.database_name,
-            ca_bundle_path=args.ca_bundle_path,
-        )
-        url_secret = GeneratedSecret(
-            f"{name}-url",
-            GeneratedSecretArgs(
-                description=f"{name}: DATABASE_URL of the web container", value=url
-            ),
-            opts=child,
+            child,
         )
 
-        self.database_url = url
-        self.database_url_secret_arn = url_secret.arn
-        self.app_password_secret_arn = app_password.arn
+        self.database_url = app.url
+        self.database_url_secret_arn = app.url_secret.arn
+        self.app_password_secret_arn = app.password.arn
         self.master_user_secret_arn = instance.master_user_secrets.apply(
             lambda secrets: (secrets[0].secret_arn or "") if secrets else ""
         )
