@@ -11,8 +11,8 @@ docs/operations.md ("E-mail addresses that differ only in case") for what to do.
 """
 
 from django.db import migrations
-from django.db.models import Count
-from django.db.models.functions import Lower
+
+from accounts.case_duplicates import refuse_case_duplicates
 
 INDEX = "auth_user_email_lower_unique"
 
@@ -20,25 +20,14 @@ INDEX = "auth_user_email_lower_unique"
 def refuse_duplicates(apps, schema_editor):
     user_model = apps.get_model("auth", "User")
     users = user_model.objects.using(schema_editor.connection.alias).exclude(email="")
-    duplicated = (
-        users.annotate(address=Lower("email"))
-        .values("address")
-        .annotate(accounts=Count("id"))
-        .filter(accounts__gt=1)
-        .values_list("address", flat=True)
-    )
-    if not duplicated:
-        return
-    lines = []
-    for address in sorted(duplicated):
-        holders = users.filter(email__iexact=address).order_by("date_joined", "id")
-        named = ", ".join(f"{user.username} (id {user.id}, {user.email})" for user in holders)
-        lines.append(f"  {address}: {named}")
-    raise RuntimeError(
-        "These e-mail addresses belong to more than one account when case is ignored:\n"
-        + "\n".join(lines)
-        + "\nGive each account its own address (or clear the address of the accounts that "
-        "should not receive password resets), then migrate again. Nothing was changed."
+    refuse_case_duplicates(
+        users,
+        "email",
+        holders=lambda address: users.filter(email__iexact=address).order_by("date_joined", "id"),
+        describe=lambda user: f"{user.username} (id {user.id}, {user.email})",
+        what="e-mail addresses",
+        remedy="Give each account its own address (or clear the address of the accounts that "
+        "should not receive password resets), then migrate again.",
     )
 
 

@@ -13,8 +13,9 @@ docs/operations.md ("Usernames that differ only in case") for what to do.
 """
 
 from django.db import migrations
-from django.db.models import Count
 from django.db.models.functions import Lower
+
+from accounts.case_duplicates import refuse_case_duplicates
 
 INDEX = "auth_user_username_lower_unique"
 
@@ -22,24 +23,15 @@ INDEX = "auth_user_username_lower_unique"
 def refuse_duplicates(apps, schema_editor):
     user_model = apps.get_model("auth", "User")
     users = user_model.objects.using(schema_editor.connection.alias)
-    duplicated = (
-        users.annotate(name=Lower("username"))
-        .values("name")
-        .annotate(accounts=Count("id"))
-        .filter(accounts__gt=1)
-        .values_list("name", flat=True)
-    )
-    if not duplicated:
-        return
-    lines = []
-    for name in sorted(duplicated):
-        holders = users.annotate(name=Lower("username")).filter(name=name).order_by("id")
-        named = ", ".join(f"{user.username} (id {user.id})" for user in holders)
-        lines.append(f"  {name}: {named}")
-    raise RuntimeError(
-        "These usernames belong to more than one account when case is ignored:\n"
-        + "\n".join(lines)
-        + "\nRename all but one account of each, then migrate again. Nothing was changed."
+    refuse_case_duplicates(
+        users,
+        "username",
+        holders=lambda name: (
+            users.annotate(name=Lower("username")).filter(name=name).order_by("id")
+        ),
+        describe=lambda user: f"{user.username} (id {user.id})",
+        what="usernames",
+        remedy="Rename all but one account of each, then migrate again.",
     )
 
 
