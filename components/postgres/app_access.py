@@ -7,8 +7,6 @@ the ``DATABASE_URL`` built from it, each in Secrets Manager.
 values of :class:`ClientAccess` and in how the URL is made of the password.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 
