@@ -56,7 +56,7 @@ from components.storage.generated_secret import GeneratedSecret
 from components.storage.media_bucket import MediaBucket
 
 PACKAGE_NAME = "django-tw"
-# The package's version, kept equal to pyproject.toml's (tests/components/package/test_provider.py).
+# The package's version, kept equal to pyproject.toml's (tests/components/package/test_plugin.py).
 PACKAGE_VERSION = "0.2.0"
 
 # The components other languages can use. ServiceAlarms is not among them: its
