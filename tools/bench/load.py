@@ -141,6 +141,15 @@ def run(
             f"{finished.stdout[-2000:]}\n{finished.stderr[-2000:]}"
         )
     raw = json.loads(line.removeprefix(RESULT_PREFIX))
+    if raw["requests"] == 0:
+        # A run that completed nothing would enter the report as 0 requests/s beside real
+        # figures; it means the service did not answer (not up yet, or every request failed).
+        failures = raw["connect_errors"] + raw["read_errors"] + raw["write_errors"]
+        raise LoadError(
+            f"wrk on {endpoint.path} completed no request in {seconds:g} s "
+            f"({failures} socket errors, {raw['timeouts']} timeouts): "
+            "the service did not answer; see the topology's logs"
+        )
     return Measurement(
         endpoint=endpoint.key,
         connections=connections,

@@ -1,8 +1,12 @@
 """Merging the rounds of one endpoint's measurement (tools.bench.load.merge)."""
 
+import json
+import os
+import re
+
 import pytest
 
-from tools.bench.load import Measurement, merge
+from tools.bench.load import RESULT_PREFIX, Endpoint, LoadError, Measurement, merge, run
 
 
 def measurement(requests: int, seconds: float, latencies_ms: list[float], **fields) -> Measurement:
@@ -62,3 +66,23 @@ def test_errors_and_queries_add_up():
 def test_a_single_round_is_returned_as_it_is():
     only = measurement(10, 1.0, [3.0], p50_ms=3.0, p99_ms=3.0)
     assert merge([only]) is only
+
+
+def test_a_run_that_completes_no_request_is_an_error(tmp_path, monkeypatch):
+    # A stand-in wrk that reports what wrk.lua prints when nothing answered.
+    result = {
+        "requests": 0,
+        "duration_us": 8_000_000,
+        "connect_errors": 50,
+        "read_errors": 0,
+        "write_errors": 0,
+        "timeouts": 0,
+    }
+    fake = tmp_path / "wrk"
+    fake.write_text(f"#!/bin/sh\necho '{RESULT_PREFIX}{json.dumps(result)}'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    endpoint = Endpoint(key="timeline", title="home timeline", path="/")
+
+    with pytest.raises(LoadError, match=re.escape("completed no request in 8 s (50 socket errors")):
+        run("http://localhost:1", endpoint, connections=50, seconds=8)
