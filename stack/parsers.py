@@ -1,7 +1,7 @@
 """What each stack setting accepts: the enumerations, AWS's limits, one parser per kind of value.
 
 A parser takes a setting's text and the values of the settings before it in
-``stack.settings.SETTINGS`` (by setting name), and returns the typed value or raises
+``stack.settings.StackSettings``' fields (by setting name), and returns the typed value or raises
 :class:`NotAllowed` saying what would be accepted; ``stack.settings.load_settings`` names the
 setting. A check between two settings is written once, in the parser of the setting it blames.
 """

@@ -1,4 +1,5 @@
-"""Typed, validated settings of one django-tw stack, from one table: :data:`SETTINGS`.
+"""Typed, validated settings of one django-tw stack, each declared once, on its field of
+:class:`StackSettings` (:data:`SETTINGS` lists them, derived from the fields).
 
 Data flows one way: ``Pulumi.<stack>.yaml`` -> :func:`load_settings` -> components. Every
 setting is checked here, before the program declares a single resource, and every error
@@ -11,6 +12,7 @@ plus the provider's ``aws:region``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +82,11 @@ class SettingsError(pulumi.RunError, ValueError):
 
 @dataclass(frozen=True)
 class Setting:
-    """One stack setting: its name in the stack file, its field, its default, how it is read."""
+    """One stack setting: its name in the stack file, its default, how it is read, what it
+    means, and the :class:`StackSettings` field it is declared on."""
 
     name: str
     """As in ``Pulumi.<stack>.yaml`` without the ``django-tw:`` prefix: ``vpcCidr``."""
-    field: str
-    """The :class:`StackSettings` field that holds the parsed value: ``vpc_cidr``."""
     default: str | None
     """The text used when the stack file leaves the setting out; ``None``: required."""
     parse: accepts.Parser
@@ -94,6 +95,9 @@ class Setting:
     """What it means, one line of Markdown (docs/deploying.md's settings table)."""
     items: str | None = None
     """A list's item type (``Pulumi.yaml`` declares it ``type: array``); None: one value."""
+    field: str = ""
+    """The :class:`StackSettings` field that holds the parsed value (``vpc_cidr``): the one
+    the setting is declared on, filled in by :func:`declared_settings`."""
 
     @property
     def config_type(self) -> stack_config.ConfigType:
@@ -101,205 +105,202 @@ class Setting:
         return stack_config.declared_type(self.default, self.items)
 
 
-# Every setting, in the order they are read: a setting's parser may look at the ones above it.
-# Pulumi.prod.yaml writes each of them out; tests check that it does. Pulumi.yaml's `config:`
-# block (type, description, default) is generated from it: `python -m tools.plan
-# --write-project-config`.
-SETTINGS: tuple[Setting, ...] = (
-    Setting("aws:region", "region", None, accepts.aws_region,
-            "AWS region of everything, e.g. `ap-northeast-1`"),
-    Setting("environment", "environment", PRODUCTION, accepts.one_of(ENVIRONMENTS),
-            "`production`: data protected from deletion (below) and `azCount` >= 2; "
-            "`development`: neither"),
-    Setting("hostedZone", "hosted_zone", "", accepts.hosted_zone,
-            "Route53 public hosted zone that holds `domain` and the `mailFrom` domain"),
-    Setting("domain", "domain", "", accepts.domain,
-            "host name the site answers on over HTTPS, in `hostedZone`; empty: plain HTTP on "
-            "the ALB's DNS name (with a warning)"),
-    Setting("hstsIncludeSubdomains", "hsts_include_subdomains", "false",
-            accepts.hsts_include_subdomains,
-            "HSTS `includeSubDomains`: browsers then refuse plain HTTP on every name under "
-            "`domain` too; opt in only when all of them serve HTTPS"),
-    Setting("hstsPreload", "hsts_preload", "false", accepts.hsts_preload,
-            "HSTS `preload` (needs `hstsIncludeSubdomains`): lets `domain` be submitted to the "
-            "browsers' preload lists, which takes months to undo"),
-    Setting("waf", "waf", WAF_OFF, accepts.waf_mode,
-            "`on`: an AWS WAF web ACL on the load balancer (AWS managed common and known-bad-"
-            "input rules, a per-IP rate limit on sign-in, sign-up and password reset); `off`"),
-    Setting("vpcCidr", "vpc_cidr", "10.0.0.0/16", accepts.private_network,
-            "IPv4 CIDR of the VPC: a private range, /16 to /24 (a /24 holds two zones, a /23 "
-            "four, a /22 or larger six); create-time only (a new one replaces the network)"),
-    Setting("azCount", "az_count", "2", accepts.az_count,
-            "availability zones the subnets span (1 only for `development`); raising it later "
-            "only adds subnets, lowering it deletes the last zone's"),
-    Setting("availabilityZoneIds", "availability_zone_ids", "[]", accepts.availability_zone_ids,
-            "the zones by id (`apne1-az4`: the same zone in every account), `max(2, azCount)` of "
-            "them; `[]`: the first zones that run Fargate (never `apne1-az3`); create-time only "
-            "for the zones in use: changing one replaces its subnets, appending one is fine",
-            items="string"),
-    Setting("natGateways", "nat_gateways", "", accepts.former_nat_gateways,
-            "deprecated, read until 0.3 with the former `egress: nat`: `single` or `per-az`; "
-            "leave it out"),
-    Setting("egress", "egress", EGRESS_ENDPOINTS, accepts.egress,
-            "how the private subnets reach AWS: `endpoints` (VPC endpoints, no NAT), "
-            "`nat-single` (one NAT gateway) or `nat-per-az` (one per AZ)"),
-    Setting("endpointAzCount", "endpoint_az_count", "0", accepts.endpoint_az_count,
-            "AZs that get interface endpoint ENIs (0: every AZ)"),
-    Setting("taskCpu", "task_cpu", "512", accepts.task_cpu,
-            "Fargate task CPU units"),
-    Setting("taskMemory", "task_memory", "1024", accepts.task_memory,
-            "Fargate task memory, MiB: a size Fargate offers with `taskCpu`"),
-    Setting("cpuArchitecture", "cpu_architecture", "ARM64", accepts.one_of(CPU_ARCHITECTURES),
-            "`ARM64` (Graviton, cheaper; images built for `linux/arm64`) or `X86_64`"),
-    Setting("webConcurrency", "web_concurrency", "2", accepts.integer_between(1, 32),
-            "gunicorn worker processes (`WEB_CONCURRENCY`)"),
-    Setting("logRetentionDays", "log_retention_days", "30", accepts.log_retention_days,
-            "retention of every log group (containers, VPC flow logs, ECS Exec sessions): a "
-            "value CloudWatch Logs offers"),
-    Setting("flowLogs", "flow_logs", "reject", accepts.one_of(FLOW_LOG_MODES),
-            "VPC flow logs to CloudWatch Logs: `reject` (refused connections), `all` (every "
-            "flow, more to pay for) or `off`"),
-    Setting("accessLogRetentionDays", "access_log_retention_days", "90",
-            accepts.integer_between(1, 3650, "days"),
-            "days S3 keeps the load balancer's access logs, days"),
-    Setting("mailFrom", "mail_from", "", accepts.mail_from,
-            "sender address (`DEFAULT_FROM_EMAIL`) in `hostedZone`, whose domain becomes an SES "
-            "identity (one stack per mail domain per account and region); empty: no mail"),
-    Setting("smtpKeyGeneration", "smtp_key_generation", "1", accepts.integer_between(1, 9999),
-            "generation of the SES SMTP user's access key: raise it by one to rotate the key "
-            "without downtime (the new key is created and handed to the task before the old one "
-            "is deleted)"),
-    Setting("mailFromSubdomain", "mail_from_subdomain", "", accepts.mail_from_subdomain,
-            "custom MAIL FROM (bounce) domain `<label>.<mail domain>`: its MX and SPF records "
-            "are created, so the name must hold no record yet; empty: none (SES's own, DMARC "
-            "aligns on DKIM)"),
-    Setting("dmarcPolicy", "dmarc_policy", "", accepts.dmarc_policy,
-            "publish `_dmarc.<mail domain>` with `p=` `none`, `quarantine` or `reject` (it "
-            "governs every sender of that domain; a zone holds one); empty: leave it alone"),
-    Setting("databaseName", "database_name", "django_tw", accepts.postgres_name,
-            "the application's Postgres database"),
-    Setting("databaseUser", "database_user", "django_tw", accepts.application_role,
-            "the Postgres role that owns it (not `postgres`, the superuser); its password is "
-            "generated and kept in Secrets Manager"),
-    Setting("backupRetentionDays", "backup_retention_days", "14",
-            accepts.integer_between(1, 3650, "days"),
-            "recovery window of the WAL archive and base backups in S3, days"),
-    Setting("baseBackupTime", "base_backup_time", "17:00", accepts.time_of_day,
-            "when the daily base backup starts, `HH:MM` UTC (quote it in YAML)"),
-    Setting("archiveTimeoutSeconds", "archive_timeout_seconds", "60",
-            accepts.integer_between(10, 3600, "seconds"),
-            "Postgres `archive_timeout`: the longest a written change waits before it reaches "
-            "S3, so the most a lost EFS copy can take with it"),
-    Setting("restoreDrillSchedule", "restore_drill_schedule", "cron(30 3 * * ? *)",
-            accepts.drill_schedule,
-            "when the restore drill restores the WAL archive into a scratch task and checks it "
-            "(`database: efs`), an EventBridge expression in UTC: daily at 03:30 by default"),
-    Setting("breakGlassRoleName", "break_glass_role_name", "", accepts.iam_role_name,
-            "the one IAM role besides the task's that may read the backups and the access logs, "
-            "created by an administrator only when needed (docs/operations.md); empty: "
-            "`tw-<stack>-break-glass`"),
-    Setting("efsThroughputMode", "efs_throughput_mode", "elastic",
-            accepts.one_of(EFS_THROUGHPUT_MODES),
-            "`elastic` (pay per GB read/written, no burst credits) or `bursting` (credits)"),
-    Setting("alarmEmail", "alarm_email", "", accepts.alarm_email,
-            "who the alarms mail (an SNS e-mail subscription, confirmed from its first "
-            "mail); empty: the alarm topic has no subscriber"),
-    Setting("database", "database", DATABASE_EFS, accepts.database,
-            "`efs`: Postgres in the task, data on EFS, one task; `rds`: RDS for PostgreSQL, "
-            "the task is stateless and scales (`minTasks`..`maxTasks`; needs `azCount` >= 2)"),
-    Setting("dbInstanceClass", "db_instance_class", "db.t4g.micro",
-            accepts.db_instance_class,
-            "with `database: rds`: the instance class, one of " + ", ".join(DB_INSTANCE_CLASSES)),
-    Setting("dbAllocatedStorageGb", "db_allocated_storage_gb", "20",
-            accepts.db_allocated_storage, "with `database: rds`: gp3 storage at creation, GiB"),
-    Setting("dbMaxAllocatedStorageGb", "db_max_allocated_storage_gb", "100",
-            accepts.db_max_allocated_storage,
-            "with `database: rds`: storage autoscaling ceiling, GiB (0: off)"),
-    Setting("dbMultiAz", "db_multi_az", "", accepts.db_multi_az,
-            "with `database: rds`: a standby in a second AZ (doubles the instance price); "
-            "empty: `true` for production, `false` for development"),
-    Setting("dbBackupRetentionDays", "db_backup_retention_days", "7",
-            accepts.db_backup_retention_days,
-            "with `database: rds`: days of automated backups (the point-in-time window), 7..35"),
-    Setting("dbApplyImmediately", "db_apply_immediately", "", accepts.db_apply_immediately,
-            "with `database: rds`: apply instance changes (class, storage, Multi-AZ) at once, "
-            "with a restart or failover, instead of in the weekly maintenance window; empty: "
-            "`false` for production, `true` for development"),
-    Setting("minTasks", "min_tasks", "1", accepts.min_tasks,
-            "tasks always running (1 with `database: efs`)"),
-    Setting("maxTasks", "max_tasks", "1", accepts.max_tasks,
-            "with `database: rds`: the most tasks auto scaling starts (above `minTasks` turns "
-            "it on)"),
-    Setting("fargateSpot", "fargate_spot", FARGATE_SPOT_OFF, accepts.fargate_spot,
-            "`off`, or `mixed` with `database: rds`: the first task on Fargate, the tasks "
-            "beyond it half on Fargate Spot (cheaper, stopped at two minutes' notice)"),
-    Setting("permissionsBoundary", "permissions_boundary", "", accepts.permissions_boundary,
-            "the managed policy (name in this account, or ARN) every IAM role and user of the "
-            "stack carries as its permissions boundary; empty: `tw-<stack>-permissions-boundary`, "
-            "the one `python -m tools.plan.deploy_role` generates and its deploy role requires"),
-    Setting("app", "app", "{}", lambda text, _: parse_app(text, TASK_CONTRACTS["web"].names),
-            "the Django project to deploy, a mapping (`path`, `dockerfile`, `wsgi`, "
-            "`settingsModule`, `healthPath`, `environment`, `secrets`, `webMemory`, `release`, "
-            "`schedules`, `worker`); `{}`: the demo in `service/` (docs/DESIGN.md, the app slot)"),
-)  # fmt: skip
+_SETTING = "setting"
+"""The key of a field's ``metadata`` that holds its :class:`Setting`."""
 
-SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
-DEFAULTS: dict[str, str | None] = {setting.name: setting.default for setting in SETTINGS}
+
+def setting(
+    name: str, default: str | None, parse: accepts.Parser, doc: str, *, items: str | None = None
+) -> Any:
+    """Declare a :class:`StackSettings` field's setting, on the field: ``vpc_cidr: str =
+    setting("vpcCidr", "10.0.0.0/16", parser, "what it means")``. The field stays required
+    in the constructor; the default is the setting's, applied by :func:`load_settings`."""
+    return dataclasses.field(metadata={_SETTING: Setting(name, default, parse, doc, items)})
+
+
+class SettingDeclarationError(TypeError):
+    """A settings class whose fields do not declare each setting exactly once."""
+
+
+def declared_settings(settings_class: type) -> tuple[Setting, ...]:
+    """The settings the fields of ``settings_class`` (a dataclass) declare, in field order:
+    the order they are read in, so a parser may look at the settings above its own.
+
+    Raises :class:`SettingDeclarationError` for a field without a :func:`setting` and for
+    a setting name declared on two fields.
+    """
+    found: dict[str, Setting] = {}
+    for field in dataclasses.fields(settings_class):
+        declared = field.metadata.get(_SETTING)
+        if not isinstance(declared, Setting):
+            raise SettingDeclarationError(
+                f"{settings_class.__name__}.{field.name} declares no setting: write "
+                f'`{field.name}: <type> = setting("<name>", <default>, <parser>, "<meaning>")`'
+            )
+        if declared.name in found:
+            raise SettingDeclarationError(
+                f"setting `{declared.name}` is declared twice, on {settings_class.__name__}."
+                f"{found[declared.name].field} and {settings_class.__name__}.{field.name}: "
+                "keep one"
+            )
+        found[declared.name] = dataclasses.replace(declared, field=field.name)
+    return tuple(found.values())
+
+
+def app_slot(text: str, earlier: accepts.Earlier) -> AppSettings:
+    """The app slot's mapping, checked against the web container's contract."""
+    return parse_app(text, TASK_CONTRACTS["web"].names)
 
 
 @dataclass(frozen=True)
 class StackSettings:
     """What one stack is: where it runs, how big it is, what it is called.
 
-    One field per entry of :data:`SETTINGS`, in its order, which documents each (a test keeps
-    the two in step).
+    Each field declares its setting (:func:`setting`): the name in the stack file, the
+    default, the parser, what it means. The fields are read in this order: a setting's parser
+    may look at the ones above it. Pulumi.prod.yaml writes each of them out (tests check that
+    it does); ``Pulumi.yaml``'s ``config:`` block (``python -m tools.plan
+    --write-project-config``) and docs/deploying.md's table are generated from them.
     """
 
-    region: str
-    environment: str
-    hosted_zone: str
-    domain: str
-    hsts_include_subdomains: bool
-    hsts_preload: bool
-    waf: str
-    vpc_cidr: str
-    az_count: int
-    availability_zone_ids: tuple[str, ...]
-    nat_gateways: str
-    egress: str
-    endpoint_az_count: int
-    task_cpu: int
-    task_memory: int
-    cpu_architecture: str
-    web_concurrency: int
-    log_retention_days: int
-    flow_logs: str
-    access_log_retention_days: int
-    mail_from: str
-    smtp_key_generation: int
-    mail_from_subdomain: str
-    dmarc_policy: str
-    database_name: str
-    database_user: str
-    backup_retention_days: int
-    base_backup_time: str
-    archive_timeout_seconds: int
-    restore_drill_schedule: str
-    break_glass_role_name: str
-    efs_throughput_mode: str
-    alarm_email: str
-    database: str
-    db_instance_class: str
-    db_allocated_storage_gb: int
-    db_max_allocated_storage_gb: int
-    db_multi_az: bool
-    db_backup_retention_days: int
-    db_apply_immediately: bool
-    min_tasks: int
-    max_tasks: int
-    fargate_spot: str
-    permissions_boundary: str
-    app: AppSettings
+    # fmt: off
+    region: str = setting("aws:region", None, accepts.aws_region,
+        "AWS region of everything, e.g. `ap-northeast-1`")
+    environment: str = setting("environment", PRODUCTION, accepts.one_of(ENVIRONMENTS),
+        "`production`: data protected from deletion (below) and `azCount` >= 2; "
+        "`development`: neither")
+    hosted_zone: str = setting("hostedZone", "", accepts.hosted_zone,
+        "Route53 public hosted zone that holds `domain` and the `mailFrom` domain")
+    domain: str = setting("domain", "", accepts.domain,
+        "host name the site answers on over HTTPS, in `hostedZone`; empty: plain HTTP on "
+        "the ALB's DNS name (with a warning)")
+    hsts_include_subdomains: bool = setting("hstsIncludeSubdomains", "false",
+        accepts.hsts_include_subdomains,
+        "HSTS `includeSubDomains`: browsers then refuse plain HTTP on every name under "
+        "`domain` too; opt in only when all of them serve HTTPS")
+    hsts_preload: bool = setting("hstsPreload", "false", accepts.hsts_preload,
+        "HSTS `preload` (needs `hstsIncludeSubdomains`): lets `domain` be submitted to the "
+        "browsers' preload lists, which takes months to undo")
+    waf: str = setting("waf", WAF_OFF, accepts.waf_mode,
+        "`on`: an AWS WAF web ACL on the load balancer (AWS managed common and known-bad-"
+        "input rules, a per-IP rate limit on sign-in, sign-up and password reset); `off`")
+    vpc_cidr: str = setting("vpcCidr", "10.0.0.0/16", accepts.private_network,
+        "IPv4 CIDR of the VPC: a private range, /16 to /24 (a /24 holds two zones, a /23 "
+        "four, a /22 or larger six); create-time only (a new one replaces the network)")
+    az_count: int = setting("azCount", "2", accepts.az_count,
+        "availability zones the subnets span (1 only for `development`); raising it later "
+        "only adds subnets, lowering it deletes the last zone's")
+    availability_zone_ids: tuple[str, ...] = setting("availabilityZoneIds", "[]",
+        accepts.availability_zone_ids,
+        "the zones by id (`apne1-az4`: the same zone in every account), `max(2, azCount)` of "
+        "them; `[]`: the first zones that run Fargate (never `apne1-az3`); create-time only "
+        "for the zones in use: changing one replaces its subnets, appending one is fine",
+        items="string")
+    nat_gateways: str = setting("natGateways", "", accepts.former_nat_gateways,
+        "deprecated, read until 0.3 with the former `egress: nat`: `single` or `per-az`; "
+        "leave it out")
+    egress: str = setting("egress", EGRESS_ENDPOINTS, accepts.egress,
+        "how the private subnets reach AWS: `endpoints` (VPC endpoints, no NAT), "
+        "`nat-single` (one NAT gateway) or `nat-per-az` (one per AZ)")
+    endpoint_az_count: int = setting("endpointAzCount", "0", accepts.endpoint_az_count,
+        "AZs that get interface endpoint ENIs (0: every AZ)")
+    task_cpu: int = setting("taskCpu", "512", accepts.task_cpu,
+        "Fargate task CPU units")
+    task_memory: int = setting("taskMemory", "1024", accepts.task_memory,
+        "Fargate task memory, MiB: a size Fargate offers with `taskCpu`")
+    cpu_architecture: str = setting("cpuArchitecture", "ARM64", accepts.one_of(CPU_ARCHITECTURES),
+        "`ARM64` (Graviton, cheaper; images built for `linux/arm64`) or `X86_64`")
+    web_concurrency: int = setting("webConcurrency", "2", accepts.integer_between(1, 32),
+        "gunicorn worker processes (`WEB_CONCURRENCY`)")
+    log_retention_days: int = setting("logRetentionDays", "30", accepts.log_retention_days,
+        "retention of every log group (containers, VPC flow logs, ECS Exec sessions): a "
+        "value CloudWatch Logs offers")
+    flow_logs: str = setting("flowLogs", "reject", accepts.one_of(FLOW_LOG_MODES),
+        "VPC flow logs to CloudWatch Logs: `reject` (refused connections), `all` (every "
+        "flow, more to pay for) or `off`")
+    access_log_retention_days: int = setting("accessLogRetentionDays", "90",
+        accepts.integer_between(1, 3650, "days"),
+        "days S3 keeps the load balancer's access logs, days")
+    mail_from: str = setting("mailFrom", "", accepts.mail_from,
+        "sender address (`DEFAULT_FROM_EMAIL`) in `hostedZone`, whose domain becomes an SES "
+        "identity (one stack per mail domain per account and region); empty: no mail")
+    smtp_key_generation: int = setting("smtpKeyGeneration", "1", accepts.integer_between(1, 9999),
+        "generation of the SES SMTP user's access key: raise it by one to rotate the key "
+        "without downtime (the new key is created and handed to the task before the old one "
+        "is deleted)")
+    mail_from_subdomain: str = setting("mailFromSubdomain", "", accepts.mail_from_subdomain,
+        "custom MAIL FROM (bounce) domain `<label>.<mail domain>`: its MX and SPF records "
+        "are created, so the name must hold no record yet; empty: none (SES's own, DMARC "
+        "aligns on DKIM)")
+    dmarc_policy: str = setting("dmarcPolicy", "", accepts.dmarc_policy,
+        "publish `_dmarc.<mail domain>` with `p=` `none`, `quarantine` or `reject` (it "
+        "governs every sender of that domain; a zone holds one); empty: leave it alone")
+    database_name: str = setting("databaseName", "django_tw", accepts.postgres_name,
+        "the application's Postgres database")
+    database_user: str = setting("databaseUser", "django_tw", accepts.application_role,
+        "the Postgres role that owns it (not `postgres`, the superuser); its password is "
+        "generated and kept in Secrets Manager")
+    backup_retention_days: int = setting("backupRetentionDays", "14",
+        accepts.integer_between(1, 3650, "days"),
+        "recovery window of the WAL archive and base backups in S3, days")
+    base_backup_time: str = setting("baseBackupTime", "17:00", accepts.time_of_day,
+        "when the daily base backup starts, `HH:MM` UTC (quote it in YAML)")
+    archive_timeout_seconds: int = setting("archiveTimeoutSeconds", "60",
+        accepts.integer_between(10, 3600, "seconds"),
+        "Postgres `archive_timeout`: the longest a written change waits before it reaches "
+        "S3, so the most a lost EFS copy can take with it")
+    restore_drill_schedule: str = setting("restoreDrillSchedule", "cron(30 3 * * ? *)",
+        accepts.drill_schedule,
+        "when the restore drill restores the WAL archive into a scratch task and checks it "
+        "(`database: efs`), an EventBridge expression in UTC: daily at 03:30 by default")
+    break_glass_role_name: str = setting("breakGlassRoleName", "", accepts.iam_role_name,
+        "the one IAM role besides the task's that may read the backups and the access logs, "
+        "created by an administrator only when needed (docs/operations.md); empty: "
+        "`tw-<stack>-break-glass`")
+    efs_throughput_mode: str = setting("efsThroughputMode", "elastic",
+        accepts.one_of(EFS_THROUGHPUT_MODES),
+        "`elastic` (pay per GB read/written, no burst credits) or `bursting` (credits)")
+    alarm_email: str = setting("alarmEmail", "", accepts.alarm_email,
+        "who the alarms mail (an SNS e-mail subscription, confirmed from its first "
+        "mail); empty: the alarm topic has no subscriber")
+    database: str = setting("database", DATABASE_EFS, accepts.database,
+        "`efs`: Postgres in the task, data on EFS, one task; `rds`: RDS for PostgreSQL, "
+        "the task is stateless and scales (`minTasks`..`maxTasks`; needs `azCount` >= 2)")
+    db_instance_class: str = setting("dbInstanceClass", "db.t4g.micro",
+        accepts.db_instance_class,
+        "with `database: rds`: the instance class, one of " + ", ".join(DB_INSTANCE_CLASSES))
+    db_allocated_storage_gb: int = setting("dbAllocatedStorageGb", "20",
+        accepts.db_allocated_storage, "with `database: rds`: gp3 storage at creation, GiB")
+    db_max_allocated_storage_gb: int = setting("dbMaxAllocatedStorageGb", "100",
+        accepts.db_max_allocated_storage,
+        "with `database: rds`: storage autoscaling ceiling, GiB (0: off)")
+    db_multi_az: bool = setting("dbMultiAz", "", accepts.db_multi_az,
+        "with `database: rds`: a standby in a second AZ (doubles the instance price); "
+        "empty: `true` for production, `false` for development")
+    db_backup_retention_days: int = setting("dbBackupRetentionDays", "7",
+        accepts.db_backup_retention_days,
+        "with `database: rds`: days of automated backups (the point-in-time window), 7..35")
+    db_apply_immediately: bool = setting("dbApplyImmediately", "", accepts.db_apply_immediately,
+        "with `database: rds`: apply instance changes (class, storage, Multi-AZ) at once, "
+        "with a restart or failover, instead of in the weekly maintenance window; empty: "
+        "`false` for production, `true` for development")
+    min_tasks: int = setting("minTasks", "1", accepts.min_tasks,
+        "tasks always running (1 with `database: efs`)")
+    max_tasks: int = setting("maxTasks", "1", accepts.max_tasks,
+        "with `database: rds`: the most tasks auto scaling starts (above `minTasks` turns "
+        "it on)")
+    fargate_spot: str = setting("fargateSpot", FARGATE_SPOT_OFF, accepts.fargate_spot,
+        "`off`, or `mixed` with `database: rds`: the first task on Fargate, the tasks "
+        "beyond it half on Fargate Spot (cheaper, stopped at two minutes' notice)")
+    permissions_boundary: str = setting("permissionsBoundary", "", accepts.permissions_boundary,
+        "the managed policy (name in this account, or ARN) every IAM role and user of the "
+        "stack carries as its permissions boundary; empty: `tw-<stack>-permissions-boundary`, "
+        "the one `python -m tools.plan.deploy_role` generates and its deploy role requires")
+    app: AppSettings = setting("app", "{}", app_slot,
+        "the Django project to deploy, a mapping (`path`, `dockerfile`, `wsgi`, "
+        "`settingsModule`, `healthPath`, `environment`, `secrets`, `webMemory`, `release`, "
+        "`schedules`, `worker`); `{}`: the demo in `service/` (docs/DESIGN.md, the app slot)")
+    # fmt: on
 
     @property
     def is_production(self) -> bool:
@@ -348,6 +349,12 @@ class StackSettings:
     @property
     def uses_nat(self) -> bool:
         return self.egress != EGRESS_ENDPOINTS
+
+
+# Every setting, in the order they are read, from the fields that declare them.
+SETTINGS: tuple[Setting, ...] = declared_settings(StackSettings)
+SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
+DEFAULTS: dict[str, str | None] = {setting.name: setting.default for setting in SETTINGS}
 
 
 def load_settings(config: Mapping[str, str]) -> StackSettings:

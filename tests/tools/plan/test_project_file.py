@@ -1,6 +1,6 @@
-"""Pulumi.yaml's `config:` block says what the settings table says, in Pulumi's own schema.
+"""Pulumi.yaml's `config:` block says what the settings declare, in Pulumi's own schema.
 
-Whoever adds a setting to `SETTINGS` regenerates the block with
+Whoever adds a setting (a field of `StackSettings`) regenerates the block with
 `python -m tools.plan --write-project-config`; these tests fail until they do.
 """
 
@@ -104,7 +104,7 @@ def test_a_stack_that_leaves_everything_out_gets_the_same_settings_from_pulumi_s
      ("10.0.0.0/16", None, "string"), (None, None, "string"), ("[]", "string", "array")],
 )  # fmt: skip
 def test_the_type_is_read_from_the_default_unless_the_setting_is_a_list(default, items, kind):
-    setting = Setting("x", "x", default, SETTINGS[0].parse, "x", items=items)
+    setting = Setting("x", default, SETTINGS[0].parse, "x", items=items)
     assert setting.config_type.type == kind
 
 
