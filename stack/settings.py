@@ -4,7 +4,7 @@
 Data flows one way: ``Pulumi.<stack>.yaml`` -> :func:`load_settings` -> components. Every
 setting is checked here, before the program declares a single resource, and every error
 names the setting, the bad value and what is allowed, so the fix is obvious from the message.
-What each kind of value accepts is in ``stack/parsers.py``.
+What each kind of value accepts is in ``stack/parsers/``.
 
 Setting names are the keys under the ``django-tw:`` namespace (``domain``, ``vpcCidr``...),
 plus the provider's ``aws:region``.
@@ -21,38 +21,48 @@ from typing import Any
 import pulumi
 
 import stack.config as stack_config
-import stack.parsers as accepts
 from components.network.private_network import NAT_NONE
 from stack.app import AppSettings, parse_app
 from stack.contract import TASK_CONTRACTS
 from stack.names import check_stack_name
+from stack.parsers import (
+    Earlier,
+    NotAllowed,
+    Parser,
+    iam,
+    integer_between,
+    network,
+    one_of,
+    postgres,
+    site,
+    tasks,
+)
 
 # The enumerations (those the components accept are theirs) are offered here with the settings
 # that choose among them (``as``: re-exported).
-from stack.parsers import CPU_ARCHITECTURES as CPU_ARCHITECTURES
-from stack.parsers import DATABASE_EFS as DATABASE_EFS
-from stack.parsers import DATABASE_RDS as DATABASE_RDS
-from stack.parsers import DATABASES as DATABASES
-from stack.parsers import DB_INSTANCE_CLASSES as DB_INSTANCE_CLASSES
-from stack.parsers import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
-from stack.parsers import EGRESS_ENDPOINTS as EGRESS_ENDPOINTS
-from stack.parsers import EGRESS_MODES as EGRESS_MODES
-from stack.parsers import EGRESS_NAT as EGRESS_NAT
-from stack.parsers import EGRESS_NAT_PER_AZ as EGRESS_NAT_PER_AZ
-from stack.parsers import EGRESS_NAT_SINGLE as EGRESS_NAT_SINGLE
-from stack.parsers import ENVIRONMENTS as ENVIRONMENTS
-from stack.parsers import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
-from stack.parsers import FARGATE_SPOT_MIXED as FARGATE_SPOT_MIXED
-from stack.parsers import FARGATE_SPOT_MODES as FARGATE_SPOT_MODES
-from stack.parsers import FARGATE_SPOT_OFF as FARGATE_SPOT_OFF
-from stack.parsers import FLOW_LOG_MODES as FLOW_LOG_MODES
-from stack.parsers import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
-from stack.parsers import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
-from stack.parsers import PRODUCTION as PRODUCTION
-from stack.parsers import WAF_MODES as WAF_MODES
-from stack.parsers import WAF_OFF as WAF_OFF
-from stack.parsers import WAF_ON as WAF_ON
-from stack.parsers import NotAllowed
+from stack.parsers.choices import CPU_ARCHITECTURES as CPU_ARCHITECTURES
+from stack.parsers.choices import DATABASE_EFS as DATABASE_EFS
+from stack.parsers.choices import DATABASE_RDS as DATABASE_RDS
+from stack.parsers.choices import DATABASES as DATABASES
+from stack.parsers.choices import DB_INSTANCE_CLASSES as DB_INSTANCE_CLASSES
+from stack.parsers.choices import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
+from stack.parsers.choices import EGRESS_ENDPOINTS as EGRESS_ENDPOINTS
+from stack.parsers.choices import EGRESS_MODES as EGRESS_MODES
+from stack.parsers.choices import EGRESS_NAT as EGRESS_NAT
+from stack.parsers.choices import EGRESS_NAT_PER_AZ as EGRESS_NAT_PER_AZ
+from stack.parsers.choices import EGRESS_NAT_SINGLE as EGRESS_NAT_SINGLE
+from stack.parsers.choices import ENVIRONMENTS as ENVIRONMENTS
+from stack.parsers.choices import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
+from stack.parsers.choices import FARGATE_SPOT_MIXED as FARGATE_SPOT_MIXED
+from stack.parsers.choices import FARGATE_SPOT_MODES as FARGATE_SPOT_MODES
+from stack.parsers.choices import FARGATE_SPOT_OFF as FARGATE_SPOT_OFF
+from stack.parsers.choices import FLOW_LOG_MODES as FLOW_LOG_MODES
+from stack.parsers.choices import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
+from stack.parsers.choices import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
+from stack.parsers.choices import PRODUCTION as PRODUCTION
+from stack.parsers.choices import WAF_MODES as WAF_MODES
+from stack.parsers.choices import WAF_OFF as WAF_OFF
+from stack.parsers.choices import WAF_ON as WAF_ON
 from stack.paths import REPO_ROOT
 
 PROJECT = "django-tw"
@@ -89,7 +99,7 @@ class Setting:
     """As in ``Pulumi.<stack>.yaml`` without the ``django-tw:`` prefix: ``vpcCidr``."""
     default: str | None
     """The text used when the stack file leaves the setting out; ``None``: required."""
-    parse: accepts.Parser
+    parse: Parser
     """Text (and the settings before this one) -> typed value, or :class:`NotAllowed`."""
     doc: str
     """What it means, one line of Markdown (docs/deploying.md's settings table)."""
@@ -110,7 +120,7 @@ _SETTING = "setting"
 
 
 def setting(
-    name: str, default: str | None, parse: accepts.Parser, doc: str, *, items: str | None = None
+    name: str, default: str | None, parse: Parser, doc: str, *, items: str | None = None
 ) -> Any:
     """Declare a :class:`StackSettings` field's setting, on the field: ``vpc_cidr: str =
     setting("vpcCidr", "10.0.0.0/16", parser, "what it means")``. The field stays required
@@ -147,7 +157,7 @@ def declared_settings(settings_class: type) -> tuple[Setting, ...]:
     return tuple(found.values())
 
 
-def app_slot(text: str, earlier: accepts.Earlier) -> AppSettings:
+def app_slot(text: str, earlier: Earlier) -> AppSettings:
     """The app slot's mapping, checked against the web container's contract."""
     return parse_app(text, TASK_CONTRACTS["web"].names)
 
@@ -164,135 +174,135 @@ class StackSettings:
     """
 
     # fmt: off
-    region: str = setting("aws:region", None, accepts.aws_region,
+    region: str = setting("aws:region", None, network.aws_region,
         "AWS region of everything, e.g. `ap-northeast-1`")
-    environment: str = setting("environment", PRODUCTION, accepts.one_of(ENVIRONMENTS),
+    environment: str = setting("environment", PRODUCTION, one_of(ENVIRONMENTS),
         "`production`: data protected from deletion (below) and `azCount` >= 2; "
         "`development`: neither")
-    hosted_zone: str = setting("hostedZone", "", accepts.hosted_zone,
+    hosted_zone: str = setting("hostedZone", "", site.hosted_zone,
         "Route53 public hosted zone that holds `domain` and the `mailFrom` domain")
-    domain: str = setting("domain", "", accepts.domain,
+    domain: str = setting("domain", "", site.domain,
         "host name the site answers on over HTTPS, in `hostedZone`; empty: plain HTTP on "
         "the ALB's DNS name (with a warning)")
     hsts_include_subdomains: bool = setting("hstsIncludeSubdomains", "false",
-        accepts.hsts_include_subdomains,
+        site.hsts_include_subdomains,
         "HSTS `includeSubDomains`: browsers then refuse plain HTTP on every name under "
         "`domain` too; opt in only when all of them serve HTTPS")
-    hsts_preload: bool = setting("hstsPreload", "false", accepts.hsts_preload,
+    hsts_preload: bool = setting("hstsPreload", "false", site.hsts_preload,
         "HSTS `preload` (needs `hstsIncludeSubdomains`): lets `domain` be submitted to the "
         "browsers' preload lists, which takes months to undo")
-    waf: str = setting("waf", WAF_OFF, accepts.waf_mode,
+    waf: str = setting("waf", WAF_OFF, site.waf_mode,
         "`on`: an AWS WAF web ACL on the load balancer (AWS managed common and known-bad-"
         "input rules, a per-IP rate limit on sign-in, sign-up and password reset); `off`")
-    vpc_cidr: str = setting("vpcCidr", "10.0.0.0/16", accepts.private_network,
+    vpc_cidr: str = setting("vpcCidr", "10.0.0.0/16", network.private_network,
         "IPv4 CIDR of the VPC: a private range, /16 to /24 (a /24 holds two zones, a /23 "
         "four, a /22 or larger six); create-time only (a new one replaces the network)")
-    az_count: int = setting("azCount", "2", accepts.az_count,
+    az_count: int = setting("azCount", "2", network.az_count,
         "availability zones the subnets span (1 only for `development`); raising it later "
         "only adds subnets, lowering it deletes the last zone's")
     availability_zone_ids: tuple[str, ...] = setting("availabilityZoneIds", "[]",
-        accepts.availability_zone_ids,
+        network.availability_zone_ids,
         "the zones by id (`apne1-az4`: the same zone in every account), `max(2, azCount)` of "
         "them; `[]`: the first zones that run Fargate (never `apne1-az3`); create-time only "
         "for the zones in use: changing one replaces its subnets, appending one is fine",
         items="string")
-    nat_gateways: str = setting("natGateways", "", accepts.former_nat_gateways,
+    nat_gateways: str = setting("natGateways", "", network.former_nat_gateways,
         "deprecated, read until 0.3 with the former `egress: nat`: `single` or `per-az`; "
         "leave it out")
-    egress: str = setting("egress", EGRESS_ENDPOINTS, accepts.egress,
+    egress: str = setting("egress", EGRESS_ENDPOINTS, network.egress,
         "how the private subnets reach AWS: `endpoints` (VPC endpoints, no NAT), "
         "`nat-single` (one NAT gateway) or `nat-per-az` (one per AZ)")
-    endpoint_az_count: int = setting("endpointAzCount", "0", accepts.endpoint_az_count,
+    endpoint_az_count: int = setting("endpointAzCount", "0", network.endpoint_az_count,
         "AZs that get interface endpoint ENIs (0: every AZ)")
-    task_cpu: int = setting("taskCpu", "512", accepts.task_cpu,
+    task_cpu: int = setting("taskCpu", "512", tasks.task_cpu,
         "Fargate task CPU units")
-    task_memory: int = setting("taskMemory", "1024", accepts.task_memory,
+    task_memory: int = setting("taskMemory", "1024", tasks.task_memory,
         "Fargate task memory, MiB: a size Fargate offers with `taskCpu`")
-    cpu_architecture: str = setting("cpuArchitecture", "ARM64", accepts.one_of(CPU_ARCHITECTURES),
+    cpu_architecture: str = setting("cpuArchitecture", "ARM64", one_of(CPU_ARCHITECTURES),
         "`ARM64` (Graviton, cheaper; images built for `linux/arm64`) or `X86_64`")
-    web_concurrency: int = setting("webConcurrency", "2", accepts.integer_between(1, 32),
+    web_concurrency: int = setting("webConcurrency", "2", integer_between(1, 32),
         "gunicorn worker processes (`WEB_CONCURRENCY`)")
-    log_retention_days: int = setting("logRetentionDays", "30", accepts.log_retention_days,
+    log_retention_days: int = setting("logRetentionDays", "30", tasks.log_retention_days,
         "retention of every log group (containers, VPC flow logs, ECS Exec sessions): a "
         "value CloudWatch Logs offers")
-    flow_logs: str = setting("flowLogs", "reject", accepts.one_of(FLOW_LOG_MODES),
+    flow_logs: str = setting("flowLogs", "reject", one_of(FLOW_LOG_MODES),
         "VPC flow logs to CloudWatch Logs: `reject` (refused connections), `all` (every "
         "flow, more to pay for) or `off`")
     access_log_retention_days: int = setting("accessLogRetentionDays", "90",
-        accepts.integer_between(1, 3650, "days"),
+        integer_between(1, 3650, "days"),
         "days S3 keeps the load balancer's access logs, days")
-    mail_from: str = setting("mailFrom", "", accepts.mail_from,
+    mail_from: str = setting("mailFrom", "", site.mail_from,
         "sender address (`DEFAULT_FROM_EMAIL`) in `hostedZone`, whose domain becomes an SES "
         "identity (one stack per mail domain per account and region); empty: no mail")
-    smtp_key_generation: int = setting("smtpKeyGeneration", "1", accepts.integer_between(1, 9999),
+    smtp_key_generation: int = setting("smtpKeyGeneration", "1", integer_between(1, 9999),
         "generation of the SES SMTP user's access key: raise it by one to rotate the key "
         "without downtime (the new key is created and handed to the task before the old one "
         "is deleted)")
-    mail_from_subdomain: str = setting("mailFromSubdomain", "", accepts.mail_from_subdomain,
+    mail_from_subdomain: str = setting("mailFromSubdomain", "", site.mail_from_subdomain,
         "custom MAIL FROM (bounce) domain `<label>.<mail domain>`: its MX and SPF records "
         "are created, so the name must hold no record yet; empty: none (SES's own, DMARC "
         "aligns on DKIM)")
-    dmarc_policy: str = setting("dmarcPolicy", "", accepts.dmarc_policy,
+    dmarc_policy: str = setting("dmarcPolicy", "", site.dmarc_policy,
         "publish `_dmarc.<mail domain>` with `p=` `none`, `quarantine` or `reject` (it "
         "governs every sender of that domain; a zone holds one); empty: leave it alone")
-    database_name: str = setting("databaseName", "django_tw", accepts.postgres_name,
+    database_name: str = setting("databaseName", "django_tw", postgres.postgres_name,
         "the application's Postgres database")
-    database_user: str = setting("databaseUser", "django_tw", accepts.application_role,
+    database_user: str = setting("databaseUser", "django_tw", postgres.application_role,
         "the Postgres role that owns it (not `postgres`, the superuser); its password is "
         "generated and kept in Secrets Manager")
     backup_retention_days: int = setting("backupRetentionDays", "14",
-        accepts.integer_between(1, 3650, "days"),
+        integer_between(1, 3650, "days"),
         "recovery window of the WAL archive and base backups in S3, days")
-    base_backup_time: str = setting("baseBackupTime", "17:00", accepts.time_of_day,
+    base_backup_time: str = setting("baseBackupTime", "17:00", postgres.time_of_day,
         "when the daily base backup starts, `HH:MM` UTC (quote it in YAML)")
     archive_timeout_seconds: int = setting("archiveTimeoutSeconds", "60",
-        accepts.integer_between(10, 3600, "seconds"),
+        integer_between(10, 3600, "seconds"),
         "Postgres `archive_timeout`: the longest a written change waits before it reaches "
         "S3, so the most a lost EFS copy can take with it")
     restore_drill_schedule: str = setting("restoreDrillSchedule", "cron(30 3 * * ? *)",
-        accepts.drill_schedule,
+        postgres.drill_schedule,
         "when the restore drill restores the WAL archive into a scratch task and checks it "
         "(`database: efs`), an EventBridge expression in UTC: daily at 03:30 by default")
-    break_glass_role_name: str = setting("breakGlassRoleName", "", accepts.iam_role_name,
+    break_glass_role_name: str = setting("breakGlassRoleName", "", iam.iam_role_name,
         "the one IAM role besides the task's that may read the backups and the access logs, "
         "created by an administrator only when needed (docs/operations.md); empty: "
         "`tw-<stack>-break-glass`")
     efs_throughput_mode: str = setting("efsThroughputMode", "elastic",
-        accepts.one_of(EFS_THROUGHPUT_MODES),
+        one_of(EFS_THROUGHPUT_MODES),
         "`elastic` (pay per GB read/written, no burst credits) or `bursting` (credits)")
-    alarm_email: str = setting("alarmEmail", "", accepts.alarm_email,
+    alarm_email: str = setting("alarmEmail", "", site.alarm_email,
         "who the alarms mail (an SNS e-mail subscription, confirmed from its first "
         "mail); empty: the alarm topic has no subscriber")
-    database: str = setting("database", DATABASE_EFS, accepts.database,
+    database: str = setting("database", DATABASE_EFS, postgres.database,
         "`efs`: Postgres in the task, data on EFS, one task; `rds`: RDS for PostgreSQL, "
         "the task is stateless and scales (`minTasks`..`maxTasks`; needs `azCount` >= 2)")
     db_instance_class: str = setting("dbInstanceClass", "db.t4g.micro",
-        accepts.db_instance_class,
+        postgres.db_instance_class,
         "with `database: rds`: the instance class, one of " + ", ".join(DB_INSTANCE_CLASSES))
     db_allocated_storage_gb: int = setting("dbAllocatedStorageGb", "20",
-        accepts.db_allocated_storage, "with `database: rds`: gp3 storage at creation, GiB")
+        postgres.db_allocated_storage, "with `database: rds`: gp3 storage at creation, GiB")
     db_max_allocated_storage_gb: int = setting("dbMaxAllocatedStorageGb", "100",
-        accepts.db_max_allocated_storage,
+        postgres.db_max_allocated_storage,
         "with `database: rds`: storage autoscaling ceiling, GiB (0: off)")
-    db_multi_az: bool = setting("dbMultiAz", "", accepts.db_multi_az,
+    db_multi_az: bool = setting("dbMultiAz", "", postgres.db_multi_az,
         "with `database: rds`: a standby in a second AZ (doubles the instance price); "
         "empty: `true` for production, `false` for development")
     db_backup_retention_days: int = setting("dbBackupRetentionDays", "7",
-        accepts.db_backup_retention_days,
+        postgres.db_backup_retention_days,
         "with `database: rds`: days of automated backups (the point-in-time window), 7..35")
-    db_apply_immediately: bool = setting("dbApplyImmediately", "", accepts.db_apply_immediately,
+    db_apply_immediately: bool = setting("dbApplyImmediately", "", postgres.db_apply_immediately,
         "with `database: rds`: apply instance changes (class, storage, Multi-AZ) at once, "
         "with a restart or failover, instead of in the weekly maintenance window; empty: "
         "`false` for production, `true` for development")
-    min_tasks: int = setting("minTasks", "1", accepts.min_tasks,
+    min_tasks: int = setting("minTasks", "1", tasks.min_tasks,
         "tasks always running (1 with `database: efs`)")
-    max_tasks: int = setting("maxTasks", "1", accepts.max_tasks,
+    max_tasks: int = setting("maxTasks", "1", tasks.max_tasks,
         "with `database: rds`: the most tasks auto scaling starts (above `minTasks` turns "
         "it on)")
-    fargate_spot: str = setting("fargateSpot", FARGATE_SPOT_OFF, accepts.fargate_spot,
+    fargate_spot: str = setting("fargateSpot", FARGATE_SPOT_OFF, tasks.fargate_spot,
         "`off`, or `mixed` with `database: rds`: the first task on Fargate, the tasks "
         "beyond it half on Fargate Spot (cheaper, stopped at two minutes' notice)")
-    permissions_boundary: str = setting("permissionsBoundary", "", accepts.permissions_boundary,
+    permissions_boundary: str = setting("permissionsBoundary", "", iam.permissions_boundary,
         "the managed policy (name in this account, or ARN) every IAM role and user of the "
         "stack carries as its permissions boundary; empty: `tw-<stack>-permissions-boundary`, "
         "the one `python -m tools.plan.deploy_role` generates and its deploy role requires")
@@ -441,7 +451,7 @@ def example_settings(settings: StackSettings) -> list[tuple[str, str]]:
         "hostedZone": settings.hosted_zone if settings.domain or settings.mail_from else "",
         "mailFrom": settings.mail_from,
     }
-    return [(name, value) for name, value in used.items() if accepts.is_example_name(value)]
+    return [(name, value) for name, value in used.items() if site.is_example_name(value)]
 
 
 def example_settings_message(found: list[tuple[str, str]]) -> str:
@@ -473,7 +483,7 @@ def settings_of_this_run() -> StackSettings:
     check_stack_name(pulumi.get_stack())
     config = config_from_pulumi()
     settings = load_settings(config)
-    for line in accepts.egress_deprecations(config):
+    for line in network.egress_deprecations(config):
         pulumi.log.warn(line)
     if not running_under_mocks() and (found := example_settings(settings)):
         raise pulumi.RunError(example_settings_message(found))

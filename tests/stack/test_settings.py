@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import stack.parsers as parsers
+import stack.parsers.site as site
 import stack.settings as stack_settings
 from stack.settings import (
     DEFAULTS,
@@ -257,7 +257,7 @@ def test_a_field_that_declares_no_setting_is_refused():
     @dataclasses.dataclass(frozen=True)
     class Undeclared:
         vpc_cidr: str
-        domain: str = stack_settings.setting("domain", "", parsers.domain, "host name")
+        domain: str = stack_settings.setting("domain", "", site.domain, "host name")
 
     with pytest.raises(SettingDeclarationError, match=r"^Undeclared.vpc_cidr declares no setting"):
         declared_settings(Undeclared)
@@ -266,8 +266,8 @@ def test_a_field_that_declares_no_setting_is_refused():
 def test_a_setting_declared_on_two_fields_is_refused():
     @dataclasses.dataclass(frozen=True)
     class Twice:
-        domain: str = stack_settings.setting("domain", "", parsers.domain, "host name")
-        host: str = stack_settings.setting("domain", "", parsers.domain, "host name again")
+        domain: str = stack_settings.setting("domain", "", site.domain, "host name")
+        host: str = stack_settings.setting("domain", "", site.domain, "host name again")
 
     with pytest.raises(
         SettingDeclarationError, match=r"^setting `domain` is declared twice, on Twice.domain and "
@@ -278,8 +278,8 @@ def test_a_setting_declared_on_two_fields_is_refused():
 def test_the_declared_settings_are_each_setting_once_in_field_order():
     @dataclasses.dataclass(frozen=True)
     class Two:
-        zone: str = stack_settings.setting("hostedZone", "", parsers.hosted_zone, "zone")
-        domain: str = stack_settings.setting("domain", "", parsers.domain, "host name")
+        zone: str = stack_settings.setting("hostedZone", "", site.hosted_zone, "zone")
+        domain: str = stack_settings.setting("domain", "", site.domain, "host name")
 
     assert [(s.field, s.name) for s in declared_settings(Two)] == [
         ("zone", "hostedZone"),

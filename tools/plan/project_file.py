@@ -5,7 +5,7 @@ https://www.pulumi.com/docs/iac/concepts/projects/project-file/) declares each k
 ``description`` and ``default``: ``pulumi config`` and Pulumi Cloud show them, Pulumi applies
 a default when a stack file leaves the key out, and it refuses a stack value of the wrong type
 before the program runs (``stack.config`` mirrors that check). The block is written from the
-settings' declarations so the two cannot disagree; the parsers in ``stack/parsers.py`` still
+settings' declarations so the two cannot disagree; the parsers in ``stack/parsers/`` still
 decide what each setting allows.
 
 Everything from :data:`MARKER` to the end of ``Pulumi.yaml`` is generated; the lines above it
