@@ -1,34 +1,18 @@
-"""Typed, validated settings of one django-tw stack, each declared once, on its field of
-:class:`StackSettings` (:data:`SETTINGS` lists them, derived from the fields).
-
-Data flows one way: ``Pulumi.<stack>.yaml`` -> :func:`load_settings` -> components. Every
-setting is checked here, before the program declares a single resource, and every error
-names the setting, the bad value and what is allowed, so the fix is obvious from the message.
-What each kind of value accepts is in ``stack/parsers/``.
-
-Setting names are the keys under the ``django-tw:`` namespace (``domain``, ``vpcCidr``...),
-plus the provider's ``aws:region``.
-"""
+"""Every setting of a stack, each declared on its field of :class:`StackSettings`, and
+:func:`load_settings`, which reads and checks them all before the program declares a resource."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pulumi
-
-import stack.config as stack_config
 from components.network.private_network import NAT_NONE
 from stack.app import AppSettings, parse_app
 from stack.contract import TASK_CONTRACTS
-from stack.names import check_stack_name
 from stack.parsers import (
     Earlier,
     NotAllowed,
-    Parser,
     iam,
     integer_between,
     network,
@@ -37,124 +21,22 @@ from stack.parsers import (
     site,
     tasks,
 )
-
-# The enumerations (those the components accept are theirs) are offered here with the settings
-# that choose among them (``as``: re-exported).
-from stack.parsers.choices import CPU_ARCHITECTURES as CPU_ARCHITECTURES
-from stack.parsers.choices import DATABASE_EFS as DATABASE_EFS
-from stack.parsers.choices import DATABASE_RDS as DATABASE_RDS
-from stack.parsers.choices import DATABASES as DATABASES
-from stack.parsers.choices import DB_INSTANCE_CLASSES as DB_INSTANCE_CLASSES
-from stack.parsers.choices import EFS_THROUGHPUT_MODES as EFS_THROUGHPUT_MODES
-from stack.parsers.choices import EGRESS_ENDPOINTS as EGRESS_ENDPOINTS
-from stack.parsers.choices import EGRESS_MODES as EGRESS_MODES
-from stack.parsers.choices import EGRESS_NAT as EGRESS_NAT
-from stack.parsers.choices import EGRESS_NAT_PER_AZ as EGRESS_NAT_PER_AZ
-from stack.parsers.choices import EGRESS_NAT_SINGLE as EGRESS_NAT_SINGLE
-from stack.parsers.choices import ENVIRONMENTS as ENVIRONMENTS
-from stack.parsers.choices import FARGATE_CPU_MEMORY as FARGATE_CPU_MEMORY
-from stack.parsers.choices import FARGATE_SPOT_MIXED as FARGATE_SPOT_MIXED
-from stack.parsers.choices import FARGATE_SPOT_MODES as FARGATE_SPOT_MODES
-from stack.parsers.choices import FARGATE_SPOT_OFF as FARGATE_SPOT_OFF
-from stack.parsers.choices import FLOW_LOG_MODES as FLOW_LOG_MODES
-from stack.parsers.choices import LOG_RETENTION_DAYS as LOG_RETENTION_DAYS
-from stack.parsers.choices import NAT_GATEWAY_MODES as NAT_GATEWAY_MODES
-from stack.parsers.choices import PRODUCTION as PRODUCTION
-from stack.parsers.choices import WAF_MODES as WAF_MODES
-from stack.parsers.choices import WAF_OFF as WAF_OFF
-from stack.parsers.choices import WAF_ON as WAF_ON
-from stack.paths import REPO_ROOT
-
-PROJECT = "django-tw"
-
-
-def config_key(name: str) -> str:
-    """The key in ``Pulumi.<stack>.yaml``: ``vpcCidr`` -> ``django-tw:vpcCidr``."""
-    return name if ":" in name else f"{PROJECT}:{name}"
-
-
-class SettingsError(pulumi.RunError, ValueError):
-    """A stack setting is missing or has a value the stack cannot use.
-
-    A :class:`pulumi.RunError`: under ``pulumi up``/``preview`` the Python language host logs
-    a RunError's message as the error and no traceback (``pulumi-language-python-exec``:
-    ``except pulumi.RunError as e: pulumi.log.error(str(e))``), so the operator reads one line.
-    Still a :class:`ValueError` for callers outside Pulumi (``make plan``).
-    """
-
-    def __init__(self, setting: str, value: object, allowed: str) -> None:
-        key = config_key(setting)
-        self.setting = key
-        self.value = value
-        self.allowed = allowed
-        super().__init__(f"setting `{key}` has the invalid value {value!r}; allowed: {allowed}")
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One stack setting: its name in the stack file, its default, how it is read, what it
-    means, and the :class:`StackSettings` field it is declared on."""
-
-    name: str
-    """As in ``Pulumi.<stack>.yaml`` without the ``django-tw:`` prefix: ``vpcCidr``."""
-    default: str | None
-    """The text used when the stack file leaves the setting out; ``None``: required."""
-    parse: Parser
-    """Text (and the settings before this one) -> typed value, or :class:`NotAllowed`."""
-    doc: str
-    """What it means, one line of Markdown (docs/deploying.md's settings table)."""
-    items: str | None = None
-    """A list's item type (``Pulumi.yaml`` declares it ``type: array``); None: one value."""
-    field: str = ""
-    """The :class:`StackSettings` field that holds the parsed value (``vpc_cidr``): the one
-    the setting is declared on, filled in by :func:`declared_settings`."""
-
-    @property
-    def config_type(self) -> stack_config.ConfigType:
-        """What ``Pulumi.yaml`` declares and the Pulumi CLI checks (``stack.config``)."""
-        return stack_config.declared_type(self.default, self.items)
-
-
-_SETTING = "setting"
-"""The key of a field's ``metadata`` that holds its :class:`Setting`."""
-
-
-def setting(
-    name: str, default: str | None, parse: Parser, doc: str, *, items: str | None = None
-) -> Any:
-    """Declare a :class:`StackSettings` field's setting, on the field: ``vpc_cidr: str =
-    setting("vpcCidr", "10.0.0.0/16", parser, "what it means")``. The field stays required
-    in the constructor; the default is the setting's, applied by :func:`load_settings`."""
-    return dataclasses.field(metadata={_SETTING: Setting(name, default, parse, doc, items)})
-
-
-class SettingDeclarationError(TypeError):
-    """A settings class whose fields do not declare each setting exactly once."""
-
-
-def declared_settings(settings_class: type) -> tuple[Setting, ...]:
-    """The settings the fields of ``settings_class`` (a dataclass) declare, in field order:
-    the order they are read in, so a parser may look at the settings above its own.
-
-    Raises :class:`SettingDeclarationError` for a field without a :func:`setting` and for
-    a setting name declared on two fields.
-    """
-    found: dict[str, Setting] = {}
-    for field in dataclasses.fields(settings_class):
-        declared = field.metadata.get(_SETTING)
-        if not isinstance(declared, Setting):
-            raise SettingDeclarationError(
-                f"{settings_class.__name__}.{field.name} declares no setting: write "
-                f'`{field.name}: <type> = setting("<name>", <default>, <parser>, "<meaning>")`'
-            )
-        if declared.name in found:
-            raise SettingDeclarationError(
-                f"setting `{declared.name}` is declared twice, on {settings_class.__name__}."
-                f"{found[declared.name].field} and {settings_class.__name__}.{field.name}: "
-                "keep one"
-            )
-        found[declared.name] = dataclasses.replace(declared, field=field.name)
-    return tuple(found.values())
+from stack.parsers.choices import (
+    CPU_ARCHITECTURES,
+    DATABASE_EFS,
+    DATABASE_RDS,
+    DB_INSTANCE_CLASSES,
+    EFS_THROUGHPUT_MODES,
+    EGRESS_ENDPOINTS,
+    ENVIRONMENTS,
+    FARGATE_SPOT_MIXED,
+    FARGATE_SPOT_OFF,
+    FLOW_LOG_MODES,
+    PRODUCTION,
+    WAF_OFF,
+    WAF_ON,
+)
+from stack.settings.declaration import Setting, SettingsError, declared_settings, setting
 
 
 def app_slot(text: str, earlier: Earlier) -> AppSettings:
@@ -363,8 +245,8 @@ class StackSettings:
 
 # Every setting, in the order they are read, from the fields that declare them.
 SETTINGS: tuple[Setting, ...] = declared_settings(StackSettings)
-SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
-DEFAULTS: dict[str, str | None] = {setting.name: setting.default for setting in SETTINGS}
+SETTING_NAMES = tuple(entry.name for entry in SETTINGS)
+DEFAULTS: dict[str, str | None] = {entry.name: entry.default for entry in SETTINGS}
 
 
 def load_settings(config: Mapping[str, str]) -> StackSettings:
@@ -373,118 +255,16 @@ def load_settings(config: Mapping[str, str]) -> StackSettings:
     Raises :class:`SettingsError` naming the setting, the bad value and the allowed values.
     """
     values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        text = config.get(setting.name)
+    for entry in SETTINGS:
+        text = config.get(entry.name)
         if text is None:
-            text = setting.default
+            text = entry.default
         if text is None:
             required = "a value is required; set it in Pulumi.<stack>.yaml"
-            raise SettingsError(setting.name, None, required)
+            raise SettingsError(entry.name, None, required)
         try:
-            values[setting.name] = setting.parse(str(text), values)
+            values[entry.name] = entry.parse(str(text), values)
         except NotAllowed as refused:
-            blamed = refused.setting or setting.name
+            blamed = refused.setting or entry.name
             raise SettingsError(blamed, refused.value, refused.allowed) from None
-    return StackSettings(**{setting.field: values[setting.name] for setting in SETTINGS})
-
-
-def declared_config() -> dict[str, stack_config.ConfigType]:
-    """``Pulumi.yaml``'s declarations, key -> type: one per setting of the project's own
-    namespace (``aws:region`` belongs to the provider, which Pulumi leaves undeclared)."""
-    return {config_key(s.name): s.config_type for s in SETTINGS if ":" not in s.name}
-
-
-def read_stack_file(stack: str, root: Path = REPO_ROOT) -> dict[str, str]:
-    """The ``config:`` of ``Pulumi.<stack>.yaml``, checked as the Pulumi CLI checks it before
-    a run (``stack.config``), as the text the program then receives.
-
-    Keys of this project lose their ``django-tw:`` prefix; other namespaces (``aws:region``)
-    keep theirs, and lose their encrypted values (``secure:``), which cannot be read offline.
-    Raises :class:`stack.config.StackConfigError` (a ValueError) on the first refused value.
-    """
-    check_stack_name(stack)
-    path = Path(root) / f"Pulumi.{stack}.yaml"
-    if not path.is_file():
-        files = Path(root).glob("Pulumi.*.yaml")
-        known = ", ".join(sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in files)) or "none"
-        raise FileNotFoundError(
-            f"unknown stack {stack!r}: {path} does not exist; known stacks: {known}"
-        )
-    values = stack_config.read_config(path.read_text(encoding="utf-8"), str(path))
-    stack_config.check(stack, PROJECT, declared_config(), values)
-    return {
-        key.removeprefix(f"{PROJECT}:"): value.text
-        for key, value in values.items()
-        if not value.secure
-    }
-
-
-def config_from_pulumi() -> dict[str, str]:
-    """The current stack's settings as :func:`load_settings` takes them (inside a Pulumi run).
-
-    Read through :class:`pulumi.Config`, one bag per namespace (``django-tw``, ``aws``). Pulumi
-    has already merged in the defaults of ``Pulumi.yaml``'s ``config:`` block (the same as
-    :data:`SETTINGS`'). Values stay text, a list (``availabilityZoneIds``) as its JSON
-    (``Plaintext.marshalText``, pulumi's sdk/go/common/resource/config/plaintext.go):
-    :func:`load_settings` parses and checks every one of them, with a message that says what
-    is allowed; the typed getters (``get_int``...) would refuse less precisely, and could not
-    check a setting against another.
-    """
-    values: dict[str, str] = {}
-    for name in SETTING_NAMES:
-        namespace, _, key = config_key(name).partition(":")
-        value = pulumi.Config(namespace).get(key)
-        if value is not None:
-            values[name] = value
-    return values
-
-
-# --- the example values a real deployment must replace --------------------------------------------
-
-
-def example_settings(settings: StackSettings) -> list[tuple[str, str]]:
-    """(setting, value) of every name the stack would use that is still a documentation
-    example (``example.com``, ``example.org``...). ``hostedZone`` counts only when something
-    uses it (a domain or a sender): a stack without either never looks it up."""
-    used = {
-        "domain": settings.domain,
-        "hostedZone": settings.hosted_zone if settings.domain or settings.mail_from else "",
-        "mailFrom": settings.mail_from,
-    }
-    return [(name, value) for name, value in used.items() if site.is_example_name(value)]
-
-
-def example_settings_message(found: list[tuple[str, str]]) -> str:
-    """One line naming each setting to change."""
-    named = ", ".join(f"`{config_key(name)}` ({value!r})" for name, value in found)
-    return (
-        f"{named} still name the documentation example, which no AWS account owns: set your "
-        "own in Pulumi.<stack>.yaml (an empty domain and mailFrom serve plain HTTP on the load "
-        "balancer's name, without mail)"
-    )
-
-
-def running_under_mocks() -> bool:
-    """True when the program runs under Pulumi's mocks (the tests, ``make plan``): every path to
-    them, ``pulumi.runtime.set_mocks``, installs a ``MockMonitor`` (the offline recorder
-    subclasses it); the engine of a real ``pulumi preview``/``up`` never does."""
-    from pulumi.runtime.mocks import MockMonitor
-    from pulumi.runtime.settings import get_monitor
-
-    return isinstance(get_monitor(), MockMonitor)
-
-
-def settings_of_this_run() -> StackSettings:
-    """The current stack's settings, checked (inside a Pulumi run, before any resource). A real
-    preview or update also stops, with one line, at example names it would otherwise send to
-    AWS; a run under mocks keeps them, so the tests and the plan run on the example stack."""
-    import pulumi
-
-    check_stack_name(pulumi.get_stack())
-    config = config_from_pulumi()
-    settings = load_settings(config)
-    for line in network.egress_deprecations(config):
-        pulumi.log.warn(line)
-    if not running_under_mocks() and (found := example_settings(settings)):
-        raise pulumi.RunError(example_settings_message(found))
-    return settings
+    return StackSettings(**{entry.field: values[entry.name] for entry in SETTINGS})
