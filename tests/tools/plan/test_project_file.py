@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stack.config import TYPES, ConfigType, go_json, typed_default, validate_config_value
+from stack.config import TYPES, ConfigType, typed_default, validate_config_value
+from stack.go_encoding import go_json
 from stack.paths import REPO_ROOT
 from stack.settings import SETTINGS, Setting, config_key, load_settings
 from tools.plan import project_file
