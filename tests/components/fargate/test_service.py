@@ -1,7 +1,8 @@
 """FargateService on its own: the resources it declares from its pure parts' results.
 
-What each part computes is specified beside it (test_sidecar_containers, test_sidecar_roles,
-test_sidecar_service, test_sidecar_types); here, that the component declares it, wired together.
+What each part computes is specified beside it (test_containers, test_roles, test_deployment,
+test_types, test_service_parts); here, that the component declares it, wired together. Its roles
+are in test_service_roles, how its deployments end in test_service_deployment.
 """
 
 import json
@@ -13,17 +14,15 @@ import pytest
 from components.fargate.containers import container_definitions
 from components.fargate.deployment import deployment_limits
 from components.fargate.memory import SMALL_CONTAINER, MemoryNeed
-from components.fargate.roles import ECS_EXEC_ACTIONS
 from components.fargate.service import FargateService, FargateServiceArgs
 from components.fargate.types import (
-    ContainerSpec,
     EfsVolume,
     HealthCheck,
     LoadBalancerTarget,
     Mount,
-    SecretKey,
     Volume,
 )
+from tests.components.fargate.service_runs import CAPACITY_PROVIDERS, SECRET_ARN, app, build
 from tests.stack_runs import (
     EGRESS_RULE,
     INGRESS_RULE,
@@ -31,36 +30,8 @@ from tests.stack_runs import (
     SERVICE,
     TASK_DEFINITION,
     containers,
-    policy_statements,
     run_component,
 )
-
-ROLE = "aws:iam/role:Role"
-CAPACITY_PROVIDERS = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
-SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-key-AbCdEf"
-
-
-def app(**kwargs) -> ContainerSpec:
-    defaults = {"name": "app", "image": "repo/app@sha256:abc", "port": 8000}
-    return ContainerSpec(**{**defaults, **kwargs})
-
-
-def build(containers_, **kwargs):
-    def program() -> None:
-        task = FargateService(
-            "svc",
-            FargateServiceArgs(
-                vpc_id="vpc-1",
-                subnet_ids=["subnet-a", "subnet-c"],
-                region="ap-northeast-1",
-                containers=containers_,
-                **kwargs,
-            ),
-        )
-        pulumi.export("log_group_names", task.log_group_names)
-        pulumi.export("required_endpoints", sorted(task.required_endpoints))
-
-    return run_component(program)
 
 
 def test_task_definition_is_fargate_awsvpc_with_the_given_size_and_architecture():
@@ -264,58 +235,6 @@ def test_cluster_turns_container_insights_on():
     assert cluster.inputs["settings"] == [{"name": "containerInsights", "value": "enabled"}]
 
 
-def test_task_role_gets_the_app_statements_and_the_exec_actions():
-    statement = {"Sid": "App", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:b/*"}
-    recording = build([app()], task_role_statements=[statement])
-    statements = policy_statements(recording, "task-policy")
-    assert statements[0] == statement
-    assert statements[1]["Action"] == list(ECS_EXEC_ACTIONS)
-    role = next(r for r in recording.of_type("aws:iam/role:Role") if "task-role" in r.name)
-    (policy,) = [p for p in recording.of_type(ROLE_POLICY) if "task-policy" in p.name]
-    assert policy.inputs["role"] == role.id
-
-
-def test_task_role_without_statements_or_exec_gets_no_policy():
-    recording = build([app()], enable_exec=False)
-    assert [p.name for p in recording.of_type(ROLE_POLICY)] == ["svc-execution-policy"]
-
-
-def test_execution_role_reads_exactly_the_referenced_secrets_and_writes_its_logs():
-    recording = build([app(secrets={"APP_KEY": SECRET_ARN})], image_repository_arns=["arn:repo"])
-    statements = {s["Sid"]: s for s in policy_statements(recording, "execution-policy")}
-    assert statements["TaskSecrets"]["Resource"] == [SECRET_ARN]
-    assert statements["EcrPull"]["Resource"] == ["arn:repo"]
-    group = recording.one("aws:cloudwatch/logGroup:LogGroup", name="svc-app-logs")
-    assert statements["Logs"]["Resource"] == [group.outputs["arn"] + ":*"]
-    task_definition = recording.one(TASK_DEFINITION).inputs
-    role = next(r for r in recording.of_type("aws:iam/role:Role") if "execution-role" in r.name)
-    assert task_definition["executionRoleArn"] == role.outputs["arn"]
-
-
-def test_a_container_reads_keys_of_a_json_secret_that_the_execution_role_reads_whole():
-    username, password = SecretKey(SECRET_ARN, "username"), SecretKey(SECRET_ARN, "password")
-    init = app(
-        name="init",
-        port=None,
-        essential=False,
-        command=["python", "/init.py"],
-        secrets={"PGUSER": username, "PGPASSWORD": password},
-    )
-    web = app(depends_on={"init": "SUCCESS"})
-    recording = build([init, web])
-    definitions = json.loads(recording.one(TASK_DEFINITION).inputs["containerDefinitions"])
-    by_name = {c["name"]: c for c in definitions}
-    assert by_name["init"]["secrets"] == [
-        {"name": "PGPASSWORD", "valueFrom": f"{SECRET_ARN}:password::"},
-        {"name": "PGUSER", "valueFrom": f"{SECRET_ARN}:username::"},
-    ]
-    assert by_name["init"]["command"] == ["python", "/init.py"]
-    assert by_name["init"]["essential"] is False
-    assert by_name["app"]["dependsOn"] == [{"containerName": "init", "condition": "SUCCESS"}]
-    statements = {s["Sid"]: s for s in policy_statements(recording, "execution-policy")}
-    assert statements["TaskSecrets"]["Resource"] == [SECRET_ARN]
-
-
 def test_required_endpoints_follow_what_the_task_uses():
     assert build([app()]).outputs["required_endpoints"] == [
         "ecr.api",
@@ -382,116 +301,3 @@ def test_container_definitions_are_valid_json_in_declaration_order():
         c["name"] for c in json.loads(recording.one(TASK_DEFINITION).inputs["containerDefinitions"])
     ]
     assert names == ["first", "second"]
-
-
-TG_ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:targetgroup/web/0123"
-LB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/web/4567"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-
-
-@pytest.fixture
-def timeouts_sent(monkeypatch) -> dict[str, dict[str, str]]:
-    """Resource name -> the custom timeouts its registration carries."""
-    sent: dict[str, dict[str, str]] = {}
-    set_mocks = pulumi.runtime.set_mocks
-
-    def set_mocks_noting_timeouts(mocks, *args, monitor, **kwargs):
-        register = monitor.RegisterResource
-
-        def register_noting_timeouts(request):
-            timeouts = request.customTimeouts
-            sent[request.name] = {
-                "create": timeouts.create,
-                "update": timeouts.update,
-                "delete": timeouts.delete,
-            }
-            return register(request)
-
-        monitor.RegisterResource = register_noting_timeouts
-        return set_mocks(mocks, *args, monitor=monitor, **kwargs)
-
-    monkeypatch.setattr(pulumi.runtime, "set_mocks", set_mocks_noting_timeouts)
-    return sent
-
-
-def test_pulumi_up_waits_for_steady_state_and_gives_up_after_bounded_minutes(timeouts_sent):
-    recording = build([app()])
-    assert recording.one(SERVICE).inputs["waitForSteadyState"] is True
-    assert timeouts_sent["svc-service"] == {"create": "30m", "update": "20m", "delete": "20m"}
-
-
-def test_a_deployment_alarm_exists_before_the_service_that_rolls_back_on_it():
-    target = LoadBalancerTarget(TG_ARN, "app", 8000, "sg-alb", load_balancer_arn=LB_ARN)
-    recording = build([app()], load_balancer=target)
-    alarm = recording.one(ALARM)
-    service = recording.one(SERVICE)
-    assert service.inputs["alarms"] == {
-        "alarmNames": ["svc-deploy-target-5xx"],
-        "enable": True,
-        "rollback": True,
-    }
-    assert service.inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
-    assert alarm.urn in service.dependencies  # created first, so ECS can read it
-    assert service.urn not in alarm.dependencies  # and it never waits for the service
-    assert alarm.inputs["dimensions"] == {
-        "LoadBalancer": "app/web/4567",
-        "TargetGroup": "targetgroup/web/0123",
-    }
-    assert alarm.inputs["metricName"] == "HTTPCode_Target_5XX_Count"
-
-
-def test_without_a_load_balancer_arn_there_is_no_deployment_alarm():
-    recording = build([app()], load_balancer=LoadBalancerTarget(TG_ARN, "app", 8000, "sg-alb"))
-    assert recording.of_type(ALARM) == []
-    assert recording.one(SERVICE).inputs.get("alarms") is None
-
-
-# --- ECS Exec session logging ---------------------------------------------------------------
-
-
-def test_the_cluster_logs_every_exec_session_to_an_encrypted_group():
-    recording = build([app()], log_retention_days=14)
-    exec_config = recording.one("aws:ecs/cluster:Cluster").inputs["configuration"][
-        "executeCommandConfiguration"
-    ]
-    group = recording.one("aws:cloudwatch/logGroup:LogGroup", name="svc-exec-logs")
-    key = recording.one("aws:kms/key:Key")
-    assert exec_config["logging"] == "OVERRIDE"
-    assert exec_config["logConfiguration"] == {
-        "cloudWatchLogGroupName": "/ecs-exec/svc",
-        "cloudWatchEncryptionEnabled": True,
-    }
-    assert group.inputs["kmsKeyId"] == key.outputs["arn"]
-    assert group.inputs["retentionInDays"] == 14
-    assert key.inputs["enableKeyRotation"] is True
-
-
-def test_the_task_role_may_write_the_exec_sessions_log():
-    recording = build([app()])
-    group = recording.one("aws:cloudwatch/logGroup:LogGroup", name="svc-exec-logs")
-    statements = {s["Sid"]: s for s in policy_statements(recording, "task-policy")}
-    assert statements["EcsExecSessionLogs"]["Resource"] == group.outputs["arn"] + ":*"
-
-
-def test_without_exec_no_session_log_key_or_configuration():
-    recording = build([app()], enable_exec=False)
-    assert recording.of_type("aws:kms/key:Key") == []
-    assert "configuration" not in recording.one("aws:ecs/cluster:Cluster").inputs
-
-
-def test_ecs_may_assume_each_role_only_under_the_conditions_aws_documents_for_it():
-    """The task role: this account and its ECS resources in the region (the task role page);
-    the execution role: this account only (its page documents no aws:SourceArn)."""
-    recording = build([app()])
-    roles = {r.name: json.loads(r.inputs["assumeRolePolicy"]) for r in recording.of_type(ROLE)}
-    assert set(roles) == {"svc-execution-role", "svc-task-role"}
-    for trust in roles.values():
-        (statement,) = trust["Statement"]
-        assert statement["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
-    (task,) = roles["svc-task-role"]["Statement"]
-    assert task["Condition"] == {
-        "StringEquals": {"aws:SourceAccount": "123456789012"},
-        "ArnLike": {"aws:SourceArn": "arn:aws:ecs:ap-northeast-1:123456789012:*"},
-    }
-    (execution,) = roles["svc-execution-role"]["Statement"]
-    assert execution["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
