@@ -16,6 +16,7 @@ import pulumi
 import components
 import stack.commands as commands
 import stack.containers as service
+import stack.edge as edge
 import stack.operations as operations
 from components import PublicEntrance, PublicEntranceArgs
 from stack.database import database_for
@@ -26,8 +27,7 @@ settings = settings_of_this_run()  # every setting checked before any resource
 app = settings.app  # the Django project deployed: its code, image, modules, commands
 name = f"tw-{pulumi.get_stack()}"
 production = settings.is_production
-# Every IAM role and user carries the boundary the deploy role requires
-# (tools/plan/deploy_boundary.py)
+# Every IAM role and user carries the deploy role's boundary (tools/plan/deploy_boundary.py)
 components.bound_every_identity(name, settings.permissions_boundary, settings.region)
 
 # --- the network and its public entrance ---------------------------------------------------
@@ -61,7 +61,7 @@ entrance = PublicEntrance(
         access_logs=access_logs.target,
     ),
 )
-firewall = service.web_firewall(f"{name}-waf", settings, entrance.load_balancer_arn)
+firewall = edge.web_firewall(f"{name}-waf", settings, entrance.load_balancer_arn)
 # --- images, data, secrets, mail ------------------------------------------------------------
 images = components.ServiceImages(name, images_of(settings))  # web: the app's; nginx, db
 data = database_for(settings, name, network, images)  # efs (in the task) or rds
@@ -70,7 +70,7 @@ media = components.MediaBucket(f"{name}-media", components.MediaBucketArgs(prote
 secret_key = components.GeneratedSecret(
     f"{name}-django-secret-key", components.GeneratedSecretArgs("Django SECRET_KEY", length=64)
 )
-mail = service.ses_mail(f"{name}-mail", settings)  # None, with a warning, without mailFrom
+mail = edge.ses_mail(f"{name}-mail", settings)  # None, with a warning, without mailFrom
 app_secrets = commands.app_secrets(name, app, protect=production)  # values set by the operator
 # --- the task: nginx -> web -> release (-> db, or after db-init); the scheduler with efs --------
 parts = dict(images=images, entrance=entrance, media=media, mail=mail, secret_key=secret_key)

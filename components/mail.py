@@ -53,6 +53,36 @@ def smtp_secret_name(name: str, purpose: str, generation: int) -> str:
     return base if generation == 1 else f"{base}-{generation}"
 
 
+def dkim_record_name(token: str, domain: str) -> str:
+    """Where Easy DKIM's CNAME for ``token`` goes in ``domain``'s zone."""
+    return f"{token}._domainkey.{domain}"
+
+
+def dkim_record_target(token: str) -> str:
+    """What Easy DKIM's CNAME for ``token`` points at: SES's key for it."""
+    return f"{token}.dkim.amazonses.com"
+
+
+def mail_from_records(region: str) -> tuple[tuple[str, str, str], ...]:
+    """The custom MAIL FROM domain's records, (resource suffix, type, value): the MX to SES's
+    feedback endpoint in ``region`` and the SPF record that allows SES."""
+    return (
+        ("mail-from-mx", "MX", mail_from_mx(region)),
+        ("mail-from-spf", "TXT", MAIL_FROM_SPF),
+    )
+
+
+def send_only_statement(identity_arn: pulumi.Input[str], from_address: str) -> dict[str, object]:
+    """The SMTP user's one permission: send raw mail through ``identity_arn``, and only as
+    ``from_address``."""
+    return {
+        "Effect": "Allow",
+        "Action": ["ses:SendRawEmail"],
+        "Resource": identity_arn,
+        "Condition": {"StringEquals": {"ses:FromAddress": from_address}},
+    }
+
+
 @dataclass(frozen=True)
 class SesMailArgs:
     """An SES domain identity in a Route53 zone, and SMTP credentials for one sender."""
@@ -143,90 +173,8 @@ class SesMail(pulumi.ComponentResource):
         identity = aws.sesv2.EmailIdentity(
             f"{name}-identity", email_identity=args.domain, opts=child
         )
-        tokens = identity.dkim_signing_attributes.apply(lambda dkim: list(dkim.tokens or []))
-        for index in range(DKIM_TOKEN_COUNT):
-            token = tokens[index]
-            aws.route53.Record(
-                f"{name}-dkim-{index}",
-                zone_id=zone.zone_id,
-                name=token.apply(lambda t: f"{t}._domainkey.{args.domain}"),
-                type="CNAME",
-                ttl=RECORD_TTL,
-                records=[token.apply(lambda t: f"{t}.dkim.amazonses.com")],
-                opts=child,
-            )
-
-        if args.mail_from_subdomain:
-            aws.sesv2.EmailIdentityMailFromAttributes(
-                f"{name}-mail-from",
-                email_identity=identity.email_identity,
-                mail_from_domain=args.mail_from_domain,
-                # If the MX goes missing, SES falls back to amazonses.com instead of refusing.
-                behavior_on_mx_failure="USE_DEFAULT_VALUE",
-                opts=child,
-            )
-            for suffix, record_type, value in (
-                ("mail-from-mx", "MX", mail_from_mx(args.region)),
-                ("mail-from-spf", "TXT", MAIL_FROM_SPF),
-            ):
-                aws.route53.Record(
-                    f"{name}-{suffix}",
-                    zone_id=zone.zone_id,
-                    name=args.mail_from_domain,
-                    type=record_type,
-                    ttl=RECORD_TTL,
-                    records=[value],
-                    opts=child,
-                )
-        if args.dmarc_policy:
-            aws.route53.Record(
-                f"{name}-dmarc",
-                zone_id=zone.zone_id,
-                name=f"_dmarc.{args.domain}",
-                type="TXT",
-                ttl=RECORD_TTL,
-                records=[dmarc_record(args.dmarc_policy)],
-                opts=child,
-            )
-
-        user = aws.iam.User(f"{name}-smtp-user", path="/ses-smtp/", opts=child)
-        aws.iam.UserPolicy(
-            f"{name}-smtp-send",
-            user=user.name,
-            policy=policy_document(
-                {
-                    "Effect": "Allow",
-                    "Action": ["ses:SendRawEmail"],
-                    "Resource": identity.arn,
-                    "Condition": {"StringEquals": {"ses:FromAddress": args.from_address}},
-                }
-            ),
-            opts=child,
-        )
-        # The SMTP password is derived from the secret access key for this region:
-        # https://docs.aws.amazon.com/ses/latest/dg/smtp-credentials.html
-        generation = args.smtp_key_generation
-        key = aws.iam.AccessKey(
-            smtp_key_name(name, generation),
-            user=user.name,
-            # A new generation is created first; the old key stays valid until Pulumi deletes
-            # it at the end of the update (an IAM user may hold two keys).
-            opts=pulumi.ResourceOptions(
-                parent=self, delete_before_replace=False, replace_on_changes=["user"]
-            ),
-        )
-        username = GeneratedSecret(
-            smtp_secret_name(name, "username", generation),
-            GeneratedSecretArgs(description=f"{name}: SES SMTP user name", value=key.id),
-            opts=child,
-        )
-        password = GeneratedSecret(
-            smtp_secret_name(name, "password", generation),
-            GeneratedSecretArgs(
-                description=f"{name}: SES SMTP password", value=key.ses_smtp_password_v4
-            ),
-            opts=child,
-        )
+        declare_dns_records(name, zone.zone_id, identity, args, child)
+        username, password = declare_smtp_credentials(name, self, args, identity.arn)
 
         self.smtp_host = f"email-smtp.{args.region}.amazonaws.com"
         self.smtp_port = SMTP_PORT
@@ -244,3 +192,99 @@ class SesMail(pulumi.ComponentResource):
     @property
     def required_endpoints(self) -> frozenset[str]:
         return frozenset({"email-smtp"})
+
+
+# --- the groups of resources SesMail declares ----------------------------------------------------
+
+
+def declare_dns_records(
+    name: str,
+    zone_id: pulumi.Input[str],
+    identity: aws.sesv2.EmailIdentity,
+    args: SesMailArgs,
+    opts: pulumi.ResourceOptions,
+) -> None:
+    """The identity's Easy DKIM CNAMEs, and when ``args`` asks for them the custom MAIL FROM
+    domain (with its MX and SPF records) and the DMARC record."""
+    tokens = identity.dkim_signing_attributes.apply(lambda dkim: list(dkim.tokens or []))
+    for index in range(DKIM_TOKEN_COUNT):
+        token = tokens[index]
+        aws.route53.Record(
+            f"{name}-dkim-{index}",
+            zone_id=zone_id,
+            name=token.apply(lambda t: dkim_record_name(t, args.domain)),
+            type="CNAME",
+            ttl=RECORD_TTL,
+            records=[token.apply(dkim_record_target)],
+            opts=opts,
+        )
+
+    if args.mail_from_subdomain:
+        aws.sesv2.EmailIdentityMailFromAttributes(
+            f"{name}-mail-from",
+            email_identity=identity.email_identity,
+            mail_from_domain=args.mail_from_domain,
+            # If the MX goes missing, SES falls back to amazonses.com instead of refusing.
+            behavior_on_mx_failure="USE_DEFAULT_VALUE",
+            opts=opts,
+        )
+        for suffix, record_type, value in mail_from_records(args.region):
+            aws.route53.Record(
+                f"{name}-{suffix}",
+                zone_id=zone_id,
+                name=args.mail_from_domain,
+                type=record_type,
+                ttl=RECORD_TTL,
+                records=[value],
+                opts=opts,
+            )
+    if args.dmarc_policy:
+        aws.route53.Record(
+            f"{name}-dmarc",
+            zone_id=zone_id,
+            name=f"_dmarc.{args.domain}",
+            type="TXT",
+            ttl=RECORD_TTL,
+            records=[dmarc_record(args.dmarc_policy)],
+            opts=opts,
+        )
+
+
+def declare_smtp_credentials(
+    name: str, parent: pulumi.Resource, args: SesMailArgs, identity_arn: pulumi.Input[str]
+) -> tuple[GeneratedSecret, GeneratedSecret]:
+    """The IAM user that may only send from the identity, its access key of the current
+    generation, and the secrets holding its SMTP user name and password."""
+    child = pulumi.ResourceOptions(parent=parent)
+    user = aws.iam.User(f"{name}-smtp-user", path="/ses-smtp/", opts=child)
+    aws.iam.UserPolicy(
+        f"{name}-smtp-send",
+        user=user.name,
+        policy=policy_document(send_only_statement(identity_arn, args.from_address)),
+        opts=child,
+    )
+    # The SMTP password is derived from the secret access key for this region:
+    # https://docs.aws.amazon.com/ses/latest/dg/smtp-credentials.html
+    generation = args.smtp_key_generation
+    key = aws.iam.AccessKey(
+        smtp_key_name(name, generation),
+        user=user.name,
+        # A new generation is created first; the old key stays valid until Pulumi deletes
+        # it at the end of the update (an IAM user may hold two keys).
+        opts=pulumi.ResourceOptions(
+            parent=parent, delete_before_replace=False, replace_on_changes=["user"]
+        ),
+    )
+    username = GeneratedSecret(
+        smtp_secret_name(name, "username", generation),
+        GeneratedSecretArgs(description=f"{name}: SES SMTP user name", value=key.id),
+        opts=child,
+    )
+    password = GeneratedSecret(
+        smtp_secret_name(name, "password", generation),
+        GeneratedSecretArgs(
+            description=f"{name}: SES SMTP password", value=key.ses_smtp_password_v4
+        ),
+        opts=child,
+    )
+    return username, password

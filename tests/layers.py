@@ -116,7 +116,18 @@ RULES = (
         "components, the plan or the policy rules; of the program it reads only the plain "
         "modules the image shares (the container contract, the paths, the Postgres pin)",
         forbidden=("pulumi*", "components", "stack.*", "tools.plan", "tools.offline", "policy"),
-        exceptions=("stack.contract", "stack.paths", "stack.postgres_version"),
+        exceptions=(
+            "stack.contract",
+            "stack.contract_types",
+            "stack.paths",
+            "stack.postgres_version",
+        ),
+    ),
+    Rule(
+        "stack/contract",
+        "the container contract is the plain data the local topology reads: the standard "
+        "library and its own types only, so reading it brings in nothing of the cloud",
+        allowed=("stack.contract", "stack.contract_types"),
     ),
     Rule(
         "tools/ops/",

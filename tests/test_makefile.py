@@ -137,7 +137,13 @@ def runtime_modules() -> set[str]:
         relative = path.relative_to(REPO_ROOT).as_posix()
         for imported in imports_of(relative, path.read_text()):
             root = imported.root
-            if root in ("tools.local", "stack.paths", "stack.postgres_version", "stack.contract"):
+            if root in (
+                "tools.local",
+                "stack.paths",
+                "stack.postgres_version",
+                "stack.contract",
+                "stack.contract_types",
+            ):
                 todo.append(imported.module)
             elif root not in sys.stdlib_module_names and root != "__future__":
                 third_party.add(root)

@@ -1,44 +1,35 @@
 """PublicEntrance: the internet-facing load balancer, its TLS certificate and DNS name.
 
-What is declared comes from the pure functions of :mod:`components.entrance.load_balancer`.
+What is declared comes from the pure functions of :mod:`components.entrance.load_balancer`;
+the groups of resources around the load balancer are declared by
+:mod:`components.entrance.entrance_parts`.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components._shared.aliases import with_former_types
 from components._shared.dns import within_zone
+from components.entrance.entrance_parts import (
+    declare_balancer_group,
+    declare_https,
+    declare_plain_http,
+)
 from components.entrance.load_balancer import (
     DEREGISTRATION_DELAY,
-    HTTP_PORT,
-    HTTPS_PORT,
     MAX_DEREGISTRATION_DELAY,
-    TLS_POLICY,
     AccessLogTarget,
     access_log_settings,
-    alias_to,
     balancer_settings,
-    egress_rule,
-    forward_site_hosts,
-    forward_to,
     http_url,
     https_url,
-    ingress_rules,
-    not_found,
-    option_for,
     plain_http_warning,
-    redirect_to_https,
     site_host_names,
     target_group_settings,
-    validated_names,
-    validation_record_resource_name,
-    validation_record_settings,
 )
-from components.network.security_groups import allow_tcp_in, allow_tcp_out, security_group
 
 COMPONENT_TYPE = "django-tw:entrance:PublicEntrance"
 # Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
@@ -142,29 +133,8 @@ class PublicEntrance(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tls = bool(args.domain)
 
-        group = security_group(
-            f"{name}-sg",
-            args.vpc_id,
-            "Load balancer: HTTP/HTTPS from the internet, to the targets only",
-            child,
-        )
-        for rule in ingress_rules(tls):
-            allow_tcp_in(
-                f"{name}-sg-{rule.suffix}",
-                group.id,
-                rule.port,
-                rule.description,
-                child,
-                cidr_ipv4=rule.cidr_ipv4,
-            )
-        rule = egress_rule(args.target_port, args.vpc_cidr)
-        allow_tcp_out(
-            f"{name}-sg-{rule.suffix}",
-            group.id,
-            rule.port,
-            rule.description,
-            child,
-            cidr_ipv4=rule.cidr_ipv4,
+        group = declare_balancer_group(
+            name, args.vpc_id, args.target_port, args.vpc_cidr, tls, child
         )
 
         balancer = aws.lb.LoadBalancer(
@@ -186,84 +156,21 @@ class PublicEntrance(pulumi.ComponentResource):
             opts=child,
         )
 
+        forwarding: list[aws.lb.Listener | aws.lb.ListenerRule]
         if tls:
-            zone = aws.route53.get_zone(
-                name=args.hosted_zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self)
-            )
-            certificate = aws.acm.Certificate(
-                f"{name}-cert",
-                domain_name=args.domain,
-                subject_alternative_names=list(args.alternative_names) or None,
-                validation_method="DNS",
-                opts=child,
-            )
-            records = [
-                aws.route53.Record(
-                    validation_record_resource_name(name, index),
-                    zone_id=zone.zone_id,
-                    **validation_record_settings(_validation_option(certificate, validated_name)),
-                    opts=child,
-                )
-                for index, validated_name in enumerate(
-                    validated_names(args.domain, args.alternative_names)
-                )
-            ]
-            validated = aws.acm.CertificateValidation(
-                f"{name}-cert-validated",
-                certificate_arn=certificate.arn,
-                validation_record_fqdns=[record.fqdn for record in records],
-                opts=child,
-            )
-            https = aws.lb.Listener(
-                f"{name}-https",
-                load_balancer_arn=balancer.arn,
-                port=HTTPS_PORT,
-                protocol="HTTPS",
-                ssl_policy=TLS_POLICY,
-                certificate_arn=validated.certificate_arn,
-                default_actions=[not_found()],
-                opts=child,
-            )
-            # Only the site's names reach Django: any other Host (scanners, stray DNS names)
-            # would become a DisallowedHost error there.
-            site_rule = aws.lb.ListenerRule(
-                f"{name}-https-site",
-                listener_arn=https.arn,
-                **forward_site_hosts(
-                    site_host_names(args.domain, args.alternative_names), target_group.arn
-                ),
-                opts=child,
-            )
-            forwarding: list[aws.lb.Listener | aws.lb.ListenerRule] = [https, site_rule]
-            aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=balancer.arn,
-                port=HTTP_PORT,
-                protocol="HTTP",
-                default_actions=[redirect_to_https()],
-                opts=child,
-            )
-            aws.route53.Record(
-                f"{name}-alias",
-                zone_id=zone.zone_id,
-                name=args.domain,
-                type="A",
-                aliases=[alias_to(balancer.dns_name, balancer.zone_id)],
-                opts=child,
+            forwarding = declare_https(
+                name,
+                self,
+                balancer,
+                target_group,
+                hosted_zone=args.hosted_zone,
+                domain=args.domain,
+                alternative_names=args.alternative_names,
             )
             self.url = pulumi.Output.from_input(https_url(args.domain))
         else:
             pulumi.log.warn(plain_http_warning(name), resource=self)
-            forwarding = [
-                aws.lb.Listener(
-                    f"{name}-http",
-                    load_balancer_arn=balancer.arn,
-                    port=HTTP_PORT,
-                    protocol="HTTP",
-                    default_actions=[forward_to(target_group.arn)],
-                    opts=child,
-                )
-            ]
+            forwarding = [declare_plain_http(name, balancer, target_group, child)]
             self.url = balancer.dns_name.apply(http_url)
 
         self.dns_name = balancer.dns_name
@@ -283,10 +190,3 @@ class PublicEntrance(pulumi.ComponentResource):
                 "security_group_id": self.security_group_id,
             }
         )
-
-
-def _validation_option(certificate: aws.acm.Certificate, domain_name: str) -> pulumi.Output[Any]:
-    """The certificate's validation option for ``domain_name``, once the certificate exists."""
-    return certificate.domain_validation_options.apply(
-        lambda options: option_for(domain_name, options)
-    )

@@ -112,25 +112,7 @@ class ServiceAlarms(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         account = pulumi.Output.from_input(args.cluster_arn).apply(arn_account)
 
-        key = aws.kms.Key(
-            f"{name}-topic-key",
-            description=f"Encrypts the alarm topic {name}; CloudWatch and EventBridge publish",
-            enable_key_rotation=True,
-            deletion_window_in_days=7,
-            policy=policy_document(*topic_key_policy_statements(account)),
-            # The deploy role uses only keys carrying the stack's Name tags.
-            tags={"Name": f"{name}-topic-key"},
-            opts=child,
-        )
-        topic = aws.sns.Topic(f"{name}-topic", kms_master_key_id=key.arn, opts=child)
-        if args.alarm_email:
-            aws.sns.TopicSubscription(
-                f"{name}-email",
-                topic=topic.arn,
-                protocol="email",
-                endpoint=args.alarm_email,
-                opts=child,
-            )
+        topic = declare_alarm_topic(name, account, args.alarm_email, child)
 
         specs = self._specs(args)
         actions = [topic.arn]
@@ -215,3 +197,30 @@ class ServiceAlarms(pulumi.ComponentResource):
             args.backup_vault_name,
             args.db_instance.identifier if args.db_instance else None,
         )
+
+
+def declare_alarm_topic(
+    name: str, account: pulumi.Input[str], alarm_email: str, opts: pulumi.ResourceOptions
+) -> aws.sns.Topic:
+    """The topic the alarms and event rules publish to, encrypted with its own key, and the
+    e-mail subscription to it when there is an address."""
+    key = aws.kms.Key(
+        f"{name}-topic-key",
+        description=f"Encrypts the alarm topic {name}; CloudWatch and EventBridge publish",
+        enable_key_rotation=True,
+        deletion_window_in_days=7,
+        policy=policy_document(*topic_key_policy_statements(account)),
+        # The deploy role uses only keys carrying the stack's Name tags.
+        tags={"Name": f"{name}-topic-key"},
+        opts=opts,
+    )
+    topic = aws.sns.Topic(f"{name}-topic", kms_master_key_id=key.arn, opts=opts)
+    if alarm_email:
+        aws.sns.TopicSubscription(
+            f"{name}-email",
+            topic=topic.arn,
+            protocol="email",
+            endpoint=alarm_email,
+            opts=opts,
+        )
+    return topic

@@ -23,6 +23,13 @@ from components.network.flow_logs import (
     flow_log_group_name,
     traffic_type,
 )
+from components.network.network_parts import (
+    declare_nat_gateways,
+    declare_private_routes,
+    declare_private_subnets,
+    declare_public_subnets,
+    declare_vpc,
+)
 from components.network.subnet_layout import MAX_AZS, subnet_blocks
 
 COMPONENT_TYPE = "django-tw:network:PrivateNetwork"
@@ -33,6 +40,12 @@ FORMER_COMPONENT_TYPES = ("django-tw:private_network:PrivateNetwork",)
 NAT_NONE, NAT_SINGLE, NAT_PER_AZ = "none", "single", "per-az"
 NAT_GATEWAY_MODES = (NAT_SINGLE, NAT_PER_AZ)
 NAT_MODES = (NAT_NONE, *NAT_GATEWAY_MODES)
+
+
+def nat_gateway_count(nat: str, az_count: int) -> int:
+    """How many NAT gateways ``nat`` asks for in a network of ``az_count`` zones: none, one
+    for all of them, or one per zone."""
+    return {NAT_NONE: 0, NAT_SINGLE: 1, NAT_PER_AZ: az_count}[nat]
 
 
 @dataclass(frozen=True)
@@ -164,110 +177,17 @@ class PrivateNetwork(pulumi.ComponentResource):
         zones = zones[: args.az_count]
         public_blocks, private_blocks = args.subnet_blocks()
 
-        vpc = aws.ec2.Vpc(
-            f"{name}-vpc",
-            cidr_block=args.cidr_block,
-            # Interface endpoints with private DNS need both.
-            enable_dns_support=True,
-            enable_dns_hostnames=True,
-            tags={"Name": f"{name}-vpc"},
-            opts=child,
+        vpc = declare_vpc(name, args.cidr_block, child)
+        gateway, public_subnets = declare_public_subnets(
+            name, vpc.id, public_zones, public_blocks, child
         )
-        # The default security group allows all traffic between its members; empty it so
-        # nothing can rely on it by accident (CIS AWS Foundations 5.4).
-        aws.ec2.DefaultSecurityGroup(
-            f"{name}-default-sg",
-            vpc_id=vpc.id,
-            ingress=[],
-            egress=[],
-            tags={"Name": f"{name}-default-sg (unused)"},
-            opts=child,
+        private_subnets = declare_private_subnets(name, vpc.id, zones, private_blocks, child)
+        nat_gateways = declare_nat_gateways(
+            name, self, zones[: nat_gateway_count(args.nat, args.az_count)], public_subnets, gateway
         )
-        gateway = aws.ec2.InternetGateway(
-            f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{name}-igw"}, opts=child
+        private_route_tables = declare_private_routes(
+            name, vpc.id, zones, private_subnets, nat_gateways, child
         )
-        public_routes = aws.ec2.RouteTable(
-            f"{name}-public-rt",
-            vpc_id=vpc.id,
-            routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)],
-            tags={"Name": f"{name}-public"},
-            opts=child,
-        )
-
-        public_subnets: list[aws.ec2.Subnet] = []
-        for index, (zone, block) in enumerate(zip(public_zones, public_blocks, strict=True)):
-            public = aws.ec2.Subnet(
-                f"{name}-public-{index}",
-                vpc_id=vpc.id,
-                cidr_block=block,
-                availability_zone=zone,
-                map_public_ip_on_launch=False,
-                tags={"Name": f"{name}-public-{zone}", "tier": "public"},
-                opts=child,
-            )
-            aws.ec2.RouteTableAssociation(
-                f"{name}-public-{index}-rta",
-                subnet_id=public.id,
-                route_table_id=public_routes.id,
-                opts=child,
-            )
-            public_subnets.append(public)
-
-        private_subnets: list[aws.ec2.Subnet] = []
-        for index, (zone, block) in enumerate(zip(zones, private_blocks, strict=True)):
-            private_subnets.append(
-                aws.ec2.Subnet(
-                    f"{name}-private-{index}",
-                    vpc_id=vpc.id,
-                    cidr_block=block,
-                    availability_zone=zone,
-                    map_public_ip_on_launch=False,
-                    tags={"Name": f"{name}-private-{zone}", "tier": "private"},
-                    opts=child,
-                )
-            )
-
-        nat_gateways: list[aws.ec2.NatGateway] = []
-        nat_count = {NAT_NONE: 0, NAT_SINGLE: 1, NAT_PER_AZ: args.az_count}[args.nat]
-        for index in range(nat_count):
-            address = aws.ec2.Eip(
-                f"{name}-nat-{index}-eip",
-                domain="vpc",
-                tags={"Name": f"{name}-nat-{zones[index]}"},
-                opts=child,
-            )
-            nat_gateways.append(
-                aws.ec2.NatGateway(
-                    f"{name}-nat-{index}",
-                    allocation_id=address.id,
-                    subnet_id=public_subnets[index].id,
-                    tags={"Name": f"{name}-nat-{zones[index]}"},
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=[gateway]),
-                )
-            )
-
-        private_route_tables: list[aws.ec2.RouteTable] = []
-        for index, (zone, subnet) in enumerate(zip(zones, private_subnets, strict=True)):
-            routes = []
-            if nat_gateways:
-                nat = nat_gateways[index % len(nat_gateways)]
-                routes.append(
-                    aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", nat_gateway_id=nat.id)
-                )
-            table = aws.ec2.RouteTable(
-                f"{name}-private-{index}-rt",
-                vpc_id=vpc.id,
-                routes=routes,
-                tags={"Name": f"{name}-private-{zone}"},
-                opts=child,
-            )
-            aws.ec2.RouteTableAssociation(
-                f"{name}-private-{index}-rta",
-                subnet_id=subnet.id,
-                route_table_id=table.id,
-                opts=child,
-            )
-            private_route_tables.append(table)
 
         self.flow_log_group_name = self._flow_logs(name, args, vpc.id)
         self.vpc_id = vpc.id

@@ -7,7 +7,14 @@ import json
 import pulumi
 import pytest
 
-from components.mail import SesMail, SesMailArgs
+from components.mail import (
+    SesMail,
+    SesMailArgs,
+    dkim_record_name,
+    dkim_record_target,
+    mail_from_records,
+    send_only_statement,
+)
 from policy.aws_types import ROUTE53_RECORD
 from tests.stack_runs import run_component
 
@@ -151,3 +158,27 @@ def test_the_first_generation_keeps_the_names_a_stack_already_holds():
     assert key.name == "mail-smtp-key"
     with pytest.raises(ValueError, match="smtp_key_generation is 0; start at 1"):
         SesMailArgs("noreply@example.com", "example.com", "ap-northeast-1", smtp_key_generation=0)
+
+
+# --- the pure values the records and the SMTP user are declared from ---------------------------
+
+
+def test_a_dkim_token_s_cname_goes_under_domainkey_and_points_at_ses():
+    assert dkim_record_name("abc123", "example.com") == "abc123._domainkey.example.com"
+    assert dkim_record_target("abc123") == "abc123.dkim.amazonses.com"
+
+
+def test_the_mail_from_domain_gets_the_feedback_mx_of_its_region_and_an_spf_allowing_ses():
+    assert mail_from_records("eu-west-1") == (
+        ("mail-from-mx", "MX", "10 feedback-smtp.eu-west-1.amazonses.com"),
+        ("mail-from-spf", "TXT", "v=spf1 include:amazonses.com ~all"),
+    )
+
+
+def test_the_smtp_user_may_only_send_raw_mail_from_its_one_address():
+    assert send_only_statement("arn:identity", "noreply@example.com") == {
+        "Effect": "Allow",
+        "Action": ["ses:SendRawEmail"],
+        "Resource": "arn:identity",
+        "Condition": {"StringEquals": {"ses:FromAddress": "noreply@example.com"}},
+    }

@@ -28,11 +28,10 @@ from stack.config import (
     StackConfigError,
     check,
     config_value,
-    go_yaml_scalar,
-    load_yaml,
     read_config,
     validate_config_value,
 )
+from stack.go_encoding import load_yaml
 from stack.paths import REPO_ROOT
 from stack.settings import (
     PROJECT,
@@ -256,18 +255,6 @@ def test_read_stack_file_refuses_a_typo(tmp_path: Path):
 
 
 # --- reading YAML as go-yaml v3 does -----------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [("2", 2), ("+2", 2), ("0x1F", 31), ("0o17", 15), ("0777", 511), ("1_000", 1000),
-     ("2.5", 2.5), (".5", 0.5), ("1e3", 1000.0), ("true", True), ("False", False),
-     ("yes", "yes"), ("off", "off"), ("17:00", "17:00"), ("2026-01-02", "2026-01-02"),
-     ("~", None), ("", None), ("null", None), ("10.0.0.0/16", "10.0.0.0/16")],
-)  # fmt: skip
-def test_plain_scalars_resolve_as_go_yaml_v3_resolves_them(text, value):
-    assert go_yaml_scalar(text) == value
-    assert type(go_yaml_scalar(text)) is type(value)
 
 
 def test_quoted_scalars_stay_text_and_lists_and_maps_become_json_objects():

@@ -26,7 +26,6 @@ from stack.containers import (
     task_containers,
     web_container,
     web_environment,
-    web_firewall_args,
     web_secrets,
 )
 from stack.contract import DB, DB_INIT, NGINX, WEB
@@ -253,17 +252,6 @@ def test_nginx_joins_the_target_group_with_the_load_balancer_that_scopes_its_rol
     assert (target.container_name, target.container_port) == ("nginx", NGINX_PORT)
     assert (target.target_group_arn, target.source_security_group_id) == ("arn:tg", "sg-alb")
     assert target.load_balancer_arn == "arn:lb"
-
-
-def test_the_web_firewall_rate_limits_the_paths_where_a_request_costs_a_password_hash():
-    args = web_firewall_args("arn:alb")
-    assert args.load_balancer_arn == "arn:alb"
-    assert set(args.rate_limited_paths) == {
-        "/accounts/login/",
-        "/accounts/signup/",
-        "/accounts/password_change/",
-        "/accounts/password_reset/",
-    }
 
 
 MASTER_SECRET = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-1-AbCdEf"

@@ -1,6 +1,6 @@
 """The prod stack's database: roles and passwords, EFS, the WAL archive bucket, failure metric.
 
-Run from __main__.py with Pulumi.prod.yaml's settings, like tests/stack/test_stack.py.
+Run from __main__.py with Pulumi.prod.yaml's settings, like tests/stack/test_stack_task.py.
 """
 
 from __future__ import annotations

@@ -7,13 +7,17 @@ from pathlib import Path
 
 import pytest
 
+import stack.parsers.site as site
 import stack.settings as stack_settings
 from stack.settings import (
     DEFAULTS,
     SETTINGS,
+    Setting,
+    SettingDeclarationError,
     SettingsError,
     StackSettings,
     config_from_pulumi,
+    declared_settings,
     load_settings,
     read_stack_file,
 )
@@ -216,7 +220,7 @@ def test_prod_stack_file_holds_no_secret():
     assert read_stack_file("prod")["smtpKeyGeneration"].isdigit()
 
 
-# --- one table: SETTINGS ----------------------------------------------------------------------
+# --- the example names a real stack replaces --------------------------------------------------
 
 
 def test_the_example_stack_names_every_example_setting_it_would_use(prod_config):
@@ -238,9 +242,49 @@ def test_the_example_message_is_one_line_naming_each_setting():
     assert "\n" not in message
 
 
-def test_stack_settings_has_one_field_per_setting_in_the_table_s_order():
-    fields = [field.name for field in dataclasses.fields(StackSettings)]
-    assert fields == [setting.field for setting in SETTINGS]
+# --- each setting declared once, on its field ------------------------------------------------
+
+
+def test_every_field_of_stack_settings_declares_the_setting_it_holds():
+    fields = dataclasses.fields(StackSettings)
+    undeclared = [f.name for f in fields if not isinstance(f.metadata.get("setting"), Setting)]
+    assert undeclared == []
+    declared = [(f.name, f.metadata["setting"].name) for f in fields]
+    assert [(s.field, s.name) for s in SETTINGS] == declared
+
+
+def test_a_field_that_declares_no_setting_is_refused():
+    @dataclasses.dataclass(frozen=True)
+    class Undeclared:
+        vpc_cidr: str
+        domain: str = stack_settings.setting("domain", "", site.domain, "host name")
+
+    with pytest.raises(SettingDeclarationError, match=r"^Undeclared.vpc_cidr declares no setting"):
+        declared_settings(Undeclared)
+
+
+def test_a_setting_declared_on_two_fields_is_refused():
+    @dataclasses.dataclass(frozen=True)
+    class Twice:
+        domain: str = stack_settings.setting("domain", "", site.domain, "host name")
+        host: str = stack_settings.setting("domain", "", site.domain, "host name again")
+
+    with pytest.raises(
+        SettingDeclarationError, match=r"^setting `domain` is declared twice, on Twice.domain and "
+    ):
+        declared_settings(Twice)
+
+
+def test_the_declared_settings_are_each_setting_once_in_field_order():
+    @dataclasses.dataclass(frozen=True)
+    class Two:
+        zone: str = stack_settings.setting("hostedZone", "", site.hosted_zone, "zone")
+        domain: str = stack_settings.setting("domain", "", site.domain, "host name")
+
+    assert [(s.field, s.name) for s in declared_settings(Two)] == [
+        ("zone", "hostedZone"),
+        ("domain", "domain"),
+    ]
 
 
 def test_every_parsed_value_has_the_type_its_field_declares(prod_config):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-import stack.settings as stack_settings
+import stack.settings.this_run as this_run
 from policy.aws_types import SUBNET
 from tests.stack_runs import prod_config, run_main
 from tools.offline import RecordingMocks, run_program
@@ -46,7 +46,7 @@ def test_the_zones_can_be_named_by_id_in_the_stack_file():
 @pytest.fixture
 def real_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """The program believes it runs under the real engine (the mocks still answer)."""
-    monkeypatch.setattr(stack_settings, "running_under_mocks", lambda: False)
+    monkeypatch.setattr(this_run, "running_under_mocks", lambda: False)
 
 
 def test_a_real_run_of_the_example_stack_stops_before_any_resource(real_run):
@@ -84,7 +84,7 @@ def test_a_real_run_without_domain_or_mail_goes_ahead(real_run):
 
 def test_runs_under_mocks_keep_the_example_names():
     def program() -> None:
-        pulumi.export("under_mocks", stack_settings.running_under_mocks())
+        pulumi.export("under_mocks", this_run.running_under_mocks())
 
     assert run_program(program, config={}).outputs["under_mocks"] is True
     assert run_main(prod_config()).outputs["url"] == "https://tw.example.com/"

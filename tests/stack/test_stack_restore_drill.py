@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from tests.stack.test_stack import subnets
+from tests.stack.test_stack_network import subnets
 from tests.stack_runs import SERVICE, bucket_of, containers, prod_config, run_main
 from tools.offline import StackRecording
 

@@ -1,7 +1,7 @@
 """The scale stack (Pulumi.scale.yaml, `database: rds`): a stateless task in front of RDS that
 rolls with full capacity and scales between minTasks and maxTasks.
 
-Run from __main__.py like tests/stack/test_stack.py; prod (`database: efs`) is the contrast.
+Run from __main__.py like tests/stack/test_stack_task.py; prod (`database: efs`) is the contrast.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
-"""``Pulumi.yaml``'s ``config:`` block, generated from the settings table (``SETTINGS``).
+"""``Pulumi.yaml``'s ``config:`` block, generated from the settings (``SETTINGS``).
 
 Pulumi's project-level config (since v3.44,
 https://www.pulumi.com/docs/iac/concepts/projects/project-file/) declares each key's ``type``,
 ``description`` and ``default``: ``pulumi config`` and Pulumi Cloud show them, Pulumi applies
 a default when a stack file leaves the key out, and it refuses a stack value of the wrong type
 before the program runs (``stack.config`` mirrors that check). The block is written from the
-table so the two cannot disagree; the parsers in ``stack/parsers.py`` still decide what each
-setting allows.
+settings' declarations so the two cannot disagree; the parsers in ``stack/parsers/`` still
+decide what each setting allows.
 
 Everything from :data:`MARKER` to the end of ``Pulumi.yaml`` is generated; the lines above it
 (name, runtime) are kept as written.
@@ -49,7 +49,7 @@ def declaration(kind: ConfigType) -> dict[str, object]:
 
 def project_config() -> dict[str, dict[str, object]]:
     """The ``config:`` block: ``django-tw:<name>`` -> type (items), description, default (none
-    for a required setting), in the table's order."""
+    for a required setting), in the settings' order."""
     block: dict[str, dict[str, object]] = {}
     for setting in SETTINGS:
         if not in_project_namespace(setting):

@@ -1,4 +1,4 @@
-"""docs/deploying.md's settings table, generated from the settings table (``SETTINGS``): each
+"""docs/deploying.md's settings table, generated from the settings (``SETTINGS``): each
 setting, its default as a stack file would write it, and what it means."""
 
 from __future__ import annotations

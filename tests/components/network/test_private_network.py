@@ -7,7 +7,14 @@ import ipaddress
 import pulumi
 import pytest
 
-from components.network.private_network import PrivateNetwork, PrivateNetworkArgs
+from components.network.private_network import (
+    NAT_NONE,
+    NAT_PER_AZ,
+    NAT_SINGLE,
+    PrivateNetwork,
+    PrivateNetworkArgs,
+    nat_gateway_count,
+)
 from policy.aws_types import NAT_GATEWAY, SUBNET
 from tests.stack_runs import run_component
 from tools.offline import RecordingMocks, run_program
@@ -226,3 +233,11 @@ def test_a_zone_id_given_where_fargate_does_not_run_is_refused():
 def test_zone_ids_must_cover_every_public_subnet():
     with pytest.raises(ValueError, match=r"names 1 zones; name 2"):
         PrivateNetworkArgs(availability_zone_ids=["apne1-az1"])
+
+
+@pytest.mark.parametrize(
+    ("nat", "az_count", "gateways"),
+    [(NAT_NONE, 3, 0), (NAT_SINGLE, 3, 1), (NAT_PER_AZ, 3, 3), (NAT_PER_AZ, 1, 1)],
+)
+def test_the_nat_choice_gives_no_gateway_one_or_one_per_zone(nat, az_count, gateways):
+    assert nat_gateway_count(nat, az_count) == gateways

@@ -1,6 +1,6 @@
-"""Pulumi.yaml's `config:` block says what the settings table says, in Pulumi's own schema.
+"""Pulumi.yaml's `config:` block says what the settings declare, in Pulumi's own schema.
 
-Whoever adds a setting to `SETTINGS` regenerates the block with
+Whoever adds a setting (a field of `StackSettings`) regenerates the block with
 `python -m tools.plan --write-project-config`; these tests fail until they do.
 """
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stack.config import TYPES, ConfigType, go_json, typed_default, validate_config_value
+from stack.config import TYPES, ConfigType, typed_default, validate_config_value
+from stack.go_encoding import go_json
 from stack.paths import REPO_ROOT
 from stack.settings import SETTINGS, Setting, config_key, load_settings
 from tools.plan import project_file
@@ -104,7 +105,7 @@ def test_a_stack_that_leaves_everything_out_gets_the_same_settings_from_pulumi_s
      ("10.0.0.0/16", None, "string"), (None, None, "string"), ("[]", "string", "array")],
 )  # fmt: skip
 def test_the_type_is_read_from_the_default_unless_the_setting_is_a_list(default, items, kind):
-    setting = Setting("x", "x", default, SETTINGS[0].parse, "x", items=items)
+    setting = Setting("x", default, SETTINGS[0].parse, "x", items=items)
     assert setting.config_type.type == kind
 
 
