@@ -62,7 +62,11 @@ browser-deps: $(BROWSER_DEPS) ## the browser checks' npm packages (axe-core), fr
 test: venv browser-deps ## run every test CI runs (infra, service, e2e, browser)
 	$(PY) -m pytest
 
-local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; data stays in .local/)
+# APP: the Django project to run (its directory, holding manage.py); empty: the demo in service/.
+# It reaches the runner as an environment variable, one word of data (as TARGET_TIME below).
+APP ?=
+export APP
+local: ## the production topology on http://localhost:8080 (APP=dir: another app; Ctrl-C stops it)
 	bash tools/local/install-system-packages.sh
 	@$(MAKE) --no-print-directory local-venv
 	exec $(PY) -m tools.local.run
