@@ -23,11 +23,13 @@ def database_url() -> Iterator[str]:
         yield f"postgres://{server.user}@{server.host}:{server.port}/noticeboard"
 
 
-def manage(database_url: str, tmp_path, *arguments: str) -> subprocess.CompletedProcess[str]:
+def manage(
+    database_url: str, tmp_path, *arguments: str, **variables: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=NOTICEBOARD,
-        env=task_environment(tmp_path / "static", database_url),
+        env={**task_environment(tmp_path / "static", database_url), **variables},
         capture_output=True,
         text=True,
         timeout=300,
@@ -51,3 +53,12 @@ def test_its_migrations_match_its_models(database_url, tmp_path):
 def test_its_deploy_checks_pass_with_the_platform_s_settings(database_url, tmp_path):
     result = manage(database_url, tmp_path, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_admin_lives_where_its_secret_says(database_url, tmp_path):
+    where = "from django.urls import reverse; print(reverse('admin:index'))"
+    default = manage(database_url, tmp_path, "shell", "-c", where)
+    assert default.stdout.splitlines()[-1] == "/admin/", default.stderr
+    environment = {"NOTICEBOARD_ADMIN_PATH": "desk-4f1c/"}
+    moved = manage(database_url, tmp_path, "shell", "-c", where, **environment)
+    assert moved.stdout.splitlines()[-1] == "/desk-4f1c/", moved.stderr

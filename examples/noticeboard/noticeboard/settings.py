@@ -5,6 +5,7 @@ HTTPS behind the load balancer, logging) comes from the task's environment throu
 django_fargate, in one call at the end.
 """
 
+import os
 from pathlib import Path
 
 from django_fargate.settings import platform_settings
@@ -47,6 +48,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notices.context.site",
             ],
         },
     },
@@ -65,6 +67,11 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The app's own variables: the stack file's `environment` and `secrets` (Pulumi.noticeboard.yaml).
+NOTICEBOARD_NAME = os.environ.get("NOTICEBOARD_NAME", "Noticeboard")
+# Where the moderators' admin lives; in a task a secret, so the path is not guessed.
+ADMIN_PATH = os.environ.get("NOTICEBOARD_ADMIN_PATH", "admin/")
 
 # A photo of a notice: at most this many bytes (nginx lets 10 MB through).
 NOTICE_PHOTO_MAX_BYTES = 5 * 1024 * 1024

@@ -117,3 +117,13 @@ class ThePlatformSide(TestCase):
         response = self.client.get("/", HTTP_HOST="localhost")
         self.assertEqual(response.status_code, 301)
         self.assertTrue(response["Location"].startswith("https://localhost/"))
+
+
+@override_settings(STORAGES=IN_MEMORY)
+class TheStackFile(TestCase):
+    @override_settings(NOTICEBOARD_NAME="Station Road noticeboard")
+    def test_the_site_s_name_from_its_environment_heads_every_page(self):
+        Board.objects.create(name="Lost", slug="lost", moderator_email="m@example.org")
+        for path in ("/", "/b/lost/"):
+            page = self.client.get(path, **SITE)
+            self.assertContains(page, '">Station Road noticeboard</a>')
