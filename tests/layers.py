@@ -111,6 +111,12 @@ RULES = (
         forbidden=("pulumi*", "components", "stack*", "tools*", "policy"),
     ),
     Rule(
+        "examples/noticeboard/",
+        "the example app is any team's Django project: it runs in its own image and knows the "
+        "platform only through its Django library",
+        forbidden=("pulumi*", "components", "stack*", "tools*", "policy"),
+    ),
+    Rule(
         "tools/local/",
         "the local topology runs the task's processes: it knows nothing of Pulumi, the "
         "components, the plan or the policy rules; of the program it reads only the plain "

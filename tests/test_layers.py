@@ -62,6 +62,11 @@ BAD_IMPORTS = [
         "service/",
     ),
     ("service/tweets/views.py", "from tools.offline.testing import run_program\n", "service/"),
+    (
+        "examples/noticeboard/notices/views.py",
+        "from stack.app import APP\n",
+        "examples/noticeboard/",
+    ),
     ("tools/local/run.py", "import pulumi_aws\n", "tools/local/"),
     ("tools/local/run.py", "from tools.plan.cost import estimate\n", "tools/local/"),
     ("tools/local/run.py", "from policy import rules\n", "tools/local/"),
