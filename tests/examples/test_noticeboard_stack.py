@@ -59,9 +59,9 @@ def test_its_task_runs_its_settings_module_with_its_environment_and_secret_names
     hidden = secrets(web)
     for name in app["secrets"]:
         assert name not in plain  # never plain text in the task definition
-        assert hidden[name].startswith(
-            f"arn:aws:secretsmanager:eu-west-1:123456789012:secret:tw-{STACK}/app/{name}"
-        )
+        region = read_stack_file(STACK)["aws:region"]
+        arn = f"arn:aws:secretsmanager:{region}:123456789012:secret:tw-{STACK}/app/{name}"
+        assert hidden[name].startswith(arn)
     # Its release step migrates under the lock before web starts.
     release = containers(noticeboard)["release"]
     assert release["command"][-2:] == ["migrate_locked", "--noinput"]
