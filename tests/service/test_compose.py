@@ -7,14 +7,15 @@ from typing import Any
 import pytest
 import yaml
 
+from stack.app import DEMO_APP
 from stack.contract import CONTRACTS
 from stack.paths import SERVICE_DIR
 
-# Container health checks test liveness (nginx answers /livez itself, healthcheck.py asks
+# Container health checks test liveness (nginx answers /livez itself, web's probe asks
 # gunicorn's /livez); readiness with the database is the load balancer's /healthz.
 HEALTH_CHECKS = {
     "nginx": ["CMD-SHELL", "curl -fsS http://127.0.0.1:8080/livez || exit 1"],
-    "web": ["CMD-SHELL", "python /app/healthcheck.py || exit 1"],
+    "web": ["CMD-SHELL", DEMO_APP.liveness_command],
     "db": [
         "CMD-SHELL",
         'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" || exit 1',

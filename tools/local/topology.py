@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack.contract import DB, NGINX, WEB
-from stack.paths import REPO_ROOT
+from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT
 from tools.local import backup_tools
 from tools.local.ports import Ports
 from tools.local.postgres_server import postgres_bin_dir
@@ -226,6 +226,11 @@ class LocalTopology:
                 "PATH": path,
                 "PYTHONUNBUFFERED": "1",
                 "REPO_ROOT": str(REPO_ROOT),
+                # The platform's Django library from the checkout, installed or not (a
+                # virtualenv made before it existed lacks it), as the image installs it.
+                "PYTHONPATH": os.pathsep.join(
+                    [str(DJANGO_FARGATE_SRC), *filter(None, [base.get("PYTHONPATH")])]
+                ),
                 "LOCAL_DIR": str(self.data_dir),
                 "LOCAL_RUN_AS": "" if account is None else f"{account.pw_uid}:{account.pw_gid}",
                 **ports.as_environment(),

@@ -5,7 +5,8 @@ ECS kill and replace a web container that will serve again once Postgres is back
 task can take traffic is the load balancer's question, asked through nginx at /healthz.
 
 Standard library only, so it runs without Django loaded and costs little every 30 s.
-Run as `python /app/healthcheck.py` (the Dockerfile HEALTHCHECK and the ECS task use it).
+Run as `python -m django_fargate.healthcheck` (the generic app image's HEALTHCHECK); the demo
+image keeps `python /app/healthcheck.py`, which calls `main`.
 """
 
 import os
