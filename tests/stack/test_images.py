@@ -3,6 +3,7 @@ library (django_fargate) without its build context holding a copy: the library's
 wheelhouse, whose URI the web image is given as a build argument."""
 
 from components.images import image_dir
+from stack.app import GENERIC_DOCKERFILE, AppSettings
 from stack.images import (
     DJANGO_FARGATE_IMAGE_ARG,
     PLATFORM_IMAGES,
@@ -35,3 +36,23 @@ def test_the_wheelhouse_builds_from_the_librarys_directory_shipped_with_the_comp
 def test_the_task_pulls_every_image_a_container_runs_but_not_the_wheelhouse():
     arns = {"nginx": "arn:nginx", "web": "arn:web", WHEELHOUSE: "arn:wheels", "db": "arn:db"}
     assert pulled_by_the_task(arns) == ["arn:nginx", "arn:web", "arn:db"]
+
+
+def test_a_project_without_a_dockerfile_builds_the_generic_image_from_its_own_directory():
+    mine = AppSettings(
+        path="mysite",
+        dockerfile=GENERIC_DOCKERFILE,
+        wsgi="mysite.wsgi",
+        settings_module="mysite.settings",
+        health_path="/healthz",
+    )
+    images = image_args("ARM64", production=True, app=mine)
+    assert (REPO_ROOT / images.dockerfiles["web"]).is_file()  # the platform ships it
+    assert images.context == "mysite"
+    assert "web" not in images.contexts  # the project's directory, not the platform's
+    assert images.image_build_args["web"] == {
+        "WSGI_MODULE": "mysite.wsgi",
+        "DJANGO_SETTINGS_MODULE": "mysite.settings",
+    }
+    # and the library, from the wheelhouse, as every web image
+    assert images.built_from["web"] == {DJANGO_FARGATE_IMAGE_ARG: WHEELHOUSE}

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from django_fargate import __version__
+from stack.app import GENERIC_DOCKERFILE
 from stack.images import DJANGO_FARGATE_IMAGE_ARG
-from stack.paths import DJANGO_FARGATE_DIR, DJANGO_FARGATE_SRC, SERVICE_DIR
+from stack.paths import DJANGO_FARGATE_DIR, DJANGO_FARGATE_SRC, REPO_ROOT, SERVICE_DIR
 
 # Every web image the platform builds: the demo's and the generic one.
-WEB_DOCKERFILES = [SERVICE_DIR / "Dockerfile"]
+WEB_DOCKERFILES = [SERVICE_DIR / "Dockerfile", REPO_ROOT / GENERIC_DOCKERFILE]
 PACKAGE = DJANGO_FARGATE_SRC / "django_fargate"
 
 
