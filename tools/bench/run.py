@@ -92,7 +92,8 @@ STEPS = (
     ),
 )
 DEPLOYED = STEPS[-1].environment
-# Not deployed: shows what gunicorn's worker recycling (max_requests in gunicorn.conf.py) costs.
+# Not deployed: shows what gunicorn's worker recycling costs (max_requests in
+# django_fargate.gunicorn_conf).
 NO_RECYCLING = Step(
     "(not deployed) the same, workers never recycled: GUNICORN_MAX_REQUESTS=0",
     {**DEPLOYED, "GUNICORN_MAX_REQUESTS": "0"},
