@@ -2,6 +2,7 @@
 bounds the tests run against, installed editable by `make venv`, and in step with the platform's
 side of the contract it reads."""
 
+import importlib
 import re
 import tomllib
 
@@ -81,3 +82,13 @@ def test_the_readme_names_every_environment_variable_the_library_reads():
     assert {"DATABASE_URL", "AWS_S3_REGION_NAME", "GUNICORN_BIND", "DJANGO_APP_MODULE"} <= read
     readme = (DJANGO_FARGATE_DIR / "README.md").read_text()
     assert {name for name in read if f"`{name}`" not in readme} == set()
+
+
+def test_every_name_of_the_readmes_public_api_resolves():
+    readme = (DJANGO_FARGATE_DIR / "README.md").read_text()
+    section = readme.split("## Public API", 1)[1].split("\n## ", 1)[0]
+    names = set(re.findall(r"`(django_fargate(?:\.\w+)+)`", section))
+    assert {"django_fargate.settings.platform_settings", "django_fargate.start.main"} <= names
+    for dotted in sorted(names):
+        module, _, attribute = dotted.rpartition(".")
+        assert hasattr(importlib.import_module(module), attribute), dotted
