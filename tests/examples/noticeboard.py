@@ -6,11 +6,11 @@ import os
 import secrets
 from pathlib import Path
 
-from stack.paths import REPO_ROOT
+from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT
 
 NOTICEBOARD = REPO_ROOT / "examples" / "noticeboard"
-# The platform's Django library, from the checkout (the image installs it from requirements.txt).
-LIBRARY_SRC = REPO_ROOT / "django_fargate" / "src"
+# The platform's Django library, from the checkout (the images install it from its wheelhouse).
+LIBRARY_SRC = DJANGO_FARGATE_SRC
 
 
 def task_environment(static_root: Path, database_url: str) -> dict[str, str]:

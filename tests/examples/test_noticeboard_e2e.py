@@ -126,7 +126,8 @@ def test_a_notice_is_pinned_mailed_approved_and_shown_with_its_photo(noticeboard
     moderator.check("input[name=_selected_action]")
     moderator.select_option("select[name=action]", "approve")
     moderator.click("button[name=index]")
-    assert moderator.is_visible("img[alt=True]")  # the list's approved column
+    # The changelist again, its approved column now a tick (waits for the action's answer).
+    moderator.wait_for_selector("img[alt=True]")
 
     for size in SIZES:
         page = visitor if size == "desktop" else new_page(browser, noticeboard, size)

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from stack.app import GENERIC_DOCKERFILE
+from stack.images import PLATFORM_IMAGES
 from stack.paths import REPO_ROOT
 from stack.settings import read_stack_file
 from tests.stack_runs import containers, environment, secrets
@@ -46,7 +47,7 @@ def test_its_web_image_is_built_from_its_directory_by_the_generic_dockerfile(not
     assert app["wsgi"] in web.inputs["args"].values()
     # The platform's images stay the platform's.
     others = {i.inputs["context"] for i in noticeboard.of_type(IMAGE)} - {app["path"]}
-    assert others == {"components/images/nginx", "components/images/db"}
+    assert others == set(PLATFORM_IMAGES.values())
 
 
 def test_its_task_runs_its_settings_module_with_its_environment_and_secret_names(noticeboard):

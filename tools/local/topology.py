@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack.contract import DB, NGINX, WEB
-from stack.paths import REPO_ROOT
+from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT
 from tools.local import backup_tools
 from tools.local.app import LocalApp
 from tools.local.ports import Ports
@@ -233,6 +233,11 @@ class LocalTopology:
                 "PATH": path,
                 "PYTHONUNBUFFERED": "1",
                 "REPO_ROOT": str(REPO_ROOT),
+                # The platform's Django library from the checkout, installed or not (a
+                # virtualenv made before it existed lacks it), as the image installs it.
+                "PYTHONPATH": os.pathsep.join(
+                    [str(DJANGO_FARGATE_SRC), *filter(None, [base.get("PYTHONPATH")])]
+                ),
                 "LOCAL_DIR": str(self.data_dir),
                 # tools/local/bin/web: where the app is and what gunicorn serves (the generic
                 # image's DJANGO_APP_MODULE, set there by the image, not the task).
