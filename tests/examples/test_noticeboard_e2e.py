@@ -13,8 +13,10 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from stack.paths import ARTIFACTS_DIR
@@ -25,8 +27,11 @@ from tests.examples.noticeboard import NOTICEBOARD
 from tools.local.app import LocalApp
 from tools.local.harness import RunningTopology
 from tools.local.manage import manage_command
+from tools.local.measure_startup import make_local
+from tools.local.ports import Ports
+from tools.local.topology import new_data_dir
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+pytestmark = pytest.mark.e2e
 
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 MODERATOR = "moderator@noticeboard.test"
@@ -96,6 +101,24 @@ def checked(page: Page, path: str, name: str, size: str) -> None:
     page.screenshot(path=str(SCREENS / f"{name}-{size}.png"), full_page=True)
 
 
+@pytest.mark.timeout(300)
+def test_make_local_app_serves_it_through_nginx_with_its_migrations_applied(tmp_path):
+    """`make local APP=examples/noticeboard` itself, as a developer types it."""
+    data_dir, ports = new_data_dir("noticeboard-make-local-"), Ports.free()
+    log = tmp_path / "make-local.log"
+    try:
+        with make_local(data_dir, ports, log, app=Path("examples/noticeboard")) as running:
+            running.wait_healthy(timeout=180)
+            # Its boards page reads the boards table: its migrations ran before web served.
+            page = requests.get(f"{running.url}/", timeout=10)
+            assert page.status_code == 200, log.read_text()[-3000:]
+            assert "No boards yet" in page.text
+            assert "noticeboard is ready" in log.read_text()
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.mark.browser
 def test_a_notice_is_pinned_mailed_approved_and_shown_with_its_photo(noticeboard, browser):
     axe_source_present()
     visitor = new_page(browser, noticeboard, "desktop")
