@@ -130,6 +130,9 @@ def test_the_wheelhouse_image_holds_only_the_wheels():
         "wheel --no-cache-dir --no-deps --no-build-isolation --no-index --wheel-dir /wheels ."
         in (steps)
     )
+    # and the build context leaves out what a checkout accumulates beside the source
+    ignored = (DJANGO_FARGATE_DIR / ".dockerignore").read_text().split()
+    assert {"**/__pycache__", "**/*.egg-info"} <= set(ignored)
     copied = {word for line in build[-1] if line.startswith("COPY ") for word in line.split()[1:-1]}
     assert copied == {
         "requirements.txt",
