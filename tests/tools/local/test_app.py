@@ -3,6 +3,8 @@ the demo in service/."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,22 @@ def test_the_web_process_gets_the_app_s_directory_settings_and_application(tmp_p
     assert environment["LOCAL_APP_OWN_SCRIPTS"] == ""
     # Still exactly the web container's contract, whatever the app.
     WEB.checked("test", {name: environment[name] for name in WEB.names if name in environment})
+
+
+def test_make_local_with_an_app_that_is_no_project_stops_with_one_line(tmp_path):
+    """`make local APP=<dir>` names what to change before anything starts."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.local.run"],
+        cwd=REPO_ROOT,
+        env={"PATH": "/usr/bin:/bin", "APP": str(tmp_path), "LOCAL_DIR": str(tmp_path / "d")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"make local: APP={tmp_path}: {tmp_path}/manage.py does not exist; name a Django "
+        "project's directory (the one holding manage.py)"
+    )
+    assert not (tmp_path / "d").exists()  # nothing prepared
