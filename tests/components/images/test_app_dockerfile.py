@@ -166,6 +166,51 @@ def test_the_build_collects_the_static_files_with_the_projects_settings_and_no_s
     assert (static_root / "staticfiles.json").is_file()
 
 
+def project_with_settings(tmp_path: Path, settings: str) -> Path:
+    """A project directory: manage.py and ``mysettings.py`` holding ``settings``."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "manage.py").write_text(MANAGE_PY)
+    (project / "mysettings.py").write_text(
+        "from django_fargate.settings import platform_settings\n"
+        'STATIC_URL = "static/"\n'
+        f"{settings}\n"
+        "globals().update(platform_settings())\n"
+    )
+    return project
+
+
+def test_a_project_without_the_library_in_installed_apps_is_told_to_add_it(tmp_path):
+    project = project_with_settings(tmp_path, 'INSTALLED_APPS = ["django.contrib.staticfiles"]')
+    result = run_step(
+        "collectstatic",
+        project,
+        DJANGO_SETTINGS_MODULE="mysettings",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+    )
+    assert result.returncode == 1
+    assert 'add "django_fargate" to INSTALLED_APPS in mysettings' in result.stderr
+    assert not (tmp_path / "static").exists()  # nothing collected
+
+
+def test_a_project_whose_probes_would_meet_other_middleware_first_fails_its_check(tmp_path):
+    project = project_with_settings(
+        tmp_path,
+        'INSTALLED_APPS = ["django.contrib.staticfiles", "django_fargate"]\n'
+        "MIDDLEWARE = ["
+        '"django.middleware.security.SecurityMiddleware", '
+        '"django_fargate.middleware.HealthCheckMiddleware"]',
+    )
+    result = run_step(
+        "collectstatic",
+        project,
+        DJANGO_SETTINGS_MODULE="mysettings",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+    )
+    assert result.returncode == 1
+    assert "django_fargate.E001" in result.stderr
+
+
 def test_the_build_says_which_build_argument_is_missing(tmp_path):
     (tmp_path / "manage.py").write_text(MANAGE_PY)
     result = run_step("collectstatic", tmp_path, DJANGO_SETTINGS_MODULE="")
