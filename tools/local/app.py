@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,15 @@ _SETDEFAULT = re.compile(
     r"""os\.environ\.setdefault\(\s*["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']\s*\)"""
 )
 _MODULE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+# A requirement line's distribution name (PEP 508), before any extra, version or marker.
+_REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
+# Asks an interpreter which of the given distributions it lacks, one name a line.
+_MISSING = (
+    "import sys, importlib.metadata as m\n"
+    "for name in sys.argv[1:]:\n"
+    "    try: m.distribution(name)\n"
+    "    except m.PackageNotFoundError: print(name)\n"
+)
 
 
 @dataclass(frozen=True)
@@ -95,4 +105,38 @@ def _check_module(root: Path, module: str, variable: str, directory: Path | str)
         raise LocalSetupError(
             f"APP={directory}: the module {module} is not in {root} (neither {base}.py nor "
             f"{base}/__init__.py); set {variable} to the project's"
+        )
+
+
+def required_distributions(app: LocalApp) -> list[str]:
+    """The distributions the app's requirements.txt names (options and comments skipped)."""
+    requirements = app.directory / "requirements.txt"
+    if app.is_demo or not requirements.is_file():
+        return []
+    names = []
+    for line in requirements.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-") and (found := _REQUIREMENT.match(line)):
+            names.append(found.group(1))
+    return names
+
+
+def check_requirements(app: LocalApp, python: Path) -> None:
+    """The local processes run on the topology's own virtualenv (requirements/local.txt), not
+    on the app's image: say which of the app's requirements it lacks rather than let web fail
+    on an import."""
+    names = required_distributions(app)
+    if not names:
+        return
+    result = subprocess.run(
+        [str(python), "-c", _MISSING, *names], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise LocalSetupError(f"{python} could not list its packages: {result.stderr.strip()}")
+    if missing := result.stdout.split():
+        raise LocalSetupError(
+            f"APP={app.directory}: its requirements.txt names {', '.join(missing)}, which the "
+            f"local runtime ({python.parent.parent}) does not have: make local runs every app on "
+            "requirements/local.txt's packages; add them to requirements/local.in and run "
+            "`make lock` to run this one locally"
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from stack.paths import DB_IMAGE_DIR, REPO_ROOT
 from tools.local import backup_tools
+from tools.local.app import check_requirements
 from tools.local.postgres_server import postgres_bin_dir
 from tools.local.shared_venv import RUNTIME
 from tools.local.system import (
@@ -99,7 +100,7 @@ def prepare(topology: LocalTopology) -> bool:
             raise LocalSetupError(f"{source} is missing: part of the db container's entrypoint")
         shutil.copyfile(source, installed)  # refreshed on every start
         installed.chmod(0o700)
-    RUNTIME.ensure_installed()
+    check_requirements(topology.app, RUNTIME.ensure_installed() / "python")
     backup_tools.ensure_installed()
 
     topology.postgres_dir.mkdir(mode=0o700, exist_ok=True)

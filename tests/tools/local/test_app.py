@@ -11,7 +11,7 @@ import pytest
 
 from stack.contract import WEB
 from stack.paths import REPO_ROOT, SERVICE_DIR
-from tools.local.app import LocalApp
+from tools.local.app import LocalApp, check_requirements, required_distributions
 from tools.local.ports import Ports
 from tools.local.system import LocalSetupError
 from tools.local.topology import APPS_DATA_DIR, DEFAULT_DATA_DIR, LocalTopology
@@ -127,3 +127,24 @@ def test_make_local_with_an_app_that_is_no_project_stops_with_one_line(tmp_path)
         "project's directory (the one holding manage.py)"
     )
     assert not (tmp_path / "d").exists()  # nothing prepared
+
+
+def test_the_app_s_requirements_are_read_by_name(tmp_path):
+    code = startproject(tmp_path)
+    (code / "requirements.txt").write_text(
+        "# pinned\n--require-hashes\nDjango==5.2.19 \\\n    --hash=sha256:00\n"
+        "django-storages[s3]>=1.14 ; python_version >= '3.11'\n\nPillow  # photos\n"
+    )
+    app = LocalApp.at(code, {})
+    assert required_distributions(app) == ["Django", "django-storages", "Pillow"]
+    assert required_distributions(LocalApp.demo()) == []  # its own image, its own runtime
+
+
+def test_an_app_needing_what_the_local_runtime_lacks_is_refused_naming_it(tmp_path):
+    code = startproject(tmp_path)
+    (code / "requirements.txt").write_text("Django\nno-such-distribution-here==1.0\n")
+    with pytest.raises(LocalSetupError, match="names no-such-distribution-here, which") as refused:
+        check_requirements(LocalApp.at(code, {}), Path(sys.executable))
+    assert "requirements/local.in" in str(refused.value)
+    (code / "requirements.txt").write_text("Django\n")
+    check_requirements(LocalApp.at(code, {}), Path(sys.executable))  # nothing missing
