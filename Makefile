@@ -13,11 +13,17 @@ help: ## list the targets
 
 # The virtualenv is rebuilt whenever a requirements file changes. `make local` needs only what it
 # runs (requirements/local.txt), installed with pip's progress showing; everything else adds to it.
-LOCAL_REQUIREMENTS := requirements/local.txt service/requirements.txt
+# The platform's Django library is installed editable from its directory, after its pinned
+# dependencies and its pinned build backend: a path cannot go into a --require-hashes file.
+DJANGO_FARGATE := components/images/django_fargate
+DJANGO_FARGATE_PINS := $(DJANGO_FARGATE)/pyproject.toml $(DJANGO_FARGATE)/requirements-build.txt
+LOCAL_REQUIREMENTS := requirements/local.txt service/requirements.txt $(DJANGO_FARGATE_PINS)
 $(VENV)/.local-installed: $(LOCAL_REQUIREMENTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "make local: installing what it runs into $(VENV) (the first time takes a minute or two)"
 	$(PY) -m pip install --disable-pip-version-check --progress-bar on --require-hashes -r requirements/local.txt
+	$(PY) -m pip install --quiet --require-hashes -r $(DJANGO_FARGATE)/requirements-build.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e $(DJANGO_FARGATE)
 	touch $@
 
 # pip as the virtualenv brought it: an unpinned `pip install --upgrade pip` would be the one
@@ -62,7 +68,11 @@ browser-deps: $(BROWSER_DEPS) ## the browser checks' npm packages (axe-core), fr
 test: venv browser-deps ## run every test CI runs (infra, service, e2e, browser)
 	$(PY) -m pytest
 
-local: ## the production topology on http://localhost:8080 (Ctrl-C stops it; data stays in .local/)
+# APP: the Django project to run (its directory, holding manage.py); empty: the demo in service/.
+# It reaches the runner as an environment variable, one word of data (as TARGET_TIME below).
+APP ?=
+export APP
+local: ## the production topology on http://localhost:8080 (APP=dir: another app; Ctrl-C stops it)
 	bash tools/local/install-system-packages.sh
 	@$(MAKE) --no-print-directory local-venv
 	exec $(PY) -m tools.local.run
@@ -114,7 +124,9 @@ lint: venv ## ruff over the whole repository, mypy over what pyproject.toml's [t
 UV ?= $(VENV)/bin/uv
 LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 \
 	--python-platform x86_64-manylinux_2_36 --custom-compile-command "make lock"
-LOCKS := service/requirements.txt components/images/db/requirements-barman.txt requirements.txt \
+LOCKS := components/images/django_fargate/requirements-build.txt \
+	components/images/django_fargate/requirements.txt \
+	service/requirements.txt components/images/db/requirements-barman.txt requirements.txt \
 	components/requirements.txt policy/requirements.txt requirements/local.txt \
 	requirements/dev.txt requirements/checkov.txt requirements/postgres.txt
 NO_DEPS_LOCKS := components/images/db/requirements-barman.txt requirements/postgres.txt

@@ -20,7 +20,7 @@ import stack.edge as edge
 import stack.operations as operations
 from components import PublicEntrance, PublicEntranceArgs
 from stack.database import database_for
-from stack.images import images_of
+from stack.images import images_of, pulled_by_the_task
 from stack.settings import settings_of_this_run
 
 settings = settings_of_this_run()  # every setting checked before any resource
@@ -96,7 +96,7 @@ task_args = components.FargateServiceArgs(
     fargate_spot=settings.uses_fargate_spot,  # refused with efs: Spot may stop the one task
     log_retention_days=settings.log_retention_days,
     task_role_statements=[*media.task_role_statements, *database.task_role_statements],
-    image_repository_arns=list(images.repository_arns.values()),
+    image_repository_arns=pulled_by_the_task(images.repository_arns),
     load_balancer=service.nginx_target(entrance),  # its 5xx roll a deployment back
     extra_security_group_ids=[database.client_security_group_id],  # NFS to EFS, or Postgres
     health_check_grace_seconds=service.start_grace_seconds(containers),

@@ -89,8 +89,8 @@ class AppSettings:
     worker: tuple[str, ...] = ()
     """``manage.py`` arguments of a background worker beside web in every task (django-tasks'
     database backend: ``db_worker``); empty: none."""
-    own_healthcheck: bool = True
-    """The project has ``healthcheck.py`` beside ``manage.py`` (the demo does), which web's
+    own_healthcheck: bool = False
+    """The project has ``healthcheck.py`` beside ``manage.py``, which web's
     container check runs; otherwise the check asks gunicorn's ``/livez`` itself."""
 
     @property

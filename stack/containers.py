@@ -42,7 +42,7 @@ WEB_START_PERIOD = 120
 # Stopping a web task, in order: the load balancer sends it no new request and lets those in
 # flight finish (the target group's deregistration delay); then ECS sends SIGTERM, gunicorn gives
 # its workers graceful_timeout to finish, and ECS sends SIGKILL after the web container's
-# stopTimeout. All from one constant, gunicorn's graceful_timeout (service/gunicorn.conf.py's
+# stopTimeout. All from one constant, gunicorn's graceful_timeout (django_fargate.gunicorn_conf's
 # default; a test holds the two equal), plus a margin for the processes to exit.
 GRACEFUL_TIMEOUT = 20
 SHUTDOWN_MARGIN = 10
@@ -197,7 +197,7 @@ def web_container(
             smtp=smtp,
             app_secret_arns=app_secret_arns,
         ),
-        # Liveness of gunicorn, without the database (see service/healthcheck.py).
+        # Liveness of gunicorn, without the database (django_fargate.healthcheck's probe).
         health_check=HealthCheck(
             command=["CMD-SHELL", app.liveness_command],
             start_period=WEB_START_PERIOD,

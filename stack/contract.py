@@ -182,13 +182,13 @@ WEB = ContainerContract(
         Variable(
             "WEB_CONCURRENCY",
             "gunicorn's worker processes (the stack sizes it to the task).",
-            "service/gunicorn.conf.py",
+            "django_fargate.gunicorn_conf",
         ),
         Variable(
             "GUNICORN_BIND",
             "gunicorn's address: the loopback only (127.0.0.1:8000), nothing reaches it past "
             "nginx.",
-            "service/gunicorn.conf.py",
+            "django_fargate.gunicorn_conf",
         ),
     ),
 )

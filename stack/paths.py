@@ -15,3 +15,7 @@ ARTIFACTS_DIR = REPO_ROOT / "artifacts"
 # The platform's images and their scripts, shipped inside the component package.
 DB_IMAGE_DIR = REPO_ROOT / "components" / "images" / "db"
 NGINX_IMAGE_DIR = REPO_ROOT / "components" / "images" / "nginx"
+# The platform's Django library (django_fargate): its project (pyproject.toml, the wheelhouse
+# image's Dockerfile) and the source directory an uninstalled checkout imports it from.
+DJANGO_FARGATE_DIR = REPO_ROOT / "components" / "images" / "django_fargate"
+DJANGO_FARGATE_SRC = DJANGO_FARGATE_DIR / "src"

@@ -64,7 +64,7 @@ class Rule:
     why: str
     allowed: tuple[str, ...] | None = None  # besides the standard library
     forbidden: tuple[str, ...] = ()
-    outside: str | None = None  # files under this prefix are exempt ("tests/")
+    outside: str | tuple[str, ...] | None = None  # files under these prefixes are exempt
     exceptions: tuple[str, ...] = ()  # units a forbidden pattern does not cover
 
     def covers(self, path: str) -> bool:
@@ -90,7 +90,7 @@ RULES = (
         "the component library is installed into other projects: it may import only the "
         "standard library, the Pulumi providers and itself",
         allowed=(*PULUMI_PROVIDERS, "components"),
-        outside="components/images/db/",
+        outside=("components/images/db/", "components/images/django_fargate/"),
     ),
     Rule(
         "components/images/db/",
@@ -109,6 +109,18 @@ RULES = (
         "the Django service runs in its own image: no Pulumi, no infrastructure code, no "
         "local topology",
         forbidden=("pulumi*", "components", "stack*", "tools*", "policy"),
+    ),
+    Rule(
+        "examples/noticeboard/",
+        "the example app is any team's Django project: it runs in its own image and knows the "
+        "platform only through its Django library",
+        forbidden=("pulumi*", "components", "stack*", "tools*", "policy"),
+    ),
+    Rule(
+        "components/images/django_fargate/",
+        "the Django library is installed into any team's project: it may import only the "
+        "standard library, Django, what its pyproject.toml depends on and itself",
+        allowed=("django", "environ", "storages", "botocore", "gunicorn", "django_fargate"),
     ),
     Rule(
         "tools/local/",

@@ -62,6 +62,21 @@ BAD_IMPORTS = [
         "service/",
     ),
     ("service/tweets/views.py", "from tools.offline.testing import run_program\n", "service/"),
+    (
+        "examples/noticeboard/notices/views.py",
+        "from stack.app import APP\n",
+        "examples/noticeboard/",
+    ),
+    (
+        "components/images/django_fargate/src/django_fargate/apps.py",
+        "import config.settings\n",
+        "components/images/django_fargate/",
+    ),
+    (
+        "components/images/django_fargate/src/django_fargate/health.py",
+        "from core import sql\n",
+        "components/images/django_fargate/",
+    ),
     ("tools/local/run.py", "import pulumi_aws\n", "tools/local/"),
     ("tools/local/run.py", "from tools.plan.cost import estimate\n", "tools/local/"),
     ("tools/local/run.py", "from policy import rules\n", "tools/local/"),
@@ -100,6 +115,10 @@ def test_every_rule_has_a_bad_example():
         ("components/network/vpc.py", "from __future__ import annotations\nimport json\n"),
         ("tools/offline/_run.py", "import pulumi\nfrom collections.abc import Mapping\n"),
         ("service/tweets/views.py", "from django.db import models\nfrom tweets import forms\n"),
+        (
+            "components/images/django_fargate/src/django_fargate/urls.py",
+            "from django.urls import path\n",
+        ),
         ("tools/bench/run.py", "from tools.local.harness import RunningTopology\n"),
         ("tools/local/harness.py", "import requests\nfrom stack.paths import REPO_ROOT\n"),
         ("tools/local/prepare.py", "from stack import contract\nimport stack.postgres_version\n"),

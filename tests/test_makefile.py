@@ -100,8 +100,9 @@ def test_local_venv_pulls_in_no_test_tools_no_checkov_and_no_browser(rules):
 def test_the_local_install_shows_pip_s_progress_and_reads_requirements_local(rules):
     _, recipe = rules[".venv/.local-installed"]
     installs = [line for line in recipe if "pip install" in line]
-    assert installs == [installs[0]]
     assert installs[0].endswith("-r requirements/local.txt")
+    # then only the platform's Django library, which a hashed file cannot name by its path
+    assert all("components/images/django_fargate" in line for line in installs[1:])
     assert not re.search(r"(--quiet|\s-q)\b", installs[0])
     assert any(line.startswith("@echo") for line in recipe)  # says what it is doing first
 

@@ -256,6 +256,27 @@ def test_pull_requests_build_every_image_the_shipped_stacks_deploy():
     assert {build.key for build in image_builds()} == expected
 
 
+def build_args(build) -> dict[str, str]:
+    """The `--build-arg NAME=VALUE` pairs of one build."""
+    pairs = [b for a, b in zip(build.argv, build.argv[1:], strict=False) if a == "--build-arg"]
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
+def test_pull_requests_tell_each_generic_image_the_modules_the_stack_tells_it():
+    """The generic image refuses to build without its app's settings module (its Dockerfile)."""
+    told = {
+        (images.dockerfiles["web"], images.platform, images.context): images.image_build_args["web"]
+        for settings in shipped_stacks().values()
+        for images in [images_of(settings)]
+        if images.image_build_args.get("web")
+    }
+    assert told, "no shipped stack deploys an app through the generic image"
+    builds = {build.key: build_args(build) for build in image_builds() if build.key in told}
+    assert set(builds) == set(told)
+    for key, arguments in told.items():
+        assert arguments.items() <= builds[key].items(), key
+
+
 def test_each_image_is_built_on_a_runner_of_its_own_architecture():
     builds = image_builds()
     assert builds, "no pull-request workflow builds an image"

@@ -11,16 +11,14 @@ from accounts import views as account_views
 from accounts.password_change import ChangePasswordView
 from accounts.password_reset import ResetCodeView, SetPasswordView
 from accounts.staff_admin import admin_path
-from core import views as core_views
 from notifications import views as notification_views
 from tweets import finding
 from tweets import views as tweet_views
 
 urlpatterns = [
-    # /healthz and /livez are answered by core.middleware.HealthCheckMiddleware before host
+    # /healthz and /livez, answered by django_fargate's HealthCheckMiddleware before host
     # validation; these routes keep them reachable when the middleware is not installed.
-    path("healthz", core_views.healthz, name="healthz"),
-    path("livez", core_views.livez, name="livez"),
+    path("", include("django_fargate.urls")),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/profile/", account_views.edit_profile, name="edit_profile"),
     # Before Django's own: a wrong current password counts as a failed sign-in, and the reset

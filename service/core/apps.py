@@ -7,7 +7,7 @@ from PIL import Image
 
 class CoreConfig(AppConfig):
     name = "core"
-    verbose_name = "Operations: health check, locked migrations, error pages"
+    verbose_name = "Operations: error pages, images, sessions"
 
     def ready(self) -> None:
         # Pillow's own decompression-bomb check, made to match the upload limit: Image.open and

@@ -17,7 +17,6 @@ import psycopg
 import pytest
 import requests
 
-from stack.paths import REPO_ROOT
 from tests.e2e.users import signed_in
 from tools.local.client import SiteClient
 from tools.local.harness import RunningTopology, TopologyError, wait_until
@@ -220,7 +219,7 @@ def test_with_postgres_stopped_readiness_fails_but_nothing_looks_dead(topology: 
         live = requests.get(f"{web}/livez", timeout=5)
         assert (live.status_code, live.text) == (200, "ok")
         check = subprocess.run(
-            [sys.executable, str(REPO_ROOT / "service" / "healthcheck.py")],
+            [sys.executable, "-m", "django_fargate.healthcheck"],
             env={**topology.environment, "HEALTHCHECK_URL": f"{web}/livez"},
             capture_output=True,
             text=True,

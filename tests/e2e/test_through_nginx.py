@@ -89,9 +89,9 @@ def test_tweet_with_image_is_stored_in_the_media_bucket_and_served_from_it(
 def test_an_image_keeps_one_url_across_pages_and_the_browser_may_keep_it(
     topology: RunningTopology,
 ):
-    # core.renditions and core.media_storage: the timeline links to the rendition at its size,
-    # every page of one signing window links to the same signed URL, and the bucket answers it
-    # with a Cache-Control that lets the browser keep it as long as the URL works.
+    # core.renditions and django_fargate.media_storage: the timeline links to the rendition at
+    # its size, every page of one signing window links to the same signed URL, and the bucket
+    # answers it with a Cache-Control that lets the browser keep it as long as the URL works.
     user, client = signed_in(topology.base_url, "cache")
     response = client.post_tweet("cached", ("wide.png", png_image(1400, 700), "image/png"))
     assert response.status_code in (302, 303), response.text[:2000]

@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import requests
 
-from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT, SERVICE_DIR
 from tests.service.postgres import free_port
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -32,7 +32,7 @@ def service_environment(database_url: str, settings: str = "config.settings.test
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings,
         "DATABASE_URL": database_url,
-        "PYTHONPATH": os.pathsep.join([str(SERVICE_DIR), str(REPO_ROOT)]),
+        "PYTHONPATH": os.pathsep.join([str(SERVICE_DIR), str(REPO_ROOT), str(DJANGO_FARGATE_SRC)]),
     }
 
 
@@ -51,7 +51,7 @@ def fresh_database(host: str, port: int, user: str = "postgres") -> Iterator[str
 
 
 def start_migrations(database_url: str) -> subprocess.Popen:
-    """`manage.py migrate_locked`, as start.production.sh runs it before gunicorn."""
+    """`manage.py migrate_locked`, as django_fargate.start runs it before gunicorn."""
     return subprocess.Popen(
         [sys.executable, "manage.py", "migrate_locked", "--noinput"],
         cwd=SERVICE_DIR,
@@ -93,7 +93,7 @@ def app_server(database_url: str, settings: str = CACHED_SETTINGS) -> Iterator[s
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
     process = subprocess.Popen(
-        [str(GUNICORN), "-c", "gunicorn.conf.py", "config.wsgi:application"],
+        [str(GUNICORN), "-c", "python:django_fargate.gunicorn_conf", "config.wsgi:application"],
         cwd=SERVICE_DIR,
         env=environment,
         stdout=subprocess.DEVNULL,

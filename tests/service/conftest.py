@@ -15,7 +15,7 @@ from moto.server import ThreadedMotoServer
 from PIL import Image
 from pytest_postgresql.executors import PostgreSQLExecutor
 
-from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT, SERVICE_DIR
 from tests.service.postgres import free_port, running_server
 
 MEDIA_BUCKET = "django-tw-test-media"
@@ -170,7 +170,9 @@ def other_worker(transactional_db, postgresql_server, s3_endpoint):
         cwd=REPO_ROOT,
         env={
             **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(SERVICE_DIR)]),
+            "PYTHONPATH": os.pathsep.join(
+                [str(REPO_ROOT), str(SERVICE_DIR), str(DJANGO_FARGATE_SRC)]
+            ),
             "DATABASE_URL": url,
             "AWS_S3_ENDPOINT_URL": s3_endpoint,
         },

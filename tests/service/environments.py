@@ -3,11 +3,15 @@
 import os
 import secrets
 
+from stack.paths import DJANGO_FARGATE_SRC
+
 
 def production_environment(tmp_path, **overrides: str) -> dict[str, str]:
     """The web container's environment (names from the contract), with made-up values."""
     environment = {
         "PATH": os.environ["PATH"],
+        # The platform's Django library, as the image has it installed.
+        "PYTHONPATH": str(DJANGO_FARGATE_SRC),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         # Generated per run: no secret is written down anywhere.
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),

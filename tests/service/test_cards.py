@@ -287,7 +287,7 @@ def test_each_process_draws_its_own_placeholders():
 def test_signed_image_urls_outlive_every_cached_card_and_page(monkeypatch):
     monkeypatch.setenv("AWS_STORAGE_BUCKET_NAME", "django-tw-media-example")
     monkeypatch.setenv("AWS_S3_REGION_NAME", "ap-northeast-1")
-    # A URL handed out at the last moment of its signing window (core.media_storage) works
+    # A URL handed out at the last moment of its signing window (django_fargate.media_storage) works
     # signing_margin seconds more. A card CARD_CACHE_SECONDS old goes into a shared explore
     # page kept TIMELINE_CACHE_SECONDS, and a viewer's page built from that one is served
     # TIMELINE_CACHE_SECONDS more: the URL in the card must still be valid.

@@ -7,14 +7,15 @@ from typing import Any
 import pytest
 import yaml
 
+from stack.app import DEMO_APP
 from stack.contract import CONTRACTS
 from stack.paths import SERVICE_DIR
 
-# Container health checks test liveness (nginx answers /livez itself, healthcheck.py asks
+# Container health checks test liveness (nginx answers /livez itself, web's probe asks
 # gunicorn's /livez); readiness with the database is the load balancer's /healthz.
 HEALTH_CHECKS = {
     "nginx": ["CMD-SHELL", "curl -fsS http://127.0.0.1:8080/livez || exit 1"],
-    "web": ["CMD-SHELL", "python /app/healthcheck.py || exit 1"],
+    "web": ["CMD-SHELL", DEMO_APP.liveness_command],
     "db": [
         "CMD-SHELL",
         'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" || exit 1',
@@ -79,17 +80,25 @@ def development() -> dict:
 
 
 def test_production_has_the_three_containers_from_their_dockerfiles(production):
-    assert set(production) == {"nginx", "web", "db"}
+    running = {name for name, service in production.items() if service.get("scale") != 0}
+    assert running == {"nginx", "web", "db"}
     dockerfiles = {name: service["build"]["dockerfile"] for name, service in production.items()}
-    assert dockerfiles == {"nginx": "Dockerfile", "web": "Dockerfile", "db": "Dockerfile"}
+    assert set(dockerfiles.values()) == {"Dockerfile"}
     contexts = {name: service["build"]["context"] for name, service in production.items()}
-    # The demo's web image from here, the platform's two from the component package.
+    # The demo's web image from here, the platform's from the component package: nginx, db,
+    # and the Django library's wheelhouse, which is built and never run.
     assert contexts == {
         "nginx": "../components/images/nginx",
         "web": ".",
         "db": "../components/images/db",
+        "django-fargate": "../components/images/django_fargate",
     }
     assert production["nginx"]["build"]["additional_contexts"] == {"web-image": "service:web"}
+    # web installs the library from the wheelhouse, named as the stack names it.
+    web = production["web"]["build"]
+    (context,) = web["additional_contexts"]
+    assert web["additional_contexts"][context] == "service:django-fargate"
+    assert web["args"] == {"DJANGO_FARGATE_IMAGE": context}
 
 
 @pytest.mark.parametrize("name", ["nginx", "web", "db"])
@@ -102,6 +111,8 @@ def test_start_order_waits_for_health(production):
     assert production["nginx"]["depends_on"] == {"web": {"condition": "service_healthy"}}
     assert production["web"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert "depends_on" not in production["db"]
+    # web runs the image's own command (django_fargate.start), as the task does.
+    assert "command" not in production["web"]
 
 
 # The application's role and its own password, by address: "localhost" may resolve to ::1 first.
@@ -182,7 +193,8 @@ def test_no_secret_value_is_written_in_either_file(production, development):
 
 
 def test_development_runs_the_auto_reloading_server_on_port_8000(development):
-    assert set(development) == {"web", "db"}
+    running = {name for name, service in development.items() if service.get("scale") != 0}
+    assert running == {"web", "db"}
     assert development["web"]["command"] == ["/app/start.sh"]
     assert development["web"]["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.local"
     # web lives in the db container's namespace, so gunicorn's port is published from there, and

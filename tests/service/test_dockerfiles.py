@@ -1,6 +1,7 @@
-"""The three images: hadolint and checkov find nothing, and each Dockerfile keeps the facts the
+"""The images: hadolint and checkov find nothing, and each Dockerfile keeps the facts the
 Fargate task relies on (user, health check, entrypoint, ports). The demo's web image is
-service/Dockerfile; nginx and db are the platform's, in components/images/."""
+service/Dockerfile; nginx, db and the Django library's wheelhouse are the platform's, in
+components/images/."""
 
 import os
 import re
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from stack.paths import DB_IMAGE_DIR, NGINX_IMAGE_DIR, REPO_ROOT, SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR, DJANGO_FARGATE_DIR, NGINX_IMAGE_DIR, REPO_ROOT, SERVICE_DIR
 from tests.locks import lock_entries
 
 # Short names (the web image's is the demo's own) -> where each Dockerfile is.
@@ -17,6 +18,7 @@ PATHS = {
     "Dockerfile": SERVICE_DIR / "Dockerfile",
     "Dockerfile.db": DB_IMAGE_DIR / "Dockerfile",
     "Dockerfile.nginx": NGINX_IMAGE_DIR / "Dockerfile",
+    "Dockerfile.django_fargate": DJANGO_FARGATE_DIR / "Dockerfile",
 }
 DOCKERFILES = list(PATHS)
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
@@ -74,12 +76,16 @@ def test_every_image_runs_as_a_non_root_user():
         assert users[-1] == user, dockerfile
 
 
-def test_the_web_image_runs_gunicorn_through_the_start_script_with_a_health_check():
+def test_the_web_image_runs_the_platforms_start_with_its_health_check():
     lines = instructions("Dockerfile")
-    assert 'CMD ["/app/start.production.sh"]' in lines
+    # From /app, where manage.py is: migrate_locked, then gunicorn serving DJANGO_APP_MODULE.
+    assert 'CMD ["python", "-m", "django_fargate.start"]' in lines
     assert "WORKDIR /app" in lines
+    env = " ".join(line for line in lines if line.startswith("ENV ")).split()
+    assert "DJANGO_APP_MODULE=config.wsgi:application" in env
     assert any(
-        line.startswith("HEALTHCHECK") and 'CMD ["python", "/app/healthcheck.py"]' in line
+        line.startswith("HEALTHCHECK")
+        and 'CMD ["python", "-m", "django_fargate.healthcheck"]' in line
         for line in lines
     )
     # The static files are collected into the image when it is built, owned by root: no
@@ -153,7 +159,7 @@ def stages(dockerfile: str) -> list[list[str]]:
 
 
 def test_the_nginx_image_serves_the_static_files_the_web_image_collected():
-    _web_build, _rds_ca, web_runtime = stages("Dockerfile")
+    *_, web_runtime = stages("Dockerfile")
     nginx_static, nginx_runtime = stages("Dockerfile.nginx")
     # Copied out of the web image itself (its URI a build argument): the very files whose
     # hashed names the pages Django renders carry, and no app code in the platform's image.
@@ -199,6 +205,9 @@ def test_every_base_image_from_a_registry_is_pinned_by_digest(dockerfile):
         # An image named by a build argument is the stack's own (nginx's STATIC_IMAGE: the web
         # image's URI, which names its digest).
         own = words[1].startswith("${")
+        # `scratch`: Docker's reserved empty image, no registry's (the wheelhouse's base).
+        # https://docs.docker.com/build/building/base-images/#create-a-minimal-base-image-using-scratch
+        own = own or words[1] == "scratch"
         external = words[1] not in stage_names and line not in NOT_YET_PINNED and not own
         if external and not PINNED_FROM.match(line):
             unpinned.append(line)

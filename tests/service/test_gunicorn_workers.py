@@ -1,13 +1,13 @@
 """gunicorn's workers are recycled rarely enough that their caches pay off, and the
-application is imported per worker, not preloaded (service/gunicorn.conf.py, docs/DESIGN.md
-"gunicorn's workers")."""
+application is imported per worker, not preloaded (the platform's django_fargate.gunicorn_conf,
+which the demo runs; docs/DESIGN.md "gunicorn's workers")."""
 
 from __future__ import annotations
 
 import re
 import runpy
 
-from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT
 from tools.bench.run import STEPS
 
 # A worker must outlive the warm-up of its caches by far: at least this long at the timeline
@@ -20,7 +20,7 @@ def gunicorn_config(monkeypatch, **environment: str) -> dict:
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    return runpy.run_path(str(SERVICE_DIR / "gunicorn.conf.py"))
+    return runpy.run_path(str(DJANGO_FARGATE_SRC / "django_fargate" / "gunicorn_conf.py"))
 
 
 def deployed_timeline_requests_per_second() -> float:

@@ -1,5 +1,5 @@
-"""Signed media URLs that stay the same for a signing window (core.media_storage), signed exactly
-as botocore signs them, answered by the bucket with a long Cache-Control."""
+"""Signed media URLs that stay the same for a signing window (django_fargate.media_storage),
+signed exactly as botocore signs them, answered by the bucket with a long Cache-Control."""
 
 import datetime
 from urllib.parse import parse_qs, urlsplit
@@ -12,7 +12,7 @@ from botocore.config import Config
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from core.media_storage import MAX_EXPIRES, StableUrlS3Storage, presigned_get, signed_at
+from django_fargate.media_storage import MAX_EXPIRES, StableUrlS3Storage, presigned_get, signed_at
 
 DAY = 24 * 3600
 NOON = 1_796_000_000 + 43_200  # a moment well inside a day's window

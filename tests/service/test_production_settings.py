@@ -96,7 +96,7 @@ def test_production_settings_follow_the_environment_contract(tmp_path):
     assert values["ALLOWED_HOSTS"] == ["tw.example.com"]
     assert values["STATIC_ROOT"] == str(tmp_path / "static")
     media = values["STORAGES"]["default"]
-    assert media["BACKEND"] == "core.media_storage.StableUrlS3Storage"
+    assert media["BACKEND"] == "django_fargate.media_storage.StableUrlS3Storage"
     assert media["OPTIONS"]["bucket_name"] == "django-tw-media-example"
     assert media["OPTIONS"]["region_name"] == "ap-northeast-1"
     # No keys in settings: boto3 finds the task role.

@@ -1,10 +1,9 @@
-"""start.production.sh, the web container's command: migrations under the lock, then gunicorn
-with gunicorn.conf.py, serving pages whose static URLs come from the manifest collect-static.sh
-wrote at image build; healthcheck.py reports it healthy, and SIGTERM stops it gracefully within
-the ECS stop timeout."""
+"""The demo started by the web image's command, the platform's `python -m django_fargate.start`:
+migrations under the lock, then gunicorn with the platform's configuration, serving pages whose
+static URLs come from the manifest collect-static.sh wrote at image build; the platform's health
+check reports it healthy, and SIGTERM stops it gracefully within the ECS stop timeout."""
 
 import os
-import runpy
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import uuid
 import psycopg
 import pytest
 
-from stack.paths import SERVICE_DIR
+from stack.paths import DJANGO_FARGATE_SRC, SERVICE_DIR
 from tests.service.environments import production_environment
 from tests.service.postgres import free_port
 
@@ -35,8 +34,8 @@ def empty_database(postgresql_server):
 
 def healthcheck(port: int) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(SERVICE_DIR / "healthcheck.py")],
-        env={**os.environ, "HEALTHCHECK_URL": f"http://127.0.0.1:{port}/livez"},
+        [sys.executable, "-m", "django_fargate.healthcheck"],
+        env={**library_path(os.environ), "HEALTHCHECK_URL": f"http://127.0.0.1:{port}/livez"},
         capture_output=True,
         text=True,
         timeout=30,
@@ -44,15 +43,25 @@ def healthcheck(port: int) -> subprocess.CompletedProcess:
     )
 
 
-def start_until_healthy(script: str, cwd, environment: dict[str, str], port: int):
-    """Starts service/<script> from `cwd`; returns it once healthcheck.py passes on `port`.
+def library_path(environment) -> dict[str, str]:
+    """``environment`` that imports the platform's library from the checkout, as the image has
+    it installed."""
+    return {**environment, "PYTHONPATH": str(DJANGO_FARGATE_SRC)}
 
-    A script that exits or stays unhealthy for 60 s fails the test and is stopped.
+
+# The web image's command, run from its WORKDIR (the project's directory, /app).
+WEB_COMMAND = [sys.executable, "-m", "django_fargate.start"]
+
+
+def start_until_healthy(command: list[str], cwd, environment: dict[str, str], port: int):
+    """Starts ``command`` from ``cwd``; returns it once the health check passes on ``port``.
+
+    A command that exits or stays unhealthy for 60 s fails the test and is stopped.
     """
     web = subprocess.Popen(
-        [str(SERVICE_DIR / script)],
+        command,
         cwd=cwd,
-        env=environment,
+        env=library_path(environment),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -61,7 +70,7 @@ def start_until_healthy(script: str, cwd, environment: dict[str, str], port: int
         deadline = time.monotonic() + 60
         while healthcheck(port).returncode != 0:
             assert web.poll() is None, web.stdout.read()
-            assert time.monotonic() < deadline, f"{script} did not become healthy"
+            assert time.monotonic() < deadline, f"{command} did not become healthy"
             time.sleep(0.3)
     except BaseException:
         stop(web)
@@ -80,13 +89,13 @@ def collect_static(static_root, environment: dict[str, str]) -> None:
     """What the image build runs (service/Dockerfile): collect-static.sh into ``static_root``."""
     subprocess.run(
         [str(SERVICE_DIR / "collect-static.sh")],
-        env={**environment, "DJANGO_STATIC_ROOT": str(static_root)},
+        env={**library_path(environment), "DJANGO_STATIC_ROOT": str(static_root)},
         check=True,
         timeout=120,
     )
 
 
-def test_start_production_migrates_and_serves_from_a_read_only_static_root(
+def test_the_image_command_migrates_and_serves_from_a_read_only_static_root(
     tmp_path, empty_database, s3_endpoint
 ):
     port = free_port()
@@ -96,6 +105,7 @@ def test_start_production_migrates_and_serves_from_a_read_only_static_root(
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="1",
         AWS_S3_ENDPOINT_URL=s3_endpoint,
+        DJANGO_APP_MODULE="config.wsgi:application",  # the image's ENV
     )
     environment["PATH"] = f"{os.path.dirname(sys.executable)}:{environment['PATH']}"
     static_root = tmp_path / "static"
@@ -103,8 +113,7 @@ def test_start_production_migrates_and_serves_from_a_read_only_static_root(
     # In the image the collected files belong to root: the start must not need to write there.
     for directory in (static_root, static_root / "css"):
         directory.chmod(0o555)
-    # Started from another directory: the script must find its own.
-    web = start_until_healthy("start.production.sh", tmp_path, environment, port)
+    web = start_until_healthy(WEB_COMMAND, SERVICE_DIR, environment, port)
     try:
         with psycopg.connect(empty_database) as connection:
             tables = {
@@ -149,36 +158,6 @@ def test_collect_static_writes_hashed_files_and_their_manifest(tmp_path):
     assert (tmp_path / "again" / "staticfiles.json").read_text() == manifest
 
 
-def test_gunicorn_settings_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv("WEB_CONCURRENCY", "3")
-    monkeypatch.setenv("GUNICORN_THREADS", "4")
-    monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:9000")
-    config = runpy.run_path(str(SERVICE_DIR / "gunicorn.conf.py"))
-    assert config["workers"] == 3
-    assert config["threads"] == 4
-    assert config["bind"] == "127.0.0.1:9000"
-    assert config["worker_tmp_dir"] == "/dev/shm"
-    assert config["accesslog"] == "-"
-    assert config["graceful_timeout"] < ECS_DEFAULT_STOP_TIMEOUT
-
-
-def test_gunicorn_defaults_match_the_container_contract(monkeypatch):
-    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND"):
-        monkeypatch.delenv(name, raising=False)
-    config = runpy.run_path(str(SERVICE_DIR / "gunicorn.conf.py"))
-    # The task's loopback only: the VPC reaches the task through nginx, never past it.
-    assert config["bind"] == "127.0.0.1:8000"
-    assert config["threads"] == 1
-
-
-def test_the_container_health_check_asks_gunicorn_for_liveness(monkeypatch):
-    # Liveness of gunicorn itself: a database outage must not get the web container killed.
-    monkeypatch.delenv("HEALTHCHECK_URL", raising=False)
-    assert runpy.run_path(str(SERVICE_DIR / "healthcheck.py"))["URL"] == (
-        "http://127.0.0.1:8000/livez"
-    )
-
-
 def test_start_sh_serves_the_development_site_with_its_static_files(tmp_path, empty_database):
     port = free_port()
     environment = {
@@ -188,7 +167,8 @@ def test_start_sh_serves_the_development_site_with_its_static_files(tmp_path, em
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
     }
-    web = start_until_healthy("start.sh", tmp_path, environment, port)
+    # Started from another directory: the script finds its own.
+    web = start_until_healthy([str(SERVICE_DIR / "start.sh")], tmp_path, environment, port)
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/site.css") as response:
             assert response.status == 200

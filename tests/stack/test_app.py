@@ -54,7 +54,9 @@ def test_a_project_without_a_dockerfile_gets_the_generic_image_told_its_modules(
     # No healthcheck.py of its own: web's container check asks gunicorn's /livez directly.
     assert not mine.own_healthcheck
     assert "http://127.0.0.1:8000/livez" in mine.liveness_command
-    assert DEMO_APP.liveness_command == "python /app/healthcheck.py || exit 1"
+    # The demo neither: its probe is the library's (django_fargate.healthcheck), the same ask.
+    assert not DEMO_APP.own_healthcheck
+    assert DEMO_APP.liveness_command == mine.liveness_command
     assert mine.dockerfile == GENERIC_DOCKERFILE
     assert mine.build_args == {
         "WSGI_MODULE": "mysite.wsgi",

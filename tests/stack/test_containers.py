@@ -29,7 +29,7 @@ from stack.containers import (
     web_secrets,
 )
 from stack.contract import DB, DB_INIT, NGINX, WEB
-from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT, SERVICE_DIR
 
 
 @dataclass(frozen=True)
@@ -142,10 +142,9 @@ def test_web_waits_for_a_healthy_db_and_checks_its_own_liveness():
     assert container.port == WEB_PORT
     assert container.depends_on == {"db": "HEALTHY"}
     assert container.health_check is not None
-    assert container.health_check.command == [
-        "CMD-SHELL",
-        "python /app/healthcheck.py || exit 1",
-    ]
+    (shell, probe) = container.health_check.command
+    assert (shell, probe.split()[:2]) == ("CMD-SHELL", ["python", "-c"])
+    assert "'http://127.0.0.1:8000/livez'" in probe
     assert container.user == "10001:10001"
 
 
@@ -209,10 +208,10 @@ SPOT_WARNING_SECONDS = 120
 
 
 def gunicorn_defaults(monkeypatch) -> dict:
-    """service/gunicorn.conf.py's values where the environment sets none of them."""
+    """django_fargate.gunicorn_conf's values where the environment sets none of them."""
     for name in ("GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
-    return runpy.run_path(str(REPO_ROOT / "service" / "gunicorn.conf.py"))
+    return runpy.run_path(str(DJANGO_FARGATE_SRC / "django_fargate" / "gunicorn_conf.py"))
 
 
 def test_the_stack_s_graceful_timeout_is_gunicorn_s(monkeypatch):
@@ -315,6 +314,7 @@ def test_with_a_managed_database_the_task_is_nginx_web_and_db_init():
     with pytest.raises(ValueError, match=r"declares \['db', 'nginx', 'web'\]"):
         task_containers(nginx, web(), db(), db_init())
     assert sorted(image_args("ARM64", production=True, managed_database=True).dockerfiles) == [
+        "django-fargate",
         "nginx",
         "web",
     ]

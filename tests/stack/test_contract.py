@@ -5,11 +5,14 @@ import re
 import pytest
 
 from stack.contract import CONTRACTS, DB, NGINX, NGINX_TEMPLATE, WEB
+from stack.paths import DJANGO_FARGATE_SRC
 from tests.stack_runs import REPO_ROOT
 
 SETTINGS_DIR = REPO_ROOT / "service" / "config" / "settings"
-# What the production settings module executes: its own lines and base.py's.
-PRODUCTION_SETTINGS = (SETTINGS_DIR / "production.py", SETTINGS_DIR / "base.py")
+# The platform's settings, which production.py takes from the Django library in one call.
+PLATFORM_SETTINGS = DJANGO_FARGATE_SRC / "django_fargate" / "settings.py"
+# What the production settings module executes: its own lines, base.py's and the library's.
+PRODUCTION_SETTINGS = (SETTINGS_DIR / "production.py", SETTINGS_DIR / "base.py", PLATFORM_SETTINGS)
 # django-environ's reads: env("NAME"), env.str("NAME", ...), env.db_url("NAME"), ...
 ENV_READ = re.compile(r"\benv(?:\.\w+)?\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']")
 
@@ -139,7 +142,9 @@ def test_the_settings_a_web_variable_names_exist():
     for variable in WEB.variables:
         if variable.read_by.startswith("settings."):
             for setting in re.findall(r"settings\.([A-Z_]+)", variable.read_by):
-                assert re.search(rf"^{setting} = ", text, re.MULTILINE), (variable.name, setting)
+                # Assigned by the project's modules, or a key of the library's settings.
+                assigned = rf'^{setting} = |^\s*"{setting}": '
+                assert re.search(assigned, text, re.MULTILINE), (variable.name, setting)
 
 
 def test_the_nginx_template_reads_exactly_the_nginx_variables():

@@ -50,7 +50,7 @@ def test_outputs_name_everything_an_operator_needs(prod):
         "backup_destination_url",
         "backup_failure_metric",
     }
-    assert set(prod.outputs["repository_urls"]) == {"nginx", "web", "db"}
+    assert set(prod.outputs["repository_urls"]) == {"nginx", "web", "db", "django-fargate"}
     assert prod.outputs["alb_dns_name"].endswith(".elb.amazonaws.com")
 
 

@@ -116,7 +116,10 @@ def test_nothing_of_the_in_task_database_is_declared(scale):
     for type_ in IN_TASK_DATABASE_TYPES:
         assert scale.of_type(type_) == [], type_
     assert [r.inputs.get("name") for r in scale.of_type("awsx:ecr:Repository")] != []
-    assert len(scale.of_type("awsx:ecr:Image")) == 2  # nginx and web: no db image to build
+    # nginx, web and the Django library's wheelhouse: no db image to build
+    built = {image.inputs["dockerfile"] for image in scale.of_type("awsx:ecr:Image")}
+    assert not any("images/db/" in dockerfile for dockerfile in built)
+    assert len(built) == 3
 
 
 def test_the_service_rolls_with_full_capacity_from_min_tasks(scale, prod):

@@ -63,10 +63,10 @@ def test_container_checks_are_liveness_and_the_alb_checks_readiness(prod):
         "CMD-SHELL",
         "curl -fsS http://127.0.0.1:8080/livez || exit 1",
     ]
-    assert by_name["web"]["healthCheck"]["command"] == [
-        "CMD-SHELL",
-        "python /app/healthcheck.py || exit 1",
-    ]
+    # gunicorn's /livez on the loopback, asked with the standard library only.
+    (shell, probe) = by_name["web"]["healthCheck"]["command"]
+    assert (shell, probe.split()[:2]) == ("CMD-SHELL", ["python", "-c"])
+    assert "'http://127.0.0.1:8000/livez'" in probe
     assert by_name["web"]["healthCheck"]["startPeriod"] == 120
     assert prod.one("aws:lb/targetGroup:TargetGroup").inputs["healthCheck"]["path"] == "/healthz"
     starts = sum(c["healthCheck"]["startPeriod"] for c in by_name.values() if "healthCheck" in c)
@@ -197,12 +197,13 @@ def test_cluster_has_container_insights(prod):
     assert {"name": "containerInsights", "value": "enabled"} in cluster.inputs["settings"]
 
 
-def test_images_are_built_from_the_three_dockerfiles(prod):
+def test_images_are_built_from_the_four_dockerfiles(prod):
     dockerfiles = {i.inputs["dockerfile"] for i in prod.of_type("awsx:ecr:Image")}
     assert dockerfiles == {
         "service/Dockerfile",
         "components/images/db/Dockerfile",
         "components/images/nginx/Dockerfile",
+        "components/images/django_fargate/Dockerfile",
     }
     assert {i.inputs["platform"] for i in prod.of_type("awsx:ecr:Image")} == {"linux/arm64"}
     images = {c["name"]: c["image"] for c in containers(prod).values()}
@@ -211,6 +212,20 @@ def test_images_are_built_from_the_three_dockerfiles(prod):
     for repository in prod.of_type("awsx:ecr:Repository"):
         assert repository.inputs["imageScanningConfiguration"] == {"scanOnPush": True}
         assert repository.inputs["lifecyclePolicy"]["rules"]
+
+
+def test_the_web_image_installs_the_library_from_the_wheelhouse_no_task_pulls(prod):
+    wheelhouse = prod.one("awsx:ecr:Image", "tw-prod-django-fargate-image")
+    assert wheelhouse.inputs["context"] == "components/images/django_fargate"
+    uri = wheelhouse.outputs["imageUri"]
+    assert "@sha256:" in uri  # the build argument names the digest
+    web = prod.one("awsx:ecr:Image", "tw-prod-web-image")
+    assert web.inputs["args"] == {"DJANGO_FARGATE_IMAGE": uri}
+    (pull,) = [
+        s for s in policy_statements(prod, "tw-prod-execution-policy") if s["Sid"] == "EcrPull"
+    ]
+    pulled = {arn.rsplit("/", 1)[1] for arn in pull["Resource"]}
+    assert pulled == {"tw-prod-nginx", "tw-prod-web", "tw-prod-db"}
 
 
 def test_x86_stack_builds_amd64_images():

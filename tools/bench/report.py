@@ -43,7 +43,7 @@ Written by `make bench` (tools/bench/run.py) on {results.started_at}; the run to
 is typed in by hand. Run `make bench` again to replace this file.
 
 The load goes through the same path as in the Fargate task: wrk -> nginx (the image's template) ->
-gunicorn (`service/gunicorn.conf.py`) -> Django with production settings (plus a per-response
+gunicorn (`django_fargate.gunicorn_conf`) -> Django with production settings (plus a per-response
 SQL query counter, `tools/bench/settings.py`) -> Postgres, all on one machine's loopback interface.
 wrk, nginx, gunicorn and Postgres share the same cores, so absolute figures are lower than on a
 task of the same size; the ratios between endpoints measured minutes apart in the same run are
@@ -362,7 +362,7 @@ def _limits(results: Results, by_key: dict, top: int) -> str:
     if recycling and deployed:
         notes.append(
             f"- gunicorn replaced {results.worker_recycles} workers that reached max_requests "
-            "(service/gunicorn.conf.py) while the table above was measured; a new worker "
+            "(django_fargate.gunicorn_conf) while the table above was measured; a new worker "
             "imports Django and starts with an empty page cache. Never recycling them served "
             f"{rps(recycling[1].rps)} timeline and {rps(recycling[2].rps)} /healthz requests/s "
             f"against {rps(deployed[1].rps)} and {rps(deployed[2].rps)} with recycling "

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import psycopg
 
-from stack.paths import ARTIFACTS_DIR, REPO_ROOT, SERVICE_DIR
+from stack.paths import ARTIFACTS_DIR, DJANGO_FARGATE_SRC, REPO_ROOT, SERVICE_DIR
 from tools.local.backup import superuser_connection
 from tools.local.harness import RunningTopology, port_open, wait_until
 
@@ -141,7 +141,9 @@ def backed_up_topology(name: str, archive_timeout: int) -> RunningTopology:
         settings={"ARCHIVE_TIMEOUT_SECONDS": str(archive_timeout)},
     )
     environment = topology.environment
-    environment["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), str(SERVICE_DIR)])
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO_ROOT), str(SERVICE_DIR), str(DJANGO_FARGATE_SRC)]
+    )
     environment["DJANGO_SETTINGS_MODULE"] = "tools.bench.settings"
     environment["BENCH_PASSWORD"] = secrets.token_urlsafe(18)
     return topology

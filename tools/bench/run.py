@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote_plus
 
-from stack.paths import ARTIFACTS_DIR, REPO_ROOT, SERVICE_DIR
+from stack.paths import ARTIFACTS_DIR, DJANGO_FARGATE_SRC, REPO_ROOT, SERVICE_DIR
 from tools.bench import load, mix, report, web_log
 from tools.bench.load import Endpoint, Measurement
 from tools.bench.machine import machine_info
@@ -92,7 +92,8 @@ STEPS = (
     ),
 )
 DEPLOYED = STEPS[-1].environment
-# Not deployed: shows what gunicorn's worker recycling (max_requests in gunicorn.conf.py) costs.
+# Not deployed: shows what gunicorn's worker recycling costs (max_requests in
+# django_fargate.gunicorn_conf).
 NO_RECYCLING = Step(
     "(not deployed) the same, workers never recycled: GUNICORN_MAX_REQUESTS=0",
     {**DEPLOYED, "GUNICORN_MAX_REQUESTS": "0"},
@@ -188,7 +189,9 @@ def run(args: argparse.Namespace) -> Results:
     topology.environment.update(
         {
             "DJANGO_SETTINGS_MODULE": "tools.bench.settings",
-            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(SERVICE_DIR)]),
+            "PYTHONPATH": os.pathsep.join(
+                [str(REPO_ROOT), str(SERVICE_DIR), str(DJANGO_FARGATE_SRC)]
+            ),
             # Plain http on loopback, as `make local` runs: the load generator plays a browser.
             "DJANGO_HTTPS": "false",
             **first.environment,

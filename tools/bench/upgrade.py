@@ -32,7 +32,7 @@ from typing import TypedDict
 import psycopg
 from psycopg import sql
 
-from stack.paths import DB_IMAGE_DIR, REPO_ROOT, SERVICE_DIR
+from stack.paths import DB_IMAGE_DIR, DJANGO_FARGATE_SRC, REPO_ROOT, SERVICE_DIR
 from stack.postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
 from tools.bench.rows import one_value
 from tools.local.postgres_server import postgres_bin_dir
@@ -134,7 +134,7 @@ def url(port: int, database: str = DATABASE) -> str:
 def django_environment(port: int, media_root: Path) -> dict[str, str]:
     return {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(SERVICE_DIR)]),
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(SERVICE_DIR), str(DJANGO_FARGATE_SRC)]),
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": url(port),
         "DJANGO_MEDIA_ROOT": str(media_root),

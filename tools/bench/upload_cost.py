@@ -6,6 +6,9 @@ own.
     PYTHONPATH=.:service python -m tools.bench.upload_cost [CASE ...]
     PYTHONPATH=.:service python -m tools.bench.upload_cost --service OTHER_TREE/service [CASE ...]
 
+(with components/images/django_fargate/src on PYTHONPATH too where the virtualenv lacks the
+platform's Django library, which the service's settings import).
+
 Cases: the largest accepted image of each kind (16 megapixels in all, IMAGE_UPLOAD_MAX_FRAMES
 frames for the animations) and the refused one-pixel animations: the GIF of 215,000 frames and
 an APNG and an animated WebP of as many frames as fit in IMAGE_UPLOAD_MAX_BYTES
@@ -122,7 +125,10 @@ def measure(case: str, directory: str, service: str = "service") -> dict[str, ob
     subprocess.run(
         [sys.executable, "-m", "tools.bench.upload_cost", "--write", case, path], check=True
     )
-    environment = os.environ | {"PYTHONPATH": os.pathsep.join([os.getcwd(), service])}
+    # The caller's PYTHONPATH after the service's: the platform's Django library, which the
+    # service's settings import, may be there rather than installed.
+    inherited = [os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []
+    environment = os.environ | {"PYTHONPATH": os.pathsep.join([os.getcwd(), service, *inherited])}
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "tools.bench.upload_cost", "--child", case, path],

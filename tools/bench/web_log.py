@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 SLOW_SECONDS = 0.1
-# gunicorn's access log (service/gunicorn.conf.py): ... "GET /path HTTP/1.1" 200 58386 0.012345s
+# gunicorn's access log (django_fargate.gunicorn_conf): ... "GET /path HTTP/1.1" 200 58386 0.012345s
 ACCESS_LINE = re.compile(r'"GET (\S+) HTTP/1\.1" \d+ \S+ ([\d.]+)s')
 
 

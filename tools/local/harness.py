@@ -22,6 +22,7 @@ from pathlib import Path
 import requests
 
 from stack.paths import REPO_ROOT
+from tools.local.app import LocalApp
 from tools.local.launch import procfile_commands, ready_to_start
 from tools.local.ports import Ports
 from tools.local.topology import LocalTopology, new_data_dir
@@ -61,13 +62,20 @@ class RunningTopology:
         log_dir: Path,
         data_dir: Path | None = None,
         settings: dict[str, str] | None = None,
+        app: LocalApp | None = None,
     ) -> None:
         """``settings``: variables the topology reads from its environment (e.g. the backup
-        settings), as a developer would export them before `make local`."""
+        settings), as a developer would export them before `make local`. ``app``: the Django
+        project web runs (`make local APP=...`), the demo by default."""
         if data_dir is None:
             # Not under pytest's 0700 temporary directories: Postgres' account must reach it.
             data_dir = new_data_dir("django-tw-e2e-")
-        self.topology = LocalTopology(data_dir=data_dir, ports=Ports.free(), behind_tls_proxy=True)
+        self.topology = LocalTopology(
+            data_dir=data_dir,
+            ports=Ports.free(),
+            behind_tls_proxy=True,
+            app=LocalApp.demo() if app is None else app,
+        )
         self.log_dir = log_dir
         self.log_dir.mkdir(parents=True, exist_ok=True)
         # WAL is archived as in production; the scheduled base backup at start is left to the

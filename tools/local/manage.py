@@ -15,7 +15,6 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from stack.paths import SERVICE_DIR
 from tools.local.topology import LocalTopology
 
 
@@ -24,7 +23,7 @@ def manage_command(
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that run `manage.py <arguments>` as the web process."""
     environment = topology.environment(base)
-    return [sys.executable, str(SERVICE_DIR / "manage.py"), *arguments], environment
+    return [sys.executable, str(topology.app.directory / "manage.py"), *arguments], environment
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)  # fmt: skip
         return 1
     command, environment = manage_command(topology, arguments)
-    os.chdir(SERVICE_DIR)
+    os.chdir(topology.app.directory)
     os.execve(command[0], command, environment)
     return 0  # not reached
 

@@ -80,11 +80,15 @@ class MakeLocal:
 
 
 @contextmanager
-def make_local(data_dir: Path, ports: Ports, log: Path) -> Iterator[MakeLocal]:
+def make_local(
+    data_dir: Path, ports: Ports, log: Path, app: Path | None = None
+) -> Iterator[MakeLocal]:
+    """`make local` (``app``: `make local APP=<app>`) in the background."""
     environment = {**os.environ, "LOCAL_DIR": str(data_dir), **ports.as_environment()}
+    given = [] if app is None else [f"APP={app}"]
     with log.open("ab") as output:
         process = subprocess.Popen(
-            ["make", "--no-print-directory", "local"],
+            ["make", "--no-print-directory", "local", *given],
             cwd=REPO_ROOT,
             env=environment,
             stdout=output,

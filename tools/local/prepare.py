@@ -12,6 +12,7 @@ from pathlib import Path
 
 from stack.paths import DB_IMAGE_DIR, REPO_ROOT
 from tools.local import backup_tools
+from tools.local.app import check_requirements
 from tools.local.postgres_server import postgres_bin_dir
 from tools.local.shared_venv import RUNTIME
 from tools.local.system import (
@@ -27,8 +28,14 @@ PREPARE_SOURCE = DB_IMAGE_DIR / "postgres-prepare.sh"
 BACKUP_SOURCE = DB_IMAGE_DIR / "postgres_backup.py"
 # The backup step's modules, imported from the script's own directory.
 BACKUP_MODULES = ("backup_common.py", "backup_restore.py", "restore_drill.py", "db_signals.py")
-# What the processes read from the checkout once they no longer run as root.
-CHECKOUT_PROBES = (("-r", REPO_ROOT / "service" / "manage.py"),)
+
+
+def checkout_probes(topology: LocalTopology) -> tuple[tuple[str, Path], ...]:
+    """What the processes read from the checkout (and the app) once they no longer run as root."""
+    return (
+        ("-r", REPO_ROOT / "tools" / "local" / "Procfile"),
+        ("-r", topology.app.directory / "manage.py"),
+    )
 
 
 def make_private(root: Path, account: pwd.struct_passwd | None) -> None:
@@ -52,7 +59,11 @@ def _check_reachable(account: pwd.struct_passwd | None, topology: LocalTopology)
     """The processes run as `account`: it must reach the data directory and read the checkout."""
     if account is None:
         return
-    probes = (("-x", topology.data_dir), *CHECKOUT_PROBES, ("-x", RUNTIME.bin() / "python"))
+    probes = (
+        ("-x", topology.data_dir),
+        *checkout_probes(topology),
+        ("-x", RUNTIME.bin() / "python"),
+    )
     for test, path in probes:
         probe = subprocess.run(
             [*as_account(account), "test", test, str(path)], capture_output=True, check=False
@@ -89,7 +100,7 @@ def prepare(topology: LocalTopology) -> bool:
             raise LocalSetupError(f"{source} is missing: part of the db container's entrypoint")
         shutil.copyfile(source, installed)  # refreshed on every start
         installed.chmod(0o700)
-    RUNTIME.ensure_installed()
+    check_requirements(topology.app, RUNTIME.ensure_installed() / "python")
     backup_tools.ensure_installed()
 
     topology.postgres_dir.mkdir(mode=0o700, exist_ok=True)

@@ -47,6 +47,11 @@ def healthz_status(url: str) -> int | None:
 
 def ready_line(topology: LocalTopology) -> str:
     """What a newcomer needs once the site answers: where to sign up, where the mail goes."""
+    if not topology.app.is_demo:
+        return (
+            f"{topology.app.directory.name} is ready on {topology.url} (its mail is printed "
+            f"here by `mail` and kept in {topology.mail_dir}/new/; Ctrl-C stops everything)"
+        )
     return (
         f"django-tw is ready: sign up at {topology.url}/accounts/signup/ "
         f"(password-reset mail is printed here by `mail` and kept in {topology.mail_dir}/new/; "
@@ -102,7 +107,8 @@ def main() -> int:
         return 1
     state = "new database initialised" if launch.created else "existing data"
     print(
-        f"django-tw: starting on {topology.url} ({state} in {topology.data_dir}); "
+        f"{'django-tw' if topology.app.is_demo else topology.app.directory.name}: "
+        f"starting on {topology.url} ({state} in {topology.data_dir}); "
         "waiting for /healthz through nginx",
         flush=True,
     )

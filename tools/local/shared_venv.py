@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.paths import DJANGO_FARGATE_DIR, REPO_ROOT, SERVICE_DIR
 from tools.local.system import LocalSetupError, running_as_root
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
@@ -81,6 +81,10 @@ class SharedVirtualenv:
     # Not root: the project's own .venv holds the same packages (None: a virtualenv of its own
     # under .venv, as for barman, whose pins conflict with the project's).
     own_venv_suffices: bool = False
+    # Project directories installed editable after the pins, --no-deps (the pins hold their
+    # dependencies; a path cannot go into a --require-hashes file), each with the build backend
+    # its requirements-build.txt pins and hashes, without build isolation.
+    libraries: tuple[Path, ...] = ()
 
     def directory(self) -> Path:
         return shared_directory(self.name, (self.requirements, *self.hashed))
@@ -112,6 +116,12 @@ class SharedVirtualenv:
                 "-r", str(self.requirements),
             ],
         ]  # fmt: skip
+        for library in self.libraries:
+            pip = [str(target / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+            steps += [
+                [*pip, "--require-hashes", "-r", str(library / "requirements-build.txt")],
+                [*pip, "--no-deps", "--no-build-isolation", "-e", str(library)],
+            ]
         for step in steps:
             result = subprocess.run(step, capture_output=True, text=True, check=False)
             if result.returncode != 0:
@@ -127,8 +137,14 @@ class SharedVirtualenv:
 RUNTIME = SharedVirtualenv(
     name="runtime",
     requirements=REPO_ROOT / "requirements" / "local.txt",
-    hashed=(SERVICE_DIR / "requirements.txt",),
+    hashed=(
+        SERVICE_DIR / "requirements.txt",
+        DJANGO_FARGATE_DIR / "pyproject.toml",
+        DJANGO_FARGATE_DIR / "requirements-build.txt",
+    ),
     own_venv_suffices=True,
+    # The platform's Django library, which the web process imports.
+    libraries=(DJANGO_FARGATE_DIR,),
 )
 
 

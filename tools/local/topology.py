@@ -19,14 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack.contract import DB, NGINX, WEB
-from stack.paths import REPO_ROOT
+from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT
 from tools.local import backup_tools
+from tools.local.app import LocalApp
 from tools.local.ports import Ports
 from tools.local.postgres_server import postgres_bin_dir
 from tools.local.shared_venv import RUNTIME
 from tools.local.system import topology_account
 
 DEFAULT_DATA_DIR = REPO_ROOT / ".local"
+# Another app than the demo keeps its database, media and secrets apart from the demo's.
+APPS_DATA_DIR = DEFAULT_DATA_DIR / "apps"
 
 DATABASE_NAME = "django_tw"  # the names the prod stack gives the db container
 DATABASE_SUPERUSER = "postgres"  # the bootstrap superuser; the app never gets its password
@@ -63,11 +66,15 @@ class LocalTopology:
     # Secure cookies). True: exactly the deployed settings, for clients that act as the ALB and
     # send `X-Forwarded-Proto: https` (the end-to-end tests).
     behind_tls_proxy: bool = False
+    # The Django project the web process runs (`make local APP=...`; the demo by default).
+    app: LocalApp = field(default_factory=LocalApp.demo)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> LocalTopology:
-        data_dir = Path(environ.get("LOCAL_DIR") or DEFAULT_DATA_DIR).resolve()
-        return cls(data_dir=data_dir, ports=Ports.from_environment(environ))
+        app = LocalApp.from_environment(environ)
+        default = DEFAULT_DATA_DIR if app.is_demo else APPS_DATA_DIR / app.name
+        data_dir = Path(environ.get("LOCAL_DIR") or default).resolve()
+        return cls(data_dir=data_dir, ports=Ports.from_environment(environ), app=app)
 
     # --- paths -------------------------------------------------------------------------
     @property
@@ -180,7 +187,7 @@ class LocalTopology:
             "AWS_DEFAULT_REGION": MEDIA_REGION,
         }
         web = {
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SETTINGS_MODULE": self.app.settings_module,
             "DJANGO_SECRET_KEY": secret["DJANGO_SECRET_KEY"],
             "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
             "DJANGO_HTTPS": "true" if self.behind_tls_proxy else "false",
@@ -226,7 +233,18 @@ class LocalTopology:
                 "PATH": path,
                 "PYTHONUNBUFFERED": "1",
                 "REPO_ROOT": str(REPO_ROOT),
+                # The platform's Django library from the checkout, installed or not (a
+                # virtualenv made before it existed lacks it), as the image installs it.
+                "PYTHONPATH": os.pathsep.join(
+                    [str(DJANGO_FARGATE_SRC), *filter(None, [base.get("PYTHONPATH")])]
+                ),
                 "LOCAL_DIR": str(self.data_dir),
+                # tools/local/bin/web: where the app is and what gunicorn serves (the generic
+                # image's DJANGO_APP_MODULE, set there by the image, not the task).
+                "APP": str(self.app.directory),
+                "LOCAL_APP_DIR": str(self.app.directory),
+                "LOCAL_APP_OWN_SCRIPTS": "1" if self.app.is_demo else "",
+                "DJANGO_APP_MODULE": self.app.wsgi,
                 "LOCAL_RUN_AS": "" if account is None else f"{account.pw_uid}:{account.pw_gid}",
                 **ports.as_environment(),
                 # tools/local/bin/db's steps and port: in the image they are its entrypoint and

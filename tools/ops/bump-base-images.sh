@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Pin (or re-pin) every base image of the three Dockerfiles to the digest its tag points at now:
+# Pin (or re-pin) every base image of the platform's Dockerfiles to the digest its tag points at now:
 #   FROM python:3.11-slim-bookworm AS build
 #   -> FROM python:3.11-slim-bookworm@sha256:<index digest> AS build
 # The digest is the multi-platform index's, so linux/arm64 and linux/amd64 builds both resolve
 # through it. Needs registry access and `docker buildx` (DOCKER=... to use another binary).
-# Usage: tools/ops/bump-base-images.sh [Dockerfile...]   (default: the three under service/)
+# Usage: tools/ops/bump-base-images.sh [Dockerfile...]
+#   (default: the demo web image and the platform's under components/images/)
 # Review the diff, build, run the tests, commit: a base image moves only when this is run.
 set -euo pipefail
 
 docker_bin=${DOCKER:-docker}
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "$#" -eq 0 ]; then
-    set -- "$root/service/Dockerfile" "$root/components/images/db/Dockerfile" "$root/components/images/nginx/Dockerfile"
+    set -- "$root/service/Dockerfile" "$root/components/images/db/Dockerfile" "$root/components/images/nginx/Dockerfile" \
+        "$root/components/images/app/Dockerfile" "$root/components/images/django_fargate/Dockerfile"
 fi
 
 digest_of() {  # image:tag -> sha256:...

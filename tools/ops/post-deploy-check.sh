@@ -80,7 +80,7 @@ check_exec_works() {
   task="$(aws ecs list-tasks --cluster "$cluster" --service-name "$service" \
     --query 'taskArns[0]' --output text || true)"
   if aws ecs execute-command --cluster "$cluster" --task "$task" --container web \
-    --interactive --command "python /app/healthcheck.py" </dev/null >/dev/null 2>&1; then
+    --interactive --command "python -m django_fargate.healthcheck" </dev/null >/dev/null 2>&1; then
     pass exec-works "a command ran in the web container"
   else
     fail exec-works "ECS Exec failed: the ssmmessages endpoint, the task role's ssmmessages actions or enableExecuteCommand is missing"

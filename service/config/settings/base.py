@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import environ
 from csp.constants import NONE, SELF
 
+from django_fargate.settings import logging_settings, media_cache_control, media_storage
+
 SERVICE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -30,6 +32,8 @@ INSTALLED_APPS = [
     "accounts.staff_admin.StaffAdminConfig",
     "axes",
     "csp",
+    # The platform's side: /healthz and /livez, `manage.py migrate_locked`, its system checks.
+    "django_fargate",
     "core",
     "accounts",
     "tweets",
@@ -39,7 +43,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: answers the load balancer's and the container's probes (/healthz, /livez) before
     # host validation and the HTTPS redirect.
-    "core.middleware.HealthCheckMiddleware",
+    "django_fargate.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -178,10 +182,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [SERVICE_DIR / "static"]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(SERVICE_DIR / "staticfiles"))
-# Hashed file names (site.3f2a9c.css) and the manifest (staticfiles.json) that maps each name to
-# its hashed one: nginx lets browsers cache them forever. Production serves them and the image
-# builds collect them with it (config.settings.build).
-HASHED_STATIC_FILES = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
+# Production serves hashed file names with their manifest (HASHED_STATIC_FILES, from
+# django_fargate.settings), and the image builds collect them with it (config.settings.build).
 MEDIA_URL = "/media/"
 
 # Uploaded files larger than this go to a temporary file instead of memory while they are checked.
@@ -191,26 +193,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="django-tw <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- logging: everything to stdout, where the container runtime collects it -----------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "plain",
-        },
-    },
-    "root": {"handlers": ["stdout"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # 4xx/5xx are already in gunicorn's access log; keep Django's own request log for 5xx.
-        "django.request": {"level": "ERROR", "propagate": True},
-    },
-}
+# --- logging: everything to stdout, where the container runtime collects it, secrets redacted --
+LOGGING = logging_settings(env("DJANGO_LOG_LEVEL", default="INFO"))
 
 # --- the product ----------------------------------------------------------------------------
 TWEETS_PER_PAGE = 50
@@ -223,11 +207,11 @@ TIMELINE_CACHE_SECONDS = 60
 # again: together well below how long a signed image URL works past its signing window
 # (MEDIA_SIGNING_MARGIN, 3600 s). 0 turns the card cache off.
 CARD_CACHE_SECONDS = 60
-# Signed media URLs (core.media_storage): one URL per object for MEDIA_SIGNING_WINDOW seconds,
-# valid MEDIA_SIGNING_MARGIN seconds past it; browsers keep the object as long as the URL works.
+# Signed media URLs (django_fargate.media_storage): one URL per object for MEDIA_SIGNING_WINDOW
+# seconds, valid MEDIA_SIGNING_MARGIN seconds past it; browsers keep the object as long as it works.
 MEDIA_SIGNING_WINDOW = 24 * 3600
 MEDIA_SIGNING_MARGIN = 3600
-MEDIA_CACHE_CONTROL = f"private, max-age={MEDIA_SIGNING_WINDOW + MEDIA_SIGNING_MARGIN}, immutable"
+MEDIA_CACHE_CONTROL = media_cache_control(MEDIA_SIGNING_WINDOW, MEDIA_SIGNING_MARGIN)
 # What an uploaded image may be: decoded by Pillow, one of these formats, at most this large.
 IMAGE_UPLOAD_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
@@ -278,35 +262,8 @@ CONTENT_SECURITY_POLICY = content_security_policy({})
 
 
 def s3_media_storage() -> dict:
-    """STORAGES["default"] for user uploads in the media bucket, read from the environment.
-
-    No access keys here: boto3's credential chain finds the ECS task role (or, for local runs
-    and tests, whatever the environment provides). `DEFAULT_FILE_STORAGE` no longer exists
-    since Django 5.1; the STORAGES setting replaces it.
-    https://docs.djangoproject.com/en/5.2/ref/settings/#storages
-    https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
-    """
-    endpoint_url = env("AWS_S3_ENDPOINT_URL", default=None) or None
-    options = {
-        "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-        "region_name": env("AWS_S3_REGION_NAME"),
-        # The bucket stays private: pages link to signed URLs, the same one for a day
-        # (core.media_storage) so browsers keep the image, each valid an hour past its day.
-        "querystring_auth": True,
-        "querystring_expire": 3600,
-        "signing_window": MEDIA_SIGNING_WINDOW,
-        "signing_margin": MEDIA_SIGNING_MARGIN,
-        # Signature V4: V2 signed URLs are deprecated and refused by regions opened since 2014.
-        # https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
-        "signature_version": "s3v4",
-        # Uploads get generated names; never silently replace an existing object.
-        "file_overwrite": False,
-        # Every object's name is new and its bytes never change: a browser may keep it for
-        # as long as a URL to it works, without asking again.
-        "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
-    }
-    if endpoint_url:
-        # A local S3-compatible server (moto in tests) answers on one host name only.
-        options["endpoint_url"] = endpoint_url
-        options["addressing_style"] = "path"
-    return {"BACKEND": "core.media_storage.StableUrlS3Storage", "OPTIONS": options}
+    """STORAGES["default"] for user uploads in the media bucket, read from the environment
+    (django_fargate.settings.media_storage), with this site's signing window and margin."""
+    return media_storage(
+        env, signing_window=MEDIA_SIGNING_WINDOW, signing_margin=MEDIA_SIGNING_MARGIN
+    )

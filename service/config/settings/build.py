@@ -2,19 +2,11 @@
 
 Both images run it at build time, the web image for the manifest Django reads and the nginx image
 for the files it serves, so the two hold the same hashed names. Nothing here reaches a database,
-a secret or an AWS service: a build has none of them.
+a secret or an AWS service: a build has none of them (django_fargate.settings.build_settings).
 """
 
-from secrets import token_urlsafe
+from django_fargate.settings import build_settings
 
 from .base import *  # noqa: F403
-from .base import HASHED_STATIC_FILES, env
 
-DEBUG = False
-# Django wants one; collectstatic signs nothing, so a throwaway value per build.
-SECRET_KEY = token_urlsafe(50)
-STATIC_ROOT = env.path("DJANGO_STATIC_ROOT")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": HASHED_STATIC_FILES,
-}
+globals().update(build_settings())

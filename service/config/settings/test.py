@@ -10,7 +10,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 STORAGES = {
     "default": {
-        "BACKEND": "core.media_storage.StableUrlS3Storage",
+        "BACKEND": "django_fargate.media_storage.StableUrlS3Storage",
         "OPTIONS": {
             "bucket_name": env("AWS_STORAGE_BUCKET_NAME", default="django-tw-test-media"),
             "region_name": "ap-northeast-1",

@@ -23,12 +23,16 @@ from tests.locks import lock_pins
 COPIED_FOLDERS = ("components", "tools", "examples")
 COMPONENT_DIR = REPO_ROOT / "components"
 # The platform's images (components/images/<image>/) are package data: files an image build
-# copies, not modules of the package.
+# copies, not modules of the package (the Django library's modules among them). What an
+# editable install of the library leaves beside its source is no file of the repository.
 IMAGES_DIR = COMPONENT_DIR / "images"
 IMAGE_FILES = sorted(
     p
     for p in IMAGES_DIR.rglob("*")
-    if p.is_file() and p.parent != IMAGES_DIR and "__pycache__" not in p.parts
+    if p.is_file()
+    and p.parent != IMAGES_DIR
+    and "__pycache__" not in p.parts
+    and not any(part.endswith(".egg-info") for part in p.parts)
 )
 COMPONENT_FILES = sorted(p for p in COMPONENT_DIR.rglob("*.py") if p not in IMAGE_FILES)
 
@@ -104,7 +108,13 @@ def test_components_build_as_a_wheel_without_the_offline_runner(tmp_path):
     assert shipped <= names
     # Every file of the platform's images, so an importer builds them and copies nothing.
     images = {f"components/{p.relative_to(COMPONENT_DIR).as_posix()}" for p in IMAGE_FILES}
-    assert {"components/images/nginx/Dockerfile", "components/images/db/Dockerfile"} <= images
+    assert {
+        "components/images/nginx/Dockerfile",
+        "components/images/db/Dockerfile",
+        "components/images/django_fargate/Dockerfile",
+        "components/images/django_fargate/pyproject.toml",
+        "components/images/django_fargate/src/django_fargate/settings.py",
+    } <= images
     assert images <= names, sorted(images - names)
     assert "components/testing.py" not in names
     assert "components/py.typed" in names  # PEP 561: the annotations are for type checkers too

@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from PIL import Image
 
+from stack.paths import DJANGO_FARGATE_SRC
 from tools.bench.one_pixel_animations import BUILDERS, largest_within
 from tools.bench.upload_cost import content
 
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def run_script(*argv: str) -> list[dict]:
-    environment = os.environ | {"PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "service")])}
+    paths = [ROOT, ROOT / "service", DJANGO_FARGATE_SRC]
+    environment = os.environ | {"PYTHONPATH": os.pathsep.join(str(path) for path in paths)}
     finished = subprocess.run(
         [sys.executable, "-m", "tools.bench.upload_cost", *argv],
         cwd=ROOT,

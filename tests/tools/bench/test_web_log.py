@@ -6,7 +6,7 @@ from tools.bench import web_log
 
 
 def access_line(path: str, seconds: float) -> str:
-    # The access log format of service/gunicorn.conf.py.
+    # The access log format of django_fargate.gunicorn_conf.
     return f'127.0.0.1 - - [01/Dec/2026:10:00:00] "GET {path} HTTP/1.1" 200 58386 {seconds}s\n'
 
 

@@ -12,8 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-# Any fixed 64-bit number shared by every copy of this service; derived from the name
-# "django-tw migrate" so it does not collide with locks other code may take.
+# Any fixed 64-bit number shared by every copy of an app; derived from the name "djangotw" so it
+# does not collide with locks other code may take. It stays the number the platform's first
+# images used: during a rolling deployment tasks of the old image and the new one wait on the
+# same lock.
 MIGRATION_LOCK_KEY = 0x646A_616E_676F_7477  # b"djangotw"
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from core.health import health_response, liveness_response
+from django_fargate.health import health_response, liveness_response
 
 
 @login_not_required

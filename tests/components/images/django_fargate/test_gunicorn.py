@@ -1,16 +1,17 @@
-"""gunicorn's access log names no password-reset token (core.access_log, gunicorn.conf.py):
-the request line, the path and the Referer of a reset link come out redacted."""
+"""gunicorn's access log with the platform's configuration (django_fargate.gunicorn_conf) names
+no password-reset token, URL password or secret of the environment: the request line, the path
+and the Referer come out redacted."""
 
 import datetime
+import importlib
 import logging
-import runpy
 from types import SimpleNamespace
 
 import pytest
 from gunicorn.config import Config
 
-from core.access_log import RedactingLogger, redacted
-from stack.paths import SERVICE_DIR
+from django_fargate.gunicorn import RedactingLogger
+from django_fargate.redaction import redacted
 
 TOKEN = "cz8lq4-0f3b2c9d1e8a7b6c5d4e3f2a1b0c9d8e"
 RESET = f"/accounts/reset/MTI/{TOKEN}/"
@@ -43,8 +44,8 @@ def test_the_set_password_step_and_the_done_page_are_told_apart():
 
 
 def access_line(path: str, referer: str = "-") -> str:
-    """One access-log line as gunicorn writes it with the service's configuration."""
-    settings = runpy.run_path(str(SERVICE_DIR / "gunicorn.conf.py"))
+    """One access-log line as gunicorn writes it with the platform's configuration."""
+    settings = vars(importlib.import_module("django_fargate.gunicorn_conf"))
     config = Config()
     config.set("logger_class", settings["logger_class"])
     config.set("access_log_format", settings["access_log_format"])
@@ -84,3 +85,11 @@ def test_gunicorns_access_log_has_no_token():
 
 def test_other_requests_are_logged_as_they_came():
     assert '"GET /explore/?page=2 HTTP/1.1"' in access_line("/explore/?page=2")
+
+
+def test_a_secret_of_the_environment_is_redacted(monkeypatch):
+    secret = "s3cr3t-value-the-task-was-given"
+    monkeypatch.setenv("STRIPE_API_TOKEN", secret)
+    line = access_line(f"/pay/?key={secret}", referer=f"https://app.example.com/?k={secret}")
+    assert secret not in line
+    assert '"GET /pay/?key=[redacted] HTTP/1.1"' in line

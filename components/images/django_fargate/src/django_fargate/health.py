@@ -9,6 +9,10 @@ bring the database back, and ECS kills containers whose health check fails.
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
+# The paths the stack's checks ask: the load balancer's target group and the container's.
+HEALTH_PATH = "/healthz"  # readiness: the database answers
+LIVENESS_PATH = "/livez"  # liveness: this process answers
+
 
 def database_answers() -> bool:
     try:

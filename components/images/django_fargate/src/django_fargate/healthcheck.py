@@ -5,7 +5,8 @@ ECS kill and replace a web container that will serve again once Postgres is back
 task can take traffic is the load balancer's question, asked through nginx at /healthz.
 
 Standard library only, so it runs without Django loaded and costs little every 30 s.
-Run as `python /app/healthcheck.py` (the Dockerfile HEALTHCHECK and the ECS task use it).
+Run as `python -m django_fargate.healthcheck` (the HEALTHCHECK of the generic app image and of
+the demo's).
 """
 
 import os
@@ -13,7 +14,7 @@ import sys
 import urllib.error
 import urllib.request
 
-# gunicorn's own address (gunicorn.conf.py binds the task's loopback), not nginx's: a broken
+# gunicorn's own address (gunicorn_conf binds the task's loopback), not nginx's: a broken
 # nginx must not get the web container replaced.
 URL = os.environ.get("HEALTHCHECK_URL", "http://127.0.0.1:8000/livez")
 

@@ -1,4 +1,4 @@
-"""Answer GET /healthz and GET /livez before any other middleware runs.
+"""Answer GET /healthz and GET /livez before any other middleware runs: first in MIDDLEWARE.
 
 The load balancer probes each task by its private IP over plain HTTP (/healthz), and the
 container health check probes gunicorn on 127.0.0.1 (/livez). Anywhere later in the chain those
@@ -12,10 +12,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from core.health import health_response, liveness_response
+from django_fargate.health import HEALTH_PATH, LIVENESS_PATH, health_response, liveness_response
 
-HEALTH_PATH = "/healthz"  # readiness: the database answers
-LIVENESS_PATH = "/livez"  # liveness: this process answers
 PROBES: dict[str, Callable[[], HttpResponse]] = {
     HEALTH_PATH: health_response,
     LIVENESS_PATH: liveness_response,
