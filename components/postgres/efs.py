@@ -15,8 +15,9 @@ Two kinds of backup, and only one of them restores a consistent database:
   excluded data": it is not a consistent database image.
   https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html#backup-consistency
 
-What is declared comes from the pure functions of :mod:`components.postgres.task_parts`; the daily
-AWS Backup plan from :func:`components.postgres.aws_backup.declare_daily_backup`.
+What is declared comes from the pure functions of :mod:`components.postgres.task_parts`; the file
+system and the superuser's password are declared by :mod:`components.postgres.efs_parts`, the
+daily AWS Backup plan by :func:`components.postgres.aws_backup.declare_daily_backup`.
 """
 
 from collections.abc import Mapping, Sequence
@@ -24,29 +25,23 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pulumi
-import pulumi_aws as aws
 
 from components._shared.aliases import with_former_types
-from components._shared.iam import policy_document
 from components.fargate.types import ContainerSpec, Volume
 from components.postgres.app_access import (
-    PASSWORD_LENGTH,
     ClientAccess,
     declare_app_credentials,
     declare_client_access,
 )
 from components.postgres.aws_backup import declare_daily_backup
 from components.postgres.container_env import SUPERUSER, WalArchive, database_url
+from components.postgres.efs_parts import declare_file_system, declare_superuser_password
 from components.postgres.task_parts import (
     NFS_PORT,
-    access_point_posix_user,
-    access_point_root,
     data_volume,
     db_container,
-    file_system_policy_statements,
     task_role_statements,
 )
-from components.storage.generated_secret import GeneratedSecret, GeneratedSecretArgs
 
 COMPONENT_TYPE = "django-tw:postgres:EfsPostgres"
 # Its earlier tokens: an alias to each moves a stack's resources instead of replacing them.
@@ -195,37 +190,8 @@ class EfsPostgres(pulumi.ComponentResource):
 
         client_group, mount_group = declare_client_access(name, args.vpc_id, NFS_ACCESS, child)
 
-        file_system = aws.efs.FileSystem(
-            f"{name}-efs",
-            encrypted=True,
-            performance_mode="generalPurpose",
-            throughput_mode=args.throughput_mode,
-            tags={"Name": f"{name}-data"},
-            opts=keep,
-        )
-        for index, subnet_id in enumerate(args.subnet_ids):
-            aws.efs.MountTarget(
-                f"{name}-mount-{index}",
-                file_system_id=file_system.id,
-                subnet_id=subnet_id,
-                security_groups=[mount_group.id],
-                opts=child,
-            )
-        access_point = aws.efs.AccessPoint(
-            f"{name}-access-point",
-            file_system_id=file_system.id,
-            posix_user=access_point_posix_user(),
-            root_directory=access_point_root(),
-            tags={"Name": f"{name}-postgres"},
-            opts=child,
-        )
-        aws.efs.FileSystemPolicy(
-            f"{name}-efs-policy",
-            file_system_id=file_system.id,
-            policy=policy_document(
-                *file_system_policy_statements(file_system.arn, access_point.arn)
-            ),
-            opts=child,
+        file_system, access_point = declare_file_system(
+            name, args.subnet_ids, mount_group, args.throughput_mode, child, keep
         )
         vault = declare_daily_backup(
             f"{name}-backup",
@@ -237,13 +203,7 @@ class EfsPostgres(pulumi.ComponentResource):
             force_destroy=not args.protect,
         )
 
-        superuser_password = GeneratedSecret(
-            f"{name}-password",
-            GeneratedSecretArgs(
-                description=f"{name}: Postgres superuser password", length=PASSWORD_LENGTH
-            ),
-            opts=child,
-        )
+        superuser_password = declare_superuser_password(name, child)
         app = declare_app_credentials(
             name,
             args.database_user,

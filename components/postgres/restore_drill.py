@@ -24,37 +24,29 @@ import pulumi
 import pulumi_aws as aws
 
 from components._shared.aliases import with_former_types
-from components._shared.iam import policy_document, service_trust_policy
 from components.fargate.containers import log_group_name
-from components.fargate.roles import (
-    execution_role_statements,
-    execution_trust_policy,
-    log_stream_arn,
-    task_trust_policy,
-)
+from components.postgres.restore_drill_parts import CONTAINER_NAME as CONTAINER_NAME
+from components.postgres.restore_drill_parts import EVENTS_SERVICE as EVENTS_SERVICE
 from components.postgres.restore_drill_parts import (
-    CONTAINER_NAME,
-    alarm_specs,
     check_schedule,
     container_definition,
+    declare_alarms,
+    declare_execution_role,
+    declare_schedule,
+    declare_task_role,
     drill_environment,
-    events_role_statements,
-    read_only,
+    ecs_target,
+    task_definition_inputs,
+)
+from components.postgres.restore_drill_parts import (
+    drill_role_logical_name as drill_role_logical_name,
+)
+from components.postgres.restore_drill_parts import (
+    drill_role_name_pattern as drill_role_name_pattern,
 )
 
 COMPONENT_TYPE = "django-tw:postgres:RestoreDrill"
 FORMER_COMPONENT_TYPES: tuple[str, ...] = ()  # a new component: no earlier type to alias
-EVENTS_SERVICE = "events.amazonaws.com"
-
-
-def drill_role_logical_name(name: str) -> str:
-    return f"{name}-role"
-
-
-def drill_role_name_pattern(name: str) -> str:
-    """The drill task role's physical name as a pattern (Pulumi adds a random suffix), for the
-    backup bucket's list of readers, written before the role exists."""
-    return f"{drill_role_logical_name(name)}-*"
 
 
 @dataclass(frozen=True)
@@ -124,34 +116,10 @@ class RestoreDrill(pulumi.ComponentResource):
             retention_in_days=args.log_retention_days,
             opts=child,
         )
-        execution_role = aws.iam.Role(
-            f"{name}-execution-role",
-            assume_role_policy=execution_trust_policy(account_id),
-            description="Starts the restore drill: pulls the db image, writes its log",
-            opts=child,
+        execution_role = declare_execution_role(
+            name, account_id, logs, args.image_repository_arns, child
         )
-        aws.iam.RolePolicy(
-            f"{name}-execution-policy",
-            role=execution_role.id,
-            policy=policy_document(
-                *execution_role_statements(
-                    [logs.arn.apply(log_stream_arn)], args.image_repository_arns
-                )
-            ),
-            opts=child,
-        )
-        task_role = aws.iam.Role(
-            drill_role_logical_name(name),
-            assume_role_policy=task_trust_policy(account_id, args.region),
-            description="The restore drill: reads the backup archive, nothing else",
-            opts=child,
-        )
-        aws.iam.RolePolicy(
-            f"{name}-policy",
-            role=task_role.id,
-            policy=policy_document(*read_only(args.backup_statements)),
-            opts=child,
-        )
+        task_role = declare_task_role(name, account_id, args.region, args.backup_statements, child)
         environment = drill_environment(
             args.destination_url,
             args.server_name,
@@ -162,68 +130,30 @@ class RestoreDrill(pulumi.ComponentResource):
         definition = container_definition(args.image, environment, logs.name, args.region)
         task_definition = aws.ecs.TaskDefinition(
             f"{name}-taskdef",
-            family=name,
-            network_mode="awsvpc",
-            requires_compatibilities=["FARGATE"],
-            cpu=str(args.cpu),
-            memory=str(args.memory),
-            ephemeral_storage=aws.ecs.TaskDefinitionEphemeralStorageArgs(
-                size_in_gib=args.ephemeral_storage_gib
-            ),
-            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
-                operating_system_family="LINUX", cpu_architecture=args.cpu_architecture
-            ),
-            execution_role_arn=execution_role.arn,
-            task_role_arn=task_role.arn,
-            container_definitions=pulumi.Output.json_dumps([definition]),
-            opts=child,
-        )
-        events_role = aws.iam.Role(
-            f"{name}-events-role",
-            assume_role_policy=service_trust_policy(EVENTS_SERVICE, account_id),
-            description="Lets EventBridge start the restore drill's task",
-            opts=child,
-        )
-        aws.iam.RolePolicy(
-            f"{name}-events-policy",
-            role=events_role.id,
-            policy=policy_document(
-                *events_role_statements(task_definition.arn, [task_role.arn, execution_role.arn])
+            **task_definition_inputs(
+                name,
+                cpu=args.cpu,
+                memory=args.memory,
+                ephemeral_storage_gib=args.ephemeral_storage_gib,
+                cpu_architecture=args.cpu_architecture,
+                container_definitions=pulumi.Output.json_dumps([definition]),
+                execution_role_arn=execution_role.arn,
+                task_role_arn=task_role.arn,
             ),
             opts=child,
         )
-        rule = aws.cloudwatch.EventRule(
-            f"{name}-schedule",
-            name=f"{name}-schedule",
-            description="Starts the restore drill",
-            schedule_expression=args.schedule,
-            opts=child,
+        declare_schedule(
+            name,
+            args.schedule,
+            args.cluster_arn,
+            ecs_target(task_definition.arn, args.subnet_ids, args.security_group_ids),
+            [task_role, execution_role],
+            account_id,
+            child,
         )
-        aws.cloudwatch.EventTarget(
-            f"{name}-target",
-            rule=rule.name,
-            arn=args.cluster_arn,
-            role_arn=events_role.arn,
-            ecs_target=aws.cloudwatch.EventTargetEcsTargetArgs(
-                task_definition_arn=task_definition.arn,
-                task_count=1,
-                launch_type="FARGATE",
-                network_configuration=aws.cloudwatch.EventTargetEcsTargetNetworkConfigurationArgs(
-                    subnets=list(args.subnet_ids),
-                    security_groups=list(args.security_group_ids),
-                    assign_public_ip=False,
-                ),
-            ),
-            opts=child,
+        alarms = declare_alarms(
+            name, args.metrics_namespace, args.server_name, args.alarm_topic_arn, child
         )
-        alarms = [
-            aws.cloudwatch.MetricAlarm(
-                f"{name}-{spec.key}",
-                **spec.metric_alarm_args(f"{name}-{spec.key}", [args.alarm_topic_arn]),
-                opts=child,
-            )
-            for spec in alarm_specs(args.metrics_namespace, args.server_name)
-        ]
         self.task_definition_arn = task_definition.arn
         self.log_group_name = logs.name
         self.alarm_names = [alarm.name for alarm in alarms]

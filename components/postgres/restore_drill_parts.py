@@ -1,7 +1,9 @@
-"""The scheduled restore drill, as data: its schedule, its task's container, its roles'
-statements and its two alarms. Pure functions; ``restore_drill.py`` declares resources from
-them. EventBridge (a rule's ECS target) starts a task only through a role that may
-``iam:PassRole`` the task's roles to ECS
+"""The scheduled restore drill, as data: its schedule, its task's container and task
+definition, its schedule's ECS target, its roles' statements and its two alarms; and the groups of
+resources ``restore_drill.py`` declares from them (its task's roles, its schedule, its alarms).
+
+EventBridge (a rule's ECS target) starts a task only through a role that may ``iam:PassRole``
+the task's roles to ECS
 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html); the deploy
 boundary (tools/plan/deploy_boundary.py) lets exactly that through: the stack's ECS task roles, with
 ``iam:PassedToService`` = ``ecs-tasks.amazonaws.com`` (StringEquals, the form it accepts).
@@ -19,10 +21,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
+from components._shared.iam import policy_document, service_trust_policy
+from components.fargate.roles import (
+    execution_role_statements,
+    execution_trust_policy,
+    log_stream_arn,
+    task_trust_policy,
+)
 from components.monitoring.alarms import AlarmSpec
 
 CONTAINER_NAME = "restore-drill"
+EVENTS_SERVICE = "events.amazonaws.com"
 COMMAND = ["postgres-restore-drill"]
 # EventBridge rule schedule expressions: cron(minutes hours day-of-month month day-of-week
 # year), UTC, or rate(value unit).
@@ -36,6 +47,16 @@ _SCHEDULE = re.compile(r"^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|h
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
 NOT_RUN_PERIOD_SECONDS = 3600
 NOT_RUN_HOURS = 36
+
+
+def drill_role_logical_name(name: str) -> str:
+    return f"{name}-role"
+
+
+def drill_role_name_pattern(name: str) -> str:
+    """The drill task role's physical name as a pattern (Pulumi adds a random suffix), for the
+    backup bucket's list of readers, written before the role exists."""
+    return f"{drill_role_logical_name(name)}-*"
 
 
 def check_schedule(expression: str) -> str:
@@ -162,4 +183,159 @@ def alarm_specs(namespace: str, server_name: str) -> list[AlarmSpec]:
                 "backups restore until one succeeds."
             ),
         ),
+    ]
+
+
+def task_definition_inputs(
+    family: str,
+    *,
+    cpu: int,
+    memory: int,
+    ephemeral_storage_gib: int,
+    cpu_architecture: str,
+    container_definitions: pulumi.Input[str],
+    execution_role_arn: pulumi.Input[str],
+    task_role_arn: pulumi.Input[str],
+) -> dict[str, Any]:
+    """One Linux Fargate task on its own ENI, with scratch space for the restored cluster."""
+    return {
+        "family": family,
+        "network_mode": "awsvpc",
+        "requires_compatibilities": ["FARGATE"],
+        "cpu": str(cpu),
+        "memory": str(memory),
+        "ephemeral_storage": aws.ecs.TaskDefinitionEphemeralStorageArgs(
+            size_in_gib=ephemeral_storage_gib
+        ),
+        "runtime_platform": aws.ecs.TaskDefinitionRuntimePlatformArgs(
+            operating_system_family="LINUX", cpu_architecture=cpu_architecture
+        ),
+        "execution_role_arn": execution_role_arn,
+        "task_role_arn": task_role_arn,
+        "container_definitions": container_definitions,
+    }
+
+
+def ecs_target(
+    task_definition_arn: pulumi.Input[str],
+    subnet_ids: Sequence[pulumi.Input[str]],
+    security_group_ids: Sequence[pulumi.Input[str]],
+) -> aws.cloudwatch.EventTargetEcsTargetArgs:
+    """One Fargate task of the drill's newest revision in the private subnets, no public IP."""
+    return aws.cloudwatch.EventTargetEcsTargetArgs(
+        task_definition_arn=task_definition_arn,
+        task_count=1,
+        launch_type="FARGATE",
+        network_configuration=aws.cloudwatch.EventTargetEcsTargetNetworkConfigurationArgs(
+            subnets=list(subnet_ids),
+            security_groups=list(security_group_ids),
+            assign_public_ip=False,
+        ),
+    )
+
+
+def declare_execution_role(
+    name: str,
+    account_id: pulumi.Input[str],
+    log_group: aws.cloudwatch.LogGroup,
+    image_repository_arns: Sequence[pulumi.Input[str]],
+    opts: pulumi.ResourceOptions,
+) -> aws.iam.Role:
+    """The role ECS starts the task with: it pulls the db image and writes the drill's log."""
+    role = aws.iam.Role(
+        f"{name}-execution-role",
+        assume_role_policy=execution_trust_policy(account_id),
+        description="Starts the restore drill: pulls the db image, writes its log",
+        opts=opts,
+    )
+    aws.iam.RolePolicy(
+        f"{name}-execution-policy",
+        role=role.id,
+        policy=policy_document(
+            *execution_role_statements([log_group.arn.apply(log_stream_arn)], image_repository_arns)
+        ),
+        opts=opts,
+    )
+    return role
+
+
+def declare_task_role(
+    name: str,
+    account_id: pulumi.Input[str],
+    region: str,
+    backup_statements: Sequence[Mapping[str, Any]],
+    opts: pulumi.ResourceOptions,
+) -> aws.iam.Role:
+    """The role the drill runs as: the backup tool's reads of the archive, nothing else."""
+    role = aws.iam.Role(
+        drill_role_logical_name(name),
+        assume_role_policy=task_trust_policy(account_id, region),
+        description="The restore drill: reads the backup archive, nothing else",
+        opts=opts,
+    )
+    aws.iam.RolePolicy(
+        f"{name}-policy",
+        role=role.id,
+        policy=policy_document(*read_only(backup_statements)),
+        opts=opts,
+    )
+    return role
+
+
+def declare_schedule(
+    name: str,
+    schedule: str,
+    cluster_arn: pulumi.Input[str],
+    target: aws.cloudwatch.EventTargetEcsTargetArgs,
+    passed_roles: Sequence[aws.iam.Role],
+    account_id: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+) -> None:
+    """The role EventBridge starts the task with, the scheduled rule and its ECS target."""
+    events_role = aws.iam.Role(
+        f"{name}-events-role",
+        assume_role_policy=service_trust_policy(EVENTS_SERVICE, account_id),
+        description="Lets EventBridge start the restore drill's task",
+        opts=opts,
+    )
+    aws.iam.RolePolicy(
+        f"{name}-events-policy",
+        role=events_role.id,
+        policy=policy_document(
+            *events_role_statements(target.task_definition_arn, [r.arn for r in passed_roles])
+        ),
+        opts=opts,
+    )
+    rule = aws.cloudwatch.EventRule(
+        f"{name}-schedule",
+        name=f"{name}-schedule",
+        description="Starts the restore drill",
+        schedule_expression=schedule,
+        opts=opts,
+    )
+    aws.cloudwatch.EventTarget(
+        f"{name}-target",
+        rule=rule.name,
+        arn=cluster_arn,
+        role_arn=events_role.arn,
+        ecs_target=target,
+        opts=opts,
+    )
+
+
+def declare_alarms(
+    name: str,
+    namespace: str,
+    server_name: str,
+    alarm_topic_arn: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+) -> list[aws.cloudwatch.MetricAlarm]:
+    """The two alarms of :func:`alarm_specs`, each notifying the stack's alarm topic."""
+    return [
+        aws.cloudwatch.MetricAlarm(
+            f"{name}-{spec.key}",
+            **spec.metric_alarm_args(f"{name}-{spec.key}", [alarm_topic_arn]),
+            opts=opts,
+        )
+        for spec in alarm_specs(namespace, server_name)
     ]

@@ -1,4 +1,5 @@
-"""restore_drill_specs: the drill's schedule, container, role statements and alarms, as data."""
+"""restore_drill_parts: the drill's schedule, container, task definition, schedule target, role
+statements and alarms, as data."""
 
 from __future__ import annotations
 
@@ -65,3 +66,34 @@ def test_a_failed_drill_alarms_at_once_and_none_for_36_hours_alarms_too():
     assert not_run.period_seconds >= 3600
     assert not_run.period_seconds * not_run.evaluation_periods <= 7 * 86400
     assert failed.dimensions == not_run.dimensions == {"Server": "postgres"}
+
+
+def test_the_drill_task_is_one_linux_fargate_task_of_the_asked_size_and_scratch_space():
+    inputs = specs.task_definition_inputs(
+        "drill",
+        cpu=2048,
+        memory=4096,
+        ephemeral_storage_gib=60,
+        cpu_architecture="ARM64",
+        container_definitions="[]",
+        execution_role_arn="arn:execution",
+        task_role_arn="arn:task",
+    )
+    assert inputs["family"] == "drill"
+    assert (inputs["network_mode"], inputs["requires_compatibilities"]) == ("awsvpc", ["FARGATE"])
+    assert (inputs["cpu"], inputs["memory"]) == ("2048", "4096")
+    assert inputs["ephemeral_storage"].size_in_gib == 60
+    platform = inputs["runtime_platform"]
+    assert (platform.operating_system_family, platform.cpu_architecture) == ("LINUX", "ARM64")
+    assert (inputs["execution_role_arn"], inputs["task_role_arn"]) == ("arn:execution", "arn:task")
+    assert inputs["container_definitions"] == "[]"
+
+
+def test_the_schedule_starts_one_fargate_task_in_the_private_subnets_without_public_ip():
+    target = specs.ecs_target("arn:taskdef:3", ["subnet-a", "subnet-c"], ["sg-task"])
+    assert (target.task_definition_arn, target.task_count) == ("arn:taskdef:3", 1)
+    assert target.launch_type == "FARGATE"
+    network = target.network_configuration
+    assert network.subnets == ["subnet-a", "subnet-c"]
+    assert network.security_groups == ["sg-task"]
+    assert network.assign_public_ip is False
