@@ -113,7 +113,11 @@ def test_make_local_app_serves_it_through_nginx_with_its_migrations_applied(tmp_
             page = requests.get(f"{running.url}/", timeout=10)
             assert page.status_code == 200, log.read_text()[-3000:]
             assert "No boards yet" in page.text
-            assert "noticeboard is ready" in log.read_text()
+            # The runner prints its ready line after its own probe, up to a poll later.
+            deadline = time.monotonic() + 30
+            while "noticeboard is ready" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert "noticeboard is ready" in log.read_text(), log.read_text()[-3000:]
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
