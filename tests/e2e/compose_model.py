@@ -101,13 +101,21 @@ def environment_of(environment: Any) -> dict[str, Any]:
 
 
 def compose_services() -> dict[str, dict[str, Any]]:
+    """The services compose runs a container for, from the merged compose files.
+
+    A service with ``scale: 0`` starts no container ("scale: the default number of containers
+    to deploy for this service", https://docs.docker.com/reference/compose-file/services/#scale):
+    the library's wheelhouse is such a service, built only as another image's build context, as
+    the stack builds it as an image no task runs.
+    """
     present = [path for path in COMPOSE_FILES if path.exists()]
     assert COMPOSE_FILES[-1] in present, f"{COMPOSE_FILES[-1]} is missing"
     model: Any = {}
     for path in present:
         loaded = yaml.load(path.read_text(), Loader=ComposeLoader)  # noqa: S506 - a SafeLoader
         model = merge_compose(model, loaded or {})
-    return model.get("services", {})
+    services = model.get("services", {})
+    return {name: service for name, service in services.items() if service.get("scale") != 0}
 
 
 def compose_dockerfile(service: Mapping[str, Any]) -> str:
