@@ -6,11 +6,11 @@ components/images/."""
 import os
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from stack.paths import DB_IMAGE_DIR, DJANGO_FARGATE_DIR, NGINX_IMAGE_DIR, REPO_ROOT, SERVICE_DIR
+from tests.components.images.linters import checkov, hadolint
 from tests.locks import lock_entries
 
 # Short names (the web image's is the demo's own) -> where each Dockerfile is.
@@ -21,8 +21,6 @@ PATHS = {
     "Dockerfile.django_fargate": DJANGO_FARGATE_DIR / "Dockerfile",
 }
 DOCKERFILES = list(PATHS)
-VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
-CHECKOV = Path(os.environ.get("CHECKOV", REPO_ROOT / ".venv" / "checkov" / "bin" / "checkov"))
 
 
 def instructions(dockerfile: str) -> list[str]:
@@ -38,31 +36,13 @@ def instructions(dockerfile: str) -> list[str]:
 
 @pytest.mark.parametrize("dockerfile", DOCKERFILES)
 def test_hadolint_finds_nothing(dockerfile):
-    hadolint = VENV_BIN / "hadolint"
-    assert hadolint.exists(), f"{hadolint} is missing: run `make venv`"
-    result = subprocess.run(
-        [str(hadolint), "--failure-threshold", "info", str(PATHS[dockerfile])],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = hadolint(PATHS[dockerfile])
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
 
 
 def test_checkov_dockerfile_checks_pass(tmp_path):
-    assert CHECKOV.exists(), f"{CHECKOV} is missing: run `make venv` (it builds checkov's venv)"
-    files = [arg for name in DOCKERFILES for arg in ("-f", str(PATHS[name]))]
-    result = subprocess.run(
-        [str(CHECKOV), "--framework", "dockerfile", *files, "--compact", "--quiet", "-o", "cli"],
-        capture_output=True,
-        text=True,
-        # Offline: no platform look-ups, no version check.
-        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"},
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
-    )
+    result = checkov([PATHS[name] for name in DOCKERFILES], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Failed checks: 0" in result.stdout
     assert "Passed checks:" in result.stdout
