@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.examples.noticeboard import NOTICEBOARD, task_environment
-from tests.service.postgres import running_server
+from tests.postgres_servers import running_server
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import psycopg
 import requests
 
 from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT, SERVICE_DIR
-from tests.service.postgres import free_port
+from tests.postgres_servers import free_port
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 # config.settings.test with the timeline cache on, as in production.

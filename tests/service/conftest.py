@@ -16,7 +16,7 @@ from PIL import Image
 from pytest_postgresql.executors import PostgreSQLExecutor
 
 from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT, SERVICE_DIR
-from tests.service.postgres import free_port, running_server
+from tests.postgres_servers import free_port, running_server
 
 MEDIA_BUCKET = "django-tw-test-media"
 MEDIA_REGION = "ap-northeast-1"

@@ -13,8 +13,8 @@ import psycopg
 import pytest
 
 from stack.paths import SERVICE_DIR
+from tests.postgres_servers import running_server
 from tests.service.app_servers import app_server, fresh_database, manage, migrate
-from tests.service.postgres import running_server
 from tools.local.client import SiteClient
 from tools.local.postgres_server import postgres_bin_dir
 

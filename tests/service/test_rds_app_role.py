@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from stack.paths import SERVICE_DIR
-from tests.service.postgres import running_server
+from tests.postgres_servers import running_server
 
 RUNNER = SERVICE_DIR / "db" / "rds_app_role.py"
 PASSWORD, ROTATED = "x" * 40, "y" * 40

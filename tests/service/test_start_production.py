@@ -15,8 +15,8 @@ import psycopg
 import pytest
 
 from stack.paths import DJANGO_FARGATE_SRC, SERVICE_DIR
+from tests.postgres_servers import free_port
 from tests.service.environments import production_environment
-from tests.service.postgres import free_port
 
 ECS_DEFAULT_STOP_TIMEOUT = 30
 

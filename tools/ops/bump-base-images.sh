@@ -12,8 +12,10 @@ set -euo pipefail
 docker_bin=${DOCKER:-docker}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "$#" -eq 0 ]; then
-    set -- "$root/service/Dockerfile" "$root/components/images/db/Dockerfile" "$root/components/images/nginx/Dockerfile" \
+    set -- "$root/components/images/db/Dockerfile" "$root/components/images/nginx/Dockerfile" \
         "$root/components/images/app/Dockerfile" "$root/components/images/django_fargate/Dockerfile"
+    # The demo app's own image, while the checkout still holds the demo.
+    if [ -f "$root/service/Dockerfile" ]; then set -- "$root/service/Dockerfile" "$@"; fi
 fi
 
 digest_of() {  # image:tag -> sha256:...
@@ -23,8 +25,15 @@ digest_of() {  # image:tag -> sha256:...
 
 for dockerfile in "$@"; do
     # FROM [--platform=...] image[:tag][@sha256:...] [AS name]
+    stages=" "
     grep -E '^FROM ' "$dockerfile" | while read -r _ first rest; do
-        case "$first" in --*) image=${rest%% *} ;; *) image=$first ;; esac
+        case "$first" in --*) image=${rest%% *}; rest=${rest#* } ;; *) image=$first ;; esac
+        # "AS name": a later FROM may name this stage, which no registry holds.
+        case "$rest" in [Aa][Ss]\ *) stages="$stages${rest#* } " ;; esac
+        # Not a registry's image: an earlier stage, a build argument (the stack's own image,
+        # given at build), or scratch, Docker's reserved empty image.
+        case "$stages" in *" $image "*) continue ;; esac
+        case "$image" in '${'*|scratch) continue ;; esac
         tagged=${image%%@*}
         digest=$(digest_of "$tagged")
         case "$digest" in sha256:*) ;; *) echo "no digest for $tagged: $digest" >&2; exit 1 ;; esac

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import psycopg
 import pytest
 
-from tests.service.postgres import running_server
+from tests.postgres_servers import running_server
 from tools.bench import rpo
 from tools.bench.writers import RateCheck
 

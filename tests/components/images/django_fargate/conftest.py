@@ -7,7 +7,7 @@ import psycopg
 import pytest
 from pytest_postgresql.executors import PostgreSQLExecutor
 
-from tests.service.postgres import running_server
+from tests.postgres_servers import running_server
 
 
 @pytest.fixture(scope="session")

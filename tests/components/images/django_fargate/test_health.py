@@ -4,7 +4,7 @@
 page keeps ALLOWED_HOSTS and the HTTPS redirect."""
 
 from tests.components.images.django_fargate.project import get, task_environment
-from tests.service.postgres import free_port
+from tests.postgres_servers import free_port
 
 PROBE_HOST = "10.0.12.34:8080"  # the ALB asks by the task's private IP
 

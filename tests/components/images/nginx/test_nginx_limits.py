@@ -1,7 +1,7 @@
 """The nginx template limits sign-in, sign-up, password change and reset per client address, all
 in one zone (429 with a short page), and logs no password-reset token; everything else passes
 untouched. The real nginx,
-from the rendered template, in front of the echo upstream (tests/service/test_nginx_template)."""
+from the rendered template, in front of the echo upstream (test_nginx_template.py)."""
 
 import time
 from collections import Counter
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.service.test_nginx_template import Nginx, start_nginx
+from tests.components.images.nginx.test_nginx_template import Nginx, start_nginx
 
 BURST = 10  # limit_req zone=auth_posts burst=10 (one more passes: the rate's own slot)
 PER_MINUTE = 10  # limit_req_zone ... zone=auth_posts rate=10r/m: a slot frees every 6 s

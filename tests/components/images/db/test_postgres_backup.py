@@ -19,7 +19,7 @@ import backup_common
 import backup_restore
 import postgres_backup
 from stack.paths import DB_IMAGE_DIR
-from tests.service.postgres import free_port
+from tests.postgres_servers import free_port
 
 SCRIPT = DB_IMAGE_DIR / "postgres_backup.py"
 

@@ -13,7 +13,7 @@ import pytest
 
 from stack.paths import DB_IMAGE_DIR
 from stack.postgres_version import POSTGRES_MAJOR, PREVIOUS_MAJOR
-from tests.service.postgres import (
+from tests.postgres_servers import (
     as_server_user,
     free_port,
     initdb,

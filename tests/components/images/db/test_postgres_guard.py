@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from stack.paths import DB_IMAGE_DIR
-from tests.service.postgres import (
+from tests.postgres_servers import (
     as_server_user,
     free_port,
     initdb,

@@ -11,7 +11,7 @@ import db_signals
 import psycopg
 import pytest
 
-from tests.service.postgres import running_server
+from tests.postgres_servers import running_server
 
 OPTIONS = "-c fsync=off -c archive_mode=on -c archive_command=false -c max_connections=40"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from stack.paths import NGINX_IMAGE_DIR
-from tests.service.postgres import free_port
+from tests.postgres_servers import free_port
 
 TEMPLATE = NGINX_IMAGE_DIR / "templates" / "default.conf.template"
 VARIABLES = ("NGINX_LISTEN_PORT", "NGINX_UPSTREAM", "NGINX_STATIC_ROOT", "NGINX_REAL_IP_FROM")
