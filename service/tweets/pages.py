@@ -16,7 +16,7 @@ every request of explore (tweets.timeline_cache). `page_rows` does both steps in
 written in SQL, the first as a WITH clause over the timeline's condition (tweets.timelines,
 `home_sql` and `explore_sql`): building and compiling the ORM's querysets cost more Python time
 than Postgres spends on the query. It returns tweets.cards.CardRow rows;
-tests/service/test_pages.py holds every page of it to the ORM's plain timelines and `tweets_for`
+service/tests/test_pages.py holds every page of it to the ORM's plain timelines and `tweets_for`
 (tweets.timelines), which the pages not cached still use.
 https://docs.djangoproject.com/en/5.2/topics/pagination/ (what Paginator counts),
 https://www.postgresql.org/docs/15/queries-limit.html ("the rows skipped by an OFFSET clause

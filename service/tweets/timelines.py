@@ -3,7 +3,7 @@
   computed per tweet, for finding a page's ids (tweets.pages);
 - the same filter as SQL (`home_sql`, `explore_sql`) for the two cached timelines, whose page is
   built on nearly every request of a busy site: building and compiling the queryset cost more
-  Python time than Postgres spends on the ids. tests/service/test_pages.py holds each page of
+  Python time than Postgres spends on the ids. service/tests/test_pages.py holds each page of
   them to the plain form's;
 - decorated (`tweets_for`; `home_timeline` for the tests and the benchmark): ONE query however
   long the page: authors, their profiles (avatars), the tweet a reply answers, like and reply

@@ -167,7 +167,7 @@ def test_a_second_postgres_on_the_same_data_refuses_while_the_first_serves(
 ):
     first = topology.postmaster_pid()
     # No wait: the guard's bound is what refuses here (the waiting itself is specified in
-    # tests/service/test_postgres_guard.py).
+    # tests/components/images/db/test_postgres_guard.py).
     environment = {**topology.environment, "PG_LOCK_WAIT_SECONDS": "0"}
     second = subprocess.run(
         [

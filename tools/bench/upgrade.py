@@ -10,7 +10,7 @@ then the db image's upgrade (components/images/db/postgres-upgrade.sh, through p
 as the
 image's entrypoint runs it) moves it to POSTGRES_MAJOR. The upgraded directory is started and
 read again: every table's row count, a digest of every tweet, and every sequence must be equal.
-Prints the figures, one line each, and a JSON line at the end. tests/service/
+Prints the figures, one line each, and a JSON line at the end. service/tests/
 test_postgres_upgrade.py runs the same steps on a smaller data set.
 """
 

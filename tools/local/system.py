@@ -13,7 +13,7 @@ from pathlib import Path
 from stack.paths import REPO_ROOT
 
 # The system account the service tests' own Postgres servers run as when we are root
-# (tests/service/postgres.py; Postgres refuses to run as root).
+# (tests/postgres_servers.py; Postgres refuses to run as root).
 POSTGRES_SYSTEM_USER = "postgres"
 
 

@@ -1,5 +1,5 @@
 """Settings for the test suite (pytest-django). The database and the S3 endpoint are filled in
-by tests/service/conftest.py once it has started PostgreSQL and the S3 server."""
+by service/tests/conftest.py once it has started PostgreSQL and the S3 server."""
 
 from .base import *  # noqa: F403
 from .base import MEDIA_CACHE_CONTROL, MEDIA_SIGNING_MARGIN, MEDIA_SIGNING_WINDOW, env
@@ -33,9 +33,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Most tests write rows directly (bulk_create, update) and read pages right after: they test what
-# a page shows, not the cache. tests/service/test_timeline_cache.py turns it on.
+# a page shows, not the cache. service/tests/test_timeline_cache.py turns it on.
 TIMELINE_CACHE_SECONDS = 0
 
 # Most tests sign in through django.contrib.auth.authenticate() without a request, which
-# django-axes refuses. tests/service/test_lockout.py turns it on.
+# django-axes refuses. service/tests/test_lockout.py turns it on.
 AXES_ENABLED = False

@@ -6,7 +6,7 @@ without a width and height. This passes each such tweet image and avatar through
 field again (the same limits, metadata dropped, a new name with the size), stores its renditions,
 points the row at it, and at the end deletes the old objects, once no cached card or page can
 still link to them (CARD_CACHE_SECONDS + 2 x TIMELINE_CACHE_SECONDS after the last change, the
-bound tests/service/test_cards.py holds). An upload the field
+bound service/tests/test_cards.py holds). An upload the field
 refuses today (past a limit set since) is left as it is and named in the output. Run it once
 after deploying, from a web container (ECS Exec, docs/operations.md); a second run finds
 nothing to do.

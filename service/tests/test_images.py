@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image, ImageSequence
 
-from tests.service.conftest import MEDIA_BUCKET, upload
+from service.tests.conftest import MEDIA_BUCKET, upload
 
 pytestmark = pytest.mark.django_db
 

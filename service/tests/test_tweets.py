@@ -8,7 +8,7 @@ from django.db import connection
 from PIL import Image
 
 from core.renditions import ATTACHMENT, rendition_name
-from tests.service.conftest import image_bytes, upload
+from service.tests.conftest import image_bytes, upload
 from tweets.models import Like, Tweet
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, authenticate
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-from tests.service.conftest import PASSWORD
+from service.tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

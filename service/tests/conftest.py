@@ -18,6 +18,20 @@ from pytest_postgresql.executors import PostgreSQLExecutor
 from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT, SERVICE_DIR
 from tests.postgres_servers import free_port, running_server
 
+# The demo's settings for its tests. Set here, not in pyproject.toml: the platform's tests run
+# without the demo, whose settings module would then not import.
+SETTINGS_MODULE = "config.settings.test"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.conf import settings
+
+    # Read now, so that pytest-django, whose pytest_configure runs after every other, finds the
+    # settings configured and sets Django up (django.setup()) before the tests are collected.
+    assert settings.INSTALLED_APPS
+
+
 MEDIA_BUCKET = "django-tw-test-media"
 MEDIA_REGION = "ap-northeast-1"
 
@@ -159,14 +173,14 @@ def alice_client(client, alice):
 @pytest.fixture
 def other_worker(transactional_db, postgresql_server, s3_endpoint):
     """Another process on the test's database, with its own in-memory caches, as a second
-    gunicorn worker (tests.service.other_worker): `other_worker(username, path)` is the page
+    gunicorn worker (service.tests.other_worker): `other_worker(username, path)` is the page
     that process serves that user."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.service.other_worker"],
+        [sys.executable, "-m", "service.tests.other_worker"],
         cwd=REPO_ROOT,
         env={
             **os.environ,

@@ -22,8 +22,8 @@ from core.renditions import (
     rendition_name,
     stored_name,
 )
-from tests.service.conftest import MEDIA_BUCKET, upload
-from tests.service.test_image_metadata import EVERY_BLOCK, MARKERS
+from service.tests.conftest import MEDIA_BUCKET, upload
+from service.tests.test_image_metadata import EVERY_BLOCK, MARKERS
 
 
 def still(image_format: str, size: tuple[int, int], mode: str = "RGB") -> bytes:

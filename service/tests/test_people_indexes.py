@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.service.test_social_queries import grow_to
+from service.tests.test_social_queries import grow_to
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ import sys
 import psycopg
 import pytest
 
+from service.tests.app_servers import app_server, fresh_database, manage, migrate
 from stack.paths import SERVICE_DIR
 from tests.postgres_servers import running_server
-from tests.service.app_servers import app_server, fresh_database, manage, migrate
 from tools.local.client import SiteClient
 from tools.local.postgres_server import postgres_bin_dir
 

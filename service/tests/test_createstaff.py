@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from accounts.password_reset import parse_code, user_of
-from tests.service.conftest import PASSWORD
+from service.tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

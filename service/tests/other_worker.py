@@ -1,7 +1,7 @@
 """A second gunicorn worker, as far as the caches are concerned: another process, with its own
 in-memory caches, on the same database as the test that starts it.
 
-    DATABASE_URL=... python -m tests.service.other_worker
+    DATABASE_URL=... python -m service.tests.other_worker
 
 It reads `username path` lines on stdin, requests the path as that user (Django's test client,
 caches on) and writes the response as one JSON line: {"status": ..., "page": ...}.

@@ -1,5 +1,5 @@
 """`manage.py load_sql_dump`: a plain pg_dump loaded without psql, as the application role, in
-one transaction (the move to RDS, docs/operations.md; tests/service/test_move_to_rds.py runs
+one transaction (the move to RDS, docs/operations.md; service/tests/test_move_to_rds.py runs
 the whole move)."""
 
 import subprocess
@@ -8,9 +8,9 @@ import sys
 import psycopg
 import pytest
 
+from service.tests.app_servers import fresh_database, service_environment
+from service.tests.conftest import MEDIA_BUCKET, MEDIA_REGION
 from stack.paths import SERVICE_DIR
-from tests.service.app_servers import fresh_database, service_environment
-from tests.service.conftest import MEDIA_BUCKET, MEDIA_REGION
 
 TABLES = "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY 1"
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
-from tests.service.conftest import PASSWORD
+from service.tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

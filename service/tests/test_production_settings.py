@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from service.tests.environments import production_environment
 from stack.paths import SERVICE_DIR
-from tests.service.environments import production_environment
 
 
 def manage(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:

@@ -8,8 +8,8 @@ from PIL import Image
 
 from accounts.models import Profile
 from core.renditions import AVATAR_RENDITIONS, original_size
-from tests.service.conftest import upload
-from tests.service.test_renditions import animation, still
+from service.tests.conftest import upload
+from service.tests.test_renditions import animation, still
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from tests.service.conftest import PASSWORD
+from service.tests.conftest import PASSWORD
 
 MIGRATION = "0002_user_email_unique_ignoring_case"
 

@@ -1,8 +1,8 @@
 """/notifications/ and the follower and following lists run as many SQL queries at 50,000
 tweets as at 1,000 (with notifications and followers growing alongside), as the timelines do
-(tests/service/test_timeline_queries.py).
+(service/tests/test_timeline_queries.py).
 
-    .venv/bin/python -m pytest tests/service/test_social_queries.py -q -s
+    .venv/bin/python -m pytest service/tests/test_social_queries.py -q -s
 
 prints the counts."""
 

@@ -11,7 +11,7 @@ from django.test import Client
 
 from accounts.models import Follow
 from notifications.models import Notification
-from tests.service.test_email_unique import insert_users
+from service.tests.test_email_unique import insert_users
 from tweets.models import Tweet
 from tweets.templatetags.tweet_text import linked_html
 from tweets.tokens import mentioned_usernames

@@ -24,7 +24,7 @@ from tests.postgres_servers import free_port
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 # config.settings.test with the timeline cache on, as in production.
-CACHED_SETTINGS = "tests.service.cached_timeline_settings"
+CACHED_SETTINGS = "service.tests.cached_timeline_settings"
 
 
 def service_environment(database_url: str, settings: str = "config.settings.test") -> dict:

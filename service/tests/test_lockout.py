@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 
 from accounts.lockout import scaled_failures
-from tests.service.conftest import PASSWORD
+from service.tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """The hashtag, search and thread pages run as many SQL queries with 50,000 tweets as with
-1,000 (tests/service/test_timeline_queries.py holds the timelines to the same target).
+1,000 (service/tests/test_timeline_queries.py holds the timelines to the same target).
 
-`pytest tests/service/test_finding_queries.py -s` prints the counts."""
+`pytest service/tests/test_finding_queries.py -s` prints the counts."""
 
 import pytest
 from django.db import connection

@@ -6,7 +6,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from tests.service.app_servers import app_server, fresh_database, migrate, start_migrations
+from service.tests.app_servers import app_server, fresh_database, migrate, start_migrations
 from tools.local.client import SiteClient
 
 PASSWORD = "correct-horse-battery-staple-42"

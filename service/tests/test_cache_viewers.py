@@ -1,5 +1,5 @@
 """What a cached page holds for one viewer never reaches another: two viewers ask for the same
-pages through two processes (this one and tests.service.other_worker, each with its own caches),
+pages through two processes (this one and service.tests.other_worker, each with its own caches),
 in the opposite order in each, and every page shows its own viewer's header (their @username,
 profile link and log-out form), likes, Delete buttons and unread count, whichever of the two
 built what the process had cached."""

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from accounts.staff_admin import admin_path, derived_admin_path
-from tests.service.conftest import PASSWORD
+from service.tests.conftest import PASSWORD
 
 LIMIT = 10  # settings.AXES_FAILURE_LIMIT: failures in a row for one account at one address
 ADDRESS = "203.0.113.80"
@@ -127,7 +127,7 @@ def test_staff_see_its_pages_without_template_syntax(client, staff, alice):
 # --- no password form of its own ----------------------------------------------------------------
 @pytest.mark.django_db
 def test_the_admin_login_hashes_nothing_and_signs_no_one_in(client, staff, settings):
-    settings.PASSWORD_HASHERS = ["tests.service.test_staff_admin.CountingHasher"]
+    settings.PASSWORD_HASHERS = ["service.tests.test_staff_admin.CountingHasher"]
     CountingHasher.hashes = 0
     response = client.post(admin_url("admin:login"), {"username": "opal", "password": PASSWORD})
     assert response.status_code == 404

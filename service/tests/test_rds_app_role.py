@@ -233,7 +233,7 @@ def test_the_application_role_applies_every_migration_and_searches_through_the_i
     """The search and hashtag indexes use built-in functions and operator classes only: no
     extension, nothing the plain role lacks (the efs mode runs the same migrations as its own
     plain role, tests/e2e)."""
-    from tests.service.app_servers import migrate
+    from service.tests.app_servers import migrate
 
     admin, database = managed
     app_user = f"{database}_web"

@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 
-from tests.service.conftest import MEDIA_BUCKET, upload
+from service.tests.conftest import MEDIA_BUCKET, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import Profile
-from tests.service.conftest import PASSWORD, image_bytes, upload
+from service.tests.conftest import PASSWORD, image_bytes, upload
 from tweets.models import Tweet
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ import uuid
 import psycopg
 import pytest
 
+from service.tests.environments import production_environment
 from stack.paths import DJANGO_FARGATE_SRC, SERVICE_DIR
 from tests.postgres_servers import free_port
-from tests.service.environments import production_environment
 
 ECS_DEFAULT_STOP_TIMEOUT = 30
 
