@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import runpy
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
 
 from policy import aws_types
-from stack.paths import REPO_ROOT
+from stack.paths import ARTIFACTS_DIR, REPO_ROOT
 from stack.settings import read_stack_file
+from stack.settings.declaration import PROJECT
 from tools.offline import RecordedResource, RecordingMocks, StackRecording, run_program
 
 REGION = "ap-northeast-1"
@@ -44,8 +46,56 @@ def run_main(config: dict[str, str], mocks: RecordingMocks | None = None) -> Sta
     )
 
 
+# The platform's tests deploy this Django project, whatever app a shipped stack file names
+# (tests/stack/stand_in_app/README.md): a checkout without the demo runs them all the same.
+STAND_IN_APP = "tests/stack/stand_in_app"
+
+
+def with_stand_in_app(config: dict[str, str]) -> dict[str, str]:
+    """The stack's config with the stand-in app's directory in its app slot; every other field
+    of the stack's app is kept. No Dockerfile: the stand-in is built by the generic image."""
+    app = json.loads(config.get("app") or "{}")
+    app.pop("dockerfile", None)
+    return {**config, "app": json.dumps({**app, "path": STAND_IN_APP})}
+
+
+def stack_config(stack: str) -> dict[str, str]:
+    """``Pulumi.<stack>.yaml``'s config, as the program receives it, with the stand-in app."""
+    return with_stand_in_app(read_stack_file(stack))
+
+
+def stand_in_stack_file(stack: str) -> Path:
+    """``Pulumi.<stack>.yaml`` with the stand-in app, written for the command lines that read a
+    stack file (``--config-file``): the file's text, only the app's ``path`` (and
+    ``dockerfile``) changed, so that the CLI's own checks read what the shipped file says."""
+    lines = (REPO_ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8").splitlines()
+    out, in_app, placed = [], False, False
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if line.strip() == f"{PROJECT}:app:":
+            in_app, app_indent = True, indent
+            out.append(line)
+            continue
+        if in_app and line.strip() and not line.lstrip().startswith("#"):
+            if indent <= app_indent:
+                in_app = False
+            elif line.lstrip().startswith("dockerfile:"):
+                continue
+            elif line.lstrip().startswith("path:"):
+                out.append(" " * indent + f"path: {STAND_IN_APP}")
+                placed = True
+                continue
+        out.append(line)
+    if not placed:
+        out += [f"  {PROJECT}:app:", f"    path: {STAND_IN_APP}"]
+    path = ARTIFACTS_DIR / "stand-in-stacks" / f"Pulumi.{stack}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
 def prod_config(**overrides: object) -> dict[str, str]:
-    return {**read_stack_file("prod"), **{key: str(value) for key, value in overrides.items()}}
+    return {**stack_config("prod"), **{key: str(value) for key, value in overrides.items()}}
 
 
 def run_component(program: Callable[[], None], region: str = REGION) -> StackRecording:
@@ -54,17 +104,18 @@ def run_component(program: Callable[[], None], region: str = REGION) -> StackRec
 
 @pytest.fixture(scope="session")
 def prod() -> StackRecording:
-    """The prod stack, exactly as Pulumi.prod.yaml describes it."""
+    """The prod stack, as Pulumi.prod.yaml describes it, with the stand-in app."""
     return run_main(prod_config())
 
 
 def scale_config(**overrides: object) -> dict[str, str]:
-    return {**read_stack_file("scale"), **{key: str(value) for key, value in overrides.items()}}
+    return {**stack_config("scale"), **{key: str(value) for key, value in overrides.items()}}
 
 
 @pytest.fixture(scope="session")
 def scale() -> StackRecording:
-    """The scale stack (`database: rds`), exactly as Pulumi.scale.yaml describes it."""
+    """The scale stack (`database: rds`), as Pulumi.scale.yaml describes it, with the stand-in
+    app."""
     return run_main(scale_config())
 
 
@@ -148,3 +199,25 @@ def policy_statements(recording: StackRecording, name_part: str) -> list[dict[st
     found = [p for p in recording.of_type(ROLE_POLICY) if name_part in p.name]
     assert len(found) == 1, [p.name for p in recording.of_type(ROLE_POLICY)]
     return json.loads(found[0].inputs["policy"])["Statement"]
+
+
+def describe(recording) -> list[dict]:
+    """What the engine would be asked for, keyed and ordered by URN."""
+    return sorted(
+        (
+            {
+                "urn": resource.urn,
+                "parent": resource.parent,
+                "custom": resource.custom,
+                "protect": resource.protect,
+                "retain_on_delete": resource.retain_on_delete,
+                "inputs": resource.inputs,
+            }
+            for resource in recording.resources
+        ),
+        key=lambda entry: entry["urn"],
+    )
+
+
+def as_text(entries: list[dict]) -> str:
+    return json.dumps(entries, indent=1, sort_keys=True, default=str) + "\n"

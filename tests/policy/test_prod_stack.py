@@ -8,13 +8,14 @@ import pytest
 
 from policy.evaluator import evaluate
 from policy.model import Enforcement
+from tests.stack_runs import stand_in_stack_file
 from tools.plan.derive import rule_resources
 from tools.plan.planner import read_settings, run_stack
 
 
 @pytest.fixture(scope="module")
 def results():
-    config, _ = read_settings("prod")
+    config, _ = read_settings("prod", config_file=stand_in_stack_file("prod"))
     run = run_stack(config, "prod")
     return evaluate(rule_resources(run.recording.resources))
 
@@ -45,7 +46,7 @@ def test_each_advisory_finding_on_prod_is_explained_in_the_security_doc(results)
 def test_the_policy_pack_finds_on_prod_what_the_rules_find(results):
     from .test_pack import violations_of
 
-    config, _ = read_settings("prod")
+    config, _ = read_settings("prod", config_file=stand_in_stack_file("prod"))
     resources = rule_resources(run_stack(config, "prod").recording.resources)
     for result in results:
         reported = violations_of(result.rule.id, resources)

@@ -6,13 +6,14 @@ import pytest
 
 from policy.evaluator import evaluate
 from policy.model import Enforcement
+from tests.stack_runs import stand_in_stack_file
 from tools.plan.derive import rule_resources
 from tools.plan.planner import read_settings, run_stack
 
 
 @pytest.fixture(scope="module")
 def results():
-    config, _ = read_settings("scale")
+    config, _ = read_settings("scale", config_file=stand_in_stack_file("scale"))
     run = run_stack(config, "scale")
     return {r.rule.id: r for r in evaluate(rule_resources(run.recording.resources))}
 

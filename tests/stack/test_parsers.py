@@ -14,10 +14,11 @@ from stack.parsers import (
     site,
     tasks,
 )
-from stack.settings import SettingsError, load_settings, read_stack_file
+from stack.settings import SettingsError, load_settings
+from tests.stack_runs import stack_config
 
 NOTHING_EARLIER: dict[str, object] = {}
-MINIMAL = read_stack_file("prod")
+MINIMAL = stack_config("prod")
 
 
 def refusal(parse, text: str, earlier=NOTHING_EARLIER) -> NotAllowed:

@@ -1,5 +1,9 @@
 """The prod stack, resource by resource, equals its checked-in recording (prod_stack.json).
 
+The prod stack of the platform: Pulumi.prod.yaml with the stand-in app in its slot
+(tests/stack/stand_in_app); the demo's own test holds the real file, the demo in the slot, to the
+same recording apart from the web image (service/tests/stack/test_demo_stack.py).
+
 A refactoring of the components must leave what `pulumi up` would do unchanged: the same
 resources with the same types, names, parents, options and inputs. A change to the stack that is
 meant to happen updates the recording in the same commit:
@@ -16,31 +20,9 @@ import json
 import os
 from pathlib import Path
 
-from tests.stack_runs import prod_config, run_main
+from tests.stack_runs import as_text, describe, prod_config, run_main
 
 RECORDING = Path(__file__).with_name("prod_stack.json")
-
-
-def describe(recording) -> list[dict]:
-    """What the engine would be asked for, keyed and ordered by URN."""
-    return sorted(
-        (
-            {
-                "urn": resource.urn,
-                "parent": resource.parent,
-                "custom": resource.custom,
-                "protect": resource.protect,
-                "retain_on_delete": resource.retain_on_delete,
-                "inputs": resource.inputs,
-            }
-            for resource in recording.resources
-        ),
-        key=lambda entry: entry["urn"],
-    )
-
-
-def as_text(entries: list[dict]) -> str:
-    return json.dumps(entries, indent=1, sort_keys=True, default=str) + "\n"
 
 
 def test_the_prod_stack_equals_its_recording():

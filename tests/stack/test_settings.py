@@ -21,11 +21,12 @@ from stack.settings import (
     load_settings,
     read_stack_file,
 )
+from tests.stack_runs import stack_config
 
 
 @pytest.fixture
 def prod_config() -> dict[str, str]:
-    return read_stack_file("prod")
+    return stack_config("prod")
 
 
 # Still read for a deprecation period, never written by a new stack file.

@@ -13,8 +13,7 @@ from __future__ import annotations
 import pytest
 
 import stack.containers as service
-from stack.settings import read_stack_file
-from tests.stack_runs import SERVICE, containers, run_main
+from tests.stack_runs import SERVICE, containers, run_main, stack_config
 from tools.offline import StackRecording
 
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
@@ -22,7 +21,7 @@ TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 
 @pytest.fixture(scope="module")
 def scale() -> StackRecording:
-    return run_main(read_stack_file("scale"))
+    return run_main(stack_config("scale"))
 
 
 def deployment(recording: StackRecording) -> tuple[int, int, int]:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from stack.settings import read_stack_file
-from tests.stack_runs import containers, run_main, service_task_definition
+from tests.stack_runs import containers, run_main, service_task_definition, stack_config
 
 
 @pytest.fixture(scope="module")
 def dev():
-    return run_main(read_stack_file("dev"))
+    return run_main(stack_config("dev"))
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod", "scale"])

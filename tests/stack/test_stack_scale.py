@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import pulumi
 import pytest
 
-from stack.settings import read_stack_file
 from tests.stack_runs import (
     SERVICE,
     containers,
@@ -23,6 +22,7 @@ from tests.stack_runs import (
     secret_value,
     secrets,
     service_task_definition,
+    stack_config,
 )
 
 INSTANCE = "aws:rds/instance:Instance"
@@ -257,4 +257,4 @@ def test_rds_changes_wait_for_the_window_on_production_and_apply_at_once_on_deve
 
 def test_the_in_task_database_refuses_spot():
     with pytest.raises(Exception, match=r"fargateSpot.*off with database: efs"):
-        run_main({**read_stack_file("prod"), "fargateSpot": "mixed"})
+        run_main({**stack_config("prod"), "fargateSpot": "mixed"})

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from components.fargate.roles import ECS_EXEC_ACTIONS
 from stack.contract import CONTRACTS
-from stack.settings import load_settings, read_stack_file
+from stack.settings import load_settings
 from tests.stack_runs import (
     SERVICE,
     containers,
@@ -20,6 +20,7 @@ from tests.stack_runs import (
     secret_value,
     secrets,
     service_task_definition,
+    stack_config,
 )
 
 
@@ -39,7 +40,7 @@ def test_containers_talk_over_the_loopback_address(prod):
     assert environment(by_name["nginx"])["NGINX_UPSTREAM"] == "127.0.0.1:8000"
     assert environment(by_name["web"])["GUNICORN_BIND"] == "127.0.0.1:8000"
     url = urlsplit(secret_value(prod, secrets(by_name["web"])["DATABASE_URL"]))
-    settings = load_settings(read_stack_file("prod"))
+    settings = load_settings(stack_config("prod"))
     assert url.scheme == "postgres"
     assert url.hostname == "127.0.0.1"
     assert url.port == 5432
@@ -198,9 +199,10 @@ def test_cluster_has_container_insights(prod):
 
 
 def test_images_are_built_from_the_four_dockerfiles(prod):
+    """The app's (the stand-in's: the generic image) and the platform's three."""
     dockerfiles = {i.inputs["dockerfile"] for i in prod.of_type("awsx:ecr:Image")}
     assert dockerfiles == {
-        "service/Dockerfile",
+        "components/images/app/Dockerfile",
         "components/images/db/Dockerfile",
         "components/images/nginx/Dockerfile",
         "components/images/django_fargate/Dockerfile",
@@ -220,7 +222,7 @@ def test_the_web_image_installs_the_library_from_the_wheelhouse_no_task_pulls(pr
     uri = wheelhouse.outputs["imageUri"]
     assert "@sha256:" in uri  # the build argument names the digest
     web = prod.one("awsx:ecr:Image", "tw-prod-web-image")
-    assert web.inputs["args"] == {"DJANGO_FARGATE_IMAGE": uri}
+    assert web.inputs["args"]["DJANGO_FARGATE_IMAGE"] == uri
     (pull,) = [
         s for s in policy_statements(prod, "tw-prod-execution-policy") if s["Sid"] == "EcrPull"
     ]

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from stack.paths import REPO_ROOT
-from stack.settings import read_stack_file
-from tests.stack_runs import BUCKET, run_main
+from tests.stack_runs import BUCKET, run_main, stack_config
 from tools.offline import StackRecording
 
 VAULT = "aws:backup/vault:Vault"
@@ -28,7 +27,7 @@ TEARDOWN_HEADING = "## Teardown: data a stack operation never deletes"
 @pytest.fixture(scope="module")
 def dev() -> StackRecording:
     """The dev stack, exactly as Pulumi.dev.yaml describes it."""
-    return run_main(read_stack_file("dev"))
+    return run_main(stack_config("dev"))
 
 
 def containers_of_data(recording: StackRecording) -> list:

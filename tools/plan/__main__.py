@@ -16,6 +16,7 @@ import yaml
 
 from stack.settings import SettingsError
 from tools.plan import generated_docs, project_file
+from tools.plan.cli_options import add_stack_file_options
 from tools.plan.planner import REPO_ROOT, build_plan, read_settings
 from tools.plan.prices import PRICE_FILE, UnknownRegionError, load_prices
 from tools.plan.report import (
@@ -37,7 +38,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m tools.plan", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--stack", default="prod", help="stack name: reads Pulumi.<stack>.yaml")
+    add_stack_file_options(parser, default_stack="prod")
     parser.add_argument(
         "--root",
         type=Path,
@@ -103,14 +104,16 @@ def main(argv: list[str] | None = None) -> int:
         alb_lcu=args.alb_lcu,
         waf_million_requests=args.waf_million_requests,
     )
-    if args.write_docs and (args.stack != "prod" or args.root != REPO_ROOT):
+    if args.write_docs and (
+        args.stack != "prod" or args.root != REPO_ROOT or args.config_file is not None
+    ):
         return fail(
             "--write-docs describes this repository's prod stack: use --stack prod", BAD_INPUT
         )
 
     # Bad input first, each with one line and no traceback.
     try:
-        _, settings = read_settings(args.stack, args.root)
+        _, settings = read_settings(args.stack, args.root, args.config_file)
         load_prices(settings.region, PRICE_FILE)
     except (SettingsError, UnknownRegionError) as error:
         return fail(f"stack {args.stack!r}: {error}", BAD_INPUT)
@@ -126,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             root=args.root,
             price_file=PRICE_FILE,
             with_alternatives=not args.no_alternatives,
+            config_file=args.config_file,
         )
     except Exception as error:  # the program (or an alternative of it) raised
         if args.traceback:

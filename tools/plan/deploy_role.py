@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from stack.paths import REPO_ROOT
+from tools.plan.cli_options import add_stack_file_options
 from tools.plan.deploy_boundary import boundary_document
 from tools.plan.deploy_policies import (
     MANAGED_POLICIES_PER_ROLE,
@@ -58,14 +59,17 @@ def policy_text(document: dict[str, Any], width: int = 100) -> str:
 
 
 def declared_by_stack(
-    stack: str, root: Path = REPO_ROOT, overrides: dict[str, str] | None = None
+    stack: str,
+    root: Path = REPO_ROOT,
+    overrides: dict[str, str] | None = None,
+    config_file: Path | None = None,
 ) -> Declared:
-    """Run the program offline with ``Pulumi.<stack>.yaml`` (and ``overrides``, settings by
-    name) and note what it declares."""
+    """Run the program offline with ``Pulumi.<stack>.yaml`` (or ``config_file``, as ``pulumi
+    preview --config-file``; and ``overrides``, settings by name) and note what it declares."""
     from stack.settings import load_settings, read_stack_file
     from tools.offline import RecordingMocks, run_program
 
-    config = {**read_stack_file(stack, root), **(overrides or {})}
+    config = {**read_stack_file(stack, root, config_file), **(overrides or {})}
     settings = load_settings(config)
     mocks = RecordingMocks(region=settings.region)
 
@@ -81,23 +85,27 @@ def declared_by_stack(
     return Declared(recording.resources, sorted({token for token, _ in mocks.calls}))
 
 
-def target_of(stack: str, account: str = "*", root: Path = REPO_ROOT) -> Target:
-    """The names and ARNs ``Pulumi.<stack>.yaml`` gives: its region's partition, and the
-    boundary its ``permissionsBoundary`` names."""
+def target_of(
+    stack: str, account: str = "*", root: Path = REPO_ROOT, config_file: Path | None = None
+) -> Target:
+    """The names and ARNs ``Pulumi.<stack>.yaml`` (or ``config_file``) gives: its region's
+    partition, and the boundary its ``permissionsBoundary`` names."""
     from stack.settings import load_settings, read_stack_file
 
-    settings = load_settings(read_stack_file(stack, root))
+    settings = load_settings(read_stack_file(stack, root, config_file))
     name = settings.permissions_boundary or boundary_policy_name(stack)
     return Target(
         stack, account, partition_of(settings.region), settings.region, name.split("/")[-1]
     )
 
 
-def generate(stack: str, account: str = "*") -> tuple[dict[str, dict], str, dict]:
+def generate(
+    stack: str, account: str = "*", config_file: Path | None = None
+) -> tuple[dict[str, dict], str, dict]:
     """The deploy role's policies by name, the boundary's name and its document; refused
     when IAM would refuse them."""
-    declared = declared_by_stack(stack)
-    target = target_of(stack, account)
+    declared = declared_by_stack(stack, config_file=config_file)
+    target = target_of(stack, account, config_file=config_file)
     policies = deploy_policies(declared, target)
     for name, document in policies.items():
         if (size := minified_size(document)) > MANAGED_POLICY_LIMIT:
@@ -115,12 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     from stack.settings import SettingsError
 
     parser = argparse.ArgumentParser(prog="python -m tools.plan.deploy_role", description=__doc__)
-    parser.add_argument("--stack", default="prod", help="stack name: reads Pulumi.<stack>.yaml")
+    add_stack_file_options(parser, default_stack="prod")
     parser.add_argument("--account", default="*", help="the AWS account id the ARNs name")
     parser.add_argument("--out", type=Path, help="write <name>.json for each policy here")
     args = parser.parse_args(argv)
     try:
-        policies, boundary_name, boundary = generate(args.stack, args.account)
+        policies, boundary_name, boundary = generate(args.stack, args.account, args.config_file)
     except (
         UnknownTypeError,
         PolicyTooLargeError,

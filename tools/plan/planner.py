@@ -161,11 +161,14 @@ class Plan:
     policy_config: Path | None = None  # the stack's policy pack config, when it has one
 
 
-def read_settings(stack: str, root: Path = REPO_ROOT) -> tuple[dict[str, str], StackSettings]:
-    """The stack file's config and its validated settings (raises on unknown stack / bad value)."""
+def read_settings(
+    stack: str, root: Path = REPO_ROOT, config_file: Path | None = None
+) -> tuple[dict[str, str], StackSettings]:
+    """The stack file's config and its validated settings (raises on unknown stack / bad value);
+    ``config_file`` in place of ``Pulumi.<stack>.yaml``, as ``pulumi preview --config-file``."""
     from stack.settings import load_settings, read_stack_file
 
-    config = read_stack_file(stack, root)
+    config = read_stack_file(stack, root, config_file)
     return config, load_settings(config)
 
 
@@ -218,8 +221,9 @@ def build_plan(
     root: Path = REPO_ROOT,
     price_file: Path = PRICE_FILE,
     with_alternatives: bool = True,
+    config_file: Path | None = None,
 ) -> Plan:
-    config, settings = read_settings(stack, root)
+    config, settings = read_settings(stack, root, config_file)
     prices = load_prices(settings.region, price_file)
     run = run_stack(config, stack, root)
     # The stack's enforcement levels, as `pulumi preview --policy-pack-config` would set them.

@@ -41,6 +41,7 @@ import json
 import sys
 from typing import Any
 
+from tools.plan.cli_options import add_stack_file_options
 from tools.plan.deploy_actions import NEEDS
 from tools.plan.deploy_policies import Declared, UnknownTypeError, missing_types
 from tools.plan.deploy_role import declared_by_stack, policy_text
@@ -123,10 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     from stack.settings import SettingsError
 
     parser = argparse.ArgumentParser(prog="python -m tools.plan.preview_role", description=__doc__)
-    parser.add_argument("--stack", default="dev", help="stack name: reads Pulumi.<stack>.yaml")
+    add_stack_file_options(parser, default_stack="dev")
     args = parser.parse_args(argv)
     try:
-        document = policy_document(declared_by_stack(args.stack))
+        document = policy_document(declared_by_stack(args.stack, config_file=args.config_file))
     except (UnknownTypeError, SettingsError, FileNotFoundError) as error:
         print(f"python -m tools.plan.preview_role: {error}", file=sys.stderr)
         return 2

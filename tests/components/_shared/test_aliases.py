@@ -10,8 +10,7 @@ import pytest
 
 import components
 from components._shared.aliases import with_former_types
-from stack.settings import read_stack_file
-from tests.stack_runs import note_aliases, prod_config, run_main
+from tests.stack_runs import note_aliases, prod_config, run_main, stack_config
 
 
 def component_modules() -> list[ModuleType]:
@@ -85,7 +84,7 @@ def prod_aliases() -> dict[str, list]:
     sent = note_aliases(patcher)
     try:
         run_main(prod_config(waf="on"))
-        run_main({**read_stack_file("scale")})  # the components only an rds stack declares
+        run_main({**stack_config("scale")})  # the components only an rds stack declares
     finally:
         patcher.undo()
     by_type: dict[str, list] = {}

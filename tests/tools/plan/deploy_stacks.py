@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from stack.settings import load_settings, read_stack_file
+from stack.settings import load_settings
+from tests.stack_runs import stack_config, stand_in_stack_file
 from tests.tools.plan.policy_eval import listed
 from tools.plan.deploy_policies import Declared, deploy_policies
 from tools.plan.deploy_role import declared_by_stack, target_of
@@ -16,10 +17,12 @@ def stack_policies() -> dict[str, tuple[Declared, list[dict], str]]:
     """Each stack's declarations, its policies' statements and its region."""
     out = {}
     for stack in STACKS:
-        declared = declared_by_stack(stack)
-        policies = deploy_policies(declared, target_of(stack, ACCOUNT))
+        declared = declared_by_stack(stack, config_file=stand_in_stack_file(stack))
+        policies = deploy_policies(
+            declared, target_of(stack, ACCOUNT, config_file=stand_in_stack_file(stack))
+        )
         statements = [s for document in policies.values() for s in document["Statement"]]
-        out[stack] = (declared, statements, load_settings(read_stack_file(stack)).region)
+        out[stack] = (declared, statements, load_settings(stack_config(stack)).region)
     return out
 
 

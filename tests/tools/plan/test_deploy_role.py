@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from stack.paths import REPO_ROOT
+from tests.stack_runs import stand_in_stack_file
 from tools.plan.deploy_actions import NEEDS
 from tools.plan.deploy_boundary import boundary_document
 from tools.plan.deploy_policies import (
@@ -45,7 +46,10 @@ VARIANTS = {
 
 @pytest.fixture(scope="module")
 def stacks() -> dict[str, Declared]:
-    return {label: declared_by_stack(s, overrides=o) for label, (s, o) in VARIANTS.items()}
+    return {
+        label: declared_by_stack(s, overrides=o, config_file=stand_in_stack_file(s))
+        for label, (s, o) in VARIANTS.items()
+    }
 
 
 def policies_of(stacks: dict[str, Declared], label: str) -> dict[str, dict]:
@@ -258,7 +262,8 @@ def test_the_boundary_allows_what_the_stack_s_identities_do_and_never_iam(stacks
 @pytest.mark.parametrize("stack", ["prod", "scale", "dev"])
 def test_the_command_prints_each_policy_and_the_boundary_with_its_size(stack, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "tools.plan.deploy_role", "--stack", stack, "--out", str(tmp_path)],
+        [sys.executable, "-m", "tools.plan.deploy_role", "--stack", stack, "--out", str(tmp_path),
+         "--config-file", str(stand_in_stack_file(stack))],
         cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

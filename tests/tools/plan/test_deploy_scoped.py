@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from stack.paths import REPO_ROOT
+from tests.stack_runs import stand_in_stack_file
 from tests.tools.plan.deploy_stacks import ACCOUNT, STACKS, SUFFIX, granted, stack_policies
 from tests.tools.plan.policy_eval import allows, listed
 from tools.plan.deploy_actions import NEEDS
@@ -207,5 +208,5 @@ def test_a_key_without_a_name_tag_stops_the_policies(stacks):
     with pytest.raises(UnscopedActionError, match=r"tw-prod-new-key carry no 'Name' tag"):
         deploy_policies(
             Declared([*declared.resources, untagged], declared.data_sources),
-            target_of("prod", ACCOUNT),
+            target_of("prod", ACCOUNT, config_file=stand_in_stack_file("prod")),
         )

@@ -13,6 +13,7 @@ from policy.aws_types import SUBNET
 from policy.evaluator import stack_rules
 from policy.model import Enforcement
 from stack.settings import FARGATE_CPU_MEMORY, load_settings, read_stack_file
+from tests.stack_runs import stand_in_stack_file
 from tools.plan.__main__ import main
 from tools.plan.planner import build_plan
 from tools.plan.report import mandatory_failures, text_report
@@ -34,7 +35,7 @@ def settings():
 
 @pytest.fixture(scope="module")
 def plan():
-    return build_plan("dev")
+    return build_plan("dev", config_file=stand_in_stack_file("dev"))
 
 
 def test_dev_is_a_development_stack_in_one_az_without_a_domain(settings):
@@ -90,6 +91,6 @@ def test_prod_still_holds_those_rules_mandatory():
 
 
 def test_dev_costs_less_than_prod():
-    dev = build_plan("dev", with_alternatives=False)
-    prod = build_plan("prod", with_alternatives=False)
+    dev = build_plan("dev", with_alternatives=False, config_file=stand_in_stack_file("dev"))
+    prod = build_plan("prod", with_alternatives=False, config_file=stand_in_stack_file("prod"))
     assert dev.estimate.total < prod.estimate.total

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from stack.paths import REPO_ROOT
+from tests.stack_runs import stand_in_stack_file
 from tools.plan.deploy_role import declared_by_stack
 
 # What a preview must never read: an S3 object (the WAL archive and base backups, the access
@@ -40,7 +41,15 @@ def printed() -> dict:
     """The policy exactly as an operator gets it: ``python -m tools.plan.preview_role --stack
     dev``."""
     result = subprocess.run(
-        [sys.executable, "-m", "tools.plan.preview_role", "--stack", "dev"],
+        [
+            sys.executable,
+            "-m",
+            "tools.plan.preview_role",
+            "--stack",
+            "dev",
+            "--config-file",
+            str(stand_in_stack_file("dev")),
+        ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -99,7 +108,7 @@ def test_a_preview_of_the_existing_stack_can_log_in_to_its_registry(printed):
 def test_every_data_source_the_preview_invokes_is_readable(printed):
     from tools.plan.deploy_actions import NEEDS
 
-    declared = declared_by_stack("dev")
+    declared = declared_by_stack("dev", config_file=stand_in_stack_file("dev"))
     for token in declared.data_sources:
         assert set(NEEDS[token].actions) <= set(allowed(printed)), token
 
@@ -108,7 +117,7 @@ def test_each_declared_type_is_described(printed):
     """A refresh reads every resource: each type's describe calls are granted."""
     from tools.plan.deploy_actions import NEEDS
 
-    declared = declared_by_stack("dev")
+    declared = declared_by_stack("dev", config_file=stand_in_stack_file("dev"))
     for kind in ("aws:s3/bucket:Bucket", "aws:ecs/service:Service", "aws:iam/role:Role"):
         assert kind in declared.types
         verbs = ("Get", "Describe")

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from policy.evaluator import RULES
+from tests.stack_runs import stand_in_stack_file
 from tools.plan import generated_docs
 from tools.plan.cost_lines import total_line
 from tools.plan.planner import CHOICES, build_plan
@@ -31,7 +32,7 @@ ESTIMATE_LINE = re.compile(r"^Estimated monthly cost: \$\d+\.\d\d$")
 
 @pytest.fixture(scope="module")
 def plan():
-    return build_plan("prod")
+    return build_plan("prod", config_file=stand_in_stack_file("prod"))
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +195,15 @@ def test_prod_has_no_pack_config_so_every_rule_keeps_its_own_level(plan):
 
 def test_python_m_plan_prints_the_documented_figure_and_exits_by_the_mandatory_rules(plan):
     result = subprocess.run(
-        [sys.executable, "-m", "tools.plan", "--stack", "prod"],
+        [
+            sys.executable,
+            "-m",
+            "tools.plan",
+            "--stack",
+            "prod",
+            "--config-file",
+            str(stand_in_stack_file("prod")),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from stack.paths import REPO_ROOT
+from tests.stack_runs import stand_in_stack_file
 from tools.plan import generated_docs
 from tools.plan.cost_lines import total_line
 from tools.plan.planner import build_plan
@@ -21,7 +22,7 @@ from tools.plan.report import scale_cost_markdown
 
 @pytest.fixture(scope="module")
 def plan():
-    return build_plan("scale")
+    return build_plan("scale", config_file=stand_in_stack_file("scale"))
 
 
 def items(plan) -> dict[str, Decimal]:
@@ -77,7 +78,16 @@ def test_every_mandatory_rule_passes_on_scale(plan):
 
 def test_python_m_plan_stack_scale_succeeds():
     result = subprocess.run(
-        [sys.executable, "-m", "tools.plan", "--stack", "scale", "--no-alternatives"],
+        [
+            sys.executable,
+            "-m",
+            "tools.plan",
+            "--stack",
+            "scale",
+            "--no-alternatives",
+            "--config-file",
+            str(stand_in_stack_file("scale")),
+        ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
