@@ -1,12 +1,8 @@
-"""One local topology (nginx, gunicorn + Django, Postgres, S3 and SMTP stand-ins) per test session,
-and a real browser for the tests that need one.
+"""Where the end-to-end tests keep their logs and screenshots (artifacts/e2e/<time>/, git-ignored),
+and a local db process with its S3 stand-in for the backup and restore tests.
 
-It runs on free ports in a fresh data directory, beside any `make local`. Logs and screenshots
-are kept under artifacts/e2e/<time>/ (git-ignored) for after the run.
-
-The browser is Debian's chromium driven by Playwright (Playwright's own browser downloads are
-not used). It acts as if it reached nginx through the ALB (`X-Forwarded-Proto: https`), so
-Django runs with its deployed settings.
+An app's own end-to-end tests (the demo's: service/tests/e2e) run its whole topology beside
+these; tests/e2e/browser.py starts the browser they drive.
 """
 
 from __future__ import annotations
@@ -18,10 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
 
 from stack.paths import ARTIFACTS_DIR
-from tools.local.harness import RunningTopology
 
 if TYPE_CHECKING:
     from tests.e2e.test_backup_restore import Database
@@ -32,70 +26,6 @@ def artifacts_dir() -> Path:
     path = ARTIFACTS_DIR / "e2e" / time.strftime("%Y%m%d-%H%M%S")
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-@pytest.fixture(scope="session")
-def running_topology(artifacts_dir: Path) -> Iterator[RunningTopology]:
-    topology = RunningTopology(log_dir=artifacts_dir / "logs")
-    try:
-        seconds = topology.start_all(timeout=180)
-        (artifacts_dir / "startup.txt").write_text(f"healthy after {seconds:.1f} s\n")
-        yield topology
-    finally:
-        topology.stop_all()
-        shutil.rmtree(topology.data_dir, ignore_errors=True)
-
-
-@pytest.fixture
-def topology(running_topology: RunningTopology) -> RunningTopology:
-    """The session's topology, with every process running and /healthz green before the test.
-
-    A test that breaks a process restarts it; if it failed half-way, this puts things back so
-    one failure does not cascade into the next tests.
-    """
-    for name in running_topology.commands:
-        if not running_topology.is_running(name):
-            running_topology.start(name)
-    running_topology.wait_ready(timeout=120)
-    return running_topology
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    # We run as root in CI, where chromium's sandbox cannot start.
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-default-apps",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, topology: RunningTopology) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=topology.base_url,
-        extra_http_headers={"X-Forwarded-Proto": "https"},
-        viewport={"width": 1000, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.fixture

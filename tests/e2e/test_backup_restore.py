@@ -23,6 +23,8 @@ import psycopg
 import pytest
 
 from stack.paths import REPO_ROOT
+from tests.stack_runs import STAND_IN_APP
+from tools.local.app import LocalApp
 from tools.local.backup import superuser_connection
 from tools.local.harness import RunningTopology, TopologyError, port_open, wait_until
 
@@ -35,8 +37,11 @@ class Database:
     """The db and s3 processes of one topology, and a superuser's view of the database."""
 
     def __init__(self, log_dir: Path) -> None:
+        # Only db and s3 run: any app will do, and the stand-in is in every checkout.
         self.topology = RunningTopology(
-            log_dir=log_dir, settings={"ARCHIVE_TIMEOUT_SECONDS": str(ARCHIVE_TIMEOUT)}
+            log_dir=log_dir,
+            settings={"ARCHIVE_TIMEOUT_SECONDS": str(ARCHIVE_TIMEOUT)},
+            app=LocalApp.at(REPO_ROOT / STAND_IN_APP),
         )
         assert self.topology.environment["ARCHIVE_TIMEOUT_SECONDS"] == str(ARCHIVE_TIMEOUT)
         self.environment = self.topology.environment

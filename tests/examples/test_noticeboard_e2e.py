@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from stack.paths import ARTIFACTS_DIR
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.sweep import axe_source_present, axe_violations
-from tests.e2e.users import plain_text, png_image, wait_for_mail
+from tests.e2e.accessibility import axe_source_present, axe_violations
+from tests.e2e.browser import chromium
+from tests.e2e.mail import plain_text, png_image, wait_for_mail
 from tests.examples.noticeboard import NOTICEBOARD
 from tools.local.app import LocalApp
 from tools.local.harness import RunningTopology
@@ -68,13 +68,8 @@ def noticeboard() -> Iterator[RunningTopology]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 def new_page(browser: Browser, topology: RunningTopology, size: str) -> Page:

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from service.tests.e2e.users import new_user, reset_link, wait_for_mail
 from stack.paths import SERVICE_DIR
-from tests.e2e.users import new_user, reset_link, wait_for_mail
 from tools.local.client import SiteClient
 from tools.local.harness import RunningTopology
 

@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 import requests
 
-from tests.e2e.users import signed_in
+from service.tests.e2e.users import signed_in
 from tools.local.client import SiteClient
 from tools.local.harness import RunningTopology
 

@@ -19,14 +19,12 @@ from typing import Any
 
 import pytest
 
-from stack.paths import REPO_ROOT, SERVICE_DIR
-from stack.settings import read_stack_file
-from tests.e2e.compose_model import (
+from service.tests.e2e.compose_model import (
     COMPOSE_CONDITION_TO_ECS,
     compose_services,
     image_environment_names,
 )
-from tests.e2e.parity import (
+from service.tests.e2e.parity import (
     differences,
     ecs_containers,
     ecs_dockerfiles,
@@ -34,6 +32,8 @@ from tests.e2e.parity import (
     ecs_variable_names,
     serving_containers,
 )
+from stack.paths import REPO_ROOT, SERVICE_DIR
+from stack.settings import read_stack_file
 from tools.offline import StackRecording, run_program
 
 pytestmark = pytest.mark.timeout(300)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from service.tests.e2e.users import new_user, png_image
 from tests.e2e.processes import command_line, descendants, exposed_sockets, uids
-from tests.e2e.users import new_user, png_image
 from tools.local.client import SiteClient
 from tools.local.harness import port_open
 from tools.local.measure_startup import make_local

@@ -8,9 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from policy.aws_types import AWSX_ECR_IMAGE
-from stack.contract import CONTRACTS
-from stack.paths import REPO_ROOT
-from tests.e2e.compose_model import (
+from service.tests.e2e.compose_model import (
     compose_depends_on,
     compose_dockerfile,
     compose_health_command,
@@ -22,6 +20,8 @@ from tests.e2e.compose_model import (
     network_namespace,
     port_in,
 )
+from stack.contract import CONTRACTS
+from stack.paths import REPO_ROOT
 from tests.stack_runs import service_task_definition
 from tools.offline import StackRecording
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.users import reset_link, signed_in, wait_for_mail
+from service.tests.e2e.users import reset_link, signed_in, wait_for_mail
 from tools.local.client import SiteClient
 from tools.local.harness import RunningTopology
 

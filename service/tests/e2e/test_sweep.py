@@ -14,16 +14,15 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.e2e.sweep import (
+from service.tests.e2e.sweep import (
     RECORD_CSP,
     Finding,
-    axe_source_present,
-    axe_violations,
     check_links_not_visited,
     check_post_targets,
     crawl,
     page_problems,
 )
+from tests.e2e.accessibility import axe_source_present, axe_violations
 from tools.local.client import random_client_address
 from tools.local.demo_data import DemoSite, seed
 from tools.local.harness import RunningTopology

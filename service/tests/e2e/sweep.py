@@ -1,4 +1,4 @@
-"""What the browser sweep (tests/e2e/test_sweep.py) checks on each page, and how it finds the
+"""What the browser sweep (test_sweep.py) checks on each page, and how it finds the
 pages: by following what the pages themselves offer, so a page added later is swept without
 being listed here.
 
@@ -14,25 +14,19 @@ being listed here.
   (https://playwright.dev/python/docs/api/class-browser#browser-new-context-option-bypass-csp;
   playwright-python's own tests/async/test_browsercontext.py,
   test_page_event_should_bypass_csp_header, show add_script_tag refused under `default-src
-  'self'` and working with it). tests/e2e/test_sweep.py checks that the site's policy refuses it.
+  'self'` and working with it). test_sweep.py checks that the site's policy refuses it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import BrowserContext, Page
 
-from stack.paths import REPO_ROOT
+from tests.e2e.accessibility import axe_violations
 
-AXE_SCRIPT = REPO_ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-# WCAG 2.0 and 2.1, levels A and AA: axe-core's tags for them
-# (https://github.com/dequelabs/axe-core/blob/develop/doc/API.md#axe-core-tags).
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING_IMPACTS = ("serious", "critical")
 TEMPLATE_SYNTAX = ("{#", "#}", "{%", "%}", "{{")
 # A page's URL with its numbers made generic: one tweet page or page 2 stands for all of them.
 SAME_KIND = re.compile(r"\d+")
@@ -105,16 +99,6 @@ def page_problems(page: Page) -> list[str]:
     return problems
 
 
-def axe_violations(page: Page) -> list[dict]:
-    """axe-core's serious and critical WCAG 2.1 A/AA violations of the page (context with
-    bypass_csp)."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    results = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
-
-
 def crawl(checked: BrowserContext, audited: BrowserContext, origin: str, start: list[str]) -> Sweep:
     """Visit `start` and every page they lead to, in `checked` (CSP in force) and again in
     `audited` (axe-core)."""
@@ -185,10 +169,3 @@ def check_post_targets(context: BrowserContext, sweep: Sweep) -> None:
         status = context.request.get(target, max_redirects=0).status
         if status >= 400 and status != 405:
             sweep.findings.append(Finding(target, f"form target answered {status} to GET"))
-
-
-def axe_source_present() -> Path:
-    assert AXE_SCRIPT.exists(), (
-        f"{AXE_SCRIPT} is missing: `make browser-deps` (npm ci in tests/browser) installs it"
-    )
-    return AXE_SCRIPT

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.e2e.users import signed_in
+from service.tests.e2e.users import signed_in
 from tools.local.client import SiteClient
 from tools.local.harness import RunningTopology, TopologyError, wait_until
 from tools.local.system import as_account, topology_account

@@ -1,5 +1,5 @@
 """A person in a real browser (Debian's chromium, driven by Playwright: the `page` fixture of
-tests/e2e/conftest.py) uses the site. Screenshots of every step are kept under
+conftest.py) uses the site. Screenshots of every step are kept under
 artifacts/e2e/<time>/browser/.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.users import new_user, png_image, signed_in
+from service.tests.e2e.users import new_user, png_image, signed_in
 from tools.local.harness import RunningTopology
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(180)]

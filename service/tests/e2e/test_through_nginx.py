@@ -13,7 +13,7 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.e2e.users import new_user, png_image, reset_link, signed_in, wait_for_mail
+from service.tests.e2e.users import new_user, png_image, reset_link, signed_in, wait_for_mail
 from tools.local.client import SiteClient
 from tools.local.harness import RunningTopology
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from service.tests.e2e.users import new_user, png_image
 from stack.paths import REPO_ROOT
 from tests.e2e.processes import (
     Socket,
@@ -25,7 +26,6 @@ from tests.e2e.processes import (
     socket_inodes,
     uids,
 )
-from tests.e2e.users import new_user, png_image
 from tools.local.client import SiteClient
 from tools.local.harness import RunningTopology
 
