@@ -17,7 +17,10 @@ help: ## list the targets
 # dependencies and its pinned build backend: a path cannot go into a --require-hashes file.
 DJANGO_FARGATE := components/images/django_fargate
 DJANGO_FARGATE_PINS := $(DJANGO_FARGATE)/pyproject.toml $(DJANGO_FARGATE)/requirements-build.txt
-LOCAL_REQUIREMENTS := requirements/local.txt service/requirements.txt $(DJANGO_FARGATE_PINS)
+# The demo's lock, while the checkout holds the demo (service/): a checkout without it installs
+# and tests the platform alone.
+DEMO_LOCK := $(wildcard service/requirements.txt)
+LOCAL_REQUIREMENTS := requirements/local.txt $(DEMO_LOCK) $(DJANGO_FARGATE_PINS)
 $(VENV)/.local-installed: $(LOCAL_REQUIREMENTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "make local: installing what it runs into $(VENV) (the first time takes a minute or two)"
@@ -92,15 +95,20 @@ restore-drill: local-venv ## the scheduled restore drill against the `make local
 restore: local-venv ## restore the stopped `make local` database: latest, or TARGET_TIME="2026-12-01 10:00:00+00"
 	$(PY) -m tools.local.backup restore $${TARGET_TIME:+--target-time "$$TARGET_TIME"}
 
+# The demo's own targets: its screenshots and its benchmark.
+DEMO_NEEDED = @test -d service || { echo "make $@: the demo app (service/) is not in this checkout" >&2; exit 2; }
+
 screens: venv browser-deps ## screenshots of the main pages at 1280x800 and 390x844 into docs/screens/
+	$(DEMO_NEEDED)
 	bash tools/local/install-system-packages.sh
 	$(PY) -m tools.local.screens
 
 bench: ## the service under load through nginx (wrk); writes docs/benchmarks.md (~5 min)
+	$(DEMO_NEEDED)
 	bash tools/local/install-system-packages.sh
-	bash tools/bench/install-wrk.sh
+	bash service/bench/install-wrk.sh
 	@$(MAKE) --no-print-directory venv
-	$(PY) -m tools.bench
+	$(PY) -m service.bench
 
 manage: ## a management command in a deployed stack: STACK=prod ARGS="createsuperuser"
 	$(PY) -m tools.ops.manage --stack $(STACK) -- $(ARGS)
@@ -112,6 +120,7 @@ lint: venv ## ruff over the whole repository, mypy over what pyproject.toml's [t
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(if $(wildcard service/bench),$(VENV)/bin/mypy --explicit-package-bases service/bench)
 
 # Every artifact installs from one lock file, with a hash for each distribution, which pip
 # checks (--require-hashes): the human-edited input (*.in) beside it says what is wanted, and

@@ -20,10 +20,10 @@ from pathlib import Path
 SKIPPED_DIRS = {"__pycache__", "artifacts", "build", "dist", "node_modules", "staticfiles"}
 PULUMI_PROVIDERS = ("pulumi", "pulumi_aws", "pulumi_awsx", "pulumi_random")
 # Packages whose modules must not import each other in a circle.
-# Packages that are a folder of units, each with rules of its own: the program's modules and the
-# development tools.
-SPLIT_PACKAGES = ("stack", "tools")
-ACYCLIC_PACKAGES = ("tools/bench", "tools/plan", "policy", "tools/local")
+# Packages that are a folder of units, each with rules of its own: the program's modules, the
+# development tools, and the demo's tests and benchmark beside its app (service.tests, .bench).
+SPLIT_PACKAGES = ("stack", "tools", "service")
+ACYCLIC_PACKAGES = ("service/bench", "tools/plan", "policy", "tools/local")
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,14 @@ RULES = (
         "the Django service runs in its own image: no Pulumi, no infrastructure code, no "
         "local topology",
         forbidden=("pulumi*", "components", "stack*", "tools*", "policy"),
+        # The demo's own tests and benchmark run from the checkout, never in its image.
+        outside=("service/tests/", "service/bench/"),
+    ),
+    Rule(
+        "service/bench/",
+        "the demo's benchmark drives the local topology the tests also drive, with the "
+        "program's paths: no Pulumi, no components, no plan or policy",
+        forbidden=("pulumi*", "components", "tools.plan", "tools.offline", "policy"),
     ),
     Rule(
         "examples/noticeboard/",
@@ -151,8 +159,8 @@ RULES = (
         "",
         "tests import the code, never the other way round (the harness and the site client "
         "live in tools/local/)",
-        forbidden=("tests",),
-        outside="tests/",
+        forbidden=("tests", "service.tests"),
+        outside=("tests/", "service/tests/"),
     ),
 )
 
@@ -161,8 +169,8 @@ RULES = (
 
 
 def module_name(path: str) -> str:
-    """The dotted name of the file at `path` ("tools/bench/run.py" -> "tools.bench.run", a package's
-    __init__.py -> the package)."""
+    """The dotted name of the file at `path` ("service/bench/run.py" -> "service.bench.run", a
+    package's __init__.py -> the package)."""
     parts = path.removesuffix(".py").split("/")
     if parts[-1] == "__init__":
         parts.pop()
@@ -257,7 +265,7 @@ def import_cycles(
 
 
 def _targets(imported: Import, modules: Mapping[str, str]) -> set[str]:
-    """The package's modules an import loads: `from bench import load` loads tools.bench.load."""
+    """The package's modules an import loads: `from bench import load` loads service.bench.load."""
     targets = {f"{imported.module}.{name}" for name in imported.names} & modules.keys()
     if not targets and imported.module in modules:
         targets.add(imported.module)

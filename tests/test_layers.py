@@ -88,7 +88,9 @@ BAD_IMPORTS = [
     ("tools/ops/smoke_check.py", "import requests\n", "tools/ops/"),
     ("tools/ops/manage.py", "from stack.settings import load_settings\n", "tools/ops/"),
     ("tools/ops/smoke_check.py", "from tools.local.client import SiteClient\n", "tools/ops/"),
-    ("tools/bench/run.py", "from tests.e2e.users import signed_in\n", ""),
+    ("service/bench/run.py", "from service.tests.e2e.users import signed_in\n", ""),
+    ("service/bench/run.py", "from tools.plan.cost import estimate\n", "service/bench/"),
+    ("service/bench/run.py", "import pulumi\n", "service/bench/"),
     ("tools/plan/planner.py", "def f():\n    import tests.tools.plan.recorded\n", ""),
     ("stack/settings.py", "from tests import stack_runs\n", ""),
     ("stack/contract.py", "import pulumi\n", "stack/contract"),
@@ -119,12 +121,12 @@ def test_every_rule_has_a_bad_example():
             "components/images/django_fargate/src/django_fargate/urls.py",
             "from django.urls import path\n",
         ),
-        ("tools/bench/run.py", "from tools.local.harness import RunningTopology\n"),
+        ("service/bench/run.py", "from tools.local.harness import RunningTopology\n"),
         ("tools/local/harness.py", "import requests\nfrom stack.paths import REPO_ROOT\n"),
         ("tools/local/prepare.py", "from stack import contract\nimport stack.postgres_version\n"),
         ("tools/local/topology.py", "from stack.contract_types import ContainerContract\n"),
         ("stack/contract.py", "from stack.contract_types import Variable\nimport dataclasses\n"),
-        ("tests/e2e/test_browser.py", "from tests.e2e.users import signed_in\n"),
+        ("tests/e2e/test_browser.py", "from service.tests.e2e.users import signed_in\n"),
     ],
 )
 def test_an_allowed_import_is_not_reported(path, source):
@@ -133,16 +135,16 @@ def test_an_allowed_import_is_not_reported(path, source):
 
 def test_two_modules_that_import_each_other_are_a_cycle_even_for_type_checking_only():
     files = {
-        "tools/bench/__init__.py": "",
-        "tools/bench/run.py": "from tools.bench import load, report\n",
-        "tools/bench/load.py": "",
-        "tools/bench/report.py": "from typing import TYPE_CHECKING\n"
-        "if TYPE_CHECKING:\n    from tools.bench.run import Results\n",
+        "service/bench/__init__.py": "",
+        "service/bench/run.py": "from service.bench import load, report\n",
+        "service/bench/load.py": "",
+        "service/bench/report.py": "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from service.bench.run import Results\n",
     }
     (cycle,) = import_cycles(files)
     assert sorted(str(imported) for imported in cycle) == [
-        "tools/bench/report.py:3: from tools.bench.run import Results",
-        "tools/bench/run.py:1: from tools.bench import load, report",
+        "service/bench/report.py:3: from service.bench.run import Results",
+        "service/bench/run.py:1: from service.bench import load, report",
     ]
 
 
@@ -170,11 +172,11 @@ def test_a_module_that_imports_itself_is_a_cycle():
 
 def test_imports_in_one_direction_are_no_cycle():
     files = {
-        "tools/bench/__init__.py": "",
-        "tools/bench/run.py": "from bench import report, results\n",
-        "tools/bench/report.py": "from tools.bench.results import Results\n",
-        "tools/bench/results.py": "from tools.bench.load import Measurement\n",
-        "tools/bench/load.py": "",
+        "service/bench/__init__.py": "",
+        "service/bench/run.py": "from bench import report, results\n",
+        "service/bench/report.py": "from service.bench.results import Results\n",
+        "service/bench/results.py": "from service.bench.load import Measurement\n",
+        "service/bench/load.py": "",
     }
     assert import_cycles(files) == []
 

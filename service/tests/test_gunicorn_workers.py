@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 import runpy
 
+from service.bench.run import STEPS
 from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT
-from tools.bench.run import STEPS
 
 # A worker must outlive the warm-up of its caches by far: at least this long at the timeline
 # throughput the benchmark measured for the deployed configuration.

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 
 from core.image_frames import DecodeLimits, bounded_frames
-from tools.bench.gif_bytes import one_pixel_frames
+from service.bench.gif_bytes import one_pixel_frames
 
 
 def gif(frames: int) -> Image.Image:

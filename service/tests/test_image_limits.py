@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from PIL import Image, ImageSequence
 
+from service.bench.gif_bytes import growing_canvas, one_pixel_frames
 from service.tests.conftest import MEDIA_BUCKET, upload
-from tools.bench.gif_bytes import growing_canvas, one_pixel_frames
 
 pytestmark = pytest.mark.django_db
 

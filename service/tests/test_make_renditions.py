@@ -12,7 +12,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from core.renditions import ATTACHMENT, AVATAR_SMALL, original_size, rendition_name
-from tools.bench.gif_bytes import one_pixel_frames
+from service.bench.gif_bytes import one_pixel_frames
 
 pytestmark = pytest.mark.django_db
 

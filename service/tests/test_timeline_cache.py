@@ -255,7 +255,7 @@ def test_a_one_off_message_is_shown_once_and_never_cached(client, bob):
 
 
 def test_the_benchmark_report_states_the_cache_bounds_the_settings_set(settings):
-    from tools.bench import report_mix
+    from service.bench import report_mix
 
     bounds = {
         alias: cache["OPTIONS"]["MAX_ENTRIES"]

@@ -41,7 +41,8 @@ class Tweet(models.Model):
     # array_ops serve @> and &&, no extension needed:
     # https://www.postgresql.org/docs/15/gin-builtin-opclasses.html,
     # https://docs.djangoproject.com/en/5.2/ref/contrib/postgres/fields/#arrayfield
-    # The database default covers rows copied in (tools.bench.dataset): such texts carry no tokens.
+    # The database default covers rows copied in (service.bench.dataset): such texts carry no
+    # tokens.
     hashtags = ArrayField(
         models.CharField(max_length=tokens.HASHTAG_MAX_LENGTH),
         default=list,

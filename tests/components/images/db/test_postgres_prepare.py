@@ -20,7 +20,7 @@ from tests.postgres_servers import (
     postgres_bin_dir,
     server_owned_tempdir,
 )
-from tools.bench.upgrade import Volume
+from tools.local.db_volume import Volume
 
 PREPARE = DB_IMAGE_DIR / "postgres-prepare.sh"
 GUARD = DB_IMAGE_DIR / "postgres-guard.sh"
