@@ -259,15 +259,16 @@ class ManagedDatabase(Protocol):
         """Where the client image keeps the RDS CA bundle (the web image: service/Dockerfile)."""
 
 
-# The command of the db-init container: the role runner the web image holds (service/ is /app).
-DB_INIT_COMMAND = ("python", "/app/db/rds_app_role.py")
+# The command of the db-init container: the role runner of the platform's Django library, which
+# every web image installs (the generic image and an app's own Dockerfile alike).
+DB_INIT_COMMAND = ("python", "-m", "django_fargate.rds_app_role")
 
 
 def db_init_container(
     image: pulumi.Input[str], database: ManagedDatabase, *, database_name: str, app_user: str
 ) -> ContainerSpec:
     """Before web starts in every task: makes the application role on RDS as the master user,
-    over TLS verified against the RDS CA bundle, then exits (service/db/rds_app_role.py).
+    over TLS verified against the RDS CA bundle, then exits (django_fargate.rds_app_role).
 
     Not essential, so its exit does not stop the task, and web waits for its SUCCESS (a zero
     exit code): a failure leaves web unstarted and the task stops, as a failed migration would

@@ -304,7 +304,7 @@ DB = ContainerContract(
 # With a managed database (RDS) the task has no db container: db-init (the web image) makes the
 # application's role as the master user, then exits. It runs only in AWS: compose and `make
 # local` know only the three above. libpq reads the PG* variables.
-DB_INIT_SCRIPT = "service/db/rds_app_role.py"
+DB_INIT_SCRIPT = "django_fargate.rds_app_role"
 _LIBPQ = f"libpq ({DB_INIT_SCRIPT})"
 
 DB_INIT = ContainerContract(

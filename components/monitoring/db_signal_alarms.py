@@ -1,6 +1,6 @@
 """What ServiceAlarms watches inside the db container (``database: efs``), as data: the
-metrics ``postgres-db-signals`` (service/db/db_signals.py) prints every minute in the embedded
-metric format, each with its threshold and meaning.
+metrics ``postgres-db-signals`` (components/images/db/db_signals.py) prints every minute in the
+embedded metric format, each with its threshold and meaning.
 
 Facts relied on, with their sources:
 

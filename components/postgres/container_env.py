@@ -34,8 +34,8 @@ _SERVER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # CloudWatch namespaces: up to 255 characters of these.
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html
 _NAMESPACE = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
-# The db image's default (service/db/db_signals.py DEFAULT_NAMESPACE), given explicitly so the
-# alarms read the namespace the container writes.
+# The db image's default (components/images/db/db_signals.py DEFAULT_NAMESPACE), given
+# explicitly so the alarms read the namespace the container writes.
 SIGNALS_NAMESPACE = "django-tw/database"
 
 

@@ -4,6 +4,9 @@ static files the nginx image serves, and ships the RDS CA bundle. The platform's
 tests/components/images/test_dockerfiles.py's."""
 
 from stack.paths import NGINX_IMAGE_DIR, SERVICE_DIR
+from tests.components.images.django_fargate.test_wheelhouse import (
+    installs_the_library_from_the_wheelhouse_offline,
+)
 from tests.components.images.dockerfile_text import instructions as instructions_of
 from tests.components.images.dockerfile_text import stages, unpinned_base_images
 from tests.components.images.linters import checkov, hadolint
@@ -75,3 +78,7 @@ def test_the_web_image_ships_the_rds_ca_bundle_where_the_managed_database_url_po
     assert "global/global-bundle.pem" in download
     assert "BEGIN CERTIFICATE" in download  # a failed or empty download fails the build
     assert f"COPY --from=rds-ca /opt/rds-global-bundle.pem {RDS_CA_BUNDLE_PATH}" in steps
+
+
+def test_it_installs_the_platforms_library_from_the_wheelhouse_offline():
+    installs_the_library_from_the_wheelhouse_offline(DOCKERFILE)

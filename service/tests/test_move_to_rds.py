@@ -1,6 +1,6 @@
 """The move from `database: efs` to `database: rds` (docs/operations.md): a logical dump of the
 database in the task, restored into a second PostgreSQL that stands in for RDS (an administrator
-that is not a superuser, the application role made by service/db/rds_app_role.py as the web
+that is not a superuser, the application role made by django_fargate.rds_app_role as the web
 task's db-init container makes it), serves the same users and tweets, and takes new ones."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from service.tests.app_servers import app_server, fresh_database, manage, migrate
-from stack.paths import SERVICE_DIR
+from stack.paths import DJANGO_FARGATE_SRC
 from tests.postgres_servers import running_server
 from tools.local.client import SiteClient
 from tools.local.postgres_server import postgres_bin_dir
@@ -59,9 +59,10 @@ def prepare_like_rds(server) -> str:
         connection.execute("CREATE DATABASE django_tw OWNER rds_admin")
     # The db-init container's command, with the variables the task gives it.
     result = subprocess.run(
-        [sys.executable, str(SERVICE_DIR / "db" / "rds_app_role.py")],
+        [sys.executable, "-m", "django_fargate.rds_app_role"],
         env={
             "PATH": os.environ["PATH"],
+            "PYTHONPATH": str(DJANGO_FARGATE_SRC),
             "PGHOST": server.host,
             "PGPORT": str(server.port),
             "PGDATABASE": "django_tw",

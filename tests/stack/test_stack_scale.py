@@ -49,7 +49,7 @@ def test_the_task_holds_nginx_web_and_a_db_init_that_the_release_step_waits_to_s
     assert by_name["release"]["dependsOn"] == [{"containerName": "db-init", "condition": "SUCCESS"}]
     assert by_name["web"]["dependsOn"] == [{"containerName": "release", "condition": "SUCCESS"}]
     assert init["essential"] is False
-    assert init["command"] == ["python", "/app/db/rds_app_role.py"]
+    assert init["command"] == ["python", "-m", "django_fargate.rds_app_role"]
     assert init["image"] == by_name["web"]["image"]  # the web image holds the runner and CA
     assert init["user"] == by_name["web"]["user"]
     assert "healthCheck" not in init

@@ -21,7 +21,7 @@ BUILD = PYPROJECT["build-system"]
 
 def test_its_version_is_the_packages():
     assert PROJECT["name"] == "django-fargate"
-    assert PROJECT["version"] == __version__ == "0.1.0"
+    assert PROJECT["version"] == __version__ == "0.2.0"
 
 
 def test_each_dependency_starts_at_the_version_its_lock_pins():
@@ -78,8 +78,10 @@ def test_the_readme_names_every_environment_variable_the_library_reads():
         text = source.read_text()
         read |= set(re.findall(r"env(?:\.[a-z_]+)?\(\s*\"([A-Z0-9_]+)\"", text))
         read |= set(re.findall(r"environ\.get\(\"([A-Z0-9_]+)\"", text))
+        read |= set(re.findall(r"environ\[\"([A-Z0-9_]+)\"\]", text))
     read.add(platform.BUILD_VARIABLE)
     assert {"DATABASE_URL", "AWS_S3_REGION_NAME", "GUNICORN_BIND", "DJANGO_APP_MODULE"} <= read
+    assert {"APP_DB_USER", "APP_DB_PASSWORD", "PGDATABASE"} <= read  # rds_app_role
     readme = (DJANGO_FARGATE_DIR / "README.md").read_text()
     assert {name for name in read if f"`{name}`" not in readme} == set()
 

@@ -4,4 +4,4 @@ Importing the package loads nothing else: `python -m django_fargate.healthcheck`
 in the container and must stay cheap.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -1,10 +1,12 @@
-"""Make the application's role on a managed Postgres (RDS): the web task's db-init container.
+"""Make the application's role on a managed Postgres (RDS): the web task's db-init container,
+``python -m django_fargate.rds_app_role`` in any app's image (every web image installs the
+library, so a team's project needs no script of its own).
 
-Runs service/db/rds-app-role.sql as the master user, then exits: 0 once the role exists with
-the current password and owns the database; non-zero (the web container then never starts)
-otherwise. The connection comes from libpq's own variables, which the task sets:
-PGHOST, PGPORT, PGDATABASE, PGSSLMODE=verify-full, PGSSLROOTCERT (the RDS CA bundle of the web
-image), and from the RDS-managed master secret PGUSER and PGPASSWORD
+Runs rds-app-role.sql (package data, beside this module) as the master user, then exits: 0
+once the role exists with the current password and owns the database; non-zero (the web
+container then never starts) otherwise. The connection comes from libpq's own variables,
+which the task sets: PGHOST, PGPORT, PGDATABASE, PGSSLMODE=verify-full, PGSSLROOTCERT (the
+RDS CA bundle of the web image), and from the RDS-managed master secret PGUSER and PGPASSWORD
 (https://www.postgresql.org/docs/17/libpq-envars.html). APP_DB_USER and APP_DB_PASSWORD name
 the application role and its password. No password is printed.
 """

@@ -1,4 +1,4 @@
--- The application's own role on a managed Postgres (RDS), run by service/db/rds_app_role.py as
+-- The application's own role on a managed Postgres (RDS), run by rds_app_role.py beside it as
 -- the master user RDS created, in one transaction, at every start of a web task (its db-init
 -- container). The runner hands the values over as transaction-local settings
 -- (django_tw.app_user, django_tw.app_password, django_tw.db_name), so this file holds plain SQL.

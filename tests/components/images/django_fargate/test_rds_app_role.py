@@ -1,5 +1,5 @@
-"""service/db/rds_app_role.py (running service/db/rds-app-role.sql): the application's own role
-on a managed Postgres, made by the web task's db-init container at every start.
+"""django_fargate.rds_app_role (running its rds-app-role.sql): the application's own role on a
+managed Postgres, made by the web task's db-init container at every start, in any app's image.
 
 A server of its own stands in for RDS: passwords are checked (scram-sha-256) for every role but
 the real superuser the fixtures use, and the administrator the script runs as is, like RDS's
@@ -18,10 +18,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from stack.paths import SERVICE_DIR
+from stack.paths import DJANGO_FARGATE_SRC
 from tests.postgres_servers import running_server
 
-RUNNER = SERVICE_DIR / "db" / "rds_app_role.py"
+# The db-init container's command (stack/containers.py, DB_INIT_COMMAND).
+RUNNER = ("-m", "django_fargate.rds_app_role")
 PASSWORD, ROTATED = "x" * 40, "y" * 40
 ADMIN_PASSWORD = "admin-" + "z" * 30
 # The superuser keeps trust (the fixtures' own connections); everyone else gives a password.
@@ -85,8 +86,11 @@ def run_init(server, admin, database, app_user, password=PASSWORD, **overrides):
         **overrides,
     }
     return subprocess.run(
-        [sys.executable, str(RUNNER)],
-        env={k: v for k, v in environment.items() if v is not None},
+        [sys.executable, *RUNNER],
+        env={
+            "PYTHONPATH": str(DJANGO_FARGATE_SRC),
+            **{k: v for k, v in environment.items() if v is not None},
+        },
         capture_output=True,
         text=True,
         check=False,
