@@ -40,12 +40,17 @@ def refused(root: Path, **fields: object) -> NotAllowed:
 MINE = {"path": "mysite", "wsgi": "mysite.wsgi", "settingsModule": "mysite.settings"}
 
 
-def test_no_setting_is_the_demo_in_service():
-    assert parse_app("{}", WEB.names) == DEMO_APP
-    assert parse_app("", WEB.names) == DEMO_APP
-    assert DEMO_APP.dockerfile == "service/Dockerfile"
-    assert (REPO_ROOT / DEMO_APP.dockerfile).is_file()
-    assert DEMO_APP.build_args == {}  # its own Dockerfile knows its modules
+def test_no_setting_is_the_app_in_service_which_must_then_exist(tmp_path):
+    """The promised layout: the app lives in service/ (the demo's own test holds the demo
+    there). A checkout without it is told which setting names another directory."""
+    with pytest.raises(NotAllowed) as refusal:
+        parse_app("{}", WEB.names, root=tmp_path)
+    assert (refusal.value.setting, refusal.value.value) == ("app.path", "service")
+    project(tmp_path, path="service", dockerfile=True)
+    (tmp_path / "service" / "config" / "settings").mkdir(parents=True)
+    for module in ("config/wsgi.py", "config/settings/production.py"):
+        (tmp_path / "service" / module).touch()
+    assert parse_app("", WEB.names, root=tmp_path) == DEMO_APP
 
 
 def test_a_project_without_a_dockerfile_gets_the_generic_image_told_its_modules(tmp_path):

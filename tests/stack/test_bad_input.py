@@ -15,7 +15,7 @@ import pytest
 
 from stack.settings import SettingsError
 from tests.stack.test_settings import BAD_VALUES
-from tests.stack_runs import prod_config, run_main
+from tests.stack_runs import STAND_IN_APP, prod_config, run_main
 from tools.offline import RecordingMocks
 
 CASES = {
@@ -86,15 +86,16 @@ APP_CASES = {
     "missing directory": ({"path": "myproject"}, "app.path", "'myproject'", "(it exists)"),
     "no manage.py": ({"path": "stack"}, "app.path", "'stack'", "stack/manage.py does not exist"),
     "settings module file missing": (
-        {"settingsModule": "config.settings.prod"},
+        {"path": STAND_IN_APP, "settingsModule": "config.settings.prod"},
         "app.settingsModule",
         "'config.settings.prod'",
-        "neither service/config/settings/prod.py nor service/config/settings/prod/__init__.py",
+        f"neither {STAND_IN_APP}/config/settings/prod.py nor "
+        f"{STAND_IN_APP}/config/settings/prod/__init__.py",
     ),
     "dockerfile missing": (
-        {"dockerfile": "service/Dockerfile.web"},
+        {"path": STAND_IN_APP, "dockerfile": f"{STAND_IN_APP}/Dockerfile.web"},
         "app.dockerfile",
-        "'service/Dockerfile.web'",
+        f"'{STAND_IN_APP}/Dockerfile.web'",
         "a Dockerfile that exists",
     ),
 }

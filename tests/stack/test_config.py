@@ -41,6 +41,7 @@ from stack.settings import (
     load_settings,
     read_stack_file,
 )
+from tests.stack_runs import stack_config
 
 STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO_ROOT.glob("Pulumi.*.yaml"))
 
@@ -88,7 +89,7 @@ def test_the_prod_zone_list_reaches_the_program_as_json_text_and_as_zone_ids():
     body = "config:\n  django-tw:availabilityZoneIds: [apne1-az4, apne1-az1]\n"
     [value] = read_config(body, "Pulumi.x.yaml").values()
     assert value == ConfigValue('["apne1-az4","apne1-az1"]', object=True)
-    prod = read_stack_file("prod")
+    prod = stack_config("prod")
     settings = load_settings({**prod, "availabilityZoneIds": value.text})
     assert settings.availability_zone_ids == ("apne1-az4", "apne1-az1")
     assert load_settings(prod).availability_zone_ids == ()  # prod's [] arrives as "[]"
@@ -106,7 +107,7 @@ def test_under_a_real_engine_the_zone_list_is_read_through_pulumi_config():
 
     config = contextvars.copy_context().run(read)
     assert config == {"availabilityZoneIds": zones}
-    prod = read_stack_file("prod")
+    prod = stack_config("prod")
     assert load_settings({**prod, **config}).availability_zone_ids == ("apne1-az4", "apne1-az1")
 
 

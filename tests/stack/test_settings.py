@@ -21,7 +21,7 @@ from stack.settings import (
     load_settings,
     read_stack_file,
 )
-from tests.stack_runs import stack_config
+from tests.stack_runs import stack_config, with_stand_in_app
 
 
 @pytest.fixture
@@ -181,8 +181,13 @@ def test_development_stack_may_use_one_az(prod_config):
     assert not settings.is_production
 
 
+# The app slot's own default is the app in service/ (tests/stack/test_app.py): these stacks
+# leave every other setting out.
+LEAVES_OUT = with_stand_in_app({"aws:region": "us-east-1"})
+
+
 def test_defaults_fill_what_a_stack_leaves_out():
-    settings = load_settings({"aws:region": "us-east-1"})
+    settings = load_settings(LEAVES_OUT)
     assert settings.egress == "endpoints"
     assert settings.az_count == 2
     assert settings.is_production
@@ -311,8 +316,8 @@ def test_every_setting_is_documented_on_one_table_line():
 
 def test_a_stack_file_that_leaves_settings_out_gets_the_table_s_defaults():
     written_out = {name: default for name, default in DEFAULTS.items() if default is not None}
-    left_out = load_settings({"aws:region": "us-east-1"})
-    assert left_out == load_settings({**written_out, "aws:region": "us-east-1"})
+    left_out = load_settings(LEAVES_OUT)
+    assert left_out == load_settings({**written_out, **LEAVES_OUT})
     assert (left_out.task_cpu, left_out.base_backup_time, left_out.domain) == (512, "17:00", "")
 
 
@@ -370,7 +375,7 @@ def test_the_smtp_key_starts_at_generation_one(prod_config):
 
 
 def test_the_scale_stack_is_rds_and_scales_with_multi_az_by_default():
-    settings = load_settings(read_stack_file("scale"))
+    settings = load_settings(stack_config("scale"))
     assert settings.database == "rds"
     assert settings.managed_database
     assert (settings.min_tasks, settings.max_tasks) == (2, 6)

@@ -11,6 +11,7 @@ import pytest
 from stack.commands import scheduled_task_input, scheduler_role_policy
 from stack.schedules import parse_schedule
 from tests.stack_runs import (
+    STAND_IN_APP,
     TASK_DEFINITION,
     containers,
     environment,
@@ -22,7 +23,7 @@ from tests.stack_runs import (
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 APP = {
-    "path": "service",
+    "path": STAND_IN_APP,
     "settingsModule": "config.settings.production",
     "environment": {"SENTRY_ENVIRONMENT": "production"},
     "secrets": ["SENTRY_DSN"],

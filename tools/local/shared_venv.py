@@ -138,7 +138,8 @@ RUNTIME = SharedVirtualenv(
     name="runtime",
     requirements=REPO_ROOT / "requirements" / "local.txt",
     hashed=(
-        SERVICE_DIR / "requirements.txt",
+        # The demo's lock, while the checkout holds the demo (its packages are in local.txt).
+        *(lock for lock in [SERVICE_DIR / "requirements.txt"] if lock.is_file()),
         DJANGO_FARGATE_DIR / "pyproject.toml",
         DJANGO_FARGATE_DIR / "requirements-build.txt",
     ),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from stack.paths import REPO_ROOT
+from tests.stack_runs import STAND_IN_APP
 
 
 def run_plan(*args: str) -> subprocess.CompletedProcess[str]:
@@ -54,7 +55,8 @@ def test_bad_setting_names_setting_value_and_allowed_values(tmp_path):
 
 
 def test_region_without_prices_says_how_to_add_it(tmp_path):
-    stack_file(tmp_path, "paris", "config:\n  aws:region: eu-west-3\n")
+    app = f"  django-tw:app:\n    path: {STAND_IN_APP}\n"
+    stack_file(tmp_path, "paris", "config:\n  aws:region: eu-west-3\n" + app)
     result = run_plan("--root", str(tmp_path), "--stack", "paris")
     assert_one_clear_line(result, "no prices for region 'eu-west-3'", "[regions.eu-west-3]")
 

@@ -15,6 +15,7 @@ from stack.config import TYPES, ConfigType, typed_default, validate_config_value
 from stack.go_encoding import go_json
 from stack.paths import REPO_ROOT
 from stack.settings import SETTINGS, Setting, config_key, load_settings
+from tests.stack_runs import with_stand_in_app
 from tools.plan import project_file
 from tools.plan.project_file import COMMAND, declaration, in_project_namespace, project_config
 
@@ -94,7 +95,8 @@ def test_a_stack_that_leaves_everything_out_gets_the_same_settings_from_pulumi_s
         for key, entry in declared().items()
         if "default" in entry
     }
-    region = {"aws:region": "ap-northeast-1"}
+    # The app slot's default names the app in service/; every other setting is left out.
+    region = with_stand_in_app({"aws:region": "ap-northeast-1"})
     assert load_settings({**defaults, **region}) == load_settings(region)
 
 
