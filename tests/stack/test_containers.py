@@ -7,6 +7,7 @@ import pytest
 
 from components import ContainerSpec, SecretKey
 from components.entrance.load_balancer import target_health_check
+from stack.app import GENERIC_DOCKERFILE
 from stack.containers import (
     DEREGISTRATION_DELAY,
     DOCKERFILES,
@@ -166,7 +167,10 @@ def test_static_files_come_from_the_images_not_from_a_shared_volume():
     assert list(django.mounts) == []
     assert "NGINX_STATIC_ROOT" not in nginx.environment
     assert "DJANGO_STATIC_ROOT" not in django.environment
+    # The platform's own web image; an app's own Dockerfile is its tests' (the demo's:
+    # service/tests/test_dockerfile.py).
     images = {name: (REPO_ROOT / path).read_text() for name, path in DOCKERFILES.items()}
+    images["web"] = (REPO_ROOT / GENERIC_DOCKERFILE).read_text()
     assert f"NGINX_STATIC_ROOT={STATIC_ROOT}" in images["nginx"]
     assert f"DJANGO_STATIC_ROOT={STATIC_ROOT}" in images["web"]
     assert f"COPY --from=static {STATIC_ROOT} {STATIC_ROOT}" in images["nginx"]

@@ -1,5 +1,5 @@
 """What docs/screens/ was taken from: the hash of every template and stylesheet when `make
-screens` last ran. tests/tools/local/test_screens.py compares it with the checkout, so a change to
+screens` last ran. service/tests/test_screens.py compares it with the checkout, so a change to
 how
 the pages look without new screenshots fails the tests.
 """

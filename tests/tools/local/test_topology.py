@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from stack.paths import DJANGO_FARGATE_SRC, SERVICE_DIR
+from stack.paths import DJANGO_FARGATE_SRC
 from tools.local.ports import Ports
 from tools.local.topology import LocalTopology
 
@@ -18,7 +18,7 @@ def test_the_processes_import_the_platforms_django_library_from_the_checkout(tmp
     assert environment["PYTHONPATH"].split(os.pathsep) == [str(DJANGO_FARGATE_SRC), "/elsewhere"]
     found = subprocess.run(
         [sys.executable, "-c", "import django_fargate.start as s; print(s.__file__)"],
-        cwd=SERVICE_DIR,
+        cwd=tmp_path,  # any directory: the library comes from PYTHONPATH
         env={"PATH": environment["PATH"], "PYTHONPATH": environment["PYTHONPATH"]},
         capture_output=True,
         text=True,

@@ -1,0 +1,31 @@
+"""The demo's settings module (config.settings.production: its own lines, base.py's and the
+platform library's) reads every variable the web container's contract gives Django, and only
+those."""
+
+import re
+
+from service.tests.stack.contract_reads import PRODUCTION_SETTINGS, names_read_by_settings
+from stack.contract import WEB
+
+
+def test_the_production_settings_read_every_web_variable_for_django():
+    for_django = {v.name for v in WEB.variables if v.read_by.startswith("settings.")}
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "AWS_STORAGE_BUCKET_NAME"} <= for_django
+    assert for_django - names_read_by_settings() == set()
+
+
+def test_every_variable_the_production_settings_read_is_in_the_contract():
+    read = names_read_by_settings()
+    assert read - WEB.names == set()
+    for name in read:
+        assert WEB.variable(name).read_by.startswith("settings."), name
+
+
+def test_the_settings_a_web_variable_names_exist():
+    text = "\n".join(path.read_text() for path in PRODUCTION_SETTINGS)
+    for variable in WEB.variables:
+        if variable.read_by.startswith("settings."):
+            for setting in re.findall(r"settings\.([A-Z_]+)", variable.read_by):
+                # Assigned by the project's modules, or a key of the library's settings.
+                assigned = rf'^{setting} = |^\s*"{setting}": '
+                assert re.search(assigned, text, re.MULTILINE), (variable.name, setting)
