@@ -133,11 +133,13 @@ lint: venv ## ruff over the whole repository, mypy over what pyproject.toml's [t
 UV ?= $(VENV)/bin/uv
 LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 \
 	--python-platform x86_64-manylinux_2_36 --custom-compile-command "make lock"
-LOCKS := components/images/django_fargate/requirements-build.txt \
+PLATFORM_LOCKS := components/images/django_fargate/requirements-build.txt \
 	components/images/django_fargate/requirements.txt \
-	service/requirements.txt components/images/db/requirements-barman.txt requirements.txt \
+	components/images/db/requirements-barman.txt requirements.txt \
 	components/requirements.txt policy/requirements.txt requirements/local.txt \
 	requirements/dev.txt requirements/checkov.txt requirements/postgres.txt
+# The demo's lock (constrained by the library's), while the checkout holds the demo.
+LOCKS := $(PLATFORM_LOCKS) $(DEMO_LOCK)
 NO_DEPS_LOCKS := components/images/db/requirements-barman.txt requirements/postgres.txt
 lock: ## regenerate each lock file (*.txt, hashed) from its input (*.in); UPGRADE=1 takes new versions
 	@for lock in $(LOCKS); do \
