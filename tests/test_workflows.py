@@ -14,6 +14,7 @@ from stack.containers import image_args
 from stack.paths import REPO_ROOT
 from stack.settings import StackSettings, load_settings, read_stack_file
 from tests.locks import lock_pins
+from tests.stack_runs import STAND_IN_APP, with_stand_in_app
 from tests.workflow_files import WORKFLOWS, action, image_builds, load, steps, uses, workflows
 
 
@@ -128,6 +129,8 @@ def manifest_directories(*patterns: str) -> set[str]:
         relative = path.relative_to(REPO_ROOT)
         if {".git", ".venv", "node_modules", ".local", "artifacts"} & set(relative.parts):
             continue
+        if relative.is_relative_to(STAND_IN_APP):  # the tests' own app, which ships nowhere
+            continue
         found.add("/" + relative.parent.as_posix() if relative.parent.parts else "/")
     return found
 
@@ -149,7 +152,16 @@ def dependabot_directories(ecosystem: str) -> set[str]:
     ],
 )
 def test_dependabot_watches_every_manifest_the_project_has(ecosystem, manifests):
-    assert dependabot_directories(ecosystem) == manifest_directories(*manifests)
+    """The demo's directories are the demo's test's (service/tests/test_workflows.py)."""
+    assert without_the_demo(dependabot_directories(ecosystem)) == without_the_demo(
+        manifest_directories(*manifests)
+    )
+
+
+def without_the_demo(directories: set[str]) -> set[str]:
+    return {
+        d for d in directories if d != DEMO_DIRECTORY and not d.startswith(f"{DEMO_DIRECTORY}/")
+    }
 
 
 def test_dependabot_updates_the_actions():
@@ -232,11 +244,30 @@ def test_the_deploying_doc_trusts_each_role_for_exactly_one_subject_and_audience
 NATIVE_RUNNERS = {"linux/amd64": "ubuntu-24.04", "linux/arm64": "ubuntu-24.04-arm"}
 
 
-def shipped_stacks() -> dict[str, StackSettings]:
+# The demo app's directory, as Dependabot and the image builds name it.
+DEMO_DIRECTORY = "/service"
+DEMO_CONTEXT = "service"
+
+
+def shipped_stacks(demo_as_stand_in: bool = True) -> dict[str, StackSettings]:
     """Every Pulumi.<stack>.yaml, with the defaults of stack.settings.SETTINGS where it is
-    silent (as Pulumi.yaml's config block gives them to the program)."""
+    silent (as Pulumi.yaml's config block gives them to the program). A stack whose app is the
+    demo gets the stand-in app in its place unless ``demo_as_stand_in`` is false: the demo's
+    images are the demo's test's (service/tests/test_workflows.py)."""
     names = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO_ROOT.glob("Pulumi.*.yaml"))
-    return {name: load_settings(read_stack_file(name)) for name in names}
+    stacks = {}
+    for name in names:
+        config = read_stack_file(name)
+        demo = json.loads(config.get("app") or "{}").get("path", DEMO_CONTEXT) == DEMO_CONTEXT
+        stacks[name] = load_settings(
+            with_stand_in_app(config) if demo and demo_as_stand_in else config
+        )
+    return stacks
+
+
+def built_by_workflows(key: tuple[str | None, str | None, str]) -> bool:
+    """Whether the pull-request workflows build this image: the stand-in app is the tests'."""
+    return key[2] != STAND_IN_APP
 
 
 def images_of(settings: StackSettings) -> ServiceImagesArgs:
@@ -246,14 +277,21 @@ def images_of(settings: StackSettings) -> ServiceImagesArgs:
     )
 
 
-def test_pull_requests_build_every_image_the_shipped_stacks_deploy():
-    expected = {
+def deployed_images(stacks: dict[str, StackSettings]) -> set[tuple[str | None, str | None, str]]:
+    """(Dockerfile, platform, context) of every image the stacks' `pulumi up` builds."""
+    return {
         (dockerfile, images.platform, images.contexts.get(name, images.context))
-        for settings in shipped_stacks().values()
+        for settings in stacks.values()
         for images in [images_of(settings)]
         for name, dockerfile in images.dockerfiles.items()
     }
-    assert {build.key for build in image_builds()} == expected
+
+
+def test_pull_requests_build_every_image_the_shipped_stacks_deploy():
+    """Apart from the demo app's image, which the demo's test holds to its stacks."""
+    expected = {key for key in deployed_images(shipped_stacks()) if built_by_workflows(key)}
+    built = {build.key for build in image_builds() if build.key[2] != DEMO_CONTEXT}
+    assert built == expected
 
 
 def build_args(build) -> dict[str, str]:
@@ -268,7 +306,7 @@ def test_pull_requests_tell_each_generic_image_the_modules_the_stack_tells_it():
         (images.dockerfiles["web"], images.platform, images.context): images.image_build_args["web"]
         for settings in shipped_stacks().values()
         for images in [images_of(settings)]
-        if images.image_build_args.get("web")
+        if images.image_build_args.get("web") and images.context != STAND_IN_APP
     }
     assert told, "no shipped stack deploys an app through the generic image"
     builds = {build.key: build_args(build) for build in image_builds() if build.key in told}
