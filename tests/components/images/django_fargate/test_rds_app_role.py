@@ -229,34 +229,3 @@ def test_a_variable_the_task_forgot_is_named(rds_like, managed):
     result = run_init(rds_like, admin, database, f"{database}_web", APP_DB_PASSWORD=None)
     assert result.returncode == 2
     assert "APP_DB_PASSWORD not set" in result.stderr
-
-
-def test_the_application_role_applies_every_migration_and_searches_through_the_index(
-    rds_like, managed
-):
-    """The search and hashtag indexes use built-in functions and operator classes only: no
-    extension, nothing the plain role lacks (the efs mode runs the same migrations as its own
-    plain role, tests/e2e)."""
-    from service.tests.app_servers import migrate
-
-    admin, database = managed
-    app_user = f"{database}_web"
-    assert run_init(rds_like, admin, database, app_user).returncode == 0
-    url = f"postgres://{app_user}:{PASSWORD}@{rds_like.host}:{rds_like.port}/{database}"
-
-    migrate(url)
-
-    with connect_as(rds_like, app_user, PASSWORD, database) as app:
-        indexes = {
-            name
-            for (name,) in app.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'tweets_tweet'"
-            )
-        }
-        assert {"tweet_hashtags", "tweet_mentions", "tweet_text_search"} <= indexes
-        app.execute("SET enable_seqscan = off")
-        plan = app.execute(
-            "EXPLAIN SELECT id FROM tweets_tweet WHERE to_tsvector('english'::regconfig, "
-            "COALESCE(text, '')) @@ websearch_to_tsquery('english'::regconfig, 'word')"
-        ).fetchall()
-        assert "tweet_text_search" in str(plan)
