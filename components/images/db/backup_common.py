@@ -110,14 +110,18 @@ def archive_options(settings: Settings, program: str) -> list[str]:
     ]
 
 
-def barman(tool: str, *arguments: str, capture: bool = False) -> subprocess.CompletedProcess:
-    """Run ``barman-cloud-<tool>``; a missing tool is a failure to report, not a traceback."""
+def barman(
+    tool: str, *arguments: str, capture: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run ``barman-cloud-<tool>`` (with ``env`` in place of this process's environment); a
+    missing tool is a failure to report, not a traceback."""
     try:
         return subprocess.run(
             [f"barman-cloud-{tool}", *arguments],
             capture_output=capture,
             text=True,
             check=False,
+            env=env,
         )
     except FileNotFoundError:
         raise BackupError(

@@ -224,10 +224,13 @@ def base_backup(settings: Settings) -> dict:
     user = os.environ.get("POSTGRES_USER", "postgres")
     port = os.environ.get("PGPORT", "5432")
     log(f"base backup to {settings.destination}/{settings.server_name} starting")
-    os.environ.setdefault("PGPASSWORD", os.environ.get("POSTGRES_PASSWORD", ""))
+    # libpq reads the superuser's password from PGPASSWORD: given to barman alone, and the
+    # superuser's own, whatever PGPASSWORD this process inherited (an empty one would win).
+    password = os.environ.get("POSTGRES_PASSWORD") or os.environ.get("PGPASSWORD", "")
     result = barman(
         "backup", *settings.barman_args(), COMPRESSION, "--immediate-checkpoint",
         "-h", "127.0.0.1", "-p", port, "-U", user, *settings.location(),
+        env={**os.environ, "PGPASSWORD": password},
     )  # fmt: skip
     if result.returncode != 0:
         raise BackupError(f"base backup failed (barman-cloud-backup exit {result.returncode})")

@@ -170,6 +170,24 @@ def test_a_base_backup_deletes_nothing_the_buckets_lifecycle_expires_old_ones(
     assert "barman-cloud-backup-delete" not in stand_ins.names_called()
 
 
+def test_a_base_backup_gives_barman_the_superusers_password_and_no_one_else(
+    stand_ins, monkeypatch, tmp_path
+):
+    """libpq takes the password from PGPASSWORD: barman's alone, the superuser's even when this
+    process inherited another (an empty one), and the step's own environment keeps none."""
+    monkeypatch.setenv("PATH", stand_ins.path)
+    monkeypatch.setenv("POSTGRES_PASSWORD", "the-superusers")
+    monkeypatch.setenv("PGPASSWORD", "")
+    seen = tmp_path / "pgpassword"
+    stand_ins.add("barman-cloud-backup", then=f'printf %s "$PGPASSWORD" > {seen}')
+    stand_ins.add("barman-cloud-backup-list", stdout=json.dumps(LISTING))
+
+    postgres_backup.base_backup(settings())
+
+    assert seen.read_text() == "the-superusers"
+    assert os.environ["PGPASSWORD"] == ""  # untouched
+
+
 # --- choosing what to restore ----------------------------------------------------------------
 LISTING = {
     "backups_list": [
