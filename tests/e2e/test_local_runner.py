@@ -9,7 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from stack.paths import DB_IMAGE_DIR
+from stack.paths import DB_IMAGE_DIR, REPO_ROOT
+from tests.stack_runs import STAND_IN_APP
+from tools.local.app import LocalApp
 from tools.local.nginx_conf import TEMPLATE_VARIABLES, write_config
 from tools.local.ports import Ports, check_ports_free
 from tools.local.prepare import prepare
@@ -23,7 +25,9 @@ pytestmark = pytest.mark.timeout(120)
 def fresh_topology() -> Iterator[LocalTopology]:
     """A topology description on free ports and an empty data directory; nothing started."""
     data_dir = new_data_dir()  # a directory Postgres' account can reach
-    yield LocalTopology(data_dir=data_dir, ports=Ports.free())
+    # Any app: the stand-in is in every checkout.
+    app = LocalApp.at(REPO_ROOT / STAND_IN_APP)
+    yield LocalTopology(data_dir=data_dir, ports=Ports.free(), app=app)
     shutil.rmtree(data_dir, ignore_errors=True)
 
 

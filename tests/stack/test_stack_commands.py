@@ -145,7 +145,8 @@ def test_the_scheduler_input_and_policy_as_pure_values():
 
 @pytest.mark.parametrize("config", [prod_config, scale_config], ids=["efs", "rds"])
 def test_a_worker_runs_beside_web_in_every_task_after_the_release_step(config):
-    recording = run_main(config(app=json.dumps({"worker": "db_worker --queue-name default"})))
+    app = {"path": STAND_IN_APP, "worker": "db_worker --queue-name default"}
+    recording = run_main(config(app=json.dumps(app)))
     by_name = containers(recording)
     worker = by_name["worker"]
     assert worker["command"] == ["python", "manage.py", "db_worker", "--queue-name", "default"]

@@ -12,8 +12,8 @@ import pytest
 from policy.aws_types import SUBNET
 from policy.evaluator import stack_rules
 from policy.model import Enforcement
-from stack.settings import FARGATE_CPU_MEMORY, load_settings, read_stack_file
-from tests.stack_runs import stand_in_stack_file
+from stack.settings import FARGATE_CPU_MEMORY, load_settings
+from tests.stack_runs import stack_config, stand_in_stack_file
 from tools.plan.__main__ import main
 from tools.plan.planner import build_plan
 from tools.plan.report import mandatory_failures, text_report
@@ -30,7 +30,7 @@ ADVISORY_IN_DEVELOPMENT = ("ELB.1", "ELB.6")
 
 @pytest.fixture(scope="module")
 def settings():
-    return load_settings(read_stack_file("dev"))
+    return load_settings(stack_config("dev"))
 
 
 @pytest.fixture(scope="module")
