@@ -9,7 +9,7 @@ from tests.components.images.django_fargate.test_wheelhouse import (
 )
 from tests.components.images.dockerfile_text import instructions as instructions_of
 from tests.components.images.dockerfile_text import stages, unpinned_base_images
-from tests.components.images.linters import checkov, hadolint
+from tests.components.images.linters import assert_checkov_passes, assert_hadolint_finds_nothing
 
 DOCKERFILE = SERVICE_DIR / "Dockerfile"
 
@@ -19,16 +19,11 @@ def instructions() -> list[str]:
 
 
 def test_hadolint_finds_nothing():
-    result = hadolint(DOCKERFILE)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == ""
+    assert_hadolint_finds_nothing(DOCKERFILE)
 
 
 def test_checkov_dockerfile_checks_pass(tmp_path):
-    result = checkov([DOCKERFILE], tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Failed checks: 0" in result.stdout
-    assert "Passed checks:" in result.stdout
+    assert_checkov_passes([DOCKERFILE], tmp_path)
 
 
 def test_the_image_runs_as_a_non_root_user():

@@ -37,3 +37,16 @@ def checkov(dockerfiles: Sequence[Path], cwd: Path) -> subprocess.CompletedProce
         timeout=300,
         check=False,
     )
+
+
+def assert_hadolint_finds_nothing(dockerfile: Path) -> None:
+    result = hadolint(dockerfile)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def assert_checkov_passes(dockerfiles: Sequence[Path], cwd: Path) -> None:
+    result = checkov(dockerfiles, cwd)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Failed checks: 0" in result.stdout
+    assert "Passed checks:" in result.stdout

@@ -14,7 +14,7 @@ from components.images import image_dir
 from stack.app import GENERIC_DOCKERFILE, AppSettings
 from stack.images import DJANGO_FARGATE_IMAGE_ARG
 from stack.paths import DJANGO_FARGATE_SRC, REPO_ROOT
-from tests.components.images.linters import checkov, hadolint
+from tests.components.images.linters import assert_checkov_passes, assert_hadolint_finds_nothing
 
 DOCKERFILE = image_dir("app") / "Dockerfile"
 PINNED_FROM = re.compile(r"^FROM (?:--\S+ )?\S+:\S+@sha256:[0-9a-f]{64}(?: AS \S+)?$")
@@ -45,15 +45,11 @@ def stages() -> list[list[str]]:
 
 
 def test_hadolint_finds_nothing():
-    result = hadolint(DOCKERFILE)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == ""
+    assert_hadolint_finds_nothing(DOCKERFILE)
 
 
 def test_checkov_dockerfile_checks_pass(tmp_path):
-    result = checkov([DOCKERFILE], tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Failed checks: 0" in result.stdout
+    assert_checkov_passes([DOCKERFILE], tmp_path)
 
 
 def test_it_is_the_dockerfile_the_stack_names_for_a_project_without_one():

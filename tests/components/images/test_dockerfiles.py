@@ -17,7 +17,7 @@ from tests.components.images.dockerfile_text import (
     unpinned_base_images,
 )
 from tests.components.images.dockerfile_text import instructions as instructions_of
-from tests.components.images.linters import checkov, hadolint
+from tests.components.images.linters import assert_checkov_passes, assert_hadolint_finds_nothing
 from tests.locks import lock_entries
 
 # Short names -> where each Dockerfile is.
@@ -35,16 +35,11 @@ def instructions(dockerfile: str) -> list[str]:
 
 @pytest.mark.parametrize("dockerfile", DOCKERFILES)
 def test_hadolint_finds_nothing(dockerfile):
-    result = hadolint(PATHS[dockerfile])
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == ""
+    assert_hadolint_finds_nothing(PATHS[dockerfile])
 
 
 def test_checkov_dockerfile_checks_pass(tmp_path):
-    result = checkov([PATHS[name] for name in DOCKERFILES], tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Failed checks: 0" in result.stdout
-    assert "Passed checks:" in result.stdout
+    assert_checkov_passes([PATHS[name] for name in DOCKERFILES], tmp_path)
 
 
 def test_every_image_runs_as_a_non_root_user():
