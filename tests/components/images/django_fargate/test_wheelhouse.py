@@ -18,21 +18,12 @@ from django_fargate import __version__
 from stack.app import GENERIC_DOCKERFILE
 from stack.images import DJANGO_FARGATE_IMAGE_ARG
 from stack.paths import DJANGO_FARGATE_DIR, DJANGO_FARGATE_SRC, REPO_ROOT
+from tests.components.images.dockerfile_text import instructions
 
 # The web image the platform builds for an app without a Dockerfile of its own; an app's own
 # Dockerfile is held to the same by its tests (the demo's: service/tests/test_dockerfile.py).
 GENERIC = REPO_ROOT / GENERIC_DOCKERFILE
 PACKAGE = DJANGO_FARGATE_SRC / "django_fargate"
-
-
-def instructions(dockerfile: Path) -> list[str]:
-    """The Dockerfile's instructions, continuation lines joined, comments dropped."""
-    joined = dockerfile.read_text().replace("\\\n", " ")
-    return [
-        " ".join(line.split())
-        for line in joined.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
 
 
 def run(*command: str | Path, **kwargs) -> subprocess.CompletedProcess:
