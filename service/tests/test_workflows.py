@@ -4,14 +4,8 @@ names it would (the platform's test holds them to every other image: tests/test_
 
 import pytest
 
-from tests.test_workflows import (
-    DEMO_CONTEXT,
-    DEMO_DIRECTORY,
-    dependabot_directories,
-    deployed_images,
-    manifest_directories,
-    shipped_stacks,
-)
+from tests.test_workflow_images import DEMO_CONTEXT, deployed_images, shipped_stacks
+from tests.test_workflows import DEMO_DIRECTORY, dependabot_directories, manifest_directories
 from tests.workflow_files import image_builds
 
 
