@@ -23,6 +23,10 @@ from stack.paths import ARTIFACTS_DIR
 from tests.e2e.accessibility import axe_source_present, axe_violations
 from tests.e2e.browser import chromium
 from tests.e2e.mail import plain_text, png_image, wait_for_mail
+from tests.e2e.topology_checks import (
+    assert_every_socket_is_on_the_loopback_address,
+    assert_no_process_runs_as_root,
+)
 from tests.examples.noticeboard import NOTICEBOARD
 from tools.local.app import LocalApp
 from tools.local.harness import RunningTopology
@@ -162,3 +166,12 @@ def test_a_notice_is_pinned_mailed_approved_and_shown_with_its_photo(noticeboard
         checked(page, page.url, "notice", size)
         if size == "phone":
             checked(page, "/", "boards", size)
+
+
+def test_its_topology_listens_on_127_0_0_1_only(noticeboard):
+    """Any app's topology keeps to this machine, as the demo's does (service/tests/e2e)."""
+    assert_every_socket_is_on_the_loopback_address(noticeboard)
+
+
+def test_none_of_its_processes_runs_as_root(noticeboard):
+    assert_no_process_runs_as_root(noticeboard)

@@ -8,7 +8,6 @@ process status, and the modes of the files in the data directory.
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -18,13 +17,9 @@ import pytest
 
 from service.tests.e2e.users import new_user, png_image
 from stack.paths import REPO_ROOT
-from tests.e2e.processes import (
-    Socket,
-    bound_sockets,
-    command_line,
-    process_group,
-    socket_inodes,
-    uids,
+from tests.e2e.topology_checks import (
+    assert_every_socket_is_on_the_loopback_address,
+    assert_no_process_runs_as_root,
 )
 from tools.local.client import SiteClient
 from tools.local.harness import RunningTopology
@@ -32,52 +27,12 @@ from tools.local.harness import RunningTopology
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 
-def topology_processes(topology: RunningTopology) -> dict[int, str]:
-    """pid -> Procfile entry, for every live process of the topology (each entry is started in a
-    process group of its own, whose id is the entry's pid)."""
-    groups = {process.pid: name for name, process in topology.processes.items()}
-    found = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        group = process_group(int(entry.name))
-        if group in groups:
-            found[int(entry.name)] = groups[group]
-    return found
-
-
 def test_every_socket_of_the_topology_is_on_the_loopback_address(topology: RunningTopology):
-    sockets = bound_sockets()
-    listening: dict[str, list[Socket]] = {}
-    for pid, name in topology_processes(topology).items():
-        for inode in socket_inodes(pid):
-            if inode in sockets:
-                listening.setdefault(name, []).append(sockets[inode])
-    exposed = {
-        name: [f"{s.table} {s.address}:{s.port}" for s in found if s.address != "127.0.0.1"]
-        for name, found in listening.items()
-    }
-    assert not any(exposed.values()), f"listening beyond 127.0.0.1: {exposed}"
-    # Each process was seen on its own port: the check above looked at the real sockets.
-    ports = {name: {s.port for s in found} for name, found in listening.items()}
-    expected = {"nginx": "http", "web": "web", "db": "db", "s3": "s3", "mail": "smtp"}
-    for name, port_name in expected.items():
-        assert topology.ports.as_dict()[port_name] in ports.get(name, set()), (name, ports)
+    assert_every_socket_is_on_the_loopback_address(topology)
 
 
 def test_no_process_of_the_topology_runs_as_root(topology: RunningTopology):
-    processes = topology_processes(topology)
-    gunicorn = [pid for pid, name in processes.items() if "gunicorn" in command_line(pid)]
-    assert gunicorn, f"no gunicorn among {sorted(set(processes.values()))}"
-    assert {processes[pid] for pid in gunicorn} == {"web"}
-    assert set(processes.values()) == set(topology.commands), processes
-    # This suite runs as root in CI and here, where the drop is what is being tested; run as
-    # anyone else, every process stays that account.
-    allowed = (lambda uid: uid != 0) if os.geteuid() == 0 else (lambda uid: uid == os.geteuid())
-    wrong = {
-        f"{processes[pid]} {pid} {command_line(pid)[:60]}": uids(pid)
-        for pid in processes
-        if not all(allowed(uid) for uid in uids(pid))
-    }
-    assert not wrong, f"processes running as root (uids real, effective, saved, fs): {wrong}"
+    assert_no_process_runs_as_root(topology)
 
 
 def group_or_other_bits(root: Path) -> list[str]:
