@@ -59,7 +59,7 @@ $(POSTGRES_SERVERS): requirements/postgres.txt $(VENV)/.local-installed
 
 venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(BARMAN_TOOLS) $(POSTGRES_SERVERS) ## create .venv with every Python dependency
 
-# axe-core, the accessibility engine the browser sweep injects (tests/e2e/sweep.py), from the lock
+# axe-core, the accessibility engine the browser sweep injects (tests/e2e/accessibility.py), from the lock
 # file: `npm ci` installs exactly what package-lock.json pins.
 BROWSER_DEPS := tests/browser/node_modules/.package-lock.json
 $(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json

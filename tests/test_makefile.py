@@ -205,7 +205,8 @@ def test_make_restore_without_target_time_restores_the_latest(tmp_path):
 
 
 def test_make_test_installs_the_browser_checks_npm_packages_from_their_lock_file(rules):
-    # The browser sweep injects axe-core from tests/browser/node_modules (tests/e2e/sweep.py).
+    # The browser sweep injects axe-core from tests/browser/node_modules
+    # (tests/e2e/accessibility.py).
     assert "browser-deps" in rules["test"][0]
     assert "browser-deps" in rules["screens"][0]
     lock_stamp = "tests/browser/node_modules/.package-lock.json"

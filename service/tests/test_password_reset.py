@@ -2,7 +2,7 @@
 only after `#`, which no browser sends; the page posts it in a form body (or the person pastes
 it), and the step after names no token. No request of the whole flow has the token in its
 path, query or Referer, so no server between the browser and Django can log it. (That the logs
-themselves stay clean, through nginx and gunicorn: tests/e2e/test_reset_logs.py.)"""
+themselves stay clean, through nginx and gunicorn: service/tests/e2e/test_reset_logs.py.)"""
 
 import re
 from datetime import timedelta

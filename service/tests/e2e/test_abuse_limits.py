@@ -1,7 +1,7 @@
 """Through nginx, as the load balancer delivers it: a burst of bad sign-ins from one address is
 cut off with 429s, a person signing in from another address is not held back, the load
 balancer's health check stays green all along. (Reset tokens in the logs:
-tests/e2e/test_reset_logs.py.)
+service/tests/e2e/test_reset_logs.py.)
 
 Locally nginx trusts X-Forwarded-For from the loopback (NGINX_REAL_IP_FROM), the way it trusts
 the load balancer's addresses in the VPC: each SiteClient is a client at its own address."""

@@ -1,5 +1,5 @@
 """Every page, as a person sees it: signed out and signed in, on a laptop and on a phone, each
-page found by following the links and forms the pages offer (tests/e2e/sweep.py). A page fails
+page found by following the links and forms the pages offer (sweep.py). A page fails
 on template syntax in its text, a broken link or form, a page wider than the screen, a console
 error or a blocked resource under the site's CSP, or a serious or critical WCAG 2.1 A/AA
 violation found by axe-core.

@@ -141,7 +141,7 @@ def test_password_reset_mail_reaches_the_catcher_and_its_link_works(topology: Ru
     message = wait_for_mail(topology.data_dir / "mail", user.email)
     link = urlsplit(reset_link(message))
     # The link names the code page; its code rides after "#", which a browser posts from the
-    # page's form (tests/e2e/test_reset_logs.py drives a real one).
+    # page's form (service/tests/e2e/test_reset_logs.py drives a real one).
     assert link.path == "/accounts/reset/"
     confirm = anonymous.post(link.path, {"code": link.fragment})
     # Django moves the token into the session and redirects to a token-free URL.
