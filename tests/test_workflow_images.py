@@ -8,6 +8,7 @@ import json
 import yaml
 
 from components import ServiceImagesArgs
+from stack.app import DEFAULT_PATH
 from stack.containers import image_args
 from stack.paths import REPO_ROOT
 from stack.settings import StackSettings, load_settings, read_stack_file
@@ -22,8 +23,8 @@ from tests.workflow_files import action, image_builds, load, workflows
 NATIVE_RUNNERS = {"linux/amd64": "ubuntu-24.04", "linux/arm64": "ubuntu-24.04-arm"}
 
 
-# The demo app's directory, as the image builds name it.
-DEMO_CONTEXT = "service"
+# The demo app's directory, as the image builds name it: the app slot's default path.
+DEMO_CONTEXT = DEFAULT_PATH
 
 
 def shipped_stacks(demo_as_stand_in: bool = True) -> dict[str, StackSettings]:

@@ -4,8 +4,17 @@ those."""
 
 import re
 
-from service.tests.stack.contract_reads import PRODUCTION_SETTINGS, names_read_by_settings
 from stack.contract import WEB
+from stack.paths import SERVICE_DIR
+from tests.stack.test_contract import PLATFORM_SETTINGS, names_read_by
+
+SETTINGS_DIR = SERVICE_DIR / "config" / "settings"
+# What the production settings module executes: its own lines, base.py's and the library's.
+PRODUCTION_SETTINGS = (SETTINGS_DIR / "production.py", SETTINGS_DIR / "base.py", PLATFORM_SETTINGS)
+
+
+def names_read_by_settings() -> set[str]:
+    return names_read_by(PRODUCTION_SETTINGS)
 
 
 def test_the_production_settings_read_every_web_variable_for_django():
